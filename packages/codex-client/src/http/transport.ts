@@ -1,0 +1,340 @@
+/**
+ * `HttpTransport`: unary and streaming HTTP requests on undici (reference items W-7 … W-9, W-19).
+ */
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import {
+  AbortedError,
+  BuildError,
+  HttpStatusError,
+  type ResponseHeaders,
+  TimeoutError,
+  TransportError,
+} from '../errors/transport-error.js';
+import { classifyBodyError, classifySendError } from './classify.js';
+import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
+
+/** Options of {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  /**
+   * The undici dispatcher to send through. The transport does not close a dispatcher it was given.
+   * Default: a keep-alive `undici.Agent` owned (and closed) by the transport.
+   */
+  dispatcher?: Dispatcher;
+  /** Connect timeout of the default Agent, ms (undici default 10 000). Ignored with `dispatcher`. */
+  connectTimeoutMs?: number;
+  /** How long the default Agent keeps an idle connection, ms (undici default 4 000). Ignored with `dispatcher`. */
+  keepAliveTimeoutMs?: number;
+}
+
+/** Per-request state: our own abort controller, the deadline and why the request stopped. */
+class RequestState {
+  readonly controller = new AbortController();
+  timedOut = false;
+  cancelled = false;
+  cancelReason: unknown = undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly userSignal: AbortSignal | undefined;
+  private readonly onUserAbort: (() => void) | undefined;
+
+  constructor(
+    signal: AbortSignal | undefined,
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.userSignal = signal;
+    if (signal !== undefined) {
+      this.onUserAbort = () => this.controller.abort(signal.reason);
+      signal.addEventListener('abort', this.onUserAbort, { once: true });
+    }
+    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.timedOut = true;
+        this.controller.abort(this.timeoutError());
+      }, timeoutMs);
+    }
+  }
+
+  timeoutError(): TimeoutError {
+    return new TimeoutError(`request timed out after ${this.timeoutMs} ms`);
+  }
+
+  /** The error that explains a stop we caused (cancel, abort, deadline), if any. */
+  stopError(): TransportError | undefined {
+    if (this.cancelled) return new AbortedError(this.cancelReason);
+    if (this.userSignal?.aborted) return new AbortedError(this.userSignal.reason);
+    if (this.timedOut) return this.timeoutError();
+    return undefined;
+  }
+
+  clearDeadline(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.clearDeadline();
+    if (this.onUserAbort !== undefined) this.userSignal?.removeEventListener('abort', this.onUserAbort);
+  }
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
+  const entries: [string, string][] = [];
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    entries.push([name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]);
+  }
+  return Object.fromEntries(entries);
+}
+
+const utf8 = new TextDecoder('utf-8');
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+function utf8OrUndefined(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Fatal.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+class BufferedResponse implements HttpResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: ResponseHeaders,
+    readonly body: Uint8Array,
+  ) {}
+  text(): string {
+    return utf8.decode(this.body);
+  }
+  json(): unknown {
+    return JSON.parse(this.text());
+  }
+}
+
+type BodyStream = Readable & AsyncIterable<Uint8Array>;
+
+async function readAll(body: BodyStream, state: RequestState): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+  } catch (error) {
+    throw state.stopError() ?? classifyBodyError(error);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Iterator over a streamed body: maps read failures to transport errors and, unlike Node's own
+ * stream iterator, closes the connection at once on `return()` even while a read is pending.
+ */
+class BodyIterator implements AsyncIterator<Uint8Array> {
+  private readonly inner: AsyncIterator<Uint8Array>;
+  private returned = false;
+  private readonly mapError = (error: unknown): IteratorResult<Uint8Array> => {
+    // A read that was pending when return() closed the body just ends.
+    if (this.returned) return { done: true, value: undefined };
+    throw this.state.stopError() ?? classifyBodyError(error);
+  };
+
+  constructor(
+    private readonly readable: BodyStream,
+    private readonly state: RequestState,
+  ) {
+    this.inner = readable[Symbol.asyncIterator]();
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.returned) return Promise.resolve({ done: true, value: undefined });
+    const stop = this.state.cancelled ? this.state.stopError() : undefined;
+    if (stop !== undefined) return Promise.reject(stop);
+    return this.inner.next().then(undefined, this.mapError);
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.returned = true;
+    if (!this.readable.destroyed) this.readable.destroy();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+}
+
+/**
+ * HTTP/1.1 client on undici for unary and streaming requests. Knows nothing about any particular API.
+ *
+ * The default dispatcher is a keep-alive `undici.Agent` (connections are reused across requests).
+ * undici's `headersTimeout` and `bodyTimeout` are set to 0 (off) on every request, also with a
+ * caller's dispatcher: the caller's deadline (`timeoutMs`) and the SSE idle timeout decide
+ * instead. Headers go out in insertion order with their names as given.
+ *
+ * Errors (all {@link TransportError}s, reference W-7 … W-9): non-2xx → {@link HttpStatusError}
+ * with `url`, lower-cased response headers (repeated values joined with `", "`) and the body text;
+ * could not connect (refused, DNS, connect timeout, TLS) → `ConnectionError`; `timeoutMs`
+ * exceeded → `TimeoutError`; signal aborted → `AbortedError`; bad URL or header → `BuildError`;
+ * failure while reading a body → `NetworkError("error decoding response body")`; any other
+ * failure → `NetworkError` with the library's message. Request headers never appear in errors.
+ */
+export class HttpTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private closed = false;
+
+  constructor(options?: HttpTransportOptions) {
+    if (options?.dispatcher !== undefined) {
+      this.dispatcher = options.dispatcher;
+      this.ownsDispatcher = false;
+    } else {
+      const agentOptions: Agent.Options = { headersTimeout: 0, bodyTimeout: 0 };
+      if (options?.connectTimeoutMs !== undefined) agentOptions.connectTimeout = options.connectTimeoutMs;
+      if (options?.keepAliveTimeoutMs !== undefined)
+        agentOptions.keepAliveTimeout = options.keepAliveTimeoutMs;
+      this.dispatcher = new Agent(agentOptions);
+      this.ownsDispatcher = true;
+    }
+  }
+
+  /**
+   * Send `req` and read the whole body (W-7). Resolves with a 2xx {@link HttpResponse}; rejects
+   * with {@link HttpStatusError} for any other status (after reading its body), or another
+   * {@link TransportError} (see the class comment). `req.timeoutMs` bounds the whole exchange.
+   * Calls `req.telemetry.onRequest` once.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const started = performance.now();
+    let status: number | undefined;
+    let failure: TransportError | undefined;
+    const state = new RequestState(req.signal, req.timeoutMs);
+    try {
+      const response = await this.send(req, state);
+      status = response.statusCode;
+      const headers = toHeaders(response.headers);
+      const body = await readAll(response.body as BodyStream, state);
+      if (status < 200 || status > 299) {
+        throw new HttpStatusError({ status, url: req.url, headers, body: utf8OrUndefined(body) });
+      }
+      return new BufferedResponse(status, headers, body);
+    } catch (error) {
+      failure = TransportError.isInstance(error) ? error : classifySendError(error);
+      throw failure;
+    } finally {
+      state.dispose();
+      req.telemetry?.onRequest({
+        attempt: req.attempt ?? 0,
+        status,
+        error: failure,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  /**
+   * Send `req` and resolve as soon as a 2xx response's headers arrive (W-8); the body is streamed
+   * (see {@link StreamingResponse}). A non-2xx response rejects with {@link HttpStatusError} after
+   * its body was read. `req.timeoutMs` bounds only the wait for the headers. `req.signal` keeps
+   * working while the body streams. Calls `req.telemetry.onRequest` once, when the headers arrive
+   * or the request fails. Consume the body to its end or call `cancel()`, else the connection
+   * stays busy.
+   */
+  async stream(req: HttpRequest): Promise<StreamingResponse> {
+    const started = performance.now();
+    let status: number | undefined;
+    let failure: TransportError | undefined;
+    const state = new RequestState(req.signal, req.timeoutMs);
+    let streaming = false;
+    try {
+      const response = await this.send(req, state);
+      status = response.statusCode;
+      const headers = toHeaders(response.headers);
+      const readable = response.body as BodyStream;
+      if (status < 200 || status > 299) {
+        let text: string | undefined;
+        try {
+          text = utf8OrUndefined(await readAll(readable, state));
+        } catch {
+          // The status is what matters; an unreadable body is reported as undefined unless we stopped it.
+          const stop = state.stopError();
+          if (stop !== undefined) throw stop;
+        }
+        throw new HttpStatusError({ status, url: req.url, headers, body: text });
+      }
+      state.clearDeadline();
+      readable.once('close', () => state.dispose());
+      streaming = true;
+      let iterated = false;
+      const body: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => {
+          if (iterated) throw new TypeError('the response body can be iterated only once');
+          iterated = true;
+          return new BodyIterator(readable, state);
+        },
+      };
+      return {
+        status,
+        headers,
+        body,
+        cancel(reason?: unknown) {
+          if (state.cancelled) return;
+          state.cancelled = true;
+          state.cancelReason = reason;
+          if (!readable.destroyed) readable.destroy();
+        },
+      };
+    } catch (error) {
+      failure = TransportError.isInstance(error) ? error : classifySendError(error);
+      throw failure;
+    } finally {
+      if (!streaming) state.dispose();
+      req.telemetry?.onRequest({
+        attempt: req.attempt ?? 0,
+        status,
+        error: failure,
+        durationMs: performance.now() - started,
+      });
+    }
+  }
+
+  /**
+   * Close the default Agent (waits for in-flight requests to finish). A dispatcher passed in the
+   * options is left open. Later requests reject with `BuildError`.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async send(req: HttpRequest, state: RequestState): Promise<Dispatcher.ResponseData> {
+    if (req.signal?.aborted) throw new AbortedError(req.signal.reason);
+    if (this.closed) throw new BuildError('the transport is closed');
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch (error) {
+      throw new BuildError('invalid request URL', { cause: error });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new BuildError(`unsupported URL scheme ${url.protocol}`);
+    }
+    try {
+      return await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req.body ?? null,
+        signal: state.controller.signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+    } catch (error) {
+      throw state.stopError() ?? classifySendError(error);
+    }
+  }
+}

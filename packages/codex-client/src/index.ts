@@ -1,0 +1,94 @@
+/**
+ * @codex-ts/client: a generic HTTP transport for streaming APIs. It knows nothing about OpenAI.
+ *
+ * - `errors/`: {@link TransportError} and its subclasses, recognised across package copies with
+ *   the static `isInstance()` methods.
+ * - `retry/`: {@link runWithRetry}, {@link shouldRetry}, {@link backoffMs}, {@link sleep}
+ *   (reference W-13 … W-16).
+ * - `http/`: {@link HttpTransport} on undici, unary and streaming (W-7 … W-9, W-19).
+ * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
+ *   an idle timeout and abort, W-21, W-23, W-26, W-27).
+ * - `telemetry/`: the {@link RequestTelemetry} and {@link SseTelemetry} hooks.
+ *
+ * Units: every duration is in milliseconds, every body in bytes (`Uint8Array`) or UTF-8 text.
+ */
+
+/**
+ * Transport errors. `TransportError` (abstract base, `kind` discriminant); `HttpStatusError`
+ * (non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text, W-7);
+ * `TimeoutError` (a deadline passed); `ConnectionError` (could not connect); `NetworkError`
+ * (failed after connecting; a body read failure has the message "error decoding response body");
+ * `RetryLimitError`; `BuildError` (request could not be built); `StreamError` (stream stalled or
+ * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23); `AbortedError` (the
+ * caller's signal fired; `reason`). `httpReasonPhrase(status)` gives the reason phrase.
+ * `ResponseHeaders` is `Readonly<Record<string, string>>` with lower-cased names.
+ */
+export {
+  AbortedError,
+  BuildError,
+  ConnectionError,
+  HttpStatusError,
+  httpReasonPhrase,
+  NetworkError,
+  type ResponseHeaders,
+  RetryLimitError,
+  StreamError,
+  TimeoutError,
+  TransportError,
+  type TransportErrorKind,
+} from './errors/transport-error.js';
+
+/**
+ * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options.
+ * Non-2xx → `HttpStatusError`; connect failure → `ConnectionError`; `timeoutMs` → `TimeoutError`;
+ * abort → `AbortedError`; body read failure → `NetworkError("error decoding response body")`.
+ */
+export { HttpTransport, type HttpTransportOptions } from './http/transport.js';
+
+/**
+ * Shapes of a request (`HttpRequest`: method, url, headers in insertion order, body as string or
+ * bytes, `signal`, `timeoutMs` in ms, `telemetry`, `attempt`) and of responses (`HttpResponse`:
+ * whole body as bytes with `text()`/`json()`; `StreamingResponse`: body as an async iterable of
+ * byte chunks plus `cancel()`).
+ */
+export type { HttpMethod, HttpRequest, HttpResponse, StreamingResponse } from './http/types.js';
+
+/**
+ * Retry: `RetryPolicy` (`maxAttempts` retries after the first try, `baseDelayMs` in ms,
+ * `retryOn`), `RetryOn` (`retry429`, `retry5xx`, `retryTransport`), `RetryInfo` (what `onRetry`
+ * receives), `backoffMs()` (W-15), `shouldRetry()` (W-14), `sleep()` (abort-aware, rejects with
+ * `AbortedError`) and `runWithRetry()` (W-13; rejects with the original error of the last attempt).
+ */
+export {
+  backoffMs,
+  type RetryInfo,
+  type RetryOn,
+  type RetryPolicy,
+  runWithRetry,
+  shouldRetry,
+  sleep,
+} from './retry/retry.js';
+
+/**
+ * SSE: `SseEvent` (`event` — `'message'` by default —, `data` joined with "\n", last `id`),
+ * `SseDecoder` (incremental WHATWG decoder over strings or UTF-8 bytes; a final event without a
+ * blank line is flushed at `end()`), `sseEvents()` (async generator over a byte stream with a
+ * per-event idle timeout in ms → `StreamError("idle timeout waiting for SSE", {idleTimeout: true})`,
+ * read failure → `NetworkError("error decoding response body")`, abort → `AbortedError`),
+ * `sseEventBatches()` (the same, one array of events per received chunk, for consumers that
+ * re-yield events themselves) and their `SseEventsOptions`.
+ */
+export { SseDecoder, type SseEvent } from './sse/decoder.js';
+export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse/events.js';
+
+/**
+ * Telemetry hooks: `RequestTelemetry.onRequest({attempt, status, error, durationMs})` once per
+ * HTTP request (W-19) and `SseTelemetry.onSseEvent({event, error, durationMs})` once per SSE event
+ * or failure (W-26), with their info shapes.
+ */
+export type {
+  RequestTelemetry,
+  RequestTelemetryInfo,
+  SseTelemetry,
+  SseTelemetryInfo,
+} from './telemetry/telemetry.js';

@@ -1,0 +1,211 @@
+/**
+ * An incremental decoder for `text/event-stream` (WHATWG HTML §9.2.6 "Interpreting an event
+ * stream"), tuned for many small events: lines are found with `indexOf` on strings, never with a
+ * per-character loop or a regular expression.
+ */
+
+/**
+ * One dispatched Server-Sent Event.
+ *
+ * `event` is the `event:` field, or `'message'` when the event had none. `data` is every `data:`
+ * field of the event joined with `"\n"`. `id` is the last event ID seen on the stream so far
+ * (the `id:` field persists across events, as in WHATWG), undefined until an `id:` field arrives.
+ */
+export interface SseEvent {
+  event: string;
+  data: string;
+  id: string | undefined;
+}
+
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+const LOWER_D = 100;
+const BOM = 0xfeff;
+const STREAM_OPTIONS = { stream: true } as const;
+
+/**
+ * Incremental WHATWG event-stream decoder.
+ *
+ * Rules implemented: one UTF-8 BOM at the very start of the stream is dropped; lines end with CR,
+ * LF or CRLF (also a CR at the end of one chunk followed by LF at the start of the next); lines
+ * starting with `:` are comments and ignored; `field: value` loses one leading space of the value;
+ * a line without a colon is a field with an empty value; `data` lines are joined with `"\n"`;
+ * `event`, `data` and `id` are used (an `id` containing U+0000 is ignored), `retry` and unknown
+ * fields are ignored; a blank line dispatches the event, unless no `data` field was seen (then the
+ * event is dropped). Events are delivered as soon as their blank line is decoded.
+ *
+ * Decided policy (differs from WHATWG, which discards it): at {@link SseDecoder.end}, a final event
+ * that has data but no trailing blank line IS dispatched, and an unterminated last line is
+ * processed first.
+ *
+ * Use either {@link SseDecoder.feed} (strings) or {@link SseDecoder.feedBytes} (UTF-8 bytes,
+ * multi-byte characters may be split across chunks; invalid bytes become U+FFFD) for one stream.
+ */
+export class SseDecoder {
+  /** The unterminated tail of the last chunk (never contains CR or LF). */
+  private pending = '';
+  private data = '';
+  private hasData = false;
+  private eventType = '';
+  private lastEventId: string | undefined = undefined;
+  /** The previous chunk ended with CR: drop an LF at the start of the next one. */
+  private skipLf = false;
+  /** The BOM check at the start of the stream is done. */
+  private started = false;
+  private decoder: InstanceType<typeof TextDecoder> | undefined = undefined;
+
+  /** Decode one chunk of text and call `onEvent` synchronously for every event it completes. */
+  feed(chunk: string, onEvent: (event: SseEvent) => void): void {
+    const chunkLength = chunk.length;
+    if (chunkLength === 0) return;
+    let start = 0;
+    if (!this.started) {
+      this.started = true;
+      if (chunk.charCodeAt(0) === BOM) start = 1;
+    }
+    if (this.skipLf) {
+      this.skipLf = false;
+      if (start < chunkLength && chunk.charCodeAt(start) === LF) start++;
+    }
+    if (start >= chunkLength) return;
+
+    let buf: string;
+    let pos: number;
+    let scanFrom: number;
+    if (this.pending.length > 0) {
+      scanFrom = this.pending.length;
+      buf = this.pending + (start === 0 ? chunk : chunk.slice(start));
+      pos = 0;
+    } else {
+      buf = chunk;
+      pos = start;
+      scanFrom = start;
+    }
+
+    const length = buf.length;
+    let lf = buf.indexOf('\n', scanFrom);
+    let cr = buf.indexOf('\r', scanFrom);
+    while (lf !== -1 || cr !== -1) {
+      let end: number;
+      let next: number;
+      if (cr === -1 || (lf !== -1 && lf < cr)) {
+        end = lf;
+        next = lf + 1;
+      } else {
+        end = cr;
+        if (cr + 1 < length) {
+          next = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+        } else {
+          next = length;
+          this.skipLf = true;
+        }
+      }
+      if (end === pos) {
+        this.dispatch(onEvent);
+      } else {
+        this.line(buf, pos, end);
+      }
+      pos = next;
+      if (lf !== -1 && lf < pos) lf = buf.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = buf.indexOf('\r', pos);
+    }
+    this.pending = pos < length ? buf.slice(pos) : '';
+  }
+
+  /**
+   * Decode one chunk of UTF-8 bytes (a character split across chunks is completed by the next
+   * chunk) and call `onEvent` for every event it completes.
+   */
+  feedBytes(chunk: Uint8Array, onEvent: (event: SseEvent) => void): void {
+    // ignoreBOM keeps the BOM in the text so that feed() strips exactly one, as WHATWG requires.
+    this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
+    this.feed(this.decoder.decode(chunk, STREAM_OPTIONS), onEvent);
+  }
+
+  /**
+   * End of stream: flush undecoded bytes, process an unterminated last line, and dispatch a final
+   * event that lacks its blank line (decided policy, see the class comment). The decoder is then
+   * reset and can decode a new stream.
+   */
+  end(onEvent: (event: SseEvent) => void): void {
+    if (this.decoder !== undefined) {
+      const tail = this.decoder.decode();
+      if (tail.length > 0) this.feed(tail, onEvent);
+    }
+    const pending = this.pending;
+    if (pending.length > 0) this.line(pending, 0, pending.length);
+    this.dispatch(onEvent);
+    this.pending = '';
+    this.lastEventId = undefined;
+    this.skipLf = false;
+    this.started = false;
+    this.decoder = undefined;
+  }
+
+  private dispatch(onEvent: (event: SseEvent) => void): void {
+    if (this.hasData) {
+      const event: SseEvent = { event: this.eventType || 'message', data: this.data, id: this.lastEventId };
+      this.data = '';
+      this.hasData = false;
+      this.eventType = '';
+      onEvent(event);
+      return;
+    }
+    this.eventType = '';
+  }
+
+  /** Process the non-empty line `buf[start, end)`. */
+  private line(buf: string, start: number, end: number): void {
+    const first = buf.charCodeAt(start);
+    if (first === COLON) return;
+    let valueStart: number;
+    // Fast path: "data:" / "data: ".
+    if (
+      first === LOWER_D &&
+      end - start >= 5 &&
+      buf.charCodeAt(start + 4) === COLON &&
+      buf.startsWith('data', start)
+    ) {
+      valueStart = start + 5;
+      if (valueStart < end && buf.charCodeAt(valueStart) === SPACE) valueStart++;
+      this.appendData(buf.slice(valueStart, end));
+      return;
+    }
+    const colon = buf.indexOf(':', start);
+    let field: string;
+    let value: string;
+    if (colon === -1 || colon >= end) {
+      field = buf.slice(start, end);
+      value = '';
+    } else {
+      field = buf.slice(start, colon);
+      valueStart = colon + 1;
+      if (valueStart < end && buf.charCodeAt(valueStart) === SPACE) valueStart++;
+      value = buf.slice(valueStart, end);
+    }
+    switch (field) {
+      case 'data':
+        this.appendData(value);
+        break;
+      case 'event':
+        this.eventType = value;
+        break;
+      case 'id':
+        if (value.indexOf('\0') === -1) this.lastEventId = value;
+        break;
+      default:
+        // `retry` and unknown fields are ignored.
+        break;
+    }
+  }
+
+  private appendData(value: string): void {
+    if (this.hasData) {
+      this.data += '\n' + value;
+    } else {
+      this.data = value;
+      this.hasData = true;
+    }
+  }
+}

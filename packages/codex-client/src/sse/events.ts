@@ -1,0 +1,224 @@
+/**
+ * `sseEvents()`: turn a byte stream into Server-Sent Events with an idle timeout, abort support
+ * and typed failures (reference items W-21, W-23, W-26, W-27).
+ */
+import { AbortedError, NetworkError, StreamError, TransportError } from '../errors/transport-error.js';
+import type { SseTelemetry } from '../telemetry/telemetry.js';
+import { SseDecoder, type SseEvent } from './decoder.js';
+
+/** Options of {@link sseEvents}. */
+export interface SseEventsOptions {
+  /**
+   * Longest wait for the next parsed event, ms (W-23; Codex's `stream_idle_timeout_ms`, default
+   * 300 000). Only dispatched events reset it: comments, partial lines and events without data
+   * do not. A value ≤ 0 or non-finite disables the idle timeout.
+   */
+  idleTimeoutMs: number;
+  /** Aborting stops the stream promptly with {@link AbortedError} and cancels the body. */
+  signal?: AbortSignal;
+  /** Called once per yielded event and once on failure (W-26). */
+  telemetry?: SseTelemetry;
+}
+
+const IDLE_TIMEOUT_MESSAGE = 'idle timeout waiting for SSE';
+const BODY_READ_MESSAGE = 'error decoding response body';
+
+function noop(): void {}
+
+/**
+ * Decode `body` (UTF-8 `text/event-stream` bytes) with {@link SseDecoder} and yield its events
+ * one by one (W-21, W-23, W-27).
+ *
+ * - Clean end of the body: a final event without its blank line is still yielded (decided
+ *   policy), then the generator returns.
+ * - No event for `idleTimeoutMs` (measured only while the generator waits for data, from the last
+ *   yielded event or the start; comments do not count): throws
+ *   `StreamError("idle timeout waiting for SSE")` with `idleTimeout: true`.
+ * - The body's iterator throws: a {@link TransportError} is rethrown as is (e.g. the
+ *   `NetworkError` of `HttpTransport.stream`), anything else becomes
+ *   `NetworkError("error decoding response body")` with the original as `cause`.
+ * - `signal` aborts (or was aborted): throws {@link AbortedError} promptly, even while the body is
+ *   stalled, and no further events are yielded.
+ *
+ * On any exit (error, abort, the consumer's `break`) the body iterator's `return()` is called to
+ * cancel it; it is not awaited while a read is still pending, so a body whose `return()` cancels at
+ * once (like `HttpTransport.stream`'s) is released promptly. One timer serves the idle timeout
+ * (re-armed only when it fires), and the events decoded from one chunk are yielded without
+ * awaiting anything else. `telemetry.onSseEvent` runs once per yielded event and once on failure.
+ */
+export async function* sseEvents(
+  body: AsyncIterable<Uint8Array>,
+  options: SseEventsOptions,
+): AsyncGenerator<SseEvent, void, undefined> {
+  const { signal, telemetry } = options;
+  if (telemetry === undefined) {
+    for await (const batch of readBatches(body, options.idleTimeoutMs, signal, undefined)) {
+      for (let i = 0; i < batch.length; i++) {
+        if (signal?.aborted) throw new AbortedError(signal.reason);
+        yield batch[i] as SseEvent;
+      }
+    }
+    return;
+  }
+  let pollStart = performance.now();
+  try {
+    for await (const batch of readBatches(body, options.idleTimeoutMs, signal, undefined)) {
+      for (let i = 0; i < batch.length; i++) {
+        if (signal?.aborted) throw new AbortedError(signal.reason);
+        const event = batch[i] as SseEvent;
+        telemetry.onSseEvent({ event, error: undefined, durationMs: performance.now() - pollStart });
+        yield event;
+        pollStart = performance.now();
+      }
+    }
+  } catch (error) {
+    if (TransportError.isInstance(error)) {
+      telemetry.onSseEvent({ event: undefined, error, durationMs: performance.now() - pollStart });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Like {@link sseEvents}, but yields the events decoded from each chunk of `body` as one array
+ * (never empty; a new array each time). Same end, idle-timeout, failure, abort and cancel
+ * behaviour; the idle timeout is measured from the delivery of the previous batch.
+ *
+ * For consumers that map events into their own async iterable: iterating a batch synchronously
+ * saves one async step per event. `telemetry.onSseEvent` runs for every event of a batch just
+ * before the batch is yielded (`durationMs` since the previous batch was requested), and once on
+ * failure.
+ */
+export function sseEventBatches(
+  body: AsyncIterable<Uint8Array>,
+  options: SseEventsOptions,
+): AsyncGenerator<SseEvent[], void, undefined> {
+  return readBatches(body, options.idleTimeoutMs, options.signal, options.telemetry);
+}
+
+async function* readBatches(
+  body: AsyncIterable<Uint8Array>,
+  idleTimeoutMs: number,
+  signal: AbortSignal | undefined,
+  telemetry: SseTelemetry | undefined,
+): AsyncGenerator<SseEvent[], void, undefined> {
+  const idleEnabled = idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs);
+  let pollStart = telemetry ? performance.now() : 0;
+
+  if (signal?.aborted) {
+    const error = new AbortedError(signal.reason);
+    telemetry?.onSseEvent({ event: undefined, error, durationMs: 0 });
+    throw error;
+  }
+
+  const iterator = body[Symbol.asyncIterator]();
+  const decoder = new SseDecoder();
+  let events: SseEvent[] = [];
+  const push = (event: SseEvent): void => {
+    events.push(event);
+  };
+
+  // Failure raised from outside the read (idle timer, abort); `interrupt` rejects with it.
+  let failure: TransportError | undefined;
+  let rejectInterrupt: (error: TransportError) => void = noop;
+  const interrupt = new Promise<never>((_resolve, reject) => {
+    rejectInterrupt = reject;
+  });
+  interrupt.catch(noop);
+  const interruptible = idleEnabled || signal !== undefined;
+
+  let waiting = false;
+  let waitStart = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const fail = (error: TransportError): void => {
+    if (failure !== undefined) return;
+    failure = error;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    rejectInterrupt(error);
+  };
+  // One timer for the whole stream: when it fires it checks how long the current wait has lasted
+  // and re-arms for the rest, so no timer is created or cleared per event.
+  const onTimer = (): void => {
+    timer = undefined;
+    if (failure !== undefined || !waiting) return; // re-armed when the next wait starts
+    const elapsed = performance.now() - waitStart;
+    if (elapsed >= idleTimeoutMs) {
+      fail(new StreamError(IDLE_TIMEOUT_MESSAGE, { idleTimeout: true }));
+    } else {
+      timer = setTimeout(onTimer, idleTimeoutMs - elapsed);
+    }
+  };
+  const onAbort = (): void => {
+    fail(new AbortedError(signal?.reason));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  let readPending = false;
+  let finished = false;
+  try {
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      waiting = true;
+      if (idleEnabled && timer === undefined) {
+        timer = setTimeout(onTimer, Math.max(1, idleTimeoutMs - (performance.now() - waitStart)));
+      }
+      let result: IteratorResult<Uint8Array>;
+      readPending = true;
+      try {
+        const next = iterator.next();
+        result = interruptible ? await Promise.race([next, interrupt]) : await next;
+      } catch (error) {
+        if (failure !== undefined) throw failure;
+        if (signal?.aborted) throw new AbortedError(signal.reason);
+        if (TransportError.isInstance(error)) throw error;
+        throw new NetworkError(BODY_READ_MESSAGE, { cause: error });
+      }
+      readPending = false;
+      if (result.done) {
+        finished = true;
+        decoder.end(push);
+      } else {
+        decoder.feedBytes(result.value, push);
+      }
+      if (events.length > 0) {
+        waiting = false;
+        if (failure !== undefined) throw failure;
+        const batch = events;
+        events = [];
+        if (telemetry) {
+          const durationMs = performance.now() - pollStart;
+          for (const event of batch) telemetry.onSseEvent({ event, error: undefined, durationMs });
+        }
+        yield batch;
+        if (telemetry) pollStart = performance.now();
+        waitStart = performance.now();
+      }
+      if (finished) return;
+    }
+  } catch (error) {
+    if (telemetry && TransportError.isInstance(error)) {
+      telemetry.onSseEvent({ event: undefined, error, durationMs: performance.now() - pollStart });
+    }
+    throw error;
+  } finally {
+    waiting = false;
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished && typeof iterator.return === 'function') {
+      try {
+        const closing = iterator.return();
+        if (readPending) {
+          Promise.resolve(closing).catch(noop);
+        } else {
+          await closing;
+        }
+      } catch {
+        // Cancelling the body is best effort.
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Telemetry hooks the transport calls (reference items W-19 and W-26). Implementations must not
+ * throw; an exception thrown by a hook propagates to the caller of the request or stream.
+ */
+import type { TransportError } from '../errors/transport-error.js';
+import type { SseEvent } from '../sse/decoder.js';
+
+/** What {@link RequestTelemetry.onRequest} receives for one HTTP request. */
+export interface RequestTelemetryInfo {
+  /** The attempt index the caller passed in `HttpRequest.attempt` (0 when it passed none). */
+  attempt: number;
+  /** The HTTP status, when a response (2xx or not) was received. */
+  status: number | undefined;
+  /** The failure, when the request failed (for a non-2xx response: the `HttpStatusError`). */
+  error: TransportError | undefined;
+  /** Time from the start of the request until it succeeded or failed, ms. */
+  durationMs: number;
+}
+
+/**
+ * Per-request telemetry (W-19): `onRequest` runs exactly once per `HttpTransport.request()` /
+ * `stream()` call, on success or failure. For `stream()` the duration ends when the response
+ * headers of a 2xx response arrive (or the failure happens), not when the body ends.
+ */
+export interface RequestTelemetry {
+  onRequest(info: RequestTelemetryInfo): void;
+}
+
+/** What {@link SseTelemetry.onSseEvent} receives. */
+export interface SseTelemetryInfo {
+  /** The event delivered, or undefined when the stream failed. */
+  event: SseEvent | undefined;
+  /** The failure (idle timeout, read failure, abort), when the stream failed. */
+  error: TransportError | undefined;
+  /** Time since the consumer asked for this event (since the previous event was delivered), ms. */
+  durationMs: number;
+}
+
+/**
+ * Per-event SSE telemetry (W-26): `sseEvents()` calls `onSseEvent` once for every event it yields
+ * and once when the stream fails; not at a clean end of stream.
+ */
+export interface SseTelemetry {
+  onSseEvent(info: SseTelemetryInfo): void;
+}
