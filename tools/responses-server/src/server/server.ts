@@ -1,0 +1,304 @@
+// The server: one node:http server for `POST …/responses` (SSE) and `GET …/responses` upgrades.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '../scenario/types.js';
+import { validateScenario, validateStep } from '../scenario/validate.js';
+import { WsEndpoint } from '../ws/ws-endpoint.js';
+import { decodeBody, describeStep, runHttpStep, sendJson } from './http-steps.js';
+import {
+  CountWaiters,
+  headerRecords,
+  type RecordedHandshake,
+  type RecordedRequest,
+  type RecordedWsFrame,
+  tryParseJson,
+} from './recording.js';
+
+/** Options of `startResponsesServer`. */
+export interface ResponsesServerOptions {
+  /** The HTTP script (default: no steps, so every `POST …/responses` gets a 500 `scenario_exhausted`). */
+  scenario?: Scenario;
+  /** The WebSocket script (default: accept every upgrade, no response steps, `autoPrewarm` on). */
+  wsScenario?: WsScenario;
+  /** Interface to listen on, default `127.0.0.1`. */
+  host?: string;
+  /** TCP port, default 0 (an ephemeral port; read it back from `port`). */
+  port?: number;
+  /** Called with one line per request, handshake and WebSocket frame (the CLI logs them to stderr). */
+  log?: (line: string) => void;
+}
+
+/** A running responses server. Every method is safe to call after `close()` (waits then reject). */
+export interface ResponsesServer {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:PORT/v1`; clients POST `${url}/responses`. */
+  readonly url: string;
+  /** WebSocket base URL including `/v1`, e.g. `ws://127.0.0.1:PORT/v1`; connect to `${wsUrl}/responses`. */
+  readonly wsUrl: string;
+  /** The TCP port the server listens on. */
+  readonly port: number;
+  /** Every HTTP request received, in arrival order (WebSocket upgrades go to `handshakes`). */
+  readonly requests: RecordedRequest[];
+  /** Every WebSocket upgrade request, accepted or rejected, in arrival order. */
+  readonly handshakes: RecordedHandshake[];
+  /** Every client → server WebSocket message, in arrival order, across connections. */
+  readonly wsFrames: RecordedWsFrame[];
+  /**
+   * Replace the HTTP script; the next `POST …/responses` consumes `scenario.steps[0]`. Throws
+   * `ScenarioError` for a malformed scenario (the current one is kept).
+   */
+  setScenario(scenario: Scenario): void;
+  /** Append steps to the HTTP script. Throws `ScenarioError` for a malformed step (none is added). */
+  pushSteps(...steps: Step[]): void;
+  /**
+   * Replace the WebSocket script: the handshake and response queues restart; per-connection
+   * response-id memory is kept. Throws `ScenarioError` for a malformed scenario.
+   */
+  setWsScenario(scenario: WsScenario): void;
+  /** Append WebSocket response steps. Throws `ScenarioError` for a malformed step. */
+  pushWsResponses(...steps: WsResponseStep[]): void;
+  /** Append WebSocket handshake steps. Throws `ScenarioError` for a malformed step. */
+  pushHandshakes(...steps: HandshakeStep[]): void;
+  /**
+   * Resolve with `requests` once at least `n` HTTP requests were recorded; reject after
+   * `timeoutMs` (default 5000 ms) with an error giving the count reached.
+   */
+  waitForRequests(n: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /** Like `waitForRequests`, for `handshakes`. */
+  waitForHandshakes(n: number, timeoutMs?: number): Promise<RecordedHandshake[]>;
+  /** Like `waitForRequests`, for `wsFrames`. */
+  waitForWsFrames(n: number, timeoutMs?: number): Promise<RecordedWsFrame[]>;
+  /**
+   * Simulate a drop of every open WebSocket: without `code` the sockets are destroyed with no close
+   * frame (the client sees 1006); with `code` a close frame with that code is sent.
+   */
+  closeAllWebSockets(code?: number, reason?: string): void;
+  /**
+   * Stop listening and destroy every socket at once, including stalled streams, hanging requests,
+   * WebSockets and idle keep-alive connections. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+const DEFAULT_WAIT_MS = 5000;
+
+class ResponsesServerImpl implements ResponsesServer {
+  url = '';
+  wsUrl = '';
+  port = 0;
+  readonly requests: RecordedRequest[] = [];
+  readonly handshakes: RecordedHandshake[] = [];
+  readonly wsFrames: RecordedWsFrame[] = [];
+
+  private steps: Step[] = [];
+  private repeatLast = false;
+  private nextStep = 0;
+  private readonly http: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly waiters = new CountWaiters();
+  private readonly lifetime = new AbortController();
+  private closing: Promise<void> | undefined;
+  private readonly ws: WsEndpoint;
+  private readonly log: (line: string) => void;
+
+  constructor(options: ResponsesServerOptions) {
+    this.log = options.log ?? (() => {});
+    if (options.scenario) this.setScenario(options.scenario);
+    this.http = createServer((req, res) => {
+      void this.onRequest(req, res);
+    });
+    this.http.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.ws = new WsEndpoint({
+      handshakes: this.handshakes,
+      frames: this.wsFrames,
+      notify: () => this.waiters.notify(),
+      log: this.log,
+      signal: this.lifetime.signal,
+    });
+    if (options.wsScenario) this.ws.setScenario(options.wsScenario);
+    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.ws.handleUpgrade(req, socket, head);
+    });
+  }
+
+  async listen(host: string, port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.http.address() as AddressInfo;
+    this.port = address.port;
+    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.url = `http://${hostPart}:${this.port}/v1`;
+    this.wsUrl = `ws://${hostPart}:${this.port}/v1`;
+  }
+
+  setScenario(scenario: Scenario): void {
+    validateScenario(scenario);
+    this.steps = [...scenario.steps];
+    this.repeatLast = scenario.repeatLast ?? false;
+    this.nextStep = 0;
+  }
+
+  pushSteps(...steps: Step[]): void {
+    steps.forEach((s, i) => {
+      validateStep(s, `pushSteps[${i}]`);
+    });
+    this.steps.push(...steps);
+  }
+
+  setWsScenario(scenario: WsScenario): void {
+    this.ws.setScenario(scenario);
+  }
+
+  pushWsResponses(...steps: WsResponseStep[]): void {
+    this.ws.pushResponses(steps);
+  }
+
+  pushHandshakes(...steps: HandshakeStep[]): void {
+    this.ws.pushHandshakes(steps);
+  }
+
+  waitForRequests(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedRequest[]> {
+    return this.waiters.wait(
+      'HTTP requests',
+      n,
+      timeoutMs,
+      () => this.requests.length,
+      () => this.requests,
+    );
+  }
+
+  waitForHandshakes(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedHandshake[]> {
+    return this.waiters.wait(
+      'WebSocket handshakes',
+      n,
+      timeoutMs,
+      () => this.handshakes.length,
+      () => this.handshakes,
+    );
+  }
+
+  waitForWsFrames(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedWsFrame[]> {
+    return this.waiters.wait(
+      'WebSocket frames',
+      n,
+      timeoutMs,
+      () => this.wsFrames.length,
+      () => this.wsFrames,
+    );
+  }
+
+  closeAllWebSockets(code?: number, reason?: string): void {
+    this.ws.closeAll(code, reason);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.lifetime.abort();
+      this.ws.shutdown();
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
+    });
+    return this.closing;
+  }
+
+  /** Take the next HTTP step, or `undefined` when the scenario is exhausted. */
+  private takeStep(): { step: Step; index: number } | undefined {
+    if (this.nextStep < this.steps.length) {
+      const index = this.nextStep++;
+      return { step: this.steps[index]!, index };
+    }
+    if (this.repeatLast && this.steps.length > 0) {
+      const index = this.steps.length - 1;
+      return { step: this.steps[index]!, index };
+    }
+    return undefined;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const abort = new AbortController();
+    const onGone = () => abort.abort();
+    res.on('close', onGone);
+    this.lifetime.signal.addEventListener('abort', onGone, { once: true });
+    try {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+      } catch {
+        return; // client went away mid-body
+      }
+      const bodyBytes = Buffer.concat(chunks);
+      const body = decodeBody(bodyBytes, req.headers['content-encoding']).toString('utf8');
+      const url = req.url ?? '/';
+      const path = url.split('?')[0] ?? url;
+      const isResponses = req.method === 'POST' && path.endsWith('/responses');
+      const taken = isResponses ? this.takeStep() : undefined;
+      const { headers, headerMap } = headerRecords(req.rawHeaders);
+      this.requests.push({
+        method: req.method ?? 'GET',
+        url,
+        path,
+        headers,
+        headerMap,
+        body,
+        bodyBytes,
+        json: tryParseJson(body),
+        receivedAt,
+        step: taken?.index,
+      });
+      this.waiters.notify();
+
+      if (!isResponses) {
+        this.log(`${req.method} ${url} → 404`);
+        sendJson(res, 404, {
+          error: {
+            type: 'invalid_request_error',
+            code: 'not_found',
+            message: `responses-server: no route for ${req.method} ${path} (only POST …/responses is served)`,
+          },
+        });
+        return;
+      }
+      if (!taken) {
+        this.log(`${req.method} ${url} → 500 scenario exhausted`);
+        sendJson(res, 500, {
+          error: {
+            type: 'server_error',
+            code: 'scenario_exhausted',
+            message: `responses-server: scenario exhausted (${this.steps.length} steps consumed, request #${this.requests.length})`,
+          },
+        });
+        return;
+      }
+      this.log(`${req.method} ${url} → step ${taken.index}: ${describeStep(taken.step)}`);
+      await runHttpStep(res, taken.step, abort.signal);
+    } finally {
+      res.off('close', onGone);
+      this.lifetime.signal.removeEventListener('abort', onGone);
+    }
+  }
+}
+
+/**
+ * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral).
+ * Resolves once listening; rejects when the port cannot be bound, or with `ScenarioError` for a
+ * malformed `scenario`/`wsScenario`. Always `close()` it when done.
+ *
+ * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
+ * other requests get a 404 JSON error. All are recorded in `requests`.
+ * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled, W-71) follow `wsScenario`.
+ */
+export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
+  const server = new ResponsesServerImpl(options);
+  await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+  return server;
+}
