@@ -40,7 +40,10 @@ export function urlForPath(provider: Pick<Provider, 'baseUrl' | 'queryParams'>, 
 }
 
 /** {@link urlForPath} with `http` → `ws` and `https` → `wss` (W-2); other schemes unchanged. */
-export function websocketUrlForPath(provider: Pick<Provider, 'baseUrl' | 'queryParams'>, path: string): string {
+export function websocketUrlForPath(
+  provider: Pick<Provider, 'baseUrl' | 'queryParams'>,
+  path: string,
+): string {
   const url = urlForPath(provider, path);
   if (url.startsWith('https://')) return `wss://${url.slice('https://'.length)}`;
   if (url.startsWith('http://')) return `ws://${url.slice('http://'.length)}`;

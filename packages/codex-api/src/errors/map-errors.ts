@@ -1,0 +1,271 @@
+import { STATUS_CODES } from 'node:http';
+import { type HttpStatusError, TransportError } from '@codex-ts/client';
+import { parsePromoMessage, parseRateLimitForLimit } from '../rate-limits/headers.js';
+import { parseRetryAfterHeader } from '../rate-limits/retry-after.js';
+import { ApiError } from './api-error.js';
+import { ErrorTexts, streamMessage, usageLimitMessage } from './messages.js';
+
+/** Where a transport failure happened: before a 2xx arrived, or while reading the SSE body. */
+export interface MapErrorContext {
+  phase: 'request' | 'stream';
+}
+
+/**
+ * Longest `Retry-After` honoured on an HTTP 429, in ms. 0.169.0 waited for `retry-after: 2` and `3`
+ * (W-54); nothing bigger was observed. A value above this cap (or unparseable) leaves
+ * `retryDelayMs` undefined, which makes the 429 fatal instead of stalling a turn for minutes.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+const UNEXPECTED_BODY_MAX_BYTES = 1000;
+const INVALID_IMAGE_TEXT = 'The image data you provided does not represent a valid image';
+const EMPTY_IMAGE_TEXT =
+  'Expected a base64-encoded data URL with an image MIME type, but got empty base64-encoded bytes.';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorObject(body: string): Record<string, unknown> | undefined {
+  const parsed = parseJson(body);
+  if (!isObject(parsed)) return undefined;
+  return isObject(parsed.error) ? parsed.error : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `401 Unauthorized`: the status with its canonical reason phrase (as Rust's `StatusCode` prints it). */
+export function statusLine(status: number, statusText?: string): string {
+  const reason = statusText || STATUS_CODES[status] || '<unknown status code>';
+  return `${status} ${reason}`;
+}
+
+/** `x-request-id`, else `x-oai-request-id` (W-52). */
+export function requestIdFromHeaders(headers: Readonly<Record<string, string>>): string | undefined {
+  return headers['x-request-id'] ?? headers['x-oai-request-id'];
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let cut = maxBytes;
+  // step back to a character boundary (never split a multi-byte sequence)
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return `${bytes.subarray(0, cut).toString('utf8')}...`;
+}
+
+function identityErrorCode(headers: Readonly<Record<string, string>>): string | undefined {
+  const encoded = headers['x-error-json'];
+  if (!encoded) return undefined;
+  try {
+    const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');
+    const error = errorObject(decoded);
+    return str(error?.code);
+  } catch {
+    return undefined;
+  }
+}
+
+function unexpectedStatus(err: HttpStatusError, body: string): ApiError {
+  const headers = err.headers;
+  const cfRay = headers['cf-ray'];
+  const requestId = requestIdFromHeaders(headers);
+  const authError = headers['x-openai-authorization-error'];
+  const authErrorCode = identityErrorCode(headers);
+  let suffix = '';
+  if (err.url !== undefined) suffix += `, url: ${err.url}`;
+  if (cfRay !== undefined) suffix += `, cf-ray: ${cfRay}`;
+  if (requestId !== undefined) suffix += `, request id: ${requestId}`;
+  if (authError !== undefined) suffix += `, auth error: ${authError}`;
+  if (authErrorCode !== undefined) suffix += `, auth error code: ${authErrorCode}`;
+  const status = statusLine(err.status, err.statusText);
+  let message: string;
+  if (err.status === 403 && body.includes('Cloudflare') && body.includes('blocked')) {
+    message = `${ErrorTexts.cloudflareBlocked} (status ${status})${suffix}`;
+  } else {
+    const fromJson = str(errorObject(body)?.message)?.trim();
+    let shown: string;
+    if (fromJson) shown = fromJson;
+    else {
+      const trimmed = body.trim();
+      shown = trimmed === '' ? 'Unknown error' : truncateUtf8(trimmed, UNEXPECTED_BODY_MAX_BYTES);
+    }
+    message = `unexpected status ${status}: ${shown}${suffix}`;
+  }
+  return new ApiError('unexpected_status', message, {
+    status: err.status,
+    url: err.url,
+    body,
+    headers,
+    requestId,
+    cfRay,
+    cause: err,
+  });
+}
+
+/**
+ * Maps a non-2xx HTTP response to an {@link ApiError} (W-50…W-52, 0.169.0 where it differs):
+ *
+ * | status / body | code | message |
+ * |---|---|---|
+ * | 503, `error.code` `server_is_overloaded` / `slow_down` | `server_overloaded` | "Selected model is at capacity. Please try a different model." |
+ * | 400/403, `error.code` `misalignment_policy_violation` | `misalignment_policy_violation` | `error.message` or the default |
+ * | 400, `error.code` `cyber_policy` | `cyber_policy` | `error.message` or the default |
+ * | 400 about image data | `invalid_image_request` | "Image poisoning" |
+ * | other 400 | `invalid_request` | the body text |
+ * | 500 | `internal_server_error` | "We’re currently experiencing high demand, which may cause temporary errors." |
+ * | 429 `error.type` `usage_limit_reached` | `usage_limit_reached` | per plan ({@link usageLimitMessage}) |
+ * | 429 `error.type` `usage_not_included` | `usage_not_included` | upgrade text |
+ * | 429 `error.type`/`code` `insufficient_quota` (0.169.0) | `quota_exceeded` | "Quota exceeded. Check your plan and billing details." |
+ * | other 429 | `retry_limit` | "exceeded retry limit, last status: 429 Too Many Requests[, request id: …]" |
+ * | anything else | `unexpected_status` | "unexpected status 401 Unauthorized: <error.message or body>, url: …[, cf-ray: …][, request id: …]" |
+ *
+ * A `retry_limit` 429 carries `retryDelayMs` from its `Retry-After` header (seconds or HTTP-date)
+ * when 0 ≤ delay ≤ {@link MAX_RETRY_AFTER_MS}; otherwise `retryDelayMs` stays undefined and the
+ * error is fatal (0.169.0: a 429 without the header was fatal). The message hint alone ("try again
+ * in 2s") does not make an HTTP 429 retryable (unverified for 0.169.0).
+ */
+export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
+  const body = err.body ?? '';
+  const headers = err.headers;
+  const status = err.status;
+  const error = errorObject(body);
+  const code = str(error?.code);
+  const type = str(error?.type);
+  const base = {
+    status,
+    url: err.url,
+    body,
+    headers,
+    requestId: requestIdFromHeaders(headers),
+    cfRay: headers['cf-ray'],
+    cause: err,
+  };
+
+  if (status === 503 && (code === 'server_is_overloaded' || code === 'slow_down')) {
+    return new ApiError('server_overloaded', ErrorTexts.serverOverloaded, base);
+  }
+  if ((status === 400 || status === 403) && code === 'misalignment_policy_violation') {
+    const message = str(error?.message)?.trim()
+      ? (error?.message as string)
+      : ErrorTexts.misalignmentFallback;
+    return new ApiError('misalignment_policy_violation', message, base);
+  }
+  if (status === 400) {
+    if (code === 'cyber_policy') {
+      const message = str(error?.message)?.trim()
+        ? (error?.message as string)
+        : ErrorTexts.cyberPolicyFallback;
+      return new ApiError('cyber_policy', message, base);
+    }
+    const param = str(error?.param);
+    if (
+      body.includes(INVALID_IMAGE_TEXT) ||
+      body.includes(EMPTY_IMAGE_TEXT) ||
+      (code === 'invalid_value' && param !== undefined && param.endsWith('.image_url'))
+    ) {
+      return new ApiError('invalid_image_request', ErrorTexts.invalidImageRequest, base);
+    }
+    return new ApiError('invalid_request', body, base);
+  }
+  if (status === 500) {
+    return new ApiError('internal_server_error', ErrorTexts.internalServerError, base);
+  }
+  if (status === 429) {
+    if (type === 'usage_limit_reached') {
+      const limitId = headers['x-codex-active-limit'];
+      const rateLimits = parseRateLimitForLimit(headers, limitId);
+      const promoMessage = parsePromoMessage(headers);
+      const planType = str(error?.plan_type);
+      const resetsAt = typeof error?.resets_at === 'number' ? error.resets_at : undefined;
+      const rateLimitReachedType = headers['x-codex-rate-limit-reached-type']?.trim() || undefined;
+      const info = { planType, resetsAt, rateLimits, promoMessage, rateLimitReachedType };
+      return new ApiError('usage_limit_reached', usageLimitMessage(info), { ...base, ...info });
+    }
+    if (type === 'usage_not_included') {
+      return new ApiError('usage_not_included', ErrorTexts.usageNotIncluded, base);
+    }
+    if (type === 'insufficient_quota' || code === 'insufficient_quota') {
+      return new ApiError('quota_exceeded', ErrorTexts.quotaExceeded, base);
+    }
+    const trackingId = requestIdFromHeaders(headers) ?? headers['cf-ray'];
+    const delay = parseRetryAfterHeader(headers['retry-after']);
+    const retryDelayMs = delay !== undefined && delay >= 0 && delay <= MAX_RETRY_AFTER_MS ? delay : undefined;
+    const message = `exceeded retry limit, last status: ${statusLine(status, err.statusText)}${trackingId ? `, request id: ${trackingId}` : ''}`;
+    return new ApiError('retry_limit', message, { ...base, retryDelayMs });
+  }
+  return unexpectedStatus(err, body);
+}
+
+/**
+ * Turns anything a transport call threw into an {@link ApiError} (W-49…W-53). An `ApiError`
+ * passes through unchanged.
+ *
+ * - `HttpStatusError` → {@link apiErrorFromHttpStatus}.
+ * - `TimeoutError` → `request_timeout` "request timed out".
+ * - `ConnectionError` → `connection_failed` "Connection failed: <transport message>".
+ * - `NetworkError`: phase `stream` → `stream` "stream disconnected before completion: Transport error:
+ *   network error: <msg>" (the observed mid-body drop text); phase `request` → `stream`
+ *   "stream disconnected before completion: <msg>".
+ * - `StreamError` → `stream` "stream disconnected before completion: idle timeout waiting for SSE" for the
+ *   idle timeout, else "stream disconnected before completion: <msg>".
+ * - `RetryLimitError` → `retry_limit` "exceeded retry limit, last status: <lastStatus ?? 500>".
+ * - `BuildError` → `stream` "stream disconnected before completion: <msg>".
+ * - `AbortedError` → `aborted` "request aborted".
+ * - anything else (e.g. an AuthProvider rejection) → `stream` with the error's message.
+ *
+ * Messages are built from response data and transport error texts only, never request headers.
+ */
+export function apiErrorFromTransport(err: unknown, context: MapErrorContext): ApiError {
+  if (ApiError.isInstance(err)) return err;
+  if (TransportError.isInstance(err)) {
+    switch (err.kind) {
+      case 'http':
+        return apiErrorFromHttpStatus(err as HttpStatusError);
+      case 'timeout':
+        return new ApiError('request_timeout', ErrorTexts.requestTimeout, { cause: err });
+      case 'connection':
+        return new ApiError('connection_failed', `Connection failed: ${err.message}`, { cause: err });
+      case 'network':
+        return new ApiError(
+          'stream',
+          streamMessage(
+            context.phase === 'stream' ? `Transport error: network error: ${err.message}` : err.message,
+          ),
+          { cause: err },
+        );
+      case 'stream': {
+        const idle = (err as { idleTimeout?: boolean }).idleTimeout === true;
+        return new ApiError('stream', streamMessage(idle ? ErrorTexts.idleTimeout : err.message), {
+          cause: err,
+        });
+      }
+      case 'retry_limit': {
+        const last = (err as { lastStatus?: number }).lastStatus ?? 500;
+        return new ApiError('retry_limit', `exceeded retry limit, last status: ${statusLine(last)}`, {
+          status: last,
+          cause: err,
+        });
+      }
+      case 'aborted':
+        return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
+      default:
+        return new ApiError('stream', streamMessage(err.message), { cause: err });
+    }
+  }
+  if (err instanceof Error && err.name === 'AbortError') {
+    return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ApiError('stream', streamMessage(message), { cause: err });
+}

@@ -1,0 +1,141 @@
+import type { RateLimitSnapshot } from '@codex-ts/protocol';
+
+/**
+ * The user-visible texts of the original client (codex-rs `CodexErr` Display, 0.169.0 where it
+ * differs). Exported so callers and tests can compare without retyping them.
+ */
+export const ErrorTexts = {
+  /** `ContextWindowExceeded`. */
+  contextWindowExceeded:
+    "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.",
+  /** `QuotaExceeded`. */
+  quotaExceeded: 'Quota exceeded. Check your plan and billing details.',
+  /** `UsageNotIncluded`. */
+  usageNotIncluded: 'To use Codex with your ChatGPT plan, upgrade to Plus: https://chatgpt.com/explore/plus.',
+  /** `ServerOverloaded`. */
+  serverOverloaded: 'Selected model is at capacity. Please try a different model.',
+  /** `InternalServerError`, with the curly apostrophe (U+2019) 0.169.0 prints. */
+  internalServerError: 'We\u2019re currently experiencing high demand, which may cause temporary errors.',
+  /** `RequestTimeout`. */
+  requestTimeout: 'request timed out',
+  /** `InvalidImageRequest`. */
+  invalidImageRequest: 'Image poisoning',
+  /** Default `CyberPolicy` message when the server's is blank. */
+  cyberPolicyFallback: 'This request has been flagged for possible cybersecurity risk.',
+  /** Default `MisalignmentPolicyViolation` message when the server's is blank. */
+  misalignmentFallback: 'This request was blocked due to a misalignment policy violation.',
+  /** Default `InvalidRequest` message of `response.failed` `invalid_prompt` / `bio_policy`. */
+  invalidRequestFallback: 'Invalid request.',
+  /** Caller's AbortSignal fired. */
+  aborted: 'request aborted',
+  /** Prefix of every `Stream` error. */
+  streamPrefix: 'stream disconnected before completion: ',
+  /** W-24. */
+  streamClosedEarly: 'stream closed before response.completed',
+  /** W-23. */
+  idleTimeout: 'idle timeout waiting for SSE',
+  /** W-35, missing/unparseable error object. */
+  responseFailed: 'response.failed event received',
+  /** W-52, 403 Cloudflare block. */
+  cloudflareBlocked:
+    'Access blocked by Cloudflare. This usually happens when connecting from a restricted region',
+} as const;
+
+/** `stream disconnected before completion: <detail>` (`CodexErr::Stream`). */
+export function streamMessage(detail: string): string {
+  return ErrorTexts.streamPrefix + detail;
+}
+
+/** Inputs of {@link usageLimitMessage}. `resetsAt` is unix seconds. */
+export interface UsageLimitInfo {
+  planType?: string | undefined;
+  resetsAt?: number | undefined;
+  rateLimits?: RateLimitSnapshot | undefined;
+  promoMessage?: string | undefined;
+  rateLimitReachedType?: string | undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function daySuffix(day: number): string {
+  if (day >= 11 && day <= 13) return 'th';
+  switch (day % 10) {
+    case 1:
+      return 'st';
+    case 2:
+      return 'nd';
+    case 3:
+      return 'rd';
+    default:
+      return 'th';
+  }
+}
+
+/** `3:07 PM` today, else `Mar 5th, 2026 3:07 PM`, in the local time zone. */
+function formatResetTime(resetsAtSec: number, now: Date): string {
+  const at = new Date(resetsAtSec * 1000);
+  const hour12 = at.getHours() % 12 === 0 ? 12 : at.getHours() % 12;
+  const time = `${hour12}:${String(at.getMinutes()).padStart(2, '0')} ${at.getHours() < 12 ? 'AM' : 'PM'}`;
+  const sameDay =
+    at.getFullYear() === now.getFullYear() &&
+    at.getMonth() === now.getMonth() &&
+    at.getDate() === now.getDate();
+  if (sameDay) return time;
+  return `${MONTHS[at.getMonth()]} ${at.getDate()}${daySuffix(at.getDate())}, ${at.getFullYear()} ${time}`;
+}
+
+function retrySuffix(resetsAt: number | undefined, now: Date): string {
+  return resetsAt === undefined ? ' Try again later.' : ` Try again at ${formatResetTime(resetsAt, now)}.`;
+}
+
+function retrySuffixAfterOr(resetsAt: number | undefined, now: Date): string {
+  return resetsAt === undefined
+    ? ' or try again later.'
+    : ` or try again at ${formatResetTime(resetsAt, now)}.`;
+}
+
+/**
+ * The text of a usage-limit error (HTTP 429 `usage_limit_reached`), chosen like the original's
+ * `UsageLimitReachedError`: a named non-`codex` limit first, then the workspace credit / spend-cap
+ * reasons (`x-codex-rate-limit-reached-type`), then the promo message, then per plan
+ * (plus; team/business; free/go; pro/prolite; enterprise/edu/unknown). Reset times are shown in the
+ * local time zone.
+ */
+export function usageLimitMessage(info: UsageLimitInfo, now: Date = new Date()): string {
+  const limitName = info.rateLimits?.limitName?.trim();
+  if (limitName && limitName.toLowerCase() !== 'codex') {
+    return `You've hit your usage limit for ${limitName}. Switch to another model now,${retrySuffixAfterOr(info.resetsAt, now)}`;
+  }
+  switch (info.rateLimitReachedType) {
+    case 'workspace_owner_credits_depleted':
+      return 'Your workspace is out of credits. Add credits to continue.';
+    case 'workspace_member_credits_depleted':
+      return 'Your workspace is out of credits. Ask your workspace owner to refill in order to continue.';
+    case 'workspace_owner_usage_limit_reached':
+      return 'You hit your spend cap set in your workspace. Increase your spend cap to continue.';
+    case 'workspace_member_usage_limit_reached':
+      return 'You hit your spend cap set by the owner of your workspace. Ask an owner to increase your spend cap to continue.';
+    default:
+      break;
+  }
+  if (info.promoMessage) {
+    return `You've hit your usage limit. ${info.promoMessage},${retrySuffixAfterOr(info.resetsAt, now)}`;
+  }
+  switch (info.planType?.toLowerCase()) {
+    case 'plus':
+      return `You've hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/codex/settings/usage to purchase more credits${retrySuffixAfterOr(info.resetsAt, now)}`;
+    case 'team':
+    case 'self_serve_business_usage_based':
+    case 'business':
+    case 'enterprise_cbp_usage_based':
+      return `You've hit your usage limit. To get more access now, send a request to your admin${retrySuffixAfterOr(info.resetsAt, now)}`;
+    case 'free':
+    case 'go':
+      return `You've hit your usage limit. Upgrade to Plus to continue using Codex (https://chatgpt.com/explore/plus),${retrySuffixAfterOr(info.resetsAt, now)}`;
+    case 'pro':
+    case 'prolite':
+      return `You've hit your usage limit. Visit https://chatgpt.com/codex/settings/usage to purchase more credits${retrySuffixAfterOr(info.resetsAt, now)}`;
+    default:
+      return `You've hit your usage limit.${retrySuffix(info.resetsAt, now)}`;
+  }
+}

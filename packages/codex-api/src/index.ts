@@ -1,0 +1,95 @@
+/**
+ * @codex-ts/api: typed clients for the Responses endpoints Codex uses, on top of `@codex-ts/client`.
+ *
+ * - `provider/`: {@link Provider} and URL building (W-1, W-2).
+ * - `auth/`: the {@link AuthProvider} hook and {@link staticBearerAuth}.
+ * - `responses/`: the request body ({@link ResponsesApiRequest}, {@link serializeResponsesRequest}),
+ *   the event state machine ({@link ResponsesEventMapper}, W-28…W-44) and {@link ResponsesClient}
+ *   (HTTP + SSE).
+ * - `rate-limits/`: rate-limit headers and events (W-56…W-60), retry hints (W-36, W-54).
+ * - `errors/`: {@link ApiError} and the mapping of transport failures to it (W-49…W-55).
+ *
+ * Units: durations in ms, unix times in seconds, token counts in tokens.
+ */
+
+/** The auth hook (`authHeaders()` per attempt, optional `onUnauthorized()` after a 401) and a static bearer helper. */
+export { type AuthProvider, staticBearerAuth } from './auth/auth-provider.js';
+/**
+ * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
+ * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response
+ * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable` (W-55).
+ */
+export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-error.js';
+/**
+ * Error mapping: `apiErrorFromTransport(err, {phase})` turns any transport failure into an
+ * `ApiError` (W-49…W-53); `apiErrorFromHttpStatus` maps non-2xx responses (W-50…W-52, 0.169.0:
+ * 429 `insufficient_quota` → `quota_exceeded`, other 429 → `retry_limit` with `retryDelayMs` from
+ * `Retry-After` when 0…`MAX_RETRY_AFTER_MS` (60 000 ms)). `statusLine(401)` → "401 Unauthorized";
+ * `requestIdFromHeaders` reads `x-request-id` / `x-oai-request-id`.
+ */
+export {
+  apiErrorFromHttpStatus,
+  apiErrorFromTransport,
+  MAX_RETRY_AFTER_MS,
+  type MapErrorContext,
+  requestIdFromHeaders,
+  statusLine,
+} from './errors/map-errors.js';
+/**
+ * The original's user-visible error texts (`ErrorTexts`), `streamMessage(detail)` ("stream
+ * disconnected before completion: <detail>") and `usageLimitMessage(info)` (HTTP 429
+ * `usage_limit_reached`, per plan; reset times in local time).
+ */
+export { ErrorTexts, streamMessage, type UsageLimitInfo, usageLimitMessage } from './errors/messages.js';
+/** A resolved model provider (base URL, query params, static headers, retry policy, timeouts in ms) and URL builders (W-1, W-2). */
+export { type Provider, urlForPath, websocketUrlForPath } from './provider/provider.js';
+export { parseRateLimitEvent } from './rate-limits/event.js';
+/**
+ * Rate limits: `parseRateLimitHeaders` (all families, default `codex` first and always present,
+ * W-56…W-59), `parseRateLimitForLimit` (one family, W-57), `parseCreditsHeaders` (W-58),
+ * `parsePromoMessage` (W-51), `normalizeLimitId`, `parseRateLimitEvent` (WebSocket
+ * `codex.rate_limits`, W-60), `parseRetryAfterHint` ("try again in N s|ms" → ms, W-36) and
+ * `parseRetryAfterHeader` (`Retry-After` seconds or HTTP-date → ms, W-54).
+ */
+export {
+  type HeaderBag,
+  normalizeLimitId,
+  parseCreditsHeaders,
+  parsePromoMessage,
+  parseRateLimitForLimit,
+  parseRateLimitHeaders,
+} from './rate-limits/headers.js';
+export { parseRetryAfterHeader, parseRetryAfterHint } from './rate-limits/retry-after.js';
+/**
+ * The Responses event state machine shared by HTTP SSE and WebSocket: `ResponsesEventMapper`
+ * (one parsed JSON event in, `ResponseEvent`s out; `transport: 'http'` stores failures until EOF
+ * (W-38), `'websocket'` throws them at once (W-39)) and `apiErrorFromResponseFailed` (W-35, W-36).
+ */
+export {
+  apiErrorFromResponseFailed,
+  ResponsesEventMapper,
+  type ResponsesEventMapperOptions,
+} from './responses/event-mapper.js';
+/** The typed events of a Responses stream (HTTP SSE and WebSocket alike). */
+export type { ResponseEvent } from './responses/events.js';
+/**
+ * The `POST /responses` body (`ResponsesApiRequest`, snake_case wire fields) and its serialiser
+ * (`serializeResponsesRequest`, 0.169.0 key order, §3.1); serialise once per request so retries are
+ * byte-identical.
+ */
+export {
+  type ResponsesApiRequest,
+  type ResponsesReasoning,
+  serializeResponsesRequest,
+} from './responses/request.js';
+/**
+ * `ResponsesClient`: `POST {base}/responses` over HTTP + SSE with transport retries (W-17), a
+ * one-shot 401 refresh, header events (W-56) and the event mapper; `ResponseStream` is the async
+ * iterable of events with `headers` and `requestId`.
+ */
+export {
+  type ResponseStream,
+  ResponsesClient,
+  type ResponsesClientOptions,
+  type ResponsesStreamOptions,
+} from './responses/responses-client.js';

@@ -1,0 +1,877 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpTransport } from '@codex-ts/client';
+import { parseResponseItem } from '@codex-ts/protocol';
+import {
+  completed,
+  failed,
+  incomplete,
+  openAiError,
+  outputTextDelta,
+  type ResponsesServer,
+  responseCreated,
+  type Step,
+  startResponsesServer,
+  textTurn,
+} from '@codex-ts/responses-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
+import { ApiError } from '../errors/api-error.js';
+import type { Provider } from '../provider/provider.js';
+import type { ResponseEvent } from './events.js';
+import type { ResponsesApiRequest } from './request.js';
+import { type ResponseStream, ResponsesClient } from './responses-client.js';
+
+let server: ResponsesServer;
+let transport: HttpTransport;
+
+beforeAll(async () => {
+  server = await startResponsesServer();
+  transport = new HttpTransport();
+});
+afterAll(async () => {
+  await transport.close();
+  await server.close();
+});
+afterEach(() => {
+  server.setScenario({ steps: [] });
+  server.requests.length = 0;
+});
+
+function provider(overrides: Partial<Provider> = {}): Provider {
+  return {
+    name: 'test',
+    baseUrl: server.url,
+    headers: {},
+    retry: {
+      maxAttempts: 4,
+      baseDelayMs: 1,
+      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
+    },
+    streamIdleTimeoutMs: 5000,
+    websocketConnectTimeoutMs: 1000,
+    ...overrides,
+  };
+}
+
+function request(overrides: Partial<ResponsesApiRequest> = {}): ResponsesApiRequest {
+  return {
+    model: 'gpt-5.5',
+    input: [
+      parseResponseItem({
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'Say hello.' }],
+      }),
+    ],
+    tool_choice: 'auto',
+    parallel_tool_calls: true,
+    reasoning: { effort: 'medium' },
+    store: false,
+    stream: true,
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: 'thread-1',
+    text: { verbosity: 'low' },
+    client_metadata: { session_id: 'thread-1' },
+    ...overrides,
+  };
+}
+
+function client(
+  options: { provider?: Provider; auth?: AuthProvider; defaultHeaders?: Record<string, string> } = {},
+) {
+  return new ResponsesClient({
+    provider: options.provider ?? provider(),
+    auth: options.auth ?? staticBearerAuth('sk-test'),
+    transport,
+    defaultHeaders: options.defaultHeaders ?? {
+      originator: 'codex_exec',
+      'user-agent': 'codex_exec/0.169.0',
+    },
+  });
+}
+
+async function collect(stream: ResponseStream): Promise<{ events: ResponseEvent[]; error: unknown }> {
+  const events: ResponseEvent[] = [];
+  try {
+    for await (const event of stream) events.push(event);
+    return { events, error: undefined };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+async function run(steps: Step[], options: Parameters<typeof client>[0] = {}) {
+  server.setScenario({ steps });
+  const stream = await client(options).stream(request());
+  return collect(stream);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (ApiError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const nonHeaderEvents = (events: ResponseEvent[]) => events.filter((e) => e.type !== 'rate_limits');
+
+describe('request (§3.1, observed §3)', () => {
+  it('sends the body in 0.169.0 key order and the headers in observed order', async () => {
+    server.setScenario({
+      steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'Hello' }) }],
+    });
+    const c = new ResponsesClient({
+      provider: provider({ headers: { version: '0.169.0' }, queryParams: { 'api-version': '2025-04-01' } }),
+      auth: staticBearerAuth('sk-test'),
+      transport,
+      defaultHeaders: {
+        originator: 'codex_exec',
+        'user-agent': 'codex_exec/0.169.0',
+        'x-codex-turn-state': 'never',
+      },
+    });
+    const stream = await c.stream(request({ instructions: 'Be brief.' }), {
+      extraHeaders: { 'x-codex-turn-state': 'ts-1', 'session-id': 'thread-1' },
+    });
+    await collect(stream);
+    const [recorded] = server.requests;
+    expect(recorded?.method).toBe('POST');
+    expect(recorded?.url).toBe('/v1/responses?api-version=2025-04-01');
+    const names = recorded?.headers
+      .map(([name]) => name.toLowerCase())
+      .filter((n) => n !== 'host' && n !== 'content-length' && n !== 'connection');
+    expect(names).toEqual([
+      'version',
+      'x-codex-turn-state',
+      'session-id',
+      'accept',
+      'content-type',
+      'authorization',
+      'originator',
+      'user-agent',
+    ]);
+    expect(recorded?.headerMap).toMatchObject({
+      version: '0.169.0',
+      'x-codex-turn-state': 'ts-1',
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+      authorization: 'Bearer sk-test',
+      originator: 'codex_exec',
+    });
+    expect(recorded?.body).toBe(
+      '{"model":"gpt-5.5","instructions":"Be brief.","stream":true,"input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"Say hello."}]}],' +
+        '"tool_choice":"auto","parallel_tool_calls":true,"reasoning":{"effort":"medium"},"store":false,' +
+        '"include":["reasoning.encrypted_content"],"prompt_cache_key":"thread-1","text":{"verbosity":"low"},"client_metadata":{"session_id":"thread-1"}}',
+    );
+  });
+
+  it('retries a 500 with byte-identical requests and fetches auth per attempt (W-16, W-17)', async () => {
+    let calls = 0;
+    const auth: AuthProvider = {
+      authHeaders: async () => {
+        calls++;
+        return { authorization: 'Bearer sk-test' };
+      },
+    };
+    const { events, error } = await run(
+      [
+        { kind: 'error', status: 500 },
+        { kind: 'error', status: 502 },
+        { kind: 'sse', events: textTurn({ responseId: 'r', text: 'ok' }) },
+      ],
+      { auth },
+    );
+    expect(error).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ type: 'completed', responseId: 'r' });
+    expect(server.requests).toHaveLength(3);
+    expect(calls).toBe(3);
+    const [a, b, c] = server.requests;
+    expect(b?.bodyBytes.equals(a?.bodyBytes as Buffer)).toBe(true);
+    expect(c?.bodyBytes.equals(a?.bodyBytes as Buffer)).toBe(true);
+    expect(b?.headers).toEqual(a?.headers);
+    expect(c?.headers).toEqual(a?.headers);
+  });
+
+  it('gives up after maxAttempts + 1 tries of a 500 with the high-demand text', async () => {
+    server.setScenario({ steps: [{ kind: 'error', status: 500 }], repeatLast: true });
+    const error = await rejection(client().stream(request()));
+    expect(server.requests).toHaveLength(5);
+    expect(error.code).toBe('internal_server_error');
+    expect(error.message).toBe('We’re currently experiencing high demand, which may cause temporary errors.');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('never retries a 429 at the transport level; honours retry-after within the cap', async () => {
+    server.setScenario({
+      steps: [
+        {
+          kind: 'error',
+          status: 429,
+          headers: { 'retry-after': '2' },
+          body: openAiError('requests', 'rate_limit_exceeded', 'Rate limit reached. Please try again in 2s.'),
+        },
+        {
+          kind: 'error',
+          status: 429,
+          body: openAiError('requests', 'rate_limit_exceeded', 'Rate limit reached.'),
+        },
+        {
+          kind: 'error',
+          status: 429,
+          headers: { 'retry-after': '120', 'x-request-id': 'req_9' },
+          body: openAiError('requests', 'rate_limit_exceeded', 'x'),
+        },
+      ],
+    });
+    const first = await rejection(client().stream(request()));
+    expect(server.requests).toHaveLength(1);
+    expect(first.code).toBe('retry_limit');
+    expect(first.message).toBe('exceeded retry limit, last status: 429 Too Many Requests');
+    expect(first.retryDelayMs).toBe(2000);
+    expect(first.retryable).toBe(true);
+    const second = await rejection(client().stream(request()));
+    expect(second.retryDelayMs).toBeUndefined();
+    expect(second.retryable).toBe(false);
+    const third = await rejection(client().stream(request()));
+    expect(third.message).toBe('exceeded retry limit, last status: 429 Too Many Requests, request id: req_9');
+    expect(third.retryDelayMs).toBeUndefined();
+  });
+});
+
+describe('HTTP status mapping (W-50…W-52)', () => {
+  const cases: Array<[string, Step, string, string | RegExp]> = [
+    [
+      '429 insufficient_quota (0.169.0)',
+      {
+        kind: 'error',
+        status: 429,
+        body: openAiError('insufficient_quota', 'insufficient_quota', 'You exceeded your current quota'),
+      },
+      'quota_exceeded',
+      'Quota exceeded. Check your plan and billing details.',
+    ],
+    [
+      '429 usage_not_included',
+      { kind: 'error', status: 429, body: { error: { type: 'usage_not_included', message: 'x' } } },
+      'usage_not_included',
+      'To use Codex with your ChatGPT plan, upgrade to Plus: https://chatgpt.com/explore/plus.',
+    ],
+    [
+      '429 usage_limit_reached (plus)',
+      {
+        kind: 'error',
+        status: 429,
+        body: { error: { type: 'usage_limit_reached', plan_type: 'plus', message: 'x' } },
+      },
+      'usage_limit_reached',
+      "You've hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/codex/settings/usage to purchase more credits or try again later.",
+    ],
+    [
+      '503 server_is_overloaded',
+      { kind: 'error', status: 503, body: openAiError('server_error', 'server_is_overloaded', 'busy') },
+      'server_overloaded',
+      'Selected model is at capacity. Please try a different model.',
+    ],
+    [
+      '400 cyber_policy',
+      { kind: 'error', status: 400, body: openAiError('invalid_request_error', 'cyber_policy', '') },
+      'cyber_policy',
+      'This request has been flagged for possible cybersecurity risk.',
+    ],
+    [
+      '403 misalignment_policy_violation',
+      {
+        kind: 'error',
+        status: 403,
+        body: openAiError('invalid_request_error', 'misalignment_policy_violation', 'Blocked.'),
+      },
+      'misalignment_policy_violation',
+      'Blocked.',
+    ],
+    [
+      '400 invalid image',
+      {
+        kind: 'error',
+        status: 400,
+        body: openAiError(
+          'invalid_request_error',
+          null,
+          'The image data you provided does not represent a valid image.',
+        ),
+      },
+      'invalid_image_request',
+      'Image poisoning',
+    ],
+    ['400 other', { kind: 'error', status: 400, body: 'bad body' }, 'invalid_request', 'bad body'],
+    [
+      '401 with JSON message',
+      {
+        kind: 'error',
+        status: 401,
+        body: openAiError('invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.'),
+      },
+      'unexpected_status',
+      /^unexpected status 401 Unauthorized: Incorrect API key provided\., url: http:\/\/127\.0\.0\.1:\d+\/v1\/responses$/,
+    ],
+    [
+      '404 with ids',
+      {
+        kind: 'error',
+        status: 404,
+        headers: {
+          'cf-ray': 'ray-1',
+          'x-oai-request-id': 'oai-1',
+          'x-openai-authorization-error': 'denied',
+          'x-error-json': Buffer.from('{"error":{"code":"no_access"}}').toString('base64'),
+        },
+        body: '  not found  ',
+      },
+      'unexpected_status',
+      /^unexpected status 404 Not Found: not found, url: http:\/\/127\.0\.0\.1:\d+\/v1\/responses, cf-ray: ray-1, request id: oai-1, auth error: denied, auth error code: no_access$/,
+    ],
+    [
+      '403 Cloudflare',
+      { kind: 'error', status: 403, body: '<html>Cloudflare: you have been blocked</html>' },
+      'unexpected_status',
+      /^Access blocked by Cloudflare\. This usually happens when connecting from a restricted region \(status 403 Forbidden\), url: /,
+    ],
+    [
+      '418 empty body',
+      { kind: 'error', status: 418, body: '' },
+      'unexpected_status',
+      /^unexpected status 418 I'm a Teapot: Unknown error, url: /i,
+    ],
+    [
+      '413 long body',
+      { kind: 'error', status: 413, body: 'x'.repeat(1500) },
+      'unexpected_status',
+      new RegExp(`^unexpected status 413 Payload Too Large: ${'x'.repeat(1000)}\\.\\.\\., url: `),
+    ],
+  ];
+  it.each(cases)('%s', async (_name, step, code, message) => {
+    server.setScenario({ steps: [step], repeatLast: true });
+    const error = await rejection(client().stream(request()));
+    expect(error.code).toBe(code);
+    if (typeof message === 'string') expect(error.message).toBe(message);
+    else expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('sk-test');
+    // 5xx are retried by the transport (maxAttempts 4 → 5 tries); nothing else is
+    expect(server.requests).toHaveLength(step.kind === 'error' && step.status >= 500 ? 5 : 1);
+  });
+});
+
+describe('401 and onUnauthorized', () => {
+  const unauthorized: Step = {
+    kind: 'error',
+    status: 401,
+    body: openAiError('invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.'),
+  };
+
+  it('retries once with refreshed credentials when onUnauthorized resolves true', async () => {
+    let token = 'old';
+    let refreshes = 0;
+    const auth: AuthProvider = {
+      authHeaders: async () => ({ authorization: `Bearer ${token}` }),
+      onUnauthorized: async () => {
+        refreshes++;
+        token = 'new';
+        return true;
+      },
+    };
+    const { events, error } = await run(
+      [unauthorized, { kind: 'sse', events: textTurn({ responseId: 'r', text: 'hi' }) }],
+      { auth },
+    );
+    expect(error).toBeUndefined();
+    expect(events.at(-1)?.type).toBe('completed');
+    expect(refreshes).toBe(1);
+    expect(server.requests.map((r) => r.headerMap.authorization)).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  it('calls onUnauthorized only once', async () => {
+    let refreshes = 0;
+    const auth: AuthProvider = {
+      authHeaders: async () => ({ authorization: 'Bearer x' }),
+      onUnauthorized: async () => {
+        refreshes++;
+        return true;
+      },
+    };
+    server.setScenario({ steps: [unauthorized], repeatLast: true });
+    const error = await rejection(client({ auth }).stream(request()));
+    expect(error.code).toBe('unexpected_status');
+    expect(refreshes).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('is final when onUnauthorized resolves false', async () => {
+    const auth: AuthProvider = {
+      authHeaders: async () => ({ authorization: 'Bearer x' }),
+      onUnauthorized: async () => false,
+    };
+    server.setScenario({ steps: [unauthorized], repeatLast: true });
+    const error = await rejection(client({ auth }).stream(request()));
+    expect(error.code).toBe('unexpected_status');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('event stream', () => {
+  it('emits header events first, then mapped events, skipping junk (W-21, W-22, W-40, W-56)', async () => {
+    server.setScenario({
+      steps: [
+        {
+          kind: 'sse',
+          headers: {
+            'openai-model': 'gpt-5.5-server',
+            'x-codex-primary-used-percent': '12.5',
+            'x-codex-primary-window-minutes': '300',
+            'x-codex-other-primary-used-percent': '50',
+            'x-codex-alpha-secondary-used-percent': '1',
+            'x-codex-alpha-primary-used-percent': '2',
+            'x-codex-credits-has-credits': 'true',
+            'x-codex-credits-unlimited': 'false',
+            'x-models-etag': ' etag-1 ',
+            'x-reasoning-included': 'false',
+            'x-codex-turn-state': 'ts-abc',
+            'x-request-id': 'req_123',
+          },
+          events: [
+            { raw: ': keep-alive comment\n\n' },
+            responseCreated('resp_1'),
+            { raw: 'data: not json\n\n' },
+            { raw: 'event: response.output_text.delta\n\n' },
+            { type: 'response.in_progress', response: { id: 'resp_1' } },
+            { type: 'response.reasoning_summary_part.added', summary_index: 0 },
+            { type: 'response.reasoning_summary_text.delta', delta: '**Plan**', summary_index: 0 },
+            {
+              type: 'response.reasoning_summary_text.done',
+              item_id: 'rs_1',
+              text: '**Plan**',
+              summary_index: 0,
+            },
+            { type: 'response.reasoning_text.delta', delta: 'raw', content_index: 0 },
+            {
+              type: 'response.custom_tool_call_input.delta',
+              delta: '*** Begin',
+              item_id: 'ctc_1',
+              call_id: 'call_1',
+            },
+            { data: { type: 'response.output_text.delta', delta: 'Hel' }, event: 'misleading' },
+            { raw: 'data: {"type":"response.output_text.delta",\ndata: "delta":"lo"}\n\n' },
+            { type: 'response.brand_new_event', foo: 1 },
+            {
+              type: 'response.output_item.done',
+              item: {
+                type: 'message',
+                role: 'assistant',
+                id: 'msg_1',
+                content: [{ type: 'output_text', text: 'Hello' }],
+              },
+            },
+            completed('resp_1', {
+              input_tokens: 10,
+              input_tokens_details: { cached_tokens: 4 },
+              output_tokens: 2,
+              output_tokens_details: { reasoning_tokens: 1 },
+              total_tokens: 12,
+            }),
+          ],
+        },
+      ],
+    });
+    const stream = await client().stream(request());
+    expect(stream.requestId).toBe('req_123');
+    expect(stream.headers['x-codex-turn-state']).toBe('ts-abc');
+    const { events, error } = await collect(stream);
+    expect(error).toBeUndefined();
+    expect(events.slice(0, 8)).toEqual([
+      { type: 'server_model', model: 'gpt-5.5-server' },
+      {
+        type: 'rate_limits',
+        snapshot: {
+          limitId: 'codex',
+          primary: { usedPercent: 12.5, windowMinutes: 300 },
+          credits: { hasCredits: true, unlimited: false },
+        },
+      },
+      {
+        type: 'rate_limits',
+        snapshot: {
+          limitId: 'codex_alpha',
+          primary: { usedPercent: 2 },
+          secondary: { usedPercent: 1 },
+          credits: { hasCredits: true, unlimited: false },
+        },
+      },
+      {
+        type: 'rate_limits',
+        snapshot: {
+          limitId: 'codex_other',
+          primary: { usedPercent: 50 },
+          credits: { hasCredits: true, unlimited: false },
+        },
+      },
+      { type: 'models_etag', etag: 'etag-1' },
+      { type: 'server_reasoning_included', included: true },
+      { type: 'turn_state', value: 'ts-abc' },
+      { type: 'created' },
+    ]);
+    expect(events.slice(8)).toEqual([
+      { type: 'reasoning_summary_part.added', summaryIndex: 0 },
+      { type: 'reasoning_summary_text.delta', delta: '**Plan**', summaryIndex: 0 },
+      { type: 'reasoning_summary_text.done', itemId: 'rs_1', text: '**Plan**', summaryIndex: 0 },
+      { type: 'reasoning_text.delta', delta: 'raw', contentIndex: 0 },
+      { type: 'tool_call_input.delta', itemId: 'ctc_1', callId: 'call_1', delta: '*** Begin' },
+      { type: 'output_text.delta', delta: 'Hel' },
+      { type: 'output_text.delta', delta: 'lo' },
+      expect.objectContaining({ type: 'output_item.done', item: expect.objectContaining({ id: 'msg_1' }) }),
+      {
+        type: 'completed',
+        responseId: 'resp_1',
+        endTurn: undefined,
+        tokenUsage: {
+          inputTokens: 10,
+          cachedInputTokens: 4,
+          cacheWriteInputTokens: 0,
+          outputTokens: 2,
+          reasoningOutputTokens: 1,
+          totalTokens: 12,
+        },
+      },
+    ]);
+  });
+
+  it('always emits the default rate-limit family, even without headers', async () => {
+    const { events } = await run([{ kind: 'sse', events: [completed('r')] }]);
+    expect(events).toEqual([
+      { type: 'rate_limits', snapshot: { limitId: 'codex' } },
+      expect.objectContaining({ type: 'completed', responseId: 'r' }),
+    ]);
+  });
+
+  it('decodes events split across byte-sized chunks', async () => {
+    const { events, error } = await run([
+      {
+        kind: 'sse',
+        chunking: 'byte',
+        events: [
+          outputTextDelta('héllo ✓'),
+          { raw: 'data: {"type":"response.output_text.delta","delta":"x"}\r\n\r\n' },
+          completed('r'),
+        ],
+      },
+    ]);
+    expect(error).toBeUndefined();
+    expect(nonHeaderEvents(events).map((e) => (e.type === 'output_text.delta' ? e.delta : e.type))).toEqual([
+      'héllo ✓',
+      'x',
+      'completed',
+    ]);
+  });
+
+  it('ends at response.completed without waiting for the socket (W-25)', async () => {
+    const { events, error } = await run(
+      [
+        {
+          kind: 'sse',
+          stallAfter: 2,
+          events: [outputTextDelta('a'), completed('r'), outputTextDelta('never')],
+        },
+      ],
+      {
+        provider: provider({ streamIdleTimeoutMs: 60_000 }),
+      },
+    );
+    expect(error).toBeUndefined();
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['output_text.delta', 'completed']);
+  });
+
+  it('reports EOF without completed (W-24)', async () => {
+    const { events, error } = await run([
+      { kind: 'sse', events: [responseCreated('r'), outputTextDelta('partial')] },
+    ]);
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['created', 'output_text.delta']);
+    expect(ApiError.isInstance(error) && error.code).toBe('stream');
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: stream closed before response.completed',
+    );
+  });
+
+  it('surfaces a stored response.failed at EOF after later events (W-38)', async () => {
+    const { events, error } = await run([
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('r'),
+          failed('r', 'rate_limit_exceeded', 'Rate limit reached for gpt-5.5. Please try again in 1.5s.'),
+          outputTextDelta('late'),
+        ],
+      },
+    ]);
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['created', 'output_text.delta']);
+    expect(ApiError.isInstance(error) && error.code).toBe('rate_limit_exceeded');
+    expect((error as ApiError).message).toBe(
+      'rate limit exceeded: Rate limit reached for gpt-5.5. Please try again in 1.5s.',
+    );
+    expect((error as ApiError).retryDelayMs).toBe(1500);
+  });
+
+  const failedCases: Array<[string, string, string]> = [
+    ['insufficient_quota', 'quota_exceeded', 'Quota exceeded. Check your plan and billing details.'],
+    [
+      'context_length_exceeded',
+      'context_window_exceeded',
+      "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.",
+    ],
+    [
+      'server_is_overloaded',
+      'server_overloaded',
+      'Selected model is at capacity. Please try a different model.',
+    ],
+    ['server_error', 'stream', 'stream disconnected before completion: An error occurred.'],
+  ];
+  it.each(failedCases)('response.failed %s → %s', async (code, apiCode, message) => {
+    const { error } = await run([{ kind: 'sse', events: [failed('r', code, 'An error occurred.')] }]);
+    expect(ApiError.isInstance(error) && error.code).toBe(apiCode);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('maps response.incomplete (W-37)', async () => {
+    const { error } = await run([{ kind: 'sse', events: [incomplete('r', 'content_filter')] }]);
+    expect(ApiError.isInstance(error) && error.code).toBe('stream');
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: Incomplete response returned, reason: content_filter',
+    );
+  });
+
+  it('times out a stalled stream (W-23)', async () => {
+    const { events, error } = await run(
+      [{ kind: 'sse', stallAfter: 1, events: [outputTextDelta('a'), completed('r')] }],
+      {
+        provider: provider({ streamIdleTimeoutMs: 150 }),
+      },
+    );
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['output_text.delta']);
+    expect(ApiError.isInstance(error) && error.code).toBe('stream');
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: idle timeout waiting for SSE',
+    );
+  });
+
+  it('prefers the idle timeout over a stored failure when the server keeps the connection open', async () => {
+    const { error } = await run(
+      [{ kind: 'sse', stallAfter: 1, events: [failed('r', 'insufficient_quota', 'x'), completed('r')] }],
+      {
+        provider: provider({ streamIdleTimeoutMs: 150 }),
+      },
+    );
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: idle timeout waiting for SSE',
+    );
+  });
+
+  it('reports a connection dropped mid-body', async () => {
+    const { events, error } = await run([
+      { kind: 'sse', dropAfter: 1, events: [outputTextDelta('a'), outputTextDelta('b'), completed('r')] },
+    ]);
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['output_text.delta']);
+    expect(ApiError.isInstance(error) && error.code).toBe('stream');
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: Transport error: network error: error decoding response body',
+    );
+  });
+
+  it('aborts mid-stream promptly with ApiError aborted', async () => {
+    server.setScenario({
+      steps: [{ kind: 'sse', stallAfter: 1, events: [outputTextDelta('a'), completed('r')] }],
+    });
+    const controller = new AbortController();
+    const stream = await client({ provider: provider({ streamIdleTimeoutMs: 60_000 }) }).stream(request(), {
+      signal: controller.signal,
+    });
+    const events: ResponseEvent[] = [];
+    const started = Date.now();
+    let caught: unknown;
+    try {
+      for await (const event of stream) {
+        events.push(event);
+        if (event.type === 'output_text.delta') setTimeout(() => controller.abort(), 20);
+      }
+    } catch (error) {
+      caught = error;
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(ApiError.isInstance(caught) && caught.code).toBe('aborted');
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['output_text.delta']);
+  });
+
+  it('aborts a request that never gets headers', async () => {
+    server.setScenario({ steps: [{ kind: 'hang' }] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await rejection(client().stream(request(), { signal: controller.signal }));
+    expect(error.code).toBe('aborted');
+  });
+
+  it('rejects at once with an already-aborted signal', async () => {
+    server.setScenario({ steps: [{ kind: 'sse', events: [completed('r')] }] });
+    const error = await rejection(client().stream(request(), { signal: AbortSignal.abort() }));
+    expect(error.code).toBe('aborted');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('maps a refused connection to connection_failed after transport retries', async () => {
+    const closed = await startResponsesServer();
+    const url = closed.url;
+    await closed.close();
+    const error = await rejection(client({ provider: provider({ baseUrl: url }) }).stream(request()));
+    expect(error.code).toBe('connection_failed');
+    expect(error.message).toMatch(/^Connection failed: /);
+  });
+});
+
+describe('leaving early', () => {
+  let plain: Server;
+  let closes = 0;
+  let baseUrl = '';
+  beforeAll(async () => {
+    plain = createServer((req, res) => {
+      req.resume();
+      res.on('close', () => {
+        closes++;
+      });
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ type: 'response.output_text.delta', delta: 'a' })}\n\n`);
+      // then stall forever: only the client can end this
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/v1`;
+  });
+  afterAll(async () => {
+    plain.closeAllConnections();
+    await new Promise((resolve) => plain.close(resolve));
+  });
+
+  it('closes the connection when the consumer breaks out of for await', async () => {
+    const stream = await client({ provider: provider({ baseUrl, streamIdleTimeoutMs: 60_000 }) }).stream(
+      request(),
+    );
+    for await (const event of stream) {
+      if (event.type === 'output_text.delta') break;
+    }
+    const deadline = Date.now() + 5000;
+    while (closes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closes).toBe(1);
+  });
+});
+
+describe('telemetry and pacing', () => {
+  it('reports each HTTP attempt and each SSE event', async () => {
+    const attempts: Array<number | undefined> = [];
+    const sse: string[] = [];
+    server.setScenario({
+      steps: [
+        { kind: 'error', status: 503 },
+        { kind: 'sse', events: [outputTextDelta('a'), { raw: 'data: junk\n\n' }, completed('r')] },
+      ],
+    });
+    const c = new ResponsesClient({
+      provider: provider(),
+      auth: staticBearerAuth('sk-test'),
+      transport,
+      requestTelemetry: { onRequest: (info) => attempts.push(info.status) },
+      sseTelemetry: {
+        onSseEvent: (info) =>
+          sse.push(info.event ? info.event.data.slice(0, 12) : `error:${info.error?.kind}`),
+      },
+    });
+    const { error } = await collect(await c.stream(request()));
+    expect(error).toBeUndefined();
+    expect(attempts).toEqual([503, 200]);
+    expect(sse).toEqual(['{"type":"res', 'junk', '{"type":"res']);
+  });
+
+  it('reports the idle timeout to SSE telemetry', async () => {
+    const sse: string[] = [];
+    server.setScenario({ steps: [{ kind: 'sse', stallAfter: 0, events: [completed('r')] }] });
+    const c = new ResponsesClient({
+      provider: provider({ streamIdleTimeoutMs: 100 }),
+      auth: staticBearerAuth('sk-test'),
+      transport,
+      sseTelemetry: { onSseEvent: (info) => sse.push(info.event ? 'event' : `error:${info.error?.kind}`) },
+    });
+    const { error } = await collect(await c.stream(request()));
+    expect((error as Error).message).toBe(
+      'stream disconnected before completion: idle timeout waiting for SSE',
+    );
+    expect(sse).toEqual(['error:stream']);
+  });
+
+  it('does not count the consumer’s own pauses against the idle timeout', async () => {
+    server.setScenario({
+      steps: [
+        {
+          kind: 'sse',
+          events: [outputTextDelta('a'), outputTextDelta('b'), { ...completed('r'), delayMs: 50 }],
+        },
+      ],
+    });
+    const stream = await client({ provider: provider({ streamIdleTimeoutMs: 150 }) }).stream(request());
+    const seen: string[] = [];
+    for await (const event of stream) {
+      seen.push(event.type);
+      if (event.type === 'output_text.delta') await new Promise((r) => setTimeout(r, 120));
+    }
+    expect(seen.filter((t) => t !== 'rate_limits')).toEqual([
+      'output_text.delta',
+      'output_text.delta',
+      'completed',
+    ]);
+  });
+
+  it('stops handing out already-received events once aborted', async () => {
+    const body = Array.from(
+      { length: 50 },
+      (_, i) => `data: ${JSON.stringify(outputTextDelta(`d${i}`))}\n\n`,
+    ).join('');
+    server.setScenario({ steps: [{ kind: 'sse', stallAfter: 1, events: [{ raw: body }, completed('r')] }] });
+    const controller = new AbortController();
+    const stream = await client({ provider: provider({ streamIdleTimeoutMs: 60_000 }) }).stream(request(), {
+      signal: controller.signal,
+    });
+    let deltas = 0;
+    let caught: unknown;
+    try {
+      for await (const event of stream) {
+        if (event.type !== 'output_text.delta') continue;
+        deltas++;
+        if (deltas === 3) controller.abort();
+      }
+    } catch (error) {
+      caught = error;
+    }
+    expect(ApiError.isInstance(caught) && caught.code).toBe('aborted');
+    expect(deltas).toBe(3);
+  });
+
+  it('ignores events after response.completed in the same chunk', async () => {
+    const raw = [completed('r'), outputTextDelta('after')]
+      .map((e) => `data: ${JSON.stringify(e)}\n\n`)
+      .join('');
+    const { events, error } = await run([{ kind: 'sse', events: [{ raw }] }]);
+    expect(error).toBeUndefined();
+    expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['completed']);
+  });
+
+  it('can be iterated only once', async () => {
+    server.setScenario({ steps: [{ kind: 'sse', events: [completed('r')] }] });
+    const stream = await client().stream(request());
+    await collect(stream);
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+});
