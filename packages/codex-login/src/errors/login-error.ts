@@ -1,0 +1,69 @@
+const LOGIN_MARKER = Symbol.for('@codex-ts/login.LoginError');
+const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
+
+/**
+ * Why no credential could be resolved; stable strings, safe to switch on and to log.
+ *
+ * | code | when |
+ * |---|---|
+ * | `missing_env_var` | the provider's `env_key` names a variable that is unset or blank (C-9) |
+ * | `no_credentials` | no provider key, no `CODEX_API_KEY`, no API key in `auth.json` |
+ * | `unsupported_auth_mode` | `auth.json` holds a login kind codex-ts cannot use yet (ChatGPT tokens, …) |
+ */
+export type LoginErrorCode = 'missing_env_var' | 'no_credentials' | 'unsupported_auth_mode';
+
+/**
+ * A credential could not be resolved. The message tells the user what to set and where;
+ * it never contains a key, a token or file contents.
+ */
+export class LoginError extends Error {
+  readonly [LOGIN_MARKER] = true;
+  /** What went wrong; see {@link LoginErrorCode}. */
+  readonly code: LoginErrorCode;
+  /** For `missing_env_var`: the name of the variable (never its value). */
+  readonly envVar: string | undefined;
+
+  constructor(code: LoginErrorCode, message: string, options?: { envVar?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LoginError';
+    this.code = code;
+    this.envVar = options?.envVar;
+  }
+
+  /** True when `value` is a LoginError from any copy of this package. */
+  static isInstance(value: unknown): value is LoginError {
+    return typeof value === 'object' && value !== null && LOGIN_MARKER in value;
+  }
+}
+
+/**
+ * What is wrong with `$CODEX_HOME/auth.json`; stable strings.
+ * `unreadable`: the file exists but could not be read (permissions, a directory, …);
+ * `invalid_json`: not JSON; `invalid_shape`: JSON, but not the auth.json schema;
+ * `write_failed`: {@link writeAuthFile} could not write it (the previous file is untouched).
+ */
+export type AuthFileErrorReason = 'unreadable' | 'invalid_json' | 'invalid_shape' | 'write_failed';
+
+/**
+ * `auth.json` could not be read, parsed or written. The message names the file and what is
+ * wrong (a key path, a JSON line/column), never its contents or any secret.
+ */
+export class AuthFileError extends Error {
+  readonly [AUTH_FILE_MARKER] = true;
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** What went wrong; see {@link AuthFileErrorReason}. */
+  readonly reason: AuthFileErrorReason;
+
+  constructor(path: string, reason: AuthFileErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AuthFileError';
+    this.path = path;
+    this.reason = reason;
+  }
+
+  /** True when `value` is an AuthFileError from any copy of this package. */
+  static isInstance(value: unknown): value is AuthFileError {
+    return typeof value === 'object' && value !== null && AUTH_FILE_MARKER in value;
+  }
+}
