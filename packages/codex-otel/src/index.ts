@@ -1,0 +1,33 @@
+/**
+ * @codex-ts/otel: session-scoped OpenTelemetry instrumentation for the Codex model client
+ * (telemetry.md). Depends only on `@opentelemetry/api` and `@opentelemetry/api-logs`; the
+ * application registers an SDK (or passes providers) to export anything.
+ */
+
+export { INSTRUMENTATION_SCOPE, TelemetryEventNames, TelemetryMetricNames } from './names.js';
+export { SessionTelemetry } from './session/session-telemetry.js';
+export {
+  boundedOriginatorTagValue,
+  KNOWN_ORIGINATOR_TAG_VALUES,
+  sanitizeMetricTagValue,
+} from './session/tags.js';
+export type {
+  ApiRequestInfo,
+  AuthAttemptInfo,
+  AuthRecoveryRecord,
+  ContinuationRecord,
+  ResponseCompletedRecord,
+  RetryRecord,
+  SessionTelemetryOptions,
+  UserPromptCounts,
+  WebsocketConnectInfo,
+  WebsocketEventInfo,
+  WebsocketRequestInfo,
+} from './session/types.js';
+export {
+  contextFromW3cTraceContext,
+  injectTraceHeaders,
+  parentContextFromEnv,
+  type W3cTraceContext,
+  w3cTraceContext,
+} from './trace-context/w3c.js';
