@@ -1,0 +1,88 @@
+const MARKER = Symbol.for('@codex-ts/core.ConfigError');
+
+/**
+ * Which part of the configuration a {@link ConfigError} is about; stable strings.
+ *
+ * | kind | when |
+ * |---|---|
+ * | `syntax` | `config.toml` (or a `-c` override key) is not valid TOML; `line`/`column` are set for the file |
+ * | `unknown_key` | a key the config format does not have (typo, wrong table) |
+ * | `invalid_value` | a known key with a value of the wrong type or range (also `wire_api = "chat"`) |
+ * | `invalid_override` | a `-c` argument that is not `key=value` |
+ * | `unknown_provider` | `model_provider` names no built-in or configured provider |
+ * | `unsupported` | a valid Codex setting codex-ts cannot honour yet (command/AWS provider auth, Bedrock) |
+ * | `unreadable` | `config.toml` exists but cannot be read |
+ */
+export type ConfigErrorKind =
+  | 'syntax'
+  | 'unknown_key'
+  | 'invalid_value'
+  | 'invalid_override'
+  | 'unknown_provider'
+  | 'unsupported'
+  | 'unreadable';
+
+/** Where a {@link ConfigError} points to. */
+export interface ConfigErrorDetails {
+  /** Absolute path of the `config.toml` involved, when the problem is in the file. */
+  file?: string | undefined;
+  /** Dotted key path, TOML-quoted where needed, e.g. `model_providers.my.base_url`. */
+  keyPath?: string | undefined;
+  /** The key of the `-c key=value` override at fault (never its value). */
+  override?: string | undefined;
+  /** 1-based line of a TOML syntax error. */
+  line?: number | undefined;
+  /** 1-based column of a TOML syntax error. */
+  column?: number | undefined;
+  /** Underlying error (a TOML parser error, an fs error). */
+  cause?: unknown;
+}
+
+/**
+ * The configuration could not be loaded or used. The message names the key path and where
+ * it came from (the file, or the `-c` override), e.g.
+ * "unknown key `model_providers.my.base_urll` in /x/config.toml" or
+ * "invalid value for `model_providers.my.stream_max_retries` in /x/config.toml: expected a
+ * non-negative integer". Messages never contain configured values (they may be secrets).
+ */
+export class ConfigError extends Error {
+  readonly [MARKER] = true;
+  /** What is wrong; see {@link ConfigErrorKind}. */
+  readonly kind: ConfigErrorKind;
+  /** See {@link ConfigErrorDetails.file}. */
+  readonly file: string | undefined;
+  /** See {@link ConfigErrorDetails.keyPath}. */
+  readonly keyPath: string | undefined;
+  /** See {@link ConfigErrorDetails.override}. */
+  readonly override: string | undefined;
+  /** See {@link ConfigErrorDetails.line}. */
+  readonly line: number | undefined;
+  /** See {@link ConfigErrorDetails.column}. */
+  readonly column: number | undefined;
+
+  constructor(kind: ConfigErrorKind, message: string, details: ConfigErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ConfigError';
+    this.kind = kind;
+    this.file = details.file;
+    this.keyPath = details.keyPath;
+    this.override = details.override;
+    this.line = details.line;
+    this.column = details.column;
+  }
+
+  /** True when `value` is a ConfigError from any copy of this package. */
+  static isInstance(value: unknown): value is ConfigError {
+    return typeof value === 'object' && value !== null && MARKER in value;
+  }
+}
+
+/** Formats a key path the way TOML spells it: bare segments where allowed, quoted otherwise. */
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment) => {
+      const text = String(segment);
+      return /^[A-Za-z0-9_-]+$/.test(text) ? text : JSON.stringify(text);
+    })
+    .join('.');
+}

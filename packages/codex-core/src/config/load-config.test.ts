@@ -1,0 +1,403 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { type LoadConfigOptions, loadConfig } from './load-config.js';
+
+let home: string;
+let file: string;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'codex-core-config-'));
+  file = join(home, 'config.toml');
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+async function load(toml: string | undefined, options: Partial<LoadConfigOptions> = {}) {
+  if (toml !== undefined) await writeFile(file, toml);
+  return loadConfig({ codexHome: home, env: {}, ...options });
+}
+
+async function loadError(
+  toml: string | undefined,
+  options: Partial<LoadConfigOptions> = {},
+): Promise<ConfigError> {
+  const error = await load(toml, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(ConfigError.isInstance(error)).toBe(true);
+  return error as ConfigError;
+}
+
+describe('loadConfig: defaults', () => {
+  it('treats a missing config.toml as empty', async () => {
+    const config = await load(undefined, { cwd: '/work' });
+    expect(config).toMatchObject({
+      codexHome: home,
+      configFile: file,
+      cwd: '/work',
+      profile: undefined,
+      model: undefined,
+      modelProvider: 'openai',
+      modelReasoningEffort: undefined,
+      openaiBaseUrl: undefined,
+      forcedLoginMethod: undefined,
+      modelProviders: {},
+    });
+  });
+
+  it('applies provider defaults (C-3, C-4, C-14)', async () => {
+    const config = await load('[model_providers.p]\nbase_url = "http://x/v1"\n');
+    expect(config.modelProviders.p).toEqual({
+      name: '',
+      baseUrl: 'http://x/v1',
+      envKey: undefined,
+      envKeyInstructions: undefined,
+      experimentalBearerToken: undefined,
+      wireApi: 'responses',
+      queryParams: undefined,
+      httpHeaders: undefined,
+      envHttpHeaders: undefined,
+      requestMaxRetries: 4,
+      streamMaxRetries: 5,
+      streamIdleTimeoutMs: 300_000,
+      websocketConnectTimeoutMs: 15_000,
+      requiresOpenaiAuth: false,
+      supportsWebsockets: false,
+      commandAuth: undefined,
+      aws: undefined,
+    });
+  });
+
+  it('caps request_max_retries and stream_max_retries at 100', async () => {
+    const config = await load('[model_providers.p]\nrequest_max_retries = 1000\nstream_max_retries = 101\n');
+    expect(config.modelProviders.p?.requestMaxRetries).toBe(100);
+    expect(config.modelProviders.p?.streamMaxRetries).toBe(100);
+    const zero = await load('[model_providers.p]\nrequest_max_retries = 0\nstream_max_retries = 0\n');
+    expect(zero.modelProviders.p?.requestMaxRetries).toBe(0);
+  });
+});
+
+describe('loadConfig: the configs of observed-cli-0.169.md §2', () => {
+  it('parses the custom-provider config', async () => {
+    const config = await load(`
+model = "gpt-5.5"                         # a slug from the bundled catalog
+model_provider = "myprovider"
+
+[model_providers.myprovider]
+name = "myprovider"
+base_url = "http://127.0.0.1:4321/v1"     # requests go to {base_url}/responses
+env_key = "MY_PROVIDER_API_KEY"
+wire_api = "responses"
+supports_websockets = false
+request_max_retries = 4
+stream_max_retries = 5
+stream_idle_timeout_ms = 300000
+websocket_connect_timeout_ms = 15000
+http_headers = { "X-Static" = "1" }
+env_http_headers = { "X-Env" = "MY_HEADER_ENV" }
+query_params = { api-version = "2025-04-01-preview" }
+`);
+    expect(config.model).toBe('gpt-5.5');
+    expect(config.modelProvider).toBe('myprovider');
+    expect(config.modelProviders.myprovider).toMatchObject({
+      name: 'myprovider',
+      baseUrl: 'http://127.0.0.1:4321/v1',
+      envKey: 'MY_PROVIDER_API_KEY',
+      supportsWebsockets: false,
+      httpHeaders: { 'X-Static': '1' },
+      envHttpHeaders: { 'X-Env': 'MY_HEADER_ENV' },
+      queryParams: { 'api-version': '2025-04-01-preview' },
+    });
+  });
+
+  it('parses the built-in openai config', async () => {
+    const config = await load(
+      'model_provider = "openai"\nopenai_base_url = "http://127.0.0.1:4321/v1"\nforced_login_method = "api"\n',
+    );
+    expect(config.modelProvider).toBe('openai');
+    expect(config.openaiBaseUrl).toBe('http://127.0.0.1:4321/v1');
+    expect(config.forcedLoginMethod).toBe('api');
+  });
+
+  it('accepts the other settings and known-but-unused Codex keys of a real config', async () => {
+    const config = await load(`
+model_reasoning_effort = "high"
+model_reasoning_summary = "detailed"
+model_verbosity = "low"
+approval_policy = "never"
+sandbox_mode = "workspace-write"
+notify = ["notify-send", "codex"]
+model_context_window = 400000
+hide_agent_reasoning = true
+
+[history]
+persistence = "none"
+
+[tui]
+notifications = true
+
+[otel]
+exporter = "none"
+
+[features]
+web_search_request = true
+
+[mcp_servers.docs]
+command = "npx"
+args = ["-y", "docs-mcp"]
+
+[projects."/home/me/src/app"]
+trust_level = "trusted"
+`);
+    expect(config).toMatchObject({
+      modelReasoningEffort: 'high',
+      modelReasoningSummary: 'detailed',
+      modelVerbosity: 'low',
+      approvalPolicy: 'never',
+      sandboxMode: 'workspace-write',
+    });
+    expect(config.toml.mcp_servers).toEqual({ docs: { command: 'npx', args: ['-y', 'docs-mcp'] } });
+  });
+
+  it('accepts a granular approval policy table', async () => {
+    const config = await load('[approval_policy.granular]\nrules = true\nsandbox_approval = false\n');
+    expect(config.approvalPolicy).toEqual({ granular: { rules: true, sandbox_approval: false } });
+  });
+});
+
+describe('loadConfig: errors name the key and the file', () => {
+  it('rejects an unknown key inside a provider table', async () => {
+    const error = await loadError('[model_providers.my]\nbase_urll = "http://x"\n');
+    expect(error.kind).toBe('unknown_key');
+    expect(error.message).toBe(`unknown key \`model_providers.my.base_urll\` in ${file}`);
+    expect(error.keyPath).toBe('model_providers.my.base_urll');
+    expect(error.file).toBe(file);
+  });
+
+  it('rejects an unknown top-level key but not the allow-listed ones', async () => {
+    const error = await loadError('modle = "gpt-5"\n');
+    expect(error.message).toBe(`unknown key \`modle\` in ${file}`);
+  });
+
+  it('rejects unknown keys in profiles and quotes odd key segments', async () => {
+    const error = await loadError('[profiles."fast.one"]\nmodell = "x"\n');
+    expect(error.message).toBe(`unknown key \`profiles."fast.one".modell\` in ${file}`);
+  });
+
+  it('reports bad values with what was expected', async () => {
+    let error = await loadError('[model_providers.my]\nstream_max_retries = -1\n');
+    expect(error.kind).toBe('invalid_value');
+    expect(error.message).toBe(
+      `invalid value for \`model_providers.my.stream_max_retries\` in ${file}: expected a non-negative integer`,
+    );
+    error = await loadError('[model_providers.my]\nstream_max_retries = 2.5\n');
+    expect(error.message).toContain('expected a non-negative integer');
+    error = await loadError('[model_providers.my]\nrequest_max_retries = "4"\n');
+    expect(error.message).toContain('`model_providers.my.request_max_retries`');
+    error = await loadError('[model_providers.my]\nsupports_websockets = "yes"\n');
+    expect(error.message).toContain('expected a boolean');
+    error = await loadError('[model_providers.my]\nhttp_headers = { a = 1 }\n');
+    expect(error.message).toBe(
+      `invalid value for \`model_providers.my.http_headers.a\` in ${file}: expected a string`,
+    );
+    error = await loadError('model_reasoning_effort = "extreme"\n');
+    expect(error.message).toBe(
+      `invalid value for \`model_reasoning_effort\` in ${file}: expected one of "none", "minimal", "low", "medium", "high", "xhigh"`,
+    );
+    error = await loadError('forced_login_method = "sso"\n');
+    expect(error.message).toContain('expected one of "chatgpt", "api"');
+    error = await loadError('model_providers = 3\n');
+    expect(error.message).toBe(`invalid value for \`model_providers\` in ${file}: expected a table`);
+    error = await loadError('[[model_providers]]\nname = "x"\n');
+    expect(error.message).toBe(`invalid value for \`model_providers\` in ${file}: expected a table`);
+  });
+
+  it('never echoes configured values (they may be secrets)', async () => {
+    const error = await loadError('[model_providers.my]\nexperimental_bearer_token = 12345678\n');
+    expect(error.message).toContain('`model_providers.my.experimental_bearer_token`');
+    expect(error.message).not.toContain('12345678');
+  });
+
+  it('counts further problems', async () => {
+    const error = await loadError('modle = 1\n[model_providers.my]\nstream_max_retries = -1\n');
+    expect(error.message).toMatch(/\(and 1 more problem\)$/);
+  });
+
+  it('rejects wire_api = "chat" telling the user to use "responses" (C-2)', async () => {
+    const error = await loadError('[model_providers.my]\nwire_api = "chat"\n');
+    expect(error.kind).toBe('invalid_value');
+    expect(error.keyPath).toBe('model_providers.my.wire_api');
+    expect(error.message).toContain(file);
+    expect(error.message).toContain('set `wire_api = "responses"`');
+    const other = await loadError('[model_providers.my]\nwire_api = "grpc"\n');
+    expect(other.message).toContain('expected one of "responses"');
+  });
+
+  it('validates provider auth combinations (C-11, C-12)', async () => {
+    let error = await loadError(
+      '[model_providers.my]\nenv_key = "K"\n[model_providers.my.auth]\ncommand = "tok"\n',
+    );
+    expect(error.message).toBe(
+      `invalid value for \`model_providers.my.auth\` in ${file}: provider auth cannot be combined with env_key`,
+    );
+    error = await loadError('[model_providers.my.auth]\ncommand = "  "\n');
+    expect(error.keyPath).toBe('model_providers.my.auth.command');
+    expect(error.message).toContain('must not be empty');
+    error = await loadError('[model_providers.my]\nsupports_websockets = true\n[model_providers.my.aws]\n');
+    expect(error.message).toContain('provider aws cannot be combined with supports_websockets');
+    error = await loadError('[model_providers.my.auth]\ncommand = "tok"\ntimeout_ms = 0\n');
+    expect(error.message).toContain('expected a positive integer');
+  });
+
+  it('reports TOML syntax errors with line and column, without file contents', async () => {
+    const error = await loadError('model = "gpt-5"\nmodel_provider = \n[x]\n');
+    expect(error.kind).toBe('syntax');
+    expect(error.line).toBe(2);
+    expect(error.column).toBeGreaterThan(0);
+    expect(error.message).toMatch(new RegExp(`^invalid TOML in ${file} at line 2, column \\d+: .+`));
+    expect(error.message).not.toContain('gpt-5');
+    const dup = await loadError('model = "a"\nmodel = "b"\n');
+    expect(dup.line).toBe(2);
+  });
+
+  it('reports an unreadable config file', async () => {
+    await mkdir(file);
+    const error = await loadError(undefined);
+    expect(error.kind).toBe('unreadable');
+    expect(error.message).toContain(file);
+  });
+
+  it('rejects redefining a built-in provider id', async () => {
+    const error = await loadError('[model_providers.openai]\nbase_url = "http://x"\n');
+    expect(error.keyPath).toBe('model_providers.openai');
+    expect(error.message).toContain('built-in provider and cannot be redefined');
+    expect(error.message).toContain('openai_base_url');
+    await expect(load('[model_providers.amazon-bedrock.aws]\nprofile = "dev"\n')).resolves.toBeDefined();
+  });
+
+  it('rejects an unknown or removed model_provider', async () => {
+    let error = await loadError('model_provider = "nope"\n[model_providers.mine]\n');
+    expect(error.kind).toBe('unknown_provider');
+    expect(error.message).toBe(
+      `unknown model provider \`nope\` for \`model_provider\` in ${file}; known providers: openai, ollama, lmstudio, mine`,
+    );
+    error = await loadError('model_provider = "ollama-chat"\n');
+    expect(error.kind).toBe('unsupported');
+    expect(error.message).toContain('replace `ollama-chat` with `ollama`');
+    error = await loadError('model_provider = "amazon-bedrock"\n');
+    expect(error.kind).toBe('unsupported');
+  });
+});
+
+describe('loadConfig: profiles', () => {
+  const toml = `
+model = "base-model"
+model_provider = "openai"
+profile = "local"
+
+[profiles.local]
+model = "qwen"
+model_provider = "ollama"
+model_reasoning_effort = "low"
+features = { anything = true }
+
+[profiles.other]
+model_verbosity = "high"
+`;
+
+  it('applies the active profile over top-level keys', async () => {
+    const config = await load(toml);
+    expect(config).toMatchObject({
+      profile: 'local',
+      model: 'qwen',
+      modelProvider: 'ollama',
+      modelReasoningEffort: 'low',
+    });
+  });
+
+  it('can switch profile with -c, and fails on a missing profile', async () => {
+    const config = await load(toml, { overrides: ['profile=other'] });
+    expect(config).toMatchObject({ profile: 'other', model: 'base-model', modelVerbosity: 'high' });
+    const error = await loadError(toml, { overrides: ['profile=missing'] });
+    expect(error.message).toBe(
+      'invalid value for `profile` in -c override `profile`: config profile `missing` not found',
+    );
+  });
+});
+
+describe('loadConfig: -c overrides', () => {
+  it('parses values as TOML, falling back to plain strings', async () => {
+    const config = await load(undefined, {
+      overrides: [
+        'model=gpt-5.5',
+        'model_reasoning_effort="medium"',
+        "model_verbosity='low'",
+        'model_providers.p.stream_max_retries=7',
+        'model_providers.p.supports_websockets=true',
+        'model_providers.p.http_headers={ "X-A" = "1" }',
+        'model_providers.p.base_url=http://127.0.0.1:9/v1',
+        'model_provider = p',
+      ],
+    });
+    expect(config.model).toBe('gpt-5.5');
+    expect(config.modelReasoningEffort).toBe('medium');
+    expect(config.modelVerbosity).toBe('low');
+    expect(config.modelProvider).toBe('p');
+    expect(config.modelProviders.p).toMatchObject({
+      streamMaxRetries: 7,
+      supportsWebsockets: true,
+      httpHeaders: { 'X-A': '1' },
+      baseUrl: 'http://127.0.0.1:9/v1',
+    });
+  });
+
+  it('overrides file values, including nested keys and quoted key segments', async () => {
+    const config = await load('model = "a"\n[model_providers."my.p"]\nname = "file"\nenv_key = "K"\n', {
+      overrides: ['model=b', 'model_providers."my.p".name=cli'],
+    });
+    expect(config.model).toBe('b');
+    expect(config.modelProviders['my.p']).toMatchObject({ name: 'cli', envKey: 'K' });
+  });
+
+  it('names the override when it sets an unknown key or a bad value', async () => {
+    let error = await loadError('[model_providers.my]\nname = "x"\n', {
+      overrides: ['model_providers.my.base_urll=http://x'],
+    });
+    expect(error.kind).toBe('unknown_key');
+    expect(error.override).toBe('model_providers.my.base_urll');
+    expect(error.message).toBe(
+      'unknown key `model_providers.my.base_urll` in -c override `model_providers.my.base_urll`',
+    );
+    error = await loadError(undefined, { overrides: ['no_such_key=1'] });
+    expect(error.message).toBe('unknown key `no_such_key` in -c override `no_such_key`');
+    error = await loadError(undefined, { overrides: ['model_providers.my.request_max_retries=lots'] });
+    expect(error.message).toBe(
+      'invalid value for `model_providers.my.request_max_retries` in -c override `model_providers.my.request_max_retries`: expected a non-negative integer',
+    );
+    error = await loadError(undefined, { overrides: ['model_providers.my={ name = "x", bogus = 1 }'] });
+    expect(error.message).toBe('unknown key `model_providers.my.bogus` in -c override `model_providers.my`');
+  });
+
+  it('keeps blaming the file for problems an override did not touch', async () => {
+    const error = await loadError('[model_providers.my]\nbase_urll = "x"\n', {
+      overrides: ['model_providers.my.name=n'],
+    });
+    expect(error.file).toBe(file);
+    expect(error.override).toBeUndefined();
+  });
+
+  it('rejects malformed overrides without echoing the value', async () => {
+    let error = await loadError(undefined, { overrides: ['model'] });
+    expect(error.kind).toBe('invalid_override');
+    expect(error.message).toContain('expected key=value');
+    error = await loadError(undefined, { overrides: ['=secret-value'] });
+    expect(error.kind).toBe('invalid_override');
+    expect(error.message).not.toContain('secret-value');
+    error = await loadError(undefined, { overrides: ['a..b=1'] });
+    expect(error.kind).toBe('invalid_override');
+  });
+});

@@ -1,0 +1,320 @@
+import type { Provider } from '@codex-ts/api';
+import { ConfigError } from './config-error.js';
+import type { ModelProviderToml } from './schema.js';
+
+/** Default `request_max_retries`: transport retries of one HTTP request (C-3). */
+export const DEFAULT_REQUEST_MAX_RETRIES = 4;
+/** Default `stream_max_retries`: turn-level stream retries (C-3). */
+export const DEFAULT_STREAM_MAX_RETRIES = 5;
+/** Upper bound applied to `request_max_retries` and `stream_max_retries` (larger values are capped). */
+export const MAX_RETRIES_CAP = 100;
+/** Default `stream_idle_timeout_ms`, in ms (C-4). */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** Default `websocket_connect_timeout_ms`, in ms (C-4). */
+export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
+/** Base delay of the transport retry backoff, in ms (C-15). */
+export const REQUEST_RETRY_BASE_DELAY_MS = 200;
+
+/** Base URL used when a provider has no `base_url` and auth is an API key (C-5). */
+export const OPENAI_API_BASE_URL = 'https://api.openai.com/v1';
+/** Base URL used when a provider has no `base_url` and auth is ChatGPT-style (C-5, W-3). */
+export const CHATGPT_CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
+
+/** Id of the built-in OpenAI provider, the default `model_provider`. */
+export const OPENAI_PROVIDER_ID = 'openai';
+/** Id of the built-in Ollama provider (`http://localhost:11434/v1`). */
+export const OLLAMA_PROVIDER_ID = 'ollama';
+/** Id of the built-in LM Studio provider (`http://localhost:1234/v1`). */
+export const LMSTUDIO_PROVIDER_ID = 'lmstudio';
+/** Id of the original CLI's built-in Amazon Bedrock provider (AWS SigV4; not supported by codex-ts). */
+export const AMAZON_BEDROCK_PROVIDER_ID = 'amazon-bedrock';
+/** Removed provider id; selecting it is an error telling the user to use `ollama`. */
+export const LEGACY_OLLAMA_CHAT_PROVIDER_ID = 'ollama-chat';
+
+/** Ids that `[model_providers.<id>]` may not redefine. */
+export const BUILT_IN_PROVIDER_IDS: readonly string[] = [
+  OPENAI_PROVIDER_ID,
+  OLLAMA_PROVIDER_ID,
+  LMSTUDIO_PROVIDER_ID,
+  AMAZON_BEDROCK_PROVIDER_ID,
+];
+
+const DEFAULT_OLLAMA_PORT = 11434;
+const DEFAULT_LMSTUDIO_PORT = 1234;
+
+/**
+ * One model provider with defaults applied (camelCase view of `[model_providers.<id>]`,
+ * core-behaviour.md §15). Counts are already capped at {@link MAX_RETRIES_CAP}; times are ms.
+ */
+export interface ModelProviderInfo {
+  /** `name`; `"OpenAI"` marks the built-in OpenAI provider. Default `""`. */
+  name: string;
+  /** `base_url`; undefined means the default for the auth kind (C-5). */
+  baseUrl: string | undefined;
+  /** `env_key`: environment variable holding the API key. */
+  envKey: string | undefined;
+  /** `env_key_instructions`: appended to the missing-variable error. */
+  envKeyInstructions: string | undefined;
+  /** `experimental_bearer_token`: literal bearer token (discouraged). */
+  experimentalBearerToken: string | undefined;
+  /** `wire_api`; only `"responses"` exists. */
+  wireApi: 'responses';
+  /** `query_params`, appended verbatim to every URL (W-1). */
+  queryParams: Readonly<Record<string, string>> | undefined;
+  /** `http_headers`: static headers. */
+  httpHeaders: Readonly<Record<string, string>> | undefined;
+  /** `env_http_headers`: header name → environment variable holding its value. */
+  envHttpHeaders: Readonly<Record<string, string>> | undefined;
+  /** Effective `request_max_retries` (default 4, capped at 100). */
+  requestMaxRetries: number;
+  /** Effective `stream_max_retries` (default 5, capped at 100). */
+  streamMaxRetries: number;
+  /** Effective `stream_idle_timeout_ms` (default 300000). */
+  streamIdleTimeoutMs: number;
+  /** Effective `websocket_connect_timeout_ms` (default 15000). */
+  websocketConnectTimeoutMs: number;
+  /** `requires_openai_auth` (default false): the provider uses `auth.json` / OpenAI login. */
+  requiresOpenaiAuth: boolean;
+  /** `supports_websockets` (default false): Responses over WebSocket (C-14). */
+  supportsWebsockets: boolean;
+  /** `auth` (command-backed bearer token), kept as written; not supported by codex-ts yet. */
+  commandAuth: ModelProviderToml['auth'];
+  /** `aws` (SigV4), kept as written; not supported by codex-ts. */
+  aws: ModelProviderToml['aws'];
+}
+
+/**
+ * Applies the defaults and caps of core-behaviour.md §15 to a `[model_providers.<id>]`
+ * table: `name` "", `wire_api` "responses", `request_max_retries` 4 and
+ * `stream_max_retries` 5 (both capped at 100), `stream_idle_timeout_ms` 300000,
+ * `websocket_connect_timeout_ms` 15000, `requires_openai_auth` and `supports_websockets` false.
+ */
+export function modelProviderInfoFromToml(toml: ModelProviderToml): ModelProviderInfo {
+  return {
+    name: toml.name ?? '',
+    baseUrl: toml.base_url,
+    envKey: toml.env_key,
+    envKeyInstructions: toml.env_key_instructions,
+    experimentalBearerToken: toml.experimental_bearer_token,
+    wireApi: 'responses',
+    queryParams: toml.query_params,
+    httpHeaders: toml.http_headers,
+    envHttpHeaders: toml.env_http_headers,
+    requestMaxRetries: Math.min(toml.request_max_retries ?? DEFAULT_REQUEST_MAX_RETRIES, MAX_RETRIES_CAP),
+    streamMaxRetries: Math.min(toml.stream_max_retries ?? DEFAULT_STREAM_MAX_RETRIES, MAX_RETRIES_CAP),
+    streamIdleTimeoutMs: toml.stream_idle_timeout_ms ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    websocketConnectTimeoutMs: toml.websocket_connect_timeout_ms ?? DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS,
+    requiresOpenaiAuth: toml.requires_openai_auth ?? false,
+    supportsWebsockets: toml.supports_websockets ?? false,
+    commandAuth: toml.auth,
+    aws: toml.aws,
+  };
+}
+
+/** Options of {@link builtInModelProviders}. */
+export interface BuiltInProviderOptions {
+  /** The `openai_base_url` config key; default {@link OPENAI_API_BASE_URL} (decided at resolve time). */
+  openaiBaseUrl?: string | undefined;
+  /** Our client version, sent by the `openai` provider as the `version` header (C-13). */
+  version: string;
+  /** Environment for `CODEX_OSS_BASE_URL` / `CODEX_OSS_PORT`; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/**
+ * The built-in providers (core-behaviour.md §15), keyed by id:
+ *
+ * - `openai`: name "OpenAI", base URL `openaiBaseUrl` (else the auth-dependent default),
+ *   `requires_openai_auth`, `supports_websockets`, `http_headers { version }`,
+ *   `env_http_headers { OpenAI-Organization: OPENAI_ORGANIZATION, OpenAI-Project: OPENAI_PROJECT }`.
+ * - `ollama` / `lmstudio`: name "gpt-oss", base URL `CODEX_OSS_BASE_URL` or
+ *   `http://localhost:<CODEX_OSS_PORT | 11434 / 1234>/v1`, no auth, no WebSocket.
+ *
+ * (`amazon-bedrock` is reserved but not offered: it needs AWS SigV4 signing.)
+ */
+export function builtInModelProviders(options: BuiltInProviderOptions): Record<string, ModelProviderInfo> {
+  const env = options.env ?? process.env;
+  return {
+    [OPENAI_PROVIDER_ID]: {
+      ...modelProviderInfoFromToml({}),
+      name: 'OpenAI',
+      baseUrl: options.openaiBaseUrl,
+      httpHeaders: { version: options.version },
+      envHttpHeaders: { 'OpenAI-Organization': 'OPENAI_ORGANIZATION', 'OpenAI-Project': 'OPENAI_PROJECT' },
+      requiresOpenaiAuth: true,
+      supportsWebsockets: true,
+    },
+    [OLLAMA_PROVIDER_ID]: ossProvider(DEFAULT_OLLAMA_PORT, env),
+    [LMSTUDIO_PROVIDER_ID]: ossProvider(DEFAULT_LMSTUDIO_PORT, env),
+  };
+}
+
+function ossProvider(defaultPort: number, env: NodeJS.ProcessEnv): ModelProviderInfo {
+  const portText = env.CODEX_OSS_PORT?.trim();
+  const port =
+    portText && /^\d+$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : defaultPort;
+  const explicit = env.CODEX_OSS_BASE_URL?.trim() ? env.CODEX_OSS_BASE_URL : undefined;
+  return {
+    ...modelProviderInfoFromToml({}),
+    name: 'gpt-oss',
+    baseUrl: explicit ?? `http://localhost:${port}/v1`,
+  };
+}
+
+/**
+ * Static headers of a provider, in order: `http_headers`, then each `env_http_headers`
+ * entry whose variable is set and non-blank after trimming (C-7, C-8). Entries whose name is
+ * not an HTTP token or whose value contains CR, LF or NUL are dropped silently, as the
+ * original does. A later entry with the same (case-insensitive) name replaces an earlier one.
+ */
+export function providerHeaders(info: ModelProviderInfo, env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers = new Map<string, [string, string]>();
+  const put = (name: string, value: string) => {
+    if (isHeaderName(name) && isHeaderValue(value)) headers.set(name.toLowerCase(), [name, value]);
+  };
+  for (const [name, value] of Object.entries(info.httpHeaders ?? {})) put(name, value);
+  for (const [name, variable] of Object.entries(info.envHttpHeaders ?? {})) {
+    const value = env[variable];
+    if (value !== undefined && value.trim() !== '') put(name, value);
+  }
+  return Object.fromEntries(headers.values());
+}
+
+function isHeaderName(name: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name);
+}
+
+function isHeaderValue(value: string): boolean {
+  return !/[\r\n\u0000]/.test(value);
+}
+
+/**
+ * A resolved model provider: the config entry plus the `@codex-ts/api` {@link Provider}
+ * the clients take, and the turn-level settings that are not part of `Provider`.
+ */
+export interface ResolvedProvider {
+  /** The provider id (`model_provider`), e.g. `openai` or `myprovider`. */
+  id: string;
+  /** The provider entry with defaults applied. */
+  info: ModelProviderInfo;
+  /** What `ResponsesClient` takes: base URL, query params, headers, retry, timeouts. */
+  provider: Provider;
+  /** Turn-level stream retries (`stream_max_retries`, default 5, cap 100). */
+  streamMaxRetries: number;
+  /** Whether to use Responses over WebSocket (`supports_websockets`). */
+  supportsWebsockets: boolean;
+}
+
+/** The minimal part of a loaded `Config` that {@link resolveModelProvider} needs. */
+export interface ProviderSelection {
+  /** Selected provider id. */
+  modelProvider: string;
+  /** User-defined providers (built-ins excluded). */
+  modelProviders: Readonly<Record<string, ModelProviderInfo>>;
+  /** `openai_base_url`. */
+  openaiBaseUrl?: string | undefined;
+  /** Config file, for error messages. */
+  configFile?: string | undefined;
+}
+
+/** Options of {@link resolveModelProvider}. */
+export interface ResolveModelProviderOptions {
+  /** Our client version, for the built-in `openai` provider's `version` header. */
+  version: string;
+  /** Environment for `env_http_headers` and the OSS base URL; defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /**
+   * True when the credentials are ChatGPT-style: a provider without `base_url` then targets
+   * {@link CHATGPT_CODEX_BASE_URL} instead of {@link OPENAI_API_BASE_URL} (C-5). Default false.
+   */
+  chatgptAuth?: boolean | undefined;
+}
+
+/**
+ * Resolves the selected provider (`config.modelProvider`) into a {@link ResolvedProvider}
+ * (the original's `to_api_provider`): base URL (`base_url`, else the auth-dependent
+ * default), `query_params`, headers from {@link providerHeaders}, retry
+ * `{ maxAttempts: request_max_retries, baseDelayMs: 200, retryOn: { retry429: false,
+ * retry5xx: true, retryTransport: true } }` (C-15), idle and WebSocket-connect timeouts.
+ * Built-in providers take precedence over (and cannot be replaced by) configured ones.
+ *
+ * @throws {ConfigError} `unknown_provider` when the id is neither built in nor configured;
+ *   `unsupported` for `amazon-bedrock`, `ollama-chat`, or a provider using `auth` / `aws`.
+ */
+export function resolveModelProvider(
+  config: ProviderSelection,
+  options: ResolveModelProviderOptions,
+): ResolvedProvider {
+  const env = options.env ?? process.env;
+  const id = config.modelProvider;
+  const file = config.configFile;
+  const builtIns = builtInModelProviders({
+    openaiBaseUrl: config.openaiBaseUrl,
+    version: options.version,
+    env,
+  });
+  const info = builtIns[id] ?? config.modelProviders[id];
+  if (info === undefined) {
+    assertSupportedProviderId(id, file);
+    throw unknownProviderError(id, [...Object.keys(builtIns), ...Object.keys(config.modelProviders)], file);
+  }
+  if (info.commandAuth !== undefined || info.aws !== undefined) {
+    const key = info.commandAuth !== undefined ? 'auth' : 'aws';
+    throw new ConfigError(
+      'unsupported',
+      `model provider \`${id}\` uses \`${key}\`${file ? ` in ${file}` : ''}, which codex-ts does not support yet; use \`env_key\` instead`,
+      { file, keyPath: `model_providers.${id}.${key}` },
+    );
+  }
+  const provider: Provider = {
+    name: info.name,
+    baseUrl: info.baseUrl ?? (options.chatgptAuth ? CHATGPT_CODEX_BASE_URL : OPENAI_API_BASE_URL),
+    queryParams: info.queryParams,
+    headers: providerHeaders(info, env),
+    retry: {
+      maxAttempts: info.requestMaxRetries,
+      baseDelayMs: REQUEST_RETRY_BASE_DELAY_MS,
+      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
+    },
+    streamIdleTimeoutMs: info.streamIdleTimeoutMs,
+    websocketConnectTimeoutMs: info.websocketConnectTimeoutMs,
+  };
+  return {
+    id,
+    info,
+    provider,
+    streamMaxRetries: info.streamMaxRetries,
+    supportsWebsockets: info.supportsWebsockets,
+  };
+}
+
+/** @internal Throws for provider ids the original CLI knows but codex-ts cannot serve. */
+export function assertSupportedProviderId(id: string, file: string | undefined): void {
+  if (id === LEGACY_OLLAMA_CHAT_PROVIDER_ID) {
+    throw new ConfigError(
+      'unsupported',
+      `\`ollama-chat\` is no longer supported${file ? ` (model_provider in ${file})` : ''}; replace \`ollama-chat\` with \`ollama\``,
+      { file, keyPath: 'model_provider' },
+    );
+  }
+  if (id === AMAZON_BEDROCK_PROVIDER_ID) {
+    throw new ConfigError(
+      'unsupported',
+      `model provider \`amazon-bedrock\`${file ? ` (model_provider in ${file})` : ''} needs AWS SigV4 signing, which codex-ts does not support`,
+      { file, keyPath: 'model_provider' },
+    );
+  }
+}
+
+/** @internal */
+export function unknownProviderError(
+  id: string,
+  known: readonly string[],
+  file: string | undefined,
+): ConfigError {
+  return new ConfigError(
+    'unknown_provider',
+    `unknown model provider \`${id}\` for \`model_provider\`${file ? ` in ${file}` : ''}; known providers: ${[...new Set(known)].join(', ')}`,
+    { file, keyPath: 'model_provider' },
+  );
+}

@@ -1,0 +1,349 @@
+import { z } from 'zod';
+
+// Every leaf carries its own message: ConfigError shows it after the key path.
+const EXPECT_UINT = 'expected a non-negative integer';
+const EXPECT_STRING = 'expected a string';
+const EXPECT_BOOL = 'expected a boolean (true or false)';
+const EXPECT_TABLE = 'expected a table';
+
+function oneOf(values: readonly string[]): string {
+  return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+}
+
+const str = z.string({ error: EXPECT_STRING });
+const bool = z.boolean({ error: EXPECT_BOOL });
+const uint = z.number({ error: EXPECT_UINT }).int({ error: EXPECT_UINT }).min(0, { error: EXPECT_UINT });
+const positiveInt = z
+  .number({ error: 'expected a positive integer' })
+  .int({ error: 'expected a positive integer' })
+  .min(1, { error: 'expected a positive integer' });
+const stringTable = z.record(z.string(), str, { error: 'expected a table of strings' });
+
+function stringEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: oneOf(values) });
+}
+
+/** Message for `wire_api = "chat"` (C-2): the Chat Completions wire API was removed. */
+export const CHAT_WIRE_API_REMOVED_MESSAGE =
+  '`wire_api = "chat"` is no longer supported; set `wire_api = "responses"` in the provider table ' +
+  '(see https://github.com/openai/codex/discussions/7782)';
+
+/** `model_reasoning_effort` values (Responses `reasoning.effort`). */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+/** `model_reasoning_summary` values (Responses `reasoning.summary`). */
+export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
+/** `model_verbosity` values (Responses `text.verbosity`). */
+export const VERBOSITIES = ['low', 'medium', 'high'] as const;
+/** `sandbox_mode` values. */
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+/** String forms of `approval_policy` (a `{ granular = {…} }` table is also accepted). */
+export const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'] as const;
+/** `forced_login_method` values. */
+export const FORCED_LOGIN_METHODS = ['chatgpt', 'api'] as const;
+
+const wireApi = z.enum(['responses'], {
+  error: (issue) => (issue.input === 'chat' ? CHAT_WIRE_API_REMOVED_MESSAGE : oneOf(['responses'])),
+});
+
+const approvalPolicy = z.union(
+  [z.enum(APPROVAL_POLICIES), z.strictObject({ granular: z.record(z.string(), z.unknown()) })],
+  { error: `${oneOf(APPROVAL_POLICIES)}, or a { granular = { … } } table` },
+);
+
+/**
+ * `[model_providers.<id>.auth]`: a command that prints a bearer token (login.md §8). Parsed
+ * and validated for compatibility; codex-ts cannot run it yet (selecting such a provider
+ * fails with a `ConfigError` of kind `unsupported`).
+ */
+export const ProviderAuthTomlSchema = z.strictObject(
+  {
+    command: str,
+    args: z.array(str, { error: 'expected an array of strings' }).optional(),
+    timeout_ms: positiveInt.optional(),
+    refresh_interval_ms: uint.optional(),
+    cwd: str.optional(),
+  },
+  { error: EXPECT_TABLE },
+);
+
+/**
+ * One `[model_providers.<id>]` table exactly as written in config.toml (snake_case,
+ * core-behaviour.md §15). Unknown keys are rejected (C-1). Validation (C-11/C-12):
+ * `auth.command` must be non-blank; `auth` cannot be combined with `env_key`,
+ * `experimental_bearer_token` or `requires_openai_auth`; `aws` cannot be combined with
+ * `supports_websockets`, `env_key`, `experimental_bearer_token`, `auth` or
+ * `requires_openai_auth`. Counts are unsigned integers; `request_max_retries` and
+ * `stream_max_retries` above 100 are capped later, not rejected.
+ */
+export const ModelProviderTomlSchema = z
+  .strictObject(
+    {
+      name: str.optional(),
+      base_url: str.optional(),
+      env_key: str.optional(),
+      env_key_instructions: str.optional(),
+      experimental_bearer_token: str.optional(),
+      auth: ProviderAuthTomlSchema.optional(),
+      aws: z.strictObject({ profile: str.optional() }, { error: EXPECT_TABLE }).optional(),
+      wire_api: wireApi.optional(),
+      query_params: stringTable.optional(),
+      http_headers: stringTable.optional(),
+      env_http_headers: stringTable.optional(),
+      request_max_retries: uint.optional(),
+      stream_max_retries: uint.optional(),
+      stream_idle_timeout_ms: uint.optional(),
+      websocket_connect_timeout_ms: uint.optional(),
+      requires_openai_auth: bool.optional(),
+      supports_websockets: bool.optional(),
+    },
+    { error: EXPECT_TABLE },
+  )
+  .superRefine((provider, ctx) => {
+    if (provider.aws !== undefined) {
+      if (provider.supports_websockets) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aws'],
+          message: 'provider aws cannot be combined with supports_websockets',
+        });
+      }
+      const conflicts = [
+        provider.env_key !== undefined && 'env_key',
+        provider.experimental_bearer_token !== undefined && 'experimental_bearer_token',
+        provider.auth !== undefined && 'auth',
+        provider.requires_openai_auth === true && 'requires_openai_auth',
+      ].filter((c): c is string => typeof c === 'string');
+      if (conflicts.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aws'],
+          message: `provider aws cannot be combined with ${conflicts.join(', ')}`,
+        });
+      }
+    }
+    if (provider.auth !== undefined) {
+      if (provider.auth.command.trim() === '') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'command'],
+          message: 'provider auth.command must not be empty',
+        });
+      }
+      const conflicts = [
+        provider.env_key !== undefined && 'env_key',
+        provider.experimental_bearer_token !== undefined && 'experimental_bearer_token',
+        provider.requires_openai_auth === true && 'requires_openai_auth',
+      ].filter((c): c is string => typeof c === 'string');
+      if (conflicts.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth'],
+          message: `provider auth cannot be combined with ${conflicts.join(', ')}`,
+        });
+      }
+    }
+  });
+
+/** A `[model_providers.<id>]` table as written; see {@link ModelProviderTomlSchema}. */
+export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
+
+/**
+ * Keys of a `[profiles.<name>]` table in the original CLI that codex-ts accepts but does
+ * not use (their values are not checked).
+ */
+export const IGNORED_PROFILE_KEYS = [
+  'analytics',
+  'approvals_reviewer',
+  'disable_response_storage',
+  'experimental_compact_prompt_file',
+  'experimental_instructions_file',
+  'experimental_use_exec_command_tool',
+  'experimental_use_freeform_apply_patch',
+  'experimental_use_rmcp_client',
+  'experimental_use_unified_exec_tool',
+  'features',
+  'include_apply_patch_tool',
+  'include_apps_instructions',
+  'include_collaboration_mode_instructions',
+  'include_environment_context',
+  'include_permissions_instructions',
+  'include_plan_tool',
+  'include_view_image_tool',
+  'model_catalog_json',
+  'model_instructions_file',
+  'oss_provider',
+  'personality',
+  'plan_mode_reasoning_effort',
+  'service_tier',
+  'tools',
+  'tools_view_image',
+  'tools_web_search',
+  'tui',
+  'web_search',
+  'windows',
+] as const;
+
+/**
+ * Keys of the original CLI's top-level `ConfigToml` (current and recent releases) that
+ * codex-ts accepts but does not use yet, so that a real `~/.codex/config.toml` loads.
+ * Their values are not checked. Any top-level key outside this list and the supported
+ * keys is rejected as unknown.
+ */
+export const IGNORED_TOP_LEVEL_KEYS = [
+  'agents',
+  'allow_login_shell',
+  'analytics',
+  'approvals_reviewer',
+  'apps',
+  'apps_mcp_product_sku',
+  'audio',
+  'auto_review',
+  'background_terminal_max_timeout',
+  'check_for_update_on_startup',
+  'cli_auth_credentials_store',
+  'compact_prompt',
+  'debug',
+  'default_permissions',
+  'desktop',
+  'developer_instructions',
+  'disable_paste_burst',
+  'disable_response_storage',
+  'experimental_compact_prompt_file',
+  'experimental_instructions_file',
+  'experimental_realtime_start_instructions',
+  'experimental_realtime_ws_backend_prompt',
+  'experimental_realtime_ws_base_url',
+  'experimental_realtime_ws_model',
+  'experimental_realtime_ws_startup_context',
+  'experimental_resume',
+  'experimental_thread_config_endpoint',
+  'experimental_thread_store',
+  'experimental_use_exec_command_tool',
+  'experimental_use_freeform_apply_patch',
+  'experimental_use_rmcp_client',
+  'experimental_use_unified_exec_tool',
+  'features',
+  'feedback',
+  'file_opener',
+  'forced_chatgpt_workspace_id',
+  'ghost_snapshot',
+  'hide_agent_reasoning',
+  'history',
+  'hooks',
+  'include_apply_patch_tool',
+  'include_apps_instructions',
+  'include_collaboration_mode_instructions',
+  'include_environment_context',
+  'include_permissions_instructions',
+  'include_plan_tool',
+  'include_view_image_tool',
+  'instructions',
+  'js_repl_node_module_dirs',
+  'js_repl_node_path',
+  'log_dir',
+  'marketplaces',
+  'mcp_oauth_callback_port',
+  'mcp_oauth_callback_url',
+  'mcp_oauth_credentials_store',
+  'mcp_servers',
+  'memories',
+  'model_auto_compact_token_limit',
+  'model_auto_compact_token_limit_scope',
+  'model_catalog_json',
+  'model_context_window',
+  'model_family',
+  'model_instructions_file',
+  'model_max_output_tokens',
+  'model_reasoning_summary_format',
+  'model_supports_reasoning_summaries',
+  'notice',
+  'notify',
+  'oss_provider',
+  'otel',
+  'permissions',
+  'personality',
+  'plan_mode_reasoning_effort',
+  'plugins',
+  'preferred_auth_method',
+  'project_doc_fallback_filenames',
+  'project_doc_max_bytes',
+  'project_root_markers',
+  'projects',
+  'realtime',
+  'responses_originator_header_internal_override',
+  'review_model',
+  'sandbox_workspace_write',
+  'service_tier',
+  'shell_environment_policy',
+  'show_raw_agent_reasoning',
+  'skills',
+  'sqlite_home',
+  'suppress_unstable_features_warning',
+  'tool_output_token_limit',
+  'tool_suggest',
+  'tools',
+  'tools_view_image',
+  'tools_web_search',
+  'tui',
+  'use_experimental_reasoning_summary',
+  'use_experimental_streamable_shell_tool',
+  'use_experimental_unified_exec_tool',
+  'web_search',
+  'windows',
+  'windows_wsl_setup_acknowledged',
+  'zsh_path',
+] as const;
+
+function ignoredShape<const K extends string>(keys: readonly K[]): Record<K, z.ZodOptional<z.ZodUnknown>> {
+  return Object.fromEntries(keys.map((key) => [key, z.unknown().optional()])) as Record<
+    K,
+    z.ZodOptional<z.ZodUnknown>
+  >;
+}
+
+const sharedSettings = {
+  model: str.optional(),
+  model_provider: str.optional(),
+  model_reasoning_effort: stringEnum(REASONING_EFFORTS).optional(),
+  model_reasoning_summary: stringEnum(REASONING_SUMMARIES).optional(),
+  model_verbosity: stringEnum(VERBOSITIES).optional(),
+  approval_policy: approvalPolicy.optional(),
+  sandbox_mode: stringEnum(SANDBOX_MODES).optional(),
+  chatgpt_base_url: str.optional(),
+};
+
+/**
+ * A `[profiles.<name>]` table: the settings it may override (`model`, `model_provider`,
+ * `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`, `approval_policy`,
+ * `sandbox_mode`, `chatgpt_base_url`) plus {@link IGNORED_PROFILE_KEYS}. Other keys are rejected.
+ */
+export const ProfileTomlSchema = z.strictObject(
+  { ...sharedSettings, ...ignoredShape(IGNORED_PROFILE_KEYS) },
+  { error: EXPECT_TABLE },
+);
+
+/** A `[profiles.<name>]` table as written; see {@link ProfileTomlSchema}. */
+export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
+
+/**
+ * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
+ * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
+ * `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `approval_policy`,
+ * `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
+ * {@link IGNORED_TOP_LEVEL_KEYS}. Any other top-level key is rejected.
+ */
+export const ConfigTomlSchema = z.strictObject(
+  {
+    ...sharedSettings,
+    openai_base_url: str.optional(),
+    forced_login_method: stringEnum(FORCED_LOGIN_METHODS).optional(),
+    profile: str.optional(),
+    profiles: z.record(z.string(), ProfileTomlSchema, { error: EXPECT_TABLE }).optional(),
+    model_providers: z.record(z.string(), ModelProviderTomlSchema, { error: EXPECT_TABLE }).optional(),
+    ...ignoredShape(IGNORED_TOP_LEVEL_KEYS),
+  },
+  { error: EXPECT_TABLE },
+);
+
+/** `config.toml` as written and validated; see {@link ConfigTomlSchema}. */
+export type ConfigToml = z.infer<typeof ConfigTomlSchema>;

@@ -1,0 +1,112 @@
+import { developerMessage, type ResponseItem, userMessage } from '@codex-ts/protocol';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import type { ModelClient, ReasoningSettings, SamplingRequest } from '../client/model-client.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
+import type { TurnEvent } from '../turn/events.js';
+import { runTurn } from '../turn/run-turn.js';
+
+/** Namespace for the name-based (v5) id of the base-instructions message. */
+const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
+
+/** Options of a {@link Conversation}. */
+export interface ConversationOptions {
+  client: ModelClient;
+  /** Model slug for every request. */
+  model: string;
+  /** Base instructions, sent as the first developer message of the input (C-O1; no `instructions` field). */
+  baseInstructions: string;
+  /** A user message describing the environment (`<environment_context>…`), sent once after the instructions. */
+  environmentContext?: string | undefined;
+  reasoning?: ReasoningSettings | undefined;
+  verbosity?: string | undefined;
+  serviceTier?: string | undefined;
+  /** Turn-level retries (`stream_max_retries`). */
+  streamMaxRetries: number;
+  tools?: ToolHandler | undefined;
+  /** `turn_trigger` of the turn metadata; `exec` for the CLI. */
+  turnTrigger?: string | undefined;
+  /** Items of an earlier conversation to continue (resume). */
+  history?: ResponseItem[] | undefined;
+  /** Injected for tests. */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+}
+
+/** A user or developer message item with a `msg_<uuid v7>` id (W-114). */
+export function messageItem(role: 'user' | 'developer', text: string, id = `msg_${uuidv7()}`): ResponseItem {
+  return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
+}
+
+/**
+ * One conversation (a thread): its history carries over between turns, each turn gets a
+ * fresh turn scope (`ModelClientSession`), and every request sends the full history over
+ * HTTP (C-O2). The first turn's input starts with the base-instructions developer message
+ * and the environment context.
+ */
+export class Conversation {
+  readonly #options: ConversationOptions;
+  readonly #history: ResponseItem[];
+
+  constructor(options: ConversationOptions) {
+    this.#options = options;
+    this.#history = options.history ? [...options.history] : [];
+  }
+
+  /** The thread id (also the session id and `prompt_cache_key`). */
+  get threadId(): string {
+    return this.#options.client.options.identity.threadId;
+  }
+
+  /** A copy of the history so far. */
+  get history(): ResponseItem[] {
+    return [...this.#history];
+  }
+
+  /**
+   * Runs one turn for `input` (a prompt string or ready-made items) and yields its events
+   * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
+   * `turn.aborted`. Do not run two turns of one conversation at once.
+   */
+  async *runTurn(
+    input: string | ResponseItem[],
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<TurnEvent> {
+    const o = this.#options;
+    if (this.#history.length === 0) {
+      const baseId = `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`;
+      this.#history.push(messageItem('developer', o.baseInstructions, baseId));
+      if (o.environmentContext) this.#history.push(messageItem('user', o.environmentContext));
+    }
+    this.#history.push(...(typeof input === 'string' ? [messageItem('user', input)] : input));
+
+    const turnId = uuidv7();
+    const turnStartedAtUnixMs = Date.now();
+    const session = o.client.newSession();
+    const makeRequest = (items: ResponseItem[]): SamplingRequest => ({
+      model: o.model,
+      input: items,
+      tools: o.tools ? [...o.tools.specs] : [],
+      parallelToolCalls: true,
+      reasoning: o.reasoning,
+      verbosity: o.verbosity,
+      serviceTier: o.serviceTier,
+      metadata: {
+        requestKind: 'turn',
+        turnId,
+        turnStartedAtUnixMs,
+        turnTrigger: o.turnTrigger ?? 'exec',
+        model: o.model,
+        reasoningEffort: o.reasoning?.effort,
+      },
+    });
+    yield* runTurn({
+      session,
+      turnId,
+      history: this.#history,
+      makeRequest,
+      streamMaxRetries: o.streamMaxRetries,
+      tools: o.tools,
+      signal: options.signal,
+      sleep: o.sleep,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * @codex-ts/core: orchestration of the Codex model client.
+ *
+ * - Configuration: `loadConfig` reads `$CODEX_HOME/config.toml` (+ `-c` overrides) and
+ *   `resolveModelProvider` turns the selected `[model_providers.<id>]` into an API `Provider`.
+ * - `ModelClient` (session scope) and `ModelClientSession` (turn scope): build each request's
+ *   body and headers, latch `x-codex-turn-state` within a turn.
+ * - `runTurn` / `Conversation`: the turn loop with retries ("Reconnecting... n/max"), tool
+ *   follow-ups and history carried across turns.
+ * - `openExecConversation`: everything `codex exec` needs, from config and environment.
+ */
+export {
+  ModelClient,
+  type ModelClientOptions,
+  ModelClientSession,
+  type ReasoningSettings,
+  type SamplingRequest,
+} from './client/model-client.js';
+export * from './config/index.js';
+export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
+export { getOrCreateInstallationId, INSTALLATION_ID_FILE_NAME } from './identity/installation-id.js';
+export { buildUserAgent, EXEC_ORIGINATOR, osDescription, resolveOriginator } from './identity/user-agent.js';
+export {
+  asciiJson,
+  clientMetadata,
+  type RequestKind,
+  type SessionIdentity,
+  type TurnMetadataInput,
+  turnMetadata,
+  windowId,
+} from './metadata/turn-metadata.js';
+export { DEFAULT_MODEL, type ModelDefaults, modelDefaults } from './session/model-defaults.js';
+export {
+  DEFAULT_BASE_INSTRUCTIONS,
+  environmentContext,
+  type OpenExecOptions,
+  type OpenedExecConversation,
+  openExecConversation,
+} from './session/open-exec.js';
+export { TOOL_CALL_TYPES, type ToolHandler } from './tools/tool-handler.js';
+export type { TurnEvent } from './turn/events.js';
+export { type RunTurnOptions, runTurn, STREAM_RETRY_BASE_DELAY_MS } from './turn/run-turn.js';

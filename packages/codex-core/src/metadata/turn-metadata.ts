@@ -1,0 +1,131 @@
+/**
+ * Request metadata the original sends with every Responses request: the
+ * `x-codex-turn-metadata` JSON (header and `client_metadata`), the `client_metadata` map,
+ * and the window id. Key names and order follow what codex-cli 0.169.0 sent
+ * (observed-cli-0.169.md §4, W-65, W-66).
+ */
+
+/** What a request is for (`request_kind` in the turn metadata). */
+export type RequestKind = 'turn' | 'prewarm' | 'compaction';
+
+/** Session-wide identifiers shared by every request of a conversation. */
+export interface SessionIdentity {
+  /** UUID v4 persisted in `$CODEX_HOME/installation_id`. */
+  installationId: string;
+  /** Session id (equal to the thread id in `exec`). */
+  sessionId: string;
+  /** Thread id (UUID v7). */
+  threadId: string;
+  /** A UUID v7 naming the current context window (new after compaction). */
+  contextWindowId: string;
+  /** Context-window generation: 0 until the first compaction. */
+  windowNumber: number;
+  /** `new` for a fresh thread, `cold_resume` for a resumed one. */
+  historyInitialization: 'new' | 'cold_resume';
+  /** The sandbox the session runs tools under (`none` when tools run unsandboxed). */
+  sandbox: string;
+  /** The configured sandbox mode (`read-only`, `workspace-write`, `danger-full-access`). */
+  sandboxMode: string;
+}
+
+/** Per-request values of the turn metadata. */
+export interface TurnMetadataInput {
+  requestKind: RequestKind;
+  /** Turn id (UUID v7); `""` on the prewarm. */
+  turnId: string;
+  /** Unix ms when the turn started; absent on the prewarm. */
+  turnStartedAtUnixMs?: number | undefined;
+  /** `exec` for turns started by `codex exec`; absent on the prewarm. */
+  turnTrigger?: string | undefined;
+  model: string;
+  reasoningEffort?: string | undefined;
+  /** Caller-supplied keys (string values) merged after the canonical ones; reserved keys are ignored. */
+  extra?: Readonly<Record<string, string>> | undefined;
+}
+
+/** `<thread_id>:<window number>`, the `x-codex-window-id` value. */
+export function windowId(identity: Pick<SessionIdentity, 'threadId' | 'windowNumber'>): string {
+  return `${identity.threadId}:${identity.windowNumber}`;
+}
+
+/** Largest number of caller-supplied keys kept, and their size limits in bytes (W-65). */
+const EXTRA_LIMITS = { count: 16, keyBytes: 64, valueBytes: 128 } as const;
+
+/**
+ * The turn metadata object, keys in 0.169.0's order. Caller-supplied `extra` keys never
+ * override a canonical key (C-67).
+ */
+export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput): Record<string, unknown> {
+  const isTurn = input.requestKind === 'turn';
+  const meta: Record<string, unknown> = {
+    installation_id: identity.installationId,
+    session_id: identity.sessionId,
+    thread_id: identity.threadId,
+    agent_name: '/root',
+    turn_id: input.turnId,
+    window_id: windowId(identity),
+    window_number: identity.windowNumber,
+    context_window_id: identity.contextWindowId,
+    request_kind: input.requestKind,
+    history_initialization: identity.historyInitialization,
+  };
+  if (isTurn) meta.root_turn_id = input.turnId;
+  meta.thread_source = 'user';
+  if (isTurn && input.turnTrigger) meta.turn_trigger = input.turnTrigger;
+  meta.sandbox = identity.sandbox;
+  meta.sandbox_mode = identity.sandboxMode;
+  meta.auto_review_enabled = false;
+  meta.node_repl_auto_review_required = false;
+  meta.node_repl_disabled = false;
+  if (isTurn && input.turnStartedAtUnixMs !== undefined)
+    meta.turn_started_at_unix_ms = input.turnStartedAtUnixMs;
+  meta.analytics_enabled = true;
+  meta.model = input.model;
+  if (input.reasoningEffort) meta.reasoning_effort = input.reasoningEffort;
+  if (input.extra) {
+    let added = 0;
+    for (const [key, value] of Object.entries(input.extra)) {
+      if (added >= EXTRA_LIMITS.count) break;
+      if (key in meta) continue;
+      if (
+        Buffer.byteLength(key) > EXTRA_LIMITS.keyBytes ||
+        Buffer.byteLength(value) > EXTRA_LIMITS.valueBytes
+      )
+        continue;
+      meta[key] = value;
+      added++;
+    }
+  }
+  return meta;
+}
+
+/** JSON with every non-ASCII character written as `\uXXXX`, safe for an HTTP header value. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * The `client_metadata` map of a request body (W-66): installation id, session and thread
+ * ids, turn ids, window id and the turn metadata JSON string. `mcpAttribution` adds the
+ * `mcp_attribution` key the built-in OpenAI provider sends.
+ */
+export function clientMetadata(
+  identity: SessionIdentity,
+  input: TurnMetadataInput,
+  options: { mcpAttribution?: boolean } = {},
+): Record<string, string> {
+  const out: Record<string, string> = {
+    'x-codex-installation-id': identity.installationId,
+    session_id: identity.sessionId,
+    thread_id: identity.threadId,
+    turn_id: input.turnId,
+  };
+  if (input.requestKind === 'turn') out.root_turn_id = input.turnId;
+  out['x-codex-window-id'] = windowId(identity);
+  out['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, input));
+  if (options.mcpAttribution) out.mcp_attribution = JSON.stringify({ status: 'none' });
+  return out;
+}

@@ -1,0 +1,148 @@
+import type { AuthProvider } from '@codex-ts/api';
+import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
+import { v7 as uuidv7 } from 'uuid';
+import { ModelClient } from '../client/model-client.js';
+import { type Config, loadConfig, type ResolvedProvider, resolveModelProvider } from '../config/index.js';
+import { Conversation } from '../conversation/conversation.js';
+import { getOrCreateInstallationId } from '../identity/installation-id.js';
+import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
+import type { SessionIdentity } from '../metadata/turn-metadata.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
+import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
+
+/** Base instructions codex-ts sends as the first developer message when the caller gives none. */
+export const DEFAULT_BASE_INSTRUCTIONS =
+  'You are codex-ts, a coding agent that works in the user\u2019s terminal. Be concise, precise and honest; ' +
+  'say so when you are unsure, and prefer small, verifiable steps.';
+
+/** Options of {@link openExecConversation}. */
+export interface OpenExecOptions {
+  /** Our client version (User-Agent, the OpenAI provider's `version` header). */
+  version: string;
+  /** Environment: `CODEX_HOME`, provider `env_key`s, `CODEX_API_KEY`, `TERM`… Default `process.env`. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Working directory reported in the environment context. Default `process.cwd()`. */
+  cwd?: string | undefined;
+  /** `-c key=value` overrides. */
+  configOverrides?: readonly string[] | undefined;
+  /** `-m`: wins over `model` in config.toml. */
+  model?: string | undefined;
+  /** Default `codex_exec` (overridable by `CODEX_INTERNAL_ORIGINATOR_OVERRIDE`). */
+  originator?: string | undefined;
+  baseInstructions?: string | undefined;
+  tools?: ToolHandler | undefined;
+}
+
+/** An opened `exec` conversation and what it was built from. */
+export interface OpenedExecConversation {
+  conversation: Conversation;
+  client: ModelClient;
+  config: Config;
+  provider: ResolvedProvider;
+  model: string;
+  /** Notices to show the user before the turn (none today; WebSocket fallback notices will land here). */
+  warnings: string[];
+  /** Releases the HTTP connection pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds everything `codex exec` needs from `$CODEX_HOME` and the environment, the way the
+ * original does: loads config.toml (+ `-c` overrides), resolves the model provider and its
+ * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
+ * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
+ *
+ * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
+ *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
+ */
+export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const codexHome = resolveCodexHome(env);
+  const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
+  const provider = resolveModelProvider(config, { version: options.version, env });
+  const info = provider.info;
+
+  const needsKey =
+    info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
+  const auth: AuthProvider = (await resolveApiKeyAuth({
+    codexHome,
+    envKey: info.envKey,
+    envKeyInstructions: info.envKeyInstructions,
+    experimentalBearerToken: info.experimentalBearerToken,
+    env,
+    useCodexApiKeyEnv: true,
+    forcedLoginMethod: config.forcedLoginMethod,
+    allowMissing: !needsKey,
+  })) ?? { authHeaders: async () => ({}) };
+
+  const installationId = await getOrCreateInstallationId(codexHome);
+  const threadId = uuidv7();
+  const identity: SessionIdentity = {
+    installationId,
+    sessionId: threadId,
+    threadId,
+    contextWindowId: uuidv7(),
+    windowNumber: 0,
+    historyInitialization: 'new',
+    sandbox: 'none',
+    sandboxMode: config.sandboxMode ?? 'read-only',
+  };
+  const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
+  const userAgent = buildUserAgent({
+    originator,
+    version: options.version,
+    suffix: `${originator}; ${options.version}`,
+    env,
+  });
+  const client = new ModelClient({
+    provider: provider.provider,
+    auth,
+    identity,
+    originator,
+    userAgent,
+    mcpAttribution: provider.id === 'openai',
+  });
+
+  const model = options.model ?? config.model ?? DEFAULT_MODEL;
+  const defaults = modelDefaults(model);
+  const summary =
+    config.modelReasoningSummary && config.modelReasoningSummary !== 'none'
+      ? config.modelReasoningSummary
+      : undefined;
+  const conversation = new Conversation({
+    client,
+    model,
+    baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    environmentContext: environmentContext(cwd, env),
+    reasoning: { effort: config.modelReasoningEffort ?? defaults.reasoningEffort, summary },
+    verbosity: config.modelVerbosity ?? defaults.verbosity,
+    streamMaxRetries: provider.streamMaxRetries,
+    tools: options.tools,
+    turnTrigger: 'exec',
+  });
+  return {
+    conversation,
+    client,
+    config,
+    provider,
+    model,
+    warnings: [],
+    close: () => client.close(),
+  };
+}
+
+/** The `<environment_context>` user message: working directory, shell, date and time zone. */
+export function environmentContext(cwd: string, env: NodeJS.ProcessEnv, now = new Date()): string {
+  const shell = (env.SHELL ?? 'bash').split('/').pop() || 'bash';
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return [
+    '<environment_context>',
+    `  <cwd>${cwd}</cwd>`,
+    `  <shell>${shell}</shell>`,
+    `  <current_date>${date}</current_date>`,
+    `  <timezone>${timezone}</timezone>`,
+    '</environment_context>',
+  ].join('\n');
+}

@@ -1,0 +1,158 @@
+import { ApiError } from '@codex-ts/api';
+import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
+import { addTokenUsage, type ResponseItem, type TokenUsage } from '@codex-ts/protocol';
+import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
+import { TOOL_CALL_TYPES, type ToolHandler } from '../tools/tool-handler.js';
+import type { TurnEvent } from './events.js';
+
+/** Base delay of the turn-level retry backoff, in ms (C-89). */
+export const STREAM_RETRY_BASE_DELAY_MS = 200;
+
+/** Inputs of {@link runTurn}. */
+export interface RunTurnOptions {
+  /** The turn-scoped client (holds the turn-state cell). */
+  session: ModelClientSession;
+  turnId: string;
+  /**
+   * The conversation history including this turn's new user items. The loop appends the
+   * items of every completed response and every tool output to it, so the next request
+   * (a tool follow-up, a retry, the next turn) sends the full history.
+   */
+  history: ResponseItem[];
+  /** Builds the sampling request for the current history. */
+  makeRequest(input: ResponseItem[]): SamplingRequest;
+  /** Turn-level retries of a failed sampling request (`stream_max_retries`, default 5). */
+  streamMaxRetries: number;
+  tools?: ToolHandler | undefined;
+  signal?: AbortSignal | undefined;
+  /** Injected for tests. */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** Injected for tests: jitter source in [0, 1). */
+  random?: (() => number) | undefined;
+}
+
+const ZERO_USAGE: TokenUsage = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteInputTokens: 0,
+  outputTokens: 0,
+  reasoningOutputTokens: 0,
+  totalTokens: 0,
+};
+
+/**
+ * Runs one turn: samples, retries retryable failures, runs tool calls and sends their
+ * outputs back until the model ends the turn (`handle_retryable_response_stream_error` and
+ * the sampling loop of codex-rs, core-behaviour §17.4).
+ *
+ * Retry rule: a retryable `ApiError` is retried up to `streamMaxRetries` times per sampling
+ * request, after the error's `retryDelayMs` (a "try again in N s" hint or `Retry-After`)
+ * or `200 ms × 2^(n−1) ± 10 %`, with a `stream_error` event whose message is
+ * `Reconnecting... n/max (<error text>)`. Items of a failed attempt are not kept in the
+ * history; the retry re-sends the same request. A non-retryable error, or exhausted
+ * retries, ends the turn with `turn.failed`; the caller's abort ends it with `turn.aborted`.
+ */
+export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEvent> {
+  const { session, history, streamMaxRetries, tools, signal } = options;
+  const sleep = options.sleep ?? defaultSleep;
+  let total = ZERO_USAGE;
+  yield { type: 'turn.started', turnId: options.turnId };
+
+  let retries = 0;
+  for (;;) {
+    if (signal?.aborted) {
+      yield { type: 'turn.aborted', reason: signal.reason };
+      return;
+    }
+    const attemptItems: ResponseItem[] = [];
+    try {
+      const events = await session.stream(options.makeRequest(history.slice()), signal ? { signal } : {});
+      let completedUsage: TokenUsage | undefined;
+      let completed = false;
+      for await (const event of events) {
+        switch (event.type) {
+          case 'output_text.delta':
+            yield { type: 'output_text.delta', delta: event.delta };
+            break;
+          case 'reasoning_summary_text.delta':
+            yield { type: 'reasoning_summary.delta', delta: event.delta, summaryIndex: event.summaryIndex };
+            break;
+          case 'output_item.done':
+            attemptItems.push(event.item);
+            yield { type: 'item.completed', item: event.item };
+            break;
+          case 'rate_limits':
+            yield { type: 'rate_limits', snapshot: event.snapshot };
+            break;
+          case 'server_model':
+            yield { type: 'server_model', model: event.model };
+            break;
+          case 'completed':
+            completed = true;
+            completedUsage = event.tokenUsage;
+            break;
+          default:
+            break;
+        }
+      }
+      if (!completed) {
+        throw new ApiError(
+          'stream',
+          'stream disconnected before completion: stream closed before response.completed',
+        );
+      }
+      retries = 0;
+      history.push(...attemptItems);
+      if (completedUsage) {
+        total = addTokenUsage(total, completedUsage);
+        yield { type: 'token_count', last: completedUsage, total };
+      }
+      const calls = attemptItems.filter((item) => TOOL_CALL_TYPES.has(item.type));
+      if (calls.length > 0 && tools) {
+        const controller = signal ?? new AbortController().signal;
+        for (const call of calls) {
+          const output = await tools.handle(call, { signal: controller, turnId: options.turnId });
+          history.push(output);
+          yield { type: 'item.completed', item: output };
+        }
+        continue;
+      }
+      yield { type: 'turn.completed', usage: total };
+      return;
+    } catch (error) {
+      if (signal?.aborted || (ApiError.isInstance(error) && error.code === 'aborted')) {
+        yield { type: 'turn.aborted', reason: signal?.reason ?? error };
+        return;
+      }
+      const apiError = ApiError.isInstance(error)
+        ? error
+        : new ApiError('stream', `stream disconnected before completion: ${errorText(error)}`, {
+            cause: error,
+          });
+      if (!apiError.retryable || retries >= streamMaxRetries) {
+        yield { type: 'turn.failed', message: apiError.message, error: apiError };
+        return;
+      }
+      retries += 1;
+      const delayMs = apiError.retryDelayMs ?? backoffMs(STREAM_RETRY_BASE_DELAY_MS, retries, options.random);
+      yield {
+        type: 'stream_error',
+        message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
+        attempt: retries,
+        maxRetries: streamMaxRetries,
+        delayMs,
+        error: apiError,
+      };
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        yield { type: 'turn.aborted', reason: signal?.reason };
+        return;
+      }
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
