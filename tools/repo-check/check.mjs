@@ -76,6 +76,10 @@ function packageNameOf(spec) {
 
 const problems = [];
 const packages = listWorkspacePackages();
+// Tooling shared by every package's tests (vitest, …) is declared once in the root package.json.
+const rootDevDeps = new Set(
+  Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies ?? {}),
+);
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 
 for (const pkg of packages) {
@@ -86,7 +90,7 @@ for (const pkg of packages) {
     ...Object.keys(pkg.manifest.peerDependencies ?? {}),
     ...Object.keys(pkg.manifest.optionalDependencies ?? {}),
   ]);
-  const devDeclared = new Set(Object.keys(pkg.manifest.devDependencies ?? {}));
+  const devDeclared = new Set([...Object.keys(pkg.manifest.devDependencies ?? {}), ...rootDevDeps]);
   const srcDir = join(pkg.dir, 'src');
   let files = [];
   try {
@@ -113,13 +117,18 @@ for (const pkg of packages) {
         problems.push(`${where} re-exports another package's symbols: consumers import from the owner`);
       }
       if (!declared.has(dep) && !(isTest && devDeclared.has(dep))) {
-        problems.push(`${where} imports '${dep}', which ${name}'s package.json does not declare${devDeclared.has(dep) ? ' (only as a devDependency)' : ''}`);
+        problems.push(
+          `${where} imports '${dep}', which ${name}'s package.json does not declare${devDeclared.has(dep) ? ' (only as a devDependency or root tooling)' : ''}`,
+        );
       }
       if (local) {
         if (spec !== dep) problems.push(`${where} is a deep import: use '${dep}'`);
         const targetLayer = LAYERS[dep] ?? TOOL_LAYER;
-        if (targetLayer >= layer && !(isTest && targetLayer === TOOL_LAYER)) {
-          problems.push(`${where} points up or sideways a layer (${name} is layer ${layer}, ${dep} is layer ${targetLayer})`);
+        const toolImport = layer === TOOL_LAYER || (isTest && targetLayer === TOOL_LAYER);
+        if (targetLayer >= layer && !toolImport) {
+          problems.push(
+            `${where} points up or sideways a layer (${name} is layer ${layer}, ${dep} is layer ${targetLayer})`,
+          );
         }
       }
     }

@@ -7,9 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 const script = new URL('./check.mjs', import.meta.url).pathname;
 const dirs: string[] = [];
 
-function repo(packages: Record<string, { deps?: Record<string, string>; dev?: Record<string, string>; files: Record<string, string> }>): string {
+function repo(
+  packages: Record<
+    string,
+    { deps?: Record<string, string>; dev?: Record<string, string>; files: Record<string, string> }
+  >,
+): string {
   const root = mkdtempSync(join(tmpdir(), 'repo-check-'));
   dirs.push(root);
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { vitest: '4' } }));
   for (const [dir, pkg] of Object.entries(packages)) {
     const name = `@codex-ts/${dir.replace(/^codex-/, '')}`;
     mkdirSync(join(root, 'packages', dir, 'src'), { recursive: true });
@@ -17,7 +23,8 @@ function repo(packages: Record<string, { deps?: Record<string, string>; dev?: Re
       join(root, 'packages', dir, 'package.json'),
       JSON.stringify({ name, dependencies: pkg.deps ?? {}, devDependencies: pkg.dev ?? {} }),
     );
-    for (const [file, text] of Object.entries(pkg.files)) writeFileSync(join(root, 'packages', dir, 'src', file), text);
+    for (const [file, text] of Object.entries(pkg.files))
+      writeFileSync(join(root, 'packages', dir, 'src', file), text);
   }
   return root;
 }
@@ -34,10 +41,16 @@ afterEach(() => {
 describe('repo-check', () => {
   it('passes a tree that follows the rules', () => {
     const root = repo({
-      'codex-protocol': { deps: { zod: '4' }, files: { 'index.ts': "import { z } from 'zod';\nexport const a = z;\n" } },
+      'codex-protocol': {
+        deps: { zod: '4' },
+        files: { 'index.ts': "import { z } from 'zod';\nexport const a = z;\n" },
+      },
       'codex-api': {
         deps: { '@codex-ts/protocol': 'workspace:*' },
-        files: { 'index.ts': "import type { A } from '@codex-ts/protocol';\nimport { x } from './x.js';\nimport { readFileSync } from 'node:fs';\n" },
+        files: {
+          'index.ts':
+            "import type { A } from '@codex-ts/protocol';\nimport { x } from './x.js';\nimport { readFileSync } from 'node:fs';\n",
+        },
       },
     });
     expect(run(root)).toMatchObject({ status: 0 });
@@ -47,19 +60,24 @@ describe('repo-check', () => {
     const root = repo({
       'codex-protocol': {
         deps: { '@codex-ts/api': 'workspace:*' },
-        files: { 'index.ts': "import { ResponsesClient } from '@codex-ts/api';\nimport chalk from 'chalk';\n" },
+        files: {
+          'index.ts': "import { ResponsesClient } from '@codex-ts/api';\nimport chalk from 'chalk';\n",
+        },
       },
       'codex-api': {
         deps: { '@codex-ts/protocol': 'workspace:*' },
         files: {
-          'index.ts': "export { ResponseItem } from '@codex-ts/protocol';\nimport { x } from '@codex-ts/protocol/src/items.js';\nimport { y } from '../../codex-protocol/src/index.js';\n",
+          'index.ts':
+            "export { ResponseItem } from '@codex-ts/protocol';\nimport { x } from '@codex-ts/protocol/src/items.js';\nimport { y } from '../../codex-protocol/src/index.js';\n",
         },
       },
     });
     const { status, out } = run(root);
     expect(status).toBe(1);
     expect(out).toContain("imports 'chalk', which @codex-ts/protocol's package.json does not declare");
-    expect(out).toContain('points up or sideways a layer (@codex-ts/protocol is layer 0, @codex-ts/api is layer 2)');
+    expect(out).toContain(
+      'points up or sideways a layer (@codex-ts/protocol is layer 0, @codex-ts/api is layer 2)',
+    );
     expect(out).toContain("re-exports another package's symbols");
     expect(out).toContain("is a deep import: use '@codex-ts/protocol'");
     expect(out).toContain('reaches outside its package');
@@ -68,8 +86,11 @@ describe('repo-check', () => {
   it('lets tests use devDependencies but not production code', () => {
     const root = repo({
       'codex-api': {
-        dev: { vitest: '4' },
-        files: { 'a.test.ts': "import { it } from 'vitest';\n", 'index.ts': "import { it } from 'vitest';\n" },
+        dev: { undici: '7' },
+        files: {
+          'a.test.ts': "import { it } from 'vitest';\nimport { request } from 'undici';\n",
+          'index.ts': "import { it } from 'vitest';\n",
+        },
       },
     });
     const { status, out } = run(root);
