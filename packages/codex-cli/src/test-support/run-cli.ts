@@ -1,0 +1,76 @@
+// Runs the built `codex-ts` binary (dist/bin.js) as a subprocess against a temp CODEX_HOME.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BIN = new URL('../../dist/bin.js', import.meta.url).pathname;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
+
+export function tempHome(configToml: string): { home: string; cleanup(): void } {
+  const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-'));
+  writeFileSync(join(home, 'config.toml'), configToml);
+  return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+export function providerConfig(baseUrl: string, extra = ''): string {
+  return [
+    'model = "gpt-5.5"',
+    'model_provider = "local"',
+    '',
+    '[model_providers.local]',
+    'name = "local"',
+    `base_url = "${baseUrl}"`,
+    'env_key = "LOCAL_API_KEY"',
+    'wire_api = "responses"',
+    extra,
+    '',
+  ].join('\n');
+}
+
+export function runCli(
+  args: string[],
+  options: { home: string; env?: Record<string, string>; stdin?: string; timeoutMs?: number },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        TERM: 'xterm',
+        CODEX_HOME: options.home,
+        LOCAL_API_KEY: 'sk-local-test',
+        ...options.env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `codex-ts ${args.join(' ')} did not exit within ${options.timeoutMs ?? 15_000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, lines: stdout.split('\n').filter((l) => l.length > 0) });
+    });
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+  });
+}
