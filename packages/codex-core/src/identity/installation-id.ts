@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validate as isUuid, v4 as uuidv4 } from 'uuid';
+import writeFileAtomic from 'write-file-atomic';
 
 /** File name of the installation id inside `$CODEX_HOME`. */
 export const INSTALLATION_ID_FILE_NAME = 'installation_id';
@@ -29,19 +29,6 @@ export async function getOrCreateInstallationId(codexHome: string): Promise<stri
   }
   const id = uuidv4();
   await mkdir(codexHome, { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(temp, 'wx', 0o644);
-    await handle.writeFile(id, 'utf8');
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, path);
-  } catch (error) {
-    await handle?.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
+  await writeFileAtomic(path, id, { mode: 0o644, fsync: true });
   return id;
 }

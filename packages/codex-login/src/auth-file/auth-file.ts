@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AuthFileError } from '../errors/login-error.js';
 
@@ -139,7 +139,8 @@ export async function writeAuthFile(codexHome: string, auth: AuthDotJson): Promi
   }
   try {
     await mkdir(codexHome, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path, text, 0o600);
+    // temp file in the same folder + fsync + rename; mode applied to the temp file before the rename
+    await writeFileAtomic(path, text, { mode: 0o600, fsync: true });
   } catch (error) {
     throw new AuthFileError(
       path,
@@ -163,24 +164,6 @@ function orderForWrite(auth: AuthDotJson): Record<string, unknown> {
     out[key] = value;
   }
   return out;
-}
-
-async function writeFileAtomic(path: string, text: string, mode: number): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(temp, 'wx', mode);
-    await handle.chmod(mode); // the umask may have narrowed or the fs may ignore `mode`
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, path);
-  } catch (error) {
-    await handle?.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
 }
 
 function errnoCode(error: unknown): string | undefined {
