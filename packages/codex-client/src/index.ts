@@ -72,7 +72,7 @@ export {
 /**
  * SSE: `SseEvent` (`event` — `'message'` by default —, `data` joined with "\n", last `id`),
  * `SseDecoder` (incremental WHATWG decoder over strings or UTF-8 bytes; a final event without a
- * blank line is flushed at `end()`), `sseEvents()` (async generator over a byte stream with a
+ * blank line is flushed at `end()`; `reset()` drops a half-decoded stream for reuse), `sseEvents()` (async generator over a byte stream with a
  * per-event idle timeout in ms → `StreamError("idle timeout waiting for SSE", {idleTimeout: true})`,
  * read failure → `NetworkError("error decoding response body")`, abort → `AbortedError`),
  * `sseEventBatches()` (the same, one array of events per received chunk, for consumers that

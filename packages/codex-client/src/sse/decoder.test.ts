@@ -203,4 +203,19 @@ describe('SseDecoder', () => {
     decoder.end((e) => events.push(e));
     expect(events).toEqual([ev('a', 'message', '1'), ev('b')]);
   });
+
+  it('reset() drops a half-decoded stream: bytes, partial line, event, last ID', () => {
+    const decoder = new SseDecoder();
+    const events: SseEvent[] = [];
+    const push = (e: SseEvent) => events.push(e);
+    // "é" is 0xC3 0xA9: leave the first byte undecoded, an open event and an unterminated line.
+    decoder.feedBytes(
+      new Uint8Array([...new TextEncoder().encode('id: 7\nevent: x\ndata: a\ndata: b'), 0xc3]),
+      push,
+    );
+    decoder.reset();
+    decoder.feedBytes(new TextEncoder().encode('\uFEFFdata: c\n\n'), push);
+    decoder.end(push);
+    expect(events).toEqual([ev('c')]);
+  });
 });

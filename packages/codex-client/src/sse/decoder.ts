@@ -126,7 +126,7 @@ export class SseDecoder {
   /**
    * End of stream: flush undecoded bytes, process an unterminated last line, and dispatch a final
    * event that lacks its blank line (decided policy, see the class comment). The decoder is then
-   * reset and can decode a new stream.
+   * reset (as by {@link SseDecoder.reset}) and can decode a new stream.
    */
   end(onEvent: (event: SseEvent) => void): void {
     if (this.decoder !== undefined) {
@@ -136,11 +136,25 @@ export class SseDecoder {
     const pending = this.pending;
     if (pending.length > 0) this.line(pending, 0, pending.length);
     this.dispatch(onEvent);
+    this.reset();
+  }
+
+  /**
+   * Forget the stream being decoded without dispatching anything (buffered bytes, a partial line
+   * and an undispatched event are dropped; the last event ID is cleared), so the decoder can decode
+   * a new stream, e.g. after the previous one failed or was abandoned. Reusing one decoder for many
+   * streams keeps its hidden class, and the code V8 optimized for it, alive between streams.
+   */
+  reset(): void {
+    // decode() without `stream` flushes and resets the UTF-8 decoder, which is kept for the next stream.
+    if (this.decoder !== undefined) this.decoder.decode();
     this.pending = '';
+    this.data = '';
+    this.hasData = false;
+    this.eventType = '';
     this.lastEventId = undefined;
     this.skipLf = false;
     this.started = false;
-    this.decoder = undefined;
   }
 
   private dispatch(onEvent: (event: SseEvent) => void): void {

@@ -203,6 +203,38 @@ describe('sseEventBatches', () => {
   });
 });
 
+describe('decoder reuse across streams', () => {
+  it('starts every stream clean after one that was abandoned mid-event', async () => {
+    // Ends with an open event, a partial line and half of a UTF-8 character ("é" = C3 A9).
+    const partial = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+        yield encoder.encode('id: 9\ndata: 1\n\nevent: x\ndata: open\ndata: half');
+        yield new Uint8Array([0xc3]);
+        await new Promise(() => {}); // stalls until return()
+      },
+    };
+    for (let round = 0; round < 6; round++) {
+      const first = await within(collect(sseEvents(partial, { idleTimeoutMs: 1_000 }), 1), 5_000);
+      expect(first.events.map((e) => [e.data, e.id])).toEqual([['1', '9']]);
+      const second = await within(collect(sseEvents(chunks('data: 2\n\n'), { idleTimeoutMs: 1_000 })), 5_000);
+      expect(second).toEqual({ events: [{ event: 'message', data: '2', id: undefined }], error: undefined });
+    }
+  });
+
+  it('keeps concurrent streams apart', async () => {
+    const a = sseEventBatches(chunks('data: a1\n\ndata: a', '2\n\n'), { idleTimeoutMs: 1_000 });
+    const b = sseEventBatches(chunks('id: b\ndata: b1\n\ndata: b', '2\n\n'), { idleTimeoutMs: 1_000 });
+    const seen: string[] = [];
+    for (;;) {
+      const [ra, rb] = await within(Promise.all([a.next(), b.next()]), 5_000);
+      if (!ra.done) seen.push(...ra.value.map((e) => `${e.data}/${e.id ?? '-'}`));
+      if (!rb.done) seen.push(...rb.value.map((e) => `${e.data}/${e.id ?? '-'}`));
+      if (ra.done && rb.done) break;
+    }
+    expect(seen).toEqual(['a1/-', 'b1/b', 'a2/-', 'b2/b']);
+  });
+});
+
 describe('sseEvents over HttpTransport.stream', () => {
   it('decodes a real event stream to the end', async () => {
     const server = await startServer((_req, res) => {

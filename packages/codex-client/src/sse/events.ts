@@ -26,6 +26,39 @@ const BODY_READ_MESSAGE = 'error decoding response body';
 function noop(): void {}
 
 /**
+ * A decoder with the callback that collects its events. Both are reused from stream to stream
+ * (see {@link batchDecoderPool}), so the callback the decoder calls is a long-lived function.
+ */
+class BatchDecoder {
+  readonly decoder = new SseDecoder();
+  /** Events decoded since the last batch was taken. */
+  events: SseEvent[] = [];
+  readonly push = (event: SseEvent): void => {
+    this.events.push(event);
+  };
+}
+
+/**
+ * Decoders of finished streams, reset and ready for the next one (at most
+ * {@link BATCH_DECODER_POOL_SIZE}). Reuse is for V8 more than for allocation: an instance's hidden
+ * class, and a function recorded as a call target, live only as long as some instance does; when a
+ * stream's decoder and callback died in the full GC between turns, the code optimized for them was
+ * thrown away ("weak objects" deopts) and every new stream started cold.
+ */
+const batchDecoderPool: BatchDecoder[] = [];
+const BATCH_DECODER_POOL_SIZE = 4;
+
+function acquireDecoder(): BatchDecoder {
+  return batchDecoderPool.pop() ?? new BatchDecoder();
+}
+
+function releaseDecoder(state: BatchDecoder): void {
+  state.decoder.reset();
+  state.events = [];
+  if (batchDecoderPool.length < BATCH_DECODER_POOL_SIZE) batchDecoderPool.push(state);
+}
+
+/**
  * Decode `body` (UTF-8 `text/event-stream` bytes) with {@link SseDecoder} and yield its events
  * one by one (W-21, W-23, W-27).
  *
@@ -87,7 +120,9 @@ export async function* sseEvents(
  * For consumers that map events into their own async iterable: iterating a batch synchronously
  * saves one async step per event. `telemetry.onSseEvent` runs for every event of a batch just
  * before the batch is yielded (`durationMs` since the previous batch was requested), and once on
- * failure.
+ * failure. An abort that happens while the consumer holds a batch (the idle clock does not run then)
+ * is thrown by the next `next()` call; to stop within a batch the consumer checks `signal.aborted`
+ * itself. Calling `return()` instead cancels the body without an error.
  */
 export function sseEventBatches(
   body: AsyncIterable<Uint8Array>,
@@ -112,20 +147,20 @@ async function* readBatches(
   }
 
   const iterator = body[Symbol.asyncIterator]();
-  const decoder = new SseDecoder();
-  let events: SseEvent[] = [];
-  const push = (event: SseEvent): void => {
-    events.push(event);
-  };
+  const state = acquireDecoder();
+  const { decoder, push } = state;
 
-  // Failure raised from outside the read (idle timer, abort); `interrupt` rejects with it.
+  // Failure raised from outside the read (idle timer, abort); it rejects the read in flight.
   let failure: TransportError | undefined;
-  let rejectInterrupt: (error: TransportError) => void = noop;
-  const interrupt = new Promise<never>((_resolve, reject) => {
-    rejectInterrupt = reject;
-  });
-  interrupt.catch(noop);
+  let rejectRead: ((error: TransportError) => void) | undefined;
   const interruptible = idleEnabled || signal !== undefined;
+  // A fresh rejectable promise per read: racing every read against one shared "interrupt" promise
+  // would leave one reaction on it per chunk until the stream ends (O(chunks) memory and GC work).
+  const rejectable = (read: Promise<IteratorResult<Uint8Array>>): Promise<IteratorResult<Uint8Array>> =>
+    new Promise((resolve, reject) => {
+      rejectRead = reject;
+      read.then(resolve, reject);
+    });
 
   let waiting = false;
   let waitStart = performance.now();
@@ -138,7 +173,9 @@ async function* readBatches(
       clearTimeout(timer);
       timer = undefined;
     }
-    rejectInterrupt(error);
+    const reject = rejectRead;
+    rejectRead = undefined;
+    reject?.(error);
   };
   // One timer for the whole stream: when it fires it checks how long the current wait has lasted
   // and re-arms for the rest, so no timer is created or cleared per event.
@@ -170,25 +207,27 @@ async function* readBatches(
       readPending = true;
       try {
         const next = iterator.next();
-        result = interruptible ? await Promise.race([next, interrupt]) : await next;
+        result = interruptible ? await rejectable(next) : await next;
       } catch (error) {
+        rejectRead = undefined;
         if (failure !== undefined) throw failure;
         if (signal?.aborted) throw new AbortedError(signal.reason);
         if (TransportError.isInstance(error)) throw error;
         throw new NetworkError(BODY_READ_MESSAGE, { cause: error });
       }
       readPending = false;
+      rejectRead = undefined;
       if (result.done) {
         finished = true;
         decoder.end(push);
       } else {
         decoder.feedBytes(result.value, push);
       }
-      if (events.length > 0) {
+      const batch = state.events;
+      if (batch.length > 0) {
         waiting = false;
         if (failure !== undefined) throw failure;
-        const batch = events;
-        events = [];
+        state.events = [];
         if (telemetry) {
           const durationMs = performance.now() - pollStart;
           for (const event of batch) telemetry.onSseEvent({ event, error: undefined, durationMs });
@@ -208,6 +247,7 @@ async function* readBatches(
     waiting = false;
     if (timer !== undefined) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    releaseDecoder(state);
     if (!finished && typeof iterator.return === 'function') {
       try {
         const closing = iterator.return();
