@@ -1,14 +1,5 @@
 import type { RequestTelemetry, SseEvent, SseTelemetry, StreamingResponse } from '@codex-ts/client';
-import {
-  AbortedError,
-  HttpStatusError,
-  HttpTransport,
-  NetworkError,
-  runWithRetry,
-  SseDecoder,
-  StreamError,
-  TransportError,
-} from '@codex-ts/client';
+import { HttpStatusError, HttpTransport, runWithRetry, sseEventBatches } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport, requestIdFromHeaders } from '../errors/map-errors.js';
@@ -111,78 +102,77 @@ function headerEvents(headers: Readonly<Record<string, string>>): ResponseEvent[
 
 function noop(): void {}
 
+const DONE: IteratorResult<ResponseEvent> = Object.freeze({ done: true, value: undefined });
+
 /**
- * Iterator over one streamed response. Per body chunk: `SseDecoder.feedBytes` → `JSON.parse` of each
- * event's data → {@link ResponsesEventMapper} → a queue of {@link ResponseEvent}s. Only chunk reads
- * are awaited; queued events are handed out with an already-resolved promise, so the per-event path
- * has no async layer besides the consumer's own `for await`.
- *
- * Idle timeout (W-23): measured only while waiting for body bytes, from the moment the consumer
- * asked for more after the last event (or from the start); chunks that complete no event (comments,
- * partial lines) do not reset it. It, the caller's abort and `return()` all cancel the response.
+ * The most recently finished stream, kept (with its references to the response, body and signal
+ * dropped) only so that V8 keeps its hidden class and its mapper's alive: a class instance's hidden
+ * class lives only as long as some instance does, so after the full GC between turns the code
+ * optimized for it would be thrown away ("weak objects" deopts) and every stream would start cold
+ * (~7 ms at 10 000 events). Holds the headers, the mapper and any events the consumer left in the
+ * queue (until the next stream finishes), never a body or a connection.
  */
-class ResponseEventIterator implements AsyncIterator<ResponseEvent> {
+const lastFinished: { stream: HttpResponseStream | undefined } = { stream: undefined };
+
+/**
+ * One streamed response, its own (single-use) iterator. `sseEventBatches` of `@codex-ts/client`
+ * reads the body and owns the idle timeout (W-23), abort and SSE telemetry (W-26); per batch of SSE
+ * events this maps each event's data (`JSON.parse` → {@link ResponsesEventMapper}) into a queue of
+ * {@link ResponseEvent}s, after the synthetic header events. Only batch reads are awaited; queued
+ * events are handed out with an already-resolved promise, so the per-event path has no async layer
+ * besides the consumer's own `for await`.
+ *
+ * An abort stops the hand-out of queued events at once (the next read then throws the client's
+ * `AbortedError`). Completion, a mapping failure, `return()` and any read failure cancel the body.
+ */
+class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestId: string | undefined;
+  private iterated = false;
   private readonly queue: ResponseEvent[];
   private head = 0;
-  private readonly body: AsyncIterator<Uint8Array>;
-  private readonly decoder = new SseDecoder();
   private readonly mapper: ResponsesEventMapper;
-  private readonly response: StreamingResponse;
-  private readonly idleTimeoutMs: number;
-  private readonly signal: AbortSignal | undefined;
-  private readonly telemetry: SseTelemetry | undefined;
-  private readonly onSse: (event: SseEvent) => void;
-  /** No more reads: completed, failed, EOF or returned. */
-  private finished = false;
-  /** The stream completed (`response.completed` mapped). */
-  private done = false;
+  /** The SSE event batches; undefined once reading stopped (completed, failed, EOF or returned). */
+  private batches: AsyncGenerator<SseEvent[], void, undefined> | undefined;
+  /** Undefined once reading stopped (see {@link finish}). */
+  private response: StreamingResponse | undefined;
+  /** The caller's signal while reading; undefined once reading stopped (an abort no longer matters). */
+  private signal: AbortSignal | undefined;
+  /** `completed` was mapped or the mapper failed: stop mapping, stop reading. */
+  private stopped = false;
   /** An error to throw once the queue is drained. */
   private pendingError: ApiError | undefined;
-  /** Failure raised from outside a read (idle timer, abort). */
-  private interruption: TransportError | undefined;
-  /** Rejects the read in flight (set only while one is pending). */
-  private rejectRead: ((error: TransportError) => void) | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private waiting = false;
-  private waitStart = 0;
-  /** Restart the idle clock at the next wait (the last chunk completed an event). */
-  private resetWait = false;
-  /** The body ended cleanly (nothing to cancel). */
-  private eof = false;
-  private pollStart = 0;
-  private readonly onAbort: () => void;
 
   constructor(
     response: StreamingResponse,
-    initial: ResponseEvent[],
     idleTimeoutMs: number,
     signal: AbortSignal | undefined,
     telemetry: SseTelemetry | undefined,
   ) {
+    const headers = response.headers;
+    this.headers = headers;
+    this.requestId = requestIdFromHeaders(headers);
     this.response = response;
-    this.queue = initial;
-    this.body = response.body[Symbol.asyncIterator]();
-    this.idleTimeoutMs = idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs) ? idleTimeoutMs : 0;
+    this.queue = headerEvents(headers);
     this.signal = signal;
-    this.telemetry = telemetry;
     this.mapper = new ResponsesEventMapper({
       transport: 'http',
-      safetyBufferingFasterModel: response.headers['x-codex-safety-buffering-faster-model'],
-      turnStateKnown: response.headers['x-codex-turn-state'] !== undefined,
+      safetyBufferingFasterModel: headers['x-codex-safety-buffering-faster-model'],
+      turnStateKnown: headers['x-codex-turn-state'] !== undefined,
     });
-    this.onSse = (event) => this.handle(event);
-    this.onAbort = () => this.fail(new AbortedError(signal?.reason));
-    this.waitStart = performance.now();
-    this.pollStart = this.waitStart;
-    if (signal) {
-      if (signal.aborted) this.fail(new AbortedError(signal.reason));
-      else signal.addEventListener('abort', this.onAbort, { once: true });
-    }
+    // The generator touches the body only when first read.
+    this.batches = sseEventBatches(response.body, { idleTimeoutMs, signal, telemetry });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ResponseEvent> {
+    if (this.iterated) throw new Error('a ResponseStream can be iterated only once');
+    this.iterated = true;
+    return this;
   }
 
   next(): Promise<IteratorResult<ResponseEvent>> {
     const queue = this.queue;
-    if (this.head < queue.length && this.interruption === undefined) {
+    if (this.head < queue.length && !this.signal?.aborted) {
       const value = queue[this.head++] as ResponseEvent;
       if (this.head === queue.length) {
         queue.length = 0;
@@ -197,74 +187,65 @@ class ResponseEventIterator implements AsyncIterator<ResponseEvent> {
     this.queue.length = 0;
     this.head = 0;
     this.pendingError = undefined;
-    this.done = true;
-    this.close();
-    return { done: true, value: undefined };
+    this.finish(true);
+    return DONE;
   }
 
-  /** Reads chunks until the queue has an event, the stream ends or fails. */
+  /** Reads batches until the queue has an event, the stream ends or fails. */
   private async pull(): Promise<IteratorResult<ResponseEvent>> {
     for (;;) {
-      if (this.interruption !== undefined && !this.done) this.throwFailure(this.interruption);
-      if (this.head < this.queue.length) return this.next();
-      if (this.pendingError !== undefined) {
+      const batches = this.batches;
+      if (batches === undefined) {
+        if (this.head < this.queue.length) return this.next();
         const error = this.pendingError;
+        if (error === undefined) return DONE;
         this.pendingError = undefined;
-        this.done = true;
         throw error;
       }
-      if (this.done || this.finished) return { done: true, value: undefined };
-      let result: IteratorResult<Uint8Array>;
-      this.waiting = true;
-      if (this.resetWait) {
-        this.resetWait = false;
-        this.waitStart = performance.now();
+      if (this.signal?.aborted) {
+        // Hand out nothing more; the read below throws the client's AbortedError.
+        this.queue.length = 0;
+        this.head = 0;
+      } else if (this.head < this.queue.length) {
+        return this.next();
       }
-      if (this.idleTimeoutMs > 0 && this.timer === undefined) {
-        this.timer = setTimeout(
-          this.onTimer,
-          Math.max(1, this.idleTimeoutMs - (performance.now() - this.waitStart)),
-        );
-      }
+      let result: IteratorResult<SseEvent[]>;
       try {
-        const read = this.body.next();
-        result = this.idleTimeoutMs > 0 || this.signal ? await this.interruptible(read) : await read;
+        result = await batches.next();
       } catch (error) {
-        this.waiting = false;
-        if (this.interruption !== undefined) this.throwFailure(this.interruption);
-        if (this.signal?.aborted) this.throwFailure(new AbortedError(this.signal.reason));
-        this.throwFailure(
-          TransportError.isInstance(error)
-            ? error
-            : new NetworkError('error decoding response body', { cause: error }),
-        );
+        // The generator has already cancelled the body and reported the failure to telemetry.
+        this.queue.length = 0;
+        this.head = 0;
+        this.pendingError = undefined;
+        this.finish(false);
+        throw apiErrorFromTransport(error, { phase: 'stream' });
       }
-      this.waiting = false;
       if (result.done) {
-        this.eof = true;
-        this.decoder.end(this.onSse);
-        if (!this.done && this.pendingError === undefined) this.pendingError = this.mapper.finish();
-        this.close();
-      } else {
-        this.decoder.feedBytes(result.value, this.onSse);
+        if (!this.stopped) this.pendingError = this.mapper.finish();
+        this.finish(false);
+        continue;
       }
-      if (this.head < this.queue.length) this.resetWait = true;
+      const batch = result.value;
+      for (let i = 0; i < batch.length; i++) {
+        this.handle(batch[i] as SseEvent);
+        if (this.stopped) {
+          this.finish(true);
+          break;
+        }
+      }
     }
   }
 
-  /** One decoded SSE event: parse, map, queue. Events after `completed` are dropped (W-25). */
+  /**
+   * One SSE event: parse, map, queue (W-22: non-JSON data is skipped). Sets {@link stopped} at
+   * `completed` (later events are dropped, W-25) or when the mapper throws.
+   */
   private handle(sse: SseEvent): void {
-    if (this.done || this.pendingError !== undefined) return;
-    if (this.telemetry) {
-      const now = performance.now();
-      this.telemetry.onSseEvent({ event: sse, error: undefined, durationMs: now - this.pollStart });
-      this.pollStart = now;
-    }
     let json: unknown;
     try {
       json = JSON.parse(sse.data);
     } catch {
-      return; // W-22: non-JSON data is skipped
+      return;
     }
     const mapper = this.mapper;
     let event: ResponseEvent | undefined;
@@ -274,118 +255,35 @@ class ResponseEventIterator implements AsyncIterator<ResponseEvent> {
       this.pendingError = ApiError.isInstance(error)
         ? error
         : apiErrorFromTransport(error, { phase: 'stream' });
-      this.close();
+      this.stopped = true;
       return;
     }
     const queue = this.queue;
-    if (mapper.pending.length > 0) {
-      for (const derived of mapper.pending) queue.push(derived);
-      mapper.pending.length = 0;
+    const derived = mapper.pending;
+    if (derived.length > 0) {
+      for (let i = 0; i < derived.length; i++) queue.push(derived[i] as ResponseEvent);
+      derived.length = 0;
     }
     if (event !== undefined) queue.push(event);
-    if (mapper.isCompleted) {
-      this.done = true;
-      this.close();
-    }
+    if (mapper.isCompleted) this.stopped = true;
   }
 
   /**
-   * `read`, made rejectable by {@link fail} (idle timeout, abort) while it is pending. A fresh
-   * promise per read, so nothing accumulates over a long stream (unlike racing one shared promise).
+   * Stop reading (idempotent). With `cancel`, end the batches generator (which cancels the body)
+   * and cancel the response, closing the connection at once even while a read is pending. Then
+   * drop every reference to the response and keep this object as {@link lastFinished}.
    */
-  private interruptible(read: Promise<IteratorResult<Uint8Array>>): Promise<IteratorResult<Uint8Array>> {
-    return new Promise((resolve, reject) => {
-      this.rejectRead = reject;
-      read.then(
-        (value) => {
-          this.rejectRead = undefined;
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.rejectRead = undefined;
-          reject(error);
-        },
-      );
-    });
-  }
-
-  private readonly onTimer = (): void => {
-    this.timer = undefined;
-    if (this.interruption !== undefined || !this.waiting) return; // re-armed by the next wait
-    const elapsed = performance.now() - this.waitStart;
-    if (elapsed >= this.idleTimeoutMs) {
-      this.fail(new StreamError('idle timeout waiting for SSE', { idleTimeout: true }));
-    } else {
-      this.timer = setTimeout(this.onTimer, this.idleTimeoutMs - elapsed);
+  private finish(cancel: boolean): void {
+    const batches = this.batches;
+    if (batches === undefined) return;
+    this.batches = undefined;
+    this.signal = undefined;
+    if (cancel) {
+      batches.return().catch(noop);
+      this.response?.cancel();
     }
-  };
-
-  private fail(error: TransportError): void {
-    if (this.interruption !== undefined || this.finished) return;
-    this.interruption = error;
-    const reject = this.rejectRead;
-    this.rejectRead = undefined;
-    reject?.(error);
-    this.close();
-  }
-
-  private throwFailure(error: TransportError): never {
-    this.close();
-    this.done = true;
-    if (this.telemetry) {
-      this.telemetry.onSseEvent({ event: undefined, error, durationMs: performance.now() - this.pollStart });
-    }
-    throw apiErrorFromTransport(error, { phase: 'stream' });
-  }
-
-  /**
-   * Stop reading: drop timers and listeners and, unless the body already ended, cancel it (which
-   * closes the connection). Idempotent.
-   */
-  private close(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    if (this.finished) return;
-    this.finished = true;
-    this.signal?.removeEventListener('abort', this.onAbort);
-    if (this.eof) return;
-    try {
-      const closing = this.body.return?.();
-      if (closing) Promise.resolve(closing).catch(noop);
-    } catch {
-      // best effort
-    }
-    this.response.cancel();
-  }
-}
-
-class HttpResponseStream implements ResponseStream {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly requestId: string | undefined;
-  private iterated = false;
-
-  constructor(
-    private readonly response: StreamingResponse,
-    private readonly idleTimeoutMs: number,
-    private readonly signal: AbortSignal | undefined,
-    private readonly telemetry: SseTelemetry | undefined,
-  ) {
-    this.headers = response.headers;
-    this.requestId = requestIdFromHeaders(response.headers);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<ResponseEvent> {
-    if (this.iterated) throw new Error('a ResponseStream can be iterated only once');
-    this.iterated = true;
-    return new ResponseEventIterator(
-      this.response,
-      headerEvents(this.response.headers),
-      this.idleTimeoutMs,
-      this.signal,
-      this.telemetry,
-    );
+    this.response = undefined;
+    lastFinished.stream = this;
   }
 }
 
