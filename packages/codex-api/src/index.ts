@@ -93,3 +93,38 @@ export {
   type ResponsesClientOptions,
   type ResponsesStreamOptions,
 } from './responses/responses-client.js';
+/**
+ * Responses over WebSocket (wire-protocol part J): `ResponsesWebsocketClient.connect()` opens
+ * `ws(s)://…/responses` (handshake headers in the observed order, `openai-beta:
+ * responses_websockets=2026-02-06`, permessage-deflate, 64 MiB messages, bounded by
+ * `provider.websocketConnectTimeoutMs`; failures are `ApiError`s with the HTTP status kept, e.g. 426);
+ * `ResponsesWebsocketConnection.stream()` sends one `response.create` at a time and yields the same
+ * `ResponseEvent`s as HTTP (handshake `server_model` / `server_reasoning_included` first, W-72),
+ * keeps the socket open after `completed` and drops it on any terminal error (W-73…W-77).
+ */
+export {
+  ResponsesWebsocketClient,
+  type ResponsesWebsocketClientOptions,
+  type ResponsesWebsocketConnectOptions,
+} from './websocket/client.js';
+export {
+  ResponsesWebsocketConnection,
+  type ResponsesWebsocketStreamOptions,
+  WS_STREAM_REQUEST_START_MS,
+} from './websocket/connection.js';
+/**
+ * WebSocket error texts (W-74…W-77) and the wrapped error-frame mapping
+ * (`{"type":"error","status"|"status_code":N,"error":{…},"headers":{…}}` → `ApiError`, like HTTP;
+ * `websocket_connection_limit_reached` / `previous_response_not_found` → retryable `stream`).
+ */
+export { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts } from './websocket/errors.js';
+/** `OpenAI-Beta` value of the WebSocket handshake (W-67). */
+export { RESPONSES_WEBSOCKETS_BETA } from './websocket/headers.js';
+/** The `response.create` frame body (`ResponseCreateWsRequest`) and its serialiser (0.169.0 key order, §3.2). */
+export { type ResponseCreateWsRequest, serializeResponseCreate } from './websocket/request.js';
+/** WebSocket telemetry hooks (`onWsRequest` per send, `onWsEvent` per frame; telemetry.md §5). */
+export type {
+  WebsocketTelemetry,
+  WsEventTelemetryInfo,
+  WsRequestTelemetryInfo,
+} from './websocket/telemetry.js';

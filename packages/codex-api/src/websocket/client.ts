@@ -1,0 +1,250 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { AbortedError, BuildError, ConnectionError, HttpStatusError, TimeoutError } from '@codex-ts/client';
+import type { AuthProvider } from '../auth/auth-provider.js';
+import type { ApiError } from '../errors/api-error.js';
+import { apiErrorFromHttpStatus, apiErrorFromTransport } from '../errors/map-errors.js';
+import type { Provider } from '../provider/provider.js';
+import { websocketUrlForPath } from '../provider/provider.js';
+import { ResponsesWebsocketConnection } from './connection.js';
+import { handshakeHeaderList } from './headers.js';
+import { DroppableWebSocket, WEBSOCKET_MAX_MESSAGE_BYTES } from './socket.js';
+import type { WebsocketTelemetry } from './telemetry.js';
+
+/** Options of {@link ResponsesWebsocketClient}. */
+export interface ResponsesWebsocketClientOptions {
+  /** Base URL (→ `ws`/`wss`), query params, static headers, `websocketConnectTimeoutMs`, `streamIdleTimeoutMs`. */
+  provider: Provider;
+  /** Asked for headers before every handshake (`authHeaders(signal)`). */
+  auth: AuthProvider;
+  /**
+   * Client defaults such as `{ 'user-agent': '…', originator: 'codex_exec' }`: sent only when no
+   * auth, extra or provider header has that name (W-68).
+   */
+  defaultHeaders?: Record<string, string>;
+  /** Per-request and per-frame hooks (W-74, W-75). */
+  telemetry?: WebsocketTelemetry;
+}
+
+/** Per-call options of {@link ResponsesWebsocketClient.connect}. */
+export interface ResponsesWebsocketConnectOptions {
+  /**
+   * Connection-level headers in the order to send them (`x-codex-turn-metadata`, `version`,
+   * `x-codex-beta-features`, `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`, …).
+   * They replace provider headers of the same name; name a provider header here to choose its
+   * position.
+   */
+  extraHeaders?: Record<string, string>;
+  /** Aborts the handshake: rejects with `ApiError('aborted')`. */
+  signal?: AbortSignal;
+}
+
+/** Largest handshake rejection body kept for the error, in bytes. */
+const MAX_REJECTION_BODY_BYTES = 1024 * 1024;
+
+function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * Client of the Responses endpoint over WebSocket (wire-protocol part J) for one provider.
+ * `connect()` opens one socket; requests go through the returned
+ * {@link ResponsesWebsocketConnection}. No retries at this layer: the caller (core) reconnects after
+ * a retryable error, falls back to HTTP on 426 (W-81) and runs auth recovery on 401 (W-83).
+ */
+export class ResponsesWebsocketClient {
+  private readonly provider: Provider;
+  private readonly auth: AuthProvider;
+  private readonly defaultHeaders: Record<string, string>;
+  private readonly telemetry: WebsocketTelemetry | undefined;
+
+  constructor(options: ResponsesWebsocketClientOptions) {
+    this.provider = options.provider;
+    this.auth = options.auth;
+    this.defaultHeaders = options.defaultHeaders ?? {};
+    this.telemetry = options.telemetry;
+  }
+
+  /**
+   * Opens `GET websocketUrlForPath(provider, 'responses')` (W-69, e.g. `ws://127.0.0.1:PORT/v1/responses`
+   * plus the provider's query string) as an HTTP/1.1 upgrade.
+   *
+   * Request headers, in wire order: `Host`, `Connection`, `Upgrade`, `Sec-WebSocket-Version`,
+   * `Sec-WebSocket-Key`, then the auth headers, the default headers that nothing else names,
+   * `openai-beta: responses_websockets=2026-02-06` (W-67), `extraHeaders` in the caller's order,
+   * the provider headers `extraHeaders` does not name, and last `sec-websocket-extensions:
+   * permessage-deflate; client_max_window_bits` (W-71; observed-cli §6). Messages up to 64 MiB.
+   *
+   * The handshake is bounded by `provider.websocketConnectTimeoutMs` (the auth call is not).
+   * Rejects with `ApiError`:
+   * - the server answered the upgrade with a non-101 status → `apiErrorFromHttpStatus` with that
+   *   status, the response headers, the body and the `ws(s)://` URL (`error.status` is kept: 426 →
+   *   HTTP fallback, 401 → auth recovery, 500 → "We’re currently experiencing high demand, …");
+   * - deadline passed → `request_timeout` "request timed out";
+   * - refused, reset, DNS or TLS failure, or a bad upgrade response → `connection_failed`
+   *   "Connection failed: <reason>";
+   * - `signal` aborted → `aborted`; `authHeaders()` failed → `stream` with its message; an invalid
+   *   header name or value → `stream` naming the header (never its value).
+   */
+  async connect(options: ResponsesWebsocketConnectOptions = {}): Promise<ResponsesWebsocketConnection> {
+    const signal = options.signal;
+    if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
+    const url = websocketUrlForPath(this.provider, 'responses');
+    let auth: Record<string, string>;
+    try {
+      auth = await this.auth.authHeaders(signal);
+    } catch (error) {
+      if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
+      throw apiErrorFromTransport(error, { phase: 'request' });
+    }
+    if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
+    const headers = handshakeHeaderList({
+      auth,
+      defaults: this.defaultHeaders,
+      extra: options.extraHeaders ?? {},
+      provider: this.provider.headers,
+    });
+    for (const [name, value] of headers) {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      } catch {
+        throw apiErrorFromTransport(new BuildError(`invalid websocket header ${JSON.stringify(name)}`), {
+          phase: 'request',
+        });
+      }
+    }
+    return this.open(url, headers, signal);
+  }
+
+  private open(
+    url: string,
+    headers: Array<[string, string]>,
+    signal: AbortSignal | undefined,
+  ): Promise<ResponsesWebsocketConnection> {
+    const timeoutMs = this.provider.websocketConnectTimeoutMs;
+    const idleTimeoutMs = this.provider.streamIdleTimeoutMs;
+    const telemetry = this.telemetry;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let upgradeHeaders: Record<string, string> = {};
+      // Reorders the upgrade request's headers to the observed order before it is sent.
+      const finishRequest = (req: ClientRequest): void => {
+        const own = ['Host', 'Connection', 'Upgrade', 'Sec-WebSocket-Version', 'Sec-WebSocket-Key'].map(
+          (name) => [name, req.getHeader(name)] as const,
+        );
+        const extensions = req.getHeader('sec-websocket-extensions');
+        for (const name of req.getHeaderNames()) req.removeHeader(name);
+        for (const [name, value] of own) if (value !== undefined) req.setHeader(name, value);
+        for (const [name, value] of headers) req.setHeader(name, value);
+        if (extensions !== undefined) req.setHeader('sec-websocket-extensions', extensions);
+        req.end();
+      };
+      let socket: DroppableWebSocket;
+      try {
+        socket = new DroppableWebSocket(url, {
+          headers: Object.fromEntries(headers),
+          perMessageDeflate: true,
+          maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
+          followRedirects: false,
+          finishRequest,
+        });
+      } catch (error) {
+        reject(
+          apiErrorFromTransport(
+            new BuildError(`failed to build websocket request: ${(error as Error).message}`),
+            {
+              phase: 'request',
+            },
+          ),
+        );
+        return;
+      }
+      const settle = (error: ApiError | undefined): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        socket.off('upgrade', onUpgrade);
+        socket.off('open', onOpen);
+        socket.off('unexpected-response', onUnexpectedResponse);
+        socket.off('close', onClose);
+        if (error === undefined) return;
+        socket.terminate();
+        reject(error);
+      };
+      const onUpgrade = (res: IncomingMessage): void => {
+        upgradeHeaders = flattenHeaders(res.headers);
+      };
+      const onOpen = (): void => {
+        if (settled) return;
+        settle(undefined);
+        // Built synchronously so no frame can arrive before its listeners exist.
+        resolve(
+          new ResponsesWebsocketConnection({
+            socket,
+            handshakeHeaders: upgradeHeaders,
+            idleTimeoutMs,
+            telemetry,
+          }),
+        );
+      };
+      const onUnexpectedResponse = (_req: ClientRequest, res: IncomingMessage): void => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = (): void => {
+          const error = new HttpStatusError({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage || undefined,
+            url,
+            headers: flattenHeaders(res.headers),
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+          settle(apiErrorFromHttpStatus(error));
+        };
+        res.on('data', (chunk: Buffer) => {
+          if (size >= MAX_REJECTION_BODY_BYTES) return;
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.once('end', done);
+        res.once('error', done);
+        res.once('aborted', done);
+      };
+      const onError = (error: Error): void => {
+        settle(
+          apiErrorFromTransport(new ConnectionError(error.message, { cause: error }), { phase: 'request' }),
+        );
+      };
+      const onClose = (): void => {
+        settle(apiErrorFromTransport(new ConnectionError('websocket closed'), { phase: 'request' }));
+      };
+      const onAbort = (): void => {
+        settle(apiErrorFromTransport(new AbortedError(signal?.reason), { phase: 'request' }));
+      };
+      // Stays attached for the socket's life: `ws` must never emit an unhandled 'error'.
+      socket.on('error', onError);
+      socket.on('upgrade', onUpgrade);
+      socket.on('open', onOpen);
+      socket.on('unexpected-response', onUnexpectedResponse);
+      socket.on('close', onClose);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          settle(
+            apiErrorFromTransport(new TimeoutError(`websocket handshake timed out after ${timeoutMs} ms`), {
+              phase: 'request',
+            }),
+          );
+        }, timeoutMs);
+      }
+    });
+  }
+}
