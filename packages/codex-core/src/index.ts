@@ -4,7 +4,9 @@
  * - Configuration: `loadConfig` reads `$CODEX_HOME/config.toml` (+ `-c` overrides) and
  *   `resolveModelProvider` turns the selected `[model_providers.<id>]` into an API `Provider`.
  * - `ModelClient` (session scope) and `ModelClientSession` (turn scope): build each request's
- *   body and headers, latch `x-codex-turn-state` within a turn.
+ *   body and headers, latch `x-codex-turn-state` within a turn, and prefer Responses over
+ *   WebSocket when the provider supports it (cached socket, incremental `previous_response_id`
+ *   requests, startup prewarm, sticky HTTP fallback).
  * - `runTurn` / `Conversation`: the turn loop with retries ("Reconnecting... n/max"), tool
  *   follow-ups and history carried across turns.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
@@ -13,8 +15,10 @@ export {
   ModelClient,
   type ModelClientOptions,
   ModelClientSession,
+  type PrewarmOutcome,
   type ReasoningSettings,
   type SamplingRequest,
+  type TraceContext,
 } from './client/model-client.js';
 export * from './config/index.js';
 export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
@@ -23,6 +27,8 @@ export { buildUserAgent, EXEC_ORIGINATOR, osDescription, resolveOriginator } fro
 export {
   asciiJson,
   clientMetadata,
+  mergeCallerClientMetadata,
+  RESERVED_CLIENT_METADATA_KEYS,
   type RequestKind,
   type SessionIdentity,
   type TurnMetadataInput,
@@ -39,4 +45,9 @@ export {
 } from './session/open-exec.js';
 export { TOOL_CALL_TYPES, type ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
-export { type RunTurnOptions, runTurn, STREAM_RETRY_BASE_DELAY_MS } from './turn/run-turn.js';
+export {
+  type RunTurnOptions,
+  runTurn,
+  STREAM_RETRY_BASE_DELAY_MS,
+  WEBSOCKET_FALLBACK_WARNING,
+} from './turn/run-turn.js';

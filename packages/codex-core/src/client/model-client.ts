@@ -1,26 +1,44 @@
+import { createHash } from 'node:crypto';
 import {
+  ApiError,
   type AuthProvider,
   type Provider,
+  type ResponseCreateWsRequest,
   type ResponseEvent,
   type ResponsesApiRequest,
   ResponsesClient,
+  ResponsesWebsocketClient,
+  type ResponsesWebsocketConnection,
+  type WebsocketTelemetry,
+  websocketUrlForPath,
 } from '@codex-ts/api';
 import type { HttpTransport, RequestTelemetry, SseTelemetry } from '@codex-ts/client';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   asciiJson,
   clientMetadata,
+  mergeCallerClientMetadata,
   type SessionIdentity,
   type TurnMetadataInput,
   turnMetadata,
   windowId,
 } from '../metadata/turn-metadata.js';
+import { incrementalInput } from './incremental.js';
+import { WebsocketSession } from './websocket-session.js';
+
+/** W3C trace context of the span active when a request is sent (telemetry.md §7). */
+export interface TraceContext {
+  /** `00-<trace id>-<span id>-<flags>`. */
+  traceparent?: string | undefined;
+  /** `key=value,…`. */
+  tracestate?: string | undefined;
+}
 
 /** Options of a {@link ModelClient}; one client serves one conversation (session scope). */
 export interface ModelClientOptions {
-  /** The resolved model provider (base URL, headers, retry policy, idle timeout). */
+  /** The resolved model provider (base URL, headers, retry policy, idle and connect timeouts). */
   provider: Provider;
-  /** Credentials for every request. */
+  /** Credentials for every request and every WebSocket handshake. */
   auth: AuthProvider;
   /** Identifiers sent in headers and metadata on every request. */
   identity: SessionIdentity;
@@ -32,12 +50,25 @@ export interface ModelClientOptions {
   betaFeatures?: readonly string[] | undefined;
   /** Add `client_metadata.mcp_attribution` (the built-in OpenAI provider does). */
   mcpAttribution?: boolean | undefined;
+  /**
+   * The provider's `supports_websockets` (C-14, C-16): when true, requests go as `response.create`
+   * frames over one cached WebSocket until the session falls back to HTTP (W-81). Default false.
+   */
+  supportsWebsockets?: boolean | undefined;
+  /**
+   * Called just before each WebSocket `response.create` is sent; a non-empty result is sent as
+   * `client_metadata.ws_request_header_traceparent` / `ws_request_header_tracestate` (W-66,
+   * telemetry.md §7). `@codex-ts/otel`'s `w3cTraceContext` fits. HTTP requests are unaffected.
+   */
+  traceContext?: (() => TraceContext) | undefined;
   /** Shared HTTP transport (keep-alive pool); one is created when omitted. */
   transport?: HttpTransport | undefined;
   /** Per-attempt HTTP telemetry hook. */
   requestTelemetry?: RequestTelemetry | undefined;
   /** Per-event SSE telemetry hook. */
   sseTelemetry?: SseTelemetry | undefined;
+  /** WebSocket hooks (`onWsRequest` per `response.create` sent, `onWsEvent` per frame; telemetry.md §5). */
+  websocketTelemetry?: WebsocketTelemetry | undefined;
 }
 
 /** Reasoning settings of a request (`reasoning` in the body). */
@@ -50,7 +81,11 @@ export interface ReasoningSettings {
 export interface SamplingRequest {
   /** Model slug, e.g. `gpt-5.5`. */
   model: string;
-  /** The full input: base instructions, history and the new items. */
+  /**
+   * The full input: base instructions, history and the new items. Over WebSocket the client
+   * sends only the suffix after the previous response when it can (W-79); callers always pass
+   * everything.
+   */
   input: ResponseItem[];
   /** Responses tool definitions (raw JSON). */
   tools: unknown[];
@@ -62,16 +97,62 @@ export interface SamplingRequest {
   serviceTier?: string | undefined;
   /** Turn metadata of this request (`request_kind`, turn id, …). */
   metadata: TurnMetadataInput;
+  /**
+   * Caller-supplied `client_metadata` entries (string values), added after Codex's own keys;
+   * reserved keys (see `RESERVED_CLIENT_METADATA_KEYS`) and keys already present are ignored.
+   */
+  clientMetadata?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
- * The session-scoped model client (`ModelClient` in codex-rs): holds the provider, the
- * credentials, the session identity and one keep-alive HTTP pool. Cheap to share; create a
- * {@link ModelClientSession} per turn with {@link ModelClient.newSession}.
+ * How a startup prewarm ended ({@link ModelClient.prewarm}, W-80, C-47..C-52):
+ * `ready` (a `generate:false` response completed; the first turn continues from it),
+ * `skipped` (WebSockets off, or the socket already carried a request: C-48),
+ * `http_fallback` (the handshake got 426; the session now uses HTTP),
+ * `failed` (any other error; swallowed, the first turn connects by itself),
+ * `cancelled` (the client was closed or the first turn stopped waiting).
+ */
+export type PrewarmOutcome = 'ready' | 'skipped' | 'http_fallback' | 'failed' | 'cancelled';
+
+interface StartupPrewarm {
+  promise: Promise<PrewarmOutcome>;
+  startedAt: number;
+  controller: AbortController;
+  consumed: boolean;
+}
+
+/** Client state that turn scopes reach through {@link internalsOf}; not part of the public API. */
+interface ClientInternals {
+  websocketClient(): ResponsesWebsocketClient;
+  takeWebsocketSession(): WebsocketSession;
+  returnWebsocketSession(ws: WebsocketSession, discard: boolean): void;
+  awaitStartupPrewarm(signal: AbortSignal | undefined): Promise<void>;
+}
+
+const INTERNALS = new WeakMap<ModelClient, ClientInternals>();
+
+function internalsOf(client: ModelClient): ClientInternals {
+  const internals = INTERNALS.get(client);
+  if (!internals) throw new Error('ModelClient internals missing');
+  return internals;
+}
+
+/**
+ * The session-scoped model client (`ModelClient` in codex-rs, core-behaviour §1): holds the
+ * provider, the credentials, the session identity, one keep-alive HTTP pool and, when the
+ * provider supports WebSockets, the cached WebSocket session (socket + incremental baseline,
+ * reused across turns, W-82) and the sticky HTTP-fallback flag (W-81, §13). Create a
+ * {@link ModelClientSession} per turn with {@link ModelClient.newSession} and {@link
+ * ModelClientSession.end} it when the turn is over so the socket goes back to the cache.
  */
 export class ModelClient {
   readonly options: ModelClientOptions;
   readonly responses: ResponsesClient;
+  #websocket: ResponsesWebsocketClient | undefined;
+  #disableWebsockets = false;
+  #cachedWebsocket: WebsocketSession | undefined;
+  #startupPrewarm: StartupPrewarm | undefined;
+  #closed = false;
 
   constructor(options: ModelClientOptions) {
     this.options = options;
@@ -83,10 +164,89 @@ export class ModelClient {
       ...(options.requestTelemetry ? { requestTelemetry: options.requestTelemetry } : {}),
       ...(options.sseTelemetry ? { sseTelemetry: options.sseTelemetry } : {}),
     });
+    INTERNALS.set(this, {
+      websocketClient: () => {
+        this.#websocket ??= new ResponsesWebsocketClient({
+          provider: this.options.provider,
+          auth: this.options.auth,
+          // 0.169.0 handshake order (observed-cli §6): user-agent before originator.
+          defaultHeaders: { 'user-agent': this.options.userAgent, originator: this.options.originator },
+          ...(this.options.websocketTelemetry ? { telemetry: this.options.websocketTelemetry } : {}),
+        });
+        return this.#websocket;
+      },
+      takeWebsocketSession: () => {
+        const ws = this.#cachedWebsocket ?? new WebsocketSession();
+        this.#cachedWebsocket = undefined;
+        return ws;
+      },
+      returnWebsocketSession: (ws, discard) => {
+        if (discard || this.#closed || !this.websocketsEnabled || this.#cachedWebsocket !== undefined) {
+          ws.reset();
+          return;
+        }
+        this.#cachedWebsocket = ws;
+      },
+      awaitStartupPrewarm: (signal) => this.#awaitStartupPrewarm(signal),
+    });
   }
 
-  /** Releases the HTTP connection pool (when this client created it). Idempotent. */
+  /**
+   * Whether requests go over WebSocket: the provider supports it and the session has not fallen
+   * back to HTTP (C-16, core-behaviour §2).
+   */
+  get websocketsEnabled(): boolean {
+    return this.options.supportsWebsockets === true && !this.#disableWebsockets;
+  }
+
+  /**
+   * Switches the session to HTTP for good (W-81, C-25, core-behaviour §13) and drops the cached
+   * socket. Returns true only for the call that activated the fallback; false when WebSockets
+   * were not in use or the fallback was already active.
+   */
+  forceHttpFallback(): boolean {
+    const activated = this.websocketsEnabled;
+    if (this.options.supportsWebsockets === true) this.#disableWebsockets = true;
+    this.#cachedWebsocket?.reset();
+    this.#cachedWebsocket = undefined;
+    return activated;
+  }
+
+  /**
+   * Starts the startup prewarm (W-80, C-47..C-52, 0.169.0 §6) in the background and returns its
+   * outcome; never rejects. `request` is what the first turn will send without the user's items
+   * (0.169.0: only the base-instructions message; `metadata.requestKind` `prewarm`, `turnId` `""`).
+   * It is sent as `response.create` with `generate: false` and drained until
+   * `response.completed`; the socket and its response id then wait in the cache, and the first
+   * turn's first WebSocket request waits for this (at most `websocketConnectTimeoutMs` from now)
+   * and continues with `previous_response_id`. A 426 handshake switches the session to HTTP.
+   * Only the first call per client prewarms; later calls return the same promise.
+   */
+  prewarm(request: SamplingRequest): Promise<PrewarmOutcome> {
+    if (this.#startupPrewarm) return this.#startupPrewarm.promise;
+    if (!this.websocketsEnabled || this.#closed) return Promise.resolve('skipped');
+    const controller = new AbortController();
+    const session = this.newSession();
+    const run = async (): Promise<PrewarmOutcome> => {
+      try {
+        return await session.prewarmWebsocket(request, { signal: controller.signal });
+      } catch {
+        return controller.signal.aborted ? 'cancelled' : 'failed';
+      } finally {
+        session.end({ discard: controller.signal.aborted });
+      }
+    };
+    const promise = run();
+    this.#startupPrewarm = { promise, startedAt: Date.now(), controller, consumed: false };
+    return promise;
+  }
+
+  /** Releases the HTTP pool (when this client created it), cancels a running prewarm and drops the cached socket. Idempotent. */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#startupPrewarm?.controller.abort(new ApiError('aborted', 'model client closed'));
+    this.#cachedWebsocket?.reset();
+    this.#cachedWebsocket = undefined;
     await this.responses.close();
   }
 
@@ -94,17 +254,47 @@ export class ModelClient {
   newSession(): ModelClientSession {
     return new ModelClientSession(this);
   }
+
+  async #awaitStartupPrewarm(signal: AbortSignal | undefined): Promise<void> {
+    const prewarm = this.#startupPrewarm;
+    if (!prewarm || prewarm.consumed) return;
+    prewarm.consumed = true;
+    const remainingMs = this.options.provider.websocketConnectTimeoutMs - (Date.now() - prewarm.startedAt);
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const timedOut = await Promise.race([
+      prewarm.promise.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), Math.max(0, remainingMs));
+      }),
+      new Promise<boolean>((resolve) => {
+        onAbort = () => resolve(false);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    if (timedOut) prewarm.controller.abort(new ApiError('aborted', 'startup prewarm timed out'));
+  }
 }
 
+/** A handshake answered `426 Upgrade Required` (W-78, W-81). */
+const isUpgradeRequired = (error: unknown): boolean => ApiError.isInstance(error) && error.status === 426;
+
 /**
- * The turn-scoped model client (`ModelClientSession` in codex-rs). It builds each request
- * of one turn and latches the sticky-routing token: the first `x-codex-turn-state` a
- * response carries is sent as a request header on every later request of the same turn
- * (W-62, C-54) and never into the next turn (a new session starts empty).
+ * The turn-scoped model client (`ModelClientSession` in codex-rs). It sends each request of one
+ * turn over WebSocket or HTTP (C-16, core-behaviour §2) and latches the sticky-routing token:
+ * the first `x-codex-turn-state` of the turn is replayed on every later request of the same
+ * turn (HTTP header W-62/C-54, WebSocket `client_metadata` C-55/C-56) and never into the next
+ * turn. Over WebSocket it takes the client's cached socket on first use, reuses it for every
+ * request, and sends incremental `response.create`s (W-79); {@link end} hands the socket back.
+ * Do not use one session for two turns or two requests at once.
  */
 export class ModelClientSession {
   readonly #client: ModelClient;
   #turnState: string | undefined;
+  #ws: WebsocketSession | undefined;
+  #ended = false;
 
   constructor(client: ModelClient) {
     this.#client = client;
@@ -115,9 +305,15 @@ export class ModelClientSession {
     return this.#turnState;
   }
 
-  /** The wire body for `request`, in 0.169.0's field order (see `serializeResponsesRequest`). */
+  /** Whether the next request goes over WebSocket (see {@link ModelClient.websocketsEnabled}). */
+  get websocketsEnabled(): boolean {
+    return this.#client.websocketsEnabled;
+  }
+
+  /** The HTTP wire body for `request`, in 0.169.0's field order (see `serializeResponsesRequest`). */
   buildRequest(request: SamplingRequest): ResponsesApiRequest {
     const { identity, mcpAttribution } = this.#client.options;
+    const metadata = clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
     const body: ResponsesApiRequest = {
       model: request.model,
       stream: true,
@@ -129,12 +325,34 @@ export class ModelClientSession {
       store: false,
       include: ['reasoning.encrypted_content'],
       prompt_cache_key: identity.threadId,
-      client_metadata: clientMetadata(identity, request.metadata, {
-        mcpAttribution: mcpAttribution ?? false,
-      }),
+      client_metadata: mergeCallerClientMetadata(metadata, request.clientMetadata),
     };
     if (request.serviceTier) body.service_tier = request.serviceTier;
     if (request.verbosity) body.text = { verbosity: request.verbosity };
+    return body;
+  }
+
+  /**
+   * The full WebSocket `response.create` body for `request` (no `previous_response_id`): the HTTP
+   * fields plus, in `client_metadata`, the latched `x-codex-turn-state` and the W3C trace context
+   * as `ws_request_header_traceparent` / `ws_request_header_tracestate` (W-66). The API layer
+   * stamps `x-codex-ws-stream-request-start-ms` when it sends the frame.
+   */
+  buildWebsocketRequest(
+    request: SamplingRequest,
+    options: { generate?: boolean } = {},
+  ): ResponseCreateWsRequest {
+    const { identity, mcpAttribution, traceContext } = this.#client.options;
+    const metadata = clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
+    if (this.#turnState !== undefined) metadata['x-codex-turn-state'] = this.#turnState;
+    const trace = traceContext?.();
+    if (trace?.traceparent) metadata.ws_request_header_traceparent = trace.traceparent;
+    if (trace?.tracestate) metadata.ws_request_header_tracestate = trace.tracestate;
+    const body: ResponseCreateWsRequest = {
+      ...this.buildRequest(request),
+      client_metadata: mergeCallerClientMetadata(metadata, request.clientMetadata),
+    };
+    if (options.generate !== undefined) body.generate = options.generate;
     return body;
   }
 
@@ -157,17 +375,48 @@ export class ModelClientSession {
   }
 
   /**
-   * Sends one sampling request over HTTP SSE and returns its events. Transport-level
-   * retries (5xx, connection errors) happen inside; stream failures are thrown from the
-   * iterator as `ApiError` for the turn loop to retry. A `turn_state` event latches the
-   * turn state (first value wins) and is passed on.
+   * The connection-level headers of a WebSocket handshake (C-19, W-68), in 0.169.0's order (§6):
+   * the turn metadata of the request that opens the connection, the provider headers (e.g. the
+   * built-in OpenAI provider's `version`), `x-codex-beta-features`, `x-client-request-id`,
+   * `session-id`, `thread-id`, `x-codex-window-id`. The API layer puts auth, `User-Agent`,
+   * `originator` and `openai-beta` before them. No turn state (W-62).
+   */
+  buildWebsocketHeaders(metadata: TurnMetadataInput): Record<string, string> {
+    const { identity, betaFeatures, provider } = this.#client.options;
+    const headers: Record<string, string> = {};
+    headers['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, metadata));
+    for (const [name, value] of Object.entries(provider.headers)) headers[name] = value;
+    if (betaFeatures && betaFeatures.length > 0) headers['x-codex-beta-features'] = betaFeatures.join(',');
+    headers['x-client-request-id'] = identity.threadId;
+    headers['session-id'] = identity.sessionId;
+    headers['thread-id'] = identity.threadId;
+    headers['x-codex-window-id'] = windowId(identity);
+    return headers;
+  }
+
+  /**
+   * Sends one sampling request and returns its events (C-16): over WebSocket while
+   * {@link websocketsEnabled} (first waiting, once per client, for the startup prewarm), else
+   * over HTTP SSE. A 426 on the WebSocket handshake switches the session to HTTP and sends this
+   * same request as a POST at once (C-22). Over WebSocket the request continues from the
+   * previous response with `previous_response_id` and only the new items when W-79 allows; any
+   * failure drops the socket and the baseline, so the retry is a full request on a new socket
+   * (C-32). A `turn_state` event latches the turn state (first value wins) and is passed on.
    *
-   * @throws ApiError from the returned promise (request failed) or from iteration.
+   * @throws ApiError from the returned promise (handshake or request failed) or from iteration;
+   *   the turn loop decides about retries and the exhausted-retries fallback.
    */
   async stream(
     request: SamplingRequest,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal | undefined } = {},
   ): Promise<AsyncIterable<ResponseEvent>> {
+    if (this.#client.websocketsEnabled) {
+      await internalsOf(this.#client).awaitStartupPrewarm(options.signal);
+      if (this.#client.websocketsEnabled) {
+        const events = await this.#streamWebsocket(request, undefined, options.signal);
+        if (events) return events;
+      }
+    }
     const body = this.buildRequest(request);
     const extraHeaders = this.buildHeaders(request.metadata);
     const stream = await this.#client.responses.stream(body, {
@@ -175,6 +424,182 @@ export class ModelClientSession {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return this.#latchTurnState(stream);
+  }
+
+  /**
+   * Opens the turn's socket without sending a request (`preconnect_websocket`, C-30): a
+   * handshake whose headers carry `metadata`, skipped when an open socket with the same
+   * connection key is already held. The next {@link stream} reuses it. Resolves true when a
+   * socket is open, false when WebSockets are off or the handshake got 426 (the session then
+   * falls back to HTTP).
+   *
+   * @throws ApiError when the handshake fails otherwise (callers usually ignore it: the request
+   *   will connect again).
+   */
+  async preconnect(metadata: TurnMetadataInput, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    if (!this.#client.websocketsEnabled) return false;
+    await internalsOf(this.#client).awaitStartupPrewarm(options.signal);
+    if (!this.#client.websocketsEnabled) return false;
+    try {
+      await this.#ensureConnection(this.#websocketSession(), metadata, options.signal);
+      return true;
+    } catch (error) {
+      if (!isUpgradeRequired(error)) throw error;
+      this.tryFallbackToHttp();
+      return false;
+    }
+  }
+
+  /**
+   * `prewarm_websocket` (W-80, C-47, C-48): sends `request` as `response.create` with
+   * `generate: false` and drains it until `response.completed`, leaving the socket and the
+   * response id for the next request. A no-op (`skipped`) when WebSockets are off or this
+   * socket already carried a request; `http_fallback` after a 426 handshake.
+   *
+   * @throws ApiError on any other failure (the socket is dropped).
+   */
+  async prewarmWebsocket(
+    request: SamplingRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PrewarmOutcome> {
+    if (!this.#client.websocketsEnabled) return 'skipped';
+    if (this.#websocketSession().lastRequest !== undefined) return 'skipped';
+    const events = await this.#streamWebsocket(request, false, options.signal);
+    if (!events) return 'http_fallback';
+    for await (const _event of events) {
+      // drained: the tracker records the response id on `completed`
+    }
+    return 'ready';
+  }
+
+  /**
+   * `try_switch_fallback_transport` (§13): activates the session-wide HTTP fallback and drops
+   * this turn's socket. Returns true only when this call activated it (so the caller emits the
+   * "Falling back from WebSockets to HTTPS transport." warning once, C-23).
+   */
+  tryFallbackToHttp(): boolean {
+    const activated = this.#client.forceHttpFallback();
+    this.#ws?.reset();
+    this.#ws = undefined;
+    return activated;
+  }
+
+  /**
+   * Ends the turn scope: the socket and its incremental baseline go back to the client cache for
+   * the next turn (C-28, C-42), or are dropped with `discard` or when the client already holds
+   * one. Idempotent; the session must not be used afterwards.
+   */
+  end(options: { discard?: boolean } = {}): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws) internalsOf(this.#client).returnWebsocketSession(ws, options.discard ?? false);
+  }
+
+  #websocketSession(): WebsocketSession {
+    if (this.#ended) throw new Error('ModelClientSession used after end()');
+    this.#ws ??= internalsOf(this.#client).takeWebsocketSession();
+    return this.#ws;
+  }
+
+  /**
+   * Makes sure the turn holds an open socket for `metadata`'s handshake headers; returns true
+   * when an existing socket was reused, false when a new one was opened (baseline cleared).
+   */
+  async #ensureConnection(
+    ws: WebsocketSession,
+    metadata: TurnMetadataInput,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const headers = this.buildWebsocketHeaders(metadata);
+    const key = await this.#connectionKey(headers, signal);
+    if (ws.isOpen && ws.connectionKey === key) return true;
+    ws.reset();
+    const connection = await internalsOf(this.#client)
+      .websocketClient()
+      .connect({ extraHeaders: headers, ...(signal ? { signal } : {}) });
+    ws.connection = connection;
+    ws.connectionKey = key;
+    return false;
+  }
+
+  /**
+   * The connection key (C-29): WebSocket URL, the handshake headers that do not vary per turn
+   * (everything but `x-codex-turn-metadata`, so a prewarmed or preconnected socket serves later
+   * turns, C-31) and a SHA-256 fingerprint of the credentials (never the secret itself).
+   */
+  async #connectionKey(headers: Record<string, string>, signal: AbortSignal | undefined): Promise<string> {
+    const { provider, auth } = this.#client.options;
+    const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
+    // Provider headers are part of `stable`; credentials are hashed, never kept.
+    const credentials = createHash('sha256')
+      .update(JSON.stringify(await auth.authHeaders(signal)))
+      .digest('hex');
+    return JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, credentials]);
+  }
+
+  /**
+   * Sends `request` over the turn's socket; `undefined` when the handshake got 426 (the session
+   * has then fallen back to HTTP). `generate` is set only for the prewarm.
+   */
+  async #streamWebsocket(
+    request: SamplingRequest,
+    generate: boolean | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<AsyncIterable<ResponseEvent> | undefined> {
+    const ws = this.#websocketSession();
+    const full = this.buildWebsocketRequest(request, generate === undefined ? {} : { generate });
+    let reused: boolean;
+    try {
+      reused = await this.#ensureConnection(ws, request.metadata, signal);
+    } catch (error) {
+      if (!isUpgradeRequired(error)) throw error;
+      this.tryFallbackToHttp();
+      return undefined;
+    }
+    const previous = ws.lastRequest;
+    const last = ws.lastResponse;
+    const delta = reused && previous ? incrementalInput(previous, last, full) : undefined;
+    const wire: ResponseCreateWsRequest =
+      delta !== undefined && last ? { ...full, previous_response_id: last.responseId, input: delta } : full;
+    const connection = ws.connection as ResponsesWebsocketConnection;
+    ws.lastRequest = full;
+    ws.lastResponse = undefined;
+    try {
+      const stream = await connection.stream(wire, signal ? { signal } : {});
+      return this.#trackWebsocket(ws, connection, stream);
+    } catch (error) {
+      if (ws.connection === connection) ws.reset();
+      throw error;
+    }
+  }
+
+  /**
+   * Passes the events on, latching turn state, collecting `output_item.done` items and
+   * recording `{responseId, itemsAdded}` on `completed` (the next request's baseline). A stream
+   * that fails or is abandoned before `completed` drops the socket and the baseline (C-32).
+   */
+  async *#trackWebsocket(
+    ws: WebsocketSession,
+    connection: ResponsesWebsocketConnection,
+    events: AsyncIterable<ResponseEvent>,
+  ): AsyncGenerator<ResponseEvent> {
+    const itemsAdded: ResponseItem[] = [];
+    let completed = false;
+    try {
+      for await (const event of events) {
+        if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
+        else if (event.type === 'output_item.done') itemsAdded.push(event.item);
+        else if (event.type === 'completed') {
+          completed = true;
+          if (ws.connection === connection) ws.lastResponse = { responseId: event.responseId, itemsAdded };
+        }
+        yield event;
+      }
+    } finally {
+      if (!completed && ws.connection === connection) ws.reset();
+    }
   }
 
   async *#latchTurnState(events: AsyncIterable<ResponseEvent>): AsyncGenerator<ResponseEvent> {

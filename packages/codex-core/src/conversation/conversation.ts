@@ -1,6 +1,12 @@
 import { developerMessage, type ResponseItem, userMessage } from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import type { ModelClient, ReasoningSettings, SamplingRequest } from '../client/model-client.js';
+import type {
+  ModelClient,
+  PrewarmOutcome,
+  ReasoningSettings,
+  SamplingRequest,
+} from '../client/model-client.js';
+import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn } from '../turn/run-turn.js';
@@ -29,6 +35,8 @@ export interface ConversationOptions {
   history?: ResponseItem[] | undefined;
   /** Injected for tests. */
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** Injected for tests: jitter source in [0, 1) for the retry backoff. */
+  random?: (() => number) | undefined;
 }
 
 /** A user or developer message item with a `msg_<uuid v7>` id (W-114). */
@@ -38,9 +46,11 @@ export function messageItem(role: 'user' | 'developer', text: string, id = `msg_
 
 /**
  * One conversation (a thread): its history carries over between turns, each turn gets a
- * fresh turn scope (`ModelClientSession`), and every request sends the full history over
- * HTTP (C-O2). The first turn's input starts with the base-instructions developer message
- * and the environment context.
+ * fresh turn scope (`ModelClientSession`, ended when the turn ends so a WebSocket goes back to
+ * the client's cache), and every request carries the full history: over HTTP it is sent
+ * whole (C-O2), over WebSocket the client sends only what the server has not seen (W-79).
+ * The first turn's input starts with the base-instructions developer message and the
+ * environment context. See {@link Conversation.prewarm} for the WebSocket startup prewarm.
  */
 export class Conversation {
   readonly #options: ConversationOptions;
@@ -72,8 +82,7 @@ export class Conversation {
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
     if (this.#history.length === 0) {
-      const baseId = `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`;
-      this.#history.push(messageItem('developer', o.baseInstructions, baseId));
+      this.#history.push(this.#baseInstructionsMessage());
       if (o.environmentContext) this.#history.push(messageItem('user', o.environmentContext));
     }
     this.#history.push(...(typeof input === 'string' ? [messageItem('user', input)] : input));
@@ -81,7 +90,67 @@ export class Conversation {
     const turnId = uuidv7();
     const turnStartedAtUnixMs = Date.now();
     const session = o.client.newSession();
-    const makeRequest = (items: ResponseItem[]): SamplingRequest => ({
+    const makeRequest = (items: ResponseItem[]): SamplingRequest =>
+      this.#samplingRequest(items, {
+        requestKind: 'turn',
+        turnId,
+        turnStartedAtUnixMs,
+        turnTrigger: o.turnTrigger ?? 'exec',
+        model: o.model,
+        reasoningEffort: o.reasoning?.effort,
+      });
+    try {
+      yield* runTurn({
+        session,
+        turnId,
+        history: this.#history,
+        makeRequest,
+        streamMaxRetries: o.streamMaxRetries,
+        tools: o.tools,
+        signal: options.signal,
+        sleep: o.sleep,
+        random: o.random,
+      });
+    } finally {
+      session.end();
+    }
+  }
+
+  /**
+   * Starts the startup prewarm (W-80, C-49, 0.169.0 §6) when the client is on WebSocket: a
+   * `response.create` with `generate: false` whose input is only the base-instructions
+   * developer message (the first history item of a resumed conversation), with the tools,
+   * reasoning, verbosity and service tier the turns will send, and turn metadata
+   * `request_kind: "prewarm"`, `turn_id: ""` (no root turn id, trigger or start time). Runs in
+   * the background; the first turn waits for it and continues from its response. Never
+   * rejects: failures are swallowed (the first turn then connects by itself) and a 426
+   * switches the session to HTTP. Call once, before the first turn.
+   */
+  prewarm(): Promise<PrewarmOutcome> {
+    const o = this.#options;
+    const first = this.#history[0] ?? this.#baseInstructionsMessage();
+    return o.client.prewarm(
+      this.#samplingRequest([first], {
+        requestKind: 'prewarm',
+        turnId: '',
+        model: o.model,
+        reasoningEffort: o.reasoning?.effort,
+      }),
+    );
+  }
+
+  #baseInstructionsMessage(): ResponseItem {
+    const o = this.#options;
+    return messageItem(
+      'developer',
+      o.baseInstructions,
+      `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`,
+    );
+  }
+
+  #samplingRequest(items: ResponseItem[], metadata: TurnMetadataInput): SamplingRequest {
+    const o = this.#options;
+    return {
       model: o.model,
       input: items,
       tools: o.tools ? [...o.tools.specs] : [],
@@ -89,24 +158,7 @@ export class Conversation {
       reasoning: o.reasoning,
       verbosity: o.verbosity,
       serviceTier: o.serviceTier,
-      metadata: {
-        requestKind: 'turn',
-        turnId,
-        turnStartedAtUnixMs,
-        turnTrigger: o.turnTrigger ?? 'exec',
-        model: o.model,
-        reasoningEffort: o.reasoning?.effort,
-      },
-    });
-    yield* runTurn({
-      session,
-      turnId,
-      history: this.#history,
-      makeRequest,
-      streamMaxRetries: o.streamMaxRetries,
-      tools: o.tools,
-      signal: options.signal,
-      sleep: o.sleep,
-    });
+      metadata,
+    };
   }
 }

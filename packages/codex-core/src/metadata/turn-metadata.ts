@@ -129,3 +129,42 @@ export function clientMetadata(
   if (options.mcpAttribution) out.mcp_attribution = JSON.stringify({ status: 'none' });
   return out;
 }
+
+/**
+ * `client_metadata` keys Codex owns (W-66): callers cannot set them through
+ * `SamplingRequest.clientMetadata`, even when Codex leaves them out of a request.
+ */
+export const RESERVED_CLIENT_METADATA_KEYS: ReadonlySet<string> = new Set([
+  'x-codex-installation-id',
+  'session_id',
+  'thread_id',
+  'turn_id',
+  'root_turn_id',
+  'parent_turn_id',
+  'x-codex-window-id',
+  'x-codex-turn-metadata',
+  'x-codex-parent-thread-id',
+  'x-openai-subagent',
+  'mcp_attribution',
+  'x-codex-turn-state',
+  'x-codex-ws-stream-request-start-ms',
+  'ws_request_header_traceparent',
+  'ws_request_header_tracestate',
+  'ws_request_header_x_openai_internal_codex_responses_lite',
+]);
+
+/**
+ * `base` plus the caller's entries, insert-if-absent: keys already in `base` and
+ * {@link RESERVED_CLIENT_METADATA_KEYS} are skipped (C-67). Returns `base` (mutated).
+ */
+export function mergeCallerClientMetadata(
+  base: Record<string, string>,
+  extra: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  if (!extra) return base;
+  for (const [key, value] of Object.entries(extra)) {
+    if (typeof value !== 'string' || key in base || RESERVED_CLIENT_METADATA_KEYS.has(key)) continue;
+    base[key] = value;
+  }
+  return base;
+}

@@ -1,5 +1,6 @@
 import type { AuthProvider } from '@codex-ts/api';
 import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
+import { w3cTraceContext } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { type Config, loadConfig, type ResolvedProvider, resolveModelProvider } from '../config/index.js';
@@ -31,6 +32,11 @@ export interface OpenExecOptions {
   originator?: string | undefined;
   baseInstructions?: string | undefined;
   tools?: ToolHandler | undefined;
+  /**
+   * Start the WebSocket startup prewarm right away (default true; only when the provider
+   * `supports_websockets`, W-80). The first turn waits for it.
+   */
+  prewarm?: boolean | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -40,9 +46,9 @@ export interface OpenedExecConversation {
   config: Config;
   provider: ResolvedProvider;
   model: string;
-  /** Notices to show the user before the turn (none today; WebSocket fallback notices will land here). */
+  /** Notices to show the user before the turn (none today; the WebSocket fallback warning is a turn event). */
   warnings: string[];
-  /** Releases the HTTP connection pool. */
+  /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
   close(): Promise<void>;
 }
 
@@ -51,6 +57,10 @@ export interface OpenedExecConversation {
  * original does: loads config.toml (+ `-c` overrides), resolves the model provider and its
  * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
  * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
+ * When the provider `supports_websockets` (the built-in `openai` does, C-14) the client uses
+ * Responses over WebSocket (C-16) with the W3C trace context of the active span in
+ * `client_metadata` (`@codex-ts/otel` `w3cTraceContext`), and the startup prewarm starts at
+ * once (W-80).
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
@@ -102,6 +112,8 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     originator,
     userAgent,
     mcpAttribution: provider.id === 'openai',
+    supportsWebsockets: provider.supportsWebsockets,
+    traceContext: () => w3cTraceContext(),
   });
 
   const model = options.model ?? config.model ?? DEFAULT_MODEL;
@@ -121,6 +133,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     tools: options.tools,
     turnTrigger: 'exec',
   });
+  if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
     client,

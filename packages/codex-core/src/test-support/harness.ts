@@ -1,6 +1,11 @@
 // Test helpers for codex-core: a ModelClient wired to a local responses server.
 import { type Provider, staticBearerAuth } from '@codex-ts/api';
-import { type ResponsesServer, type Scenario, startResponsesServer } from '@codex-ts/responses-server';
+import {
+  type ResponsesServer,
+  type Scenario,
+  startResponsesServer,
+  type WsScenario,
+} from '@codex-ts/responses-server';
 import { ModelClient, type ModelClientOptions } from '../client/model-client.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 
@@ -34,9 +39,9 @@ export function testProvider(server: ResponsesServer, overrides: Partial<Provide
 
 export async function harness(
   scenario: Scenario,
-  options: { provider?: Partial<Provider>; client?: Partial<ModelClientOptions> } = {},
+  options: { provider?: Partial<Provider>; client?: Partial<ModelClientOptions>; ws?: WsScenario } = {},
 ): Promise<{ server: ResponsesServer; client: ModelClient; close(): Promise<void> }> {
-  const server = await startResponsesServer({ scenario });
+  const server = await startResponsesServer({ scenario, ...(options.ws ? { wsScenario: options.ws } : {}) });
   const client = new ModelClient({
     provider: testProvider(server, options.provider),
     auth: staticBearerAuth('sk-test-key'),
@@ -46,7 +51,14 @@ export async function harness(
     betaFeatures: ['remote_compaction_v2'],
     ...options.client,
   });
-  return { server, client, close: () => server.close() };
+  return {
+    server,
+    client,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
 }
 
 /** Collects an async iterable into an array (bounded by the test timeout). */

@@ -8,6 +8,12 @@ import type { TurnEvent } from './events.js';
 /** Base delay of the turn-level retry backoff, in ms (C-89). */
 export const STREAM_RETRY_BASE_DELAY_MS = 200;
 
+/**
+ * Start of the `warning` a turn emits when it gives up on WebSockets after exhausting its
+ * retries (C-23, W-81); the error text follows after a space.
+ */
+export const WEBSOCKET_FALLBACK_WARNING = 'Falling back from WebSockets to HTTPS transport.';
+
 /** Inputs of {@link runTurn}. */
 export interface RunTurnOptions {
   /** The turn-scoped client (holds the turn-state cell). */
@@ -48,9 +54,15 @@ const ZERO_USAGE: TokenUsage = {
  * Retry rule: a retryable `ApiError` is retried up to `streamMaxRetries` times per sampling
  * request, after the error's `retryDelayMs` (a "try again in N s" hint or `Retry-After`)
  * or `200 ms × 2^(n−1) ± 10 %`, with a `stream_error` event whose message is
- * `Reconnecting... n/max (<error text>)`. Items of a failed attempt are not kept in the
- * history; the retry re-sends the same request. A non-retryable error, or exhausted
- * retries, ends the turn with `turn.failed`; the caller's abort ends it with `turn.aborted`.
+ * `Reconnecting... n/max (<error text>)`; while the session is on WebSocket the 1/max notice
+ * is not emitted (C-27, 0.169.0 §7). Items of a failed attempt are not kept in the history;
+ * the retry re-sends the same request (over WebSocket: in full, on a new socket).
+ *
+ * Fallback (C-23, W-81): when retries are exhausted while on WebSocket, the session switches
+ * to HTTP for good, a `warning` "Falling back from WebSockets to HTTPS transport. <error>" is
+ * emitted, the retry count restarts at 0 and the request is sent at once over HTTP.
+ * A non-retryable error, or exhausted retries on HTTP, ends the turn with `turn.failed`; the
+ * caller's abort ends it with `turn.aborted`. The caller owns `session` (and ends it).
  */
 export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEvent> {
   const { session, history, streamMaxRetries, tools, signal } = options;
@@ -129,20 +141,32 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         : new ApiError('stream', `stream disconnected before completion: ${errorText(error)}`, {
             cause: error,
           });
-      if (!apiError.retryable || retries >= streamMaxRetries) {
+      if (!apiError.retryable) {
         yield { type: 'turn.failed', message: apiError.message, error: apiError };
         return;
       }
+      if (retries >= streamMaxRetries) {
+        if (session.tryFallbackToHttp()) {
+          yield { type: 'warning', message: `${WEBSOCKET_FALLBACK_WARNING} ${apiError.message}` };
+          retries = 0;
+          continue;
+        }
+        yield { type: 'turn.failed', message: apiError.message, error: apiError };
+        return;
+      }
+      const onWebsocket = session.websocketsEnabled;
       retries += 1;
       const delayMs = apiError.retryDelayMs ?? backoffMs(STREAM_RETRY_BASE_DELAY_MS, retries, options.random);
-      yield {
-        type: 'stream_error',
-        message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
-        attempt: retries,
-        maxRetries: streamMaxRetries,
-        delayMs,
-        error: apiError,
-      };
+      if (retries > 1 || !onWebsocket) {
+        yield {
+          type: 'stream_error',
+          message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
+          attempt: retries,
+          maxRetries: streamMaxRetries,
+          delayMs,
+          error: apiError,
+        };
+      }
       try {
         await sleep(delayMs, signal);
       } catch {

@@ -1,0 +1,40 @@
+// The WebSocket state one ModelClient carries from request to request and from turn to turn
+// (`WebsocketSession` in codex-rs, core-behaviour §1 and §6, W-82).
+
+import type { ResponsesApiRequest, ResponsesWebsocketConnection } from '@codex-ts/api';
+import type { LastResponse } from './incremental.js';
+
+/**
+ * One cached socket plus the incremental-request baseline. Owned by exactly one scope at a time:
+ * the client cache, a turn's `ModelClientSession`, or the startup prewarm. Internal to core.
+ */
+export class WebsocketSession {
+  /** The open socket, if any. */
+  connection: ResponsesWebsocketConnection | undefined;
+  /** What the socket was opened for: URL, stable handshake headers and a credential fingerprint. */
+  connectionKey: string | undefined;
+  /** The full logical request last sent on `connection` (never the delta). */
+  lastRequest: ResponsesApiRequest | undefined;
+  /** Set when the last request's stream completed; `undefined` while it runs or after a failure. */
+  lastResponse: LastResponse | undefined;
+
+  /** True when a socket is held and has not failed or been closed. */
+  get isOpen(): boolean {
+    return this.connection !== undefined && !this.connection.isClosed;
+  }
+
+  /** Forgets the incremental baseline (the next request is a full `response.create`). */
+  clearBaseline(): void {
+    this.lastRequest = undefined;
+    this.lastResponse = undefined;
+  }
+
+  /** Drops the socket (no close handshake) and the baseline. Idempotent. */
+  reset(): void {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.connectionKey = undefined;
+    this.clearBaseline();
+    connection?.close();
+  }
+}
