@@ -55,19 +55,28 @@ function orderedReasoning(reasoning: ResponsesReasoning): Record<string, unknown
   return out;
 }
 
+/** The WebSocket-only fields of a `response.create` frame (see `ResponseCreateWsRequest`). */
+export interface WebsocketOnlyFields {
+  previous_response_id?: string | undefined;
+  generate?: boolean | undefined;
+}
+
 /**
- * The JSON text of a Responses request, in the key order `codex-cli 0.169.0` sends (§3.1, observed
- * §5.1): `model, instructions, stream, input, tools, tool_choice, parallel_tool_calls, reasoning,
- * store, stream_options, include, service_tier, prompt_cache_key, text, client_metadata`.
- * `instructions` is written only when non-empty; other optional fields only when not undefined
- * (`reasoning: null` is written as `null`). Input items go through the protocol's
- * `serializeResponseItem` (wire field order). Call once per request: retries must reuse the
- * returned string so they are byte-identical (observed-cli §3).
+ * The wire object of a Responses request with its keys in the order `codex-cli 0.169.0` sends
+ * them. With `websocket` it is a `response.create` frame: `type` first, `previous_response_id`
+ * after `stream`, `generate` before `client_metadata` (observed-cli §6). Shared by the HTTP and
+ * WebSocket serialisers so both write every common field the same way. Internal to the package.
  */
-export function serializeResponsesRequest(request: ResponsesApiRequest): string {
-  const body: Record<string, unknown> = { model: request.model };
+export function orderedRequestBody(
+  request: ResponsesApiRequest,
+  websocket?: WebsocketOnlyFields,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = websocket ? { type: 'response.create' } : {};
+  body.model = request.model;
   if (request.instructions) body.instructions = request.instructions;
   body.stream = request.stream;
+  if (websocket?.previous_response_id !== undefined)
+    body.previous_response_id = websocket.previous_response_id;
   body.input = request.input.map((item) => serializeResponseItem(item));
   if (request.tools !== undefined) body.tools = request.tools;
   body.tool_choice = request.tool_choice;
@@ -81,6 +90,20 @@ export function serializeResponsesRequest(request: ResponsesApiRequest): string 
   if (request.service_tier !== undefined) body.service_tier = request.service_tier;
   if (request.prompt_cache_key !== undefined) body.prompt_cache_key = request.prompt_cache_key;
   if (request.text !== undefined) body.text = request.text;
+  if (websocket?.generate !== undefined) body.generate = websocket.generate;
   if (request.client_metadata !== undefined) body.client_metadata = request.client_metadata;
-  return JSON.stringify(body);
+  return body;
+}
+
+/**
+ * The JSON text of a Responses request, in the key order `codex-cli 0.169.0` sends (§3.1, observed
+ * §5.1): `model, instructions, stream, input, tools, tool_choice, parallel_tool_calls, reasoning,
+ * store, stream_options, include, service_tier, prompt_cache_key, text, client_metadata`.
+ * `instructions` is written only when non-empty; other optional fields only when not undefined
+ * (`reasoning: null` is written as `null`). Input items go through the protocol's
+ * `serializeResponseItem` (wire field order). Call once per request: retries must reuse the
+ * returned string so they are byte-identical (observed-cli §3).
+ */
+export function serializeResponsesRequest(request: ResponsesApiRequest): string {
+  return JSON.stringify(orderedRequestBody(request));
 }
