@@ -23,6 +23,9 @@ export type {
   WebsocketConnectInfo,
   WebsocketEventInfo,
   WebsocketRequestInfo,
+  WebsocketTelemetryHooks,
+  WsEventHookInfo,
+  WsRequestHookInfo,
 } from './session/types.js';
 export {
   contextFromW3cTraceContext,

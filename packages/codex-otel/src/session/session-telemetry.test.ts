@@ -396,6 +396,45 @@ describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
     expect(names).not.toContain(TelemetryMetricNames.sseEvent);
   });
 
+  it('websocketTelemetry() adapts the WebSocket client hooks and never throws', async () => {
+    const hooks = session().websocketTelemetry();
+    hooks.onWsRequest({ durationMs: 2, error: undefined, connectionReused: false });
+    hooks.onWsRequest({ durationMs: 2, error: new Error('send failed'), connectionReused: true });
+    for (const kind of ['response.created', 'response.completed']) {
+      hooks.onWsEvent({ kind, error: undefined, durationMs: 5 });
+    }
+    hooks.onWsEvent({ kind: 'error', error: new Error('server_error'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'unparsed', error: undefined, durationMs: 1 });
+    hooks.onWsEvent({ kind: 'binary', error: new Error('binary'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'close', error: new Error('closed'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'end', error: new Error('ended'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'timeout', error: new Error('idle'), durationMs: 1 });
+    expect(() => hooks.onWsEvent(null as never)).not.toThrow();
+    expect(() => hooks.onWsRequest(undefined as never)).not.toThrow();
+
+    const requests = await sdk.metricPoints(TelemetryMetricNames.websocketRequest);
+    expect(Object.fromEntries(requests.map((p) => [p.attributes.success, p.value]))).toEqual({
+      true: 1,
+      false: 1,
+    });
+    const events = await sdk.metricPoints(TelemetryMetricNames.websocketEvent);
+    expect(
+      Object.fromEntries(events.map((p) => [`${p.attributes.kind}/${p.attributes.success}`, p.value])),
+    ).toEqual({
+      'response.created/true': 1,
+      'response.completed/true': 1,
+      'error/false': 1,
+      'parse_error/false': 1,
+      'binary/false': 1,
+      'close/false': 1,
+      'end/false': 1,
+      'timeout/false': 1,
+    });
+    expect(
+      logsNamed(TelemetryEventNames.websocketRequest).map((r) => r.attributes['auth.connection_reused']),
+    ).toEqual([false, true]);
+  });
+
   it('maps responsesapi.websocket_timing frames to the six timing histograms', async () => {
     const telemetry = session();
     telemetry.recordWebsocketEvent({

@@ -48,6 +48,9 @@ import type {
   WebsocketConnectInfo,
   WebsocketEventInfo,
   WebsocketRequestInfo,
+  WebsocketTelemetryHooks,
+  WsEventHookInfo,
+  WsRequestHookInfo,
 } from './types.js';
 
 type Attr = string | number | boolean;
@@ -117,6 +120,24 @@ function sseKind(event: { readonly event: string; readonly data: string }): stri
     if (end > 9 && end - 9 <= MAX_KIND_LENGTH) return data.slice(9, end);
   }
   return 'message';
+}
+
+/** Maps a WebSocket client's per-frame report onto {@link WebsocketEventInfo}. */
+function websocketEventInfo(info: WsEventHookInfo): WebsocketEventInfo {
+  const kind = info.kind;
+  const error = info.error;
+  switch (kind) {
+    case 'unparsed':
+      return { frame: 'text', error, durationMs: info.durationMs };
+    case 'binary':
+    case 'close':
+      return { frame: kind, kind, error, durationMs: info.durationMs };
+    case 'end':
+    case 'timeout':
+      return { frame: 'none', kind, error, durationMs: info.durationMs };
+    default:
+      return { frame: 'text', kind, error, durationMs: info.durationMs };
+  }
 }
 
 function isLoggerProviderNoop(provider: LoggerProvider): boolean {
@@ -205,6 +226,7 @@ export class SessionTelemetry {
 
   private readonly defaultRequestHook: RequestTelemetry;
   private readonly defaultSseHook: SseTelemetry;
+  private readonly websocketHooks: WebsocketTelemetryHooks;
 
   /** Builds the session recorder; see {@link SessionTelemetryOptions}. Throws nothing. */
   constructor(options: SessionTelemetryOptions) {
@@ -268,6 +290,22 @@ export class SessionTelemetry {
         }
       },
     };
+    this.websocketHooks = {
+      onWsRequest: (info: WsRequestHookInfo) => {
+        try {
+          this.recordWebsocketRequest(info);
+        } catch {
+          // Telemetry must never break a request.
+        }
+      },
+      onWsEvent: (info: WsEventHookInfo) => {
+        try {
+          this.recordWebsocketEvent(websocketEventInfo(info));
+        } catch {
+          // Telemetry must never break the stream.
+        }
+      },
+    };
   }
 
   /** The conversation id this session records under. */
@@ -306,6 +344,20 @@ export class SessionTelemetry {
    */
   sseTelemetry(): SseTelemetry {
     return this.defaultSseHook;
+  }
+
+  /**
+   * Hooks for a WebSocket client (`@codex-ts/api`'s `WebsocketTelemetry`, telemetry.md §5; the
+   * shape is declared here structurally): `onWsRequest` → {@link recordWebsocketRequest}
+   * (`codex.websocket.request`), `onWsEvent` → {@link recordWebsocketEvent}
+   * (`codex.websocket.event`). Event kinds map to frames: a JSON `type` is a text frame of that
+   * kind, `unparsed` a text frame that is not JSON (`parse_error`), `binary` / `close` those frames,
+   * `end` / `timeout` a read with no frame; all but successful text frames count as failures.
+   * The hook receives no frame payload, so `responsesapi.websocket_timing` values (C-119) are
+   * not recorded through it. Never throws.
+   */
+  websocketTelemetry(): WebsocketTelemetryHooks {
+    return this.websocketHooks;
   }
 
   // ---------------------------------------------------------------- HTTP
