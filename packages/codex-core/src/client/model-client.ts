@@ -13,6 +13,7 @@ import {
   websocketUrlForPath,
 } from '@codex-ts/api';
 import type { HttpTransport, RequestTelemetry, SseTelemetry } from '@codex-ts/client';
+import type { SessionTelemetry } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   asciiJson,
@@ -59,17 +60,35 @@ export interface ModelClientOptions {
    * Called just before each WebSocket `response.create` is sent; a non-empty result is sent as
    * `client_metadata.ws_request_header_traceparent` / `ws_request_header_tracestate` (W-66,
    * telemetry.md §7). `@codex-ts/otel`'s `w3cTraceContext` fits. HTTP requests are unaffected.
+   * Defaults to `telemetry.w3cTraceContext()` when {@link telemetry} is given.
    */
   traceContext?: (() => TraceContext) | undefined;
   /** Shared HTTP transport (keep-alive pool); one is created when omitted. */
   transport?: HttpTransport | undefined;
-  /** Per-attempt HTTP telemetry hook. */
+  /** Per-attempt HTTP telemetry hook. Defaults to `telemetry.requestTelemetry({ endpoint: '/responses' })`. */
   requestTelemetry?: RequestTelemetry | undefined;
-  /** Per-event SSE telemetry hook. */
+  /** Per-event SSE telemetry hook. Defaults to `telemetry.sseTelemetry()`. */
   sseTelemetry?: SseTelemetry | undefined;
-  /** WebSocket hooks (`onWsRequest` per `response.create` sent, `onWsEvent` per frame; telemetry.md §5). */
+  /**
+   * WebSocket hooks (`onWsRequest` per `response.create` sent, `onWsEvent` per frame; telemetry.md §5).
+   * Defaults to `telemetry.websocketTelemetry()`.
+   */
   websocketTelemetry?: WebsocketTelemetry | undefined;
+  /**
+   * The session's telemetry (`@codex-ts/otel`, telemetry.md). When given, the client records:
+   * every HTTP attempt (`codex.api_request`, C-120) and SSE event (`codex.sse_event`) — the HTTP
+   * requests also carry `traceparent` / `tracestate` of the active span (W-10); every WebSocket
+   * connect (`codex.websocket_connect`, C-121), request (`codex.websocket.request`) and frame
+   * (`codex.websocket.event`, C-118); the continuation decision of each WebSocket request
+   * (`codex.websocket.continuation` with `mode`, `reason`, `phase`, C-125); the switch to HTTP
+   * (`codex.transport.fallback_to_http`, once per session, C-26). The explicit hook options above
+   * win over the ones derived from it. The turn loop records retries through it (`codex.retry`).
+   */
+  telemetry?: SessionTelemetry | undefined;
 }
+
+/** `endpoint` label of the Responses endpoint in `codex.api_request` / `codex.websocket_connect`. */
+const RESPONSES_ENDPOINT = '/responses';
 
 /** Reasoning settings of a request (`reasoning` in the body). */
 export interface ReasoningSettings {
@@ -156,13 +175,18 @@ export class ModelClient {
 
   constructor(options: ModelClientOptions) {
     this.options = options;
+    const telemetry = options.telemetry;
+    const requestTelemetry =
+      options.requestTelemetry ?? telemetry?.requestTelemetry({ endpoint: RESPONSES_ENDPOINT });
+    const sseTelemetry = options.sseTelemetry ?? telemetry?.sseTelemetry();
+    const websocketTelemetry = options.websocketTelemetry ?? telemetry?.websocketTelemetry();
     this.responses = new ResponsesClient({
       provider: options.provider,
       auth: options.auth,
       ...(options.transport ? { transport: options.transport } : {}),
       defaultHeaders: { originator: options.originator, 'user-agent': options.userAgent },
-      ...(options.requestTelemetry ? { requestTelemetry: options.requestTelemetry } : {}),
-      ...(options.sseTelemetry ? { sseTelemetry: options.sseTelemetry } : {}),
+      ...(requestTelemetry ? { requestTelemetry } : {}),
+      ...(sseTelemetry ? { sseTelemetry } : {}),
     });
     INTERNALS.set(this, {
       websocketClient: () => {
@@ -171,7 +195,7 @@ export class ModelClient {
           auth: this.options.auth,
           // 0.169.0 handshake order (observed-cli §6): user-agent before originator.
           defaultHeaders: { 'user-agent': this.options.userAgent, originator: this.options.originator },
-          ...(this.options.websocketTelemetry ? { telemetry: this.options.websocketTelemetry } : {}),
+          ...(websocketTelemetry ? { telemetry: websocketTelemetry } : {}),
         });
         return this.#websocket;
       },
@@ -202,11 +226,13 @@ export class ModelClient {
   /**
    * Switches the session to HTTP for good (W-81, C-25, core-behaviour §13) and drops the cached
    * socket. Returns true only for the call that activated the fallback; false when WebSockets
-   * were not in use or the fallback was already active.
+   * were not in use or the fallback was already active. The activating call counts
+   * `codex.transport.fallback_to_http{from_wire_api="responses_websocket"}` (C-26).
    */
   forceHttpFallback(): boolean {
     const activated = this.websocketsEnabled;
     if (this.options.supportsWebsockets === true) this.#disableWebsockets = true;
+    if (activated) this.options.telemetry?.recordFallbackToHttp();
     this.#cachedWebsocket?.reset();
     this.#cachedWebsocket = undefined;
     return activated;
@@ -305,6 +331,11 @@ export class ModelClientSession {
     return this.#turnState;
   }
 
+  /** The client's telemetry ({@link ModelClientOptions.telemetry}), if any. */
+  get telemetry(): SessionTelemetry | undefined {
+    return this.#client.options.telemetry;
+  }
+
   /** Whether the next request goes over WebSocket (see {@link ModelClient.websocketsEnabled}). */
   get websocketsEnabled(): boolean {
     return this.#client.websocketsEnabled;
@@ -342,10 +373,10 @@ export class ModelClientSession {
     request: SamplingRequest,
     options: { generate?: boolean } = {},
   ): ResponseCreateWsRequest {
-    const { identity, mcpAttribution, traceContext } = this.#client.options;
+    const { identity, mcpAttribution, traceContext, telemetry } = this.#client.options;
     const metadata = clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
     if (this.#turnState !== undefined) metadata['x-codex-turn-state'] = this.#turnState;
-    const trace = traceContext?.();
+    const trace = traceContext ? traceContext() : telemetry?.w3cTraceContext();
     if (trace?.traceparent) metadata.ws_request_header_traceparent = trace.traceparent;
     if (trace?.tracestate) metadata.ws_request_header_tracestate = trace.tracestate;
     const body: ResponseCreateWsRequest = {
@@ -419,6 +450,8 @@ export class ModelClientSession {
     }
     const body = this.buildRequest(request);
     const extraHeaders = this.buildHeaders(request.metadata);
+    // W-10: `traceparent` / `tracestate` of the active span (nothing without one).
+    this.#client.options.telemetry?.injectTraceHeaders(extraHeaders);
     const stream = await this.#client.responses.stream(body, {
       extraHeaders,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -513,12 +546,36 @@ export class ModelClientSession {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const headers = this.buildWebsocketHeaders(metadata);
-    const key = await this.#connectionKey(headers, signal);
+    const { key, authHeaderName } = await this.#connectionKey(headers, signal);
     if (ws.isOpen && ws.connectionKey === key) return true;
-    ws.reset();
-    const connection = await internalsOf(this.#client)
-      .websocketClient()
-      .connect({ extraHeaders: headers, ...(signal ? { signal } : {}) });
+    // An open socket for other headers or credentials is replaced ('other'); a closed or failed
+    // one is 'connection_closed' (C-125).
+    ws.reset(ws.connection !== undefined && !ws.connection.isClosed ? 'other' : 'connection_closed');
+    const telemetry = this.#client.options.telemetry;
+    const started = performance.now();
+    let connection: ResponsesWebsocketConnection;
+    try {
+      connection = await internalsOf(this.#client)
+        .websocketClient()
+        .connect({ extraHeaders: headers, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      telemetry?.recordWebsocketConnect({
+        durationMs: performance.now() - started,
+        status: ApiError.isInstance(error) ? error.status : undefined,
+        error,
+        endpoint: RESPONSES_ENDPOINT,
+        connectionReused: false,
+        auth: authAttempt(authHeaderName),
+      });
+      throw error;
+    }
+    telemetry?.recordWebsocketConnect({
+      durationMs: performance.now() - started,
+      status: 101,
+      endpoint: RESPONSES_ENDPOINT,
+      connectionReused: false,
+      auth: authAttempt(authHeaderName),
+    });
     ws.connection = connection;
     ws.connectionKey = key;
     return false;
@@ -529,14 +586,20 @@ export class ModelClientSession {
    * (everything but `x-codex-turn-metadata`, so a prewarmed or preconnected socket serves later
    * turns, C-31) and a SHA-256 fingerprint of the credentials (never the secret itself).
    */
-  async #connectionKey(headers: Record<string, string>, signal: AbortSignal | undefined): Promise<string> {
+  async #connectionKey(
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ key: string; authHeaderName: string | undefined }> {
     const { provider, auth } = this.#client.options;
     const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
     // Provider headers are part of `stable`; credentials are hashed, never kept.
-    const credentials = createHash('sha256')
-      .update(JSON.stringify(await auth.authHeaders(signal)))
-      .digest('hex');
-    return JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, credentials]);
+    const authHeaders = await auth.authHeaders(signal);
+    const credentials = createHash('sha256').update(JSON.stringify(authHeaders)).digest('hex');
+    return {
+      key: JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, credentials]),
+      // Telemetry gets the header's name only, never its value.
+      authHeaderName: Object.keys(authHeaders)[0],
+    };
   }
 
   /**
@@ -560,9 +623,18 @@ export class ModelClientSession {
     }
     const previous = ws.lastRequest;
     const last = ws.lastResponse;
+    const resetReason = ws.takeContinuationResetReason();
     const delta = reused && previous ? incrementalInput(previous, last, full) : undefined;
-    const wire: ResponseCreateWsRequest =
-      delta !== undefined && last ? { ...full, previous_response_id: last.responseId, input: delta } : full;
+    const incremental = delta !== undefined && last !== undefined;
+    const wire: ResponseCreateWsRequest = incremental
+      ? { ...full, previous_response_id: last.responseId, input: delta }
+      : full;
+    // C-125: one continuation decision per WebSocket request.
+    this.#client.options.telemetry?.recordContinuation({
+      mode: incremental ? 'incremental' : 'full',
+      reason: incremental ? 'incremental' : (resetReason ?? (previous ? 'other' : 'no_previous_request')),
+      phase: generate === false ? 'warmup' : 'generation',
+    });
     const connection = ws.connection as ResponsesWebsocketConnection;
     ws.lastRequest = full;
     ws.lastResponse = undefined;
@@ -608,6 +680,11 @@ export class ModelClientSession {
       yield event;
     }
   }
+}
+
+/** `auth.*` attributes of a WebSocket connect: whether an auth header was sent, and its name. */
+function authAttempt(headerName: string | undefined): { headerAttached: boolean; headerName?: string } {
+  return headerName === undefined ? { headerAttached: false } : { headerAttached: true, headerName };
 }
 
 function compact<T extends Record<string, unknown>>(value: T): Partial<T> {

@@ -5,6 +5,12 @@ import type { ResponsesApiRequest, ResponsesWebsocketConnection } from '@codex-t
 import type { LastResponse } from './incremental.js';
 
 /**
+ * Why the incremental baseline was dropped, reported as the `reason` of the next request's
+ * `codex.websocket.continuation` (C-125): the socket closed or failed, or anything else.
+ */
+export type ContinuationResetReason = 'connection_closed' | 'other';
+
+/**
  * One cached socket plus the incremental-request baseline. Owned by exactly one scope at a time:
  * the client cache, a turn's `ModelClientSession`, or the startup prewarm. Internal to core.
  */
@@ -17,10 +23,25 @@ export class WebsocketSession {
   lastRequest: ResponsesApiRequest | undefined;
   /** Set when the last request's stream completed; `undefined` while it runs or after a failure. */
   lastResponse: LastResponse | undefined;
+  /**
+   * Why a baseline was last dropped (the first reason since the last request wins); taken by the
+   * next request for its continuation telemetry. Kept across turns with the cached session.
+   */
+  continuationResetReason: ContinuationResetReason | undefined;
 
   /** True when a socket is held and has not failed or been closed. */
   get isOpen(): boolean {
     return this.connection !== undefined && !this.connection.isClosed;
+  }
+
+  /**
+   * Takes the pending reset reason: the `reason` of this request's `codex.websocket.continuation`
+   * when it is a full `response.create` (C-125).
+   */
+  takeContinuationResetReason(): ContinuationResetReason | undefined {
+    const reason = this.continuationResetReason;
+    this.continuationResetReason = undefined;
+    return reason;
   }
 
   /** Forgets the incremental baseline (the next request is a full `response.create`). */
@@ -29,8 +50,13 @@ export class WebsocketSession {
     this.lastResponse = undefined;
   }
 
-  /** Drops the socket (no close handshake) and the baseline. Idempotent. */
-  reset(): void {
+  /**
+   * Drops the socket (no close handshake) and the baseline. Idempotent. When a baseline existed,
+   * `reason` (default `connection_closed`) is remembered for the next request's continuation
+   * telemetry unless a reason is already pending.
+   */
+  reset(reason: ContinuationResetReason = 'connection_closed'): void {
+    if (this.lastRequest !== undefined) this.continuationResetReason ??= reason;
     const connection = this.connection;
     this.connection = undefined;
     this.connectionKey = undefined;

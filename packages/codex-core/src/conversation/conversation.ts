@@ -45,6 +45,28 @@ export function messageItem(role: 'user' | 'developer', text: string, id = `msg_
 }
 
 /**
+ * Records the user items of a turn as `codex.user_prompt` (C-123): the `input_text` parts of the
+ * user messages joined by newlines, with counts of text and image inputs. No-op without telemetry.
+ */
+function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): void {
+  const telemetry = client.options.telemetry;
+  if (telemetry === undefined) return;
+  const texts: string[] = [];
+  let images = 0;
+  for (const item of items) {
+    if (item.type !== 'message' || (item as { role?: unknown }).role !== 'user') continue;
+    const content = (item as { content?: unknown }).content;
+    if (!Array.isArray(content)) continue;
+    for (const part of content as { type?: unknown; text?: unknown }[]) {
+      if (part.type === 'input_text' && typeof part.text === 'string') texts.push(part.text);
+      else if (part.type === 'input_image') images += 1;
+    }
+  }
+  if (texts.length === 0 && images === 0) return;
+  telemetry.userPrompt(texts.join('\n'), { textInputCount: texts.length, imageInputCount: images });
+}
+
+/**
  * One conversation (a thread): its history carries over between turns, each turn gets a
  * fresh turn scope (`ModelClientSession`, ended when the turn ends so a WebSocket goes back to
  * the client's cache), and every request carries the full history: over HTTP it is sent
@@ -74,7 +96,9 @@ export class Conversation {
   /**
    * Runs one turn for `input` (a prompt string or ready-made items) and yields its events
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
-   * `turn.aborted`. Do not run two turns of one conversation at once.
+   * `turn.aborted`. Do not run two turns of one conversation at once. With client telemetry,
+   * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
+   * built with `logUserPrompt`, C-123).
    */
   async *runTurn(
     input: string | ResponseItem[],
@@ -85,7 +109,9 @@ export class Conversation {
       this.#history.push(this.#baseInstructionsMessage());
       if (o.environmentContext) this.#history.push(messageItem('user', o.environmentContext));
     }
-    this.#history.push(...(typeof input === 'string' ? [messageItem('user', input)] : input));
+    const items = typeof input === 'string' ? [messageItem('user', input)] : input;
+    recordUserPrompt(o.client, items);
+    this.#history.push(...items);
 
     const turnId = uuidv7();
     const turnStartedAtUnixMs = Date.now();

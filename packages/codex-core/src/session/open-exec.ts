@@ -1,6 +1,6 @@
 import type { AuthProvider } from '@codex-ts/api';
 import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
-import { w3cTraceContext } from '@codex-ts/otel';
+import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { type Config, loadConfig, type ResolvedProvider, resolveModelProvider } from '../config/index.js';
@@ -37,6 +37,13 @@ export interface OpenExecOptions {
    * `supports_websockets`, W-80). The first turn waits for it.
    */
   prewarm?: boolean | undefined;
+  /**
+   * The session's telemetry. Default: a `SessionTelemetry` on the global OpenTelemetry providers
+   * (a no-op until the application registers an SDK) with conversation id = the thread id, the
+   * model, the originator, `version`, auth mode `apikey`, terminal type `$TERM`, session source
+   * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false, C-123).
+   */
+  telemetry?: SessionTelemetry | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -46,6 +53,8 @@ export interface OpenedExecConversation {
   config: Config;
   provider: ResolvedProvider;
   model: string;
+  /** The session's telemetry (the given one or the default; see {@link OpenExecOptions.telemetry}). */
+  telemetry: SessionTelemetry;
   /** Notices to show the user before the turn (none today; the WebSocket fallback warning is a turn event). */
   warnings: string[];
   /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
@@ -58,9 +67,11 @@ export interface OpenedExecConversation {
  * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
  * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
  * When the provider `supports_websockets` (the built-in `openai` does, C-14) the client uses
- * Responses over WebSocket (C-16) with the W3C trace context of the active span in
- * `client_metadata` (`@codex-ts/otel` `w3cTraceContext`), and the startup prewarm starts at
- * once (W-80).
+ * Responses over WebSocket (C-16) and the startup prewarm starts at once (W-80). Telemetry
+ * (`@codex-ts/otel`, see {@link OpenExecOptions.telemetry}) is wired into the client: HTTP and
+ * SSE hooks, WebSocket connect/request/event records, continuation and fallback counters, turn
+ * retries, the user prompt, and the W3C trace context of the active span in each WebSocket
+ * request's `client_metadata` (C-124).
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
@@ -105,6 +116,19 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     suffix: `${originator}; ${options.version}`,
     env,
   });
+  const model = options.model ?? config.model ?? DEFAULT_MODEL;
+  const telemetry =
+    options.telemetry ??
+    new SessionTelemetry({
+      conversationId: threadId,
+      model,
+      authMode: 'apikey',
+      originator,
+      appVersion: options.version,
+      terminalType: env.TERM || 'unknown',
+      sessionSource: 'exec',
+      logUserPrompt: logUserPromptSetting(config),
+    });
   const client = new ModelClient({
     provider: provider.provider,
     auth,
@@ -113,10 +137,9 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     userAgent,
     mcpAttribution: provider.id === 'openai',
     supportsWebsockets: provider.supportsWebsockets,
-    traceContext: () => w3cTraceContext(),
+    telemetry,
   });
 
-  const model = options.model ?? config.model ?? DEFAULT_MODEL;
   const defaults = modelDefaults(model);
   const summary =
     config.modelReasoningSummary && config.modelReasoningSummary !== 'none'
@@ -140,9 +163,18 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     config,
     provider,
     model,
+    telemetry,
     warnings: [],
     close: () => client.close(),
   };
+}
+
+/** `[otel].log_user_prompt` of config.toml (the table is otherwise ignored); true only for `true`. */
+function logUserPromptSetting(config: Config): boolean {
+  const otel: unknown = config.toml.otel;
+  return (
+    typeof otel === 'object' && otel !== null && (otel as Record<string, unknown>).log_user_prompt === true
+  );
 }
 
 /** The `<environment_context>` user message: working directory, shell, date and time zone. */

@@ -1,5 +1,6 @@
 import { ApiError } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
+import type { SessionTelemetry } from '@codex-ts/otel';
 import { addTokenUsage, type ResponseItem, type TokenUsage } from '@codex-ts/protocol';
 import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
 import { TOOL_CALL_TYPES, type ToolHandler } from '../tools/tool-handler.js';
@@ -35,6 +36,12 @@ export interface RunTurnOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Injected for tests: jitter source in [0, 1). */
   random?: (() => number) | undefined;
+  /**
+   * Records each turn-level retry as a `codex.retry` span event on the active span
+   * (`retry.layer = stream`, `retry.operation = sampling`, W-20). Default: the telemetry of the
+   * session's client (`ModelClientOptions.telemetry`).
+   */
+  telemetry?: SessionTelemetry | undefined;
 }
 
 const ZERO_USAGE: TokenUsage = {
@@ -61,12 +68,14 @@ const ZERO_USAGE: TokenUsage = {
  * Fallback (C-23, W-81): when retries are exhausted while on WebSocket, the session switches
  * to HTTP for good, a `warning` "Falling back from WebSockets to HTTPS transport. <error>" is
  * emitted, the retry count restarts at 0 and the request is sent at once over HTTP.
+ * Each retry is recorded as a `codex.retry` span event when telemetry is wired (W-20).
  * A non-retryable error, or exhausted retries on HTTP, ends the turn with `turn.failed`; the
  * caller's abort ends it with `turn.aborted`. The caller owns `session` (and ends it).
  */
 export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEvent> {
   const { session, history, streamMaxRetries, tools, signal } = options;
   const sleep = options.sleep ?? defaultSleep;
+  const telemetry = options.telemetry ?? session.telemetry;
   let total = ZERO_USAGE;
   yield { type: 'turn.started', turnId: options.turnId };
 
@@ -167,6 +176,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
           error: apiError,
         };
       }
+      telemetry?.recordRetry({ attempt: retries, delayMs, layer: 'stream', operation: 'sampling' });
       try {
         await sleep(delayMs, signal);
       } catch {

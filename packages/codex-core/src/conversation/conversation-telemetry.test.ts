@@ -1,0 +1,326 @@
+// Telemetry wired through ModelClient / runTurn into a real SessionTelemetry with an in-memory
+// OpenTelemetry SDK, against the responses server on 127.0.0.1 (telemetry.md C-118..C-126, C-26).
+import type { Provider } from '@codex-ts/api';
+import { TelemetryMetricNames as M, SessionTelemetry } from '@codex-ts/otel';
+import {
+  completed,
+  responseCreated,
+  type Scenario,
+  textTurn,
+  type WsResponseStep,
+  type WsScenario,
+} from '@codex-ts/responses-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect, harness, recordingSleep, THREAD_ID } from '../test-support/harness.js';
+import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '../test-support/otel-sdk.js';
+import type { TurnEvent } from '../turn/events.js';
+import { Conversation } from './conversation.js';
+
+let disableContext: () => void;
+beforeAll(() => {
+  disableContext = enableAsyncContext();
+});
+afterAll(() => disableContext());
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+
+async function setup(opts: {
+  http?: Scenario['steps'];
+  ws?: WsScenario;
+  streamMaxRetries?: number;
+  provider?: Partial<Provider>;
+  logUserPrompt?: boolean;
+}) {
+  const otel = inMemoryOtel();
+  const telemetry = new SessionTelemetry({
+    conversationId: THREAD_ID,
+    model: 'gpt-5.5',
+    authMode: 'apikey',
+    originator: 'codex_exec',
+    appVersion: '0.1.0',
+    terminalType: 'xterm-256color',
+    sessionSource: 'exec',
+    logUserPrompt: opts.logUserPrompt ?? false,
+    meterProvider: otel.meterProvider,
+    loggerProvider: otel.loggerProvider,
+    tracerProvider: otel.tracerProvider,
+  });
+  const h = await harness(
+    { steps: opts.http ?? [] },
+    {
+      ...(opts.ws ? { ws: opts.ws } : {}),
+      client: { supportsWebsockets: opts.ws !== undefined, telemetry },
+      ...(opts.provider ? { provider: opts.provider } : {}),
+    },
+  );
+  closers.push(async () => {
+    await h.close();
+    await otel.shutdown();
+  });
+  const sleeper = recordingSleep();
+  const conversation = new Conversation({
+    client: h.client,
+    model: 'gpt-5.5',
+    baseInstructions: 'You are a test agent.',
+    streamMaxRetries: opts.streamMaxRetries ?? 5,
+    sleep: sleeper.sleep,
+    random: () => 0.5,
+  });
+  const frames = () => h.server.wsFrames.map((f) => f.json as Record<string, unknown>);
+  return { ...h, otel, telemetry, conversation, delays: sleeper.delays, frames };
+}
+
+const sessionTags = {
+  auth_mode: 'apikey',
+  session_source: 'exec',
+  originator: 'codex_exec',
+  model: 'gpt-5.5',
+  'app.version': '0.1.0',
+};
+
+const text = (id: string, words = 'Hello there!'): WsResponseStep => ({
+  events: textTurn({ responseId: id, text: words }),
+});
+const sse = (id: string, words = 'Hello there!') =>
+  ({ kind: 'sse', events: textTurn({ responseId: id, text: words }) }) as const;
+
+/** `{ kind: count }` of the data points of a per-kind metric. */
+async function byKind(otel: InMemoryOtel, name: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of await otel.points(name)) {
+    const kind = String(p.attributes.kind);
+    out[kind] = (out[kind] ?? 0) + p.value;
+  }
+  return out;
+}
+
+/** `mode|reason|phase` → count of `codex.websocket.continuation`. */
+async function continuations(otel: InMemoryOtel): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const p of await otel.points(M.websocketContinuation)) {
+    const a = p.attributes;
+    out[`${a.mode}|${a.reason}|${a.phase}`] = p.value;
+  }
+  return out;
+}
+
+const lastType = (events: TurnEvent[]) => events.at(-1)?.type;
+
+describe('telemetry wired into the model client', () => {
+  it('HTTP turn: one codex.api_request and the codex.sse_event of every event (C-120, C-126)', async () => {
+    const { otel, conversation, server } = await setup({ http: [sse('resp_1')] });
+    expect(lastType(await collect(conversation.runTurn('Say hello.')))).toBe('turn.completed');
+    expect(server.requests).toHaveLength(1);
+
+    const apiRequests = await otel.points(M.apiRequest);
+    expect(apiRequests).toEqual([
+      { attributes: { ...sessionTags, status: '200', success: 'true' }, value: 1 },
+    ]);
+    expect(await otel.total(M.apiRequestDuration)).toBe(1);
+    const [apiLog] = otel.logs('codex.api_request');
+    expect(apiLog?.attributes).toMatchObject({
+      'conversation.id': THREAD_ID,
+      endpoint: '/responses',
+      attempt: 0,
+      'http.response.status_code': 200,
+    });
+
+    const kinds = await byKind(otel, M.sseEvent);
+    expect(kinds['response.created']).toBe(1);
+    expect(kinds['response.completed']).toBe(1);
+    expect(kinds['response.output_text.delta']).toBeGreaterThanOrEqual(1);
+    const sseSuccess = (await otel.points(M.sseEvent)).map((p) => p.attributes.success);
+    expect(new Set(sseSuccess)).toEqual(new Set(['true']));
+    expect(await otel.total(M.sseEvent)).toBe(otel.logs('codex.sse_event').length);
+    for (const p of await otel.points(M.sseEvent)) expect(p.attributes).toMatchObject(sessionTags);
+
+    // No WebSocket metrics on HTTP.
+    expect(await otel.points(M.websocketRequest)).toEqual([]);
+    expect(await otel.points(M.websocketEvent)).toEqual([]);
+    expect(await otel.points(M.websocketContinuation)).toEqual([]);
+  });
+
+  it('records the user prompt redacted by default, verbatim with logUserPrompt (C-123)', async () => {
+    const redacted = await setup({ http: [sse('resp_1')] });
+    await collect(redacted.conversation.runTurn('my secret plan'));
+    expect(redacted.otel.logs('codex.user_prompt').map((r) => r.attributes)).toEqual([
+      expect.objectContaining({ prompt: '[REDACTED]', prompt_length: 14 }),
+    ]);
+
+    const verbatim = await setup({ http: [sse('resp_1')], logUserPrompt: true });
+    await collect(verbatim.conversation.runTurn('my secret plan'));
+    expect(verbatim.otel.logs('codex.user_prompt')[0]?.attributes.prompt).toBe('my secret plan');
+  });
+
+  it('WebSocket turn: 0 api_request / 0 sse_event, 1 websocket.request and one event per frame (C-118, C-121)', async () => {
+    const { otel, conversation, server } = await setup({
+      ws: { responses: [{ events: [responseCreated('resp_1'), completed('resp_1')] }] },
+    });
+    expect(lastType(await collect(conversation.runTurn('Say hello.')))).toBe('turn.completed');
+    expect(server.handshakes).toHaveLength(1);
+    expect(server.requests).toHaveLength(0);
+
+    expect(await otel.points(M.apiRequest)).toEqual([]);
+    expect(await otel.points(M.sseEvent)).toEqual([]);
+    expect(await otel.points(M.websocketRequest)).toEqual([
+      { attributes: { ...sessionTags, success: 'true' }, value: 1 },
+    ]);
+    expect(await byKind(otel, M.websocketEvent)).toEqual({ 'response.created': 1, 'response.completed': 1 });
+    for (const p of await otel.points(M.websocketEvent)) {
+      expect(p.attributes).toMatchObject({ ...sessionTags, success: 'true' });
+    }
+    expect(otel.logs('codex.websocket_request').map((r) => r.attributes)).toEqual([
+      expect.objectContaining({ success: 'true', 'auth.connection_reused': false }),
+    ]);
+    const connects = otel.logs('codex.websocket_connect').map((r) => r.attributes);
+    expect(connects).toEqual([
+      expect.objectContaining({
+        success: 'true',
+        'http.response.status_code': 101,
+        endpoint: '/responses',
+        'auth.connection_reused': false,
+        'auth.header_attached': true,
+        'auth.header_name': 'authorization',
+      }),
+    ]);
+    // Never the credential itself.
+    expect(JSON.stringify(connects)).not.toContain('sk-test-key');
+    expect(await continuations(otel)).toEqual({ 'full|no_previous_request|generation': 1 });
+  });
+
+  it('counts continuations of a prewarmed, then incremental session (C-125)', async () => {
+    const { otel, conversation, frames, server } = await setup({
+      ws: { responses: [text('resp_1', 'one'), text('resp_2', 'two')] },
+    });
+    expect(await conversation.prewarm()).toBe('ready');
+    expect(lastType(await collect(conversation.runTurn('first')))).toBe('turn.completed');
+    expect(lastType(await collect(conversation.runTurn('second')))).toBe('turn.completed');
+    expect(server.handshakes).toHaveLength(1);
+    expect(frames().map((f) => f.previous_response_id)).toEqual([
+      undefined,
+      expect.stringMatching(/^resp_prewarm_/),
+      'resp_1',
+    ]);
+    expect(await continuations(otel)).toEqual({
+      'full|no_previous_request|warmup': 1,
+      'incremental|incremental|generation': 2,
+    });
+    for (const p of await otel.points(M.websocketContinuation))
+      expect(p.attributes).toMatchObject(sessionTags);
+    // Three requests on one reused socket.
+    expect(await otel.total(M.websocketRequest, { success: 'true' })).toBe(3);
+    expect(otel.logs('codex.websocket_request').map((r) => r.attributes['auth.connection_reused'])).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(otel.logs('codex.websocket_connect')).toHaveLength(1);
+  });
+
+  it('reports connection_closed for the full request after a failed socket, and the failed frame (C-125)', async () => {
+    const { otel, conversation, server, frames } = await setup({
+      ws: {
+        responses: [
+          { errorFrame: { status: 500, error: { type: 'server_error', message: 'boom' } } },
+          text('resp_2'),
+        ],
+      },
+    });
+    await conversation.prewarm();
+    expect(lastType(await collect(conversation.runTurn('hello')))).toBe('turn.completed');
+    expect(server.handshakes).toHaveLength(2);
+    expect(frames()[2]).not.toHaveProperty('previous_response_id');
+    expect(await continuations(otel)).toEqual({
+      'full|no_previous_request|warmup': 1,
+      'incremental|incremental|generation': 1,
+      'full|connection_closed|generation': 1,
+    });
+    expect(await otel.total(M.websocketEvent, { kind: 'error', success: 'false' })).toBe(1);
+    expect(otel.logs('codex.websocket_connect')).toHaveLength(2);
+  });
+
+  it('counts fallback_to_http once after a 426 handshake, and records the failed connect (C-26, C-121)', async () => {
+    const { otel, conversation, client, server } = await setup({
+      ws: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
+      http: [sse('resp_1'), sse('resp_2')],
+    });
+    expect(lastType(await collect(conversation.runTurn('hello')))).toBe('turn.completed');
+    expect(lastType(await collect(conversation.runTurn('again')))).toBe('turn.completed');
+    expect(client.websocketsEnabled).toBe(false);
+    expect(server.requests).toHaveLength(2);
+    expect(client.forceHttpFallback()).toBe(false);
+
+    expect(await otel.points(M.transportFallbackToHttp)).toEqual([
+      { attributes: { ...sessionTags, from_wire_api: 'responses_websocket' }, value: 1 },
+    ]);
+    expect(otel.logs('codex.websocket_connect').map((r) => r.attributes)).toEqual([
+      expect.objectContaining({ success: 'false', 'http.response.status_code': 426 }),
+    ]);
+    expect(await otel.total(M.apiRequest, { status: '200' })).toBe(2);
+    expect(await otel.points(M.websocketRequest)).toEqual([]);
+  });
+
+  it('records codex.retry per turn retry on the active span and falls back once after exhausted retries (W-20, C-26)', async () => {
+    const reject500 = { kind: 'reject', status: 500 } as const;
+    const { otel, telemetry, conversation, server, delays } = await setup({
+      ws: { handshakes: Array.from({ length: 10 }, () => reject500), responses: [] },
+      http: [sse('resp_1')],
+      streamMaxRetries: 2,
+    });
+    const events = await telemetry.withSpan('test.turn', undefined, () =>
+      collect(conversation.runTurn('hello')),
+    );
+    expect(lastType(events)).toBe('turn.completed');
+    expect(server.handshakes.map((h) => h.status)).toEqual([500, 500, 500]);
+    expect(server.requests).toHaveLength(1);
+    expect(delays).toEqual([200, 400]);
+
+    const [span] = otel.spans().filter((s) => s.name === 'test.turn');
+    const retries = (span?.events ?? []).filter((e) => e.name === 'codex.retry').map((e) => e.attributes);
+    expect(retries).toEqual([
+      expect.objectContaining({
+        'retry.attempt': 1,
+        'retry.delay_ms': 200,
+        'retry.layer': 'stream',
+        'retry.operation': 'sampling',
+      }),
+      expect.objectContaining({ 'retry.attempt': 2, 'retry.delay_ms': 400 }),
+    ]);
+    expect(await otel.total(M.transportFallbackToHttp)).toBe(1);
+    expect(otel.logs('codex.websocket_connect').map((r) => r.attributes.success)).toEqual([
+      'false',
+      'false',
+      'false',
+    ]);
+    expect(await otel.total(M.apiRequest)).toBe(1);
+  });
+
+  it('puts the active span into each WebSocket request and the HTTP headers (C-124, W-10)', async () => {
+    const { otel, telemetry, conversation, frames } = await setup({
+      ws: { responses: [text('resp_1', 'one'), text('resp_2', 'two')] },
+    });
+    await telemetry.withSpan('turn.one', undefined, () => collect(conversation.runTurn('first')));
+    await telemetry.withSpan('turn.two', undefined, () => collect(conversation.runTurn('second')));
+    const parent = (name: string) => {
+      const span = otel.spans().find((s) => s.name === name);
+      const ctx = span?.spanContext();
+      return ctx ? `00-${ctx.traceId}-${ctx.spanId}-01` : undefined;
+    };
+    const metadata = frames().map((f) => f.client_metadata as Record<string, string>);
+    expect(metadata.map((m) => m.ws_request_header_traceparent)).toEqual([
+      parent('turn.one'),
+      parent('turn.two'),
+    ]);
+    expect(metadata[0]!.ws_request_header_traceparent).not.toBe(metadata[1]!.ws_request_header_traceparent);
+    for (const f of frames()) expect(f).not.toHaveProperty('trace');
+
+    const http = await setup({ http: [sse('resp_1')] });
+    await http.telemetry.withSpan('turn.http', undefined, () => collect(http.conversation.runTurn('hi')));
+    const span = http.otel.spans().find((s) => s.name === 'turn.http');
+    const traceparent = http.server.requests[0]?.headers.find(([n]) => n === 'traceparent')?.[1];
+    expect(traceparent).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+  });
+});

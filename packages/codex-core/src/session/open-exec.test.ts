@@ -1,0 +1,110 @@
+// openExecConversation builds a SessionTelemetry on the global OpenTelemetry providers and wires it
+// into the client: checked with globally registered in-memory providers and a local responses server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TelemetryMetricNames as M } from '@codex-ts/otel';
+import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
+import { metrics } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect } from '../test-support/harness.js';
+import { type InMemoryOtel, inMemoryOtel } from '../test-support/otel-sdk.js';
+import { openExecConversation } from './open-exec.js';
+
+let server: ResponsesServer;
+let home: string;
+let otel: InMemoryOtel;
+
+beforeEach(async () => {
+  server = await startResponsesServer({
+    scenario: { steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'hi' }) }] },
+  });
+  home = mkdtempSync(join(tmpdir(), 'codex-ts-core-otel-'));
+  otel = inMemoryOtel();
+  metrics.setGlobalMeterProvider(otel.meterProvider);
+  logs.setGlobalLoggerProvider(otel.loggerProvider);
+});
+afterEach(async () => {
+  metrics.disable();
+  logs.disable();
+  await otel.shutdown();
+  await server.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function writeConfig(extra = ''): void {
+  writeFileSync(
+    join(home, 'config.toml'),
+    [
+      'model = "gpt-5.5"',
+      'model_provider = "local"',
+      '',
+      '[model_providers.local]',
+      'name = "local"',
+      `base_url = "${server.url}"`,
+      'env_key = "LOCAL_API_KEY"',
+      'wire_api = "responses"',
+      '',
+      extra,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function open() {
+  return openExecConversation({
+    version: '0.1.0-test',
+    env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local-secret', TERM: 'xterm-test', SHELL: '/bin/bash' },
+    cwd: home,
+  });
+}
+
+describe('openExecConversation telemetry', () => {
+  it('records on the global providers with the exec session metadata (C-126, C-123)', async () => {
+    writeConfig();
+    const opened = await open();
+    try {
+      expect(opened.telemetry.conversationId).toBe(opened.conversation.threadId);
+      const events = await collect(opened.conversation.runTurn('a private prompt'));
+      expect(events.at(-1)?.type).toBe('turn.completed');
+    } finally {
+      await opened.close();
+    }
+    expect(await otel.points(M.apiRequest)).toEqual([
+      {
+        attributes: {
+          auth_mode: 'apikey',
+          session_source: 'exec',
+          originator: 'codex_exec',
+          model: 'gpt-5.5',
+          'app.version': '0.1.0-test',
+          status: '200',
+          success: 'true',
+        },
+        value: 1,
+      },
+    ]);
+    expect(await otel.total(M.sseEvent)).toBeGreaterThan(0);
+    const [prompt] = otel.logs('codex.user_prompt');
+    expect(prompt?.attributes).toMatchObject({
+      prompt: '[REDACTED]',
+      'conversation.id': opened.conversation.threadId,
+      'terminal.type': 'xterm-test',
+      auth_mode: 'apikey',
+    });
+    const everything = JSON.stringify(otel.logs('codex.api_request').map((r) => r.attributes));
+    expect(everything).not.toContain('sk-local-secret');
+  });
+
+  it('logs the prompt text when [otel] log_user_prompt = true', async () => {
+    writeConfig('[otel]\nlog_user_prompt = true');
+    const opened = await open();
+    try {
+      await collect(opened.conversation.runTurn('show me'));
+    } finally {
+      await opened.close();
+    }
+    expect(otel.logs('codex.user_prompt')[0]?.attributes.prompt).toBe('show me');
+  });
+});

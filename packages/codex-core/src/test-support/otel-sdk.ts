@@ -1,0 +1,106 @@
+// In-memory OpenTelemetry SDK for core's telemetry tests: explicit meter / logger / tracer
+// providers to hand to a SessionTelemetry, and readers for what they recorded.
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  type ReadableLogRecord,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { DataPointType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** A pull-only reader: tests call `collect()` themselves. */
+class ManualMetricReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+/** One data point of a metric: counter sum, or histogram count. */
+export interface MetricPoint {
+  attributes: Record<string, unknown>;
+  value: number;
+}
+
+/** The SDK of one test: providers plus readers of the recorded metrics, log records and spans. */
+export interface InMemoryOtel {
+  meterProvider: MeterProvider;
+  loggerProvider: LoggerProvider;
+  tracerProvider: BasicTracerProvider;
+  /** Data points of metric `name` (empty when it was never recorded). */
+  points(name: string): Promise<MetricPoint[]>;
+  /** Sum of all data points of `name` whose attributes include `where`. */
+  total(name: string, where?: Record<string, unknown>): Promise<number>;
+  /** Log records named `name` (their `event.name`). */
+  logs(name: string): ReadableLogRecord[];
+  /** Finished spans. */
+  spans(): ReadableSpan[];
+  shutdown(): Promise<void>;
+}
+
+/** Builds an {@link InMemoryOtel}. */
+export function inMemoryOtel(): InMemoryOtel {
+  const reader = new ManualMetricReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const logExporter = new InMemoryLogRecordExporter();
+  const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor(logExporter)] });
+  const spanExporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
+
+  const points = async (name: string): Promise<MetricPoint[]> => {
+    const { resourceMetrics, errors } = await reader.collect();
+    if (errors.length > 0) throw new Error(`metric collection failed: ${String(errors[0])}`);
+    const out: MetricPoint[] = [];
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        if (metric.descriptor.name !== name) continue;
+        for (const dp of metric.dataPoints) {
+          const value =
+            metric.dataPointType === DataPointType.HISTOGRAM
+              ? (dp.value as { count: number }).count
+              : (dp.value as number);
+          out.push({ attributes: { ...dp.attributes }, value });
+        }
+      }
+    }
+    return out;
+  };
+
+  return {
+    meterProvider,
+    loggerProvider,
+    tracerProvider,
+    points,
+    async total(name, where = {}) {
+      let sum = 0;
+      for (const p of await points(name)) {
+        if (Object.entries(where).every(([k, v]) => p.attributes[k] === v)) sum += p.value;
+      }
+      return sum;
+    },
+    logs: (name) => logExporter.getFinishedLogRecords().filter((r) => r.attributes['event.name'] === name),
+    spans: () => spanExporter.getFinishedSpans(),
+    async shutdown() {
+      await Promise.all([meterProvider.shutdown(), loggerProvider.shutdown(), tracerProvider.shutdown()]);
+    },
+  };
+}
+
+/**
+ * Registers an AsyncLocalStorage context manager as the global one so spans started with
+ * `SessionTelemetry.withSpan` are active across awaits; returns the function that unregisters it.
+ */
+export function enableAsyncContext(): () => void {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  return () => {
+    context.disable();
+    manager.disable();
+  };
+}
