@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CONSUMERS, createConsumer } from './consumers.mjs';
+import { fmtInt, loadavg, median, round, table, toJson } from './report.mjs';
 import { SERVER_KINDS, SERVER_THREADS, startServer } from './servers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,15 +84,6 @@ function parseArgs(argv) {
 }
 
 const gc = globalThis.gc ?? (() => {});
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-const round = (v, digits = 1) => (v === undefined || v === null ? v : Number(v.toFixed(digits)));
-const loadavg = () => os.loadavg().map((v) => round(v, 2));
 
 /** One run: stream a response and check it held exactly `n` deltas and a completion. */
 async function runOnce(consumer, n, expectedBytes) {
@@ -180,58 +172,6 @@ async function measureMemory(consumer, n, expectedBytes) {
     ),
   };
 }
-
-/**
- * JSON with 2-space indentation, arrays of primitives on one line when it fits in 110 columns and
- * long number arrays filled line by line: the layout Biome's formatter gives (the results file is
- * checked by `biome check`).
- */
-function toJson(value, indent = '', key = '') {
-  const prefix = `${indent}${key}`;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return `${prefix}[]`;
-    if (value.every((v) => v === null || typeof v !== 'object')) {
-      const inline = `${prefix}[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
-      if (inline.length + 1 <= 110) return inline;
-      if (value.every((v) => typeof v === 'number')) {
-        // Biome fills long number arrays: as many per line as fit.
-        const lines = [];
-        let line = '';
-        for (const [i, v] of value.entries()) {
-          const item = `${JSON.stringify(v)}${i < value.length - 1 ? ',' : ''}`;
-          if (line !== '' && indent.length + 2 + line.length + 1 + item.length > 110) {
-            lines.push(line);
-            line = item;
-          } else {
-            line = line === '' ? item : `${line} ${item}`;
-          }
-        }
-        lines.push(line);
-        return `${prefix}[\n${lines.map((l) => `${indent}  ${l}`).join('\n')}\n${indent}]`;
-      }
-    }
-    const inner = value.map((v) => toJson(v, `${indent}  `));
-    return `${prefix}[\n${inner.join(',\n')}\n${indent}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return `${prefix}{}`;
-    const inner = entries.map(([k, v]) => toJson(v, `${indent}  `, `${JSON.stringify(k)}: `));
-    return `${prefix}{\n${inner.join(',\n')}\n${indent}}`;
-  }
-  return `${prefix}${JSON.stringify(value)}`;
-}
-
-function table(headers, rows) {
-  const cells = [headers, ...rows.map((r) => r.map((v) => (v === undefined || v === null ? '' : String(v))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
-    '\n',
-  );
-}
-
-const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
