@@ -1,7 +1,7 @@
 import { ApiError } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
-import { addTokenUsage, type ResponseItem, type TokenUsage } from '@codex-ts/protocol';
+import { addTokenUsage, emptyTokenUsage, type ResponseItem, type TokenUsage } from '@codex-ts/protocol';
 import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
 import { TOOL_CALL_TYPES, type ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
@@ -44,15 +44,6 @@ export interface RunTurnOptions {
   telemetry?: SessionTelemetry | undefined;
 }
 
-const ZERO_USAGE: TokenUsage = {
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteInputTokens: 0,
-  outputTokens: 0,
-  reasoningOutputTokens: 0,
-  totalTokens: 0,
-};
-
 /**
  * Runs one turn: samples, retries retryable failures, runs tool calls and sends their
  * outputs back until the model ends the turn (`handle_retryable_response_stream_error` and
@@ -76,7 +67,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
   const { session, history, streamMaxRetries, tools, signal } = options;
   const sleep = options.sleep ?? defaultSleep;
   const telemetry = options.telemetry ?? session.telemetry;
-  let total = ZERO_USAGE;
+  let total = emptyTokenUsage();
   yield { type: 'turn.started', turnId: options.turnId };
 
   let retries = 0;
