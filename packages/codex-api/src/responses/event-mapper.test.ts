@@ -366,7 +366,7 @@ describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
           primary: { usedPercent: 42, windowMinutes: 60, resetsAt: 1700000000 },
         },
       },
-      { type: 'turn_state', value: 'ts-1' },
+      { type: 'turn_state', value: 'ts-1', source: 'metadata' },
     ]);
   });
 });

@@ -374,7 +374,7 @@ export class ResponsesEventMapper {
     const turnState = headerValue(headers, 'x-codex-turn-state');
     if (turnState !== undefined && !this.turnStateKnown) {
       this.turnStateKnown = true;
-      this.pending.push({ type: 'turn_state', value: turnState });
+      this.pending.push({ type: 'turn_state', value: turnState, source: 'metadata' });
     }
   }
 }

@@ -17,9 +17,9 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * | `completed` | `response.completed` (ends the stream) |
  * | `rate_limits` | rate-limit response headers (HTTP), `codex.rate_limits` frames (WebSocket) |
  * | `server_model` | `openai-model` response/handshake header or a model header inside an event |
- * | `models_etag` | `x-models-etag` header (HTTP) / `codex.response.metadata` (WebSocket) |
+ * | `models_etag` | `x-models-etag` header (HTTP) / `codex.response.metadata` or the handshake response (WebSocket) |
  * | `server_reasoning_included` | `x-reasoning-included` header (presence) |
- * | `turn_state` | `x-codex-turn-state` header (HTTP) / metadata frame headers (WebSocket) |
+ * | `turn_state` | `x-codex-turn-state` header (HTTP, `source: 'response'`) / metadata frame headers (WebSocket, `'metadata'`) / the WebSocket handshake response (`'handshake'`, at the start of every stream on that socket; W-72: callers that latch turn state per request ignore it, C-57) |
  * | `model_verifications` | `response.metadata` `openai_verification_recommendation` |
  * | `turn_moderation_metadata` | `response.metadata` `openai_chatgpt_moderation_metadata` |
  * | `safety_buffering` | `safety_buffering` fields and metadata |
@@ -47,7 +47,7 @@ export type ResponseEvent =
   | { type: 'server_model'; model: string }
   | { type: 'models_etag'; etag: string }
   | { type: 'server_reasoning_included'; included: true }
-  | { type: 'turn_state'; value: string }
+  | { type: 'turn_state'; value: string; source: 'response' | 'metadata' | 'handshake' }
   | { type: 'model_verifications'; verifications: string[] }
   | { type: 'turn_moderation_metadata'; metadata: unknown }
   | { type: 'safety_buffering'; showBufferingUi: true; fasterModel: string | undefined };

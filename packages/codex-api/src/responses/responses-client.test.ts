@@ -518,7 +518,7 @@ describe('event stream', () => {
       },
       { type: 'models_etag', etag: 'etag-1' },
       { type: 'server_reasoning_included', included: true },
-      { type: 'turn_state', value: 'ts-abc' },
+      { type: 'turn_state', value: 'ts-abc', source: 'response' },
       { type: 'created' },
     ]);
     expect(events.slice(8)).toEqual([

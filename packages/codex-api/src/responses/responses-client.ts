@@ -96,7 +96,7 @@ function headerEvents(headers: Readonly<Record<string, string>>): ResponseEvent[
   if (headers['x-reasoning-included'] !== undefined)
     events.push({ type: 'server_reasoning_included', included: true });
   const turnState = headers['x-codex-turn-state'];
-  if (turnState !== undefined) events.push({ type: 'turn_state', value: turnState });
+  if (turnState !== undefined) events.push({ type: 'turn_state', value: turnState, source: 'response' });
   return events;
 }
 

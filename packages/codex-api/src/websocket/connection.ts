@@ -117,8 +117,10 @@ export class ResponsesWebsocketConnection {
    * Sends one `response.create` frame ({@link serializeResponseCreate}) and resolves, once the frame
    * is written, with the stream of its events (the same {@link ResponseEvent}s as HTTP):
    *
-   * 1. `server_model` (handshake `openai-model`) and `server_reasoning_included` (handshake
-   *    `x-reasoning-included`, presence) at the start of every stream on this connection (W-72);
+   * 1. from the handshake response, at the start of every stream on this connection (W-72):
+   *    `server_model` (`openai-model`), `server_reasoning_included` (`x-reasoning-included`,
+   *    presence), `models_etag` (`x-models-etag`) and `turn_state` with `source: 'handshake'`
+   *    (`x-codex-turn-state`; core does not latch it, C-57);
    * 2. each text frame: one `JSON.parse`, wrapped error frames mapped (W-77), then
    *    `ResponsesEventMapper({transport:'websocket'})` — `codex.rate_limits` → `rate_limits` (W-60),
    *    metadata frame headers → `turn_state` / `models_etag` (W-62, W-75); non-JSON frames are skipped;
@@ -319,6 +321,11 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     if (init.handshakeHeaders['x-reasoning-included'] !== undefined) {
       this.queue.push({ type: 'server_reasoning_included', included: true });
     }
+    const etag = init.handshakeHeaders['x-models-etag'];
+    if (etag !== undefined) this.queue.push({ type: 'models_etag', etag });
+    const turnState = init.handshakeHeaders['x-codex-turn-state'];
+    if (turnState !== undefined)
+      this.queue.push({ type: 'turn_state', value: turnState, source: 'handshake' });
     this.sent = new Promise<void>((resolve, reject) => {
       this.sentResolve = resolve;
       this.sentReject = reject;

@@ -285,16 +285,26 @@ describe('stream', () => {
   it('yields handshake events first on every stream, completes, and reuses the socket', async () => {
     server.setWsScenario({
       handshakes: [
-        { kind: 'accept', headers: { 'openai-model': 'gpt-5.5-server', 'x-reasoning-included': 'true' } },
+        {
+          kind: 'accept',
+          headers: {
+            'openai-model': 'gpt-5.5-server',
+            'x-reasoning-included': 'true',
+            'x-models-etag': 'etag-hs',
+            'x-codex-turn-state': 'ts-hs',
+          },
+        },
       ],
       responses: [turn('resp_1'), turn('resp_2')],
     });
     const connection = await connect();
     const before = Date.now();
     const first = await collect(await connection.stream(request()));
-    expect(first.slice(0, 2)).toEqual([
+    expect(first.slice(0, 4)).toEqual([
       { type: 'server_model', model: 'gpt-5.5-server' },
       { type: 'server_reasoning_included', included: true },
+      { type: 'models_etag', etag: 'etag-hs' },
+      { type: 'turn_state', value: 'ts-hs', source: 'handshake' },
     ]);
     expect(first.at(-1)).toMatchObject({ type: 'completed', responseId: 'resp_1' });
     expect(first.filter((e) => e.type === 'output_text.delta').length).toBeGreaterThan(0);
@@ -303,7 +313,12 @@ describe('stream', () => {
     const second = await collect(
       await connection.stream(request({ previous_response_id: 'resp_1', input: [] })),
     );
-    expect(second.slice(0, 2).map((e) => e.type)).toEqual(['server_model', 'server_reasoning_included']);
+    expect(second.slice(0, 4).map((e) => e.type)).toEqual([
+      'server_model',
+      'server_reasoning_included',
+      'models_etag',
+      'turn_state',
+    ]);
     expect(second.at(-1)).toMatchObject({ type: 'completed', responseId: 'resp_2' });
     expect(server.handshakes).toHaveLength(1);
     const frames = server.wsFrames;
@@ -357,7 +372,7 @@ describe('stream', () => {
       }),
     });
     expect(events[2]).toEqual({ type: 'models_etag', etag: 'etag-1' });
-    expect(events[3]).toEqual({ type: 'turn_state', value: 'ts_1' });
+    expect(events[3]).toEqual({ type: 'turn_state', value: 'ts_1', source: 'metadata' });
   });
 
   it('sends one request at a time: a second stream() waits for the first stream to finish', async () => {

@@ -661,7 +661,8 @@ export class ModelClientSession {
     let completed = false;
     try {
       for await (const event of events) {
-        if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
+        if (event.type === 'turn_state' && event.source !== 'handshake' && this.#turnState === undefined)
+          this.#turnState = event.value;
         else if (event.type === 'output_item.done') itemsAdded.push(event.item);
         else if (event.type === 'completed') {
           completed = true;

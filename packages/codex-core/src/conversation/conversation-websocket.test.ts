@@ -290,6 +290,32 @@ describe('Conversation over Responses WebSocket', () => {
     expect(server.wsFrames[2]!.connection).not.toBe(server.wsFrames[1]!.connection);
   });
 
+  it('reconnects after the server-side connection limit and completes (C-36: 2 handshakes)', async () => {
+    const { server, conversation, frames, delays } = await setup({
+      connectionLimitMs: 100,
+      responses: [text('resp_1', 'first'), text('resp_2', 'second')],
+    });
+    expect((await collect(conversation.runTurn('one'))).at(-1)?.type).toBe('turn.completed');
+    await new Promise((r) => setTimeout(r, 150));
+    const events = await collect(conversation.runTurn('two'));
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    expect(noticesOf(events)).toEqual([]);
+    expect(delays).toEqual([200]);
+    expect(server.handshakes).toHaveLength(2);
+    const all = frames();
+    // turn 2 first tried incrementally on the old socket, then re-sent everything on a new one.
+    expect(all.map((f) => f.previous_response_id)).toEqual([undefined, 'resp_1', undefined]);
+    expect(texts(inputOf(all[2]))).toEqual([
+      'You are a test agent.',
+      '<environment_context>\n  <cwd>/tmp</cwd>\n</environment_context>',
+      'one',
+      'reasoning',
+      'first',
+      'two',
+    ]);
+    expect(server.wsFrames[2]!.connection).not.toBe(server.wsFrames[1]!.connection);
+  });
+
   it('reconnects after a dropped socket; a second failure shows "Reconnecting... 2/5"', async () => {
     const { server, conversation, frames, delays } = await setup({
       responses: [
@@ -460,6 +486,36 @@ describe('Conversation over Responses WebSocket', () => {
     const cm = frames().map((f) => f.client_metadata as Record<string, string>);
     expect(cm.map((m) => m['x-codex-turn-state'])).toEqual([undefined, 'ts-1', 'ts-1', undefined]);
     expect(frames().map((f) => f.previous_response_id)).toEqual([undefined, 'resp_1', 'resp_2', 'resp_3']);
+  });
+
+  it('does not latch a turn state from the handshake; the request-scoped value wins (C-57)', async () => {
+    const { conversation, frames } = await setup(
+      {
+        handshakes: [{ kind: 'accept', headers: { 'x-codex-turn-state': 'ts-stale' } }],
+        responses: [
+          {
+            events: [
+              responseCreated('resp_1'),
+              functionCall('call_1', 'exec_command', { cmd: 'echo hi' }, 'fc_1'),
+              completed('resp_1'),
+            ],
+          },
+          {
+            events: [
+              responseCreated('resp_2'),
+              { type: 'codex.response.metadata', headers: { 'x-codex-turn-state': 'ts-fresh' } },
+              functionCall('call_2', 'exec_command', { cmd: 'echo again' }, 'fc_2'),
+              completed('resp_2'),
+            ],
+          },
+          text('resp_3'),
+        ],
+      },
+      { tools: echoTools() },
+    );
+    expect((await collect(conversation.runTurn('run echo'))).at(-1)?.type).toBe('turn.completed');
+    const cm = frames().map((f) => f.client_metadata as Record<string, string>);
+    expect(cm.map((m) => m['x-codex-turn-state'])).toEqual([undefined, undefined, 'ts-fresh']);
   });
 
   it('retries an idle WebSocket on a new socket (idle timeout waiting for websocket)', async () => {

@@ -172,6 +172,11 @@ export type WsResponseStep = WsEventsStep | WsErrorStep;
  * - `checkPreviousResponseId` (default true): a `previous_response_id` that this connection has not
  *   seen completed gets `{"type":"error","status":400,"error":{"type":"invalid_request_error",
  *   "code":"previous_response_not_found",…}}` without consuming a step (W-77, W-79).
+ * - `connectionLimitMs`: the server-side age limit of a connection (60 minutes on the real API).
+ *   A `response.create` arriving on a connection at least this old gets the wrapped error
+ *   `{"type":"error","status":400,"error":{"type":"invalid_request_error",
+ *   "code":"websocket_connection_limit_reached",…}}` without consuming a step, and the server then
+ *   closes the connection (code 1000). Unset: no limit.
  */
 export interface WsScenario {
   handshakes?: HandshakeStep[];
@@ -180,6 +185,7 @@ export interface WsScenario {
   prewarm?: WsResponseStep[];
   autoPrewarm?: boolean;
   checkPreviousResponseId?: boolean;
+  connectionLimitMs?: number;
 }
 
 /** The content of a scenario file for the CLI: an HTTP `Scenario` plus an optional `ws` part. */

@@ -148,6 +148,9 @@ export function validateWsScenario(scenario: unknown, where = 'wsScenario'): ass
     if (scenario[flag] !== undefined && typeof scenario[flag] !== 'boolean')
       fail(`${where}.${flag}`, 'expected a boolean');
   }
+  const limit = scenario.connectionLimitMs;
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0))
+    fail(`${where}.connectionLimitMs`, 'expected a non-negative number of milliseconds');
 }
 
 /** Check a scenario file's content (`Scenario` plus optional `ws`); throws `ScenarioError`. */

@@ -41,6 +41,8 @@ interface Connection {
   closed: AbortController;
   /** Serialises `response.create` handling (one request at a time, W-73). */
   queue: Promise<void>;
+  /** When the upgrade completed (ms since the epoch), for `connectionLimitMs`. */
+  openedAt: number;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -58,6 +60,7 @@ export class WsEndpoint {
   private lastResponseStep: WsResponseStep | undefined;
   private autoPrewarm = true;
   private checkPreviousResponseId = true;
+  private connectionLimitMs: number | undefined;
   private nextConnectionId = 0;
   private prewarmCount = 0;
 
@@ -77,6 +80,7 @@ export class WsEndpoint {
     this.lastResponseStep = undefined;
     this.autoPrewarm = scenario.autoPrewarm ?? true;
     this.checkPreviousResponseId = scenario.checkPreviousResponseId ?? true;
+    this.connectionLimitMs = scenario.connectionLimitMs;
   }
 
   pushResponses(steps: WsResponseStep[]): void {
@@ -189,6 +193,7 @@ export class WsEndpoint {
       completedIds: new Set(),
       closed: new AbortController(),
       queue: Promise.resolve(),
+      openedAt: Date.now(),
     };
     this.connections.add(conn);
     if (this.ctx.signal.aborted) ws.terminate();
@@ -217,6 +222,21 @@ export class WsEndpoint {
 
   private async answerCreate(conn: Connection, frame: Record<string, unknown>): Promise<void> {
     if (conn.closed.signal.aborted) return;
+    if (this.connectionLimitMs !== undefined && Date.now() - conn.openedAt >= this.connectionLimitMs) {
+      this.ctx.log(`WS response.create on connection ${conn.id}: connection limit reached`);
+      await this.send(conn, {
+        type: 'error',
+        status: 400,
+        error: {
+          type: 'invalid_request_error',
+          code: 'websocket_connection_limit_reached',
+          message:
+            'Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue.',
+        },
+      });
+      if (!conn.closed.signal.aborted) conn.ws.close(1000, 'connection limit reached');
+      return;
+    }
     const previous = frame.previous_response_id;
     if (
       this.checkPreviousResponseId &&

@@ -237,6 +237,31 @@ describe('WebSocket endpoint', () => {
     expect((await collectUntilCompleted(other)).at(-1)).toEqual(completed('resp_3'));
   });
 
+  it('enforces connectionLimitMs: an old connection gets the limit error and is closed', async () => {
+    const server = await start({
+      connectionLimitMs: 150,
+      responses: [
+        { events: [responseCreated('resp_1'), completed('resp_1')] },
+        { events: [responseCreated('resp_2'), completed('resp_2')] },
+      ],
+    });
+    const client = await connect(server);
+    client.create({});
+    expect((await collectUntilCompleted(client)).at(-1)).toEqual(completed('resp_1'));
+    await new Promise((r) => setTimeout(r, 200));
+    client.create({ previous_response_id: 'resp_1' });
+    expect((await client.next()).json).toMatchObject({
+      type: 'error',
+      status: 400,
+      error: { type: 'invalid_request_error', code: 'websocket_connection_limit_reached' },
+    });
+    expect(await client.closed()).toMatchObject({ code: 1000 });
+    // The limit did not consume a step: a fresh connection gets resp_2.
+    const fresh = await connect(server);
+    fresh.create({});
+    expect((await collectUntilCompleted(fresh)).at(-1)).toEqual(completed('resp_2'));
+  });
+
   it('answers generate:false prewarms automatically, from the prewarm queue, or from responses', async () => {
     const server = await start({
       responses: [{ events: [responseCreated('resp_turn'), completed('resp_turn')] }],
