@@ -15,10 +15,9 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClientOptions } from '../client/model-client.js';
-import { collect, harness, IDENTITY, recordingSleep, THREAD_ID } from '../test-support/harness.js';
+import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
-import { Conversation } from './conversation.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,21 +61,13 @@ async function setup(
     },
   );
   closers.push(h.close);
-  const sleeper = recordingSleep();
-  const conversation = new Conversation({
-    client: h.client,
-    model: 'gpt-5.5',
-    baseInstructions: 'You are a test agent.',
-    environmentContext: '<environment_context>\n  <cwd>/tmp</cwd>\n</environment_context>',
-    reasoning: { effort: 'medium' },
-    verbosity: 'low',
+  const { conversation, delays } = testConversation(h.client, {
     streamMaxRetries: opts.streamMaxRetries ?? 5,
     tools: opts.tools,
-    sleep: sleeper.sleep,
     random: () => 0.5,
   });
   const frames = () => h.server.wsFrames.map((f) => f.json as Record<string, unknown>);
-  return { ...h, conversation, delays: sleeper.delays, frames };
+  return { ...h, conversation, delays, frames };
 }
 
 const text = (id: string, words = 'Hello there!'): WsResponseStep => ({

@@ -11,10 +11,9 @@ import {
   usage,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, harness, IDENTITY, recordingSleep, THREAD_ID } from '../test-support/harness.js';
+import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
-import { Conversation } from './conversation.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -39,19 +38,11 @@ async function setup(
     opts.provider ? { provider: opts.provider } : {},
   );
   closers.push(h.close);
-  const sleeper = recordingSleep();
-  const conversation = new Conversation({
-    client: h.client,
-    model: 'gpt-5.5',
-    baseInstructions: 'You are a test agent.',
-    environmentContext: '<environment_context>\n  <cwd>/tmp</cwd>\n</environment_context>',
-    reasoning: { effort: 'medium' },
-    verbosity: 'low',
+  const { conversation, delays } = testConversation(h.client, {
     streamMaxRetries: opts.streamMaxRetries ?? 5,
     tools: opts.tools,
-    sleep: sleeper.sleep,
   });
-  return { ...h, conversation, delays: sleeper.delays };
+  return { ...h, conversation, delays };
 }
 
 const okTurn = (id = 'resp_1', text = 'Hello there!') =>

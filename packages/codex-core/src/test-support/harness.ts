@@ -7,6 +7,7 @@ import {
   type WsScenario,
 } from '@codex-ts/responses-server';
 import { ModelClient, type ModelClientOptions } from '../client/model-client.js';
+import { Conversation, type ConversationOptions } from '../conversation/conversation.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 
 export const THREAD_ID = '01a2004f-b89d-7fb1-9159-4117ec46c750';
@@ -82,4 +83,30 @@ export function recordingSleep(): {
       await new Promise((r) => setTimeout(r, 1));
     },
   };
+}
+
+/** The environment context every conversation test sends. */
+export const TEST_ENVIRONMENT_CONTEXT = '<environment_context>\n  <cwd>/tmp</cwd>\n</environment_context>';
+
+/**
+ * A Conversation with the settings the conversation tests share (gpt-5.5, medium effort, low
+ * verbosity, a short base instruction and environment context) and a recording sleep.
+ */
+export function testConversation(
+  client: ModelClient,
+  options: Partial<ConversationOptions> = {},
+): { conversation: Conversation; delays: number[] } {
+  const sleeper = recordingSleep();
+  const conversation = new Conversation({
+    client,
+    model: 'gpt-5.5',
+    baseInstructions: 'You are a test agent.',
+    environmentContext: TEST_ENVIRONMENT_CONTEXT,
+    reasoning: { effort: 'medium' },
+    verbosity: 'low',
+    streamMaxRetries: 5,
+    sleep: sleeper.sleep,
+    ...options,
+  });
+  return { conversation, delays: sleeper.delays };
 }
