@@ -12,9 +12,9 @@
 //              server one socket write per request.
 
 import { createServer } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { startResponsesServer } from '@codex-ts/responses-server';
 import { renderBody, renderEvent, turnEvents } from './sse-body.mjs';
+import { startWorkerRpc } from './worker-rpc.mjs';
 
 export const SERVER_KINDS = ['events', 'raw', 'prechunked'];
 
@@ -41,31 +41,7 @@ export async function startServer(kind, thread = 'worker') {
 
 /** A server of `kind` on a worker thread (`server-worker.mjs`), driven by messages. */
 async function startWorkerServer(kind) {
-  const worker = new Worker(new URL('./server-worker.mjs', import.meta.url), { workerData: { kind } });
-  let nextId = 0;
-  const waiting = new Map();
-  let failure;
-  const failAll = (error) => {
-    failure ??= error;
-    for (const { reject } of waiting.values()) reject(failure);
-    waiting.clear();
-  };
-  worker.on('message', (message) => {
-    const entry = waiting.get(message.id);
-    if (!entry) return;
-    waiting.delete(message.id);
-    if (message.error) entry.reject(new Error(`server worker: ${message.error}`));
-    else entry.resolve(message.value);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`server worker exited with code ${code}`)));
-  const call = (op, arg) =>
-    new Promise((resolve, reject) => {
-      if (failure) return reject(failure);
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, op, arg });
-    });
+  const { worker, call } = startWorkerRpc(new URL('./server-worker.mjs', import.meta.url), { kind });
   const { url } = await call('start');
   return {
     kind,

@@ -7,8 +7,8 @@
 // the WebSocket handshake and the masked, deflated frames; server → client likewise).
 
 import { createConnection, createServer } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { startResponsesServer } from '@codex-ts/responses-server';
+import { startWorkerRpc } from './worker-rpc.mjs';
 
 export const SERVER_THREADS = ['worker', 'main'];
 
@@ -42,31 +42,7 @@ export async function startBenchServer(thread = 'worker') {
     };
   }
   if (thread !== 'worker') throw new Error(`unknown server thread "${thread}" (one of ${SERVER_THREADS})`);
-  const worker = new Worker(new URL('./ws-server-worker.mjs', import.meta.url));
-  let nextId = 0;
-  const waiting = new Map();
-  let failure;
-  const failAll = (error) => {
-    failure ??= error;
-    for (const { reject } of waiting.values()) reject(failure);
-    waiting.clear();
-  };
-  worker.on('message', (message) => {
-    const entry = waiting.get(message.id);
-    if (!entry) return;
-    waiting.delete(message.id);
-    if (message.error) entry.reject(new Error(`server worker: ${message.error}`));
-    else entry.resolve(message.value);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`server worker exited with code ${code}`)));
-  const call = (op, arg) =>
-    new Promise((resolve, reject) => {
-      if (failure) return reject(failure);
-      const id = nextId++;
-      waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, op, arg });
-    });
+  const { worker, call } = startWorkerRpc(new URL('./ws-server-worker.mjs', import.meta.url));
   const { url, proxyUrl } = await call('start');
   return {
     thread,
