@@ -67,6 +67,28 @@ export const ProviderAuthTomlSchema = z.strictObject(
 );
 
 /**
+ * Adds one issue at `key` listing which of `others` are also set (`requires_openai_auth` counts
+ * only when true): the original rejects `aws` and `auth` combined with other credential keys.
+ */
+function rejectCombination(
+  ctx: z.RefinementCtx,
+  provider: Record<string, unknown>,
+  key: string,
+  others: readonly string[],
+): void {
+  const conflicts = others.filter((name) =>
+    name === 'requires_openai_auth' ? provider[name] === true : provider[name] !== undefined,
+  );
+  if (conflicts.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [key],
+      message: `provider ${key} cannot be combined with ${conflicts.join(', ')}`,
+    });
+  }
+}
+
+/**
  * One `[model_providers.<id>]` table exactly as written in config.toml (snake_case,
  * core-behaviour.md §15). Unknown keys are rejected (C-1). Validation (C-11/C-12):
  * `auth.command` must be non-blank; `auth` cannot be combined with `env_key`,
@@ -107,19 +129,12 @@ export const ModelProviderTomlSchema = z
           message: 'provider aws cannot be combined with supports_websockets',
         });
       }
-      const conflicts = [
-        provider.env_key !== undefined && 'env_key',
-        provider.experimental_bearer_token !== undefined && 'experimental_bearer_token',
-        provider.auth !== undefined && 'auth',
-        provider.requires_openai_auth === true && 'requires_openai_auth',
-      ].filter((c): c is string => typeof c === 'string');
-      if (conflicts.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['aws'],
-          message: `provider aws cannot be combined with ${conflicts.join(', ')}`,
-        });
-      }
+      rejectCombination(ctx, provider, 'aws', [
+        'env_key',
+        'experimental_bearer_token',
+        'auth',
+        'requires_openai_auth',
+      ]);
     }
     if (provider.auth !== undefined) {
       if (provider.auth.command.trim() === '') {
@@ -129,18 +144,11 @@ export const ModelProviderTomlSchema = z
           message: 'provider auth.command must not be empty',
         });
       }
-      const conflicts = [
-        provider.env_key !== undefined && 'env_key',
-        provider.experimental_bearer_token !== undefined && 'experimental_bearer_token',
-        provider.requires_openai_auth === true && 'requires_openai_auth',
-      ].filter((c): c is string => typeof c === 'string');
-      if (conflicts.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['auth'],
-          message: `provider auth cannot be combined with ${conflicts.join(', ')}`,
-        });
-      }
+      rejectCombination(ctx, provider, 'auth', [
+        'env_key',
+        'experimental_bearer_token',
+        'requires_openai_auth',
+      ]);
     }
   });
 
