@@ -1,6 +1,7 @@
 // Shared by the benchmarks: statistics, load average, console tables and the results-file JSON layout.
 
 import os from 'node:os';
+import { relative } from 'node:path';
 
 /** Median of `values` (mean of the two middle values for an even count). */
 export function median(values) {
@@ -67,3 +68,16 @@ export function table(headers, rows) {
 
 /** An integer with thousands separators. */
 export const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
+
+/** Machine and run facts every result file starts with (node, platform, CPUs, load at start, options). */
+export function runMeta(options) {
+  return {
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadavgStart: loadavg(),
+    options: { ...options, out: relative(process.cwd(), options.out) },
+  };
+}

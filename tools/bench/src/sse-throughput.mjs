@@ -8,12 +8,11 @@
 //   [--out=results/sse-throughput.json]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CONSUMERS, createConsumer } from './consumers.mjs';
-import { fmtInt, loadavg, median, round, table, toJson } from './report.mjs';
+import { fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { SERVER_KINDS, SERVER_THREADS, startServer } from './servers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -176,19 +175,12 @@ async function measureMemory(consumer, n, expectedBytes) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!globalThis.gc) console.warn('warning: run with node --expose-gc for forced GCs between runs');
-  const loadStart = loadavg();
   const meta = {
-    startedAt: new Date().toISOString(),
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    loadavgStart: loadStart,
-    options: { ...options, out: relative(process.cwd(), options.out) },
+    ...runMeta(options),
   };
   console.log(
     `sse-throughput  node ${meta.node}  ${meta.platform}  ${meta.cpus} cpus (${meta.cpuModel})\n` +
-      `load average (1/5/15 min) at start: ${loadStart.join(' / ')}\n` +
+      `load average (1/5/15 min) at start: ${meta.loadavgStart.join(' / ')}\n` +
       `servers run on ${options.serverThread === 'worker' ? 'a worker thread' : 'the main thread'}`,
   );
 

@@ -8,7 +8,6 @@
 //   [--server-thread=worker|main] [--deadline-ms=115000] [--out=results/ws-conversation.json]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import { staticBearerAuth } from '@codex-ts/api';
 import { Conversation, ModelClient, messageItem } from '@codex-ts/core';
 import { Agent, request } from 'undici';
 import { WebSocket } from 'ws';
-import { fmtInt, loadavg, median, round, table, toJson } from './report.mjs';
+import { fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { SERVER_THREADS, startBenchServer } from './ws-servers.mjs';
 import {
   answer,
@@ -601,15 +600,8 @@ async function main() {
   deadline.unref();
   if (!globalThis.gc) console.warn('warning: run with node --expose-gc for a forced GC before each sample');
   const instructions = baseInstructions(options.instructionsBytes);
-  const loadStart = loadavg();
   const meta = {
-    startedAt: new Date().toISOString(),
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    loadavgStart: loadStart,
-    options: { ...options, out: relative(process.cwd(), options.out) },
+    ...runMeta(options),
     workload: {
       model: MODEL,
       baseInstructionsBytes: Buffer.byteLength(instructions),
@@ -620,7 +612,7 @@ async function main() {
   };
   console.log(
     `ws-conversation  node ${meta.node}  ${meta.platform}  ${meta.cpus} cpus (${meta.cpuModel})\n` +
-      `load average (1/5/15 min) at start: ${loadStart.join(' / ')}\n` +
+      `load average (1/5/15 min) at start: ${meta.loadavgStart.join(' / ')}\n` +
       `server + byte-counting proxy on ${options.serverThread === 'worker' ? 'a worker thread' : 'the main thread'}`,
   );
 
