@@ -285,6 +285,7 @@ export class ModelClient {
     const prewarm = this.#startupPrewarm;
     if (!prewarm || prewarm.consumed) return;
     prewarm.consumed = true;
+    if (signal?.aborted) return;
     const remainingMs = this.options.provider.websocketConnectTimeoutMs - (Date.now() - prewarm.startedAt);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -584,7 +585,8 @@ export class ModelClientSession {
   /**
    * The connection key (C-29): WebSocket URL, the handshake headers that do not vary per turn
    * (everything but `x-codex-turn-metadata`, so a prewarmed or preconnected socket serves later
-   * turns, C-31) and a SHA-256 fingerprint of the credentials (never the secret itself).
+   * turns, C-31) and the credentials, all hashed with SHA-256: provider headers may hold API keys
+   * too, so the key never keeps a header value in clear.
    */
   async #connectionKey(
     headers: Record<string, string>,
@@ -592,11 +594,11 @@ export class ModelClientSession {
   ): Promise<{ key: string; authHeaderName: string | undefined }> {
     const { provider, auth } = this.#client.options;
     const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
-    // Provider headers are part of `stable`; credentials are hashed, never kept.
     const authHeaders = await auth.authHeaders(signal);
-    const credentials = createHash('sha256').update(JSON.stringify(authHeaders)).digest('hex');
     return {
-      key: JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, credentials]),
+      key: createHash('sha256')
+        .update(JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, authHeaders]))
+        .digest('hex'),
       // Telemetry gets the header's name only, never its value.
       authHeaderName: Object.keys(authHeaders)[0],
     };

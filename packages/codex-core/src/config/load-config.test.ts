@@ -394,6 +394,10 @@ describe('loadConfig: -c overrides', () => {
     let error = await loadError(undefined, { overrides: ['model'] });
     expect(error.kind).toBe('invalid_override');
     expect(error.message).toContain('expected key=value');
+    error = await loadError(undefined, { overrides: ['experimental_bearer_token:sk-typed-with-a-colon'] });
+    expect(error.kind).toBe('invalid_override');
+    expect(error.message).not.toContain('sk-typed-with-a-colon');
+    expect(JSON.stringify(error)).not.toContain('sk-typed-with-a-colon');
     error = await loadError(undefined, { overrides: ['=secret-value'] });
     expect(error.kind).toBe('invalid_override');
     expect(error.message).not.toContain('secret-value');

@@ -26,9 +26,12 @@ const VALUE_SENTINEL = '__codex_ts_override_value__';
 export function parseConfigOverride(raw: string): ConfigOverride {
   const eq = raw.indexOf('=');
   if (eq < 0) {
-    throw new ConfigError('invalid_override', `invalid -c override \`${raw.trim()}\`: expected key=value`, {
-      override: raw.trim(),
-    });
+    // Without '=' we cannot tell key from value, so nothing of the argument is echoed: it may be a
+    // token typed with the wrong separator (`-c experimental_bearer_token:sk-…`).
+    throw new ConfigError(
+      'invalid_override',
+      'invalid -c override: expected key=value (the argument has no `=`)',
+    );
   }
   const keyText = raw.slice(0, eq).trim();
   const path = parseKeyPath(keyText);

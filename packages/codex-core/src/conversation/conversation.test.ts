@@ -238,6 +238,39 @@ describe('Conversation over HTTP SSE', () => {
     expect(server.requests[2]?.headerMap['x-codex-turn-state']).toBeUndefined();
   });
 
+  it('answers a call whose tool handler throws with a failure output instead of retrying', async () => {
+    const tools: ToolHandler = {
+      specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
+      handle: async () => {
+        throw new Error('boom');
+      },
+    };
+    const { server, conversation } = await setup(
+      [
+        {
+          kind: 'sse',
+          events: [
+            responseCreated('resp_1'),
+            functionCall('call_1', 'exec_command', '{}', 'fc_1'),
+            completed('resp_1'),
+          ],
+        },
+        okTurn('resp_2'),
+      ],
+      { tools },
+    );
+    const events = await collect(conversation.runTurn('run it'));
+    expect(events.filter((e) => e.type === 'stream_error')).toEqual([]);
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    expect(server.requests).toHaveLength(2);
+    const followUp = (server.requests[1]!.json as { input: ResponseItem[] }).input;
+    expect(followUp.at(-1)).toEqual({
+      type: 'function_call_output',
+      call_id: 'call_1',
+      output: 'tool call failed: boom',
+    });
+  });
+
   it('retries an HTTP 500 with a Reconnecting notice and a byte-identical request', async () => {
     const { server, conversation, delays } = await setup([{ kind: 'error', status: 500 }, okTurn()]);
     const events = await collect(conversation.runTurn('hello'));

@@ -1,7 +1,14 @@
 import { ApiError } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
-import { addTokenUsage, emptyTokenUsage, type ResponseItem, type TokenUsage } from '@codex-ts/protocol';
+import {
+  addTokenUsage,
+  customToolCallOutput,
+  emptyTokenUsage,
+  functionCallOutput,
+  type ResponseItem,
+  type TokenUsage,
+} from '@codex-ts/protocol';
 import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
 import { TOOL_CALL_TYPES, type ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
@@ -123,7 +130,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       if (calls.length > 0 && tools) {
         const controller = signal ?? new AbortController().signal;
         for (const call of calls) {
-          const output = await tools.handle(call, { signal: controller, turnId: options.turnId });
+          const output = await runTool(tools, call, controller, options.turnId);
           history.push(output);
           yield { type: 'item.completed', item: output };
         }
@@ -175,6 +182,29 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         return;
       }
     }
+  }
+}
+
+/**
+ * Runs one tool call. A handler that throws (it should report failures in its output instead)
+ * still answers the call: the model gets `tool call failed: <message>` as the output, so the
+ * history never holds a call without an output and the turn goes on.
+ */
+async function runTool(
+  tools: ToolHandler,
+  call: ResponseItem,
+  signal: AbortSignal,
+  turnId: string,
+): Promise<ResponseItem> {
+  try {
+    return await tools.handle(call, { signal, turnId });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const callId = (call as { call_id?: unknown }).call_id;
+    const text = `tool call failed: ${errorText(error)}`;
+    return call.type === 'custom_tool_call'
+      ? customToolCallOutput(String(callId ?? ''), text)
+      : functionCallOutput(String(callId ?? ''), text);
   }
 }
 
