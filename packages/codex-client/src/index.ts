@@ -18,9 +18,10 @@
  * (non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text, W-7);
  * `TimeoutError` (a deadline passed); `ConnectionError` (could not connect); `NetworkError`
  * (failed after connecting; a body read failure has the message "error decoding response body");
- * `RetryLimitError`; `BuildError` (request could not be built); `StreamError` (stream stalled or
+ * `RetryLimitError` (reserved: not thrown, kept for API stability); `BuildError` (request could not be built); `StreamError` (stream stalled or
  * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23); `AbortedError` (the
- * caller's signal fired; `reason`). `httpReasonPhrase(status)` gives the reason phrase.
+ * caller's signal fired; `reason`). `httpReasonPhrase(status)` gives the reason phrase (Node's
+ * `http.STATUS_CODES`).
  * `ResponseHeaders` is `Readonly<Record<string, string>>` with lower-cased names.
  */
 export {
@@ -84,7 +85,7 @@ export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse/events.
 /**
  * Telemetry hooks: `RequestTelemetry.onRequest({attempt, status, error, durationMs})` once per
  * HTTP request (W-19) and `SseTelemetry.onSseEvent({event, error, durationMs})` once per SSE event
- * or failure (W-26), with their info shapes.
+ * or failure (W-26), with their info shapes. An exception thrown by a hook is caught and ignored.
  */
 export type {
   RequestTelemetry,

@@ -5,12 +5,14 @@
  * details a caller needs to decide on a retry: {@link HttpStatusError} (a non-2xx
  * response, with status, headers and body), {@link TimeoutError}, {@link ConnectionError}
  * (could not connect), {@link NetworkError} (the connection failed after it was made),
- * {@link RetryLimitError}, {@link BuildError} (the request could not be built) and
+ * {@link RetryLimitError} (reserved, not thrown), {@link BuildError} (the request could not be built) and
  * {@link StreamError} (a streamed body failed or stalled).
  *
  * Errors are recognised across duplicate package copies with the static `isInstance`
  * methods, which check a `Symbol.for` marker instead of the prototype chain.
  */
+
+import { STATUS_CODES } from 'node:http';
 
 const MARKER = Symbol.for('@codex-ts/client.TransportError');
 
@@ -54,7 +56,10 @@ export class HttpStatusError extends TransportError {
   readonly kind = 'http' as const;
   /** HTTP status code, e.g. 429. */
   readonly status: number;
-  /** The reason phrase for `status` ("Too Many Requests"), or "" when unknown. */
+  /**
+   * The reason phrase given to the constructor, else {@link httpReasonPhrase}`(status)` ("Too Many
+   * Requests"), or "" when unknown.
+   */
   readonly statusText: string;
   /** The request URL, when known (WebSocket error frames have none). */
   readonly url: string | undefined;
@@ -99,7 +104,11 @@ export class NetworkError extends TransportError {
   readonly kind = 'network' as const;
 }
 
-/** The retry loop gave up; `lastStatus` is the last HTTP status seen, when there was one. */
+/**
+ * Reserved: a retry loop that gave up, with `lastStatus` the last HTTP status seen. Nothing in
+ * `@codex-ts/client` throws it (`runWithRetry` rejects with the last attempt's own error); the class
+ * and its `'retry_limit'` kind are kept for API stability.
+ */
 export class RetryLimitError extends TransportError {
   readonly kind = 'retry_limit' as const;
   readonly lastStatus: number | undefined;
@@ -137,27 +146,11 @@ export class AbortedError extends TransportError {
   }
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  422: 'Unprocessable Entity',
-  426: 'Upgrade Required',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-/** The canonical reason phrase for an HTTP status ("" for codes it does not know). */
+/**
+ * The canonical reason phrase for an HTTP status, from Node's `http.STATUS_CODES` ("Too Many
+ * Requests" for 429; "" for a code it does not know). The one table used for every status text of
+ * `@codex-ts/client` and `@codex-ts/api`, so HTTP and WebSocket-handshake errors read the same.
+ */
 export function httpReasonPhrase(status: number): string {
-  return REASONS[status] ?? '';
+  return STATUS_CODES[status] ?? '';
 }

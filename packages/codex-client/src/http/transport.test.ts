@@ -218,11 +218,18 @@ describe('HttpTransport.request', () => {
       await failure(transport.request({ method: 'GET', url: 'ftp://127.0.0.1/', headers: {} })),
     ).toBeInstanceOf(BuildError);
     const server = await startServer((_req, res) => res.end());
+    const secret = 'sk-SECRET-42';
     const error = await failure(
-      transport.request({ method: 'GET', url: server.url, headers: { authorization: 'Bearer a\nb' } }),
+      transport.request({
+        method: 'GET',
+        url: server.url,
+        headers: { authorization: `Bearer ${secret}\nb` },
+      }),
     );
     expect(error).toBeInstanceOf(BuildError);
     expect(error.message).not.toContain('Bearer');
+    expect(error.message).not.toContain(secret);
+    expect(String(error.stack)).not.toContain(secret);
   });
 
   it('calls telemetry once per request with attempt, status, error and duration', async () => {
@@ -246,6 +253,27 @@ describe('HttpTransport.request', () => {
     expect(seen[2]?.status).toBeUndefined();
     expect(seen[2]?.error).toBeInstanceOf(ConnectionError);
     for (const info of seen) expect(info.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ignores an exception thrown by the onRequest hook', async () => {
+    const server = await startServer((req, res) => {
+      res.statusCode = req.url === '/fail' ? 500 : 200;
+      res.end('ok');
+    });
+    let calls = 0;
+    const telemetry = {
+      onRequest: () => {
+        calls++;
+        throw new Error('telemetry broke');
+      },
+    };
+    const response = await transport.request({ method: 'GET', url: server.url, headers: {}, telemetry });
+    expect(response.text()).toBe('ok');
+    const error = await failure(
+      transport.request({ method: 'GET', url: `${server.url}/fail`, headers: {}, telemetry }),
+    );
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect(calls).toBe(2);
   });
 
   it('rejects with BuildError after close()', async () => {
@@ -280,6 +308,48 @@ describe('HttpTransport.stream', () => {
       if (++steps > 100) throw new Error('too many chunks');
     }
     expect(text).toBe('first;second');
+  });
+
+  it('returns the stream, and the connection stays usable, when the onRequest hook throws', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: 1\n\n');
+    });
+    const seen: RequestTelemetryInfo[] = [];
+    const telemetry = {
+      onRequest: (info: RequestTelemetryInfo) => {
+        seen.push(info);
+        throw new Error('telemetry broke');
+      },
+    };
+    for (let round = 0; round < 3; round++) {
+      const response = await within(
+        transport.stream({ method: 'POST', url: server.url, headers: {}, body: '{}', telemetry }),
+        5_000,
+      );
+      expect(response.status).toBe(200);
+      const chunks: string[] = [];
+      for await (const chunk of response.body) chunks.push(Buffer.from(chunk).toString());
+      expect(chunks.join('')).toBe('data: 1\n\n');
+    }
+    expect(seen.map((info) => info.status)).toEqual([200, 200, 200]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('reports the reason phrase of any status Node knows (one table for every status text)', async () => {
+    const server = await startServer((_req, res) => {
+      res.statusCode = 418;
+      res.statusMessage = 'Server Says Something Else';
+      res.end();
+    });
+    const error = (await failure(
+      transport.stream({ method: 'GET', url: server.url, headers: {} }),
+    )) as HttpStatusError;
+    expect(error.status).toBe(418);
+    expect(error.statusText).toBe("I'm a Teapot");
+    expect(error.message).toBe("unexpected status 418 I'm a Teapot");
+    expect(new HttpStatusError({ status: 451 }).statusText).toBe('Unavailable For Legal Reasons');
+    expect(new HttpStatusError({ status: 599 }).message).toBe('unexpected status 599');
   });
 
   it('rejects a non-2xx response with HttpStatusError after reading its body', async () => {

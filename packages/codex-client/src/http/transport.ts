@@ -11,6 +11,7 @@ import {
   TimeoutError,
   TransportError,
 } from '../errors/transport-error.js';
+import { reportRequest } from '../telemetry/telemetry.js';
 import { classifyBodyError, classifySendError } from './classify.js';
 import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
 
@@ -204,7 +205,7 @@ export class HttpTransport {
    * Send `req` and read the whole body (W-7). Resolves with a 2xx {@link HttpResponse}; rejects
    * with {@link HttpStatusError} for any other status (after reading its body), or another
    * {@link TransportError} (see the class comment). `req.timeoutMs` bounds the whole exchange.
-   * Calls `req.telemetry.onRequest` once.
+   * Calls `req.telemetry.onRequest` once (an exception it throws is ignored).
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
@@ -225,7 +226,7 @@ export class HttpTransport {
       throw failure;
     } finally {
       state.dispose();
-      req.telemetry?.onRequest({
+      reportRequest(req.telemetry, {
         attempt: req.attempt ?? 0,
         status,
         error: failure,
@@ -239,7 +240,7 @@ export class HttpTransport {
    * (see {@link StreamingResponse}). A non-2xx response rejects with {@link HttpStatusError} after
    * its body was read. `req.timeoutMs` bounds only the wait for the headers. `req.signal` keeps
    * working while the body streams. Calls `req.telemetry.onRequest` once, when the headers arrive
-   * or the request fails. Consume the body to its end or call `cancel()`, else the connection
+   * or the request fails (an exception it throws is ignored: the stream is returned all the same). Consume the body to its end or call `cancel()`, else the connection
    * stays busy.
    */
   async stream(req: HttpRequest): Promise<StreamingResponse> {
@@ -291,7 +292,7 @@ export class HttpTransport {
       throw failure;
     } finally {
       if (!streaming) state.dispose();
-      req.telemetry?.onRequest({
+      reportRequest(req.telemetry, {
         attempt: req.attempt ?? 0,
         status,
         error: failure,

@@ -221,6 +221,27 @@ describe('runWithRetry (W-13)', () => {
     expect(calls).toBe(1);
   });
 
+  it('rounds a fractional maxAttempts down and rejects with the original error, never RetryLimitError', async () => {
+    for (const [maxAttempts, tries] of [
+      [1.5, 2],
+      [0.5, 1],
+      [Number.NaN, 1],
+      [-3, 1],
+    ] as const) {
+      let calls = 0;
+      const errors: Error[] = [];
+      const error = await runWithRetry({ ...ALL_ON, maxAttempts }, async () => {
+        calls++;
+        const e = new NetworkError(`reset ${calls}`);
+        errors.push(e);
+        throw e;
+      }).catch((e: unknown) => e);
+      expect(calls).toBe(tries);
+      expect(error).toBe(errors.at(-1));
+      expect(error).not.toBeInstanceOf(RetryLimitError);
+    }
+  });
+
   it('stops with AbortedError when aborted during the backoff sleep', async () => {
     const controller = new AbortController();
     let calls = 0;

@@ -1,7 +1,7 @@
 /**
  * Retry with exponential backoff and jitter (reference items W-13 … W-16).
  */
-import { AbortedError, RetryLimitError, TransportError } from '../errors/transport-error.js';
+import { AbortedError, TransportError } from '../errors/transport-error.js';
 
 /** Which failures a {@link RetryPolicy} retries (W-14). */
 export interface RetryOn {
@@ -118,7 +118,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * After a failure that {@link shouldRetry} accepts, it calls `options.onRetry` and sleeps
  * {@link backoffMs}`(policy.baseDelayMs, attemptIndex + 1)` ms (abort-aware; `options.sleep` and
  * `options.random` can be injected for tests). When an error is not retryable, or the last attempt
- * fails, it rejects with that ORIGINAL error (not a {@link RetryLimitError}).
+ * fails, it rejects with that ORIGINAL error (never a `RetryLimitError`). A fractional
+ * `maxAttempts` is rounded down, a negative or NaN one means no retries.
  *
  * Rejects with {@link AbortedError} when `options.signal` is aborted before an attempt starts or
  * during a backoff sleep; an error thrown by an attempt while the signal is aborted is passed through.
@@ -135,18 +136,18 @@ export async function runWithRetry<T>(
 ): Promise<T> {
   const signal = options?.signal;
   const doSleep = options?.sleep ?? sleep;
-  const maxAttempts = Math.max(0, Math.floor(policy.maxAttempts));
-  for (let index = 0; index <= maxAttempts; index++) {
+  // NaN → no retries; a fractional count rounds down (1.5 → one retry).
+  const maxAttempts = Number.isNaN(policy.maxAttempts) ? 0 : Math.max(0, Math.floor(policy.maxAttempts));
+  // Ends only by returning or throwing: the attempt with index `maxAttempts` is never retried.
+  for (let index = 0; ; index++) {
     if (signal?.aborted) throw new AbortedError(signal.reason);
     try {
       return await attempt(index);
     } catch (error) {
-      if (signal?.aborted || !shouldRetry(error, index, policy)) throw error;
+      if (signal?.aborted || index >= maxAttempts || !shouldRetry(error, index, policy)) throw error;
       const delayMs = backoffMs(policy.baseDelayMs, index + 1, options?.random);
       options?.onRetry?.({ attempt: index + 1, delayMs, error });
       await doSleep(delayMs, signal);
     }
   }
-  // Unreachable: the last attempt is never retryable (attempt >= maxAttempts).
-  throw new RetryLimitError('retry limit reached');
 }

@@ -262,6 +262,123 @@ describe('sseEvents over HttpTransport.stream', () => {
     await within(closed, 5_000, 'connection was not closed');
   });
 
+  /** A server that writes `data: <i>` events after the given gaps (ms), then ends the body. */
+  async function pacedServer(gaps: number[]): Promise<{ url: string; stop: () => void }> {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const step = (index: number): void => {
+        if (res.destroyed) return;
+        if (index >= gaps.length) {
+          res.end();
+          return;
+        }
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (res.destroyed) return;
+          res.write(`data: ${index}\n\n`);
+          step(index + 1);
+        }, gaps[index]);
+        timers.add(timer);
+      };
+      step(0);
+    });
+    return {
+      url: server.url,
+      stop: () => {
+        for (const timer of timers) clearTimeout(timer);
+      },
+    };
+  }
+
+  it('restarts the idle clock at every event: gaps below the timeout that add up past it complete', async () => {
+    // 15 gaps of 60 ms (900 ms in all) against a 300 ms idle timeout.
+    const gaps = Array.from({ length: 15 }, () => 60);
+    const server = await pacedServer(gaps);
+    try {
+      for (const batched of [false, true]) {
+        const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
+        const started = performance.now();
+        let result: { events: SseEvent[]; error: TransportError | undefined };
+        if (batched) {
+          const events: SseEvent[] = [];
+          let error: TransportError | undefined;
+          try {
+            for await (const batch of sseEventBatches(response.body, { idleTimeoutMs: 300 }))
+              events.push(...batch);
+          } catch (e) {
+            error = e as TransportError;
+          }
+          result = { events, error };
+        } else {
+          result = await within(collect(sseEvents(response.body, { idleTimeoutMs: 300 })), 10_000);
+        }
+        expect(result.error).toBeUndefined();
+        expect(result.events.map((e) => e.data)).toEqual(gaps.map((_, i) => String(i)));
+        // The stream really lasted longer than one idle timeout.
+        expect(performance.now() - started).toBeGreaterThan(300);
+      }
+    } finally {
+      server.stop();
+    }
+  });
+
+  it('times out when one gap between events exceeds the idle timeout', async () => {
+    // 60 ms gaps, then one of 1 500 ms against a 300 ms idle timeout.
+    const server = await pacedServer([60, 60, 60, 1_500, 60]);
+    try {
+      const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
+      const result = await within(collect(sseEvents(response.body, { idleTimeoutMs: 300 })), 5_000);
+      expect(result.events.map((e) => e.data)).toEqual(['0', '1', '2']);
+      expect(result.error).toBeInstanceOf(StreamError);
+      expect((result.error as StreamError).idleTimeout).toBe(true);
+    } finally {
+      server.stop();
+    }
+  });
+
+  it('ignores exceptions thrown by the SSE telemetry hook', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\ndata: 2\n\n');
+    });
+    let calls = 0;
+    const telemetry = {
+      onSseEvent: () => {
+        calls++;
+        throw new Error('telemetry broke');
+      },
+    };
+    const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
+    const result = await within(collect(sseEvents(response.body, { idleTimeoutMs: 100, telemetry })), 5_000);
+    // Both events arrive and the stream ends with its own failure, not the hook's exception.
+    expect(result.events.map((e) => e.data)).toEqual(['1', '2']);
+    expect(result.error).toBeInstanceOf(StreamError);
+    expect(calls).toBe(3);
+
+    const batches: string[][] = [];
+    let batchError: unknown;
+    try {
+      for await (const batch of sseEventBatches(chunks('data: a\n\n', 'data: b\n\n'), {
+        idleTimeoutMs: 1_000,
+        telemetry,
+      })) {
+        batches.push(batch.map((e) => e.data));
+      }
+    } catch (error) {
+      batchError = error;
+    }
+    expect(batchError).toBeUndefined();
+    expect(batches).toEqual([['a'], ['b']]);
+    const aborted = new AbortController();
+    aborted.abort('early');
+    const early = await within(
+      collect(sseEvents(chunks('data: x\n\n'), { idleTimeoutMs: 1_000, signal: aborted.signal, telemetry })),
+      5_000,
+    );
+    expect(early.error).toBeInstanceOf(AbortedError);
+  });
+
   it('times out although the server keeps sending comment keepalives', async () => {
     let interval: ReturnType<typeof setInterval> | undefined;
     const server = await startServer((_req, res) => {

@@ -2,8 +2,9 @@
  * `sseEvents()`: turn a byte stream into Server-Sent Events with an idle timeout, abort support
  * and typed failures (reference items W-21, W-23, W-26, W-27).
  */
-import { AbortedError, NetworkError, StreamError, TransportError } from '../errors/transport-error.js';
-import type { SseTelemetry } from '../telemetry/telemetry.js';
+import { AbortedError, StreamError, TransportError } from '../errors/transport-error.js';
+import { classifyBodyError } from '../http/classify.js';
+import { reportSseEvent, type SseTelemetry } from '../telemetry/telemetry.js';
 import { SseDecoder, type SseEvent } from './decoder.js';
 
 /** Options of {@link sseEvents}. */
@@ -21,7 +22,6 @@ export interface SseEventsOptions {
 }
 
 const IDLE_TIMEOUT_MESSAGE = 'idle timeout waiting for SSE';
-const BODY_READ_MESSAGE = 'error decoding response body';
 
 function noop(): void {}
 
@@ -77,7 +77,8 @@ function releaseDecoder(state: BatchDecoder): void {
  * cancel it; it is not awaited while a read is still pending, so a body whose `return()` cancels at
  * once (like `HttpTransport.stream`'s) is released promptly. One timer serves the idle timeout
  * (re-armed only when it fires), and the events decoded from one chunk are yielded without
- * awaiting anything else. `telemetry.onSseEvent` runs once per yielded event and once on failure.
+ * awaiting anything else. `telemetry.onSseEvent` runs once per yielded event and once on failure; an
+ * exception it throws is ignored.
  */
 export async function* sseEvents(
   body: AsyncIterable<Uint8Array>,
@@ -99,14 +100,14 @@ export async function* sseEvents(
       for (let i = 0; i < batch.length; i++) {
         if (signal?.aborted) throw new AbortedError(signal.reason);
         const event = batch[i] as SseEvent;
-        telemetry.onSseEvent({ event, error: undefined, durationMs: performance.now() - pollStart });
+        reportSseEvent(telemetry, { event, error: undefined, durationMs: performance.now() - pollStart });
         yield event;
         pollStart = performance.now();
       }
     }
   } catch (error) {
     if (TransportError.isInstance(error)) {
-      telemetry.onSseEvent({ event: undefined, error, durationMs: performance.now() - pollStart });
+      reportSseEvent(telemetry, { event: undefined, error, durationMs: performance.now() - pollStart });
     }
     throw error;
   }
@@ -142,7 +143,7 @@ async function* readBatches(
 
   if (signal?.aborted) {
     const error = new AbortedError(signal.reason);
-    telemetry?.onSseEvent({ event: undefined, error, durationMs: 0 });
+    if (telemetry) reportSseEvent(telemetry, { event: undefined, error, durationMs: 0 });
     throw error;
   }
 
@@ -212,8 +213,7 @@ async function* readBatches(
         rejectRead = undefined;
         if (failure !== undefined) throw failure;
         if (signal?.aborted) throw new AbortedError(signal.reason);
-        if (TransportError.isInstance(error)) throw error;
-        throw new NetworkError(BODY_READ_MESSAGE, { cause: error });
+        throw classifyBodyError(error);
       }
       readPending = false;
       rejectRead = undefined;
@@ -230,7 +230,7 @@ async function* readBatches(
         state.events = [];
         if (telemetry) {
           const durationMs = performance.now() - pollStart;
-          for (const event of batch) telemetry.onSseEvent({ event, error: undefined, durationMs });
+          for (const event of batch) reportSseEvent(telemetry, { event, error: undefined, durationMs });
         }
         yield batch;
         if (telemetry) pollStart = performance.now();
@@ -240,7 +240,7 @@ async function* readBatches(
     }
   } catch (error) {
     if (telemetry && TransportError.isInstance(error)) {
-      telemetry.onSseEvent({ event: undefined, error, durationMs: performance.now() - pollStart });
+      reportSseEvent(telemetry, { event: undefined, error, durationMs: performance.now() - pollStart });
     }
     throw error;
   } finally {

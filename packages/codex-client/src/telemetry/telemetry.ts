@@ -1,6 +1,6 @@
 /**
- * Telemetry hooks the transport calls (reference items W-19 and W-26). Implementations must not
- * throw; an exception thrown by a hook propagates to the caller of the request or stream.
+ * Telemetry hooks the transport calls (reference items W-19 and W-26). An exception thrown by a
+ * hook is caught and ignored: it never fails, stalls or leaks the request or stream it reports on.
  */
 import type { TransportError } from '../errors/transport-error.js';
 import type { SseEvent } from '../sse/decoder.js';
@@ -23,6 +23,7 @@ export interface RequestTelemetryInfo {
  * headers of a 2xx response arrive (or the failure happens), not when the body ends.
  */
 export interface RequestTelemetry {
+  /** Receives one request's outcome. A thrown exception is ignored. */
   onRequest(info: RequestTelemetryInfo): void;
 }
 
@@ -41,5 +42,25 @@ export interface SseTelemetryInfo {
  * and once when the stream fails; not at a clean end of stream.
  */
 export interface SseTelemetry {
+  /** Receives one event or the failure. A thrown exception is ignored. */
   onSseEvent(info: SseTelemetryInfo): void;
+}
+
+/** Calls `telemetry.onRequest(info)`, ignoring any exception the hook throws (internal). */
+export function reportRequest(telemetry: RequestTelemetry | undefined, info: RequestTelemetryInfo): void {
+  if (telemetry === undefined) return;
+  try {
+    telemetry.onRequest(info);
+  } catch {
+    // A telemetry hook must never break (or leak) the request it reports on.
+  }
+}
+
+/** Calls `telemetry.onSseEvent(info)`, ignoring any exception the hook throws (internal). */
+export function reportSseEvent(telemetry: SseTelemetry, info: SseTelemetryInfo): void {
+  try {
+    telemetry.onSseEvent(info);
+  } catch {
+    // A telemetry hook must never break the stream it reports on.
+  }
 }
