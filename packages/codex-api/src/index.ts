@@ -25,9 +25,11 @@ export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-
  * `ApiError` (W-49…W-53); `apiErrorFromHttpStatus` maps non-2xx responses (W-50…W-52, 0.169.0:
  * 429 `insufficient_quota` → `quota_exceeded`, other 429 → `retry_limit` with `retryDelayMs` from
  * `Retry-After` when 0…`MAX_RETRY_AFTER_MS` (60 000 ms)). `statusLine(401)` → "401 Unauthorized";
- * `requestIdFromHeaders` reads `x-request-id` / `x-oai-request-id`.
+ * `requestIdFromHeaders` reads `x-request-id` / `x-oai-request-id`; `apiErrorFromAuthFailure` maps an
+ * `AuthProvider.authHeaders()` rejection (the non-retryable `auth` code, or `aborted`).
  */
 export {
+  apiErrorFromAuthFailure,
   apiErrorFromHttpStatus,
   apiErrorFromTransport,
   MAX_RETRY_AFTER_MS,

@@ -24,6 +24,7 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `rate_limit_exceeded` | `response.failed` code `rate_limit_exceeded` | yes, after `retryDelayMs` when the message says "try again in N s" |
  * | `request_timeout` | transport timeout | yes |
  * | `connection_failed` | could not connect | yes |
+ * | `auth` | `AuthProvider.authHeaders()` rejected (HTTP attempt or WebSocket handshake): "could not get credentials: <its message>" | no |
  * | `aborted` | the caller's AbortSignal | no |
  */
 export type ApiErrorCode =
@@ -43,13 +44,17 @@ export type ApiErrorCode =
   | 'rate_limit_exceeded'
   | 'request_timeout'
   | 'connection_failed'
+  | 'auth'
   | 'aborted';
 
 /** Optional details an {@link ApiError} may carry. */
 export interface ApiErrorDetails {
   /** HTTP status (or the `status` of a WebSocket error frame). */
   status?: number | undefined;
-  /** Request URL, when the error came from an HTTP response. */
+  /**
+   * Request URL as sent, when the error came from an HTTP response or a WebSocket handshake. It
+   * includes provider query values (which may be secrets); messages show them masked as `***`.
+   */
   url?: string | undefined;
   /** Response body text (HTTP errors), never request data. */
   body?: string | undefined;
@@ -89,13 +94,14 @@ const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
  * `message` is the user-visible text the original CLI prints for the same failure, e.g.
  * "Quota exceeded. Check your plan and billing details." or
  * "stream disconnected before completion: idle timeout waiting for SSE". It never contains
- * request headers or credentials.
+ * request headers, credentials or URL query values (written as `***`).
  */
 export class ApiError extends Error {
   readonly [MARKER] = true;
   /** The classification; see {@link ApiErrorCode}. */
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
+  /** See {@link ApiErrorDetails.url}: unmasked, so do not log it; `message` masks query values. */
   readonly url: string | undefined;
   readonly body: string | undefined;
   readonly headers: Readonly<Record<string, string>>;

@@ -48,17 +48,13 @@ describe('apiErrorFromTransport (W-53)', () => {
         'stream disconnected before completion: idle timeout waiting for SSE',
       ],
       [new StreamError('boom'), 'stream', 'stream', 'stream disconnected before completion: boom'],
-      [
-        new RetryLimitError('gave up'),
-        'request',
-        'retry_limit',
-        'exceeded retry limit, last status: 500 Internal Server Error',
-      ],
+      // RetryLimitError is reserved (never thrown by the client): no special mapping any more.
+      [new RetryLimitError('gave up'), 'request', 'stream', 'stream disconnected before completion: gave up'],
       [
         new RetryLimitError('gave up', { lastStatus: 502 }),
         'request',
-        'retry_limit',
-        'exceeded retry limit, last status: 502 Bad Gateway',
+        'stream',
+        'stream disconnected before completion: gave up',
       ],
       [new BuildError('bad url'), 'request', 'stream', 'stream disconnected before completion: bad url'],
       [new AbortedError('stop'), 'stream', 'aborted', 'request aborted'],

@@ -1,5 +1,6 @@
-import { STATUS_CODES } from 'node:http';
-import { type HttpStatusError, TransportError } from '@codex-ts/client';
+import { type HttpStatusError, httpReasonPhrase, TransportError } from '@codex-ts/client';
+import { isObject } from '../internal/json.js';
+import { redactUrlQuery } from '../internal/url.js';
 import { parsePromoMessage, parseRateLimitForLimit } from '../rate-limits/headers.js';
 import { parseRetryAfterHeader } from '../rate-limits/retry-after.js';
 import { ApiError } from './api-error.js';
@@ -22,10 +23,6 @@ const INVALID_IMAGE_TEXT = 'The image data you provided does not represent a val
 const EMPTY_IMAGE_TEXT =
   'Expected a base64-encoded data URL with an image MIME type, but got empty base64-encoded bytes.';
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -44,9 +41,13 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** `401 Unauthorized`: the status with its canonical reason phrase (as Rust's `StatusCode` prints it). */
+/**
+ * `401 Unauthorized`: the status with `statusText`, else its canonical reason phrase
+ * (`httpReasonPhrase` of `@codex-ts/client`, as Rust's `StatusCode` prints it), else
+ * `<unknown status code>`.
+ */
 export function statusLine(status: number, statusText?: string): string {
-  const reason = statusText || STATUS_CODES[status] || '<unknown status code>';
+  const reason = statusText || httpReasonPhrase(status) || '<unknown status code>';
   return `${status} ${reason}`;
 }
 
@@ -83,7 +84,8 @@ function unexpectedStatus(err: HttpStatusError, body: string): ApiError {
   const authError = headers['x-openai-authorization-error'];
   const authErrorCode = identityErrorCode(headers);
   let suffix = '';
-  if (err.url !== undefined) suffix += `, url: ${err.url}`;
+  // Query values (provider query params may hold keys) are masked in the message, kept in `url`.
+  if (err.url !== undefined) suffix += `, url: ${redactUrlQuery(err.url)}`;
   if (cfRay !== undefined) suffix += `, cf-ray: ${cfRay}`;
   if (requestId !== undefined) suffix += `, request id: ${requestId}`;
   if (authError !== undefined) suffix += `, auth error: ${authError}`;
@@ -129,6 +131,10 @@ function unexpectedStatus(err: HttpStatusError, body: string): ApiError {
  * | 429 `error.type`/`code` `insufficient_quota` (0.169.0) | `quota_exceeded` | "Quota exceeded. Check your plan and billing details." |
  * | other 429 | `retry_limit` | "exceeded retry limit, last status: 429 Too Many Requests[, request id: …]" |
  * | anything else | `unexpected_status` | "unexpected status 401 Unauthorized: <error.message or body>, url: …[, cf-ray: …][, request id: …]" |
+ *
+ * In the `url: …` part of a message every query value is written as `***`
+ * (`…/v1/responses?api-version=***`), since provider query params may carry secrets; a URL without
+ * a query is shown as is. The `url` property keeps the URL as sent.
  *
  * A `retry_limit` 429 carries `retryDelayMs` from its `Retry-After` header (seconds or HTTP-date)
  * when 0 ≤ delay ≤ {@link MAX_RETRY_AFTER_MS}; otherwise `retryDelayMs` stays undefined and the
@@ -219,10 +225,10 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
  *   "stream disconnected before completion: <msg>".
  * - `StreamError` → `stream` "stream disconnected before completion: idle timeout waiting for SSE" for the
  *   idle timeout, else "stream disconnected before completion: <msg>".
- * - `RetryLimitError` → `retry_limit` "exceeded retry limit, last status: <lastStatus ?? 500>".
  * - `BuildError` → `stream` "stream disconnected before completion: <msg>".
  * - `AbortedError` → `aborted` "request aborted".
- * - anything else (e.g. an AuthProvider rejection) → `stream` with the error's message.
+ * - anything else (including the reserved, never thrown `RetryLimitError`) → `stream` with the
+ *   error's message. (`AuthProvider` rejections are mapped by the clients to `auth` before this.)
  *
  * Messages are built from response data and transport error texts only, never request headers.
  */
@@ -250,13 +256,6 @@ export function apiErrorFromTransport(err: unknown, context: MapErrorContext): A
           cause: err,
         });
       }
-      case 'retry_limit': {
-        const last = (err as { lastStatus?: number }).lastStatus ?? 500;
-        return new ApiError('retry_limit', `exceeded retry limit, last status: ${statusLine(last)}`, {
-          status: last,
-          cause: err,
-        });
-      }
       case 'aborted':
         return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
       default:
@@ -268,4 +267,22 @@ export function apiErrorFromTransport(err: unknown, context: MapErrorContext): A
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ApiError('stream', streamMessage(message), { cause: err });
+}
+
+/**
+ * Maps a rejection of `AuthProvider.authHeaders()` (HTTP attempt or WebSocket handshake): an
+ * `ApiError` passes through unchanged; an abort (`AbortedError`, a DOM `AbortError`, or any rejection
+ * once `signal` has aborted) → `aborted`; anything else → the non-retryable `auth` "could not get
+ * credentials: <the provider error's message>" with the rejection as `cause`. Core uses it for the
+ * credentials it reads to key its WebSocket connection.
+ */
+export function apiErrorFromAuthFailure(err: unknown, signal?: AbortSignal): ApiError {
+  if (ApiError.isInstance(err)) return err;
+  if (signal?.aborted) return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
+  if (TransportError.isInstance(err) && err.kind === 'aborted')
+    return apiErrorFromTransport(err, { phase: 'request' });
+  if (err instanceof Error && err.name === 'AbortError')
+    return apiErrorFromTransport(err, { phase: 'request' });
+  const message = err instanceof Error ? err.message : String(err);
+  return new ApiError('auth', `${ErrorTexts.authFailedPrefix}${message}`, { cause: err });
 }

@@ -26,6 +26,8 @@ export const ErrorTexts = {
   misalignmentFallback: 'This request was blocked due to a misalignment policy violation.',
   /** Default `InvalidRequest` message of `response.failed` `invalid_prompt` / `bio_policy`. */
   invalidRequestFallback: 'Invalid request.',
+  /** Prefix of an `auth` error: `AuthProvider.authHeaders()` rejected (followed by its message). */
+  authFailedPrefix: 'could not get credentials: ',
   /** Caller's AbortSignal fired. */
   aborted: 'request aborted',
   /** Prefix of every `Stream` error. */

@@ -1,9 +1,6 @@
 import type { CreditsSnapshot, RateLimitSnapshot, RateLimitWindow } from '@codex-ts/protocol';
+import { isObject } from '../internal/json.js';
 import { normalizeLimitId } from './headers.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function optionalInteger(value: unknown): number | undefined | null {
   if (value === undefined || value === null) return undefined;

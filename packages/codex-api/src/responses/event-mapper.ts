@@ -2,6 +2,7 @@ import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
 import { parseResponseItem, tokenUsageFromWire } from '@codex-ts/protocol';
 import { ApiError } from '../errors/api-error.js';
 import { ErrorTexts, streamMessage } from '../errors/messages.js';
+import { isObject, type JsonObject } from '../internal/json.js';
 import { parseRateLimitEvent } from '../rate-limits/event.js';
 import { parseRetryAfterHint } from '../rate-limits/retry-after.js';
 import type { ResponseEvent } from './events.js';
@@ -26,11 +27,7 @@ export interface ResponsesEventMapperOptions {
   turnStateKnown?: boolean;
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = JsonObject;
 
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);

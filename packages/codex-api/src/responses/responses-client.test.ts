@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpTransport } from '@codex-ts/client';
+import { AbortedError, HttpTransport } from '@codex-ts/client';
 import { parseResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -361,6 +361,115 @@ describe('HTTP status mapping (W-50…W-52)', () => {
     expect(error.message).not.toContain('sk-test');
     // 5xx are retried by the transport (maxAttempts 4 → 5 tries); nothing else is
     expect(server.requests).toHaveLength(step.kind === 'error' && step.status >= 500 ? 5 : 1);
+  });
+});
+
+describe('secrets in provider query params', () => {
+  it('masks query values in the message, keeps the URL in error.url, and leaves a URL without a query as is', async () => {
+    server.setScenario({ steps: [{ kind: 'error', status: 404, body: 'nope' }], repeatLast: true });
+    const queryParams = { 'api-version': '2025-04-01', key: 'sk-QUERY-SECRET' };
+    const error = await rejection(client({ provider: provider({ queryParams }) }).stream(request()));
+    expect(error.code).toBe('unexpected_status');
+    expect(error.message).toBe(
+      `unexpected status 404 Not Found: nope, url: ${server.url}/responses?api-version=***&key=***`,
+    );
+    expect(error.message).not.toContain('sk-QUERY-SECRET');
+    expect(error.message).not.toContain('2025-04-01');
+    expect(error.url).toBe(`${server.url}/responses?api-version=2025-04-01&key=sk-QUERY-SECRET`);
+    expect(server.requests[0]?.url).toMatch(/\?api-version=2025-04-01&key=sk-QUERY-SECRET$/);
+
+    const plain = await rejection(client().stream(request()));
+    expect(plain.message).toBe(`unexpected status 404 Not Found: nope, url: ${server.url}/responses`);
+  });
+});
+
+describe('AuthProvider rejections', () => {
+  it('fail with the non-retryable auth code, without sending or retrying', async () => {
+    server.setScenario({ steps: [{ kind: 'sse', events: [completed('r')] }], repeatLast: true });
+    let calls = 0;
+    const cause = new Error('No API key found; set OPENAI_API_KEY');
+    const auth: AuthProvider = {
+      authHeaders: async () => {
+        calls++;
+        throw cause;
+      },
+    };
+    const error = await rejection(client({ auth }).stream(request()));
+    expect(error.code).toBe('auth');
+    expect(error.message).toBe('could not get credentials: No API key found; set OPENAI_API_KEY');
+    expect(error.retryable).toBe(false);
+    expect(error.cause).toBe(cause);
+    expect(calls).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('fail with auth after a 401 refresh whose next authHeaders() rejects', async () => {
+    let calls = 0;
+    const auth: AuthProvider = {
+      authHeaders: async () => {
+        if (++calls > 1) throw new Error('token refresh failed');
+        return { authorization: 'Bearer old' };
+      },
+      onUnauthorized: async () => true,
+    };
+    server.setScenario({
+      steps: [
+        { kind: 'error', status: 401, body: openAiError('invalid_request_error', 'invalid_api_key', 'x') },
+      ],
+    });
+    const error = await rejection(client({ auth }).stream(request()));
+    expect([error.code, error.message]).toEqual(['auth', 'could not get credentials: token refresh failed']);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('pass an ApiError through and map an abort to aborted', async () => {
+    const own = new ApiError('usage_not_included', 'custom');
+    const passed = await rejection(
+      client({
+        auth: {
+          authHeaders: async () => {
+            throw own;
+          },
+        },
+      }).stream(request()),
+    );
+    expect(passed).toBe(own);
+
+    const aborted = await rejection(
+      client({
+        auth: {
+          authHeaders: async () => {
+            throw new AbortedError('user');
+          },
+        },
+      }).stream(request()),
+    );
+    expect(aborted.code).toBe('aborted');
+
+    const domAbort = await rejection(
+      client({
+        auth: {
+          authHeaders: async () => {
+            throw new DOMException('This operation was aborted', 'AbortError');
+          },
+        },
+      }).stream(request()),
+    );
+    expect(domAbort.code).toBe('aborted');
+
+    const controller = new AbortController();
+    const whileAborting = await rejection(
+      client({
+        auth: {
+          authHeaders: async () => {
+            controller.abort('stop');
+            throw new Error('interrupted');
+          },
+        },
+      }).stream(request(), { signal: controller.signal }),
+    );
+    expect(whileAborting.code).toBe('aborted');
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -2,13 +2,17 @@ import type { RequestTelemetry, SseEvent, SseTelemetry, StreamingResponse } from
 import { HttpStatusError, HttpTransport, runWithRetry, sseEventBatches } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
-import { apiErrorFromTransport, requestIdFromHeaders } from '../errors/map-errors.js';
+import {
+  apiErrorFromAuthFailure,
+  apiErrorFromTransport,
+  requestIdFromHeaders,
+} from '../errors/map-errors.js';
 import { ErrorTexts } from '../errors/messages.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
-import { parseRateLimitHeaders } from '../rate-limits/headers.js';
 import { ResponsesEventMapper } from './event-mapper.js';
 import type { ResponseEvent } from './events.js';
+import { headerEvents } from './header-events.js';
 import { type ResponsesApiRequest, serializeResponsesRequest } from './request.js';
 
 /** Options of {@link ResponsesClient}. */
@@ -40,19 +44,32 @@ export interface ResponsesStreamOptions {
 }
 
 /**
- * An open Responses stream. Iterate it once with `for await`; it yields {@link ResponseEvent}s and
- * ends right after `completed` (W-25). Iteration throws an {@link ApiError}: the stored
- * `response.failed` / `response.incomplete` error or "stream disconnected before completion: stream
- * closed before response.completed" at EOF (W-24, W-38), "…: idle timeout waiting for SSE" after
- * `provider.streamIdleTimeoutMs` without an event (W-23), "…: Transport error: network error: …" when
- * the connection drops mid-body, `aborted` on abort. Leaving the loop early (`break`) closes the
- * connection; a stream that is never iterated keeps its connection busy until the caller's signal
- * aborts, so iterate it (or call `return()` on its iterator).
+ * An open Responses stream, the same type over both transports: `ResponsesClient.stream()` (HTTP +
+ * SSE) and `ResponsesWebsocketConnection.stream()` (WebSocket). Iterate it once with `for await`; it
+ * yields {@link ResponseEvent}s, starting with the synthetic header events, and ends right after
+ * `completed` (W-25). Iteration throws an {@link ApiError}; leaving the loop early (`break`) stops
+ * the response.
+ *
+ * HTTP: `headers` are the response headers and `requestId` their `x-request-id` /
+ * `x-oai-request-id`. Iteration throws the stored `response.failed` / `response.incomplete` error or
+ * "stream disconnected before completion: stream closed before response.completed" at EOF (W-24,
+ * W-38), "…: idle timeout waiting for SSE" after `provider.streamIdleTimeoutMs` without an event
+ * (W-23), "…: Transport error: network error: …" when the connection drops mid-body, `aborted` on
+ * abort. `break` closes the connection; a stream that is never iterated keeps its connection busy
+ * until the caller's signal aborts, so iterate it (or call `return()` on its iterator).
+ *
+ * WebSocket: `headers` are the 101 handshake response headers (the same object for every stream on
+ * the connection) and `requestId` is always undefined. Errors follow W-75…W-77: `response.failed` /
+ * `response.incomplete` throw at once (W-39), "…: idle timeout waiting for websocket", "…: websocket
+ * closed by server before response.completed", "…: stream closed before response.completed",
+ * "…: unexpected binary websocket event", wrapped error frames mapped like HTTP statuses,
+ * `aborted`. Every terminal error, and a `break` before `completed`, drops the socket; after
+ * `completed` it stays open for the next request.
  */
 export interface ResponseStream extends AsyncIterable<ResponseEvent> {
-  /** Response headers, lower-cased names. */
+  /** Response headers (HTTP) or handshake response headers (WebSocket), lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** `x-request-id`, else `x-oai-request-id` (W-56). */
+  /** HTTP: `x-request-id`, else `x-oai-request-id` (W-56). WebSocket: always undefined. */
   readonly requestId: string | undefined;
 }
 
@@ -83,21 +100,6 @@ function setIfAbsent(
   value: string,
 ): void {
   if (!lowerIndex.has(name.toLowerCase())) setHeader(headers, lowerIndex, name, value);
-}
-
-/** Synthetic events from response headers, in W-56 order, plus `turn_state`. */
-function headerEvents(headers: Readonly<Record<string, string>>): ResponseEvent[] {
-  const events: ResponseEvent[] = [];
-  const model = headers['openai-model'];
-  if (model !== undefined) events.push({ type: 'server_model', model });
-  for (const snapshot of parseRateLimitHeaders(headers)) events.push({ type: 'rate_limits', snapshot });
-  const etag = headers['x-models-etag']?.trim();
-  if (etag) events.push({ type: 'models_etag', etag });
-  if (headers['x-reasoning-included'] !== undefined)
-    events.push({ type: 'server_reasoning_included', included: true });
-  const turnState = headers['x-codex-turn-state'];
-  if (turnState !== undefined) events.push({ type: 'turn_state', value: turnState, source: 'response' });
-  return events;
 }
 
 function noop(): void {}
@@ -153,7 +155,7 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
     this.headers = headers;
     this.requestId = requestIdFromHeaders(headers);
     this.response = response;
-    this.queue = headerEvents(headers);
+    this.queue = headerEvents(headers, 'response');
     this.signal = signal;
     this.mapper = new ResponsesEventMapper({
       transport: 'http',
@@ -252,9 +254,7 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
     try {
       event = mapper.process(json);
     } catch (error) {
-      this.pendingError = ApiError.isInstance(error)
-        ? error
-        : apiErrorFromTransport(error, { phase: 'stream' });
+      this.pendingError = apiErrorFromTransport(error, { phase: 'stream' });
       this.stopped = true;
       return;
     }
@@ -299,7 +299,9 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
  *
  * Retries (W-17): `runWithRetry(provider.retry)` covers only getting a 2xx; a 401 calls
  * `auth.onUnauthorized()` once and, when it resolves true, sends the request again (with a fresh
- * retry budget). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`).
+ * retry budget). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`); an
+ * `authHeaders()` rejection is the non-retryable `auth` "could not get credentials: <message>" (not
+ * retried; an `ApiError` it rejects with passes through, an abort is `aborted`).
  */
 export class ResponsesClient {
   private readonly provider: Provider;
@@ -334,7 +336,13 @@ export class ResponsesClient {
       runWithRetry(
         this.provider.retry,
         async (attempt) => {
-          const authHeaders = await this.auth.authHeaders(signal);
+          let authHeaders: Record<string, string>;
+          try {
+            authHeaders = await this.auth.authHeaders(signal);
+          } catch (error) {
+            // An ApiError is not a TransportError, so runWithRetry does not retry it.
+            throw apiErrorFromAuthFailure(error, signal);
+          }
           return this.transport.stream({
             method: 'POST',
             url,

@@ -3,7 +3,12 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { AbortedError, BuildError, ConnectionError, HttpStatusError, TimeoutError } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import type { ApiError } from '../errors/api-error.js';
-import { apiErrorFromHttpStatus, apiErrorFromTransport } from '../errors/map-errors.js';
+import {
+  apiErrorFromAuthFailure,
+  apiErrorFromHttpStatus,
+  apiErrorFromTransport,
+} from '../errors/map-errors.js';
+import { redactUrlIn } from '../internal/url.js';
 import type { Provider } from '../provider/provider.js';
 import { websocketUrlForPath } from '../provider/provider.js';
 import { ResponsesWebsocketConnection } from './connection.js';
@@ -41,6 +46,10 @@ export interface ResponsesWebsocketConnectOptions {
 
 /** Largest handshake rejection body kept for the error, in bytes. */
 const MAX_REJECTION_BODY_BYTES = 1024 * 1024;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
@@ -89,8 +98,13 @@ export class ResponsesWebsocketClient {
    * - deadline passed → `request_timeout` "request timed out";
    * - refused, reset, DNS or TLS failure, or a bad upgrade response → `connection_failed`
    *   "Connection failed: <reason>";
-   * - `signal` aborted → `aborted`; `authHeaders()` failed → `stream` with its message; an invalid
-   *   header name or value → `stream` naming the header (never its value).
+   * - `signal` aborted → `aborted`; `authHeaders()` failed → the non-retryable `auth` "could not
+   *   get credentials: <its message>" (an `ApiError` it rejects with passes through, an abort is
+   *   `aborted`); an invalid header name or value → `stream` naming the header (never its value).
+   *
+   * The status text is the canonical reason phrase (`httpReasonPhrase`), not the server's, so the
+   * message matches the HTTP one for the same status. Query values of the URL are written as `***`
+   * in every message (`url` keeps them).
    */
   async connect(options: ResponsesWebsocketConnectOptions = {}): Promise<ResponsesWebsocketConnection> {
     const signal = options.signal;
@@ -101,7 +115,7 @@ export class ResponsesWebsocketClient {
       auth = await this.auth.authHeaders(signal);
     } catch (error) {
       if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
-      throw apiErrorFromTransport(error, { phase: 'request' });
+      throw apiErrorFromAuthFailure(error, signal);
     }
     if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
     const headers = handshakeHeaderList({
@@ -159,7 +173,8 @@ export class ResponsesWebsocketClient {
       } catch (error) {
         reject(
           apiErrorFromTransport(
-            new BuildError(`failed to build websocket request: ${(error as Error).message}`),
+            // `ws` puts the URL in some messages ("Invalid URL: <url>"): mask its query values.
+            new BuildError(`failed to build websocket request: ${redactUrlIn(errorText(error), url)}`),
             {
               phase: 'request',
             },
@@ -200,9 +215,9 @@ export class ResponsesWebsocketClient {
         const chunks: Buffer[] = [];
         let size = 0;
         const done = (): void => {
+          // The canonical reason phrase (not the server's statusMessage), so the text matches HTTP's.
           const error = new HttpStatusError({
             status: res.statusCode ?? 0,
-            statusText: res.statusMessage || undefined,
             url,
             headers: flattenHeaders(res.headers),
             body: Buffer.concat(chunks).toString('utf8'),
@@ -220,7 +235,9 @@ export class ResponsesWebsocketClient {
       };
       const onError = (error: Error): void => {
         settle(
-          apiErrorFromTransport(new ConnectionError(error.message, { cause: error }), { phase: 'request' }),
+          apiErrorFromTransport(new ConnectionError(redactUrlIn(error.message, url), { cause: error }), {
+            phase: 'request',
+          }),
         );
       };
       const onClose = (): void => {

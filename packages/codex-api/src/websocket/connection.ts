@@ -4,6 +4,7 @@ import { apiErrorFromTransport } from '../errors/map-errors.js';
 import { ErrorTexts } from '../errors/messages.js';
 import { ResponsesEventMapper } from '../responses/event-mapper.js';
 import type { ResponseEvent } from '../responses/events.js';
+import { headerEvents } from '../responses/header-events.js';
 import type { ResponseStream } from '../responses/responses-client.js';
 import { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts, websocketStreamError } from './errors.js';
 import { type ResponseCreateWsRequest, serializeResponseCreate } from './request.js';
@@ -38,10 +39,6 @@ const DONE: IteratorResult<ResponseEvent> = { done: true, value: undefined };
 
 function abortedError(reason: unknown): ApiError {
   return new ApiError('aborted', ErrorTexts.aborted, { cause: reason });
-}
-
-function toApiError(error: unknown): ApiError {
-  return ApiError.isInstance(error) ? error : apiErrorFromTransport(error, { phase: 'stream' });
 }
 
 function frameText(data: RawData): string {
@@ -119,7 +116,8 @@ export class ResponsesWebsocketConnection {
    *
    * 1. from the handshake response, at the start of every stream on this connection (W-72):
    *    `server_model` (`openai-model`), `server_reasoning_included` (`x-reasoning-included`,
-   *    presence), `models_etag` (`x-models-etag`) and `turn_state` with `source: 'handshake'`
+   *    presence), `models_etag` (`x-models-etag`, trimmed, only when non-empty) and `turn_state`
+   *    with `source: 'handshake'` (the same rules as HTTP's header events, without rate limits)
    *    (`x-codex-turn-state`; core does not latch it, C-57);
    * 2. each text frame: one `JSON.parse`, wrapped error frames mapped (W-77), then
    *    `ResponsesEventMapper({transport:'websocket'})` — `codex.rate_limits` → `rate_limits` (W-60),
@@ -291,7 +289,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   private readonly idleTimeoutMs: number;
   private readonly connectionReused: boolean;
   private readonly mapper = new ResponsesEventMapper({ transport: 'websocket' });
-  private readonly queue: ResponseEvent[] = [];
+  private readonly queue: ResponseEvent[];
   private head = 0;
   private sending = true;
   private sendStart = 0;
@@ -304,6 +302,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   /** performance.now() of the last frame (or of the send), for the idle timeout and telemetry. */
   private lastFrameAt = 0;
   private paused = false;
+  private pauses = 0;
   private iterated = false;
   private readonly onAbort: () => void;
 
@@ -316,16 +315,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     this.idleTimeoutMs = init.idleTimeoutMs;
     this.connectionReused = init.connectionReused;
     this.headers = init.handshakeHeaders;
-    const model = init.handshakeHeaders['openai-model'];
-    if (model !== undefined) this.queue.push({ type: 'server_model', model });
-    if (init.handshakeHeaders['x-reasoning-included'] !== undefined) {
-      this.queue.push({ type: 'server_reasoning_included', included: true });
-    }
-    const etag = init.handshakeHeaders['x-models-etag'];
-    if (etag !== undefined) this.queue.push({ type: 'models_etag', etag });
-    const turnState = init.handshakeHeaders['x-codex-turn-state'];
-    if (turnState !== undefined)
-      this.queue.push({ type: 'turn_state', value: turnState, source: 'handshake' });
+    this.queue = headerEvents(init.handshakeHeaders, 'handshake');
     this.sent = new Promise<void>((resolve, reject) => {
       this.sentResolve = resolve;
       this.sentReject = reject;
@@ -353,6 +343,15 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
       if (this.telemetry) this.report('request', undefined, now - start);
       this.sentResolve();
     });
+  }
+
+  /**
+   * Diagnostic (internal, not part of `ResponseStream`): how many times this stream paused the
+   * socket because more than `HIGH_WATER` (8 192) events were queued unconsumed. Tests read it to
+   * prove the backpressure path ran.
+   */
+  get pauseCount(): number {
+    return this.pauses;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ResponseEvent> {
@@ -421,7 +420,12 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     try {
       own = mapper.process(event);
     } catch (error) {
-      this.fail(toApiError(error), typeof event.type === 'string' ? event.type : 'unparsed', false, waited);
+      this.fail(
+        apiErrorFromTransport(error, { phase: 'stream' }),
+        typeof event.type === 'string' ? event.type : 'unparsed',
+        false,
+        waited,
+      );
       return;
     }
     if (this.telemetry)
@@ -439,6 +443,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     if (this.waiter !== undefined) this.wake();
     else if (!this.paused && queue.length - this.head > HIGH_WATER) {
       this.paused = true;
+      this.pauses++;
       this.socket.pause();
     }
   }

@@ -2,6 +2,7 @@ import { HttpStatusError } from '@codex-ts/client';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromHttpStatus } from '../errors/map-errors.js';
 import { streamMessage } from '../errors/messages.js';
+import { isObject, type JsonObject } from '../internal/json.js';
 
 /**
  * The WebSocket-specific texts of the original client (W-74…W-77). Each is the detail of a
@@ -34,11 +35,7 @@ export function websocketStreamError(detail: string, cause?: unknown): ApiError 
   return new ApiError('stream', streamMessage(detail), cause === undefined ? {} : { cause });
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Json = JsonObject;
 
 /** Fields of an error object a flat error frame may carry at top level (`type` is the frame's own). */
 const FLAT_ERROR_FIELDS = ['code', 'message', 'param', 'plan_type', 'resets_at'] as const;

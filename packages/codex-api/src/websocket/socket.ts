@@ -11,8 +11,8 @@ export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * the owner drops the socket with `terminate()` instead. Our own code never calls `close()`.
  */
 export class DroppableWebSocket extends WebSocket {
-  /** Set by the connection once open; called at most once with the close code (1005 when none). */
-  onPeerClose: ((code: number) => void) | undefined;
+  /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
+  onPeerClose: (() => void) | undefined;
 
   override close(code?: number, data?: string | Buffer): void {
     const hook = this.onPeerClose;
@@ -21,6 +21,6 @@ export class DroppableWebSocket extends WebSocket {
       return;
     }
     this.onPeerClose = undefined;
-    process.nextTick(hook, code ?? 1005);
+    process.nextTick(hook);
   }
 }

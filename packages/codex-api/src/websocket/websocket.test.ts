@@ -1,5 +1,8 @@
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { AbortedError } from '@codex-ts/client';
 import { parseResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -17,7 +20,8 @@ import { ApiError } from '../errors/api-error.js';
 import { ErrorTexts } from '../errors/messages.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResponseEvent } from '../responses/events.js';
-import type { ResponseStream } from '../responses/responses-client.js';
+import type { ResponsesApiRequest } from '../responses/request.js';
+import { type ResponseStream, ResponsesClient } from '../responses/responses-client.js';
 import { ResponsesWebsocketClient, type ResponsesWebsocketClientOptions } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
 import { WebsocketErrorTexts } from './errors.js';
@@ -278,6 +282,117 @@ describe('handshake', () => {
     expect(error.message).toContain('x-bad');
     expect(error.message).not.toContain('secret');
     expect(server.handshakes).toHaveLength(0);
+  });
+});
+
+describe('handshake errors: credentials, query secrets, status texts', () => {
+  it('maps an authHeaders() rejection to the non-retryable auth code without connecting', async () => {
+    let calls = 0;
+    const cause = new Error('No API key found');
+    const error = await rejection(
+      client(
+        {},
+        {
+          auth: {
+            authHeaders: async () => {
+              calls++;
+              throw cause;
+            },
+          },
+        },
+      ).connect(),
+    );
+    expect(error.code).toBe('auth');
+    expect(error.message).toBe('could not get credentials: No API key found');
+    expect(error.retryable).toBe(false);
+    expect(error.cause).toBe(cause);
+    expect(calls).toBe(1);
+    expect(server.handshakes).toHaveLength(0);
+  });
+
+  it('passes an ApiError from authHeaders() through and maps an abort to aborted', async () => {
+    const own = new ApiError('quota_exceeded', 'custom');
+    const throwing = (error: unknown) =>
+      client(
+        {},
+        {
+          auth: {
+            authHeaders: async () => {
+              throw error;
+            },
+          },
+        },
+      );
+    expect(await rejection(throwing(own).connect())).toBe(own);
+    expect((await rejection(throwing(new AbortedError('user')).connect())).code).toBe('aborted');
+    const controller = new AbortController();
+    const aborting = client(
+      {},
+      {
+        auth: {
+          authHeaders: async () => {
+            controller.abort('stop');
+            throw new Error('interrupted');
+          },
+        },
+      },
+    );
+    expect((await rejection(aborting.connect({ signal: controller.signal }))).code).toBe('aborted');
+    expect(server.handshakes).toHaveLength(0);
+  });
+
+  it('masks provider query values in a rejected upgrade and in ws\'s "Invalid URL" message', async () => {
+    server.setWsScenario({ handshakes: [{ kind: 'reject', status: 404, body: 'gone' }], responses: [] });
+    const queryParams = { 'api-version': '2025', key: 'sk-QUERY-SECRET' };
+    const rejected = await rejection(client({ queryParams }).connect());
+    expect(rejected.message).toBe(
+      `unexpected status 404 Not Found: gone, url: ${server.wsUrl}/responses?api-version=***&key=***`,
+    );
+    expect(rejected.url).toBe(`${server.wsUrl}/responses?api-version=2025&key=sk-QUERY-SECRET`);
+
+    const invalid = await rejection(
+      client({ baseUrl: 'http://127.0.0.1:notaport/v1', queryParams }).connect(),
+    );
+    expect(invalid.message).toBe(
+      'stream disconnected before completion: failed to build websocket request: Invalid URL: ws://127.0.0.1:notaport/v1/responses?api-version=***&key=***',
+    );
+    expect(invalid.message).not.toContain('sk-QUERY-SECRET');
+  });
+
+  it('writes the canonical reason phrase, so the WebSocket text matches the HTTP one', async () => {
+    // A server that answers both a POST and an upgrade with 401 and a non-standard reason phrase.
+    const body = JSON.stringify({ error: { message: 'denied' } });
+    const raw = createHttpServer((_req, res) => {
+      res.writeHead(401, 'Go Away Now', { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    raw.on('upgrade', (_req, socket: Duplex) => {
+      socket.end(
+        `HTTP/1.1 401 Go Away Now\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (raw.address() as AddressInfo).port;
+      const overrides = { baseUrl: `http://127.0.0.1:${port}/v1`, queryParams: { key: 'sk-QUERY-SECRET' } };
+      const ws = await rejection(client(overrides).connect());
+      const httpClient = new ResponsesClient({
+        provider: provider(overrides),
+        auth: staticBearerAuth('sk-test'),
+      });
+      const http = await rejection(httpClient.stream(request() as unknown as ResponsesApiRequest));
+      await httpClient.close();
+      expect(ws.message).toBe(
+        `unexpected status 401 Unauthorized: denied, url: ws://127.0.0.1:${port}/v1/responses?key=***`,
+      );
+      expect(http.message).toBe(
+        `unexpected status 401 Unauthorized: denied, url: http://127.0.0.1:${port}/v1/responses?key=***`,
+      );
+      expect(ws.message.replace('ws://', 'http://')).toBe(http.message);
+    } finally {
+      raw.closeAllConnections();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 });
 
@@ -686,8 +801,13 @@ describe('stream', () => {
     respond({ events: [responseCreated('resp_1'), ...deltas, completed('resp_1')] });
     const connection = await connect(client({ streamIdleTimeoutMs: 150 }));
     const stream = await connection.stream(request());
-    // Let the server write everything while nobody consumes, for longer than the idle timeout.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const diagnostics = stream as ResponseStream & { pauseCount: number };
+    // Nobody consumes: once more than HIGH_WATER (8 192) events are queued the socket is paused.
+    await until(() => diagnostics.pauseCount > 0, 15_000);
+    expect(diagnostics.pauseCount).toBe(1);
+    // Stay paused (the server's frames held back) for several idle timeouts.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(connection.isClosed).toBe(false);
     const events = await collect(stream);
     expect(events.filter((e) => e.type === 'output_text.delta')).toHaveLength(count);
     expect(events.at(-1)).toMatchObject({ type: 'completed', responseId: 'resp_1' });
