@@ -1,6 +1,6 @@
 /**
  * @codex-ts/otel: session-scoped OpenTelemetry instrumentation for the Codex model client
- * (telemetry.md). Depends only on `@opentelemetry/api` and `@opentelemetry/api-logs`; the
+ * (telemetry.md). Of OpenTelemetry it depends only on `@opentelemetry/api` and `@opentelemetry/api-logs`; the
  * application registers an SDK (or passes providers) to export anything.
  */
 
@@ -23,9 +23,6 @@ export type {
   WebsocketConnectInfo,
   WebsocketEventInfo,
   WebsocketRequestInfo,
-  WebsocketTelemetryHooks,
-  WsEventHookInfo,
-  WsRequestHookInfo,
 } from './session/types.js';
 export {
   contextFromW3cTraceContext,

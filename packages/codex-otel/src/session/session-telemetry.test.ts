@@ -1,3 +1,4 @@
+import { ApiError } from '@codex-ts/api';
 import { AbortedError, ConnectionError, HttpStatusError, StreamError } from '@codex-ts/client';
 import { context, type Span, trace } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
@@ -399,16 +400,24 @@ describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
   it('websocketTelemetry() adapts the WebSocket client hooks and never throws', async () => {
     const hooks = session().websocketTelemetry();
     hooks.onWsRequest({ durationMs: 2, error: undefined, connectionReused: false });
-    hooks.onWsRequest({ durationMs: 2, error: new Error('send failed'), connectionReused: true });
+    hooks.onWsRequest({
+      durationMs: 2,
+      error: new ApiError('connection_failed', 'send failed'),
+      connectionReused: true,
+    });
     for (const kind of ['response.created', 'response.completed']) {
       hooks.onWsEvent({ kind, error: undefined, durationMs: 5 });
     }
-    hooks.onWsEvent({ kind: 'error', error: new Error('server_error'), durationMs: 1 });
+    hooks.onWsEvent({
+      kind: 'error',
+      error: new ApiError('internal_server_error', 'server_error'),
+      durationMs: 1,
+    });
     hooks.onWsEvent({ kind: 'unparsed', error: undefined, durationMs: 1 });
-    hooks.onWsEvent({ kind: 'binary', error: new Error('binary'), durationMs: 1 });
-    hooks.onWsEvent({ kind: 'close', error: new Error('closed'), durationMs: 1 });
-    hooks.onWsEvent({ kind: 'end', error: new Error('ended'), durationMs: 1 });
-    hooks.onWsEvent({ kind: 'timeout', error: new Error('idle'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'binary', error: new ApiError('stream', 'binary'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'close', error: new ApiError('stream', 'closed'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'end', error: new ApiError('stream', 'ended'), durationMs: 1 });
+    hooks.onWsEvent({ kind: 'timeout', error: new ApiError('stream', 'idle'), durationMs: 1 });
     expect(() => hooks.onWsEvent(null as never)).not.toThrow();
     expect(() => hooks.onWsRequest(undefined as never)).not.toThrow();
 

@@ -2,6 +2,7 @@
  * SessionTelemetry: the session-scoped recorder of model-traffic telemetry (telemetry.md §1–§5).
  */
 
+import type { WebsocketTelemetry, WsEventTelemetryInfo, WsRequestTelemetryInfo } from '@codex-ts/api';
 import type {
   RequestTelemetry,
   RequestTelemetryInfo,
@@ -48,9 +49,6 @@ import type {
   WebsocketConnectInfo,
   WebsocketEventInfo,
   WebsocketRequestInfo,
-  WebsocketTelemetryHooks,
-  WsEventHookInfo,
-  WsRequestHookInfo,
 } from './types.js';
 
 type Attr = string | number | boolean;
@@ -58,6 +56,8 @@ type AttrMap = Record<string, Attr>;
 
 const NOOP_METER_CLASS = createNoopMeter().constructor;
 const REDACTED = '[REDACTED]';
+/** Values shorter than this are not registered by {@link SessionTelemetry.redact} (too likely to hit plain text). */
+const MIN_SECRET_LENGTH = 8;
 const MAX_CACHED_TAG_SETS = 256;
 const MAX_KIND_LENGTH = 128;
 const MAX_ERROR_MESSAGE_LENGTH = 2048;
@@ -77,13 +77,16 @@ const TIMING_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['engine_service_tbt_across_engine_calls_ms', TelemetryMetricNames.responsesApiEngineServiceTbtDuration],
 ];
 
-function errorMessage(error: unknown): string {
+function errorMessage(error: unknown, secrets: ReadonlySet<string>): string {
   let message: string;
   if (error instanceof Error) message = error.message;
   else if (typeof error === 'string') message = error;
   else if (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string')
     message = (error as Error).message;
   else message = String(error);
+  for (const secret of secrets) {
+    if (message.includes(secret)) message = message.split(secret).join(REDACTED);
+  }
   return message.length > MAX_ERROR_MESSAGE_LENGTH ? message.slice(0, MAX_ERROR_MESSAGE_LENGTH) : message;
 }
 
@@ -123,7 +126,7 @@ function sseKind(event: { readonly event: string; readonly data: string }): stri
 }
 
 /** Maps a WebSocket client's per-frame report onto {@link WebsocketEventInfo}. */
-function websocketEventInfo(info: WsEventHookInfo): WebsocketEventInfo {
+function websocketEventInfo(info: WsEventTelemetryInfo): WebsocketEventInfo {
   const kind = info.kind;
   const error = info.error;
   switch (kind) {
@@ -186,6 +189,8 @@ export class SessionTelemetry {
   private readonly metricsEnabled: boolean;
   private readonly logUserPrompt: boolean;
   private readonly useMetadataTags: boolean;
+  /** Values {@link redact} registered; cut out of every recorded error message. */
+  private readonly secrets = new Set<string>();
 
   private readonly apiRequestCounter: Counter;
   private readonly apiRequestDuration: Histogram;
@@ -226,7 +231,7 @@ export class SessionTelemetry {
 
   private readonly defaultRequestHook: RequestTelemetry;
   private readonly defaultSseHook: SseTelemetry;
-  private readonly websocketHooks: WebsocketTelemetryHooks;
+  private readonly websocketHooks: WebsocketTelemetry;
 
   /** Builds the session recorder; see {@link SessionTelemetryOptions}. Throws nothing. */
   constructor(options: SessionTelemetryOptions) {
@@ -291,14 +296,14 @@ export class SessionTelemetry {
       },
     };
     this.websocketHooks = {
-      onWsRequest: (info: WsRequestHookInfo) => {
+      onWsRequest: (info: WsRequestTelemetryInfo) => {
         try {
           this.recordWebsocketRequest(info);
         } catch {
           // Telemetry must never break a request.
         }
       },
-      onWsEvent: (info: WsEventHookInfo) => {
+      onWsEvent: (info: WsEventTelemetryInfo) => {
         try {
           this.recordWebsocketEvent(websocketEventInfo(info));
         } catch {
@@ -306,6 +311,16 @@ export class SessionTelemetry {
         }
       },
     };
+  }
+
+  /**
+   * Registers a secret (an API key, a bearer token, an `Authorization` header value) that must never
+   * be exported: from now on every recorded `error.message` (logs, span events, span status) has each
+   * occurrence replaced by `[REDACTED]`. Needed because error messages can quote a server's response
+   * body, which may echo the credential back. Values shorter than 8 characters are ignored.
+   */
+  redact(secret: string): void {
+    if (secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
   }
 
   /** The conversation id this session records under. */
@@ -347,8 +362,8 @@ export class SessionTelemetry {
   }
 
   /**
-   * Hooks for a WebSocket client (`@codex-ts/api`'s `WebsocketTelemetry`, telemetry.md §5; the
-   * shape is declared here structurally): `onWsRequest` → {@link recordWebsocketRequest}
+   * Hooks for a WebSocket client (`@codex-ts/api`'s `WebsocketTelemetry`, telemetry.md §5):
+   * `onWsRequest` → {@link recordWebsocketRequest}
    * (`codex.websocket.request`), `onWsEvent` → {@link recordWebsocketEvent}
    * (`codex.websocket.event`). Event kinds map to frames: a JSON `type` is a text frame of that
    * kind, `unparsed` a text frame that is not JSON (`parse_error`), `binary` / `close` those frames,
@@ -356,7 +371,7 @@ export class SessionTelemetry {
    * The hook receives no frame payload, so `responsesapi.websocket_timing` values (C-119) are
    * not recorded through it. Never throws.
    */
-  websocketTelemetry(): WebsocketTelemetryHooks {
+  websocketTelemetry(): WebsocketTelemetry {
     return this.websocketHooks;
   }
 
@@ -382,7 +397,7 @@ export class SessionTelemetry {
     if (!this.logsEnabled && span === undefined) return;
     const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(info.durationMs)), attempt: info.attempt };
     if (status !== undefined) attrs['http.response.status_code'] = status;
-    if (hasError) attrs['error.message'] = errorMessage(info.error);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
     if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
     putAuth(attrs, info.auth);
     this.emit(TelemetryEventNames.apiRequest, attrs, span);
@@ -413,7 +428,7 @@ export class SessionTelemetry {
     if (!this.logsEnabled && span === undefined) return;
     const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(info.durationMs)) };
     if (kind !== undefined) attrs['event.kind'] = kind;
-    if (hasError) attrs['error.message'] = errorMessage(error);
+    if (hasError) attrs['error.message'] = errorMessage(error, this.secrets);
     else if (failed) attrs['error.message'] = RESPONSE_FAILED;
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
@@ -481,7 +496,7 @@ export class SessionTelemetry {
       'auth.connection_reused': info.connectionReused ?? false,
     };
     if (info.status !== undefined) attrs['http.response.status_code'] = info.status;
-    if (hasError) attrs['error.message'] = errorMessage(info.error);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
     if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
     putAuth(attrs, info.auth);
     this.emit(TelemetryEventNames.websocketConnect, attrs, span);
@@ -506,7 +521,7 @@ export class SessionTelemetry {
       success: hasError ? 'false' : 'true',
       'auth.connection_reused': info.connectionReused ?? false,
     };
-    if (hasError) attrs['error.message'] = errorMessage(info.error);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
     this.emit(TelemetryEventNames.websocketRequest, attrs, span);
   }
 
@@ -662,8 +677,10 @@ export class SessionTelemetry {
     try {
       return await contextApi.with(trace.setSpan(contextApi.active(), span), () => fn(span));
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-      if (error instanceof Error) span.recordException(error);
+      const message = errorMessage(error, this.secrets);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      // Name and (redacted) message only: the stack repeats the unredacted message.
+      if (error instanceof Error) span.recordException({ name: error.name, message });
       throw error;
     } finally {
       span.end();

@@ -3,7 +3,10 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiError } from '@codex-ts/api';
 import { HttpStatusError, HttpTransport, sseEvents } from '@codex-ts/client';
+import { context } from '@opentelemetry/api';
+import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelemetryEventNames, TelemetryMetricNames } from '../names.js';
 import { createTestSdk } from '../test-support/sdk.js';
@@ -13,8 +16,20 @@ let server: Server;
 let baseUrl: string;
 const transport = new HttpTransport();
 
+let contextManager: AsyncHooksContextManager;
+
 beforeAll(async () => {
+  contextManager = new AsyncHooksContextManager().enable();
+  context.setGlobalContextManager(contextManager);
   server = createServer((req, res) => {
+    if (req.url === '/unauthorized') {
+      // A server that echoes the credential back, in a header and in the error body.
+      const echoed = req.headers.authorization ?? '';
+      res
+        .writeHead(401, { 'content-type': 'application/json', 'x-echoed-authorization': echoed })
+        .end(JSON.stringify({ error: { message: `Incorrect API key provided: ${echoed}` } }));
+      return;
+    }
     if (req.url === '/fail') {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');
       return;
@@ -31,6 +46,8 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  context.disable();
+  contextManager.disable();
   await transport.close();
   server.close();
   await once(server, 'close');
@@ -99,6 +116,69 @@ describe('SessionTelemetry wired into @codex-ts/client', () => {
     ]);
     expect(apiLogs[1]?.attributes['error.message']).toMatch(/503/);
     expect(JSON.stringify(sdk.logs().map((r) => r.attributes))).not.toContain('sk-test-never-logged');
+    await sdk.shutdown();
+  });
+
+  it('exports neither the key a 401 echoes in its body and headers nor a redacted secret', async () => {
+    const sdk = createTestSdk();
+    const telemetry = new SessionTelemetry({
+      conversationId: 'conv-wire',
+      model: 'gpt-5.1-codex',
+      authMode: 'apikey',
+      originator: 'codex_exec',
+      appVersion: '0.1.0',
+      sessionSource: 'exec',
+      meterProvider: sdk.meterProvider,
+      loggerProvider: sdk.loggerProvider,
+      tracerProvider: sdk.tracerProvider,
+    });
+    const secret = 'sk-test-never-logged';
+    telemetry.redact(secret);
+    let failure: unknown;
+    await expect(
+      telemetry.withSpan('request', undefined, async () => {
+        try {
+          await transport.request({
+            method: 'POST',
+            url: `${baseUrl}/unauthorized`,
+            headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+            body: '{}',
+            telemetry: telemetry.requestTelemetry({ endpoint: '/responses' }),
+            attempt: 0,
+          });
+        } catch (error) {
+          failure = error;
+        }
+        // The api layer's handshake errors quote the body: such a message must be redacted too.
+        telemetry.recordWebsocketConnect({
+          durationMs: 1,
+          status: 401,
+          error: new ApiError(
+            'unexpected_status',
+            `unexpected status 401: Incorrect API key provided: ${secret}`,
+          ),
+        });
+        throw new ApiError('unexpected_status', `turn failed: ${secret}`);
+      }),
+    ).rejects.toThrow(secret);
+    // The secret was within reach: the transport error holds it in its body and headers.
+    expect(HttpStatusError.isInstance(failure)).toBe(true);
+    const status = failure as HttpStatusError;
+    expect(status.status).toBe(401);
+    expect(status.body).toContain(secret);
+    expect(JSON.stringify(status.headers)).toContain(secret);
+
+    expect((await sdk.metricPoints(TelemetryMetricNames.apiRequest)).map((p) => p.attributes.status)).toEqual(
+      ['401'],
+    );
+    const connect = sdk.logs().find((r) => r.eventName === TelemetryEventNames.websocketConnect);
+    expect(connect?.attributes['error.message']).toBe(
+      'unexpected status 401: Incorrect API key provided: [REDACTED]',
+    );
+    const [span] = sdk.spans();
+    expect(span?.status.message).toBe('turn failed: [REDACTED]');
+    expect(span?.events.map((e) => e.name)).toContain('exception');
+    expect(await sdk.exported()).not.toContain(secret);
     await sdk.shutdown();
   });
 });

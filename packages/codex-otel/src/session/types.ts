@@ -119,47 +119,6 @@ export interface WebsocketEventInfo {
   durationMs: number;
 }
 
-/**
- * What a WebSocket client reports once per `response.create` send (W-74); structurally the
- * `WsRequestTelemetryInfo` of `@codex-ts/api`'s `WebsocketTelemetry`.
- */
-export interface WsRequestHookInfo {
-  /** Send wall time (ms). */
-  durationMs: number;
-  /** The send failure, else undefined; only its message is recorded. */
-  error?: unknown;
-  /** An earlier request was already sent on this connection. */
-  connectionReused: boolean;
-}
-
-/**
- * What a WebSocket client reports once per frame read (pings/pongs excluded); structurally the
- * `WsEventTelemetryInfo` of `@codex-ts/api`'s `WebsocketTelemetry`.
- */
-export interface WsEventHookInfo {
-  /**
-   * The JSON event `type` of a text frame, or one of the pseudo kinds `unparsed` (a text frame that
-   * is not a JSON event), `binary`, `close` (close frame), `end` (socket ended or failed) and
-   * `timeout` (idle timeout, no frame).
-   */
-  kind: string;
-  /** The error this frame ended the request with, else undefined. */
-  error?: unknown;
-  /** Wait for this frame since the previous one or since the send (ms). */
-  durationMs: number;
-}
-
-/**
- * WebSocket hooks returned by {@link SessionTelemetry.websocketTelemetry}: structurally
- * `@codex-ts/api`'s `WebsocketTelemetry`, so it can be passed wherever that is expected.
- */
-export interface WebsocketTelemetryHooks {
-  /** Once per `response.create` send: {@link SessionTelemetry.recordWebsocketRequest}. */
-  onWsRequest(info: WsRequestHookInfo): void;
-  /** Once per frame read: {@link SessionTelemetry.recordWebsocketEvent}. */
-  onWsEvent(info: WsEventHookInfo): void;
-}
-
 /** One retry (`codex.retry` span event, W-20). */
 export interface RetryRecord {
   /** The attempt about to be made (1 = first retry). */

@@ -56,7 +56,27 @@ export function createTestSdk() {
     return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
   }
 
+  /** Everything exported so far as one JSON string (metric names and attributes, log records, spans). */
+  async function exported(): Promise<string> {
+    const { resourceMetrics } = await metricReader.collect();
+    const metrics = resourceMetrics.scopeMetrics.flatMap((scope) =>
+      scope.metrics.map((m) => ({
+        name: m.descriptor.name,
+        points: m.dataPoints.map((dp) => dp.attributes),
+      })),
+    );
+    const logs = logExporter.getFinishedLogRecords().map((r) => ({ attributes: r.attributes, body: r.body }));
+    const spans = spanExporter.getFinishedSpans().map((span) => ({
+      name: span.name,
+      attributes: span.attributes,
+      status: span.status,
+      events: span.events.map((e) => ({ name: e.name, attributes: e.attributes })),
+    }));
+    return JSON.stringify({ metrics, logs, spans });
+  }
+
   return {
+    exported,
     meterProvider,
     loggerProvider,
     tracerProvider,
