@@ -18,7 +18,6 @@ export {
   type PrewarmOutcome,
   type ReasoningSettings,
   type SamplingRequest,
-  type TraceContext,
 } from './client/model-client.js';
 export * from './config/index.js';
 export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';

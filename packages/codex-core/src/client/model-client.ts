@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   ApiError,
   type AuthProvider,
+  apiErrorFromAuthFailure,
   type Provider,
   type ResponseCreateWsRequest,
   type ResponseEvent,
@@ -13,7 +14,7 @@ import {
   websocketUrlForPath,
 } from '@codex-ts/api';
 import type { HttpTransport, RequestTelemetry, SseTelemetry } from '@codex-ts/client';
-import type { SessionTelemetry } from '@codex-ts/otel';
+import type { SessionTelemetry, W3cTraceContext } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   asciiJson,
@@ -26,14 +27,6 @@ import {
 } from '../metadata/turn-metadata.js';
 import { incrementalInput } from './incremental.js';
 import { WebsocketSession } from './websocket-session.js';
-
-/** W3C trace context of the span active when a request is sent (telemetry.md §7). */
-export interface TraceContext {
-  /** `00-<trace id>-<span id>-<flags>`. */
-  traceparent?: string | undefined;
-  /** `key=value,…`. */
-  tracestate?: string | undefined;
-}
 
 /** Options of a {@link ModelClient}; one client serves one conversation (session scope). */
 export interface ModelClientOptions {
@@ -62,7 +55,7 @@ export interface ModelClientOptions {
    * telemetry.md §7). `@codex-ts/otel`'s `w3cTraceContext` fits. HTTP requests are unaffected.
    * Defaults to `telemetry.w3cTraceContext()` when {@link telemetry} is given.
    */
-  traceContext?: (() => TraceContext) | undefined;
+  traceContext?: (() => W3cTraceContext) | undefined;
   /** Shared HTTP transport (keep-alive pool); one is created when omitted. */
   transport?: HttpTransport | undefined;
   /** Per-attempt HTTP telemetry hook. Defaults to `telemetry.requestTelemetry({ endpoint: '/responses' })`. */
@@ -344,8 +337,18 @@ export class ModelClientSession {
 
   /** The HTTP wire body for `request`, in 0.169.0's field order (see `serializeResponsesRequest`). */
   buildRequest(request: SamplingRequest): ResponsesApiRequest {
+    return this.#requestBody(request, this.#clientMetadata(request));
+  }
+
+  /** Codex's own `client_metadata` for `request` (before the caller's entries are merged in). */
+  #clientMetadata(request: SamplingRequest): Record<string, string> {
     const { identity, mcpAttribution } = this.#client.options;
-    const metadata = clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
+    return clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
+  }
+
+  /** The wire body for `request` with `metadata` (the caller's entries merged in) as `client_metadata`. */
+  #requestBody(request: SamplingRequest, metadata: Record<string, string>): ResponsesApiRequest {
+    const { identity } = this.#client.options;
     const body: ResponsesApiRequest = {
       model: request.model,
       stream: true,
@@ -374,16 +377,13 @@ export class ModelClientSession {
     request: SamplingRequest,
     options: { generate?: boolean } = {},
   ): ResponseCreateWsRequest {
-    const { identity, mcpAttribution, traceContext, telemetry } = this.#client.options;
-    const metadata = clientMetadata(identity, request.metadata, { mcpAttribution: mcpAttribution ?? false });
+    const { traceContext, telemetry } = this.#client.options;
+    const metadata = this.#clientMetadata(request);
     if (this.#turnState !== undefined) metadata['x-codex-turn-state'] = this.#turnState;
     const trace = traceContext ? traceContext() : telemetry?.w3cTraceContext();
     if (trace?.traceparent) metadata.ws_request_header_traceparent = trace.traceparent;
     if (trace?.tracestate) metadata.ws_request_header_tracestate = trace.tracestate;
-    const body: ResponseCreateWsRequest = {
-      ...this.buildRequest(request),
-      client_metadata: mergeCallerClientMetadata(metadata, request.clientMetadata),
-    };
+    const body: ResponseCreateWsRequest = this.#requestBody(request, metadata);
     if (options.generate !== undefined) body.generate = options.generate;
     return body;
   }
@@ -592,9 +592,15 @@ export class ModelClientSession {
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
   ): Promise<{ key: string; authHeaderName: string | undefined }> {
-    const { provider, auth } = this.#client.options;
+    const { provider, auth, telemetry } = this.#client.options;
     const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
-    const authHeaders = await auth.authHeaders(signal);
+    let authHeaders: Record<string, string>;
+    try {
+      authHeaders = await auth.authHeaders(signal);
+    } catch (error) {
+      throw apiErrorFromAuthFailure(error, signal);
+    }
+    if (telemetry) redactCredentials(telemetry, authHeaders);
     return {
       key: createHash('sha256')
         .update(JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, authHeaders]))
@@ -682,6 +688,19 @@ export class ModelClientSession {
       if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
       yield event;
     }
+  }
+}
+
+/**
+ * Tells `telemetry` to cut the credentials out of error messages it records: a failed handshake's
+ * error quotes the response body, which a server may echo the key in. Each auth header value is
+ * registered, and for `<scheme> <token>` (`Bearer sk-…`) the token alone too.
+ */
+function redactCredentials(telemetry: SessionTelemetry, authHeaders: Record<string, string>): void {
+  for (const value of Object.values(authHeaders)) {
+    telemetry.redact(value);
+    const token = /^[A-Za-z][\w.+-]*\s+(\S+)$/.exec(value)?.[1];
+    if (token !== undefined) telemetry.redact(token);
   }
 }
 

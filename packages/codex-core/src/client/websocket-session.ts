@@ -44,12 +44,6 @@ export class WebsocketSession {
     return reason;
   }
 
-  /** Forgets the incremental baseline (the next request is a full `response.create`). */
-  clearBaseline(): void {
-    this.lastRequest = undefined;
-    this.lastResponse = undefined;
-  }
-
   /**
    * Drops the socket (no close handshake) and the baseline. Idempotent. When a baseline existed,
    * `reason` (default `connection_closed`) is remembered for the next request's continuation
@@ -60,7 +54,9 @@ export class WebsocketSession {
     const connection = this.connection;
     this.connection = undefined;
     this.connectionKey = undefined;
-    this.clearBaseline();
+    // Forget the incremental baseline: the next request is a full `response.create`.
+    this.lastRequest = undefined;
+    this.lastResponse = undefined;
     connection?.close();
   }
 }

@@ -249,6 +249,17 @@ describe('loadConfig: errors name the key and the file', () => {
     expect(error.message).toContain('must not be empty');
     error = await loadError('[model_providers.my]\nsupports_websockets = true\n[model_providers.my.aws]\n');
     expect(error.message).toContain('provider aws cannot be combined with supports_websockets');
+    error = await loadError(
+      '[model_providers.my]\nsupports_websockets = true\nenv_key = "K"\n[model_providers.my.aws]\n',
+    );
+    expect(error.message).toBe(
+      `invalid value for \`model_providers.my.aws\` in ${file}: provider aws cannot be combined with supports_websockets, env_key`,
+    );
+    // A boolean key set to false is no conflict.
+    const config = await load(
+      '[model_providers.my]\nsupports_websockets = false\nrequires_openai_auth = false\n[model_providers.my.aws]\n',
+    );
+    expect(config.modelProviders.my?.aws).toEqual({});
     error = await loadError('[model_providers.my.auth]\ncommand = "tok"\ntimeout_ms = 0\n');
     expect(error.message).toContain('expected a positive integer');
   });

@@ -6,14 +6,12 @@ import { ConfigError, formatKeyPath } from './config-error.js';
 import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,
-  assertSupportedProviderId,
   BUILT_IN_PROVIDER_IDS,
-  LMSTUDIO_PROVIDER_ID,
+  isOfferedBuiltInProviderId,
   type ModelProviderInfo,
+  missingProviderError,
   modelProviderInfoFromToml,
-  OLLAMA_PROVIDER_ID,
   OPENAI_PROVIDER_ID,
-  unknownProviderError,
 } from './providers.js';
 import {
   type ConfigToml,
@@ -150,14 +148,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   }
 
   const modelProvider = profile.model_provider ?? toml.model_provider ?? OPENAI_PROVIDER_ID;
-  const staticBuiltIns = [OPENAI_PROVIDER_ID, OLLAMA_PROVIDER_ID, LMSTUDIO_PROVIDER_ID];
-  if (!staticBuiltIns.includes(modelProvider) && modelProviders[modelProvider] === undefined) {
-    assertSupportedProviderId(modelProvider, configFile);
-    throw unknownProviderError(
-      modelProvider,
-      [...staticBuiltIns, ...Object.keys(modelProviders)],
-      configFile,
-    );
+  if (!isOfferedBuiltInProviderId(modelProvider) && modelProviders[modelProvider] === undefined) {
+    throw missingProviderError(modelProvider, Object.keys(modelProviders), configFile);
   }
 
   return {

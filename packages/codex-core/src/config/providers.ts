@@ -254,10 +254,7 @@ export function resolveModelProvider(
     env,
   });
   const info = builtIns[id] ?? config.modelProviders[id];
-  if (info === undefined) {
-    assertSupportedProviderId(id, file);
-    throw unknownProviderError(id, [...Object.keys(builtIns), ...Object.keys(config.modelProviders)], file);
-  }
+  if (info === undefined) throw missingProviderError(id, Object.keys(config.modelProviders), file);
   if (info.commandAuth !== undefined || info.aws !== undefined) {
     const key = info.commandAuth !== undefined ? 'auth' : 'aws';
     throw new ConfigError(
@@ -304,6 +301,34 @@ export function assertSupportedProviderId(id: string, file: string | undefined):
       { file, keyPath: 'model_provider' },
     );
   }
+}
+
+/**
+ * @internal Whether `id` names a built-in provider codex-ts offers (a key of
+ * {@link builtInModelProviders}; `amazon-bedrock` is reserved but not offered).
+ */
+export function isOfferedBuiltInProviderId(id: string): boolean {
+  return Object.hasOwn(offeredBuiltInProviders(), id);
+}
+
+/**
+ * @internal The error for a `model_provider` that is neither an offered built-in nor one of
+ * `configuredIds`. Throws the `unsupported` error of {@link assertSupportedProviderId} for ids
+ * the original knows (`ollama-chat`, `amazon-bedrock`); otherwise returns the `unknown_provider`
+ * error listing the offered built-ins, then `configuredIds`.
+ */
+export function missingProviderError(
+  id: string,
+  configuredIds: readonly string[],
+  file: string | undefined,
+): ConfigError {
+  assertSupportedProviderId(id, file);
+  return unknownProviderError(id, [...Object.keys(offeredBuiltInProviders()), ...configuredIds], file);
+}
+
+/** The built-in providers, only for their ids (version and env do not change the key set). */
+function offeredBuiltInProviders(): Record<string, ModelProviderInfo> {
+  return builtInModelProviders({ version: '', env: {} });
 }
 
 /** @internal */

@@ -67,8 +67,9 @@ export const ProviderAuthTomlSchema = z.strictObject(
 );
 
 /**
- * Adds one issue at `key` listing which of `others` are also set (`requires_openai_auth` counts
- * only when true): the original rejects `aws` and `auth` combined with other credential keys.
+ * Adds one issue at `key` listing which of `others` are also set (a boolean key such as
+ * `requires_openai_auth` or `supports_websockets` counts only when true): the original rejects
+ * `aws` and `auth` combined with other credential keys.
  */
 function rejectCombination(
   ctx: z.RefinementCtx,
@@ -77,7 +78,7 @@ function rejectCombination(
   others: readonly string[],
 ): void {
   const conflicts = others.filter((name) =>
-    name === 'requires_openai_auth' ? provider[name] === true : provider[name] !== undefined,
+    typeof provider[name] === 'boolean' ? provider[name] === true : provider[name] !== undefined,
   );
   if (conflicts.length > 0) {
     ctx.addIssue({
@@ -122,14 +123,8 @@ export const ModelProviderTomlSchema = z
   )
   .superRefine((provider, ctx) => {
     if (provider.aws !== undefined) {
-      if (provider.supports_websockets) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['aws'],
-          message: 'provider aws cannot be combined with supports_websockets',
-        });
-      }
       rejectCombination(ctx, provider, 'aws', [
+        'supports_websockets',
         'env_key',
         'experimental_bearer_token',
         'auth',

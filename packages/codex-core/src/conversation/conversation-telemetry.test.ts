@@ -4,6 +4,7 @@ import type { Provider } from '@codex-ts/api';
 import { TelemetryMetricNames as M, SessionTelemetry } from '@codex-ts/otel';
 import {
   completed,
+  openAiError,
   responseCreated,
   type Scenario,
   textTurn,
@@ -189,6 +190,56 @@ describe('telemetry wired into the model client', () => {
     // Never the credential itself.
     expect(JSON.stringify(connects)).not.toContain('sk-test-key');
     expect(await continuations(otel)).toEqual({ 'full|no_previous_request|generation': 1 });
+  });
+
+  it('never exports the API key, even when a 401 echoes it in the body and headers (HTTP)', async () => {
+    const echoed = {
+      kind: 'error',
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer sk-test-key', 'x-echoed-authorization': 'Bearer sk-test-key' },
+      body: openAiError(
+        'invalid_request_error',
+        'invalid_api_key',
+        'Incorrect API key provided: sk-test-key.',
+      ),
+    } as const;
+    const { otel, conversation, server } = await setup({ http: [echoed], streamMaxRetries: 0 });
+    const events = await collect(conversation.runTurn('hello'));
+    expect(lastType(events)).toBe('turn.failed');
+    // The request carried the key and the failure echoed it back: it was within telemetry's reach.
+    expect(server.requests[0]?.headerMap.authorization).toBe('Bearer sk-test-key');
+    expect(await otel.points(M.apiRequest)).toEqual([
+      { attributes: { ...sessionTags, status: '401', success: 'false' }, value: 1 },
+    ]);
+    expect(otel.logs('codex.api_request')[0]?.attributes['error.message']).toEqual(expect.any(String));
+    expect(await otel.exported()).not.toContain('sk-test-key');
+  });
+
+  it('never exports the API key, even when a 401 handshake echoes it in the body and headers (WebSocket)', async () => {
+    const { otel, conversation, server } = await setup({
+      streamMaxRetries: 0,
+      ws: {
+        handshakes: [
+          {
+            kind: 'reject',
+            status: 401,
+            headers: { 'x-echoed-authorization': 'Bearer sk-test-key' },
+            body: openAiError('invalid_request_error', 'invalid_api_key', 'Incorrect API key: sk-test-key.'),
+          },
+        ],
+        responses: [],
+      },
+    });
+    await collect(conversation.runTurn('hello'));
+    expect(server.handshakes[0]?.headerMap.authorization).toBe('Bearer sk-test-key');
+    expect(otel.logs('codex.websocket_connect').map((r) => r.attributes)).toContainEqual(
+      expect.objectContaining({ success: 'false', 'http.response.status_code': 401 }),
+    );
+    // The handshake error quotes the response body; the echoed key is cut out of it.
+    expect(otel.logs('codex.websocket_connect')[0]?.attributes['error.message']).toContain(
+      'Incorrect API key: [REDACTED]',
+    );
+    expect(await otel.exported()).not.toContain('sk-test-key');
   });
 
   it('counts continuations of a prewarmed, then incremental session (C-125)', async () => {

@@ -509,6 +509,22 @@ describe('Conversation over Responses WebSocket', () => {
     expect(cm.map((m) => m['x-codex-turn-state'])).toEqual([undefined, undefined, 'ts-fresh']);
   });
 
+  it('fails the turn without retrying when the credentials cannot be read', async () => {
+    const { server, conversation, delays } = await setup(
+      { responses: [text('resp_1')] },
+      { client: { auth: { authHeaders: async () => Promise.reject(new Error('no key configured')) } } },
+    );
+    const events = await collect(conversation.runTurn('hello'));
+    expect(events.at(-1)).toMatchObject({
+      type: 'turn.failed',
+      message: 'could not get credentials: no key configured',
+    });
+    expect(noticesOf(events)).toEqual([]);
+    expect(delays).toEqual([]);
+    expect(server.handshakes).toHaveLength(0);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('retries an idle WebSocket on a new socket (idle timeout waiting for websocket)', async () => {
     const { server, conversation, delays } = await setup(
       { responses: [{ events: [responseCreated('r1')], stallAfter: 1 }, text('resp_2')] },

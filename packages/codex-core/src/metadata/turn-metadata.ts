@@ -5,6 +5,8 @@
  * (observed-cli-0.169.md §4, W-65, W-66).
  */
 
+import { WS_STREAM_REQUEST_START_MS } from '@codex-ts/api';
+
 /** What a request is for (`request_kind` in the turn metadata). */
 export type RequestKind = 'turn' | 'prewarm' | 'compaction';
 
@@ -147,7 +149,7 @@ export const RESERVED_CLIENT_METADATA_KEYS: ReadonlySet<string> = new Set([
   'x-openai-subagent',
   'mcp_attribution',
   'x-codex-turn-state',
-  'x-codex-ws-stream-request-start-ms',
+  WS_STREAM_REQUEST_START_MS,
   'ws_request_header_traceparent',
   'ws_request_header_tracestate',
   'ws_request_header_x_openai_internal_codex_responses_lite',

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
-import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
+import {
+  openAiError,
+  type ResponsesServer,
+  startResponsesServer,
+  textTurn,
+} from '@codex-ts/responses-server';
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,6 +100,35 @@ describe('openExecConversation telemetry', () => {
     });
     const everything = JSON.stringify(otel.logs('codex.api_request').map((r) => r.attributes));
     expect(everything).not.toContain('sk-local-secret');
+  });
+
+  it('never exports the API key when a 401 echoes it in the error body and headers', async () => {
+    const body = openAiError(
+      'invalid_request_error',
+      'invalid_api_key',
+      'Incorrect API key: sk-local-secret',
+    );
+    const headers = { 'x-echoed-authorization': 'Bearer sk-local-secret' };
+    for (const websocket of [false, true]) {
+      writeConfig(`stream_max_retries = 0\nsupports_websockets = ${websocket}`);
+      server.setScenario({ steps: [{ kind: 'error', status: 401, headers, body }], repeatLast: true });
+      server.setWsScenario({ handshakes: [{ kind: 'reject', status: 401, headers, body }], responses: [] });
+      const opened = await open();
+      try {
+        const events = await collect(opened.conversation.runTurn('hello'));
+        expect(events.at(-1)?.type).toBe('turn.failed');
+      } finally {
+        await opened.close();
+      }
+    }
+    // Both transports sent the key and got it back, and failures were recorded...
+    expect(server.requests.at(-1)?.headerMap.authorization).toBe('Bearer sk-local-secret');
+    expect(server.handshakes.at(-1)?.headerMap.authorization).toBe('Bearer sk-local-secret');
+    expect(await otel.total(M.apiRequest, { status: '401', success: 'false' })).toBeGreaterThan(0);
+    const connects = otel.logs('codex.websocket_connect').map((r) => r.attributes['error.message']);
+    expect(connects).toContainEqual(expect.stringContaining('[REDACTED]'));
+    // ...but nothing exported carries it.
+    expect(await otel.exported()).not.toContain('sk-local-secret');
   });
 
   it('logs the prompt text when [otel] log_user_prompt = true', async () => {

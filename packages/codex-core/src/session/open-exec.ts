@@ -55,8 +55,6 @@ export interface OpenedExecConversation {
   model: string;
   /** The session's telemetry (the given one or the default; see {@link OpenExecOptions.telemetry}). */
   telemetry: SessionTelemetry;
-  /** Notices to show the user before the turn (none today; the WebSocket fallback warning is a turn event). */
-  warnings: string[];
   /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
   close(): Promise<void>;
 }
@@ -164,7 +162,6 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     provider,
     model,
     telemetry,
-    warnings: [],
     close: () => client.close(),
   };
 }

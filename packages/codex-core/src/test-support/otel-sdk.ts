@@ -41,6 +41,12 @@ export interface InMemoryOtel {
   logs(name: string): ReadableLogRecord[];
   /** Finished spans. */
   spans(): ReadableSpan[];
+  /**
+   * Everything exported so far as one JSON string: every metric's name and data-point attributes,
+   * every log record's attributes and body, every finished span's name, attributes, status and
+   * events (for "this secret never reaches telemetry" checks).
+   */
+  exported(): Promise<string>;
   shutdown(): Promise<void>;
 }
 
@@ -86,6 +92,25 @@ export function inMemoryOtel(): InMemoryOtel {
     },
     logs: (name) => logExporter.getFinishedLogRecords().filter((r) => r.attributes['event.name'] === name),
     spans: () => spanExporter.getFinishedSpans(),
+    async exported() {
+      const { resourceMetrics } = await reader.collect();
+      const metrics = resourceMetrics.scopeMetrics.flatMap((scope) =>
+        scope.metrics.map((m) => ({
+          name: m.descriptor.name,
+          points: m.dataPoints.map((dp) => dp.attributes),
+        })),
+      );
+      const logs = logExporter
+        .getFinishedLogRecords()
+        .map((r) => ({ attributes: r.attributes, body: r.body }));
+      const spans = spanExporter.getFinishedSpans().map((span) => ({
+        name: span.name,
+        attributes: span.attributes,
+        status: span.status,
+        events: span.events.map((e) => ({ name: e.name, attributes: e.attributes })),
+      }));
+      return JSON.stringify({ metrics, logs, spans });
+    },
     async shutdown() {
       await Promise.all([meterProvider.shutdown(), loggerProvider.shutdown(), tracerProvider.shutdown()]);
     },
