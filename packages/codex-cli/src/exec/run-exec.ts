@@ -40,10 +40,6 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const json = options.json ? new JsonlPrinter(options.stdout) : undefined;
   const human = options.json ? undefined : new HumanPrinter(options.stdout, options.stderr);
   json?.threadStarted(conversation.threadId);
-  for (const warning of opened.warnings) {
-    if (json) json.warning(warning);
-    else options.stderr.write(`warning: ${warning}\n`);
-  }
   let exitCode = 1;
   try {
     for await (const event of conversation.runTurn(

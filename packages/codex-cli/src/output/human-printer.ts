@@ -1,5 +1,6 @@
 import type { TurnEvent } from '@codex-ts/core';
-import { messageText, type OutputSink } from './jsonl-printer.js';
+import { messageText, reasoningText } from './item-text.js';
+import type { OutputSink } from './jsonl-printer.js';
 
 /**
  * Human output of `codex-ts exec`: the answer streams to stdout as it arrives (falling back
@@ -34,11 +35,11 @@ export class HumanPrinter {
           type: string;
           role?: string;
           content?: unknown;
-          summary?: { text?: string }[];
+          summary?: unknown;
         };
         if (item.type === 'reasoning') {
           if (!this.#streamedReasoning) {
-            const text = (item.summary ?? []).map((p) => p.text ?? '').join('\n\n');
+            const text = reasoningText(item);
             if (text) this.#err.write(`${text}\n`);
           }
           this.#finishReasoning();

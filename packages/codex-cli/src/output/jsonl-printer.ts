@@ -1,5 +1,11 @@
 import type { TurnEvent } from '@codex-ts/core';
-import { serializeThreadEvent, type ThreadEvent, type ThreadItem } from '@codex-ts/protocol';
+import {
+  serializeThreadEvent,
+  type ThreadEvent,
+  type ThreadItem,
+  usageFromTokenUsage,
+} from '@codex-ts/protocol';
+import { messageText, reasoningText } from './item-text.js';
 
 /** Where printers write: stdout/stderr-like sinks (tests pass buffers). */
 export interface OutputSink {
@@ -42,7 +48,7 @@ export class JsonlPrinter {
     });
   }
 
-  /** Prints what `event` maps to; returns false for events that print nothing. */
+  /** Prints the JSONL line(s) `event` maps to; deltas and other events print nothing. */
   handle(event: TurnEvent): void {
     switch (event.type) {
       case 'turn.started':
@@ -52,14 +58,11 @@ export class JsonlPrinter {
         const item = event.item as {
           type: string;
           role?: string;
-          summary?: { text?: string }[];
+          summary?: unknown;
           content?: unknown;
         };
         if (item.type === 'reasoning') {
-          const text = (item.summary ?? [])
-            .map((part) => part.text ?? '')
-            .filter((t) => t.length > 0)
-            .join('\n\n');
+          const text = reasoningText(item);
           if (text.length > 0) {
             this.#emit({
               type: 'item.completed',
@@ -87,13 +90,7 @@ export class JsonlPrinter {
       case 'turn.completed':
         this.#emit({
           type: 'turn.completed',
-          usage: {
-            input_tokens: event.usage.inputTokens,
-            cached_input_tokens: event.usage.cachedInputTokens,
-            cache_write_input_tokens: event.usage.cacheWriteInputTokens,
-            output_tokens: event.usage.outputTokens,
-            reasoning_output_tokens: event.usage.reasoningOutputTokens,
-          },
+          usage: usageFromTokenUsage(event.usage),
         });
         return;
       case 'turn.failed':
@@ -107,17 +104,4 @@ export class JsonlPrinter {
         return;
     }
   }
-}
-
-/** The text of an assistant message: its `output_text` parts joined. */
-export function messageText(content: unknown): string {
-  if (!Array.isArray(content)) return '';
-  let text = '';
-  for (const part of content) {
-    if (part && typeof part === 'object' && 'text' in part && typeof part.text === 'string') {
-      const type = (part as { type?: unknown }).type;
-      if (type === 'output_text' || type === 'text') text += part.text;
-    }
-  }
-  return text;
 }
