@@ -3,16 +3,15 @@ import { messageText, reasoningText } from './item-text.js';
 import type { OutputSink } from './jsonl-printer.js';
 
 /**
- * Human output of `codex-ts exec`: the answer streams to stdout as it arrives (falling back
- * to the completed message when no deltas came), reasoning summaries and notices go to
- * stderr, and a failed turn prints `ERROR: <message>` on stderr.
+ * Human output of `codex-ts exec`: each assistant message goes to stdout and each reasoning
+ * summary to stderr when its response completed (`item.completed`), notices go to stderr, and a
+ * failed turn prints `ERROR: <message>` on stderr. Deltas are not printed: a retried attempt
+ * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
+ * has been printed cannot be taken back.
  */
 export class HumanPrinter {
   readonly #out: OutputSink;
   readonly #err: OutputSink;
-  #streamedText = false;
-  #streamedReasoning = false;
-  #endsWithNewline = true;
 
   constructor(out: OutputSink, err: OutputSink) {
     this.#out = out;
@@ -21,15 +20,6 @@ export class HumanPrinter {
 
   handle(event: TurnEvent): void {
     switch (event.type) {
-      case 'reasoning_summary.delta':
-        this.#streamedReasoning = true;
-        this.#err.write(event.delta);
-        return;
-      case 'output_text.delta':
-        this.#finishReasoning();
-        this.#streamedText = true;
-        this.#write(event.delta);
-        return;
       case 'item.completed': {
         const item = event.item as {
           type: string;
@@ -38,15 +28,11 @@ export class HumanPrinter {
           summary?: unknown;
         };
         if (item.type === 'reasoning') {
-          if (!this.#streamedReasoning) {
-            const text = reasoningText(item);
-            if (text) this.#err.write(`${text}\n`);
-          }
-          this.#finishReasoning();
+          const text = reasoningText(item);
+          if (text) this.#err.write(withNewline(text));
         } else if (item.type === 'message' && item.role === 'assistant') {
-          if (!this.#streamedText) this.#write(messageText(item.content));
-          if (!this.#endsWithNewline) this.#write('\n');
-          this.#streamedText = false;
+          const text = messageText(item.content);
+          if (text) this.#out.write(withNewline(text));
         }
         return;
       }
@@ -66,17 +52,8 @@ export class HumanPrinter {
         return;
     }
   }
+}
 
-  #finishReasoning(): void {
-    if (this.#streamedReasoning) {
-      this.#err.write('\n');
-      this.#streamedReasoning = false;
-    }
-  }
-
-  #write(text: string): void {
-    if (text.length === 0) return;
-    this.#out.write(text);
-    this.#endsWithNewline = text.endsWith('\n');
-  }
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -8,8 +8,9 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * | type | when |
  * |---|---|
  * | `turn.started` | before the first request |
- * | `output_text.delta` / `reasoning_summary.delta` | streamed text (not printed by `exec --json`) |
- * | `item.completed` | a model output item finished (`response.output_item.done`) or a tool output was produced |
+ * | `output_text.delta` / `reasoning_summary.delta` | streamed text of request attempt `attempt` (not printed by `exec --json`) |
+ * | `item.completed` | a model output item of a response that completed (`response.output_item.done`, released at `response.completed`), or a tool output |
+ * | `attempt.discarded` | attempt `attempt` failed after some of its deltas were delivered: drop them (a retry, the fallback or `turn.failed` follows) |
  * | `stream_error` | a retryable failure; the turn retries after `delayMs` ("Reconnecting... n/max (…)") |
  * | `warning` | something the user should know that does not stop the turn |
  * | `rate_limits` / `server_model` | response headers / metadata |
@@ -17,16 +18,28 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * | `turn.completed` | the model ended the turn; `usage` sums every response of the turn |
  * | `turn.failed` | a non-retryable error, or retries exhausted; `message` is the user-visible text |
  * | `turn.aborted` | the caller's AbortSignal fired |
+ *
+ * Replay safety (a retry never shows output twice): every request the turn sends, first tries and
+ * retries alike, is one *attempt*, numbered 1, 2, … across the turn. Text deltas stream live and
+ * carry their attempt number. `item.completed` of model output is withheld until that attempt's
+ * `response.completed` arrived, so an item is delivered exactly once and never for an attempt that
+ * failed (as codex-cli 0.169.0, which discards partial output). When an attempt that delivered
+ * deltas fails (other than by the caller's abort), `attempt.discarded` names it before whatever
+ * follows (the retry's notice, the fallback warning or `turn.failed`): a consumer
+ * that shows deltas drops (or redraws) what it showed for that attempt. A consumer that shows only
+ * `item.completed` never sees a duplicate and needs no bookkeeping.
  */
 export type TurnEvent =
   | { type: 'turn.started'; turnId: string }
-  | { type: 'output_text.delta'; delta: string }
-  | { type: 'reasoning_summary.delta'; delta: string; summaryIndex: number }
+  | { type: 'output_text.delta'; delta: string; attempt: number }
+  | { type: 'reasoning_summary.delta'; delta: string; summaryIndex: number; attempt: number }
   | { type: 'item.completed'; item: ResponseItem }
+  | { type: 'attempt.discarded'; attempt: number; error: ApiError }
   | {
       type: 'stream_error';
       message: string;
-      attempt: number;
+      /** n of "n/max": the retry about to be made for the current request (1-based). */
+      retry: number;
       maxRetries: number;
       delayMs: number;
       error: ApiError;

@@ -60,8 +60,10 @@ export interface RunTurnOptions {
  * request, after the error's `retryDelayMs` (a "try again in N s" hint or `Retry-After`)
  * or `200 ms × 2^(n−1) ± 10 %`, with a `stream_error` event whose message is
  * `Reconnecting... n/max (<error text>)`; while the session is on WebSocket the 1/max notice
- * is not emitted (C-27, 0.169.0 §7). Items of a failed attempt are not kept in the history;
- * the retry re-sends the same request (over WebSocket: in full, on a new socket).
+ * is not emitted (C-27, 0.169.0 §7). Items of a failed attempt are neither kept in the history
+ * nor delivered (`item.completed` waits for `response.completed`); when the failed attempt had
+ * delivered deltas, `attempt.discarded` says so before the retry. The retry re-sends the same
+ * request (over WebSocket: in full, on a new socket). See `TurnEvent` for the replay-safety rule.
  *
  * Fallback (C-23, W-81): when retries are exhausted while on WebSocket, the session switches
  * to HTTP for good, a `warning` "Falling back from WebSockets to HTTPS transport. <error>" is
@@ -78,12 +80,16 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
   yield { type: 'turn.started', turnId: options.turnId };
 
   let retries = 0;
+  let attempt = 0;
   for (;;) {
     if (signal?.aborted) {
       yield { type: 'turn.aborted', reason: signal.reason };
       return;
     }
+    attempt += 1;
+    // Items are withheld until the response completes (replay safety, see TurnEvent).
     const attemptItems: ResponseItem[] = [];
+    let deliveredDeltas = false;
     try {
       const events = await session.stream(options.makeRequest(history.slice()), signal ? { signal } : {});
       let completedUsage: TokenUsage | undefined;
@@ -91,14 +97,20 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       for await (const event of events) {
         switch (event.type) {
           case 'output_text.delta':
-            yield { type: 'output_text.delta', delta: event.delta };
+            deliveredDeltas = true;
+            yield { type: 'output_text.delta', delta: event.delta, attempt };
             break;
           case 'reasoning_summary_text.delta':
-            yield { type: 'reasoning_summary.delta', delta: event.delta, summaryIndex: event.summaryIndex };
+            deliveredDeltas = true;
+            yield {
+              type: 'reasoning_summary.delta',
+              delta: event.delta,
+              summaryIndex: event.summaryIndex,
+              attempt,
+            };
             break;
           case 'output_item.done':
             attemptItems.push(event.item);
-            yield { type: 'item.completed', item: event.item };
             break;
           case 'rate_limits':
             yield { type: 'rate_limits', snapshot: event.snapshot };
@@ -120,6 +132,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
           'stream disconnected before completion: stream closed before response.completed',
         );
       }
+      for (const item of attemptItems) yield { type: 'item.completed', item };
       retries = 0;
       history.push(...attemptItems);
       if (completedUsage) {
@@ -148,6 +161,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         : new ApiError('stream', `stream disconnected before completion: ${errorText(error)}`, {
             cause: error,
           });
+      if (deliveredDeltas) yield { type: 'attempt.discarded', attempt, error: apiError };
       if (!apiError.retryable) {
         yield { type: 'turn.failed', message: apiError.message, error: apiError };
         return;
@@ -168,7 +182,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         yield {
           type: 'stream_error',
           message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
-          attempt: retries,
+          retry: retries,
           maxRetries: streamMaxRetries,
           delayMs,
           error: apiError,
