@@ -21,9 +21,7 @@ const recorded: ResponsesEvent[] = textTurn({
 
 /** What a consumer following the documented contract shows: live text minus discarded attempts. */
 function visible(events: TurnEvent[]): { text: string; reasoning: string; items: ResponseItem[] } {
-  const discarded = new Set(
-    events.flatMap((e) => (e.type === 'attempt.discarded' ? [e.attempt] : [])),
-  );
+  const discarded = new Set(events.flatMap((e) => (e.type === 'attempt.discarded' ? [e.attempt] : [])));
   let text = '';
   let reasoning = '';
   const items: ResponseItem[] = [];
@@ -39,7 +37,12 @@ async function runOnce(transport: 'http' | 'ws', dropAfter: number | undefined):
   const first = dropAfter === undefined ? { events: recorded } : { events: recorded, dropAfter };
   const h =
     transport === 'http'
-      ? await harness({ steps: [{ kind: 'sse', ...first }, { kind: 'sse', events: recorded }] })
+      ? await harness({
+          steps: [
+            { kind: 'sse', ...first },
+            { kind: 'sse', events: recorded },
+          ],
+        })
       : await harness(
           { steps: [] },
           {
