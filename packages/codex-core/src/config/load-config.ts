@@ -3,7 +3,12 @@ import { join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { ConfigError, formatKeyPath } from './config-error.js';
-import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
+import {
+  applyConfigOverrides,
+  type ConfigOverride,
+  parseConfigOverride,
+  TOML_PARSE_OPTIONS,
+} from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,
   BUILT_IN_PROVIDER_IDS,
@@ -185,7 +190,9 @@ async function readConfigTable(configFile: string): Promise<Record<string, unkno
     });
   }
   try {
-    return parseToml(text, { unsafeKeyBehaviour: 'throw' }) as Record<string, unknown>;
+    // Integers beyond 2^53 arrive as bigints, so the schema can name the key (a count is capped, a
+    // duration is out of range) instead of the parser failing on the whole file.
+    return parseToml(text, TOML_PARSE_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TomlError) {
       // The parser's message ends with a code excerpt of the file; keep only the reason.

@@ -69,9 +69,9 @@ export interface ModelProviderInfo {
   requestMaxRetries: number;
   /** Effective `stream_max_retries` (default 5, capped at 100). */
   streamMaxRetries: number;
-  /** Effective `stream_idle_timeout_ms` (default 300000). */
+  /** Effective `stream_idle_timeout_ms`, ms (default 300000; 0 to `MAX_DURATION_MS`, 0 expires at once). */
   streamIdleTimeoutMs: number;
-  /** Effective `websocket_connect_timeout_ms` (default 15000). */
+  /** Effective `websocket_connect_timeout_ms`, ms (default 15000; 0 to `MAX_DURATION_MS`). */
   websocketConnectTimeoutMs: number;
   /** `requires_openai_auth` (default false): the provider uses `auth.json` / OpenAI login. */
   requiresOpenaiAuth: boolean;
