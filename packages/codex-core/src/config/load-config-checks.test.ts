@@ -117,3 +117,42 @@ describe('loadConfig: integers beyond 2^53', () => {
     await expect(load('model_context_window = 9223372036854775807\n')).resolves.toBeDefined();
   });
 });
+
+describe('loadConfig: config.toml must be UTF-8', () => {
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+
+  it('rejects a Latin-1 byte naming the file, line, column and byte offset, never the value', async () => {
+    // "caf\xe9" saved as Latin-1 inside a bearer token, on line 3.
+    const toml = bytes(
+      'model = "gpt-5.5"\n[model_providers.x]\nexperimental_bearer_token = "sk-caf',
+      [0xe9],
+      '-SECRET"\n',
+    );
+    const error = await loadError(toml);
+    expect(error.kind).toBe('syntax');
+    expect([error.file, error.line, error.column]).toEqual([file, 3, 36]);
+    expect(error.message).toBe(
+      `invalid TOML in ${file} at line 3, column 36: the file is not valid UTF-8 (byte offset 73); save it as UTF-8`,
+    );
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain('SECRET');
+  });
+
+  it('counts columns in characters and finds truncated, overlong and surrogate sequences', async () => {
+    const cases: [Buffer, number, number][] = [
+      [bytes('model = "é', [0xc3]), 1, 11], // truncated at end of file
+      [bytes('a = 1\nmodel = "', [0xc0, 0xaf], '"\n'), 2, 10], // overlong "/"
+      [bytes('model = "€', [0xed, 0xa0, 0x80], '"\n'), 1, 11], // UTF-16 surrogate
+      [bytes([0x80], 'model = "x"\n'), 1, 1], // stray continuation byte
+    ];
+    for (const [toml, line, column] of cases) {
+      const error = await loadError(toml);
+      expect([error.kind, error.line, error.column]).toEqual(['syntax', line, column]);
+    }
+  });
+
+  it('accepts multi-byte UTF-8 and a byte order mark', async () => {
+    const config = await load(bytes([0xef, 0xbb, 0xbf], 'model = "gpt-5.5-café-€-😀"\n'));
+    expect(config.model).toBe('gpt-5.5-café-€-😀');
+  });
+});
