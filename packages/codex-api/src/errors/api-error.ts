@@ -24,7 +24,7 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `rate_limit_exceeded` | `response.failed` code `rate_limit_exceeded` | yes, after `retryDelayMs` when the message says "try again in N s" |
  * | `request_timeout` | transport timeout | yes |
  * | `connection_failed` | could not connect | yes |
- * | `auth` | `AuthProvider.authHeaders()` rejected (HTTP attempt or WebSocket handshake): "could not get credentials: <its message>" | no |
+ * | `auth` | `AuthProvider.authHeaders()` rejected, or returned a header that cannot be sent (HTTP attempt or WebSocket handshake): "could not get credentials: <its message>" | no |
  * | `aborted` | the caller's AbortSignal | no |
  */
 export type ApiErrorCode =

@@ -1,6 +1,7 @@
 import type { RequestTelemetry, SseEvent, SseTelemetry, StreamingResponse } from '@codex-ts/client';
 import { HttpStatusError, HttpTransport, runWithRetry, sseEventBatches } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
+import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
 import {
   apiErrorFromAuthFailure,
@@ -301,7 +302,8 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
  * `auth.onUnauthorized()` once and, when it resolves true, sends the request again (with a fresh
  * retry budget). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`); an
  * `authHeaders()` rejection is the non-retryable `auth` "could not get credentials: <message>" (not
- * retried; an `ApiError` it rejects with passes through, an abort is `aborted`).
+ * retried; an `ApiError` it rejects with passes through, an abort is `aborted`), and so is an auth
+ * header that cannot be sent (a value with CR, LF or a character above U+00FF), before sending.
  */
 export class ResponsesClient {
   private readonly provider: Provider;
@@ -338,7 +340,7 @@ export class ResponsesClient {
         async (attempt) => {
           let authHeaders: Record<string, string>;
           try {
-            authHeaders = await this.auth.authHeaders(signal);
+            authHeaders = checkAuthHeaders(await this.auth.authHeaders(signal));
           } catch (error) {
             // An ApiError is not a TransportError, so runWithRetry does not retry it.
             throw apiErrorFromAuthFailure(error, signal);

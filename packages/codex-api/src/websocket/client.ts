@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { AbortedError, BuildError, ConnectionError, HttpStatusError, TimeoutError } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
+import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import type { ApiError } from '../errors/api-error.js';
 import {
   apiErrorFromAuthFailure,
@@ -100,7 +101,8 @@ export class ResponsesWebsocketClient {
    *   "Connection failed: <reason>";
    * - `signal` aborted → `aborted`; `authHeaders()` failed → the non-retryable `auth` "could not
    *   get credentials: <its message>" (an `ApiError` it rejects with passes through, an abort is
-   *   `aborted`); an invalid header name or value → `stream` naming the header (never its value).
+   *   `aborted`), also when an auth header cannot be sent; any other invalid header name or value
+   *   → `stream` naming the header (never its value).
    *
    * The status text is the canonical reason phrase (`httpReasonPhrase`), not the server's, so the
    * message matches the HTTP one for the same status. Query values of the URL are written as `***`
@@ -112,7 +114,7 @@ export class ResponsesWebsocketClient {
     const url = websocketUrlForPath(this.provider, 'responses');
     let auth: Record<string, string>;
     try {
-      auth = await this.auth.authHeaders(signal);
+      auth = checkAuthHeaders(await this.auth.authHeaders(signal));
     } catch (error) {
       if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
       throw apiErrorFromAuthFailure(error, signal);

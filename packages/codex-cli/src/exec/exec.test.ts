@@ -214,6 +214,20 @@ describe('codex-ts exec start-up errors', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('refuses an API key that cannot be sent in a header at once, naming the variable, not the key', async () => {
+    const r = await runCli(['exec', '--json', 'hi'], {
+      home: home.home,
+      env: { LOCAL_API_KEY: 'sk-local-test\u20ac' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'Error: The API key in environment variable `LOCAL_API_KEY` contains a non-ASCII character at position 14, which cannot be sent in an HTTP header; correct the key (a stray character is often picked up when copying it).\n',
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(server.handshakes).toHaveLength(0);
+  });
+
   it('exits 2 on a usage error', async () => {
     const r = await runCli(['exec', '--no-such-flag', 'hi'], { home: home.home });
     expect(r.code).toBe(2);

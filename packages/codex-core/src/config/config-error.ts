@@ -5,7 +5,7 @@ const MARKER = Symbol.for('@codex-ts/core.ConfigError');
  *
  * | kind | when |
  * |---|---|
- * | `syntax` | `config.toml` (or a `-c` override key) is not valid TOML; `line`/`column` are set for the file |
+ * | `syntax` | `config.toml` (or a `-c` override key) is not valid TOML, or not UTF-8; `line`/`column` are set for the file |
  * | `unknown_key` | a key the config format does not have (typo, wrong table) |
  * | `invalid_value` | a known key with a value of the wrong type or range (also `wire_api = "chat"`) |
  * | `invalid_override` | a `-c` argument that is not `key=value` |

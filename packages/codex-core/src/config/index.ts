@@ -56,6 +56,7 @@ export {
   FORCED_LOGIN_METHODS,
   IGNORED_PROFILE_KEYS,
   IGNORED_TOP_LEVEL_KEYS,
+  MAX_DURATION_MS,
   type ModelProviderToml,
   ModelProviderTomlSchema,
   type ProfileToml,

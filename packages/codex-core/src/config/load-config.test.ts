@@ -261,7 +261,7 @@ describe('loadConfig: errors name the key and the file', () => {
     );
     expect(config.modelProviders.my?.aws).toEqual({});
     error = await loadError('[model_providers.my.auth]\ncommand = "tok"\ntimeout_ms = 0\n');
-    expect(error.message).toContain('expected a positive integer');
+    expect(error.message).toContain('expected an integer from 1 to 2147483647');
   });
 
   it('reports TOML syntax errors with line and column, without file contents', async () => {

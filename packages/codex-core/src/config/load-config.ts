@@ -3,7 +3,12 @@ import { join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { ConfigError, formatKeyPath } from './config-error.js';
-import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
+import {
+  applyConfigOverrides,
+  type ConfigOverride,
+  parseConfigOverride,
+  TOML_PARSE_OPTIONS,
+} from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,
   BUILT_IN_PROVIDER_IDS,
@@ -23,6 +28,7 @@ import {
   type SANDBOX_MODES,
   type VERBOSITIES,
 } from './schema.js';
+import { decodeUtf8Strict } from './utf8.js';
 
 /** File name of the configuration inside `$CODEX_HOME`. */
 export const CONFIG_FILE_NAME = 'config.toml';
@@ -104,7 +110,8 @@ export interface Config {
  * then the top-level key (after `-c` overrides), then the default — as in the original,
  * where `-c` edits the TOML before the profile is applied.
  *
- * @throws {ConfigError} with kind `syntax` (TOML error: file, line, column), `unknown_key`,
+ * @throws {ConfigError} with kind `syntax` (TOML error, or bytes that are not UTF-8: file,
+ *   line, column; the message never quotes the file's contents), `unknown_key`,
  *   `invalid_value` (key path + file or override + what was expected), `invalid_override`,
  *   `unknown_provider`, `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable`.
  *   Redefining a built-in provider id (`openai`, `ollama`, `lmstudio`) is an `invalid_value`.
@@ -173,9 +180,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 }
 
 async function readConfigTable(configFile: string): Promise<Record<string, unknown>> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(configFile, 'utf8');
+    bytes = await readFile(configFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') return {};
@@ -184,8 +191,21 @@ async function readConfigTable(configFile: string): Promise<Record<string, unkno
       cause: error,
     });
   }
+  // TOML is UTF-8 only: decoding leniently would turn stray bytes into U+FFFD and send them.
+  const decoded = decodeUtf8Strict(bytes);
+  if ('invalid' in decoded) {
+    const { line, column, offset } = decoded.invalid;
+    throw new ConfigError(
+      'syntax',
+      `invalid TOML in ${configFile} at line ${line}, column ${column}: the file is not valid UTF-8 (byte offset ${offset}); save it as UTF-8`,
+      { file: configFile, line, column },
+    );
+  }
+  const text = decoded.text;
   try {
-    return parseToml(text, { unsafeKeyBehaviour: 'throw' }) as Record<string, unknown>;
+    // Integers beyond 2^53 arrive as bigints, so the schema can name the key (a count is capped, a
+    // duration is out of range) instead of the parser failing on the whole file.
+    return parseToml(text, TOML_PARSE_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TomlError) {
       // The parser's message ends with a code excerpt of the file; keep only the reason.

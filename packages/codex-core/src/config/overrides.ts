@@ -14,6 +14,12 @@ export interface ConfigOverride {
 const VALUE_SENTINEL = '__codex_ts_override_value__';
 
 /**
+ * @internal How config.toml and `-c` values are parsed: `__proto__`-style keys throw, and
+ * integers beyond 2^53 become bigints (validation then names the key) instead of a parse error.
+ */
+export const TOML_PARSE_OPTIONS = { unsafeKeyBehaviour: 'throw', integersAsBigInt: 'asNeeded' } as const;
+
+/**
  * Parses one `-c key=value` argument the way the original CLI does: split at the first `=`;
  * the key is a dotted TOML key path (quoted segments allowed: `model_providers."a.b".name`);
  * the value is parsed as a TOML value (`3`, `true`, `"x"`, `["a"]`, `{ k = "v" }`) and,
@@ -70,7 +76,7 @@ function parseKeyPath(keyText: string): string[] {
 
 function parseOverrideValue(text: string): unknown {
   try {
-    const table = parseToml(`${VALUE_SENTINEL} = ${text}`, { unsafeKeyBehaviour: 'throw' });
+    const table = parseToml(`${VALUE_SENTINEL} = ${text}`, TOML_PARSE_OPTIONS);
     const keys = Object.keys(table);
     if (keys.length === 1 && keys[0] === VALUE_SENTINEL) return table[VALUE_SENTINEL];
   } catch {

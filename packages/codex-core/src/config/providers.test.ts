@@ -171,4 +171,16 @@ describe('providerHeaders', () => {
     };
     expect(providerHeaders(info, { A_VAR: 'env' })).toEqual({ 'X-A': 'env', 'X-B': ' spaced ' });
   });
+
+  it('drops values the HTTP client cannot send (C-7) instead of failing every request', () => {
+    const info = {
+      ...modelProviderInfoFromToml({}),
+      httpHeaders: { 'x-euro': 'a\u20ac', 'x-latin1': 'caf\u00e9', 'x-tab': 'a\tb', 'x-bell': 'a\u0007' },
+      envHttpHeaders: { 'OpenAI-Project': 'PROJECT', 'x-nl': 'NL' },
+    };
+    expect(providerHeaders(info, { PROJECT: 'proj\u2013x', NL: 'a\nb' })).toEqual({
+      'x-latin1': 'caf\u00e9',
+      'x-tab': 'a\tb',
+    });
+  });
 });

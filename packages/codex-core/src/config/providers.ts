@@ -69,9 +69,9 @@ export interface ModelProviderInfo {
   requestMaxRetries: number;
   /** Effective `stream_max_retries` (default 5, capped at 100). */
   streamMaxRetries: number;
-  /** Effective `stream_idle_timeout_ms` (default 300000). */
+  /** Effective `stream_idle_timeout_ms`, ms (default 300000; 0 to `MAX_DURATION_MS`, 0 expires at once). */
   streamIdleTimeoutMs: number;
-  /** Effective `websocket_connect_timeout_ms` (default 15000). */
+  /** Effective `websocket_connect_timeout_ms`, ms (default 15000; 0 to `MAX_DURATION_MS`). */
   websocketConnectTimeoutMs: number;
   /** `requires_openai_auth` (default false): the provider uses `auth.json` / OpenAI login. */
   requiresOpenaiAuth: boolean;
@@ -164,8 +164,10 @@ function ossProvider(defaultPort: number, env: NodeJS.ProcessEnv): ModelProvider
 /**
  * Static headers of a provider, in order: `http_headers`, then each `env_http_headers`
  * entry whose variable is set and non-blank after trimming (C-7, C-8). Entries whose name is
- * not an HTTP token or whose value contains CR, LF or NUL are dropped silently, as the
- * original does. A later entry with the same (case-insensitive) name replaces an earlier one.
+ * not an HTTP token or whose value cannot be sent (a control character other than tab, or a
+ * character above U+00FF) are dropped silently, as the original drops invalid ones; sending
+ * them would fail every request before it leaves. A later entry with the same
+ * (case-insensitive) name replaces an earlier one.
  */
 export function providerHeaders(info: ModelProviderInfo, env: NodeJS.ProcessEnv): Record<string, string> {
   const headers = new Map<string, [string, string]>();
@@ -184,8 +186,9 @@ function isHeaderName(name: string): boolean {
   return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name);
 }
 
+/** What undici (and `ws`) will send: tab, printable ASCII and Latin-1; no other control character. */
 function isHeaderValue(value: string): boolean {
-  return !/[\r\n\u0000]/.test(value);
+  return !/[^\t\u0020-\u007e\u0080-\u00ff]/.test(value);
 }
 
 /**

@@ -10,13 +10,31 @@ function oneOf(values: readonly string[]): string {
   return `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 }
 
+/**
+ * Largest duration, in ms, a config key may set: 2^31 − 1 (about 24.8 days). Node's timers
+ * cannot wait longer (a larger delay overflows and fires after 1 ms), so larger values are
+ * rejected when config.toml is loaded rather than misbehaving mid-turn. The original accepts
+ * any u64 there; nobody needs a timeout beyond this.
+ */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 const str = z.string({ error: EXPECT_STRING });
 const bool = z.boolean({ error: EXPECT_BOOL });
 const uint = z.number({ error: EXPECT_UINT }).int({ error: EXPECT_UINT }).min(0, { error: EXPECT_UINT });
-const positiveInt = z
-  .number({ error: 'expected a positive integer' })
-  .int({ error: 'expected a positive integer' })
-  .min(1, { error: 'expected a positive integer' });
+/**
+ * A count the original stores as u64 and caps later: any non-negative integer, including one
+ * beyond 2^53 (the TOML parser hands those over as a bigint), which becomes
+ * `Number.MAX_SAFE_INTEGER` (the cap applies after).
+ */
+const count = z
+  .union([uint, z.bigint({ error: EXPECT_UINT }).min(0n, { error: EXPECT_UINT })], { error: EXPECT_UINT })
+  .transform((value) => (typeof value === 'bigint' ? Number.MAX_SAFE_INTEGER : value));
+
+/** A duration in ms from `min` to {@link MAX_DURATION_MS}; one message for every failure. */
+function durationMs(min: 0 | 1) {
+  const error = `expected an integer from ${min} to ${MAX_DURATION_MS} (milliseconds, about 24.8 days at most)`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(MAX_DURATION_MS, { error });
+}
 const stringTable = z.record(z.string(), str, { error: 'expected a table of strings' });
 
 function stringEnum<const T extends readonly [string, ...string[]]>(values: T) {
@@ -59,8 +77,8 @@ export const ProviderAuthTomlSchema = z.strictObject(
   {
     command: str,
     args: z.array(str, { error: 'expected an array of strings' }).optional(),
-    timeout_ms: positiveInt.optional(),
-    refresh_interval_ms: uint.optional(),
+    timeout_ms: durationMs(1).optional(),
+    refresh_interval_ms: durationMs(0).optional(),
     cwd: str.optional(),
   },
   { error: EXPECT_TABLE },
@@ -96,7 +114,11 @@ function rejectCombination(
  * `experimental_bearer_token` or `requires_openai_auth`; `aws` cannot be combined with
  * `supports_websockets`, `env_key`, `experimental_bearer_token`, `auth` or
  * `requires_openai_auth`. Counts are unsigned integers; `request_max_retries` and
- * `stream_max_retries` above 100 are capped later, not rejected.
+ * `stream_max_retries` above 100 are capped later, not rejected (as in the original).
+ * Durations (`stream_idle_timeout_ms`, `websocket_connect_timeout_ms`, `auth.timeout_ms`,
+ * `auth.refresh_interval_ms`) are integer milliseconds from 0 (1 for `auth.timeout_ms`) to
+ * {@link MAX_DURATION_MS}; a larger value is rejected because it would overflow Node's timers.
+ * `0` is accepted where the original accepts it: an idle or connect timeout of 0 expires at once.
  */
 export const ModelProviderTomlSchema = z
   .strictObject(
@@ -112,10 +134,10 @@ export const ModelProviderTomlSchema = z
       query_params: stringTable.optional(),
       http_headers: stringTable.optional(),
       env_http_headers: stringTable.optional(),
-      request_max_retries: uint.optional(),
-      stream_max_retries: uint.optional(),
-      stream_idle_timeout_ms: uint.optional(),
-      websocket_connect_timeout_ms: uint.optional(),
+      request_max_retries: count.optional(),
+      stream_max_retries: count.optional(),
+      stream_idle_timeout_ms: durationMs(0).optional(),
+      websocket_connect_timeout_ms: durationMs(0).optional(),
       requires_openai_auth: bool.optional(),
       supports_websockets: bool.optional(),
     },

@@ -43,10 +43,36 @@ describe('getOrCreateInstallationId', () => {
     expect(await readdir(root)).toEqual(['installation_id']);
   });
 
-  it('fails without leaving a temporary file when the id cannot be stored', async () => {
-    await mkdir(join(root, 'installation_id'));
-    await writeFile(join(root, 'installation_id', 'x'), '');
-    await expect(getOrCreateInstallationId(root)).rejects.toThrow();
+  it('fails naming the file when it is a directory, leaving it and no temporary file', async () => {
+    const path = join(root, 'installation_id');
+    await mkdir(path);
+    await writeFile(join(path, 'x'), '');
+    const error = await getOrCreateInstallationId(root).then(
+      () => undefined,
+      (e: unknown) => e as Error & { cause?: NodeJS.ErrnoException },
+    );
+    expect(error?.message).toBe(
+      `could not read the installation id file ${path}: it is a directory (EISDIR)`,
+    );
+    expect(error?.cause?.code).toBe('EISDIR');
     expect(await readdir(root)).toEqual(['installation_id']);
+    expect(await readdir(path)).toEqual(['x']);
+  });
+
+  it('names the path when CODEX_HOME is under a file, or the file cannot be written', async () => {
+    const blocker = join(root, 'file');
+    await writeFile(blocker, '');
+    const home = join(blocker, 'home');
+    await expect(getOrCreateInstallationId(home)).rejects.toThrow(
+      `could not read the installation id file ${join(home, 'installation_id')}: a parent of it is not a directory (ENOTDIR)`,
+    );
+    if (process.getuid?.() !== 0) {
+      // (root ignores directory permissions)
+      const readOnly = join(root, 'ro');
+      await mkdir(readOnly, { mode: 0o500 });
+      await expect(getOrCreateInstallationId(readOnly)).rejects.toThrow(
+        `could not write the installation id file ${join(readOnly, 'installation_id')}: permission denied (EACCES)`,
+      );
+    }
   });
 });

@@ -16,8 +16,10 @@ export const INSTALLATION_ID_FILE_NAME = 'installation_id';
  * needed), so a concurrent reader never sees a partial id.
  *
  * @returns the id, e.g. `"3f1c…-…"` (36 characters, lower case).
- * @throws the fs error when `$CODEX_HOME` or the file cannot be read or written (other than
- *   a missing file).
+ * @throws {Error} when `$CODEX_HOME` or the file cannot be read or written (other than a
+ *   missing file), naming the path and the reason, e.g. "could not read the installation id
+ *   file /home/u/.codex/installation_id: it is a directory (EISDIR)"; the fs error is its
+ *   `cause`. A directory in the way is left alone.
  */
 export async function getOrCreateInstallationId(codexHome: string): Promise<string> {
   const path = join(codexHome, INSTALLATION_ID_FILE_NAME);
@@ -25,10 +27,45 @@ export async function getOrCreateInstallationId(codexHome: string): Promise<stri
     const existing = (await readFile(path, 'utf8')).trim();
     if (isUuid(existing)) return existing.toLowerCase();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw error;
+    if (errnoCode(error) !== 'ENOENT') throw fsError('read the installation id file', path, error);
   }
   const id = uuidv4();
-  await mkdir(codexHome, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, id, { mode: 0o644, fsync: true });
+  try {
+    await mkdir(codexHome, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw fsError('create the Codex home directory', codexHome, error);
+  }
+  try {
+    await writeFileAtomic(path, id, { mode: 0o644, fsync: true });
+  } catch (error) {
+    throw fsError('write the installation id file', path, error);
+  }
   return id;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const REASONS: Record<string, string> = {
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EEXIST: 'a file is in the way',
+};
+
+/** "could not <action> <path>: <reason> (<CODE>)", with the fs error as `cause`. */
+function fsError(action: string, path: string, error: unknown): Error {
+  const code = errnoCode(error);
+  const reason =
+    code === undefined
+      ? error instanceof Error
+        ? error.message
+        : String(error)
+      : `${REASONS[code] ?? 'failed'} (${code})`;
+  return new Error(`could not ${action} ${path}: ${reason}`, { cause: error });
 }

@@ -65,8 +65,53 @@ describe('ApiKeyAuth', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/control characters/);
+    expect(message).toMatch(/contains a line break at position 26, which cannot be sent in an HTTP header/);
     expectNoSecrets(message);
+  });
+
+  it('rejects a key that cannot be sent in a header with invalid_api_key, naming its source', () => {
+    const thrown = (key: string, options?: ConstructorParameters<typeof ApiKeyAuth>[1]) => {
+      try {
+        new ApiKeyAuth(key, options);
+      } catch (error) {
+        expect(LoginError.isInstance(error)).toBe(true);
+        expect((error as LoginError).code).toBe('invalid_api_key');
+        expectNoSecrets(JSON.stringify({ ...(error as object), message: (error as Error).message }));
+        return error as LoginError;
+      }
+      throw new Error('no error');
+    };
+    // U+20AC is not Latin-1 (undici refuses it); U+00E4 is (undici would send byte 0xE4); U+200B
+    // is the zero-width space pasted from web pages.
+    for (const [bad, what] of [
+      ['\u20ac', 'a non-ASCII character'],
+      ['\u00e4', 'a non-ASCII character'],
+      ['\u200b', 'a non-ASCII character'],
+      ['\t', 'a control character'],
+      ['\u0000', 'a control character'],
+      ['\u007f', 'a control character'],
+      ['\n', 'a line break'],
+    ] as const) {
+      const error = thrown(`${SECRET}${bad}x`, { source: 'provider_env_key', envVar: 'MY_KEY' });
+      expect(error.message).toBe(
+        `The API key in environment variable \`MY_KEY\` contains ${what} at position ${SECRET.length + 1}, which cannot be sent in an HTTP header; correct the key (a stray character is often picked up when copying it).`,
+      );
+      expect(error.envVar).toBe('MY_KEY');
+    }
+    expect(
+      thrown(`x\u20ac${SECRET}`, { source: 'codex_api_key_env', envVar: 'CODEX_API_KEY' }).message,
+    ).toMatch(
+      /^The API key in environment variable `CODEX_API_KEY` contains a non-ASCII character at position 2,/,
+    );
+    expect(thrown(`${SECRET}\u20ac`, { source: 'experimental_bearer_token' }).message).toMatch(
+      /^The model provider's `experimental_bearer_token` in config.toml contains/,
+    );
+    expect(thrown(`${SECRET}\u20ac`, { source: 'auth_file', file: '/h/auth.json' }).message).toMatch(
+      /^The API key \(`OPENAI_API_KEY`\) in \/h\/auth.json contains/,
+    );
+    expect(thrown(`${SECRET}\u20ac`).message).toMatch(/^The API key passed to ApiKeyAuth contains/);
+    // Inner spaces can be sent; surrounding whitespace is trimmed.
+    expect(() => new ApiKeyAuth(` ${SECRET} ${OTHER}\n`)).not.toThrow();
   });
 });
 
@@ -148,6 +193,21 @@ describe('resolveApiKeyAuth', () => {
     await writeAuth({ OPENAI_API_KEY: SECRET });
     const inferred = await resolveApiKeyAuth({ codexHome: home, env: {} });
     expect(await inferred.authHeaders()).toEqual({ authorization: `Bearer ${SECRET}` });
+  });
+
+  it('fails with invalid_api_key naming the variable or auth.json for a key that cannot be sent', async () => {
+    let error = await rejection(
+      resolveApiKeyAuth({ codexHome: home, envKey: 'MY_KEY', env: { MY_KEY: `${SECRET}\u20ac` } }),
+    );
+    expect([(error as LoginError).code, (error as LoginError).envVar]).toEqual(['invalid_api_key', 'MY_KEY']);
+    expect(error.message).toMatch(/^The API key in environment variable `MY_KEY` contains a non-ASCII/);
+    await writeAuth({ auth_mode: 'apikey', OPENAI_API_KEY: `${SECRET}\nx` });
+    error = await rejection(resolveApiKeyAuth({ codexHome: home, env: {} }));
+    expect((error as LoginError).code).toBe('invalid_api_key');
+    expect(error.message).toMatch(
+      new RegExp(`^The API key \\(\`OPENAI_API_KEY\`\\) in ${join(home, 'auth.json')} contains a line break`),
+    );
+    expectNoSecrets(error.message);
   });
 
   it('explains how to provide a key when there is none, without secrets', async () => {

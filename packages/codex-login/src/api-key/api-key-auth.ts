@@ -39,18 +39,38 @@ export class ApiKeyAuth implements AuthProvider {
 
   /**
    * @param apiKey the key; surrounding whitespace is trimmed.
-   * @throws {TypeError} when the key is blank or contains characters that cannot be sent in
-   *   an HTTP header (control characters); the message does not contain the key.
+   * @param options `source` and `envVar` say where the key came from (for messages and
+   *   `toString`); `file` is the `auth.json` path for the `auth_file` source (messages only).
+   * @throws {TypeError} when the key is blank.
+   * @throws {LoginError} `invalid_api_key` when the key contains a character that cannot be
+   *   sent in an HTTP header: a control character (line break, tab, NUL, …) or anything outside
+   *   ASCII (undici refuses non-Latin-1 text and would send Latin-1 as single bytes the server
+   *   cannot match). Checked here so that no request is attempted. The message names where the
+   *   key came from and the character's position (1-based, in the trimmed key), e.g. "The API
+   *   key in environment variable `MY_KEY` contains a non-ASCII character at position 12, which
+   *   cannot be sent in an HTTP header; …"; it never contains the key or the character.
    */
-  constructor(apiKey: string, options?: { source?: ApiKeySource; envVar?: string }) {
+  constructor(apiKey: string, options?: { source?: ApiKeySource; envVar?: string; file?: string }) {
     const key = apiKey.trim();
     if (key === '') throw new TypeError('API key is empty');
-    if (/[\u0000-\u001f\u007f]/.test(key)) {
-      throw new TypeError('API key contains control characters and cannot be sent in an HTTP header');
-    }
-    this.#authorization = `Bearer ${key}`;
     this.source = options?.source ?? 'explicit';
     this.envVar = options?.envVar;
+    const bad = /[^\u0020-\u007e]/.exec(key);
+    if (bad !== null) {
+      const code = bad[0].charCodeAt(0);
+      const what =
+        code === 0x0a || code === 0x0d
+          ? 'a line break'
+          : code < 0x20 || code === 0x7f
+            ? 'a control character'
+            : 'a non-ASCII character';
+      throw new LoginError(
+        'invalid_api_key',
+        `${describeKeySource(this.source, this.envVar, options?.file)} contains ${what} at position ${bad.index + 1}, which cannot be sent in an HTTP header; correct the key (a stray character is often picked up when copying it).`,
+        this.envVar === undefined ? undefined : { envVar: this.envVar },
+      );
+    }
+    this.#authorization = `Bearer ${key}`;
   }
 
   /** `{ authorization: 'Bearer <key>' }`, a fresh object on every call. Never rejects. */
@@ -74,6 +94,25 @@ export class ApiKeyAuth implements AuthProvider {
   [INSPECT](): string {
     const env = this.envVar === undefined ? '' : `, envVar: '${this.envVar}'`;
     return `ApiKeyAuth { source: '${this.source}'${env}, key: <redacted> }`;
+  }
+}
+
+/** Names a key by where it came from, for messages: never the key itself. */
+function describeKeySource(
+  source: ApiKeySource,
+  envVar: string | undefined,
+  file: string | undefined,
+): string {
+  switch (source) {
+    case 'provider_env_key':
+    case 'codex_api_key_env':
+      return `The API key in environment variable \`${envVar ?? '?'}\``;
+    case 'experimental_bearer_token':
+      return "The model provider's `experimental_bearer_token` in config.toml";
+    case 'auth_file':
+      return `The API key (\`OPENAI_API_KEY\`) in ${file ?? 'auth.json'}`;
+    case 'explicit':
+      return 'The API key passed to ApiKeyAuth';
   }
 }
 
@@ -121,7 +160,8 @@ export interface ResolveApiKeyAuthOptions {
  * in login flows).
  *
  * @throws {LoginError} `missing_env_var`; `unsupported_auth_mode` (auth.json holds ChatGPT or
- *   other non-API-key credentials); `no_credentials` (nothing found and not `allowMissing`).
+ *   other non-API-key credentials); `no_credentials` (nothing found and not `allowMissing`);
+ *   `invalid_api_key` (the key found cannot be sent in an HTTP header, see {@link ApiKeyAuth}).
  *   Messages say what to set; they never contain a key.
  * @throws {AuthFileError} when `auth.json` exists but is unreadable, not JSON or malformed.
  */
@@ -167,7 +207,7 @@ export async function resolveApiKeyAuth(options: ResolveApiKeyAuthOptions): Prom
     const keyAllowed = mode === undefined || mode === 'apikey' || options.forcedLoginMethod === 'api';
     if (key !== undefined && keyAllowed) {
       if (forcedChatgpt) throw forcedChatgptError(path);
-      return new ApiKeyAuth(key, { source: 'auth_file' });
+      return new ApiKeyAuth(key, { source: 'auth_file', file: path });
     }
     const storedMode = mode ?? (auth.tokens ? 'chatgpt' : undefined);
     if (storedMode !== undefined && storedMode !== 'apikey') {

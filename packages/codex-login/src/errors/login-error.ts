@@ -9,8 +9,13 @@ const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
  * | `missing_env_var` | the provider's `env_key` names a variable that is unset or blank (C-9) |
  * | `no_credentials` | no provider key, no `CODEX_API_KEY`, no API key in `auth.json` |
  * | `unsupported_auth_mode` | `auth.json` holds a login kind codex-ts cannot use yet (ChatGPT tokens, …) |
+ * | `invalid_api_key` | the key found contains a character that cannot be sent in an HTTP header (a control character such as a line break, or anything outside ASCII) |
  */
-export type LoginErrorCode = 'missing_env_var' | 'no_credentials' | 'unsupported_auth_mode';
+export type LoginErrorCode =
+  | 'missing_env_var'
+  | 'no_credentials'
+  | 'unsupported_auth_mode'
+  | 'invalid_api_key';
 
 /**
  * A credential could not be resolved. The message tells the user what to set and where;
@@ -20,7 +25,7 @@ export class LoginError extends Error {
   readonly [LOGIN_MARKER] = true;
   /** What went wrong; see {@link LoginErrorCode}. */
   readonly code: LoginErrorCode;
-  /** For `missing_env_var`: the name of the variable (never its value). */
+  /** For `missing_env_var`, and `invalid_api_key` from a variable: the variable's name (never its value). */
   readonly envVar: string | undefined;
 
   constructor(code: LoginErrorCode, message: string, options?: { envVar?: string; cause?: unknown }) {

@@ -6,6 +6,7 @@ import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '
 import { validateScenario, validateStep } from '../scenario/validate.js';
 import { WsEndpoint } from '../ws/ws-endpoint.js';
 import { decodeBody, describeStep, runHttpStep, sendJson } from './http-steps.js';
+import { Lifetime } from './lifetime.js';
 import {
   CountWaiters,
   headerRecords,
@@ -96,7 +97,7 @@ class ResponsesServerImpl implements ResponsesServer {
   private readonly http: Server;
   private readonly sockets = new Set<Socket>();
   private readonly waiters = new CountWaiters();
-  private readonly lifetime = new AbortController();
+  private readonly lifetime = new Lifetime();
   private closing: Promise<void> | undefined;
   private readonly ws: WsEndpoint;
   private readonly log: (line: string) => void;
@@ -116,7 +117,7 @@ class ResponsesServerImpl implements ResponsesServer {
       frames: this.wsFrames,
       notify: () => this.waiters.notify(),
       log: this.log,
-      signal: this.lifetime.signal,
+      lifetime: this.lifetime,
     });
     if (options.wsScenario) this.ws.setScenario(options.wsScenario);
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -201,7 +202,7 @@ class ResponsesServerImpl implements ResponsesServer {
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      this.lifetime.abort();
+      this.lifetime.end();
       this.ws.shutdown();
       this.http.close(() => resolve());
       this.http.closeAllConnections();
@@ -225,10 +226,11 @@ class ResponsesServerImpl implements ResponsesServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
-    const abort = new AbortController();
-    const onGone = () => abort.abort();
+    // One scope per request: closing the server aborts it without a listener per request on a
+    // shared signal; the client going away (`close` on this response) aborts only this one.
+    const scope = this.lifetime.scope();
+    const onGone = () => scope.abort();
     res.on('close', onGone);
-    this.lifetime.signal.addEventListener('abort', onGone, { once: true });
     try {
       const chunks: Buffer[] = [];
       try {
@@ -280,10 +282,10 @@ class ResponsesServerImpl implements ResponsesServer {
         return;
       }
       this.log(`${req.method} ${url} → step ${taken.index}: ${describeStep(taken.step)}`);
-      await runHttpStep(res, taken.step, abort.signal);
+      await runHttpStep(res, taken.step, scope.signal);
     } finally {
       res.off('close', onGone);
-      this.lifetime.signal.removeEventListener('abort', onGone);
+      scope.release();
     }
   }
 }

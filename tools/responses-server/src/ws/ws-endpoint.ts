@@ -13,6 +13,7 @@ import type {
   WsScenario,
 } from '../scenario/types.js';
 import { validateHandshakeStep, validateWsResponseStep, validateWsScenario } from '../scenario/validate.js';
+import type { Lifetime } from '../server/lifetime.js';
 import {
   headerRecords,
   type RecordedHandshake,
@@ -28,8 +29,8 @@ export interface WsEndpointContext {
   frames: RecordedWsFrame[];
   notify: () => void;
   log: (line: string) => void;
-  /** Aborted when the server closes. */
-  signal: AbortSignal;
+  /** Ends when the server closes; take a scope per operation that must stop then. */
+  lifetime: Lifetime;
 }
 
 interface Connection {
@@ -150,8 +151,15 @@ export class WsEndpoint {
     this.ctx.notify();
     this.ctx.log(`WS ${url} → ${step.kind === 'accept' ? 'accept' : `reject ${status}`} (connection ${id})`);
 
-    if (step.delayMs) await sleep(step.delayMs, this.ctx.signal);
-    if (socket.destroyed || this.ctx.signal.aborted) {
+    if (step.delayMs) {
+      const scope = this.ctx.lifetime.scope();
+      try {
+        await sleep(step.delayMs, scope.signal);
+      } finally {
+        scope.release();
+      }
+    }
+    if (socket.destroyed || this.ctx.lifetime.ended) {
       socket.destroy();
       return;
     }
@@ -196,7 +204,7 @@ export class WsEndpoint {
       openedAt: Date.now(),
     };
     this.connections.add(conn);
-    if (this.ctx.signal.aborted) ws.terminate();
+    if (this.ctx.lifetime.ended) ws.terminate();
     ws.on('error', () => {});
     ws.on('close', () => {
       conn.closed.abort();
