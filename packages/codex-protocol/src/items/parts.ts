@@ -159,7 +159,8 @@ export type AgentMessageContent = z.infer<typeof AgentMessageContentSchema>;
 
 // ---- serialisation of parts (wire key order) ----
 
-const PART_RULES: Readonly<Record<string, readonly FieldRule[]>> = {
+/** Internal: wire key order of each part type (described by the rules test). */
+export const PART_RULES: Readonly<Record<string, readonly FieldRule[]>> = {
   input_text: [
     ['type', 'opt'],
     ['text', 'opt'],

@@ -7,6 +7,7 @@ import {
   InternalChatMessageMetadataPassthroughSchema,
   MessagePhaseSchema,
   openUnion,
+  PART_RULES,
   ReasoningContentPartSchema,
   ReasoningSummaryPartSchema,
   serializeParts,
@@ -476,12 +477,26 @@ export function serializeWebSearchAction(
   return rules === undefined ? { ...action } : writeOrdered(action, rules, options);
 }
 
-function itemRules(options: WriteOptions | undefined): Record<KnownResponseItemType, readonly FieldRule[]> {
-  const parts = (value: unknown) => serializeParts(value, options);
-  const output = (value: unknown) => (typeof value === 'string' ? value : serializeParts(value, options));
-  const action = (value: unknown) =>
-    writeOrdered(value as Record<string, unknown>, LOCAL_SHELL_ACTION_RULES, options);
-  const webAction = (value: unknown) => serializeWebSearchAction(value as WebSearchAction, options);
+/** The nested writers a rule may use, by the name the rules description gives them. */
+interface NestedWriters {
+  parts: (value: unknown) => unknown;
+  output: (value: unknown) => unknown;
+  localShellAction: (value: unknown) => unknown;
+  webSearchAction: (value: unknown) => unknown;
+}
+
+function nestedWriters(options: WriteOptions | undefined): NestedWriters {
+  return {
+    parts: (value) => serializeParts(value, options),
+    output: (value) => (typeof value === 'string' ? value : serializeParts(value, options)),
+    localShellAction: (value) =>
+      writeOrdered(value as Record<string, unknown>, LOCAL_SHELL_ACTION_RULES, options),
+    webSearchAction: (value) => serializeWebSearchAction(value as WebSearchAction, options),
+  };
+}
+
+function itemRules(writers: NestedWriters): Record<KnownResponseItemType, readonly FieldRule[]> {
+  const { parts, output, localShellAction: action, webSearchAction: webAction } = writers;
   return {
     additional_tools: [
       ['type', 'opt'],
@@ -596,8 +611,53 @@ function itemRules(options: WriteOptions | undefined): Record<KnownResponseItemT
   };
 }
 
-const DEFAULT_RULES = itemRules(undefined);
-const KNOWN_ONLY_RULES = itemRules({ knownFieldsOnly: true });
+const DEFAULT_RULES = itemRules(nestedWriters(undefined));
+const KNOWN_ONLY_RULES = itemRules(nestedWriters({ knownFieldsOnly: true }));
+
+/** One rule as data: `[key, mode]`, or `[key, mode, writer]` when a nested writer rewrites the value. */
+export type DescribedRule = readonly [key: string, mode: 'opt' | 'always', writer?: keyof NestedWriters];
+
+/** Every serialiser rules table as data (see {@link describeWireRules}). */
+export interface WireRulesDescription {
+  items: Record<KnownResponseItemType, readonly DescribedRule[]>;
+  parts: Record<string, readonly DescribedRule[]>;
+  localShellAction: readonly DescribedRule[];
+  webSearchActions: Record<string, readonly DescribedRule[]>;
+}
+
+function describeRules(rules: readonly FieldRule[], names?: Map<unknown, keyof NestedWriters>) {
+  return rules.map(([key, mode, nested]): DescribedRule => {
+    const name = nested === undefined ? undefined : names?.get(nested);
+    if (nested !== undefined && name === undefined) throw new Error(`unnamed nested writer on ${key}`);
+    return name === undefined ? [key, mode] : [key, mode, name];
+  });
+}
+
+function describeTable(
+  table: Readonly<Record<string, readonly FieldRule[]>>,
+  names?: Map<unknown, keyof NestedWriters>,
+): Record<string, readonly DescribedRule[]> {
+  return Object.fromEntries(
+    Object.entries(table).map(([type, rules]) => [type, describeRules(rules, names)]),
+  );
+}
+
+/**
+ * Internal (not exported from the package entry): the serialiser's rules tables as data, so a
+ * test can pin the wire order and modes (W-101…W-105) independently of how they are built.
+ */
+export function describeWireRules(): WireRulesDescription {
+  const writers = nestedWriters(undefined);
+  const names = new Map<unknown, keyof NestedWriters>(
+    (Object.keys(writers) as (keyof NestedWriters)[]).map((name) => [writers[name], name]),
+  );
+  return {
+    items: describeTable(itemRules(writers), names) as WireRulesDescription['items'],
+    parts: describeTable(PART_RULES),
+    localShellAction: describeRules(LOCAL_SHELL_ACTION_RULES),
+    webSearchActions: describeTable(WEB_SEARCH_ACTION_RULES),
+  };
+}
 
 /** Options of {@link serializeResponseItem}. */
 export interface SerializeResponseItemOptions {
