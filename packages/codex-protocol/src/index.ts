@@ -3,7 +3,8 @@
  *
  * - Responses items (`ResponseItem`, content parts) as they travel in `input` / `output`, snake_case,
  *   with `parseResponseItem` / `serializeResponseItem` reproducing the original's wire shapes
- *   (wire-protocol W-101…W-105, observed-cli-0.169 §5.2).
+ *   (wire-protocol W-101…W-105, observed-cli-0.169 §5.2), and typed helpers (`isToolCall`,
+ *   `toolCallId`, `messageText`, `reasoningText`, `userInputParts`, …) so consumers need no casts.
  * - Config enums sent in request bodies (`ReasoningEffort`, `ReasoningSummary`, `Verbosity`,
  *   `ServiceTier`; W-106).
  * - Token usage (`TokenUsage`, W-45…W-48) and rate limits (`RateLimitSnapshot`, W-57…W-61), camelCase.
@@ -63,6 +64,17 @@ export {
   functionCallOutput,
   userMessage,
 } from './items/builders.js';
+export {
+  isAssistantMessage,
+  isToolCall,
+  isUserMessage,
+  messageText,
+  reasoningText,
+  TOOL_CALL_ITEM_TYPES,
+  type ToolCallItem,
+  toolCallId,
+  userInputParts,
+} from './items/helpers.js';
 export {
   type AdditionalToolsItem,
   AdditionalToolsItemSchema,
