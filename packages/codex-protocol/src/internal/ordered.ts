@@ -3,9 +3,15 @@
  * - `opt`: written when present, omitted when `undefined` or `null` (serde's
  *   `skip_serializing_if = "Option::is_none"`: a `null` read from the wire is `None`);
  * - `always`: written when present, written as `null` when absent.
- * `nested` rewrites a present, non-null value (e.g. to order the keys of a nested object).
+ * `nested` rewrites a present, non-null value (e.g. to order the keys of a nested object);
+ * `omitIf` drops a present, non-null value for which it returns true (checked first).
  */
-export type FieldRule = readonly [key: string, kind: 'opt' | 'always', nested?: (value: unknown) => unknown];
+export type FieldRule = readonly [
+  key: string,
+  kind: 'opt' | 'always',
+  nested?: (value: unknown) => unknown,
+  omitIf?: (value: unknown) => boolean,
+];
 
 /** Options shared by the serialisers. */
 export interface WriteOptions {
@@ -24,12 +30,13 @@ export function writeOrdered(
   options: WriteOptions | undefined,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, kind, nested] of rules) {
+  for (const [key, kind, nested, omitIf] of rules) {
     const value = source[key];
     if (value === undefined || value === null) {
       if (kind === 'always') out[key] = null;
       continue;
     }
+    if (omitIf?.(value)) continue;
     out[key] = nested !== undefined ? nested(value) : value;
   }
   if (options?.knownFieldsOnly !== true) {

@@ -1,5 +1,5 @@
+import type { CustomToolCallOutputItem, FunctionCallOutputItem, MessageItem } from './item-schemas.js';
 import type { FunctionCallOutputPayload, MessagePhase } from './parts.js';
-import type { CustomToolCallOutputItem, FunctionCallOutputItem, MessageItem } from './response-item.js';
 
 function message(
   role: string,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type FieldRule, isRecord, type WriteOptions, writeOrdered } from '../internal/ordered.js';
+import { isRecord, type WriteOptions, writeOrdered } from '../internal/ordered.js';
+import { compileSpecs, specsByType, wireValues } from './wire-rules.js';
 
 /** `detail` of an `input_image` part (W-104): `auto | low | high | original`. User images default to `high`. */
 export const ImageDetailSchema = z.enum(['auto', 'low', 'high', 'original']);
@@ -110,15 +111,23 @@ export const ContentItemSchema: z.ZodType<ContentItem, unknown> = openUnion(
     output_text: OutputTextContentSchema,
   },
   (raw): OtherContentItem => ({ type: 'other', raw }),
-);
+).register(wireValues, { writer: 'part' });
+
+/** `{"type":"encrypted_content","encrypted_content":…}`: an opaque part (tool outputs, agent messages). */
+const EncryptedContentPartSchema = z.looseObject({
+  type: z.literal('encrypted_content'),
+  encrypted_content: z.string(),
+});
 
 /** One element of an array-valued `function_call_output.output` / `custom_tool_call_output.output` (W-103). */
-export const FunctionCallOutputContentItemSchema = z.discriminatedUnion('type', [
-  InputTextContentSchema,
-  InputImageContentSchema,
-  InputAudioContentSchema,
-  z.looseObject({ type: z.literal('encrypted_content'), encrypted_content: z.string() }),
-]);
+export const FunctionCallOutputContentItemSchema = z
+  .discriminatedUnion('type', [
+    InputTextContentSchema,
+    InputImageContentSchema,
+    InputAudioContentSchema,
+    EncryptedContentPartSchema,
+  ])
+  .register(wireValues, { writer: 'part' });
 /** See {@link FunctionCallOutputContentItemSchema}. */
 export type FunctionCallOutputContentItem = z.infer<typeof FunctionCallOutputContentItemSchema>;
 
@@ -126,80 +135,56 @@ export type FunctionCallOutputContentItem = z.infer<typeof FunctionCallOutputCon
  * `output` of `function_call_output` and `custom_tool_call_output` (W-103): a plain string or an
  * array of content items. The original's internal `success` flag is never on the wire.
  */
-export const FunctionCallOutputPayloadSchema = z.union([
-  z.string(),
-  z.array(FunctionCallOutputContentItemSchema),
-]);
+export const FunctionCallOutputPayloadSchema = z
+  .union([z.string(), z.array(FunctionCallOutputContentItemSchema)])
+  .register(wireValues, { writer: 'output' });
 /** See {@link FunctionCallOutputPayloadSchema}. */
 export type FunctionCallOutputPayload = z.infer<typeof FunctionCallOutputPayloadSchema>;
 
 /** A reasoning summary part: `{"type":"summary_text","text":…}` (W-104). */
-export const ReasoningSummaryPartSchema = z.looseObject({
-  type: z.literal('summary_text'),
-  text: z.string(),
-});
+export const ReasoningSummaryPartSchema = z
+  .looseObject({ type: z.literal('summary_text'), text: z.string() })
+  .register(wireValues, { writer: 'part' });
 /** See {@link ReasoningSummaryPartSchema}. */
 export type ReasoningSummaryPart = z.infer<typeof ReasoningSummaryPartSchema>;
 
 /** A raw reasoning content part: `{"type":"reasoning_text"|"text","text":…}` (W-104). */
-export const ReasoningContentPartSchema = z.looseObject({
-  type: z.enum(['reasoning_text', 'text']),
-  text: z.string(),
-});
+export const ReasoningContentPartSchema = z
+  .looseObject({ type: z.enum(['reasoning_text', 'text']), text: z.string() })
+  .register(wireValues, { writer: 'part' });
 /** See {@link ReasoningContentPartSchema}. */
 export type ReasoningContentPart = z.infer<typeof ReasoningContentPartSchema>;
 
 /** A part of an `agent_message` item's content: `input_text{text}` or `encrypted_content{encrypted_content}`. */
-export const AgentMessageContentSchema = z.discriminatedUnion('type', [
-  InputTextContentSchema,
-  z.looseObject({ type: z.literal('encrypted_content'), encrypted_content: z.string() }),
-]);
+export const AgentMessageContentSchema = z
+  .discriminatedUnion('type', [InputTextContentSchema, EncryptedContentPartSchema])
+  .register(wireValues, { writer: 'part' });
 /** See {@link AgentMessageContentSchema}. */
 export type AgentMessageContent = z.infer<typeof AgentMessageContentSchema>;
 
 // ---- serialisation of parts (wire key order) ----
 
-const PART_RULES: Readonly<Record<string, readonly FieldRule[]>> = {
-  input_text: [
-    ['type', 'opt'],
-    ['text', 'opt'],
-  ],
-  output_text: [
-    ['type', 'opt'],
-    ['text', 'opt'],
-  ],
-  summary_text: [
-    ['type', 'opt'],
-    ['text', 'opt'],
-  ],
-  reasoning_text: [
-    ['type', 'opt'],
-    ['text', 'opt'],
-  ],
-  text: [
-    ['type', 'opt'],
-    ['text', 'opt'],
-  ],
-  input_image: [
-    ['type', 'opt'],
-    ['image_url', 'opt'],
-    ['detail', 'opt'],
-  ],
-  input_audio: [
-    ['type', 'opt'],
-    ['audio_url', 'opt'],
-  ],
-  encrypted_content: [
-    ['type', 'opt'],
-    ['encrypted_content', 'opt'],
-  ],
-};
+/**
+ * Internal: the field rules of every part type, derived from the part schemas (shape order is
+ * the wire order, W-104); a part schema typed by an enum gives one entry per value.
+ */
+export const PART_SPECS = specsByType([
+  InputTextContentSchema,
+  OutputTextContentSchema,
+  ReasoningSummaryPartSchema,
+  ReasoningContentPartSchema,
+  InputImageContentSchema,
+  InputAudioContentSchema,
+  EncryptedContentPartSchema,
+]);
+
+const PART_RULES = new Map(Object.entries(PART_SPECS).map(([type, specs]) => [type, compileSpecs(specs)]));
 
 /** Writes one typed part (`{type, …}`) with its wire key order; unknown types are copied as they are. */
 export function serializePart(part: unknown, options?: WriteOptions): unknown {
   if (!isRecord(part)) return part;
   if (part.type === 'other' && isRecord(part.raw)) return { ...part.raw };
-  const rules = typeof part.type === 'string' ? PART_RULES[part.type] : undefined;
+  const rules = typeof part.type === 'string' ? PART_RULES.get(part.type) : undefined;
   return rules === undefined ? { ...part } : writeOrdered(part, rules, options);
 }
 

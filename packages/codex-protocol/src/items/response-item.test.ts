@@ -7,6 +7,7 @@ import {
   functionCallOutput,
   isKnownResponseItemType,
   parseResponseItem,
+  type ResponseItem,
   ResponseItemParseError,
   ResponseItemSchema,
   safeParseResponseItem,
@@ -244,6 +245,15 @@ describe('unknown data is kept', () => {
     const line =
       '{"type":"web_search_call","id":"ws_5","status":"completed","action":{"type":"screenshot","page":3}}';
     expect(roundTrip(line)).toBe(line);
+  });
+
+  it('copies parts and actions typed like Object.prototype members (items built without parsing)', () => {
+    // Regression: the rules lookups were plain objects, so `constructor`/`toString` found a
+    // prototype member and serialising threw "rules is not iterable".
+    const message = { type: 'message', role: 'user', content: [{ type: 'constructor', text: 'x' }] };
+    const search = { type: 'web_search_call', action: { type: 'toString' } };
+    expect(JSON.stringify(serializeResponseItem(message as ResponseItem))).toBe(JSON.stringify(message));
+    expect(JSON.stringify(serializeResponseItem(search as ResponseItem))).toBe(JSON.stringify(search));
   });
 
   it('reads compaction_summary as compaction', () => {
