@@ -5,6 +5,5 @@
 export { type ExecOptions, runExec } from './exec/run-exec.js';
 export { type MainIo, main } from './main.js';
 export { HumanPrinter } from './output/human-printer.js';
-export { messageText, reasoningText } from './output/item-text.js';
 export { JsonlPrinter, type OutputSink } from './output/jsonl-printer.js';
 export { CLI_VERSION } from './version.js';

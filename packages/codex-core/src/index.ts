@@ -42,7 +42,7 @@ export {
   type OpenedExecConversation,
   openExecConversation,
 } from './session/open-exec.js';
-export { TOOL_CALL_TYPES, type ToolHandler } from './tools/tool-handler.js';
+export type { ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export {
   type RunTurnOptions,

@@ -1,5 +1,5 @@
 import type { TurnEvent } from '@codex-ts/core';
-import { messageText, reasoningText } from './item-text.js';
+import { isAssistantMessage, messageText, reasoningText } from '@codex-ts/protocol';
 import type { OutputSink } from './jsonl-printer.js';
 
 /**
@@ -21,17 +21,12 @@ export class HumanPrinter {
   handle(event: TurnEvent): void {
     switch (event.type) {
       case 'item.completed': {
-        const item = event.item as {
-          type: string;
-          role?: string;
-          content?: unknown;
-          summary?: unknown;
-        };
+        const { item } = event;
         if (item.type === 'reasoning') {
           const text = reasoningText(item);
           if (text) this.#err.write(withNewline(text));
-        } else if (item.type === 'message' && item.role === 'assistant') {
-          const text = messageText(item.content);
+        } else if (isAssistantMessage(item)) {
+          const text = messageText(item);
           if (text) this.#out.write(withNewline(text));
         }
         return;

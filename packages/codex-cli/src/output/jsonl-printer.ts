@@ -1,11 +1,13 @@
 import type { TurnEvent } from '@codex-ts/core';
 import {
+  isAssistantMessage,
+  messageText,
+  reasoningText,
   serializeThreadEvent,
   type ThreadEvent,
   type ThreadItem,
   usageFromTokenUsage,
 } from '@codex-ts/protocol';
-import { messageText, reasoningText } from './item-text.js';
 
 /** Where printers write: stdout/stderr-like sinks (tests pass buffers). */
 export interface OutputSink {
@@ -55,12 +57,7 @@ export class JsonlPrinter {
         this.#emit({ type: 'turn.started' });
         return;
       case 'item.completed': {
-        const item = event.item as {
-          type: string;
-          role?: string;
-          summary?: unknown;
-          content?: unknown;
-        };
+        const { item } = event;
         if (item.type === 'reasoning') {
           const text = reasoningText(item);
           if (text.length > 0) {
@@ -69,13 +66,13 @@ export class JsonlPrinter {
               item: { id: this.#itemId(), type: 'reasoning', text } as ThreadItem,
             });
           }
-        } else if (item.type === 'message' && item.role === 'assistant') {
+        } else if (isAssistantMessage(item)) {
           this.#emit({
             type: 'item.completed',
             item: {
               id: this.#itemId(),
               type: 'agent_message',
-              text: messageText(item.content),
+              text: messageText(item),
             } as ThreadItem,
           });
         }

@@ -1,4 +1,4 @@
-import { developerMessage, type ResponseItem, userMessage } from '@codex-ts/protocol';
+import { developerMessage, type ResponseItem, userInputParts, userMessage } from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type {
   ModelClient,
@@ -53,14 +53,9 @@ function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): 
   if (telemetry === undefined) return;
   const texts: string[] = [];
   let images = 0;
-  for (const item of items) {
-    if (item.type !== 'message' || (item as { role?: unknown }).role !== 'user') continue;
-    const content = (item as { content?: unknown }).content;
-    if (!Array.isArray(content)) continue;
-    for (const part of content as { type?: unknown; text?: unknown }[]) {
-      if (part.type === 'input_text' && typeof part.text === 'string') texts.push(part.text);
-      else if (part.type === 'input_image') images += 1;
-    }
+  for (const part of userInputParts(items)) {
+    if (part.type === 'input_text') texts.push(part.text);
+    else if (part.type === 'input_image') images += 1;
   }
   if (texts.length === 0 && images === 0) return;
   telemetry.userPrompt(texts.join('\n'), { textInputCount: texts.length, imageInputCount: images });

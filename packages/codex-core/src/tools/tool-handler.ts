@@ -1,9 +1,9 @@
-import type { ResponseItem } from '@codex-ts/protocol';
+import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
 
 /**
  * Runs the tools a model may call during a turn. The turn loop sends `specs` as the
  * request's `tools`, and after a response that contains tool calls (`function_call`,
- * `custom_tool_call`, `local_shell_call` items) it calls `handle` for each and sends the
+ * `custom_tool_call`, `local_shell_call` items: `isToolCall` of `@codex-ts/protocol`) it calls `handle` for each and sends the
  * outputs back in a follow-up request of the same turn.
  */
 export interface ToolHandler {
@@ -14,12 +14,5 @@ export interface ToolHandler {
    * `custom_tool_call_output` with the call's `call_id`). Should not throw for a failing
    * tool: report the failure in the output text. Must honour `signal`.
    */
-  handle(call: ResponseItem, context: { signal: AbortSignal; turnId: string }): Promise<ResponseItem>;
+  handle(call: ToolCallItem, context: { signal: AbortSignal; turnId: string }): Promise<ResponseItem>;
 }
-
-/** Item types that are tool calls needing an output before the model can go on. */
-export const TOOL_CALL_TYPES: ReadonlySet<string> = new Set([
-  'function_call',
-  'custom_tool_call',
-  'local_shell_call',
-]);

@@ -6,11 +6,14 @@ import {
   customToolCallOutput,
   emptyTokenUsage,
   functionCallOutput,
+  isToolCall,
   type ResponseItem,
   type TokenUsage,
+  type ToolCallItem,
+  toolCallId,
 } from '@codex-ts/protocol';
 import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
-import { TOOL_CALL_TYPES, type ToolHandler } from '../tools/tool-handler.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
 
 /** Base delay of the turn-level retry backoff, in ms (C-89). */
@@ -139,7 +142,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         total = addTokenUsage(total, completedUsage);
         yield { type: 'token_count', last: completedUsage, total };
       }
-      const calls = attemptItems.filter((item) => TOOL_CALL_TYPES.has(item.type));
+      const calls = attemptItems.filter(isToolCall);
       if (calls.length > 0 && tools) {
         const controller = signal ?? new AbortController().signal;
         for (const call of calls) {
@@ -206,7 +209,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
  */
 async function runTool(
   tools: ToolHandler,
-  call: ResponseItem,
+  call: ToolCallItem,
   signal: AbortSignal,
   turnId: string,
 ): Promise<ResponseItem> {
@@ -214,11 +217,11 @@ async function runTool(
     return await tools.handle(call, { signal, turnId });
   } catch (error) {
     if (signal.aborted) throw error;
-    const callId = (call as { call_id?: unknown }).call_id;
+    const callId = toolCallId(call) ?? '';
     const text = `tool call failed: ${errorText(error)}`;
     return call.type === 'custom_tool_call'
-      ? customToolCallOutput(String(callId ?? ''), text)
-      : functionCallOutput(String(callId ?? ''), text);
+      ? customToolCallOutput(callId, text)
+      : functionCallOutput(callId, text);
   }
 }
 
