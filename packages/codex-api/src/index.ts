@@ -103,6 +103,8 @@ export {
  * `ResponsesWebsocketConnection.stream()` sends one `response.create` at a time and yields the same
  * `ResponseEvent`s as HTTP (handshake `server_model` / `server_reasoning_included` first, W-72),
  * keeps the socket open after `completed` and drops it on any terminal error (W-73…W-77).
+ * Frames are matched to the request in flight by response id: frames of an earlier response (a late
+ * duplicate `response.completed`, …) are dropped and reported to telemetry as `stale`.
  */
 export {
   ResponsesWebsocketClient,

@@ -39,6 +39,12 @@ export const TelemetryMetricNames = {
   websocketEvent: 'codex.websocket.event',
   /** Histogram (ms), tags `kind`, `success`. */
   websocketEventDuration: 'codex.websocket.event.duration_ms',
+  /**
+   * Counter, tag `kind`: WebSocket frames of another response than the one in flight (a late
+   * duplicate `response.completed`, …) or read between requests, which were ignored. Ours (the
+   * original client does not match frames to requests); not counted in `codex.websocket.event`.
+   */
+  websocketStaleEvent: 'codex.websocket.stale_event',
   /** Counter, tags `mode`, `reason`, `phase` (C-125). */
   websocketContinuation: 'codex.websocket.continuation',
   /** Counter, tag `from_wire_api` (C-26). */

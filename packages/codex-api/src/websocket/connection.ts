@@ -8,6 +8,7 @@ import { headerEvents } from '../responses/header-events.js';
 import type { ResponseStream } from '../responses/responses-client.js';
 import { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts, websocketStreamError } from './errors.js';
 import { type ResponseCreateWsRequest, serializeResponseCreate } from './request.js';
+import { frameResponseId, KnownResponseIds, ResponseMatcher } from './response-match.js';
 import type { DroppableWebSocket } from './socket.js';
 import type { WebsocketTelemetry } from './telemetry.js';
 
@@ -55,7 +56,13 @@ function frameText(data: RawData): string {
  * {@link isClosed} becomes true: open a new connection then. Never sends a close frame (0.169.0 did
  * not either). Frames, closes and errors that arrive while no request is in flight never throw or
  * reject anything: a wrapped error frame, a binary frame, a close frame or a socket error there just
- * closes the connection; other frames are ignored.
+ * closes the connection; other frames are ignored (and reported as stale).
+ *
+ * Frames are matched to the request in flight by response id (`response-match.ts`): once a frame
+ * (normally `response.created`) names the response in flight, a frame naming another response is
+ * stale; before that, a frame naming an earlier response of this socket (or the request's
+ * `previous_response_id`) is stale unless it is a `response.created`. Stale frames are dropped (no
+ * event, they never complete or fail the request) and reported to telemetry with `stale: true`.
  */
 export class ResponsesWebsocketConnection {
   /** Response headers of the 101 handshake (lower-cased names, repeats joined with `, `). */
@@ -70,6 +77,8 @@ export class ResponsesWebsocketConnection {
   /** Resolves when the previous request released the connection (W-73). */
   private lock: Promise<void> = Promise.resolve();
   private requests = 0;
+  /** Ids of responses this socket carried or was told about: their late frames are stale. */
+  private readonly responseIds = new KnownResponseIds();
   /** A stream finished: detach it, drop the socket when it failed. */
   private readonly streamEnded = (stream: WsResponseStream, drop: boolean): void => {
     if (this.active === stream) this.active = undefined;
@@ -178,8 +187,11 @@ export class ResponsesWebsocketConnection {
         error,
       );
     }
+    const previousId = request.previous_response_id;
+    if (typeof previousId === 'string' && previousId !== '') this.responseIds.add(previousId);
     const stream = new WsResponseStream({
       socket: this.socket,
+      matcher: new ResponseMatcher(this.responseIds),
       handshakeHeaders: this.handshakeHeaders,
       idleTimeoutMs: this.idleTimeoutMs,
       telemetry: this.telemetry,
@@ -222,7 +234,10 @@ export class ResponsesWebsocketConnection {
     this.drop();
   }
 
-  /** A frame while no request is in flight: error, binary and close end the connection; others are ignored. */
+  /**
+   * A frame while no request is in flight: error, binary and close end the connection; other text
+   * frames are stale (ignored, their response id remembered, reported with `stale: true`).
+   */
   private idleFrame(data: RawData, isBinary: boolean): void {
     if (isBinary) {
       this.drop();
@@ -233,10 +248,26 @@ export class ResponsesWebsocketConnection {
     try {
       json = JSON.parse(text);
     } catch {
-      return;
+      json = undefined;
     }
-    if (typeof json !== 'object' || json === null || (json as { type?: unknown }).type !== 'error') return;
-    if (apiErrorFromWebsocketErrorFrame(json as Record<string, unknown>, text) !== undefined) this.drop();
+    let kind = 'unparsed';
+    if (typeof json === 'object' && json !== null) {
+      const event = json as Record<string, unknown>;
+      if (event.type === 'error' && apiErrorFromWebsocketErrorFrame(event, text) !== undefined) {
+        this.drop();
+        return;
+      }
+      const id = frameResponseId(event);
+      if (id !== undefined) this.responseIds.add(id);
+      if (typeof event.type === 'string') kind = event.type;
+    }
+    const telemetry = this.telemetry;
+    if (telemetry === undefined) return;
+    try {
+      telemetry.onWsEvent({ kind, error: undefined, durationMs: 0, stale: true });
+    } catch {
+      // telemetry must never break the connection
+    }
   }
 }
 
@@ -254,6 +285,8 @@ function untilResolvedOrAborted(promise: Promise<void>, signal: AbortSignal): Pr
 
 interface WsResponseStreamInit {
   socket: DroppableWebSocket;
+  /** Tells the frames of this request from stale ones (`response-match.ts`). */
+  matcher: ResponseMatcher;
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
@@ -282,6 +315,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   /** Resolves once the frame is written; rejects with the send failure. */
   readonly sent: Promise<void>;
   private readonly socket: DroppableWebSocket;
+  private readonly matcher: ResponseMatcher;
   private readonly release: () => void;
   private readonly ended: (stream: WsResponseStream, drop: boolean) => void;
   private readonly signal: AbortSignal | undefined;
@@ -308,6 +342,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
 
   constructor(init: WsResponseStreamInit) {
     this.socket = init.socket;
+    this.matcher = init.matcher;
     this.release = init.release;
     this.ended = init.ended;
     this.signal = init.signal;
@@ -414,6 +449,12 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
         this.fail(error, 'error', false, waited);
         return;
       }
+    }
+    if (this.matcher.isStale(event)) {
+      // A frame of another response: never delivered, never ends this request.
+      if (this.telemetry)
+        this.report(typeof event.type === 'string' ? event.type : 'unparsed', undefined, waited, true);
+      return;
     }
     const mapper = this.mapper;
     let own: ResponseEvent | undefined;
@@ -535,14 +576,14 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   };
 
   /** Telemetry call; `kind` `request` goes to `onWsRequest`. Hook exceptions are swallowed. */
-  private report(kind: string, error: ApiError | undefined, durationMs: number): void {
+  private report(kind: string, error: ApiError | undefined, durationMs: number, stale = false): void {
     const telemetry = this.telemetry;
     if (telemetry === undefined) return;
     try {
       if (kind === 'request') {
         telemetry.onWsRequest({ durationMs, error, connectionReused: this.connectionReused });
       } else {
-        telemetry.onWsEvent({ kind, error, durationMs });
+        telemetry.onWsEvent({ kind, error, durationMs, stale });
       }
     } catch {
       // telemetry must never break a stream

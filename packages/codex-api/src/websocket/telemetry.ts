@@ -10,7 +10,10 @@ export interface WsRequestTelemetryInfo {
   connectionReused: boolean;
 }
 
-/** What {@link WebsocketTelemetry.onWsEvent} receives, once per frame read while a request is in flight. */
+/**
+ * What {@link WebsocketTelemetry.onWsEvent} receives: once per frame read while a request is in
+ * flight, and once per text frame read between requests (always `stale`).
+ */
 export interface WsEventTelemetryInfo {
   /**
    * The frame: its event `type` for a JSON text frame (`response.output_text.delta`, `error`,
@@ -20,8 +23,15 @@ export interface WsEventTelemetryInfo {
   kind: string;
   /** The error this frame ended the request with (error frame, `response.failed`, binary, close, …), else undefined. */
   error: ApiError | undefined;
-  /** Wait for this frame since the previous one (or since the request was sent), in ms. */
+  /** Wait for this frame since the previous one (or since the request was sent), in ms; 0 between requests. */
   durationMs: number;
+  /**
+   * True for a frame of another response than the one in flight (a late duplicate
+   * `response.completed` of the previous response, …) and for any text frame read between
+   * requests: it was ignored, delivered nothing and did not end a request (`error` is undefined).
+   * False or absent for the frames of the request in flight.
+   */
+  stale?: boolean;
 }
 
 /**
@@ -32,6 +42,6 @@ export interface WsEventTelemetryInfo {
 export interface WebsocketTelemetry {
   /** Once per `response.create` send (W-74). */
   onWsRequest(info: WsRequestTelemetryInfo): void;
-  /** Once per frame read while a request is in flight (pings/pongs excluded). */
+  /** Once per frame read while a request is in flight, and per stale text frame between requests (pings/pongs excluded). */
   onWsEvent(info: WsEventTelemetryInfo): void;
 }

@@ -444,6 +444,30 @@ describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
     ).toEqual([false, true]);
   });
 
+  it('counts stale WebSocket frames in codex.websocket.stale_event only', async () => {
+    const hooks = session().websocketTelemetry();
+    hooks.onWsEvent({ kind: 'response.created', error: undefined, durationMs: 1, stale: false });
+    hooks.onWsEvent({ kind: 'response.completed', error: undefined, durationMs: 2, stale: true });
+    hooks.onWsEvent({ kind: 'response.completed', error: undefined, durationMs: 0, stale: true });
+    hooks.onWsEvent({ kind: 'response.failed', error: undefined, durationMs: 0, stale: true });
+    hooks.onWsEvent({ kind: 'unparsed', error: undefined, durationMs: 0, stale: true });
+    hooks.onWsEvent({ kind: 'response.completed', error: undefined, durationMs: 3 });
+
+    const stale = await sdk.metricPoints(TelemetryMetricNames.websocketStaleEvent);
+    expect(Object.fromEntries(stale.map((p) => [p.attributes.kind, p.value]))).toEqual({
+      'response.completed': 2,
+      'response.failed': 1,
+      parse_error: 1,
+    });
+    expect(
+      stale.every((p) => p.attributes.success === undefined && p.attributes.model === 'gpt-5.1-codex'),
+    ).toBe(true);
+    const events = await sdk.metricPoints(TelemetryMetricNames.websocketEvent);
+    expect(
+      Object.fromEntries(events.map((p) => [`${p.attributes.kind}/${p.attributes.success}`, p.value])),
+    ).toEqual({ 'response.created/true': 1, 'response.completed/true': 1 });
+  });
+
   it('maps responsesapi.websocket_timing frames to the six timing histograms', async () => {
     const telemetry = session();
     telemetry.recordWebsocketEvent({

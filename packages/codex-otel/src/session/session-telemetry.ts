@@ -129,6 +129,14 @@ function sseKind(event: { readonly event: string; readonly data: string }): stri
 function websocketEventInfo(info: WsEventTelemetryInfo): WebsocketEventInfo {
   const kind = info.kind;
   const error = info.error;
+  if (info.stale === true) {
+    return {
+      frame: 'text',
+      kind: kind === 'unparsed' ? undefined : kind,
+      durationMs: info.durationMs,
+      stale: true,
+    };
+  }
   switch (kind) {
     case 'unparsed':
       return { frame: 'text', error, durationMs: info.durationMs };
@@ -200,6 +208,7 @@ export class SessionTelemetry {
   private readonly wsRequestDuration: Histogram;
   private readonly wsEventCounter: Counter;
   private readonly wsEventDuration: Histogram;
+  private readonly wsStaleEventCounter: Counter;
   private readonly continuationCounter: Counter;
   private readonly fallbackCounter: Counter;
   private readonly timingHistograms: ReadonlyArray<readonly [string, Histogram]>;
@@ -225,6 +234,7 @@ export class SessionTelemetry {
   private apiRequestTags = new Map<number, Attributes>();
   private sseTags: [Map<string, Attributes>, Map<string, Attributes>] = [new Map(), new Map()];
   private wsEventTags: [Map<string, Attributes>, Map<string, Attributes>] = [new Map(), new Map()];
+  private wsStaleEventTags = new Map<string, Attributes>();
   private wsRequestTags!: [Attributes, Attributes];
   private fallbackTags!: Attributes;
   private continuationTags = new Map<string, Attributes>();
@@ -277,6 +287,10 @@ export class SessionTelemetry {
     this.wsRequestDuration = histogram(M.websocketRequestDuration, 'WebSocket request send duration');
     this.wsEventCounter = counter(M.websocketEvent, 'WebSocket events read');
     this.wsEventDuration = histogram(M.websocketEventDuration, 'Time waiting for each WebSocket event');
+    this.wsStaleEventCounter = counter(
+      M.websocketStaleEvent,
+      'WebSocket frames of another response, ignored',
+    );
     this.continuationCounter = counter(M.websocketContinuation, 'WebSocket request continuation decisions');
     this.fallbackCounter = counter(M.transportFallbackToHttp, 'Fallbacks from WebSocket to HTTP');
     this.timingHistograms = TIMING_FIELDS.map(
@@ -368,6 +382,8 @@ export class SessionTelemetry {
    * (`codex.websocket.event`). Event kinds map to frames: a JSON `type` is a text frame of that
    * kind, `unparsed` a text frame that is not JSON (`parse_error`), `binary` / `close` those frames,
    * `end` / `timeout` a read with no frame; all but successful text frames count as failures.
+   * Frames the client reports as `stale` (ignored: another response's, or read between requests)
+   * go to `codex.websocket.stale_event` (tag `kind`) only.
    * The hook receives no frame payload, so `responsesapi.websocket_timing` values (C-119) are
    * not recorded through it. Never throws.
    */
@@ -531,10 +547,16 @@ export class SessionTelemetry {
    * for non-JSON text, `unknown` otherwise) and `success`. Pings and pongs are ignored; binary and
    * close frames, read failures, parse errors and `response.failed` count as failures. A
    * `responsesapi.websocket_timing` frame with a `payload` also feeds {@link recordResponsesApiTiming}.
+   * A `stale` frame (ignored by the client: another response's, or read between requests) only
+   * increments `codex.websocket.stale_event` with tag `kind`.
    */
   recordWebsocketEvent(info: WebsocketEventInfo): void {
     const frame = info.frame;
     if (frame === 'ping' || frame === 'pong') return;
+    if (info.stale === true) {
+      if (this.metricsEnabled) this.recordStaleWebsocketEvent(info.kind ?? 'parse_error');
+      return;
+    }
     let kind = info.kind;
     let success = info.error === undefined || info.error === null;
     if (frame === 'text') {
@@ -774,6 +796,16 @@ export class SessionTelemetry {
     return tags;
   }
 
+  private recordStaleWebsocketEvent(kind: string): void {
+    const cache = this.wsStaleEventTags;
+    let tags = cache.get(kind);
+    if (tags === undefined) {
+      tags = { ...this.sessionTags, kind: sanitizeMetricTagValue(kind) };
+      if (cache.size < MAX_CACHED_TAG_SETS) cache.set(kind, tags);
+    }
+    this.wsStaleEventCounter.add(1, tags);
+  }
+
   private kindTagsFor(
     cache: [Map<string, Attributes>, Map<string, Attributes>],
     kind: string,
@@ -819,6 +851,7 @@ export class SessionTelemetry {
     this.apiRequestTags = new Map();
     this.sseTags = [new Map(), new Map()];
     this.wsEventTags = [new Map(), new Map()];
+    this.wsStaleEventTags = new Map();
     this.continuationTags = new Map();
     this.wsRequestTags = [
       Object.freeze({ ...sessionTags, success: 'false' }),

@@ -117,6 +117,11 @@ export interface WebsocketEventInfo {
   error?: unknown;
   /** Time waiting for the frame (ms). */
   durationMs: number;
+  /**
+   * A frame of another response than the one in flight, or read between requests: ignored by the
+   * client, so it counts in `codex.websocket.stale_event` (tag `kind`) instead of `codex.websocket.event`.
+   */
+  stale?: boolean;
 }
 
 /** One retry (`codex.retry` span event, W-20). */
