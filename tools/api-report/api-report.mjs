@@ -8,6 +8,8 @@
 // Both modes exit 1 on an API Extractor error (a declaration that does not compile, a missing
 // dist). Warnings (TSDoc style, forgotten exports) are counted per package and never fatal;
 // --verbose prints each one. One TypeScript program is shared by all packages.
+// The root scripts `api:update` / `api:check` run a (turbo-cached) build first, then this script;
+// this script itself is not a turbo task, so no cache can replay a passing check over a stale report.
 // Usage: node tools/api-report/api-report.mjs --check|--update [--verbose] [--root <repoRoot>]
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
