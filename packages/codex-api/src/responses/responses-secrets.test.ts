@@ -15,6 +15,7 @@ import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
 import { expectNoSecret } from '../test-support/no-secret.js';
+import type { ResponsesApiRequest } from './request.js';
 import { ResponsesClient, type ResponsesClientOptions } from './responses-client.js';
 
 const KEY = 'sk-canary-7d3e9a41c0b2f658';
@@ -57,13 +58,17 @@ function client(options: Partial<ResponsesClientOptions> = {}): ResponsesClient 
   return new ResponsesClient({ provider: provider(), auth: staticBearerAuth(KEY), transport, ...options });
 }
 
-const body = {
+const body: ResponsesApiRequest = {
   model: 'gpt-5.5',
   input: [
     parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
   ],
+  tool_choice: 'auto',
+  parallel_tool_calls: false,
+  store: false,
   stream: true,
-} as const;
+  include: [],
+};
 
 async function failure(c: ResponsesClient, steps: Step[]): Promise<ApiError> {
   server.setScenario({ steps });

@@ -14,6 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import { expectNoSecret } from '../test-support/no-secret.js';
 import { ResponsesWebsocketClient } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
+import type { ResponseCreateWsRequest } from './request.js';
 import type { WsEventTelemetryInfo } from './telemetry.js';
 
 const KEY = 'sk-canary-2c9f0e81b7d4a365';
@@ -52,13 +53,17 @@ function client(events: WsEventTelemetryInfo[] = []): ResponsesWebsocketClient {
   });
 }
 
-const request = {
+const request: ResponseCreateWsRequest = {
   model: 'gpt-5.5',
   input: [
     parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
   ],
+  tool_choice: 'auto',
+  parallel_tool_calls: false,
+  store: false,
   stream: true,
-} as const;
+  include: [],
+};
 
 async function streamFailure(step: WsResponseStep, events: WsEventTelemetryInfo[] = []): Promise<ApiError> {
   server.setWsScenario({ responses: [step] });
