@@ -1,4 +1,5 @@
 import { SecretRedactor } from '@codex-ts/client';
+import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
 import { runExec } from './exec/run-exec.js';
 import type { OutputSink } from './output/jsonl-printer.js';
@@ -29,6 +30,8 @@ function collect(value: string, previous: string[]): string[] {
 export async function main(argv: string[], io: MainIo): Promise<number> {
   let exitCode = 0;
   const redactor = new SecretRedactor();
+  // Known before anything is parsed, so even a usage error cannot echo them.
+  for (const name of CREDENTIAL_ENV_VARS) redactor.add(io.env[name]?.trim());
   const program = new Command()
     .name('codex-ts')
     .description('Codex model client in TypeScript: a drop-in for `codex exec`.')

@@ -146,4 +146,11 @@ describe('codex-ts exec never prints the key', () => {
     expect(auth.stderr).toMatch(/auth\.json is not valid JSON/);
     expectClean(auth);
   });
+
+  it('a usage error that echoes a pasted key', async () => {
+    const r = await runCli([KEY], { home: home(), env: { CODEX_API_KEY: KEY } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command '***'");
+    expectClean(r);
+  });
 });
