@@ -1,3 +1,5 @@
+import { SecretRedactor } from '@codex-ts/client';
+import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
 import { runExec } from './exec/run-exec.js';
 import type { OutputSink } from './output/jsonl-printer.js';
@@ -22,18 +24,22 @@ function collect(value: string, previous: string[]): string[] {
 /**
  * Runs the `codex-ts` command line (`argv` without the node and script paths) and
  * resolves to the exit code. Subcommand: `exec [--json] [-m MODEL] [-c KEY=VALUE]... [PROMPT | -]`.
- * Usage errors print commander's message on stderr and exit 2.
+ * Usage errors print commander's message on stderr and exit 2. Everything printed is redacted with
+ * one `SecretRedactor` shared with the session (see `runExec`).
  */
 export async function main(argv: string[], io: MainIo): Promise<number> {
   let exitCode = 0;
+  const redactor = new SecretRedactor();
+  // Known before anything is parsed, so even a usage error cannot echo them.
+  for (const name of CREDENTIAL_ENV_VARS) redactor.add(io.env[name]?.trim());
   const program = new Command()
     .name('codex-ts')
     .description('Codex model client in TypeScript: a drop-in for `codex exec`.')
     .version(CLI_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => io.stdout.write(redactor.redact(s)),
+      writeErr: (s) => io.stderr.write(redactor.redact(s)),
     });
 
   program
@@ -71,6 +77,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
           stdout: io.stdout,
           stderr: io.stderr,
           signal: io.signal,
+          redactor,
         });
       },
     );

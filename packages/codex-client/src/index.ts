@@ -9,6 +9,8 @@
  * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
  *   an idle timeout and abort, W-21, W-23, W-26, W-27).
  * - `telemetry/`: the {@link RequestTelemetry} and {@link SseTelemetry} hooks.
+ * - `redact/`: {@link SecretRedactor}, the one implementation of masking known secrets (`***`) in
+ *   text, error objects (with their `cause` chain) and streamed output.
  *
  * Units: every duration is in milliseconds, every body in bytes (`Uint8Array`) or UTF-8 text.
  */
@@ -54,6 +56,24 @@ export { HttpTransport, type HttpTransportOptions } from './http/transport.js';
  */
 export type { HttpMethod, HttpRequest, HttpResponse, StreamingResponse } from './http/types.js';
 
+/**
+ * Secret redaction: `SecretRedactor` (`add(secret)`, `addCredential(headerValue)` — also the bare
+ * token of `Bearer <token>` —, `redact(text)`, `redactError(error)` → a copy of the error, its
+ * `cause` chain and fields with every registered secret written `***`, or the error itself when it
+ * holds none; `writer(sink)` redacts streamed text, also a secret split across writes),
+ * `REDACTION_MASK` (`***`), `MIN_SECRET_LENGTH` (8 UTF-16 units), `isCredentialName(name)` (header,
+ * query or variable names that conventionally carry credentials: `authorization`, `x-api-key`,
+ * `*_TOKEN`, …) and the `TextSink` / `RedactingWriter` shapes. Instances are independent; share one
+ * to redact the same credentials everywhere.
+ */
+export {
+  isCredentialName,
+  MIN_SECRET_LENGTH,
+  REDACTION_MASK,
+  type RedactingWriter,
+  SecretRedactor,
+  type TextSink,
+} from './redact/secret-redactor.js';
 /**
  * Retry: `RetryPolicy` (`maxAttempts` retries after the first try, `baseDelayMs` in ms,
  * `retryOn`), `RetryOn` (`retry429`, `retry5xx`, `retryTransport`), `RetryInfo` (what `onRetry`

@@ -34,6 +34,12 @@ export {
   turnMetadata,
   windowId,
 } from './metadata/turn-metadata.js';
+/**
+ * `CREDENTIAL_ENV_VARS` (`CODEX_API_KEY`, `OPENAI_API_KEY`): environment variables that hold a
+ * Codex credential whatever the config says; `openExecConversation` registers their values with the
+ * session's `SecretRedactor` first thing, and the CLI does before parsing its arguments.
+ */
+export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
 export { DEFAULT_MODEL, type ModelDefaults, modelDefaults } from './session/model-defaults.js';
 export {
   DEFAULT_BASE_INSTRUCTIONS,

@@ -3,6 +3,11 @@
  * implement their own (a static key, a token vault, a signing proxy).
  *
  * Implementations must never put secrets in error messages or logs.
+ *
+ * The clients register every value `authHeaders()` returns (and the token of `Bearer <token>`)
+ * with their `SecretRedactor` before sending it, so a refreshed OAuth token or a token printed by a
+ * command is masked (`***`) in every later error without the provider doing anything. A rejection
+ * of `authHeaders()` is redacted with what was registered so far.
  */
 export interface AuthProvider {
   /**

@@ -53,7 +53,8 @@ export interface ApiErrorDetails {
   status?: number | undefined;
   /**
    * Request URL as sent, when the error came from an HTTP response or a WebSocket handshake. It
-   * includes provider query values (which may be secrets); messages show them masked as `***`.
+   * includes provider query values; messages show them all masked as `***`, and the clients mask
+   * the credential ones (`key`, `api-key`, `token`, …) here too.
    */
   url?: string | undefined;
   /** Response body text (HTTP errors), never request data. */
@@ -94,14 +95,22 @@ const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
  * `message` is the user-visible text the original CLI prints for the same failure, e.g.
  * "Quota exceeded. Check your plan and billing details." or
  * "stream disconnected before completion: idle timeout waiting for SSE". It never contains
- * request headers, credentials or URL query values (written as `***`).
+ * request headers or URL query values (written as `***`).
+ *
+ * Credentials: an error thrown by `ResponsesClient`, `ResponsesWebsocketClient` or a WebSocket
+ * connection has every secret registered with that client's `SecretRedactor` (the auth header
+ * values it sent, credential-named provider headers and query values) written `***` in `message`,
+ * `body`, `headers`, `url`, `stack` and the whole `cause` chain, even when the server echoed the key
+ * (a 401 body, `x-openai-authorization-error`, an error frame, a `response.failed` message). The
+ * mapping functions (`apiErrorFromHttpStatus`, `apiErrorFromResponseFailed`, …) know no
+ * credentials and do not redact; the clients do.
  */
 export class ApiError extends Error {
   readonly [MARKER] = true;
   /** The classification; see {@link ApiErrorCode}. */
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
-  /** See {@link ApiErrorDetails.url}: unmasked, so do not log it; `message` masks query values. */
+  /** See {@link ApiErrorDetails.url}: only registered secrets are masked, so do not log it; `message` masks every query value. */
   readonly url: string | undefined;
   readonly body: string | undefined;
   readonly headers: Readonly<Record<string, string>>;

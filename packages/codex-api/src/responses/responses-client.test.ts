@@ -365,7 +365,7 @@ describe('HTTP status mapping (W-50…W-52)', () => {
 });
 
 describe('secrets in provider query params', () => {
-  it('masks query values in the message, keeps the URL in error.url, and leaves a URL without a query as is', async () => {
+  it('masks query values in the message, credential ones in error.url, and leaves a URL without a query as is', async () => {
     server.setScenario({ steps: [{ kind: 'error', status: 404, body: 'nope' }], repeatLast: true });
     const queryParams = { 'api-version': '2025-04-01', key: 'sk-QUERY-SECRET' };
     const error = await rejection(client({ provider: provider({ queryParams }) }).stream(request()));
@@ -375,7 +375,8 @@ describe('secrets in provider query params', () => {
     );
     expect(error.message).not.toContain('sk-QUERY-SECRET');
     expect(error.message).not.toContain('2025-04-01');
-    expect(error.url).toBe(`${server.url}/responses?api-version=2025-04-01&key=sk-QUERY-SECRET`);
+    // `key` names a credential, so its value is a registered secret, masked in `url` too.
+    expect(error.url).toBe(`${server.url}/responses?api-version=2025-04-01&key=***`);
     expect(server.requests[0]?.url).toMatch(/\?api-version=2025-04-01&key=sk-QUERY-SECRET$/);
 
     const plain = await rejection(client().stream(request()));

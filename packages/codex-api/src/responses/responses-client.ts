@@ -1,5 +1,11 @@
 import type { RequestTelemetry, SseEvent, SseTelemetry, StreamingResponse } from '@codex-ts/client';
-import { HttpStatusError, HttpTransport, runWithRetry, sseEventBatches } from '@codex-ts/client';
+import {
+  HttpStatusError,
+  HttpTransport,
+  runWithRetry,
+  SecretRedactor,
+  sseEventBatches,
+} from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
@@ -9,6 +15,7 @@ import {
   requestIdFromHeaders,
 } from '../errors/map-errors.js';
 import { ErrorTexts } from '../errors/messages.js';
+import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
 import { ResponsesEventMapper } from './event-mapper.js';
@@ -31,6 +38,11 @@ export interface ResponsesClientOptions {
   requestTelemetry?: RequestTelemetry;
   /** Called once per SSE poll (W-26). */
   sseTelemetry?: SseTelemetry;
+  /**
+   * Registers the credentials sent and redacts every error thrown or reported (see {@link
+   * ResponsesClient}); share one with a session's telemetry and output. Default: the client's own.
+   */
+  redactor?: SecretRedactor;
 }
 
 /** Per-call options of {@link ResponsesClient.stream}. */
@@ -151,6 +163,7 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
     idleTimeoutMs: number,
     signal: AbortSignal | undefined,
     telemetry: SseTelemetry | undefined,
+    private readonly redactor: SecretRedactor,
   ) {
     const headers = response.headers;
     this.headers = headers;
@@ -203,7 +216,7 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
         const error = this.pendingError;
         if (error === undefined) return DONE;
         this.pendingError = undefined;
-        throw error;
+        throw this.redactor.redactError(error);
       }
       if (this.signal?.aborted) {
         // Hand out nothing more; the read below throws the client's AbortedError.
@@ -221,7 +234,7 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
         this.head = 0;
         this.pendingError = undefined;
         this.finish(false);
-        throw apiErrorFromTransport(error, { phase: 'stream' });
+        throw this.redactor.redactError(apiErrorFromTransport(error, { phase: 'stream' }));
       }
       if (result.done) {
         if (!this.stopped) this.pendingError = this.mapper.finish();
@@ -304,6 +317,12 @@ class HttpResponseStream implements ResponseStream, AsyncIterator<ResponseEvent>
  * `authHeaders()` rejection is the non-retryable `auth` "could not get credentials: <message>" (not
  * retried; an `ApiError` it rejects with passes through, an abort is `aborted`), and so is an auth
  * header that cannot be sent (a value with CR, LF or a character above U+00FF), before sending.
+ *
+ * Secrets: the `authHeaders()` values (and the token of `Bearer <token>`) and the provider's
+ * credential-named header / query values (`isCredentialName`) are registered with {@link redactor}
+ * before they are sent; every error thrown (by `stream()` or iteration) or given to
+ * `requestTelemetry` has them written `***` in its message, `cause` chain, `body`, `headers` and
+ * `url` (`SecretRedactor.redactError`), so a server echoing the key cannot carry it into an error.
  */
 export class ResponsesClient {
   private readonly provider: Provider;
@@ -313,6 +332,8 @@ export class ResponsesClient {
   private readonly defaultHeaders: Record<string, string>;
   private readonly requestTelemetry: RequestTelemetry | undefined;
   private readonly sseTelemetry: SseTelemetry | undefined;
+  /** The redactor of {@link ResponsesClientOptions.redactor} (or the client's own). */
+  readonly redactor: SecretRedactor;
 
   constructor(options: ResponsesClientOptions) {
     this.provider = options.provider;
@@ -320,16 +341,34 @@ export class ResponsesClient {
     this.ownsTransport = options.transport === undefined;
     this.transport = options.transport ?? new HttpTransport();
     this.defaultHeaders = options.defaultHeaders ?? {};
-    this.requestTelemetry = options.requestTelemetry;
+    const redactor = options.redactor ?? new SecretRedactor();
+    this.redactor = redactor;
+    registerProviderSecrets(redactor, options.provider);
+    const hook = options.requestTelemetry;
+    // An HttpStatusError carries the response body and headers. SSE failures carry neither.
+    this.requestTelemetry = hook && {
+      onRequest: (info) =>
+        hook.onRequest(
+          info.error === undefined ? info : { ...info, error: redactor.redactError(info.error) },
+        ),
+    };
     this.sseTelemetry = options.sseTelemetry;
   }
 
   /**
    * Sends one Responses request and resolves once a 2xx arrived, with the stream of its events.
    * Rejects with an {@link ApiError} (HTTP status mapping W-50…W-52, `request_timeout`,
-   * `connection_failed`, `aborted`, …) after the transport retries.
+   * `connection_failed`, `aborted`, …) after the transport retries, redacted with {@link redactor}.
    */
   async stream(request: ResponsesApiRequest, options: ResponsesStreamOptions = {}): Promise<ResponseStream> {
+    try {
+      return await this.open(request, options);
+    } catch (error) {
+      throw this.redactor.redactError(error);
+    }
+  }
+
+  private async open(request: ResponsesApiRequest, options: ResponsesStreamOptions): Promise<ResponseStream> {
     const body = serializeResponsesRequest(request);
     const url = urlForPath(this.provider, 'responses');
     const signal = options.signal;
@@ -345,6 +384,7 @@ export class ResponsesClient {
             // An ApiError is not a TransportError, so runWithRetry does not retry it.
             throw apiErrorFromAuthFailure(error, signal);
           }
+          registerAuthHeaders(this.redactor, authHeaders);
           return this.transport.stream({
             method: 'POST',
             url,
@@ -384,7 +424,13 @@ export class ResponsesClient {
         throw apiErrorFromTransport(error, { phase: 'request' });
       }
     }
-    return new HttpResponseStream(response, this.provider.streamIdleTimeoutMs, signal, this.sseTelemetry);
+    return new HttpResponseStream(
+      response,
+      this.provider.streamIdleTimeoutMs,
+      signal,
+      this.sseTelemetry,
+      this.redactor,
+    );
   }
 
   /** Closes the transport when this client created it. */

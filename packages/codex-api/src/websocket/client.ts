@@ -1,6 +1,13 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { AbortedError, BuildError, ConnectionError, HttpStatusError, TimeoutError } from '@codex-ts/client';
+import {
+  AbortedError,
+  BuildError,
+  ConnectionError,
+  HttpStatusError,
+  SecretRedactor,
+  TimeoutError,
+} from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import type { ApiError } from '../errors/api-error.js';
@@ -9,6 +16,7 @@ import {
   apiErrorFromHttpStatus,
   apiErrorFromTransport,
 } from '../errors/map-errors.js';
+import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import { redactUrlIn } from '../internal/url.js';
 import type { Provider } from '../provider/provider.js';
 import { websocketUrlForPath } from '../provider/provider.js';
@@ -30,6 +38,12 @@ export interface ResponsesWebsocketClientOptions {
   defaultHeaders?: Record<string, string>;
   /** Per-request and per-frame hooks (W-74, W-75). */
   telemetry?: WebsocketTelemetry;
+  /**
+   * Where the client registers the credentials it sends (auth header values, credential-named
+   * provider headers and query values) and which it applies to every error of the handshake, of its
+   * connections' streams and of their telemetry. Default: a new one, owned by this client.
+   */
+  redactor?: SecretRedactor;
 }
 
 /** Per-call options of {@link ResponsesWebsocketClient.connect}. */
@@ -67,18 +81,28 @@ function flattenHeaders(headers: IncomingMessage['headers']): Record<string, str
  * `connect()` opens one socket; requests go through the returned
  * {@link ResponsesWebsocketConnection}. No retries at this layer: the caller (core) reconnects after
  * a retryable error, falls back to HTTP on 426 (W-81) and runs auth recovery on 401 (W-83).
+ *
+ * Secrets, as for `ResponsesClient`: the credentials sent are registered with {@link redactor}
+ * before the handshake; a rejected handshake (e.g. a 401 body quoting the key), an error frame, a
+ * `response.failed` and every other error of the connection's streams, and the errors given to
+ * `telemetry`, have each registered secret written `***` (message, `cause` chain, `body`,
+ * `headers`, `url`).
  */
 export class ResponsesWebsocketClient {
   private readonly provider: Provider;
   private readonly auth: AuthProvider;
   private readonly defaultHeaders: Record<string, string>;
   private readonly telemetry: WebsocketTelemetry | undefined;
+  /** The redactor of {@link ResponsesWebsocketClientOptions.redactor} (or the client's own). */
+  readonly redactor: SecretRedactor;
 
   constructor(options: ResponsesWebsocketClientOptions) {
     this.provider = options.provider;
     this.auth = options.auth;
     this.defaultHeaders = options.defaultHeaders ?? {};
     this.telemetry = options.telemetry;
+    this.redactor = options.redactor ?? new SecretRedactor();
+    registerProviderSecrets(this.redactor, options.provider);
   }
 
   /**
@@ -106,9 +130,18 @@ export class ResponsesWebsocketClient {
    *
    * The status text is the canonical reason phrase (`httpReasonPhrase`), not the server's, so the
    * message matches the HTTP one for the same status. Query values of the URL are written as `***`
-   * in every message (`url` keeps them).
+   * in every message (`url` keeps them unless they are registered secrets). Every rejection is
+   * redacted with {@link redactor}.
    */
   async connect(options: ResponsesWebsocketConnectOptions = {}): Promise<ResponsesWebsocketConnection> {
+    try {
+      return await this.handshake(options);
+    } catch (error) {
+      throw this.redactor.redactError(error);
+    }
+  }
+
+  private async handshake(options: ResponsesWebsocketConnectOptions): Promise<ResponsesWebsocketConnection> {
     const signal = options.signal;
     if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
     const url = websocketUrlForPath(this.provider, 'responses');
@@ -119,6 +152,7 @@ export class ResponsesWebsocketClient {
       if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
       throw apiErrorFromAuthFailure(error, signal);
     }
+    registerAuthHeaders(this.redactor, auth);
     if (signal?.aborted) throw apiErrorFromTransport(new AbortedError(signal.reason), { phase: 'request' });
     const headers = handshakeHeaderList({
       auth,
@@ -210,6 +244,7 @@ export class ResponsesWebsocketClient {
             handshakeHeaders: upgradeHeaders,
             idleTimeoutMs,
             telemetry,
+            redactor: this.redactor,
           }),
         );
       };

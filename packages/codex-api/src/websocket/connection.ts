@@ -1,3 +1,4 @@
+import type { SecretRedactor } from '@codex-ts/client';
 import type { RawData } from 'ws';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport } from '../errors/map-errors.js';
@@ -30,6 +31,8 @@ export interface ResponsesWebsocketConnectionInit {
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
+  /** Applied to every error a stream ends with, before telemetry and the consumer see it. */
+  redactor?: SecretRedactor | undefined;
 }
 
 /** Queued, unconsumed events above which the socket is paused until the consumer catches up. */
@@ -63,6 +66,8 @@ function frameText(data: RawData): string {
  * stale; before that, a frame naming an earlier response of this socket (or the request's
  * `previous_response_id`) is stale unless it is a `response.created`. Stale frames are dropped (no
  * event, they never complete or fail the request) and reported to telemetry with `stale: true`.
+ * Every error a stream ends with is redacted with the client's `SecretRedactor` before telemetry or
+ * the consumer sees it.
  */
 export class ResponsesWebsocketConnection {
   /** Response headers of the 101 handshake (lower-cased names, repeats joined with `, `). */
@@ -70,6 +75,7 @@ export class ResponsesWebsocketConnection {
   private readonly socket: DroppableWebSocket;
   private readonly idleTimeoutMs: number;
   private readonly telemetry: WebsocketTelemetry | undefined;
+  private readonly redactor: SecretRedactor | undefined;
   private closed = false;
   /** A close frame arrived (W-76 "websocket closed by server …" vs "stream closed …"). */
   private peerClosed = false;
@@ -92,6 +98,7 @@ export class ResponsesWebsocketConnection {
     this.idleTimeoutMs =
       init.idleTimeoutMs > 0 && Number.isFinite(init.idleTimeoutMs) ? init.idleTimeoutMs : 0;
     this.telemetry = init.telemetry;
+    this.redactor = init.redactor;
     const socket = this.socket;
     socket.on('message', (data: RawData, isBinary: boolean) => {
       const stream = this.active;
@@ -195,6 +202,7 @@ export class ResponsesWebsocketConnection {
       handshakeHeaders: this.handshakeHeaders,
       idleTimeoutMs: this.idleTimeoutMs,
       telemetry: this.telemetry,
+      redactor: this.redactor,
       connectionReused: this.requests++ > 0,
       signal,
       release,
@@ -290,6 +298,7 @@ interface WsResponseStreamInit {
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
+  redactor: SecretRedactor | undefined;
   connectionReused: boolean;
   signal: AbortSignal | undefined;
   /** Lets the next request on the connection in (W-73). */
@@ -320,6 +329,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   private readonly ended: (stream: WsResponseStream, drop: boolean) => void;
   private readonly signal: AbortSignal | undefined;
   private readonly telemetry: WebsocketTelemetry | undefined;
+  private readonly redactor: SecretRedactor | undefined;
   private readonly idleTimeoutMs: number;
   private readonly connectionReused: boolean;
   private readonly mapper = new ResponsesEventMapper({ transport: 'websocket' });
@@ -347,6 +357,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     this.ended = init.ended;
     this.signal = init.signal;
     this.telemetry = init.telemetry;
+    this.redactor = init.redactor;
     this.idleTimeoutMs = init.idleTimeoutMs;
     this.connectionReused = init.connectionReused;
     this.headers = init.handshakeHeaders;
@@ -493,8 +504,10 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
    * Ends the request with `error` and drops the socket. `kind` names the frame for telemetry
    * (undefined: none reported); `discard` drops queued events (abort) instead of delivering them first.
    */
-  fail(error: ApiError, kind: string | undefined, discard = false, waited?: number): void {
+  fail(failure: ApiError, kind: string | undefined, discard = false, waited?: number): void {
     if (this.finished) return;
+    // An error frame or `response.failed` may quote the key: redact before anyone sees it.
+    const error = this.redactor ? this.redactor.redactError(failure) : failure;
     if (this.sending) {
       // Not sent yet: `stream()` rejects with the error (W-74); nothing was iterated.
       this.sending = false;

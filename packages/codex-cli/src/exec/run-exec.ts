@@ -1,3 +1,4 @@
+import { SecretRedactor } from '@codex-ts/client';
 import { openExecConversation } from '@codex-ts/core';
 import { HumanPrinter } from '../output/human-printer.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
@@ -15,14 +16,42 @@ export interface ExecOptions {
   stdout: OutputSink;
   stderr: OutputSink;
   signal?: AbortSignal | undefined;
+  /**
+   * Redacts everything printed (see {@link runExec}); also given to the session, which registers
+   * every credential it uses in it. Default: a new one.
+   */
+  redactor?: SecretRedactor | undefined;
 }
 
 /**
  * Runs one `exec` turn and prints it. Resolves to the process exit code: 0 when the turn
  * completed, 1 when it failed (a `turn.failed` line in JSON mode, `ERROR: …` on stderr in
  * human mode) or could not start (bad config, missing credentials: the message on stderr).
+ *
+ * Last line of defence for secrets: everything written to `stdout` and `stderr` (human text,
+ * JSONL, error messages) goes through the session's `SecretRedactor` (`options.redactor`), which
+ * holds every credential the session knows (`CODEX_API_KEY`, `OPENAI_API_KEY`, the provider's key
+ * and credential headers, every auth header value sent); each occurrence is printed as `***`, also
+ * when it is split across streamed deltas. Both sinks are flushed before this resolves.
  */
 export async function runExec(options: ExecOptions): Promise<number> {
+  const redactor = options.redactor ?? new SecretRedactor();
+  const stdout = redactor.writer(options.stdout);
+  const stderr = redactor.writer(options.stderr);
+  try {
+    return await runTurn(options, redactor, stdout, stderr);
+  } finally {
+    stdout.flush();
+    stderr.flush();
+  }
+}
+
+async function runTurn(
+  options: ExecOptions,
+  redactor: SecretRedactor,
+  stdout: OutputSink,
+  stderr: OutputSink,
+): Promise<number> {
   let opened: Awaited<ReturnType<typeof openExecConversation>>;
   try {
     opened = await openExecConversation({
@@ -30,15 +59,16 @@ export async function runExec(options: ExecOptions): Promise<number> {
       cwd: options.cwd,
       configOverrides: options.configOverrides,
       version: CLI_VERSION,
+      redactor,
       ...(options.model ? { model: options.model } : {}),
     });
   } catch (error) {
-    options.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   const { conversation } = opened;
-  const json = options.json ? new JsonlPrinter(options.stdout) : undefined;
-  const human = options.json ? undefined : new HumanPrinter(options.stdout, options.stderr);
+  const json = options.json ? new JsonlPrinter(stdout) : undefined;
+  const human = options.json ? undefined : new HumanPrinter(stdout, stderr);
   json?.threadStarted(conversation.threadId);
   let exitCode = 1;
   try {

@@ -13,7 +13,12 @@ import {
   type WebsocketTelemetry,
   websocketUrlForPath,
 } from '@codex-ts/api';
-import type { HttpTransport, RequestTelemetry, SseTelemetry } from '@codex-ts/client';
+import {
+  type HttpTransport,
+  type RequestTelemetry,
+  SecretRedactor,
+  type SseTelemetry,
+} from '@codex-ts/client';
 import type { SessionTelemetry, W3cTraceContext } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
@@ -78,6 +83,12 @@ export interface ModelClientOptions {
    * win over the ones derived from it. The turn loop records retries through it (`codex.retry`).
    */
   telemetry?: SessionTelemetry | undefined;
+  /**
+   * Where every credential the client sends is registered and which redacts every error it throws
+   * (HTTP and WebSocket, see `@codex-ts/api`'s clients) and records. Default: `telemetry.redactor`
+   * when {@link telemetry} is given, else a new one. Pass the one you print with (the CLI does).
+   */
+  redactor?: SecretRedactor | undefined;
 }
 
 /** `endpoint` label of the Responses endpoint in `codex.api_request` / `codex.websocket_connect`. */
@@ -160,6 +171,11 @@ function internalsOf(client: ModelClient): ClientInternals {
 export class ModelClient {
   readonly options: ModelClientOptions;
   readonly responses: ResponsesClient;
+  /**
+   * The session's redactor ({@link ModelClientOptions.redactor}): holds every credential sent so
+   * far (auth header values, credential-named provider values) and masks them (`***`) in errors.
+   */
+  readonly redactor: SecretRedactor;
   #websocket: ResponsesWebsocketClient | undefined;
   #disableWebsockets = false;
   #cachedWebsocket: WebsocketSession | undefined;
@@ -169,6 +185,8 @@ export class ModelClient {
   constructor(options: ModelClientOptions) {
     this.options = options;
     const telemetry = options.telemetry;
+    const redactor = options.redactor ?? telemetry?.redactor ?? new SecretRedactor();
+    this.redactor = redactor;
     const requestTelemetry =
       options.requestTelemetry ?? telemetry?.requestTelemetry({ endpoint: RESPONSES_ENDPOINT });
     const sseTelemetry = options.sseTelemetry ?? telemetry?.sseTelemetry();
@@ -180,6 +198,7 @@ export class ModelClient {
       defaultHeaders: { originator: options.originator, 'user-agent': options.userAgent },
       ...(requestTelemetry ? { requestTelemetry } : {}),
       ...(sseTelemetry ? { sseTelemetry } : {}),
+      redactor,
     });
     INTERNALS.set(this, {
       websocketClient: () => {
@@ -189,6 +208,7 @@ export class ModelClient {
           // 0.169.0 handshake order (observed-cli §6): user-agent before originator.
           defaultHeaders: { 'user-agent': this.options.userAgent, originator: this.options.originator },
           ...(websocketTelemetry ? { telemetry: websocketTelemetry } : {}),
+          redactor,
         });
         return this.#websocket;
       },
@@ -593,14 +613,16 @@ export class ModelClientSession {
     signal: AbortSignal | undefined,
   ): Promise<{ key: string; authHeaderName: string | undefined }> {
     const { provider, auth, telemetry } = this.#client.options;
+    const redactor = this.#client.redactor;
     const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
     let authHeaders: Record<string, string>;
     try {
       authHeaders = await auth.authHeaders(signal);
     } catch (error) {
-      throw apiErrorFromAuthFailure(error, signal);
+      throw redactor.redactError(apiErrorFromAuthFailure(error, signal));
     }
-    if (telemetry) redactCredentials(telemetry, authHeaders);
+    registerCredentials(redactor, authHeaders);
+    if (telemetry && telemetry.redactor !== redactor) registerCredentials(telemetry.redactor, authHeaders);
     return {
       key: createHash('sha256')
         .update(JSON.stringify([websocketUrlForPath(provider, 'responses'), stable, authHeaders]))
@@ -692,16 +714,11 @@ export class ModelClientSession {
 }
 
 /**
- * Tells `telemetry` to cut the credentials out of error messages it records: a failed handshake's
- * error quotes the response body, which a server may echo the key in. Each auth header value is
- * registered, and for `<scheme> <token>` (`Bearer sk-…`) the token alone too.
+ * Registers the auth header values (and for `<scheme> <token>`, `Bearer sk-…`, the token alone)
+ * with `redactor`: errors quote response bodies, which a server may echo the key in.
  */
-function redactCredentials(telemetry: SessionTelemetry, authHeaders: Record<string, string>): void {
-  for (const value of Object.values(authHeaders)) {
-    telemetry.redact(value);
-    const token = /^[A-Za-z][\w.+-]*\s+(\S+)$/.exec(value)?.[1];
-    if (token !== undefined) telemetry.redact(token);
-  }
+function registerCredentials(redactor: SecretRedactor, authHeaders: Record<string, string>): void {
+  for (const value of Object.values(authHeaders)) redactor.addCredential(value);
 }
 
 /** `auth.*` attributes of a WebSocket connect: whether an auth header was sent, and its name. */

@@ -34,7 +34,10 @@ export interface ConfigErrorDetails {
   line?: number | undefined;
   /** 1-based column of a TOML syntax error. */
   column?: number | undefined;
-  /** Underlying error (a TOML parser error, an fs error). */
+  /**
+   * Underlying error (an fs error). Never the TOML parser's error: its message quotes the file
+   * (which may hold secrets), so a `syntax` error carries only `line` and `column`.
+   */
   cause?: unknown;
 }
 
@@ -43,7 +46,8 @@ export interface ConfigErrorDetails {
  * it came from (the file, or the `-c` override), e.g.
  * "unknown key `model_providers.my.base_urll` in /x/config.toml" or
  * "invalid value for `model_providers.my.stream_max_retries` in /x/config.toml: expected a
- * non-negative integer". Messages never contain configured values (they may be secrets).
+ * non-negative integer". Messages never contain configured values (they may be secrets), and
+ * neither does the `cause` (no parser error quoting the file is kept).
  */
 export class ConfigError extends Error {
   readonly [MARKER] = true;

@@ -208,12 +208,13 @@ async function readConfigTable(configFile: string): Promise<Record<string, unkno
     return parseToml(text, TOML_PARSE_OPTIONS) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TomlError) {
-      // The parser's message ends with a code excerpt of the file; keep only the reason.
+      // The parser's message ends with a code excerpt of the file, which may hold a key (a bearer
+      // token, an `http_headers` value): keep only the reason, and not the parser error as `cause`.
       const reason = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document:\s*/, '');
       throw new ConfigError(
         'syntax',
         `invalid TOML in ${configFile} at line ${error.line}, column ${error.column}: ${reason}`,
-        { file: configFile, line: error.line, column: error.column, cause: error },
+        { file: configFile, line: error.line, column: error.column },
       );
     }
     throw error;

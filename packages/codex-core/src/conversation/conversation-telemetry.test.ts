@@ -237,7 +237,7 @@ describe('telemetry wired into the model client', () => {
     );
     // The handshake error quotes the response body; the echoed key is cut out of it.
     expect(otel.logs('codex.websocket_connect')[0]?.attributes['error.message']).toContain(
-      'Incorrect API key: [REDACTED]',
+      'Incorrect API key: ***',
     );
     expect(await otel.exported()).not.toContain('sk-test-key');
   });

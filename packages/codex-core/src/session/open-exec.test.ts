@@ -126,7 +126,7 @@ describe('openExecConversation telemetry', () => {
     expect(server.handshakes.at(-1)?.headerMap.authorization).toBe('Bearer sk-local-secret');
     expect(await otel.total(M.apiRequest, { status: '401', success: 'false' })).toBeGreaterThan(0);
     const connects = otel.logs('codex.websocket_connect').map((r) => r.attributes['error.message']);
-    expect(connects).toContainEqual(expect.stringContaining('[REDACTED]'));
+    expect(connects).toContainEqual(expect.stringContaining('Incorrect API key: ***'));
     // ...but nothing exported carries it.
     expect(await otel.exported()).not.toContain('sk-local-secret');
   });

@@ -1,4 +1,5 @@
 import type { AuthProvider } from '@codex-ts/api';
+import { SecretRedactor } from '@codex-ts/client';
 import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
@@ -9,6 +10,7 @@ import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
+import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
@@ -44,6 +46,11 @@ export interface OpenExecOptions {
    * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false, C-123).
    */
   telemetry?: SessionTelemetry | undefined;
+  /**
+   * The session's redactor (see {@link openExecConversation}); pass your own to redact what you
+   * print with it, also when this function throws. Default: `telemetry.redactor`, else a new one.
+   */
+  redactor?: SecretRedactor | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -55,6 +62,8 @@ export interface OpenedExecConversation {
   model: string;
   /** The session's telemetry (the given one or the default; see {@link OpenExecOptions.telemetry}). */
   telemetry: SessionTelemetry;
+  /** The session's redactor, holding every credential the session knows (see {@link openExecConversation}). */
+  redactor: SecretRedactor;
   /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
   close(): Promise<void>;
 }
@@ -71,16 +80,35 @@ export interface OpenedExecConversation {
  * retries, the user prompt, and the W3C trace context of the active span in each WebSocket
  * request's `client_metadata` (C-124).
  *
+ * Credentials: one `SecretRedactor` (`options.redactor`, else `options.telemetry.redactor`, else
+ * a new one) is shared by the client, the telemetry and the caller. Every credential is registered
+ * as soon as it is known: `CODEX_API_KEY` and `OPENAI_API_KEY` from `env` first; after the config,
+ * the provider's `env_key` value, `experimental_bearer_token` and credential-named header / query
+ * values; then the resolved auth header values (`Bearer <key>` and the key). The clients add
+ * whatever else they send. Every error this function throws, and every error of the session's
+ * requests, is redacted with it (`***`).
+ *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
  */
 export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
+  const redactor = options.redactor ?? options.telemetry?.redactor ?? new SecretRedactor();
+  registerEnvCredentials(redactor, options.env ?? process.env);
+  try {
+    return await openWith(options, redactor);
+  } catch (error) {
+    throw redactor.redactError(error);
+  }
+}
+
+async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Promise<OpenedExecConversation> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
   const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
   const provider = resolveModelProvider(config, { version: options.version, env });
   const info = provider.info;
+  registerProviderCredentials(redactor, info, env);
 
   const needsKey =
     info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
@@ -94,6 +122,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     forcedLoginMethod: config.forcedLoginMethod,
     allowMissing: !needsKey,
   })) ?? { authHeaders: async () => ({}) };
+  for (const value of Object.values(await auth.authHeaders())) redactor.addCredential(value);
 
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
@@ -126,6 +155,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
       terminalType: env.TERM || 'unknown',
       sessionSource: 'exec',
       logUserPrompt: logUserPromptSetting(config),
+      redactor,
     });
   const client = new ModelClient({
     provider: provider.provider,
@@ -136,6 +166,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     mcpAttribution: provider.id === 'openai',
     supportsWebsockets: provider.supportsWebsockets,
     telemetry,
+    redactor,
   });
 
   const defaults = modelDefaults(model);
@@ -162,6 +193,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
     provider,
     model,
     telemetry,
+    redactor,
     close: () => client.close(),
   };
 }

@@ -3,11 +3,12 @@
  */
 
 import type { WebsocketTelemetry, WsEventTelemetryInfo, WsRequestTelemetryInfo } from '@codex-ts/api';
-import type {
-  RequestTelemetry,
-  RequestTelemetryInfo,
-  SseTelemetry,
-  SseTelemetryInfo,
+import {
+  type RequestTelemetry,
+  type RequestTelemetryInfo,
+  SecretRedactor,
+  type SseTelemetry,
+  type SseTelemetryInfo,
 } from '@codex-ts/client';
 import {
   type Attributes,
@@ -55,9 +56,8 @@ type Attr = string | number | boolean;
 type AttrMap = Record<string, Attr>;
 
 const NOOP_METER_CLASS = createNoopMeter().constructor;
+/** The user's prompt when `logUserPrompt` is off (C-123). */
 const REDACTED = '[REDACTED]';
-/** Values shorter than this are not registered by {@link SessionTelemetry.redact} (too likely to hit plain text). */
-const MIN_SECRET_LENGTH = 8;
 const MAX_CACHED_TAG_SETS = 256;
 const MAX_KIND_LENGTH = 128;
 const MAX_ERROR_MESSAGE_LENGTH = 2048;
@@ -77,16 +77,14 @@ const TIMING_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['engine_service_tbt_across_engine_calls_ms', TelemetryMetricNames.responsesApiEngineServiceTbtDuration],
 ];
 
-function errorMessage(error: unknown, secrets: ReadonlySet<string>): string {
+function errorMessage(error: unknown, redactor: SecretRedactor): string {
   let message: string;
   if (error instanceof Error) message = error.message;
   else if (typeof error === 'string') message = error;
   else if (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string')
     message = (error as Error).message;
   else message = String(error);
-  for (const secret of secrets) {
-    if (message.includes(secret)) message = message.split(secret).join(REDACTED);
-  }
+  message = redactor.redact(message);
   return message.length > MAX_ERROR_MESSAGE_LENGTH ? message.slice(0, MAX_ERROR_MESSAGE_LENGTH) : message;
 }
 
@@ -197,8 +195,11 @@ export class SessionTelemetry {
   private readonly metricsEnabled: boolean;
   private readonly logUserPrompt: boolean;
   private readonly useMetadataTags: boolean;
-  /** Values {@link redact} registered; cut out of every recorded error message. */
-  private readonly secrets = new Set<string>();
+  /**
+   * Masks the secrets it knows (`***`) in every recorded `error.message`: the one given in
+   * {@link SessionTelemetryOptions.redactor}, or the session's own. Share it with the clients.
+   */
+  readonly redactor: SecretRedactor;
 
   private readonly apiRequestCounter: Counter;
   private readonly apiRequestDuration: Histogram;
@@ -245,6 +246,7 @@ export class SessionTelemetry {
 
   /** Builds the session recorder; see {@link SessionTelemetryOptions}. Throws nothing. */
   constructor(options: SessionTelemetryOptions) {
+    this.redactor = options.redactor ?? new SecretRedactor();
     this.meta = {
       conversationId: options.conversationId,
       model: options.model,
@@ -328,13 +330,14 @@ export class SessionTelemetry {
   }
 
   /**
-   * Registers a secret (an API key, a bearer token, an `Authorization` header value) that must never
-   * be exported: from now on every recorded `error.message` (logs, span events, span status) has each
-   * occurrence replaced by `[REDACTED]`. Needed because error messages can quote a server's response
-   * body, which may echo the credential back. Values shorter than 8 characters are ignored.
+   * Registers a secret (an API key, a bearer token, an `Authorization` header value) with
+   * {@link redactor}: from now on every recorded `error.message` (logs, span events, span status)
+   * has each occurrence replaced by `***`. Needed because error messages can quote a server's
+   * response body, which may echo the credential back. Values shorter than 8 characters are ignored
+   * (`SecretRedactor.add`).
    */
   redact(secret: string): void {
-    if (secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
+    this.redactor.add(secret);
   }
 
   /** The conversation id this session records under. */
@@ -413,7 +416,7 @@ export class SessionTelemetry {
     if (!this.logsEnabled && span === undefined) return;
     const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(info.durationMs)), attempt: info.attempt };
     if (status !== undefined) attrs['http.response.status_code'] = status;
-    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.redactor);
     if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
     putAuth(attrs, info.auth);
     this.emit(TelemetryEventNames.apiRequest, attrs, span);
@@ -444,7 +447,7 @@ export class SessionTelemetry {
     if (!this.logsEnabled && span === undefined) return;
     const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(info.durationMs)) };
     if (kind !== undefined) attrs['event.kind'] = kind;
-    if (hasError) attrs['error.message'] = errorMessage(error, this.secrets);
+    if (hasError) attrs['error.message'] = errorMessage(error, this.redactor);
     else if (failed) attrs['error.message'] = RESPONSE_FAILED;
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
@@ -512,7 +515,7 @@ export class SessionTelemetry {
       'auth.connection_reused': info.connectionReused ?? false,
     };
     if (info.status !== undefined) attrs['http.response.status_code'] = info.status;
-    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.redactor);
     if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
     putAuth(attrs, info.auth);
     this.emit(TelemetryEventNames.websocketConnect, attrs, span);
@@ -537,7 +540,7 @@ export class SessionTelemetry {
       success: hasError ? 'false' : 'true',
       'auth.connection_reused': info.connectionReused ?? false,
     };
-    if (hasError) attrs['error.message'] = errorMessage(info.error, this.secrets);
+    if (hasError) attrs['error.message'] = errorMessage(info.error, this.redactor);
     this.emit(TelemetryEventNames.websocketRequest, attrs, span);
   }
 
@@ -699,7 +702,7 @@ export class SessionTelemetry {
     try {
       return await contextApi.with(trace.setSpan(contextApi.active(), span), () => fn(span));
     } catch (error) {
-      const message = errorMessage(error, this.secrets);
+      const message = errorMessage(error, this.redactor);
       span.setStatus({ code: SpanStatusCode.ERROR, message });
       // Name and (redacted) message only: the stack repeats the unredacted message.
       if (error instanceof Error) span.recordException({ name: error.name, message });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '@codex-ts/api';
-import { HttpStatusError, HttpTransport, sseEvents } from '@codex-ts/client';
+import { HttpStatusError, HttpTransport, SecretRedactor, sseEvents } from '@codex-ts/client';
 import { context } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,12 +173,40 @@ describe('SessionTelemetry wired into @codex-ts/client', () => {
     );
     const connect = sdk.logs().find((r) => r.eventName === TelemetryEventNames.websocketConnect);
     expect(connect?.attributes['error.message']).toBe(
-      'unexpected status 401: Incorrect API key provided: [REDACTED]',
+      'unexpected status 401: Incorrect API key provided: ***',
     );
     const [span] = sdk.spans();
-    expect(span?.status.message).toBe('turn failed: [REDACTED]');
+    expect(span?.status.message).toBe('turn failed: ***');
     expect(span?.events.map((e) => e.name)).toContain('exception');
     expect(await sdk.exported()).not.toContain(secret);
+    await sdk.shutdown();
+  });
+
+  it('masks what a shared SecretRedactor knows, registered by anyone', async () => {
+    const sdk = createTestSdk();
+    const redactor = new SecretRedactor();
+    const telemetry = new SessionTelemetry({
+      conversationId: 'conv-shared',
+      model: 'gpt-5.1-codex',
+      originator: 'codex_exec',
+      appVersion: '0.1.0',
+      sessionSource: 'exec',
+      meterProvider: sdk.meterProvider,
+      loggerProvider: sdk.loggerProvider,
+      tracerProvider: sdk.tracerProvider,
+      redactor,
+    });
+    expect(telemetry.redactor).toBe(redactor);
+    // A client sharing the redactor registers what it sends; telemetry never calls redact() itself.
+    redactor.addCredential('Bearer sk-shared-canary-0042');
+    telemetry.recordWebsocketConnect({
+      durationMs: 1,
+      status: 401,
+      error: new Error('Incorrect API key provided: sk-shared-canary-0042'),
+    });
+    const connect = sdk.logs().find((r) => r.eventName === TelemetryEventNames.websocketConnect);
+    expect(connect?.attributes['error.message']).toBe('Incorrect API key provided: ***');
+    expect(await sdk.exported()).not.toContain('sk-shared-canary-0042');
     await sdk.shutdown();
   });
 });

@@ -2,6 +2,7 @@
  * Option and record shapes of {@link SessionTelemetry}. Durations are milliseconds.
  */
 
+import type { SecretRedactor } from '@codex-ts/client';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 
@@ -39,6 +40,12 @@ export interface SessionTelemetryOptions {
   tracerProvider?: TracerProvider;
   /** Logger provider for log events; defaults to the global one, resolved at construction. */
   loggerProvider?: LoggerProvider;
+  /**
+   * The redactor applied to every recorded error message (`@codex-ts/client`'s `SecretRedactor`,
+   * `***` for each registered secret). Pass the one your clients use so both mask the same
+   * credentials. Default: a new one, filled only through `SessionTelemetry.redact()`.
+   */
+  redactor?: SecretRedactor;
 }
 
 /** Auth details of one HTTP attempt or WebSocket connect (`auth.*` attributes, C-120/C-121). Never values of secrets. */
