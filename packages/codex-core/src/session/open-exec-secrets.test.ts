@@ -84,10 +84,18 @@ describe('opening a session', () => {
   it('an env_key value with a line break fails without echoing it', async () => {
     writeConfig(['env_key = "LOCAL_API_KEY"']);
     const error = await rejection(open({ LOCAL_API_KEY: `${KEY}\nx` }));
-    expect((error as Error).message).toBe(
-      'API key contains control characters and cannot be sent in an HTTP header',
+    expect((error as Error).message).toMatch(
+      /^The API key in environment variable `LOCAL_API_KEY` contains a line break at position \d+, which cannot be sent in an HTTP header/,
     );
     expectNoSecret(error, KEY);
+  });
+
+  it('a key with a character a header cannot carry fails before sending, without echoing it', async () => {
+    writeConfig(['env_key = "LOCAL_API_KEY"']);
+    const error = await rejection(open({ LOCAL_API_KEY: `${KEY}\u20ac` }));
+    expect((error as Error).message).toMatch(/contains a non-ASCII character at position \d+/);
+    expectNoSecret(error, KEY);
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -115,22 +123,6 @@ describe('a turn whose server echoes the key', () => {
       expect(sent?.headerMap.authorization).toBe(`Bearer ${KEY}`);
     });
   }
-
-  it('a key with a character a header cannot carry fails without echoing it (undici)', async () => {
-    writeConfig(['env_key = "LOCAL_API_KEY"']);
-    const opened = await open({ LOCAL_API_KEY: `${KEY}\u20ac` });
-    try {
-      const events = await collect(opened.conversation.runTurn('hello'));
-      const last = events.at(-1);
-      expect(last?.type === 'turn.failed' && last.message).toBe(
-        'stream disconnected before completion: invalid request: invalid authorization header',
-      );
-      expectNoSecret(last?.type === 'turn.failed' ? last.error : undefined, KEY);
-    } finally {
-      await opened.close();
-    }
-    expect(server.requests).toHaveLength(0);
-  });
 
   it('an authHeaders() rejection quoting a provider key while keying the WebSocket is masked', async () => {
     const client = new ModelClient({
