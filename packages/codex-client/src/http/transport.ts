@@ -150,6 +150,8 @@ class BufferedResponse implements HttpResponse {
 
 type BodyStream = Readable & AsyncIterable<Uint8Array>;
 
+function noop(): void {}
+
 async function readAll(body: BodyStream, state: RequestState): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -307,6 +309,9 @@ export class HttpTransport {
         throw new HttpStatusError({ status, url: req.url, headers, body: text });
       }
       state.clearDeadline();
+      // A body that is cancelled (or whose connection fails) before anyone iterates it emits
+      // 'error' with no listener, which would crash the process; the iterator still sees the error.
+      readable.on('error', noop);
       readable.once('close', () => state.dispose());
       streaming = true;
       let iterated = false;
