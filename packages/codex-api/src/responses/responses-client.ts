@@ -10,6 +10,7 @@ import {
 import { ErrorTexts } from '../errors/messages.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
+import { ensureEventStream } from './content-type.js';
 import { ResponsesEventMapper } from './event-mapper.js';
 import type { ResponseEvent } from './events.js';
 import { headerEvents } from './header-events.js';
@@ -325,7 +326,12 @@ export class ResponsesClient {
   /**
    * Sends one Responses request and resolves once a 2xx arrived, with the stream of its events.
    * Rejects with an {@link ApiError} (HTTP status mapping W-50…W-52, `request_timeout`,
-   * `connection_failed`, `aborted`, …) after the transport retries.
+   * `connection_failed`, `aborted`, …) after the transport retries. Each attempt waits at most
+   * `provider.streamIdleTimeoutMs` for the response headers, then rejects with the retryable
+   * `stream` "stream disconnected before completion: idle timeout waiting for response headers"
+   * (not retried by the transport retry; the turn loop retries it as a stream error). A 2xx whose
+   * `content-type` is present and not `text/event-stream` rejects with the non-retryable
+   * `unexpected_content_type` naming it (see `ensureEventStream`), without reading the body.
    */
   async stream(request: ResponsesApiRequest, options: ResponsesStreamOptions = {}): Promise<ResponseStream> {
     const body = serializeResponsesRequest(request);
@@ -350,6 +356,8 @@ export class ResponsesClient {
             body,
             ...(signal ? { signal } : {}),
             ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
+            // The stream idle timeout also bounds the wait for the response headers.
+            headersTimeoutMs: this.provider.streamIdleTimeoutMs,
             attempt,
           });
         },
@@ -382,6 +390,7 @@ export class ResponsesClient {
         throw apiErrorFromTransport(error, { phase: 'request' });
       }
     }
+    ensureEventStream(response, url);
     return new HttpResponseStream(response, this.provider.streamIdleTimeoutMs, signal, this.sseTelemetry);
   }
 
