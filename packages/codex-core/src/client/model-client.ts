@@ -13,7 +13,7 @@ import {
   type WebsocketTelemetry,
   websocketUrlForPath,
 } from '@codex-ts/api';
-import type { HttpTransport, RequestTelemetry, SseTelemetry } from '@codex-ts/client';
+import { clampTimerMs, type HttpTransport, type RequestTelemetry, type SseTelemetry } from '@codex-ts/client';
 import type { SessionTelemetry, W3cTraceContext } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
@@ -285,7 +285,8 @@ export class ModelClient {
     const timedOut = await Promise.race([
       prewarm.promise.then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), Math.max(0, remainingMs));
+        // Clamped: a connect timeout beyond Node's timer range must not become a 1 ms wait.
+        timer = setTimeout(() => resolve(true), clampTimerMs(remainingMs));
       }),
       new Promise<boolean>((resolve) => {
         onAbort = () => resolve(false);
