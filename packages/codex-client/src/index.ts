@@ -8,6 +8,7 @@
  * - `http/`: {@link HttpTransport} on undici, unary and streaming (W-7 … W-9, W-19).
  * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
  *   an idle timeout and abort, W-21, W-23, W-26, W-27).
+ * - `timers/`: {@link clampTimerMs} and {@link IdleClock}, the one timer implementation.
  * - `telemetry/`: the {@link RequestTelemetry} and {@link SseTelemetry} hooks.
  * - `redact/`: {@link SecretRedactor}, the one implementation of masking known secrets (`***`) in
  *   text, error objects (with their `cause` chain) and streamed output.
@@ -21,7 +22,8 @@
  * `TimeoutError` (a deadline passed); `ConnectionError` (could not connect); `NetworkError`
  * (failed after connecting; a body read failure has the message "error decoding response body");
  * `RetryLimitError` (reserved: not thrown, kept for API stability); `BuildError` (request could not be built); `StreamError` (stream stalled or
- * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23); `AbortedError` (the
+ * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23, and "idle timeout waiting
+ * for response headers"); `AbortedError` (the
  * caller's signal fired; `reason`). `httpReasonPhrase(status)` gives the reason phrase (Node's
  * `http.STATUS_CODES`).
  * `ResponseHeaders` is `Readonly<Record<string, string>>` with lower-cased names.
@@ -44,13 +46,15 @@ export {
 /**
  * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options.
  * Non-2xx → `HttpStatusError`; connect failure → `ConnectionError`; `timeoutMs` → `TimeoutError`;
- * abort → `AbortedError`; body read failure → `NetworkError("error decoding response body")`.
+ * no response headers within `headersTimeoutMs` → `StreamError(HEADERS_TIMEOUT_MESSAGE)` =
+ * "idle timeout waiting for response headers" (`idleTimeout: true`); abort → `AbortedError`; body
+ * read failure → `NetworkError("error decoding response body")`.
  */
-export { HttpTransport, type HttpTransportOptions } from './http/transport.js';
+export { HEADERS_TIMEOUT_MESSAGE, HttpTransport, type HttpTransportOptions } from './http/transport.js';
 
 /**
  * Shapes of a request (`HttpRequest`: method, url, headers in insertion order, body as string or
- * bytes, `signal`, `timeoutMs` in ms, `telemetry`, `attempt`) and of responses (`HttpResponse`:
+ * bytes, `signal`, `timeoutMs` and `headersTimeoutMs` in ms, `telemetry`, `attempt`) and of responses (`HttpResponse`:
  * whole body as bytes with `text()`/`json()`; `StreamingResponse`: body as an async iterable of
  * byte chunks plus `cancel()`).
  */
@@ -93,15 +97,14 @@ export {
 /**
  * SSE: `SseEvent` (`event` — `'message'` by default —, `data` joined with "\n", last `id`),
  * `SseDecoder` (incremental WHATWG decoder over strings or UTF-8 bytes; a final event without a
- * blank line is flushed at `end()`; `reset()` drops a half-decoded stream for reuse), `sseEvents()` (async generator over a byte stream with a
- * per-event idle timeout in ms → `StreamError("idle timeout waiting for SSE", {idleTimeout: true})`,
+ * blank line is flushed at `end()`; `reset()` drops a half-decoded stream for reuse), `sseEvents()` (async generator over a byte stream with an
+ * idle timeout in ms, restarted by every event and by bytes of a partly received event → `StreamError("idle timeout waiting for SSE", {idleTimeout: true})`,
  * read failure → `NetworkError("error decoding response body")`, abort → `AbortedError`),
  * `sseEventBatches()` (the same, one array of events per received chunk, for consumers that
  * re-yield events themselves) and their `SseEventsOptions`.
  */
 export { SseDecoder, type SseEvent } from './sse/decoder.js';
 export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse/events.js';
-
 /**
  * Telemetry hooks: `RequestTelemetry.onRequest({attempt, status, error, durationMs})` once per
  * HTTP request (W-19) and `SseTelemetry.onSseEvent({event, error, durationMs})` once per SSE event
@@ -113,3 +116,12 @@ export type {
   SseTelemetry,
   SseTelemetryInfo,
 } from './telemetry/telemetry.js';
+/**
+ * Timers: `clampTimerMs(ms)` clamps a duration to what a Node timer can wait, [0,
+ * `MAX_TIMER_MS` = 2^31 − 1] ms (NaN and negatives → 0, +Infinity → the maximum), so no duration
+ * overflows into a 1 ms timer with a `TimeoutOverflowWarning`. `IdleClock(timeoutMs, onExpire)`:
+ * the one idle-timeout / deadline implementation (`start()`, `touch()` on activity, `hold()`,
+ * `stop()`; one lazily re-armed timer; 0 expires on the next timer tick), used for the HTTP
+ * deadline and headers timeout, the SSE idle timeout and the WebSocket handshake and frame timeouts.
+ */
+export { clampTimerMs, IdleClock, MAX_TIMER_MS } from './timers/idle-clock.js';

@@ -20,6 +20,7 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `retry_limit` | any other HTTP 429 | only when `retryAfterMs` is set (`Retry-After` header) |
  * | `internal_server_error` | HTTP 500 | yes |
  * | `unexpected_status` | any other non-2xx status | yes |
+ * | `unexpected_content_type` | a 2xx streaming response whose `content-type` is not `text/event-stream` (e.g. an HTML page from a proxy) | no |
  * | `stream` | stream failures: early close, idle timeout, `response.incomplete`, other `response.failed` codes, transport network errors | yes |
  * | `rate_limit_exceeded` | `response.failed` code `rate_limit_exceeded` | yes, after `retryDelayMs` when the message says "try again in N s" |
  * | `request_timeout` | transport timeout | yes |
@@ -40,6 +41,7 @@ export type ApiErrorCode =
   | 'retry_limit'
   | 'internal_server_error'
   | 'unexpected_status'
+  | 'unexpected_content_type'
   | 'stream'
   | 'rate_limit_exceeded'
   | 'request_timeout'

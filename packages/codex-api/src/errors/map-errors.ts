@@ -223,8 +223,9 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
  * - `NetworkError`: phase `stream` → `stream` "stream disconnected before completion: Transport error:
  *   network error: <msg>" (the observed mid-body drop text); phase `request` → `stream`
  *   "stream disconnected before completion: <msg>".
- * - `StreamError` → `stream` "stream disconnected before completion: idle timeout waiting for SSE" for the
- *   idle timeout, else "stream disconnected before completion: <msg>".
+ * - `StreamError` → `stream` "stream disconnected before completion: <msg>", e.g. "…: idle timeout
+ *   waiting for SSE" (W-23) or "…: idle timeout waiting for response headers" (no headers within
+ *   the stream idle timeout).
  * - `BuildError` → `stream` "stream disconnected before completion: <msg>".
  * - `AbortedError` → `aborted` "request aborted".
  * - anything else (including the reserved, never thrown `RetryLimitError`) → `stream` with the
@@ -250,12 +251,8 @@ export function apiErrorFromTransport(err: unknown, context: MapErrorContext): A
           ),
           { cause: err },
         );
-      case 'stream': {
-        const idle = (err as { idleTimeout?: boolean }).idleTimeout === true;
-        return new ApiError('stream', streamMessage(idle ? ErrorTexts.idleTimeout : err.message), {
-          cause: err,
-        });
-      }
+      case 'stream':
+        return new ApiError('stream', streamMessage(err.message), { cause: err });
       case 'aborted':
         return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
       default:

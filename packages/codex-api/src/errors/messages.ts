@@ -36,6 +36,11 @@ export const ErrorTexts = {
   streamClosedEarly: 'stream closed before response.completed',
   /** W-23. */
   idleTimeout: 'idle timeout waiting for SSE',
+  /**
+   * No response headers within the stream idle timeout (HTTP; beyond the original, which waits
+   * forever). Same family as W-23's text.
+   */
+  headersTimeout: 'idle timeout waiting for response headers',
   /** W-35, missing/unparseable error object. */
   responseFailed: 'response.failed event received',
   /** W-52, 403 Cloudflare block. */

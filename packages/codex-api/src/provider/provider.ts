@@ -18,9 +18,16 @@ export interface Provider {
   headers: Readonly<Record<string, string>>;
   /** Transport-level retry of one HTTP request (`request_max_retries`, 200 ms base). */
   retry: RetryPolicy;
-  /** Longest silence between two stream events before the stream fails, in ms (`stream_idle_timeout_ms`). */
+  /**
+   * Longest silence before a stream fails, in ms (`stream_idle_timeout_ms`): between two SSE events
+   * or WebSocket frames (bytes of a partly received SSE event count), and, over HTTP, from sending
+   * the request to its response headers. Clamped to [0, 2^31 − 1]; 0 expires at once.
+   */
   streamIdleTimeoutMs: number;
-  /** Deadline for a WebSocket handshake, in ms (`websocket_connect_timeout_ms`). */
+  /**
+   * Deadline for a WebSocket handshake, in ms (`websocket_connect_timeout_ms`). Clamped to
+   * [0, 2^31 − 1]; 0 expires at once.
+   */
   websocketConnectTimeoutMs: number;
 }
 

@@ -18,6 +18,7 @@ import { ErrorTexts } from '../errors/messages.js';
 import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
+import { ensureEventStream } from './content-type.js';
 import { ResponsesEventMapper } from './event-mapper.js';
 import type { ResponseEvent } from './events.js';
 import { headerEvents } from './header-events.js';
@@ -359,6 +360,11 @@ export class ResponsesClient {
    * Sends one Responses request and resolves once a 2xx arrived, with the stream of its events.
    * Rejects with an {@link ApiError} (HTTP status mapping W-50…W-52, `request_timeout`,
    * `connection_failed`, `aborted`, …) after the transport retries, redacted with {@link redactor}.
+   * Each attempt waits at most `provider.streamIdleTimeoutMs` for the response headers, then
+   * rejects with the retryable `stream` "stream disconnected before completion: idle timeout waiting
+   * for response headers" (not retried by the transport retry; the turn loop retries it as a stream
+   * error). A 2xx whose `content-type` is present and not `text/event-stream` rejects with the
+   * non-retryable `unexpected_content_type` naming it (see `ensureEventStream`), without reading the body.
    */
   async stream(request: ResponsesApiRequest, options: ResponsesStreamOptions = {}): Promise<ResponseStream> {
     try {
@@ -392,6 +398,8 @@ export class ResponsesClient {
             body,
             ...(signal ? { signal } : {}),
             ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
+            // The stream idle timeout also bounds the wait for the response headers.
+            headersTimeoutMs: this.provider.streamIdleTimeoutMs,
             attempt,
           });
         },
@@ -424,6 +432,7 @@ export class ResponsesClient {
         throw apiErrorFromTransport(error, { phase: 'request' });
       }
     }
+    ensureEventStream(response, url);
     return new HttpResponseStream(
       response,
       this.provider.streamIdleTimeoutMs,

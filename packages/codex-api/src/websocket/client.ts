@@ -5,6 +5,7 @@ import {
   BuildError,
   ConnectionError,
   HttpStatusError,
+  IdleClock,
   SecretRedactor,
   TimeoutError,
 } from '@codex-ts/client';
@@ -115,7 +116,8 @@ export class ResponsesWebsocketClient {
    * the provider headers `extraHeaders` does not name, and last `sec-websocket-extensions:
    * permessage-deflate; client_max_window_bits` (W-71; observed-cli §6). Messages up to 64 MiB.
    *
-   * The handshake is bounded by `provider.websocketConnectTimeoutMs` (the auth call is not).
+   * The handshake is bounded by `provider.websocketConnectTimeoutMs` (the auth call is not), on
+   * `IdleClock` of `@codex-ts/client`: clamped to [0, 2^31 − 1] ms, 0 expires at once.
    * Rejects with `ApiError`:
    * - the server answered the upgrade with a non-101 status → `apiErrorFromHttpStatus` with that
    *   status, the response headers, the body and the `ws(s)://` URL (`error.status` is kept: 426 →
@@ -183,7 +185,7 @@ export class ResponsesWebsocketClient {
     const telemetry = this.telemetry;
     return new Promise((resolve, reject) => {
       let settled = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let clock: IdleClock | undefined;
       let upgradeHeaders: Record<string, string> = {};
       // Reorders the upgrade request's headers to the observed order before it is sent.
       const finishRequest = (req: ClientRequest): void => {
@@ -221,7 +223,7 @@ export class ResponsesWebsocketClient {
       const settle = (error: ApiError | undefined): void => {
         if (settled) return;
         settled = true;
-        if (timer !== undefined) clearTimeout(timer);
+        clock?.stop();
         signal?.removeEventListener('abort', onAbort);
         socket.off('upgrade', onUpgrade);
         socket.off('open', onOpen);
@@ -290,15 +292,16 @@ export class ResponsesWebsocketClient {
       socket.on('unexpected-response', onUnexpectedResponse);
       socket.on('close', onClose);
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        timer = setTimeout(() => {
-          settle(
-            apiErrorFromTransport(new TimeoutError(`websocket handshake timed out after ${timeoutMs} ms`), {
-              phase: 'request',
-            }),
-          );
-        }, timeoutMs);
-      }
+      // A deadline on the shared clock (clamped to Node's timer range; 0 expires at once).
+      clock = new IdleClock(timeoutMs, () => {
+        settle(
+          apiErrorFromTransport(
+            new TimeoutError(`websocket handshake timed out after ${clock?.timeoutMs} ms`),
+            { phase: 'request' },
+          ),
+        );
+      });
+      clock.start();
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { SecretRedactor } from '@codex-ts/client';
+import { IdleClock, type SecretRedactor } from '@codex-ts/client';
 import type { RawData } from 'ws';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport } from '../errors/map-errors.js';
@@ -95,8 +95,7 @@ export class ResponsesWebsocketConnection {
   constructor(init: ResponsesWebsocketConnectionInit) {
     this.socket = init.socket;
     this.handshakeHeaders = init.handshakeHeaders;
-    this.idleTimeoutMs =
-      init.idleTimeoutMs > 0 && Number.isFinite(init.idleTimeoutMs) ? init.idleTimeoutMs : 0;
+    this.idleTimeoutMs = init.idleTimeoutMs;
     this.telemetry = init.telemetry;
     this.redactor = init.redactor;
     const socket = this.socket;
@@ -314,8 +313,9 @@ interface Waiter {
 /**
  * The events of one `response.create`. The connection pushes frames in ({@link text}, {@link fail});
  * the consumer pulls with `next()`. Queued events are handed out with already-resolved promises;
- * a pending `next()` is resolved directly by the frame handler. One idle timer per stream, re-armed
- * from the time of the last frame (no per-frame timer work).
+ * a pending `next()` is resolved directly by the frame handler. One `IdleClock` per stream (started at
+ * the send, touched by every frame, held while the socket is paused for backpressure; no per-frame
+ * timer work); its timeout is clamped to [0, 2^31 − 1] ms, 0 expires at once.
  */
 class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   readonly headers: Readonly<Record<string, string>>;
@@ -330,7 +330,6 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   private readonly signal: AbortSignal | undefined;
   private readonly telemetry: WebsocketTelemetry | undefined;
   private readonly redactor: SecretRedactor | undefined;
-  private readonly idleTimeoutMs: number;
   private readonly connectionReused: boolean;
   private readonly mapper = new ResponsesEventMapper({ transport: 'websocket' });
   private readonly queue: ResponseEvent[];
@@ -342,8 +341,9 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   private waiter: Waiter | undefined;
   private sentResolve!: () => void;
   private sentReject!: (error: ApiError) => void;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  /** performance.now() of the last frame (or of the send), for the idle timeout and telemetry. */
+  /** The idle timeout (W-74, W-75): started at the send, touched by every frame, held while paused. */
+  private readonly clock: IdleClock;
+  /** performance.now() of the last frame (or of the send), for telemetry. */
   private lastFrameAt = 0;
   private paused = false;
   private pauses = 0;
@@ -358,7 +358,6 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     this.signal = init.signal;
     this.telemetry = init.telemetry;
     this.redactor = init.redactor;
-    this.idleTimeoutMs = init.idleTimeoutMs;
     this.connectionReused = init.connectionReused;
     this.headers = init.handshakeHeaders;
     this.queue = headerEvents(init.handshakeHeaders, 'handshake');
@@ -368,6 +367,10 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     });
     const signal = init.signal;
     this.onAbort = () => this.fail(abortedError(signal?.reason), 'end', true);
+    this.clock = new IdleClock(init.idleTimeoutMs, (elapsed) => {
+      const detail = this.sending ? WebsocketErrorTexts.idleTimeoutSending : WebsocketErrorTexts.idleTimeout;
+      this.fail(websocketStreamError(detail), 'timeout', false, elapsed);
+    });
   }
 
   /** Writes the frame; arms the idle timer and the abort listener. */
@@ -375,7 +378,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     const start = performance.now();
     this.sendStart = start;
     this.lastFrameAt = start;
-    if (this.idleTimeoutMs > 0) this.timer = setTimeout(this.onTimer, this.idleTimeoutMs);
+    this.clock.start();
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.socket.send(text, (error?: Error | null) => {
       if (!this.sending) return; // already failed (abort, idle timeout, socket closed)
@@ -386,6 +389,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
       this.sending = false;
       const now = performance.now();
       this.lastFrameAt = now;
+      this.clock.touch();
       if (this.telemetry) this.report('request', undefined, now - start);
       this.sentResolve();
     });
@@ -445,6 +449,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     const now = performance.now();
     const waited = now - this.lastFrameAt;
     this.lastFrameAt = now;
+    this.clock.touch();
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -496,6 +501,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
     else if (!this.paused && queue.length - this.head > HIGH_WATER) {
       this.paused = true;
       this.pauses++;
+      this.clock.hold(); // the consumer is behind: not the server's silence
       this.socket.pause();
     }
   }
@@ -529,10 +535,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
 
   private end(drop: boolean): void {
     this.finished = true;
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.clock.stop();
     this.signal?.removeEventListener('abort', this.onAbort);
     if (this.paused) this.resume();
     this.ended(this, drop);
@@ -571,22 +574,9 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   private resume(): void {
     this.paused = false;
     this.lastFrameAt = performance.now();
+    this.clock.start();
     if (this.socket.readyState === this.socket.OPEN) this.socket.resume();
   }
-
-  private readonly onTimer = (): void => {
-    this.timer = undefined;
-    if (this.finished) return;
-    const now = performance.now();
-    if (this.paused) this.lastFrameAt = now; // the consumer is behind: not the server's silence
-    const elapsed = now - this.lastFrameAt;
-    if (elapsed >= this.idleTimeoutMs) {
-      const detail = this.sending ? WebsocketErrorTexts.idleTimeoutSending : WebsocketErrorTexts.idleTimeout;
-      this.fail(websocketStreamError(detail), 'timeout', false, elapsed);
-    } else {
-      this.timer = setTimeout(this.onTimer, Math.max(1, this.idleTimeoutMs - elapsed));
-    }
-  };
 
   /** Telemetry call; `kind` `request` goes to `onWsRequest`. Hook exceptions are swallowed. */
   private report(kind: string, error: ApiError | undefined, durationMs: number, stale = false): void {

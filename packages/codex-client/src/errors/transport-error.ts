@@ -125,7 +125,9 @@ export class BuildError extends TransportError {
 
 /**
  * A streamed body failed: it stalled past the idle timeout, ended early, or the
- * connection dropped mid-body. `idleTimeout` is true for the idle-timeout case.
+ * connection dropped mid-body; or the response headers of a request did not arrive within its
+ * `headersTimeoutMs`. `idleTimeout` is true for both timeouts ("idle timeout waiting for SSE",
+ * "idle timeout waiting for response headers").
  */
 export class StreamError extends TransportError {
   readonly kind = 'stream' as const;

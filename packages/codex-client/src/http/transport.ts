@@ -8,10 +8,12 @@ import {
   BuildError,
   HttpStatusError,
   type ResponseHeaders,
+  StreamError,
   TimeoutError,
   TransportError,
 } from '../errors/transport-error.js';
 import { reportRequest } from '../telemetry/telemetry.js';
+import { clampTimerMs, IdleClock } from '../timers/idle-clock.js';
 import { classifyBodyError, classifySendError } from './classify.js';
 import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
 
@@ -22,61 +24,91 @@ export interface HttpTransportOptions {
    * Default: a keep-alive `undici.Agent` owned (and closed) by the transport.
    */
   dispatcher?: Dispatcher;
-  /** Connect timeout of the default Agent, ms (undici default 10 000). Ignored with `dispatcher`. */
+  /**
+   * Connect timeout of the default Agent, ms (undici default 10 000; clamped with `clampTimerMs`).
+   * Ignored with `dispatcher`.
+   */
   connectTimeoutMs?: number;
-  /** How long the default Agent keeps an idle connection, ms (undici default 4 000). Ignored with `dispatcher`. */
+  /**
+   * How long the default Agent keeps an idle connection, ms (undici default 4 000; clamped with
+   * `clampTimerMs`). Ignored with `dispatcher`.
+   */
   keepAliveTimeoutMs?: number;
 }
 
-/** Per-request state: our own abort controller, the deadline and why the request stopped. */
+/** The message of the `StreamError` for a request whose response headers did not arrive in time. */
+export const HEADERS_TIMEOUT_MESSAGE = 'idle timeout waiting for response headers';
+
+/**
+ * Per-request state: our own abort controller, the deadline (`timeoutMs`), the headers timeout
+ * (`headersTimeoutMs`), both on {@link IdleClock}, and why the request stopped.
+ */
 class RequestState {
   readonly controller = new AbortController();
   timedOut = false;
+  headersTimedOut = false;
   cancelled = false;
   cancelReason: unknown = undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly deadline: IdleClock | undefined;
+  private readonly headersClock: IdleClock | undefined;
   private readonly userSignal: AbortSignal | undefined;
   private readonly onUserAbort: (() => void) | undefined;
 
   constructor(
     signal: AbortSignal | undefined,
-    private readonly timeoutMs: number | undefined,
+    timeoutMs: number | undefined,
+    headersTimeoutMs: number | undefined,
   ) {
     this.userSignal = signal;
     if (signal !== undefined) {
       this.onUserAbort = () => this.controller.abort(signal.reason);
       signal.addEventListener('abort', this.onUserAbort, { once: true });
     }
-    if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
+    if (timeoutMs !== undefined) {
+      this.deadline = new IdleClock(timeoutMs, () => {
         this.timedOut = true;
         this.controller.abort(this.timeoutError());
-      }, timeoutMs);
+      });
+      this.deadline.start();
+    }
+    if (headersTimeoutMs !== undefined) {
+      this.headersClock = new IdleClock(headersTimeoutMs, () => {
+        this.headersTimedOut = true;
+        this.controller.abort(this.headersTimeoutError());
+      });
+      this.headersClock.start();
     }
   }
 
   timeoutError(): TimeoutError {
-    return new TimeoutError(`request timed out after ${this.timeoutMs} ms`);
+    return new TimeoutError(`request timed out after ${this.deadline?.timeoutMs} ms`);
   }
 
-  /** The error that explains a stop we caused (cancel, abort, deadline), if any. */
+  headersTimeoutError(): StreamError {
+    return new StreamError(HEADERS_TIMEOUT_MESSAGE, { idleTimeout: true });
+  }
+
+  /** The error that explains a stop we caused (cancel, abort, deadline, headers timeout), if any. */
   stopError(): TransportError | undefined {
     if (this.cancelled) return new AbortedError(this.cancelReason);
     if (this.userSignal?.aborted) return new AbortedError(this.userSignal.reason);
     if (this.timedOut) return this.timeoutError();
+    if (this.headersTimedOut) return this.headersTimeoutError();
     return undefined;
   }
 
+  /** The response headers arrived: the headers timeout no longer applies. */
+  headersArrived(): void {
+    this.headersClock?.stop();
+  }
+
   clearDeadline(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.deadline?.stop();
   }
 
   dispose(): void {
     this.clearDeadline();
+    this.headersArrived();
     if (this.onUserAbort !== undefined) this.userSignal?.removeEventListener('abort', this.onUserAbort);
   }
 }
@@ -117,6 +149,8 @@ class BufferedResponse implements HttpResponse {
 }
 
 type BodyStream = Readable & AsyncIterable<Uint8Array>;
+
+function noop(): void {}
 
 async function readAll(body: BodyStream, state: RequestState): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -172,13 +206,17 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
  *
  * The default dispatcher is a keep-alive `undici.Agent` (connections are reused across requests).
  * undici's `headersTimeout` and `bodyTimeout` are set to 0 (off) on every request, also with a
- * caller's dispatcher: the caller's deadline (`timeoutMs`) and the SSE idle timeout decide
- * instead. Headers go out in insertion order with their names as given.
+ * caller's dispatcher: the caller's deadline (`timeoutMs`), headers timeout (`headersTimeoutMs`)
+ * and the SSE idle timeout decide instead, all on one {@link IdleClock} implementation with
+ * durations clamped to Node's timer range. Headers go out in insertion order with their names as
+ * given.
  *
  * Errors (all {@link TransportError}s, reference W-7 … W-9): non-2xx → {@link HttpStatusError}
  * with `url`, lower-cased response headers (repeated values joined with `", "`) and the body text;
  * could not connect (refused, DNS, connect timeout, TLS) → `ConnectionError`; `timeoutMs`
- * exceeded → `TimeoutError`; signal aborted → `AbortedError`; bad URL or header → `BuildError`;
+ * exceeded → `TimeoutError`; no response headers within `headersTimeoutMs` →
+ * `StreamError("idle timeout waiting for response headers")` with `idleTimeout: true` (the
+ * request is aborted and its connection closed); signal aborted → `AbortedError`; bad URL or header → `BuildError`;
  * failure while reading a body → `NetworkError("error decoding response body")`; any other
  * failure → `NetworkError` with the library's message. Request headers never appear in errors.
  */
@@ -193,9 +231,10 @@ export class HttpTransport {
       this.ownsDispatcher = false;
     } else {
       const agentOptions: Agent.Options = { headersTimeout: 0, bodyTimeout: 0 };
-      if (options?.connectTimeoutMs !== undefined) agentOptions.connectTimeout = options.connectTimeoutMs;
+      if (options?.connectTimeoutMs !== undefined)
+        agentOptions.connectTimeout = clampTimerMs(options.connectTimeoutMs);
       if (options?.keepAliveTimeoutMs !== undefined)
-        agentOptions.keepAliveTimeout = options.keepAliveTimeoutMs;
+        agentOptions.keepAliveTimeout = clampTimerMs(options.keepAliveTimeoutMs);
       this.dispatcher = new Agent(agentOptions);
       this.ownsDispatcher = true;
     }
@@ -204,16 +243,17 @@ export class HttpTransport {
   /**
    * Send `req` and read the whole body (W-7). Resolves with a 2xx {@link HttpResponse}; rejects
    * with {@link HttpStatusError} for any other status (after reading its body), or another
-   * {@link TransportError} (see the class comment). `req.timeoutMs` bounds the whole exchange.
-   * Calls `req.telemetry.onRequest` once (an exception it throws is ignored).
+   * {@link TransportError} (see the class comment). `req.timeoutMs` bounds the whole exchange,
+   * `req.headersTimeoutMs` the wait for the response headers. Calls `req.telemetry.onRequest` once (an exception it throws is ignored).
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
     let status: number | undefined;
     let failure: TransportError | undefined;
-    const state = new RequestState(req.signal, req.timeoutMs);
+    const state = new RequestState(req.signal, req.timeoutMs, req.headersTimeoutMs);
     try {
       const response = await this.send(req, state);
+      state.headersArrived();
       status = response.statusCode;
       const headers = toHeaders(response.headers);
       const body = await readAll(response.body as BodyStream, state);
@@ -238,19 +278,22 @@ export class HttpTransport {
   /**
    * Send `req` and resolve as soon as a 2xx response's headers arrive (W-8); the body is streamed
    * (see {@link StreamingResponse}). A non-2xx response rejects with {@link HttpStatusError} after
-   * its body was read. `req.timeoutMs` bounds only the wait for the headers. `req.signal` keeps
-   * working while the body streams. Calls `req.telemetry.onRequest` once, when the headers arrive
-   * or the request fails (an exception it throws is ignored: the stream is returned all the same). Consume the body to its end or call `cancel()`, else the connection
+   * its body was read. `req.timeoutMs` and `req.headersTimeoutMs` bound only the wait for the
+   * headers (the body is then governed by the caller, e.g. the idle timeout of `sseEvents`).
+   * `req.signal` keeps working while the body streams. Calls `req.telemetry.onRequest` once, when
+   * the headers arrive or the request fails (an exception it throws is ignored: the stream is
+   * returned all the same). Consume the body to its end or call `cancel()`, else the connection
    * stays busy.
    */
   async stream(req: HttpRequest): Promise<StreamingResponse> {
     const started = performance.now();
     let status: number | undefined;
     let failure: TransportError | undefined;
-    const state = new RequestState(req.signal, req.timeoutMs);
+    const state = new RequestState(req.signal, req.timeoutMs, req.headersTimeoutMs);
     let streaming = false;
     try {
       const response = await this.send(req, state);
+      state.headersArrived();
       status = response.statusCode;
       const headers = toHeaders(response.headers);
       const readable = response.body as BodyStream;
@@ -266,6 +309,9 @@ export class HttpTransport {
         throw new HttpStatusError({ status, url: req.url, headers, body: text });
       }
       state.clearDeadline();
+      // A body that is cancelled (or whose connection fails) before anyone iterates it emits
+      // 'error' with no listener, which would crash the process; the iterator still sees the error.
+      readable.on('error', noop);
       readable.once('close', () => state.dispose());
       streaming = true;
       let iterated = false;

@@ -24,9 +24,19 @@ export interface HttpRequest {
   /**
    * Deadline in ms, from the call until the whole body was read (`request()`) or until the
    * response headers arrived (`stream()`; the streamed body is then governed by the SSE idle
-   * timeout). Exceeding it rejects with `TimeoutError`. Absent, ≤ 0 or non-finite: no deadline.
+   * timeout). Exceeding it rejects with `TimeoutError`. Absent: no deadline. Clamped with
+   * `clampTimerMs` to [0, 2^31 − 1]: 0 (or less, or NaN) expires at once, +Infinity waits ~24.8 days.
    */
   timeoutMs?: number;
+  /**
+   * Longest wait from the call until the response headers arrive, ms (covers connect, sending and
+   * the server's time to first byte; meant to be the stream idle timeout, so a server that accepts
+   * the request and never answers cannot hang the caller). Exceeding it aborts the request and
+   * rejects with `StreamError("idle timeout waiting for response headers")`, `idleTimeout: true`
+   * (kind `stream`: `shouldRetry` does not retry it; the caller decides, like a body idle
+   * timeout). Absent: not bounded. Clamped like `timeoutMs` (0 expires at once).
+   */
+  headersTimeoutMs?: number;
   /** Called once for this request (W-19). */
   telemetry?: RequestTelemetry;
   /** The retry attempt index, passed through to `telemetry` (default 0). */

@@ -2,6 +2,7 @@
  * Retry with exponential backoff and jitter (reference items W-13 … W-16).
  */
 import { AbortedError, TransportError } from '../errors/transport-error.js';
+import { clampTimerMs } from '../timers/idle-clock.js';
 
 /** Which failures a {@link RetryPolicy} retries (W-14). */
 export interface RetryOn {
@@ -34,9 +35,6 @@ export interface RetryInfo {
   /** The error of the attempt that just failed. */
   error: unknown;
 }
-
-/** The longest single timer Node accepts (ms); longer sleeps chain timers. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Backoff delay before retry number `attempt` (W-15), in whole ms.
@@ -96,7 +94,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new AbortedError(signal?.reason));
     };
     const arm = () => {
-      const step = Math.min(remaining, MAX_TIMER_MS);
+      // A sleep longer than one Node timer can wait chains timers of the longest allowed delay.
+      const step = clampTimerMs(remaining);
       remaining -= step;
       timer = setTimeout(() => {
         if (remaining > 0) {

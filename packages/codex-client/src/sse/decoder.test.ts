@@ -218,4 +218,37 @@ describe('SseDecoder', () => {
     decoder.end(push);
     expect(events).toEqual([ev('c')]);
   });
+
+  it('completes a line spread over many chunks with CR, CRLF and a CR/LF split between chunks', () => {
+    // A 3-chunk partial line ending in CR, the LF in the next chunk, then more lines in that chunk.
+    const events = decodeText(['data: a', 'bc', 'de\r', '\ndata: f\r\n', '\r', '\ndata: g', 'h\n', '\n']);
+    expect(events).toEqual([ev('abcde\nf'), ev('gh')]);
+  });
+
+  it('reports a partial event: open lines and fields count, comments and finished events do not', () => {
+    const decoder = new SseDecoder();
+    const seen: string[] = [];
+    const push = (e: SseEvent) => seen.push(e.data);
+    const states: boolean[] = [];
+    for (const chunk of [
+      ': keep', // partial comment line
+      'alive\n\n', // comment done, blank line
+      'event: no-data\n', // an event type waits for its blank line
+      '\n', // dropped (no data)
+      'data: {"big":"', // partial data line
+      'more', // still partial
+      '"}\n', // a complete data field, event not dispatched yet
+      '\n', // dispatched
+      'id: 3\n', // only an id: nothing pending
+    ]) {
+      decoder.feed(chunk, push);
+      states.push(decoder.hasPartialEvent);
+    }
+    expect(states).toEqual([false, false, true, false, true, true, true, false, false]);
+    expect(seen).toEqual(['{"big":"more"}']);
+    decoder.feed('data: x', push);
+    expect(decoder.hasPartialEvent).toBe(true);
+    decoder.reset();
+    expect(decoder.hasPartialEvent).toBe(false);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * An incremental decoder for `text/event-stream` (WHATWG HTML §9.2.6 "Interpreting an event
  * stream"), tuned for many small events: lines are found with `indexOf` on strings, never with a
- * per-character loop or a regular expression.
+ * per-character loop or a regular expression. Its cost is linear in the bytes fed, whatever the
+ * chunking: every chunk is scanned once, and a line that spans chunks is kept as a list of pieces
+ * that is joined once, when its end arrives (never re-joined or re-scanned per chunk).
  */
 
 /**
@@ -39,12 +41,18 @@ const STREAM_OPTIONS = { stream: true } as const;
  * that has data but no trailing blank line IS dispatched, and an unterminated last line is
  * processed first.
  *
+ * Cost: time and memory are linear in the size of the stream for any chunking (a 64 MiB event fed
+ * in 64 KiB chunks costs 64× a 1 MiB one); a line split over k chunks is held as k pieces and
+ * joined once. Memory held between chunks: the unterminated line plus the fields of the
+ * undispatched event.
+ *
  * Use either {@link SseDecoder.feed} (strings) or {@link SseDecoder.feedBytes} (UTF-8 bytes,
  * multi-byte characters may be split across chunks; invalid bytes become U+FFFD) for one stream.
+ * Never throws on any input.
  */
 export class SseDecoder {
-  /** The unterminated tail of the last chunk (never contains CR or LF). */
-  private pending = '';
+  /** The unterminated line so far, as the chunk pieces it arrived in (none contains CR or LF). */
+  private readonly pieces: string[] = [];
   private data = '';
   private hasData = false;
   private eventType = '';
@@ -55,37 +63,41 @@ export class SseDecoder {
   private started = false;
   private decoder: InstanceType<typeof TextDecoder> | undefined = undefined;
 
+  /**
+   * True while the decoder holds part of an event that is not dispatched yet: an unterminated
+   * line that is not a comment, or `data` / `event` fields still waiting for their blank line.
+   * False between events, and after only comments or complete data-less events. Consumers use it
+   * to count bytes that arrive in the middle of an event as activity (e.g. an idle clock) without
+   * letting comment keepalives count.
+   */
+  get hasPartialEvent(): boolean {
+    const pieces = this.pieces;
+    return (
+      this.hasData ||
+      this.eventType !== '' ||
+      (pieces.length > 0 && (pieces[0] as string).charCodeAt(0) !== COLON)
+    );
+  }
+
   /** Decode one chunk of text and call `onEvent` synchronously for every event it completes. */
   feed(chunk: string, onEvent: (event: SseEvent) => void): void {
-    const chunkLength = chunk.length;
-    if (chunkLength === 0) return;
-    let start = 0;
+    const length = chunk.length;
+    if (length === 0) return;
+    let pos = 0;
     if (!this.started) {
       this.started = true;
-      if (chunk.charCodeAt(0) === BOM) start = 1;
+      if (chunk.charCodeAt(0) === BOM) pos = 1;
     }
     if (this.skipLf) {
       this.skipLf = false;
-      if (start < chunkLength && chunk.charCodeAt(start) === LF) start++;
+      if (pos < length && chunk.charCodeAt(pos) === LF) pos++;
     }
-    if (start >= chunkLength) return;
+    if (pos >= length) return;
 
-    let buf: string;
-    let pos: number;
-    let scanFrom: number;
-    if (this.pending.length > 0) {
-      scanFrom = this.pending.length;
-      buf = this.pending + (start === 0 ? chunk : chunk.slice(start));
-      pos = 0;
-    } else {
-      buf = chunk;
-      pos = start;
-      scanFrom = start;
-    }
-
-    const length = buf.length;
-    let lf = buf.indexOf('\n', scanFrom);
-    let cr = buf.indexOf('\r', scanFrom);
+    let lf = chunk.indexOf('\n', pos);
+    let cr = chunk.indexOf('\r', pos);
+    // The first line of this chunk completes the pending one, if any.
+    let carried = this.pieces.length > 0;
     while (lf !== -1 || cr !== -1) {
       let end: number;
       let next: number;
@@ -95,22 +107,26 @@ export class SseDecoder {
       } else {
         end = cr;
         if (cr + 1 < length) {
-          next = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+          next = chunk.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
         } else {
           next = length;
           this.skipLf = true;
         }
       }
-      if (end === pos) {
+      if (carried) {
+        carried = false;
+        const line = this.takePending(chunk, pos, end);
+        this.line(line, 0, line.length);
+      } else if (end === pos) {
         this.dispatch(onEvent);
       } else {
-        this.line(buf, pos, end);
+        this.line(chunk, pos, end);
       }
       pos = next;
-      if (lf !== -1 && lf < pos) lf = buf.indexOf('\n', pos);
-      if (cr !== -1 && cr < pos) cr = buf.indexOf('\r', pos);
+      if (lf !== -1 && lf < pos) lf = chunk.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = chunk.indexOf('\r', pos);
     }
-    this.pending = pos < length ? buf.slice(pos) : '';
+    if (pos < length) this.pieces.push(pos === 0 ? chunk : chunk.slice(pos));
   }
 
   /**
@@ -133,8 +149,10 @@ export class SseDecoder {
       const tail = this.decoder.decode();
       if (tail.length > 0) this.feed(tail, onEvent);
     }
-    const pending = this.pending;
-    if (pending.length > 0) this.line(pending, 0, pending.length);
+    if (this.pieces.length > 0) {
+      const line = this.takePending('', 0, 0);
+      this.line(line, 0, line.length);
+    }
     this.dispatch(onEvent);
     this.reset();
   }
@@ -148,13 +166,32 @@ export class SseDecoder {
   reset(): void {
     // decode() without `stream` flushes and resets the UTF-8 decoder, which is kept for the next stream.
     if (this.decoder !== undefined) this.decoder.decode();
-    this.pending = '';
+    this.pieces.length = 0;
     this.data = '';
     this.hasData = false;
     this.eventType = '';
     this.lastEventId = undefined;
     this.skipLf = false;
     this.started = false;
+  }
+
+  /**
+   * The pending pieces followed by `chunk[start, end)`, as one flat string; the pieces are
+   * dropped. One `join` builds it (a `+` of a long head and a tail would make a rope that the first
+   * character access copies once more).
+   */
+  private takePending(chunk: string, start: number, end: number): string {
+    const pieces = this.pieces;
+    let line: string;
+    if (pieces.length === 1) {
+      const head = pieces[0] as string;
+      line = end > start ? head + chunk.slice(start, end) : head;
+    } else {
+      if (end > start) pieces.push(chunk.slice(start, end));
+      line = pieces.join('');
+    }
+    pieces.length = 0;
+    return line;
   }
 
   private dispatch(onEvent: (event: SseEvent) => void): void {

@@ -5,14 +5,18 @@
 import { AbortedError, StreamError, TransportError } from '../errors/transport-error.js';
 import { classifyBodyError } from '../http/classify.js';
 import { reportSseEvent, type SseTelemetry } from '../telemetry/telemetry.js';
+import { IdleClock } from '../timers/idle-clock.js';
 import { SseDecoder, type SseEvent } from './decoder.js';
 
 /** Options of {@link sseEvents}. */
 export interface SseEventsOptions {
   /**
-   * Longest wait for the next parsed event, ms (W-23; Codex's `stream_idle_timeout_ms`, default
-   * 300 000). Only dispatched events reset it: comments, partial lines and events without data
-   * do not. A value ≤ 0 or non-finite disables the idle timeout.
+   * Longest silence while waiting for the next event, ms (W-23; Codex's `stream_idle_timeout_ms`,
+   * default 300 000). Clamped to [0, 2^31 − 1] (`clampTimerMs`): 0 (or less, or NaN) expires as
+   * soon as a read has to wait, as in codex-rs; +Infinity waits the maximum (~24.8 days). The clock
+   * restarts at every dispatched event and at every chunk that leaves part of an event in the
+   * decoder (bytes of a large event count as activity); comment lines, blank lines and complete
+   * events without data do not restart it.
    */
   idleTimeoutMs: number;
   /** Aborting stops the stream promptly with {@link AbortedError} and cancels the body. */
@@ -64,9 +68,10 @@ function releaseDecoder(state: BatchDecoder): void {
  *
  * - Clean end of the body: a final event without its blank line is still yielded (decided
  *   policy), then the generator returns.
- * - No event for `idleTimeoutMs` (measured only while the generator waits for data, from the last
- *   yielded event or the start; comments do not count): throws
- *   `StreamError("idle timeout waiting for SSE")` with `idleTimeout: true`.
+ * - No activity for `idleTimeoutMs` (measured only while the generator waits for data, from the
+ *   start, the last yielded event, or the last chunk that left part of an event in the decoder;
+ *   comments do not count): throws `StreamError("idle timeout waiting for SSE")` with
+ *   `idleTimeout: true`.
  * - The body's iterator throws: a {@link TransportError} is rethrown as is (e.g. the
  *   `NetworkError` of `HttpTransport.stream`), anything else becomes
  *   `NetworkError("error decoding response body")` with the original as `cause`.
@@ -116,7 +121,7 @@ export async function* sseEvents(
 /**
  * Like {@link sseEvents}, but yields the events decoded from each chunk of `body` as one array
  * (never empty; a new array each time). Same end, idle-timeout, failure, abort and cancel
- * behaviour; the idle timeout is measured from the delivery of the previous batch.
+ * behaviour; the idle clock restarts when the consumer asks for the next batch.
  *
  * For consumers that map events into their own async iterable: iterating a batch synchronously
  * saves one async step per event. `telemetry.onSseEvent` runs for every event of a batch just
@@ -138,7 +143,6 @@ async function* readBatches(
   signal: AbortSignal | undefined,
   telemetry: SseTelemetry | undefined,
 ): AsyncGenerator<SseEvent[], void, undefined> {
-  const idleEnabled = idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs);
   let pollStart = telemetry ? performance.now() : 0;
 
   if (signal?.aborted) {
@@ -151,10 +155,9 @@ async function* readBatches(
   const state = acquireDecoder();
   const { decoder, push } = state;
 
-  // Failure raised from outside the read (idle timer, abort); it rejects the read in flight.
+  // Failure raised from outside the read (idle clock, abort); it rejects the read in flight.
   let failure: TransportError | undefined;
   let rejectRead: ((error: TransportError) => void) | undefined;
-  const interruptible = idleEnabled || signal !== undefined;
   // A fresh rejectable promise per read: racing every read against one shared "interrupt" promise
   // would leave one reaction on it per chunk until the stream ends (O(chunks) memory and GC work).
   const rejectable = (read: Promise<IteratorResult<Uint8Array>>): Promise<IteratorResult<Uint8Array>> =>
@@ -163,33 +166,19 @@ async function* readBatches(
       read.then(resolve, reject);
     });
 
-  let waiting = false;
-  let waitStart = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-
   const fail = (error: TransportError): void => {
     if (failure !== undefined) return;
     failure = error;
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+    clock.stop();
     const reject = rejectRead;
     rejectRead = undefined;
     reject?.(error);
   };
-  // One timer for the whole stream: when it fires it checks how long the current wait has lasted
-  // and re-arms for the rest, so no timer is created or cleared per event.
-  const onTimer = (): void => {
-    timer = undefined;
-    if (failure !== undefined || !waiting) return; // re-armed when the next wait starts
-    const elapsed = performance.now() - waitStart;
-    if (elapsed >= idleTimeoutMs) {
-      fail(new StreamError(IDLE_TIMEOUT_MESSAGE, { idleTimeout: true }));
-    } else {
-      timer = setTimeout(onTimer, idleTimeoutMs - elapsed);
-    }
-  };
+  // One clock for the whole stream: it runs while the generator waits for data, is held while
+  // the consumer has a batch, and is touched by chunks that leave part of an event decoded.
+  const clock = new IdleClock(idleTimeoutMs, () => {
+    fail(new StreamError(IDLE_TIMEOUT_MESSAGE, { idleTimeout: true }));
+  });
   const onAbort = (): void => {
     fail(new AbortedError(signal?.reason));
   };
@@ -198,17 +187,13 @@ async function* readBatches(
   let readPending = false;
   let finished = false;
   try {
+    clock.start();
     for (;;) {
       if (failure !== undefined) throw failure;
-      waiting = true;
-      if (idleEnabled && timer === undefined) {
-        timer = setTimeout(onTimer, Math.max(1, idleTimeoutMs - (performance.now() - waitStart)));
-      }
       let result: IteratorResult<Uint8Array>;
       readPending = true;
       try {
-        const next = iterator.next();
-        result = interruptible ? await rejectable(next) : await next;
+        result = await rejectable(iterator.next());
       } catch (error) {
         rejectRead = undefined;
         if (failure !== undefined) throw failure;
@@ -225,7 +210,7 @@ async function* readBatches(
       }
       const batch = state.events;
       if (batch.length > 0) {
-        waiting = false;
+        clock.hold();
         if (failure !== undefined) throw failure;
         state.events = [];
         if (telemetry) {
@@ -234,7 +219,9 @@ async function* readBatches(
         }
         yield batch;
         if (telemetry) pollStart = performance.now();
-        waitStart = performance.now();
+        clock.start();
+      } else if (decoder.hasPartialEvent) {
+        clock.touch();
       }
       if (finished) return;
     }
@@ -244,8 +231,7 @@ async function* readBatches(
     }
     throw error;
   } finally {
-    waiting = false;
-    if (timer !== undefined) clearTimeout(timer);
+    clock.stop();
     signal?.removeEventListener('abort', onAbort);
     releaseDecoder(state);
     if (!finished && typeof iterator.return === 'function') {

@@ -14,6 +14,7 @@ import {
   websocketUrlForPath,
 } from '@codex-ts/api';
 import {
+  clampTimerMs,
   type HttpTransport,
   type RequestTelemetry,
   SecretRedactor,
@@ -305,7 +306,8 @@ export class ModelClient {
     const timedOut = await Promise.race([
       prewarm.promise.then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), Math.max(0, remainingMs));
+        // Clamped: a connect timeout beyond Node's timer range must not become a 1 ms wait.
+        timer = setTimeout(() => resolve(true), clampTimerMs(remainingMs));
       }),
       new Promise<boolean>((resolve) => {
         onAbort = () => resolve(false);
