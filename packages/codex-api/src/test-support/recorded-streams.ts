@@ -35,6 +35,7 @@ const CODES: Record<ApiErrorCode, true> = {
   request_timeout: true,
   connection_failed: true,
   auth: true,
+  unexpected_content_type: true,
   aborted: true,
 };
 
