@@ -11,14 +11,10 @@
  *   follow-ups and history carried across turns.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
  */
-export {
-  ModelClient,
-  type ModelClientOptions,
-  ModelClientSession,
-  type PrewarmOutcome,
-  type ReasoningSettings,
-  type SamplingRequest,
-} from './client/model-client.js';
+export { ModelClient, type ModelClientOptions } from './client/model-client.js';
+export { ModelClientSession } from './client/model-client-session.js';
+export type { PrewarmOutcome } from './client/prewarm.js';
+export type { ReasoningSettings, SamplingRequest } from './client/request-builder.js';
 export * from './config/index.js';
 export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
 export { getOrCreateInstallationId, INSTALLATION_ID_FILE_NAME } from './identity/installation-id.js';

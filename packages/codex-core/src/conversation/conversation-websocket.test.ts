@@ -1,6 +1,7 @@
 // Conversation + ModelClient over Responses WebSocket, against the responses server's scripted
 // WebSocket endpoint on 127.0.0.1 (core-behaviour §2, §5–§8, §13, §17.4; observed-cli §6, §7).
 import type { Provider } from '@codex-ts/api';
+import { contextFromW3cTraceContext, SessionTelemetry } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -13,9 +14,11 @@ import {
   type WsResponseStep,
   type WsScenario,
 } from '@codex-ts/responses-server';
+import { context } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClientOptions } from '../client/model-client.js';
 import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
+import { enableAsyncContext } from '../test-support/otel-sdk.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
@@ -715,26 +718,33 @@ describe('ModelClientSession over WebSocket', () => {
   });
 
   it('adds the W3C trace context and caller metadata without overriding reserved keys', async () => {
+    // The trace context comes from the client's telemetry: the span active in the caller's context.
+    const telemetry = new SessionTelemetry({
+      conversationId: THREAD_ID,
+      model: 'gpt-5.5',
+      originator: 'codex_exec',
+      appVersion: '0.1.0',
+      sessionSource: 'exec',
+    });
     const h = await harness(
       { steps: [] },
-      {
-        ws: { responses: [text('r1')] },
-        client: {
-          supportsWebsockets: true,
-          traceContext: () => ({
-            traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
-            tracestate: 'vendor=1',
-          }),
-        },
-      },
+      { ws: { responses: [text('r1')] }, client: { supportsWebsockets: true, telemetry } },
     );
     closers.push(h.close);
+    const active = contextFromW3cTraceContext({
+      traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+      tracestate: 'vendor=1',
+    });
+    const disableContext = enableAsyncContext();
+    closers.push(async () => disableContext());
     const session = h.client.newSession();
-    await drain(
-      await session.stream(
-        request([user('msg_a', 'a')], {
-          clientMetadata: { custom_key: 'v', turn_id: 'evil', 'x-codex-turn-state': 'evil' },
-        }),
+    await context.with(active!, async () =>
+      drain(
+        await session.stream(
+          request([user('msg_a', 'a')], {
+            clientMetadata: { custom_key: 'v', turn_id: 'evil', 'x-codex-turn-state': 'evil' },
+          }),
+        ),
       ),
     );
     const cm = (h.server.wsFrames[0]!.json as { client_metadata: Record<string, string> }).client_metadata;

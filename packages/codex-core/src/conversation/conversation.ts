@@ -1,11 +1,8 @@
 import { developerMessage, type ResponseItem, userInputParts, userMessage } from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import type {
-  ModelClient,
-  PrewarmOutcome,
-  ReasoningSettings,
-  SamplingRequest,
-} from '../client/model-client.js';
+import type { ModelClient } from '../client/model-client.js';
+import type { PrewarmOutcome } from '../client/prewarm.js';
+import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';

@@ -12,7 +12,8 @@ import {
   type ToolCallItem,
   toolCallId,
 } from '@codex-ts/protocol';
-import type { ModelClientSession, SamplingRequest } from '../client/model-client.js';
+import type { ModelClientSession } from '../client/model-client-session.js';
+import type { SamplingRequest } from '../client/request-builder.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
 

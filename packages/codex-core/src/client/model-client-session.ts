@@ -1,0 +1,331 @@
+// The turn-scoped model client (`ModelClientSession` in codex-rs, core-behaviour §1, §2, §6):
+// sends the requests of one turn over WebSocket or HTTP and latches the turn state.
+
+import {
+  ApiError,
+  type ResponseCreateWsRequest,
+  type ResponseEvent,
+  type ResponsesApiRequest,
+  type ResponsesClient,
+  type ResponsesWebsocketConnection,
+} from '@codex-ts/api';
+import type { SessionTelemetry } from '@codex-ts/otel';
+import type { ResponseItem } from '@codex-ts/protocol';
+import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
+import { incrementalInput } from './incremental.js';
+import type { ModelClientOptions } from './model-client.js';
+import type { PrewarmOutcome } from './prewarm.js';
+import {
+  httpRequestBody,
+  httpRequestHeaders,
+  type SamplingRequest,
+  websocketHandshakeHeaders,
+  websocketRequestBody,
+} from './request-builder.js';
+import type { WebsocketConnector } from './websocket-connector.js';
+import type { WebsocketSession } from './websocket-session.js';
+
+/**
+ * What a turn scope uses of its `ModelClient`, handed over by `ModelClient.newSession`. Internal
+ * to core: the session-wide state stays in the client, the turn reaches it only through these.
+ */
+export interface ModelClientScope {
+  readonly options: ModelClientOptions;
+  readonly responses: ResponsesClient;
+  readonly connector: WebsocketConnector;
+  /** `ModelClient.websocketsEnabled`. */
+  websocketsEnabled(): boolean;
+  /** `ModelClient.forceHttpFallback`. */
+  forceHttpFallback(): boolean;
+  /** The first WebSocket request's wait for the startup prewarm (a no-op after the first call). */
+  awaitStartupPrewarm(signal: AbortSignal | undefined): Promise<void>;
+  /** Hands a turn's socket back to the client cache, which drops it when `discard`, closed or fallen back. */
+  giveBackWebsocket(ws: WebsocketSession, discard: boolean): void;
+}
+
+/** A handshake answered `426 Upgrade Required` (W-78, W-81). */
+const isUpgradeRequired = (error: unknown): boolean => ApiError.isInstance(error) && error.status === 426;
+
+let createSession: (scope: ModelClientScope) => ModelClientSession;
+
+/**
+ * Creates a turn scope for `scope`'s client; `ModelClient.newSession` is the only caller (the
+ * class's constructor is private so the public surface does not expose {@link ModelClientScope}).
+ */
+export function openModelClientSession(scope: ModelClientScope): ModelClientSession {
+  return createSession(scope);
+}
+
+/**
+ * The turn-scoped model client (`ModelClientSession` in codex-rs), created by
+ * `ModelClient.newSession`. It sends each request of one turn over WebSocket or HTTP (C-16,
+ * core-behaviour §2) and latches the sticky-routing token: the first `x-codex-turn-state` of the
+ * turn is replayed on every later request of the same turn (HTTP header W-62/C-54, WebSocket
+ * `client_metadata` C-55/C-56) and never into the next turn. Over WebSocket it takes the
+ * client's cached socket on first use, reuses it for every request, and sends incremental
+ * `response.create`s (W-79); {@link end} hands the socket back. Do not use one session for two
+ * turns or two requests at once.
+ */
+export class ModelClientSession {
+  readonly #scope: ModelClientScope;
+  #turnState: string | undefined;
+  #ws: WebsocketSession | undefined;
+  #ended = false;
+
+  private constructor(scope: ModelClientScope) {
+    this.#scope = scope;
+  }
+
+  static {
+    createSession = (scope) => new ModelClientSession(scope);
+  }
+
+  /** The latched `x-codex-turn-state` value of this turn, if any response carried one. */
+  get turnState(): string | undefined {
+    return this.#turnState;
+  }
+
+  /** The client's telemetry (`ModelClientOptions.telemetry`), if any. */
+  get telemetry(): SessionTelemetry | undefined {
+    return this.#scope.options.telemetry;
+  }
+
+  /** Whether the next request goes over WebSocket (see `ModelClient.websocketsEnabled`). */
+  get websocketsEnabled(): boolean {
+    return this.#scope.websocketsEnabled();
+  }
+
+  /**
+   * The HTTP body this session sends for `request` (`httpRequestBody` of the request builder;
+   * the API layer writes it in 0.169.0's field order, see `serializeResponsesRequest`).
+   */
+  buildRequest(request: SamplingRequest): ResponsesApiRequest {
+    return httpRequestBody(this.#scope.options, request);
+  }
+
+  /**
+   * The full WebSocket `response.create` body this session sends for `request` (no
+   * `previous_response_id`): the HTTP fields plus, in `client_metadata`, the latched
+   * `x-codex-turn-state` and the W3C trace context of the active span (from
+   * `ModelClientOptions.telemetry`) as `ws_request_header_traceparent` / `…_tracestate` (W-66);
+   * `generate` when given. The API layer stamps `x-codex-ws-stream-request-start-ms` when it
+   * sends the frame.
+   */
+  buildWebsocketRequest(
+    request: SamplingRequest,
+    options: { generate?: boolean } = {},
+  ): ResponseCreateWsRequest {
+    const trace = this.#scope.options.telemetry?.w3cTraceContext();
+    return websocketRequestBody(this.#scope.options, request, {
+      turnState: this.#turnState,
+      trace,
+      generate: options.generate,
+    });
+  }
+
+  /**
+   * Sends one sampling request and returns its events (C-16): over WebSocket while
+   * {@link websocketsEnabled} (first waiting, once per client, for the startup prewarm), else
+   * over HTTP SSE. A 426 on the WebSocket handshake switches the session to HTTP and sends this
+   * same request as a POST at once (C-22). Over WebSocket the request continues from the
+   * previous response with `previous_response_id` and only the new items when W-79 allows; any
+   * failure drops the socket and the baseline, so the retry is a full request on a new socket
+   * (C-32). A `turn_state` event latches the turn state (first value wins) and is passed on.
+   *
+   * @throws ApiError from the returned promise (handshake or request failed) or from iteration;
+   *   the turn loop decides about retries and the exhausted-retries fallback.
+   */
+  async stream(
+    request: SamplingRequest,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<AsyncIterable<ResponseEvent>> {
+    if (this.#scope.websocketsEnabled()) {
+      await this.#scope.awaitStartupPrewarm(options.signal);
+      if (this.#scope.websocketsEnabled()) {
+        const events = await this.#streamWebsocket(request, undefined, options.signal);
+        if (events) return events;
+      }
+    }
+    const { options: clientOptions, responses } = this.#scope;
+    const body = httpRequestBody(clientOptions, request);
+    const extraHeaders = httpRequestHeaders(clientOptions, request.metadata, this.#turnState);
+    // W-10: `traceparent` / `tracestate` of the active span (nothing without one).
+    clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
+    const stream = await responses.stream(body, {
+      extraHeaders,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return this.#latchTurnState(stream);
+  }
+
+  /**
+   * Opens the turn's socket without sending a request (`preconnect_websocket`, C-30): a
+   * handshake whose headers carry `metadata`, skipped when an open socket with the same
+   * connection key is already held. The next {@link stream} reuses it. Resolves true when a
+   * socket is open, false when WebSockets are off or the handshake got 426 (the session then
+   * falls back to HTTP).
+   *
+   * @throws ApiError when the handshake fails otherwise (callers usually ignore it: the request
+   *   will connect again).
+   */
+  async preconnect(metadata: TurnMetadataInput, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    if (!this.#scope.websocketsEnabled()) return false;
+    await this.#scope.awaitStartupPrewarm(options.signal);
+    if (!this.#scope.websocketsEnabled()) return false;
+    try {
+      await this.#connect(this.#websocketSession(), metadata, options.signal);
+      return true;
+    } catch (error) {
+      if (!isUpgradeRequired(error)) throw error;
+      this.tryFallbackToHttp();
+      return false;
+    }
+  }
+
+  /**
+   * `prewarm_websocket` (W-80, C-47, C-48): sends `request` as `response.create` with
+   * `generate: false` and drains it until `response.completed`, leaving the socket and the
+   * response id for the next request. A no-op (`skipped`) when WebSockets are off or this
+   * socket already carried a request; `http_fallback` after a 426 handshake.
+   *
+   * @throws ApiError on any other failure (the socket is dropped).
+   */
+  async prewarmWebsocket(
+    request: SamplingRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PrewarmOutcome> {
+    if (!this.#scope.websocketsEnabled()) return 'skipped';
+    if (this.#websocketSession().lastRequest !== undefined) return 'skipped';
+    const events = await this.#streamWebsocket(request, false, options.signal);
+    if (!events) return 'http_fallback';
+    for await (const _event of events) {
+      // drained: the tracker records the response id on `completed`
+    }
+    return 'ready';
+  }
+
+  /**
+   * `try_switch_fallback_transport` (§13): activates the session-wide HTTP fallback and drops
+   * this turn's socket. Returns true only when this call activated it (so the caller emits the
+   * "Falling back from WebSockets to HTTPS transport." warning once, C-23).
+   */
+  tryFallbackToHttp(): boolean {
+    const activated = this.#scope.forceHttpFallback();
+    this.#ws?.reset();
+    this.#ws = undefined;
+    return activated;
+  }
+
+  /**
+   * Ends the turn scope: the socket and its incremental baseline go back to the client cache for
+   * the next turn (C-28, C-42), or are dropped with `discard` or when the client already holds
+   * one. Idempotent; the session must not be used afterwards.
+   */
+  end(options: { discard?: boolean } = {}): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws) this.#scope.giveBackWebsocket(ws, options.discard ?? false);
+  }
+
+  #websocketSession(): WebsocketSession {
+    if (this.#ended) throw new Error('ModelClientSession used after end()');
+    this.#ws ??= this.#scope.connector.take();
+    return this.#ws;
+  }
+
+  /** Makes sure the turn holds an open socket for `metadata`'s handshake; true when reused. */
+  #connect(
+    ws: WebsocketSession,
+    metadata: TurnMetadataInput,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const headers = websocketHandshakeHeaders(
+      this.#scope.options,
+      this.#scope.options.provider.headers,
+      metadata,
+    );
+    return this.#scope.connector.connect(ws, headers, signal);
+  }
+
+  /**
+   * Sends `request` over the turn's socket; `undefined` when the handshake got 426 (the session
+   * has then fallen back to HTTP). `generate` is set only for the prewarm.
+   */
+  async #streamWebsocket(
+    request: SamplingRequest,
+    generate: boolean | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<AsyncIterable<ResponseEvent> | undefined> {
+    const ws = this.#websocketSession();
+    const full = this.buildWebsocketRequest(request, generate === undefined ? {} : { generate });
+    let reused: boolean;
+    try {
+      reused = await this.#connect(ws, request.metadata, signal);
+    } catch (error) {
+      if (!isUpgradeRequired(error)) throw error;
+      this.tryFallbackToHttp();
+      return undefined;
+    }
+    const previous = ws.lastRequest;
+    const last = ws.lastResponse;
+    const resetReason = ws.takeContinuationResetReason();
+    const delta = reused && previous ? incrementalInput(previous, last, full) : undefined;
+    const incremental = delta !== undefined && last !== undefined;
+    const wire: ResponseCreateWsRequest = incremental
+      ? { ...full, previous_response_id: last.responseId, input: delta }
+      : full;
+    // C-125: one continuation decision per WebSocket request.
+    this.#scope.options.telemetry?.recordContinuation({
+      mode: incremental ? 'incremental' : 'full',
+      reason: incremental ? 'incremental' : (resetReason ?? (previous ? 'other' : 'no_previous_request')),
+      phase: generate === false ? 'warmup' : 'generation',
+    });
+    const connection = ws.connection as ResponsesWebsocketConnection;
+    ws.lastRequest = full;
+    ws.lastResponse = undefined;
+    try {
+      const stream = await connection.stream(wire, signal ? { signal } : {});
+      return this.#trackWebsocket(ws, connection, stream);
+    } catch (error) {
+      if (ws.connection === connection) ws.reset();
+      throw error;
+    }
+  }
+
+  /**
+   * Passes the events on, latching turn state, collecting `output_item.done` items and
+   * recording `{responseId, itemsAdded}` on `completed` (the next request's baseline). A stream
+   * that fails or is abandoned before `completed` drops the socket and the baseline (C-32).
+   */
+  async *#trackWebsocket(
+    ws: WebsocketSession,
+    connection: ResponsesWebsocketConnection,
+    events: AsyncIterable<ResponseEvent>,
+  ): AsyncGenerator<ResponseEvent> {
+    const itemsAdded: ResponseItem[] = [];
+    let completed = false;
+    try {
+      for await (const event of events) {
+        if (event.type === 'turn_state' && event.source !== 'handshake' && this.#turnState === undefined)
+          this.#turnState = event.value;
+        else if (event.type === 'output_item.done') itemsAdded.push(event.item);
+        else if (event.type === 'completed') {
+          completed = true;
+          if (ws.connection === connection) ws.lastResponse = { responseId: event.responseId, itemsAdded };
+        }
+        yield event;
+      }
+    } finally {
+      if (!completed && ws.connection === connection) ws.reset();
+    }
+  }
+
+  async *#latchTurnState(events: AsyncIterable<ResponseEvent>): AsyncGenerator<ResponseEvent> {
+    for await (const event of events) {
+      if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
+      yield event;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// The startup prewarm (W-80, C-47..C-52, observed-cli-0.169 §6): one `generate:false`
+// `response.create` sent in the background when a session starts, and the first turn's bounded
+// wait for it.
+
+import { ApiError } from '@codex-ts/api';
+import { clampTimerMs } from '@codex-ts/client';
+import type { ModelClientSession } from './model-client-session.js';
+import type { SamplingRequest } from './request-builder.js';
+
+/**
+ * How a startup prewarm ended (`ModelClient.prewarm`, W-80, C-47..C-52):
+ * `ready` (a `generate:false` response completed; the first turn continues from it),
+ * `skipped` (WebSockets off, or the socket already carried a request: C-48),
+ * `http_fallback` (the handshake got 426; the session now uses HTTP),
+ * `failed` (any other error; swallowed, the first turn connects by itself),
+ * `cancelled` (the client was closed or the first turn stopped waiting).
+ */
+export type PrewarmOutcome = 'ready' | 'skipped' | 'http_fallback' | 'failed' | 'cancelled';
+
+/**
+ * One running (or finished) startup prewarm, owned by its `ModelClient`. The first WebSocket
+ * request of the session waits for it once ({@link StartupPrewarm.waitOnce}).
+ */
+export class StartupPrewarm {
+  /** The outcome; never rejects. */
+  readonly promise: Promise<PrewarmOutcome>;
+  readonly #startedAt: number;
+  readonly #controller: AbortController;
+  #consumed = false;
+
+  /**
+   * Starts sending `request` on `session` at once (`ModelClientSession.prewarmWebsocket`); the
+   * session is ended when it settles, its socket going back to the client cache unless the
+   * prewarm was cancelled.
+   */
+  constructor(session: ModelClientSession, request: SamplingRequest) {
+    const controller = new AbortController();
+    const run = async (): Promise<PrewarmOutcome> => {
+      try {
+        return await session.prewarmWebsocket(request, { signal: controller.signal });
+      } catch {
+        return controller.signal.aborted ? 'cancelled' : 'failed';
+      } finally {
+        session.end({ discard: controller.signal.aborted });
+      }
+    };
+    this.promise = run();
+    this.#startedAt = Date.now();
+    this.#controller = controller;
+  }
+
+  /** Aborts the prewarm (its outcome becomes `cancelled`). Idempotent. */
+  cancel(reason: ApiError): void {
+    this.#controller.abort(reason);
+  }
+
+  /**
+   * The first turn's wait (W-80, C-49): the first call waits until the prewarm settles, at most
+   * until `connectTimeoutMs` after the prewarm started (then the prewarm is cancelled), or until
+   * `signal` aborts. Later calls, and a call with an aborted signal, return at once. Never rejects.
+   */
+  async waitOnce(connectTimeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#consumed) return;
+    this.#consumed = true;
+    if (signal?.aborted) return;
+    const remainingMs = connectTimeoutMs - (Date.now() - this.#startedAt);
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const timedOut = await Promise.race([
+      this.promise.then(() => false),
+      new Promise<boolean>((resolve) => {
+        // Clamped: a connect timeout beyond Node's timer range must not become a 1 ms wait.
+        timer = setTimeout(() => resolve(true), clampTimerMs(remainingMs));
+      }),
+      new Promise<boolean>((resolve) => {
+        onAbort = () => resolve(false);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    if (timedOut) this.cancel(new ApiError('aborted', 'startup prewarm timed out'));
+  }
+}
