@@ -3,6 +3,8 @@
  *
  * - Configuration: `loadConfig` reads `$CODEX_HOME/config.toml` (+ `-c` overrides) and
  *   `resolveModelProvider` turns the selected `[model_providers.<id>]` into an API `Provider`.
+ *   Config loading stays in this package (no separate config package): only the session wiring
+ *   here reads it, and the lower packages (login, otel) take plain options.
  * - `ModelClient` (session scope) and `ModelClientSession` (turn scope): build each request's
  *   body and headers, latch `x-codex-turn-state` within a turn, and prefer Responses over
  *   WebSocket when the provider supports it (cached socket, incremental `previous_response_id`
@@ -11,44 +13,55 @@
  *   follow-ups and history carried across turns.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
  */
+// Session-scoped client and turn-scoped session.
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
 export type { ReasoningSettings, SamplingRequest } from './client/request-builder.js';
-export * from './config/index.js';
+// config.toml.
+export { ConfigError, type ConfigErrorDetails, type ConfigErrorKind } from './config/config-error.js';
+export {
+  type ApprovalPolicySetting,
+  type Config,
+  type ForcedLoginMethod,
+  type LoadConfigOptions,
+  loadConfig,
+  type ReasoningEffortSetting,
+  type ReasoningSummarySetting,
+  type SandboxModeSetting,
+  type VerbositySetting,
+} from './config/load-config.js';
+export {
+  type ModelProviderInfo,
+  type ProviderSelection,
+  type ResolvedProvider,
+  type ResolveModelProviderOptions,
+  resolveModelProvider,
+} from './config/providers.js';
+export {
+  type ConfigToml,
+  ConfigTomlSchema,
+  FORCED_LOGIN_METHODS,
+  type ModelProviderToml,
+  ModelProviderTomlSchema,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
+  SANDBOX_MODES,
+  VERBOSITIES,
+} from './config/schema.js';
+// Conversations and turns.
 export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
-export { getOrCreateInstallationId, INSTALLATION_ID_FILE_NAME } from './identity/installation-id.js';
-export { buildUserAgent, EXEC_ORIGINATOR, osDescription, resolveOriginator } from './identity/user-agent.js';
-export {
-  asciiJson,
-  clientMetadata,
-  mergeCallerClientMetadata,
-  RESERVED_CLIENT_METADATA_KEYS,
-  type RequestKind,
-  type SessionIdentity,
-  type TurnMetadataInput,
-  turnMetadata,
-  windowId,
-} from './metadata/turn-metadata.js';
-/**
- * `CREDENTIAL_ENV_VARS` (`CODEX_API_KEY`, `OPENAI_API_KEY`): environment variables that hold a
- * Codex credential whatever the config says; `openExecConversation` registers their values with the
- * session's `SecretRedactor` first thing, and the CLI does before parsing its arguments.
- */
+// Identity of a session (what ModelClientOptions needs).
+export { getOrCreateInstallationId } from './identity/installation-id.js';
+export { buildUserAgent } from './identity/user-agent.js';
+export type { RequestKind, SessionIdentity, TurnMetadataInput } from './metadata/turn-metadata.js';
+// `codex exec` wiring from config and environment.
 export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
-export { DEFAULT_MODEL, type ModelDefaults, modelDefaults } from './session/model-defaults.js';
 export {
-  DEFAULT_BASE_INSTRUCTIONS,
-  environmentContext,
   type OpenExecOptions,
   type OpenedExecConversation,
   openExecConversation,
 } from './session/open-exec.js';
 export type { ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
-export {
-  type RunTurnOptions,
-  runTurn,
-  STREAM_RETRY_BASE_DELAY_MS,
-  WEBSOCKET_FALLBACK_WARNING,
-} from './turn/run-turn.js';
+export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
