@@ -8,7 +8,7 @@ import { headerEvents } from '../responses/header-events.js';
 import type { ResponseStream } from '../responses/responses-client.js';
 import { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts, websocketStreamError } from './errors.js';
 import { type ResponseCreateWsRequest, serializeResponseCreate } from './request.js';
-import type { DroppableWebSocket } from './socket.js';
+import type { ConnectionSocket } from './socket.js';
 import type { WebsocketTelemetry } from './telemetry.js';
 
 /** `client_metadata` key stamped with the unix ms of the send (W-66). */
@@ -25,7 +25,7 @@ export interface ResponsesWebsocketStreamOptions {
 
 /** Internal construction data of a {@link ResponsesWebsocketConnection} (made by `ResponsesWebsocketClient.connect`). */
 export interface ResponsesWebsocketConnectionInit {
-  socket: DroppableWebSocket;
+  socket: ConnectionSocket;
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
@@ -60,7 +60,7 @@ function frameText(data: RawData): string {
 export class ResponsesWebsocketConnection {
   /** Response headers of the 101 handshake (lower-cased names, repeats joined with `, `). */
   readonly handshakeHeaders: Readonly<Record<string, string>>;
-  private readonly socket: DroppableWebSocket;
+  private readonly socket: ConnectionSocket;
   private readonly idleTimeoutMs: number;
   private readonly telemetry: WebsocketTelemetry | undefined;
   private closed = false;
@@ -253,7 +253,7 @@ function untilResolvedOrAborted(promise: Promise<void>, signal: AbortSignal): Pr
 }
 
 interface WsResponseStreamInit {
-  socket: DroppableWebSocket;
+  socket: ConnectionSocket;
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
@@ -281,7 +281,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   readonly requestId: string | undefined = undefined;
   /** Resolves once the frame is written; rejects with the send failure. */
   readonly sent: Promise<void>;
-  private readonly socket: DroppableWebSocket;
+  private readonly socket: ConnectionSocket;
   private readonly release: () => void;
   private readonly ended: (stream: WsResponseStream, drop: boolean) => void;
   private readonly signal: AbortSignal | undefined;
