@@ -12,7 +12,8 @@
 //      (`skipLibCheck: false`) under `moduleResolution` node16 and bundler, README quick start
 //      included,
 //   5. runs the README quick start against a local Responses server (tools/responses-server).
-// Usage: node tools/pack-check/pack-check.mjs [--only <name>]... [--keep]
+// Usage: node tools/pack-check/pack-check.mjs [--only <name>]... [--keep] [--manifests]
+// (--manifests: pack and print each packed manifest, check it, stop; used by `release:dry`)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const work = join(root, '.tmp', 'pack-check');
 const argv = process.argv.slice(2);
 const only = argv.flatMap((arg, i) => (argv[i - 1] === '--only' ? [arg] : []));
 const keep = argv.includes('--keep');
+const manifestsOnly = argv.includes('--manifests');
 
 const pnpmBin = join(root, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
 const tscBin = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -117,6 +119,29 @@ for (const pkg of packages) {
   pkg.packed = JSON.parse(pkg.files.get('package.json').toString('utf8'));
 }
 const tarballs = new Map(packages.map((p) => [p.manifest.name, p.tarball]));
+
+/** Prints the problems and exits 1, or prints `summary`. */
+function finish(summary) {
+  if (!keep) rmSync(join(work, 'consumers'), { recursive: true, force: true });
+  if (problems.length > 0) {
+    console.error(`pack-check: ${problems.length} problem(s)`);
+    for (const problem of problems) console.error(`  - ${problem.replaceAll('\n', '\n    ')}`);
+    process.exit(1);
+  }
+  console.log(summary);
+}
+
+if (manifestsOnly) {
+  console.log('== packed manifests (what `pnpm publish -r` would publish)');
+  for (const pkg of selected) {
+    for (const message of checkManifest(pkg, { versions, license, rootManifest })) fail(pkg, message);
+    const { name, version, exports, bin, dependencies, peerDependencies, engines } = pkg.packed;
+    const shown = { name, version, exports, bin, dependencies, peerDependencies, engines };
+    console.log(`${JSON.stringify(shown, null, 2)}\n  files: ${[...pkg.files.keys()].sort().join(', ')}`);
+  }
+  finish(`pack-check: ${selected.length} packed manifests ok`);
+  process.exit(0);
+}
 
 // 2. The packed manifest and files, publint, attw.
 console.log('== packed manifests, publint --strict, attw --profile esm-only');
@@ -250,12 +275,6 @@ try {
 }
 
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-if (!keep) rmSync(join(work, 'consumers'), { recursive: true, force: true });
-if (problems.length > 0) {
-  console.error(`pack-check: ${problems.length} problem(s)`);
-  for (const problem of problems) console.error(`  - ${problem.replaceAll('\n', '\n    ')}`);
-  process.exit(1);
-}
-console.log(
+finish(
   `pack-check: ${selected.length} packages install, import, require and type-check alone (${seconds} s)`,
 );
