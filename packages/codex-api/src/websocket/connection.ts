@@ -10,7 +10,7 @@ import type { ResponseStream } from '../responses/responses-client.js';
 import { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts, websocketStreamError } from './errors.js';
 import { type ResponseCreateWsRequest, serializeResponseCreate } from './request.js';
 import { frameResponseId, KnownResponseIds, ResponseMatcher } from './response-match.js';
-import type { DroppableWebSocket } from './socket.js';
+import type { ConnectionSocket } from './socket.js';
 import type { WebsocketTelemetry } from './telemetry.js';
 
 /** `client_metadata` key stamped with the unix ms of the send (W-66). */
@@ -27,7 +27,7 @@ export interface ResponsesWebsocketStreamOptions {
 
 /** Internal construction data of a {@link ResponsesWebsocketConnection} (made by `ResponsesWebsocketClient.connect`). */
 export interface ResponsesWebsocketConnectionInit {
-  socket: DroppableWebSocket;
+  socket: ConnectionSocket;
   handshakeHeaders: Readonly<Record<string, string>>;
   idleTimeoutMs: number;
   telemetry: WebsocketTelemetry | undefined;
@@ -72,7 +72,7 @@ function frameText(data: RawData): string {
 export class ResponsesWebsocketConnection {
   /** Response headers of the 101 handshake (lower-cased names, repeats joined with `, `). */
   readonly handshakeHeaders: Readonly<Record<string, string>>;
-  private readonly socket: DroppableWebSocket;
+  private readonly socket: ConnectionSocket;
   private readonly idleTimeoutMs: number;
   private readonly telemetry: WebsocketTelemetry | undefined;
   private readonly redactor: SecretRedactor | undefined;
@@ -291,7 +291,7 @@ function untilResolvedOrAborted(promise: Promise<void>, signal: AbortSignal): Pr
 }
 
 interface WsResponseStreamInit {
-  socket: DroppableWebSocket;
+  socket: ConnectionSocket;
   /** Tells the frames of this request from stale ones (`response-match.ts`). */
   matcher: ResponseMatcher;
   handshakeHeaders: Readonly<Record<string, string>>;
@@ -323,7 +323,7 @@ class WsResponseStream implements ResponseStream, AsyncIterator<ResponseEvent> {
   readonly requestId: string | undefined = undefined;
   /** Resolves once the frame is written; rejects with the send failure. */
   readonly sent: Promise<void>;
-  private readonly socket: DroppableWebSocket;
+  private readonly socket: ConnectionSocket;
   private readonly matcher: ResponseMatcher;
   private readonly release: () => void;
   private readonly ended: (stream: WsResponseStream, drop: boolean) => void;

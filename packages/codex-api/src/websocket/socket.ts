@@ -4,13 +4,35 @@ import { WebSocket } from 'ws';
 export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
+ * The part of a `ws` socket that a `ResponsesWebsocketConnection` uses, declared here so that the
+ * package's public types (`ResponsesWebsocketConnectionInit`) never name `ws`: `@types/ws` is only
+ * a devDependency, and a consumer type-checking our `.d.ts` with `skipLibCheck: false` must not
+ * need it. `DroppableWebSocket` below is the one implementation. Message data is what `ws`
+ * delivers by default (`binaryType: 'nodebuffer'`).
+ */
+export interface ConnectionSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  readonly CLOSED: number;
+  /** Called at most once, when the peer closed the socket (see `DroppableWebSocket`). */
+  onPeerClose: (() => void) | undefined;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'error', listener: (error: Error & { code?: string }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  send(data: string, callback: (error?: Error | null) => void): void;
+  pause(): void;
+  resume(): void;
+  terminate(): void;
+}
+
+/**
  * A `ws` client socket that never runs a close handshake once open (W-76): `ws` answers a peer's
  * close frame (and a protocol error) by calling `close()` on the socket and then waits, up to 30 s,
  * for the peer to end the TCP connection. Here that internal `close()` call is reported to
  * {@link onPeerClose} on the next tick (after any `'error'` event `ws` emits in the same step) and
  * the owner drops the socket with `terminate()` instead. Our own code never calls `close()`.
  */
-export class DroppableWebSocket extends WebSocket {
+export class DroppableWebSocket extends WebSocket implements ConnectionSocket {
   /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
   onPeerClose: (() => void) | undefined;
 
