@@ -6,8 +6,8 @@
 
 export {
   ConfigError,
+  type ConfigErrorCode,
   type ConfigErrorDetails,
-  type ConfigErrorKind,
   formatKeyPath,
 } from './config-error.js';
 export {
