@@ -68,6 +68,7 @@ export type ResponseHeaders = Readonly<Record<string, string>>;
  * or could not be read). The message never contains request headers.
  */
 export class HttpStatusError extends TransportError {
+  /** Always `'http'` (see {@link TransportErrorCode}). */
   readonly code = 'http' as const;
   /** HTTP status code, e.g. 429. */
   readonly status: number;
@@ -111,6 +112,7 @@ export class HttpStatusError extends TransportError {
 
 /** A request (or connect) took longer than its deadline. */
 export class TimeoutError extends TransportError {
+  /** Always `'timeout'` (see {@link TransportErrorCode}). */
   readonly code = 'timeout' as const;
 
   static {
@@ -125,6 +127,7 @@ export class TimeoutError extends TransportError {
 
 /** The connection could not be established (DNS, refused, reset during connect, TLS). */
 export class ConnectionError extends TransportError {
+  /** Always `'connection'` (see {@link TransportErrorCode}). */
   readonly code = 'connection' as const;
 
   static {
@@ -139,6 +142,7 @@ export class ConnectionError extends TransportError {
 
 /** The connection failed after it was established (reset, socket closed mid-response). */
 export class NetworkError extends TransportError {
+  /** Always `'network'` (see {@link TransportErrorCode}). */
   readonly code = 'network' as const;
 
   static {
@@ -153,6 +157,7 @@ export class NetworkError extends TransportError {
 
 /** The request could not be built (bad URL, conflicting headers, auth that cannot be applied). */
 export class BuildError extends TransportError {
+  /** Always `'build'` (see {@link TransportErrorCode}). */
   readonly code = 'build' as const;
 
   static {
@@ -172,6 +177,7 @@ export class BuildError extends TransportError {
  * "idle timeout waiting for response headers").
  */
 export class StreamError extends TransportError {
+  /** Always `'stream'` (see {@link TransportErrorCode}). */
   readonly code = 'stream' as const;
   /** True for the idle and headers timeouts, false for a failed or early-ended body. */
   readonly idleTimeout: boolean;
@@ -192,6 +198,7 @@ export class StreamError extends TransportError {
 
 /** The caller's AbortSignal fired. `reason` is the signal's reason. */
 export class AbortedError extends TransportError {
+  /** Always `'aborted'` (see {@link TransportErrorCode}). */
   readonly code = 'aborted' as const;
   /** The signal's `reason` (also the `cause`). */
   readonly reason: unknown;
