@@ -17,7 +17,9 @@ export { type AuthProvider, staticBearerAuth } from './auth/auth-provider.js';
 /**
  * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
  * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response
- * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable` (W-55).
+ * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable` (W-55);
+ * `ApiError.isInstance(value)` (any copy of this package, never a transport error) and
+ * `ApiError.streamDisconnected(detail)` ("stream disconnected before completion: <detail>", `stream`).
  */
 export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-error.js';
 /**

@@ -17,14 +17,16 @@
  */
 
 /**
- * Transport errors. `TransportError` (abstract base, `kind` discriminant); `HttpStatusError`
- * (non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text, W-7);
+ * Transport errors. `TransportError` (abstract base; `code`, a `TransportErrorCode`: `http`,
+ * `timeout`, `connection`, `network`, `build`, `stream`, `aborted`); `HttpStatusError` (`http`,
+ * non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text, W-7);
  * `TimeoutError` (a deadline passed); `ConnectionError` (could not connect); `NetworkError`
  * (failed after connecting; a body read failure has the message "error decoding response body");
- * `RetryLimitError` (reserved: not thrown, kept for API stability); `BuildError` (request could not be built); `StreamError` (stream stalled or
+ * `BuildError` (request could not be built); `StreamError` (stream stalled or
  * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23, and "idle timeout waiting
- * for response headers"); `AbortedError` (the
- * caller's signal fired; `reason`). `httpReasonPhrase(status)` gives the reason phrase (Node's
+ * for response headers"); `AbortedError` (the caller's signal fired; `reason`). Each class's static
+ * `isInstance(value)` is true for that class and its subclasses only (never a sibling), across
+ * duplicate copies of this package. `httpReasonPhrase(status)` gives the reason phrase (Node's
  * `http.STATUS_CODES`).
  * `ResponseHeaders` is `Readonly<Record<string, string>>` with lower-cased names.
  */
@@ -36,11 +38,10 @@ export {
   httpReasonPhrase,
   NetworkError,
   type ResponseHeaders,
-  RetryLimitError,
   StreamError,
   TimeoutError,
   TransportError,
-  type TransportErrorKind,
+  type TransportErrorCode,
 } from './errors/transport-error.js';
 
 /**

@@ -19,7 +19,7 @@ export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
 export type { ReasoningSettings, SamplingRequest } from './client/request-builder.js';
 // config.toml.
-export { ConfigError, type ConfigErrorDetails, type ConfigErrorKind } from './config/config-error.js';
+export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
   type ApprovalPolicySetting,
   type Config,

@@ -28,7 +28,7 @@ export {
 } from './auth-file/auth-file.js';
 export {
   AuthFileError,
-  type AuthFileErrorReason,
+  type AuthFileErrorCode,
   LoginError,
   type LoginErrorCode,
 } from './errors/login-error.js';

@@ -23,6 +23,14 @@ export {
   type Verbosity,
   VerbositySchema,
 } from './config-types/config-types.js';
+/**
+ * Error-class markers, the one implementation behind every codex-ts `isInstance()`:
+ * `markErrorClass(cls, symbol)` defines a `Symbol.for` marker (non-enumerable) on the class's
+ * prototype (a `TypeError` when a parent already has it); `hasErrorMarker(value, symbol)` is true for
+ * instances of that class and its subclasses from any copy of the defining package, false for its
+ * siblings, parents and non-objects. `ErrorClass` is the constructor shape it accepts.
+ */
+export { type ErrorClass, hasErrorMarker, markErrorClass } from './errors/error-marker.js';
 export {
   type AgentMessageThreadItem,
   AgentMessageThreadItemSchema,

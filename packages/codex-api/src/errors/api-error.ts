@@ -1,4 +1,5 @@
-import type { RateLimitSnapshot } from '@codex-ts/protocol';
+import { hasErrorMarker, markErrorClass, type RateLimitSnapshot } from '@codex-ts/protocol';
+import { streamMessage } from './messages.js';
 
 const MARKER = Symbol.for('@codex-ts/api.ApiError');
 
@@ -108,7 +109,6 @@ const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
  * credentials and do not redact; the clients do.
  */
 export class ApiError extends Error {
-  readonly [MARKER] = true;
   /** The classification; see {@link ApiErrorCode}. */
   readonly code: ApiErrorCode;
   readonly status: number | undefined;
@@ -153,8 +153,23 @@ export class ApiError extends Error {
     return RETRYABLE.has(this.code);
   }
 
-  /** True when `value` is an ApiError from any copy of this package. */
+  /**
+   * The retryable `stream` error "stream disconnected before completion: <detail>" (codex-rs
+   * `CodexErr::Stream`, the text of {@link streamMessage}), e.g.
+   * `ApiError.streamDisconnected(ErrorTexts.streamClosedEarly)` for a stream that ended without
+   * `response.completed` (W-24). The one place this text is built for callers outside the api, so
+   * the turn loop prints what the original prints.
+   */
+  static streamDisconnected(detail: string, details?: ApiErrorDetails): ApiError {
+    return new ApiError('stream', streamMessage(detail), details);
+  }
+
+  static {
+    markErrorClass(ApiError, MARKER);
+  }
+
+  /** True when `value` is an ApiError from any copy of this package (not a transport error). */
   static isInstance(value: unknown): value is ApiError {
-    return typeof value === 'object' && value !== null && MARKER in value;
+    return hasErrorMarker(value, MARKER);
   }
 }

@@ -4,7 +4,6 @@ import {
   ConnectionError,
   HttpStatusError,
   NetworkError,
-  RetryLimitError,
   StreamError,
   TimeoutError,
 } from '@codex-ts/client';
@@ -48,14 +47,8 @@ describe('apiErrorFromTransport (W-53)', () => {
         'stream disconnected before completion: idle timeout waiting for SSE',
       ],
       [new StreamError('boom'), 'stream', 'stream', 'stream disconnected before completion: boom'],
-      // RetryLimitError is reserved (never thrown by the client): no special mapping any more.
-      [new RetryLimitError('gave up'), 'request', 'stream', 'stream disconnected before completion: gave up'],
-      [
-        new RetryLimitError('gave up', { lastStatus: 502 }),
-        'request',
-        'stream',
-        'stream disconnected before completion: gave up',
-      ],
+      // Anything that is not a transport error.
+      [new Error('gave up'), 'request', 'stream', 'stream disconnected before completion: gave up'],
       [new BuildError('bad url'), 'request', 'stream', 'stream disconnected before completion: bad url'],
       [new AbortedError('stop'), 'stream', 'aborted', 'request aborted'],
       [

@@ -1,4 +1,4 @@
-import { type HttpStatusError, httpReasonPhrase, TransportError } from '@codex-ts/client';
+import { AbortedError, type HttpStatusError, httpReasonPhrase, TransportError } from '@codex-ts/client';
 import { isObject } from '../internal/json.js';
 import { redactUrlQuery } from '../internal/url.js';
 import { parsePromoMessage, parseRateLimitForLimit } from '../rate-limits/headers.js';
@@ -228,15 +228,15 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
  *   the stream idle timeout).
  * - `BuildError` → `stream` "stream disconnected before completion: <msg>".
  * - `AbortedError` → `aborted` "request aborted".
- * - anything else (including the reserved, never thrown `RetryLimitError`) → `stream` with the
- *   error's message. (`AuthProvider` rejections are mapped by the clients to `auth` before this.)
+ * - anything else → `stream` with the error's message. (`AuthProvider` rejections are mapped by
+ *   the clients to `auth` before this.)
  *
  * Messages are built from response data and transport error texts only, never request headers.
  */
 export function apiErrorFromTransport(err: unknown, context: MapErrorContext): ApiError {
   if (ApiError.isInstance(err)) return err;
   if (TransportError.isInstance(err)) {
-    switch (err.kind) {
+    switch (err.code) {
       case 'http':
         return apiErrorFromHttpStatus(err as HttpStatusError);
       case 'timeout':
@@ -276,8 +276,7 @@ export function apiErrorFromTransport(err: unknown, context: MapErrorContext): A
 export function apiErrorFromAuthFailure(err: unknown, signal?: AbortSignal): ApiError {
   if (ApiError.isInstance(err)) return err;
   if (signal?.aborted) return new ApiError('aborted', ErrorTexts.aborted, { cause: err });
-  if (TransportError.isInstance(err) && err.kind === 'aborted')
-    return apiErrorFromTransport(err, { phase: 'request' });
+  if (AbortedError.isInstance(err)) return apiErrorFromTransport(err, { phase: 'request' });
   if (err instanceof Error && err.name === 'AbortError')
     return apiErrorFromTransport(err, { phase: 'request' });
   const message = err instanceof Error ? err.message : String(err);

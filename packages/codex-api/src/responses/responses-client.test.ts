@@ -897,7 +897,7 @@ describe('telemetry and pacing', () => {
       requestTelemetry: { onRequest: (info) => attempts.push(info.status) },
       sseTelemetry: {
         onSseEvent: (info) =>
-          sse.push(info.event ? info.event.data.slice(0, 12) : `error:${info.error?.kind}`),
+          sse.push(info.event ? info.event.data.slice(0, 12) : `error:${info.error?.code}`),
       },
     });
     const { error } = await collect(await c.stream(request()));
@@ -913,7 +913,7 @@ describe('telemetry and pacing', () => {
       provider: provider({ streamIdleTimeoutMs: 100 }),
       auth: staticBearerAuth('sk-test'),
       transport,
-      sseTelemetry: { onSseEvent: (info) => sse.push(info.event ? 'event' : `error:${info.error?.kind}`) },
+      sseTelemetry: { onSseEvent: (info) => sse.push(info.event ? 'event' : `error:${info.error?.code}`) },
     });
     const { error } = await collect(await c.stream(request()));
     expect((error as Error).message).toBe(

@@ -5,42 +5,57 @@
  * details a caller needs to decide on a retry: {@link HttpStatusError} (a non-2xx
  * response, with status, headers and body), {@link TimeoutError}, {@link ConnectionError}
  * (could not connect), {@link NetworkError} (the connection failed after it was made),
- * {@link RetryLimitError} (reserved, not thrown), {@link BuildError} (the request could not be built) and
- * {@link StreamError} (a streamed body failed or stalled).
+ * {@link BuildError} (the request could not be built), {@link StreamError} (a streamed body failed
+ * or stalled) and {@link AbortedError}; `code` tells them apart.
  *
  * Errors are recognised across duplicate package copies with the static `isInstance`
- * methods, which check a `Symbol.for` marker instead of the prototype chain.
+ * methods: each class has its own `Symbol.for('@codex-ts/client.<Class>')` marker on its prototype
+ * (`markErrorClass` of `@codex-ts/protocol`), so `X.isInstance(e)` is true for X and its subclasses
+ * only, never for a sibling (`TimeoutError.isInstance(new ConnectionError(…))` is false).
  */
 
 import { STATUS_CODES } from 'node:http';
+import { hasErrorMarker, markErrorClass } from '@codex-ts/protocol';
 
-const MARKER = Symbol.for('@codex-ts/client.TransportError');
+const TRANSPORT = Symbol.for('@codex-ts/client.TransportError');
+const HTTP_STATUS = Symbol.for('@codex-ts/client.HttpStatusError');
+const TIMEOUT = Symbol.for('@codex-ts/client.TimeoutError');
+const CONNECTION = Symbol.for('@codex-ts/client.ConnectionError');
+const NETWORK = Symbol.for('@codex-ts/client.NetworkError');
+const BUILD = Symbol.for('@codex-ts/client.BuildError');
+const STREAM = Symbol.for('@codex-ts/client.StreamError');
+const ABORTED = Symbol.for('@codex-ts/client.AbortedError');
 
-/** Which kind of transport failure an error is; stable strings, safe to log. */
-export type TransportErrorKind =
+/**
+ * Which transport failure an error is, one value per subclass of {@link TransportError}; stable
+ * strings, safe to switch on and to log.
+ */
+export type TransportErrorCode =
   | 'http'
   | 'timeout'
   | 'connection'
   | 'network'
-  | 'retry_limit'
   | 'build'
   | 'stream'
   | 'aborted';
 
 /** Base class of every error thrown or yielded by `@codex-ts/client`. */
 export abstract class TransportError extends Error {
-  /** Which failure this is. */
-  abstract readonly kind: TransportErrorKind;
-  readonly [MARKER] = true;
+  /** Which failure this is; see {@link TransportErrorCode}. */
+  abstract readonly code: TransportErrorCode;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
 
-  /** True when `value` is a TransportError from any copy of this package. */
+  static {
+    markErrorClass(TransportError, TRANSPORT);
+  }
+
+  /** True when `value` is a TransportError (any subclass) from any copy of this package. */
   static isInstance(value: unknown): value is TransportError {
-    return typeof value === 'object' && value !== null && MARKER in value;
+    return hasErrorMarker(value, TRANSPORT);
   }
 }
 
@@ -53,7 +68,8 @@ export type ResponseHeaders = Readonly<Record<string, string>>;
  * or could not be read). The message never contains request headers.
  */
 export class HttpStatusError extends TransportError {
-  readonly kind = 'http' as const;
+  /** Always `'http'` (see {@link TransportErrorCode}). */
+  readonly code = 'http' as const;
   /** HTTP status code, e.g. 429. */
   readonly status: number;
   /**
@@ -84,43 +100,74 @@ export class HttpStatusError extends TransportError {
     this.body = init.body;
   }
 
+  static {
+    markErrorClass(HttpStatusError, HTTP_STATUS);
+  }
+
+  /** True when `value` is an HttpStatusError from any copy of this package. */
   static override isInstance(value: unknown): value is HttpStatusError {
-    return TransportError.isInstance(value) && value.kind === 'http';
+    return hasErrorMarker(value, HTTP_STATUS);
   }
 }
 
 /** A request (or connect) took longer than its deadline. */
 export class TimeoutError extends TransportError {
-  readonly kind = 'timeout' as const;
+  /** Always `'timeout'` (see {@link TransportErrorCode}). */
+  readonly code = 'timeout' as const;
+
+  static {
+    markErrorClass(TimeoutError, TIMEOUT);
+  }
+
+  /** True when `value` is a TimeoutError from any copy of this package. */
+  static override isInstance(value: unknown): value is TimeoutError {
+    return hasErrorMarker(value, TIMEOUT);
+  }
 }
 
 /** The connection could not be established (DNS, refused, reset during connect, TLS). */
 export class ConnectionError extends TransportError {
-  readonly kind = 'connection' as const;
+  /** Always `'connection'` (see {@link TransportErrorCode}). */
+  readonly code = 'connection' as const;
+
+  static {
+    markErrorClass(ConnectionError, CONNECTION);
+  }
+
+  /** True when `value` is a ConnectionError from any copy of this package. */
+  static override isInstance(value: unknown): value is ConnectionError {
+    return hasErrorMarker(value, CONNECTION);
+  }
 }
 
 /** The connection failed after it was established (reset, socket closed mid-response). */
 export class NetworkError extends TransportError {
-  readonly kind = 'network' as const;
-}
+  /** Always `'network'` (see {@link TransportErrorCode}). */
+  readonly code = 'network' as const;
 
-/**
- * Reserved: a retry loop that gave up, with `lastStatus` the last HTTP status seen. Nothing in
- * `@codex-ts/client` throws it (`runWithRetry` rejects with the last attempt's own error); the class
- * and its `'retry_limit'` kind are kept for API stability.
- */
-export class RetryLimitError extends TransportError {
-  readonly kind = 'retry_limit' as const;
-  readonly lastStatus: number | undefined;
-  constructor(message: string, options?: { cause?: unknown; lastStatus?: number }) {
-    super(message, options);
-    this.lastStatus = options?.lastStatus;
+  static {
+    markErrorClass(NetworkError, NETWORK);
+  }
+
+  /** True when `value` is a NetworkError from any copy of this package. */
+  static override isInstance(value: unknown): value is NetworkError {
+    return hasErrorMarker(value, NETWORK);
   }
 }
 
 /** The request could not be built (bad URL, conflicting headers, auth that cannot be applied). */
 export class BuildError extends TransportError {
-  readonly kind = 'build' as const;
+  /** Always `'build'` (see {@link TransportErrorCode}). */
+  readonly code = 'build' as const;
+
+  static {
+    markErrorClass(BuildError, BUILD);
+  }
+
+  /** True when `value` is a BuildError from any copy of this package. */
+  static override isInstance(value: unknown): value is BuildError {
+    return hasErrorMarker(value, BUILD);
+  }
 }
 
 /**
@@ -130,21 +177,43 @@ export class BuildError extends TransportError {
  * "idle timeout waiting for response headers").
  */
 export class StreamError extends TransportError {
-  readonly kind = 'stream' as const;
+  /** Always `'stream'` (see {@link TransportErrorCode}). */
+  readonly code = 'stream' as const;
+  /** True for the idle and headers timeouts, false for a failed or early-ended body. */
   readonly idleTimeout: boolean;
   constructor(message: string, options?: { cause?: unknown; idleTimeout?: boolean }) {
     super(message, options);
     this.idleTimeout = options?.idleTimeout ?? false;
   }
+
+  static {
+    markErrorClass(StreamError, STREAM);
+  }
+
+  /** True when `value` is a StreamError from any copy of this package. */
+  static override isInstance(value: unknown): value is StreamError {
+    return hasErrorMarker(value, STREAM);
+  }
 }
 
 /** The caller's AbortSignal fired. `reason` is the signal's reason. */
 export class AbortedError extends TransportError {
-  readonly kind = 'aborted' as const;
+  /** Always `'aborted'` (see {@link TransportErrorCode}). */
+  readonly code = 'aborted' as const;
+  /** The signal's `reason` (also the `cause`). */
   readonly reason: unknown;
   constructor(reason?: unknown) {
     super('request aborted', { cause: reason });
     this.reason = reason;
+  }
+
+  static {
+    markErrorClass(AbortedError, ABORTED);
+  }
+
+  /** True when `value` is an AbortedError from any copy of this package. */
+  static override isInstance(value: unknown): value is AbortedError {
+    return hasErrorMarker(value, ABORTED);
   }
 }
 

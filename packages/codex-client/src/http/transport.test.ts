@@ -140,7 +140,7 @@ describe('HttpTransport.request', () => {
       transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} }),
     );
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(error.kind).toBe('connection');
+    expect(error.code).toBe('connection');
   });
 
   it('rejects with NetworkError("error decoding response body") when the socket dies mid-body', async () => {

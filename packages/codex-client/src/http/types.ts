@@ -33,7 +33,7 @@ export interface HttpRequest {
    * the server's time to first byte; meant to be the stream idle timeout, so a server that accepts
    * the request and never answers cannot hang the caller). Exceeding it aborts the request and
    * rejects with `StreamError("idle timeout waiting for response headers")`, `idleTimeout: true`
-   * (kind `stream`: `shouldRetry` does not retry it; the caller decides, like a body idle
+   * (code `stream`: `shouldRetry` does not retry it; the caller decides, like a body idle
    * timeout). Absent: not bounded. Clamped like `timeoutMs` (0 expires at once).
    */
   headersTimeoutMs?: number;

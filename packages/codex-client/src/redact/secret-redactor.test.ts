@@ -75,7 +75,7 @@ describe('SecretRedactor.redactError', () => {
     expect(safe).not.toBe(top);
     expect(safe).toBeInstanceOf(StreamError);
     expect(TransportError.isInstance(safe)).toBe(true);
-    expect(safe.kind).toBe('stream');
+    expect(safe.code).toBe('stream');
     expect(safe.name).toBe('StreamError');
     expect(safe.message).toBe('stream failed: ***');
     const safeHttp = (safe.cause as Error).cause as HttpStatusError;

@@ -1,7 +1,7 @@
 /**
  * Retry with exponential backoff and jitter (reference items W-13 … W-16).
  */
-import { AbortedError, TransportError } from '../errors/transport-error.js';
+import { AbortedError, HttpStatusError, TransportError } from '../errors/transport-error.js';
 import { clampTimerMs } from '../timers/idle-clock.js';
 
 /** Which failures a {@link RetryPolicy} retries (W-14). */
@@ -56,18 +56,18 @@ export function backoffMs(baseDelayMs: number, attempt: number, random: () => nu
  *
  * False once `attempt >= policy.maxAttempts`. Otherwise: an {@link HttpStatusError} is retried when
  * `retry429 && status === 429` or `retry5xx && 500 <= status <= 599`; a timeout, connection or
- * network error when `retryTransport`. Build, retry-limit, stream and aborted errors, and anything
+ * network error when `retryTransport`. Build, stream and aborted errors, and anything
  * that is not a {@link TransportError}, are never retried.
  */
 export function shouldRetry(error: unknown, attempt: number, policy: RetryPolicy): boolean {
   if (attempt >= policy.maxAttempts) return false;
+  if (HttpStatusError.isInstance(error)) {
+    const status = error.status;
+    if (status === 429) return policy.retryOn.retry429;
+    return policy.retryOn.retry5xx && status >= 500 && status <= 599;
+  }
   if (!TransportError.isInstance(error)) return false;
-  switch (error.kind) {
-    case 'http': {
-      const status = (error as TransportError & { status: number }).status;
-      if (status === 429) return policy.retryOn.retry429;
-      return policy.retryOn.retry5xx && status >= 500 && status <= 599;
-    }
+  switch (error.code) {
     case 'timeout':
     case 'connection':
     case 'network':
@@ -117,7 +117,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * After a failure that {@link shouldRetry} accepts, it calls `options.onRetry` and sleeps
  * {@link backoffMs}`(policy.baseDelayMs, attemptIndex + 1)` ms (abort-aware; `options.sleep` and
  * `options.random` can be injected for tests). When an error is not retryable, or the last attempt
- * fails, it rejects with that ORIGINAL error (never a `RetryLimitError`). A fractional
+ * fails, it rejects with that ORIGINAL error (never a wrapper). A fractional
  * `maxAttempts` is rounded down, a negative or NaN one means no retries.
  *
  * Rejects with {@link AbortedError} when `options.signal` is aborted before an attempt starts or

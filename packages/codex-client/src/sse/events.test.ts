@@ -198,7 +198,7 @@ describe('sseEventBatches', () => {
     }
     expect(batches).toHaveLength(1);
     expect(error).toBeInstanceOf(StreamError);
-    expect(seen.map((s) => s.event?.data ?? s.error?.kind)).toEqual(['1', '2', 'stream']);
+    expect(seen.map((s) => s.event?.data ?? s.error?.code)).toEqual(['1', '2', 'stream']);
     expect(body.returned).toBe(true);
   });
 });

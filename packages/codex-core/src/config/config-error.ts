@@ -1,9 +1,12 @@
+import { hasErrorMarker, markErrorClass } from '@codex-ts/protocol';
+
 const MARKER = Symbol.for('@codex-ts/core.ConfigError');
 
 /**
- * Which part of the configuration a {@link ConfigError} is about; stable strings.
+ * Which part of the configuration a {@link ConfigError} is about; stable strings, safe to switch
+ * on and to log.
  *
- * | kind | when |
+ * | code | when |
  * |---|---|
  * | `syntax` | `config.toml` (or a `-c` override key) is not valid TOML, or not UTF-8; `line`/`column` are set for the file |
  * | `unknown_key` | a key the config format does not have (typo, wrong table) |
@@ -13,7 +16,7 @@ const MARKER = Symbol.for('@codex-ts/core.ConfigError');
  * | `unsupported` | a valid Codex setting codex-ts cannot honour yet (command/AWS provider auth, Bedrock) |
  * | `unreadable` | `config.toml` exists but cannot be read |
  */
-export type ConfigErrorKind =
+export type ConfigErrorCode =
   | 'syntax'
   | 'unknown_key'
   | 'invalid_value'
@@ -50,9 +53,8 @@ export interface ConfigErrorDetails {
  * neither does the `cause` (no parser error quoting the file is kept).
  */
 export class ConfigError extends Error {
-  readonly [MARKER] = true;
-  /** What is wrong; see {@link ConfigErrorKind}. */
-  readonly kind: ConfigErrorKind;
+  /** What is wrong; see {@link ConfigErrorCode}. */
+  readonly code: ConfigErrorCode;
   /** See {@link ConfigErrorDetails.file}. */
   readonly file: string | undefined;
   /** See {@link ConfigErrorDetails.keyPath}. */
@@ -64,10 +66,10 @@ export class ConfigError extends Error {
   /** See {@link ConfigErrorDetails.column}. */
   readonly column: number | undefined;
 
-  constructor(kind: ConfigErrorKind, message: string, details: ConfigErrorDetails = {}) {
+  constructor(code: ConfigErrorCode, message: string, details: ConfigErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ConfigError';
-    this.kind = kind;
+    this.code = code;
     this.file = details.file;
     this.keyPath = details.keyPath;
     this.override = details.override;
@@ -75,9 +77,13 @@ export class ConfigError extends Error {
     this.column = details.column;
   }
 
+  static {
+    markErrorClass(ConfigError, MARKER);
+  }
+
   /** True when `value` is a ConfigError from any copy of this package. */
   static isInstance(value: unknown): value is ConfigError {
-    return typeof value === 'object' && value !== null && MARKER in value;
+    return hasErrorMarker(value, MARKER);
   }
 }
 

@@ -53,7 +53,7 @@ describe('loadConfig: durations', () => {
     for (const key of keys) {
       for (const value of ['2147483648', '9007199254740991', '9223372036854775807', '1e12', 'inf']) {
         const error = await loadError(`[model_providers.x]\n${key} = ${value}\n`);
-        expect(error.kind).toBe('invalid_value');
+        expect(error.code).toBe('invalid_value');
         expect(error.keyPath).toBe(`model_providers.x.${key}`);
         expect(error.file).toBe(file);
         expect(error.message).toBe(`invalid value for \`model_providers.x.${key}\` in ${file}: ${RANGE}`);
@@ -130,7 +130,7 @@ describe('loadConfig: config.toml must be UTF-8', () => {
       '-SECRET"\n',
     );
     const error = await loadError(toml);
-    expect(error.kind).toBe('syntax');
+    expect(error.code).toBe('syntax');
     expect([error.file, error.line, error.column]).toEqual([file, 3, 36]);
     expect(error.message).toBe(
       `invalid TOML in ${file} at line 3, column 36: the file is not valid UTF-8 (byte offset 73); save it as UTF-8`,
@@ -147,7 +147,7 @@ describe('loadConfig: config.toml must be UTF-8', () => {
     ];
     for (const [toml, line, column] of cases) {
       const error = await loadError(toml);
-      expect([error.kind, error.line, error.column]).toEqual(['syntax', line, column]);
+      expect([error.code, error.line, error.column]).toEqual(['syntax', line, column]);
     }
   });
 

@@ -172,7 +172,7 @@ trust_level = "trusted"
 describe('loadConfig: errors name the key and the file', () => {
   it('rejects an unknown key inside a provider table', async () => {
     const error = await loadError('[model_providers.my]\nbase_urll = "http://x"\n');
-    expect(error.kind).toBe('unknown_key');
+    expect(error.code).toBe('unknown_key');
     expect(error.message).toBe(`unknown key \`model_providers.my.base_urll\` in ${file}`);
     expect(error.keyPath).toBe('model_providers.my.base_urll');
     expect(error.file).toBe(file);
@@ -190,7 +190,7 @@ describe('loadConfig: errors name the key and the file', () => {
 
   it('reports bad values with what was expected', async () => {
     let error = await loadError('[model_providers.my]\nstream_max_retries = -1\n');
-    expect(error.kind).toBe('invalid_value');
+    expect(error.code).toBe('invalid_value');
     expect(error.message).toBe(
       `invalid value for \`model_providers.my.stream_max_retries\` in ${file}: expected a non-negative integer`,
     );
@@ -229,7 +229,7 @@ describe('loadConfig: errors name the key and the file', () => {
 
   it('rejects wire_api = "chat" telling the user to use "responses" (C-2)', async () => {
     const error = await loadError('[model_providers.my]\nwire_api = "chat"\n');
-    expect(error.kind).toBe('invalid_value');
+    expect(error.code).toBe('invalid_value');
     expect(error.keyPath).toBe('model_providers.my.wire_api');
     expect(error.message).toContain(file);
     expect(error.message).toContain('set `wire_api = "responses"`');
@@ -266,7 +266,7 @@ describe('loadConfig: errors name the key and the file', () => {
 
   it('reports TOML syntax errors with line and column, without file contents', async () => {
     const error = await loadError('model = "gpt-5"\nmodel_provider = \n[x]\n');
-    expect(error.kind).toBe('syntax');
+    expect(error.code).toBe('syntax');
     expect(error.line).toBe(2);
     expect(error.column).toBeGreaterThan(0);
     expect(error.message).toMatch(new RegExp(`^invalid TOML in ${file} at line 2, column \\d+: .+`));
@@ -278,7 +278,7 @@ describe('loadConfig: errors name the key and the file', () => {
   it('reports an unreadable config file', async () => {
     await mkdir(file);
     const error = await loadError(undefined);
-    expect(error.kind).toBe('unreadable');
+    expect(error.code).toBe('unreadable');
     expect(error.message).toContain(file);
   });
 
@@ -292,15 +292,15 @@ describe('loadConfig: errors name the key and the file', () => {
 
   it('rejects an unknown or removed model_provider', async () => {
     let error = await loadError('model_provider = "nope"\n[model_providers.mine]\n');
-    expect(error.kind).toBe('unknown_provider');
+    expect(error.code).toBe('unknown_provider');
     expect(error.message).toBe(
       `unknown model provider \`nope\` for \`model_provider\` in ${file}; known providers: openai, ollama, lmstudio, mine`,
     );
     error = await loadError('model_provider = "ollama-chat"\n');
-    expect(error.kind).toBe('unsupported');
+    expect(error.code).toBe('unsupported');
     expect(error.message).toContain('replace `ollama-chat` with `ollama`');
     error = await loadError('model_provider = "amazon-bedrock"\n');
-    expect(error.kind).toBe('unsupported');
+    expect(error.code).toBe('unsupported');
   });
 });
 
@@ -378,7 +378,7 @@ describe('loadConfig: -c overrides', () => {
     let error = await loadError('[model_providers.my]\nname = "x"\n', {
       overrides: ['model_providers.my.base_urll=http://x'],
     });
-    expect(error.kind).toBe('unknown_key');
+    expect(error.code).toBe('unknown_key');
     expect(error.override).toBe('model_providers.my.base_urll');
     expect(error.message).toBe(
       'unknown key `model_providers.my.base_urll` in -c override `model_providers.my.base_urll`',
@@ -403,16 +403,16 @@ describe('loadConfig: -c overrides', () => {
 
   it('rejects malformed overrides without echoing the value', async () => {
     let error = await loadError(undefined, { overrides: ['model'] });
-    expect(error.kind).toBe('invalid_override');
+    expect(error.code).toBe('invalid_override');
     expect(error.message).toContain('expected key=value');
     error = await loadError(undefined, { overrides: ['experimental_bearer_token:sk-typed-with-a-colon'] });
-    expect(error.kind).toBe('invalid_override');
+    expect(error.code).toBe('invalid_override');
     expect(error.message).not.toContain('sk-typed-with-a-colon');
     expect(JSON.stringify(error)).not.toContain('sk-typed-with-a-colon');
     error = await loadError(undefined, { overrides: ['=secret-value'] });
-    expect(error.kind).toBe('invalid_override');
+    expect(error.code).toBe('invalid_override');
     expect(error.message).not.toContain('secret-value');
     error = await loadError(undefined, { overrides: ['a..b=1'] });
-    expect(error.kind).toBe('invalid_override');
+    expect(error.code).toBe('invalid_override');
   });
 });

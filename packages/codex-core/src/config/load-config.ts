@@ -110,7 +110,7 @@ export interface Config {
  * then the top-level key (after `-c` overrides), then the default — as in the original,
  * where `-c` edits the TOML before the profile is applied.
  *
- * @throws {ConfigError} with kind `syntax` (TOML error, or bytes that are not UTF-8: file,
+ * @throws {ConfigError} with code `syntax` (TOML error, or bytes that are not UTF-8: file,
  *   line, column; the message never quotes the file's contents), `unknown_key`,
  *   `invalid_value` (key path + file or override + what was expected), `invalid_override`,
  *   `unknown_provider`, `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable`.

@@ -151,7 +151,7 @@ env_http_headers = { "X-Env-Set" = "SET_VAR", "X-Env-Blank" = "BLANK_VAR", "X-En
       error = e;
     }
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).kind).toBe('unsupported');
+    expect((error as ConfigError).code).toBe('unsupported');
     expect((error as ConfigError).keyPath).toBe('model_providers.cmd.auth');
   });
 

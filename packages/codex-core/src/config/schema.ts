@@ -71,7 +71,7 @@ const approvalPolicy = z.union(
 /**
  * `[model_providers.<id>.auth]`: a command that prints a bearer token (login.md §8). Parsed
  * and validated for compatibility; codex-ts cannot run it yet (selecting such a provider
- * fails with a `ConfigError` of kind `unsupported`).
+ * fails with a `ConfigError` with code `unsupported`).
  */
 export const ProviderAuthTomlSchema = z.strictObject(
   {

@@ -1,4 +1,4 @@
-import { ApiError } from '@codex-ts/api';
+import { ApiError, ErrorTexts } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import {
@@ -131,10 +131,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         }
       }
       if (!completed) {
-        throw new ApiError(
-          'stream',
-          'stream disconnected before completion: stream closed before response.completed',
-        );
+        throw ApiError.streamDisconnected(ErrorTexts.streamClosedEarly);
       }
       for (const item of attemptItems) yield { type: 'item.completed', item };
       retries = 0;
@@ -162,9 +159,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       }
       const apiError = ApiError.isInstance(error)
         ? error
-        : new ApiError('stream', `stream disconnected before completion: ${errorText(error)}`, {
-            cause: error,
-          });
+        : ApiError.streamDisconnected(errorText(error), { cause: error });
       if (deliveredDeltas) yield { type: 'attempt.discarded', attempt, error: apiError };
       if (!apiError.retryable) {
         yield { type: 'turn.failed', message: apiError.message, error: apiError };

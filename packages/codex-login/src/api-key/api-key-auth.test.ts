@@ -254,7 +254,7 @@ describe('resolveApiKeyAuth', () => {
     await writeFile(join(home, 'auth.json'), `{"OPENAI_API_KEY": "${SECRET}"`);
     const error = await rejection(resolveApiKeyAuth({ codexHome: home, env: {} }));
     expect(AuthFileError.isInstance(error)).toBe(true);
-    expect((error as AuthFileError).reason).toBe('invalid_json');
+    expect((error as AuthFileError).code).toBe('invalid_json');
     expectNoSecrets(error.message);
   });
 

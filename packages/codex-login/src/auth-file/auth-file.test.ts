@@ -49,7 +49,7 @@ describe('readAuthFile', () => {
   it('reports corrupt JSON with the file name and a position, never the contents', async () => {
     await writeFile(join(home, 'auth.json'), `{"OPENAI_API_KEY": "${SECRET}",\n  oops }`);
     const error = await expectAuthFileError(readAuthFile(home));
-    expect(error.reason).toBe('invalid_json');
+    expect(error.code).toBe('invalid_json');
     expect(error.path).toBe(join(home, 'auth.json'));
     expect(error.message).toContain(join(home, 'auth.json'));
     expect(error.message).toMatch(/line 2, column \d+/);
@@ -60,13 +60,13 @@ describe('readAuthFile', () => {
   it('reports an empty file as invalid JSON', async () => {
     await writeFile(join(home, 'auth.json'), '');
     const error = await expectAuthFileError(readAuthFile(home));
-    expect(error.reason).toBe('invalid_json');
+    expect(error.code).toBe('invalid_json');
   });
 
   it('reports a wrong shape with the key path and expected type, never the value', async () => {
     await writeFile(join(home, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 123456789 }));
     let error = await expectAuthFileError(readAuthFile(home));
-    expect(error.reason).toBe('invalid_shape');
+    expect(error.code).toBe('invalid_shape');
     expect(error.message).toContain('`OPENAI_API_KEY`: expected a string');
     expect(error.message).not.toContain('123456789');
 
@@ -91,7 +91,7 @@ describe('readAuthFile', () => {
   it('reports a file it cannot read', async () => {
     await mkdir(join(home, 'auth.json'));
     const error = await expectAuthFileError(readAuthFile(home));
-    expect(error.reason).toBe('unreadable');
+    expect(error.code).toBe('unreadable');
     expect(error.message).toContain(join(home, 'auth.json'));
   });
 });
@@ -120,7 +120,7 @@ describe('writeAuthFile', () => {
     await writeAuthFile(home, { OPENAI_API_KEY: 'old-key' });
     const bad = { OPENAI_API_KEY: 42 } as unknown as AuthDotJson;
     const error = await expectAuthFileError(writeAuthFile(home, bad));
-    expect(error.reason).toBe('invalid_shape');
+    expect(error.code).toBe('invalid_shape');
     expect(await readAuthFile(home)).toEqual({ OPENAI_API_KEY: 'old-key' });
     expect(await readdir(home)).toEqual(['auth.json']);
   });
@@ -138,7 +138,7 @@ describe('writeAuthFile', () => {
     await mkdir(join(home, 'auth.json'));
     await writeFile(join(home, 'auth.json', 'keep'), 'x');
     const error = await expectAuthFileError(writeAuthFile(home, { OPENAI_API_KEY: SECRET }));
-    expect(error.reason).toBe('write_failed');
+    expect(error.code).toBe('write_failed');
     expect(error.message).toContain(join(home, 'auth.json'));
     expect(error.message).not.toContain(SECRET);
     expect(await readdir(home)).toEqual(['auth.json']);

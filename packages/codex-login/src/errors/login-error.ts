@@ -1,3 +1,5 @@
+import { hasErrorMarker, markErrorClass } from '@codex-ts/protocol';
+
 const LOGIN_MARKER = Symbol.for('@codex-ts/login.LoginError');
 const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
 
@@ -22,7 +24,6 @@ export type LoginErrorCode =
  * it never contains a key, a token or file contents.
  */
 export class LoginError extends Error {
-  readonly [LOGIN_MARKER] = true;
   /** What went wrong; see {@link LoginErrorCode}. */
   readonly code: LoginErrorCode;
   /** For `missing_env_var`, and `invalid_api_key` from a variable: the variable's name (never its value). */
@@ -35,40 +36,47 @@ export class LoginError extends Error {
     this.envVar = options?.envVar;
   }
 
-  /** True when `value` is a LoginError from any copy of this package. */
+  static {
+    markErrorClass(LoginError, LOGIN_MARKER);
+  }
+
+  /** True when `value` is a LoginError from any copy of this package (never an AuthFileError). */
   static isInstance(value: unknown): value is LoginError {
-    return typeof value === 'object' && value !== null && LOGIN_MARKER in value;
+    return hasErrorMarker(value, LOGIN_MARKER);
   }
 }
 
 /**
- * What is wrong with `$CODEX_HOME/auth.json`; stable strings.
+ * What is wrong with `$CODEX_HOME/auth.json`; stable strings, safe to switch on and to log.
  * `unreadable`: the file exists but could not be read (permissions, a directory, …);
  * `invalid_json`: not JSON; `invalid_shape`: JSON, but not the auth.json schema;
  * `write_failed`: {@link writeAuthFile} could not write it (the previous file is untouched).
  */
-export type AuthFileErrorReason = 'unreadable' | 'invalid_json' | 'invalid_shape' | 'write_failed';
+export type AuthFileErrorCode = 'unreadable' | 'invalid_json' | 'invalid_shape' | 'write_failed';
 
 /**
  * `auth.json` could not be read, parsed or written. The message names the file and what is
  * wrong (a key path, a JSON line/column), never its contents or any secret.
  */
 export class AuthFileError extends Error {
-  readonly [AUTH_FILE_MARKER] = true;
   /** Absolute path of the file. */
   readonly path: string;
-  /** What went wrong; see {@link AuthFileErrorReason}. */
-  readonly reason: AuthFileErrorReason;
+  /** What went wrong; see {@link AuthFileErrorCode}. */
+  readonly code: AuthFileErrorCode;
 
-  constructor(path: string, reason: AuthFileErrorReason, message: string, options?: { cause?: unknown }) {
+  constructor(path: string, code: AuthFileErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthFileError';
     this.path = path;
-    this.reason = reason;
+    this.code = code;
   }
 
-  /** True when `value` is an AuthFileError from any copy of this package. */
+  static {
+    markErrorClass(AuthFileError, AUTH_FILE_MARKER);
+  }
+
+  /** True when `value` is an AuthFileError from any copy of this package (never a LoginError). */
   static isInstance(value: unknown): value is AuthFileError {
-    return typeof value === 'object' && value !== null && AUTH_FILE_MARKER in value;
+    return hasErrorMarker(value, AUTH_FILE_MARKER);
   }
 }

@@ -188,7 +188,7 @@ export class SessionTelemetry {
     const error = info.error;
     const hasError = error !== undefined && error !== null;
     // Clean end of stream, or the consumer aborted: not an SSE event.
-    if ((event === undefined && !hasError) || (hasError && error.kind === 'aborted')) return;
+    if ((event === undefined && !hasError) || (hasError && error.code === 'aborted')) return;
     if (!this.metrics.enabled && !this.events.logsEnabled) {
       // Only failures go to the trace side; skip all work when there is nothing to record.
       if (!hasError && (event === undefined || event.event !== RESPONSE_FAILED)) return;

@@ -24,7 +24,7 @@ describe('errorMessage (error.message of every event and span status)', () => {
     const redactor = new SecretRedactor();
     expect(errorMessage(new TypeError('bad'), redactor)).toBe('bad');
     expect(errorMessage('plain', redactor)).toBe('plain');
-    expect(errorMessage({ kind: 'stream', message: 'idle' }, redactor)).toBe('idle');
+    expect(errorMessage({ code: 'stream', message: 'idle' }, redactor)).toBe('idle');
     expect(errorMessage(42, redactor)).toBe('42');
     expect(errorMessage('y'.repeat(MAX_ERROR_MESSAGE_LENGTH + 10), redactor)).toHaveLength(
       MAX_ERROR_MESSAGE_LENGTH,

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { hasErrorMarker, markErrorClass } from '../errors/error-marker.js';
 import { isRecord } from '../internal/ordered.js';
 import { ITEM_SCHEMAS, isKnownResponseItemType, type ResponseItem } from './item-schemas.js';
 
 // ---- parsing ----
+
+const MARKER = Symbol.for('@codex-ts/protocol.ResponseItemParseError');
 
 /**
  * Thrown by {@link parseResponseItem} when the value is not an object with a string `type`, or when
@@ -18,6 +21,15 @@ export class ResponseItemParseError extends Error {
     super(message);
     this.itemType = itemType;
     this.issues = issues;
+  }
+
+  static {
+    markErrorClass(ResponseItemParseError, MARKER);
+  }
+
+  /** True when `value` is a ResponseItemParseError from any copy of this package. */
+  static isInstance(value: unknown): value is ResponseItemParseError {
+    return hasErrorMarker(value, MARKER);
   }
 }
 
