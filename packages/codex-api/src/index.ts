@@ -30,23 +30,15 @@ export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-
  * `requestIdFromHeaders` reads `x-request-id` / `x-oai-request-id`; `apiErrorFromAuthFailure` maps an
  * `AuthProvider.authHeaders()` rejection (the non-retryable `auth` code, or `aborted`).
  */
-export {
-  apiErrorFromAuthFailure,
-  apiErrorFromHttpStatus,
-  apiErrorFromTransport,
-  MAX_RETRY_AFTER_MS,
-  type MapErrorContext,
-  requestIdFromHeaders,
-  statusLine,
-} from './errors/map-errors.js';
+export { apiErrorFromAuthFailure } from './errors/map-errors.js';
 /**
  * The original's user-visible error texts (`ErrorTexts`), `streamMessage(detail)` ("stream
  * disconnected before completion: <detail>") and `usageLimitMessage(info)` (HTTP 429
  * `usage_limit_reached`, per plan; reset times in local time).
  */
-export { ErrorTexts, streamMessage, type UsageLimitInfo, usageLimitMessage } from './errors/messages.js';
+export { ErrorTexts } from './errors/messages.js';
 /** A resolved model provider (base URL, query params, static headers, retry policy, timeouts in ms) and URL builders (W-1, W-2). */
-export { type Provider, urlForPath, websocketUrlForPath } from './provider/provider.js';
+export { type Provider, websocketUrlForPath } from './provider/provider.js';
 export { parseRateLimitEvent } from './rate-limits/event.js';
 /**
  * Rate limits: `parseRateLimitHeaders` (all families, default `codex` first and always present,
@@ -55,22 +47,13 @@ export { parseRateLimitEvent } from './rate-limits/event.js';
  * `codex.rate_limits`, W-60), `parseRetryAfterHint` ("try again in N s|ms" → ms, W-36) and
  * `parseRetryAfterHeader` (`Retry-After` seconds or HTTP-date → ms, W-54).
  */
-export {
-  type HeaderBag,
-  normalizeLimitId,
-  parseCreditsHeaders,
-  parsePromoMessage,
-  parseRateLimitForLimit,
-  parseRateLimitHeaders,
-} from './rate-limits/headers.js';
-export { parseRetryAfterHeader, parseRetryAfterHint } from './rate-limits/retry-after.js';
+export { type HeaderBag, parseRateLimitHeaders } from './rate-limits/headers.js';
 /**
  * The Responses event state machine shared by HTTP SSE and WebSocket: `ResponsesEventMapper`
  * (one parsed JSON event in, `ResponseEvent`s out; `transport: 'http'` stores failures until EOF
  * (W-38), `'websocket'` throws them at once (W-39)) and `apiErrorFromResponseFailed` (W-35, W-36).
  */
 export {
-  apiErrorFromResponseFailed,
   ResponsesEventMapper,
   type ResponsesEventMapperOptions,
 } from './responses/event-mapper.js';
@@ -123,11 +106,11 @@ export {
  * (`{"type":"error","status"|"status_code":N,"error":{…},"headers":{…}}` → `ApiError`, like HTTP;
  * `websocket_connection_limit_reached` / `previous_response_not_found` → retryable `stream`).
  */
-export { apiErrorFromWebsocketErrorFrame, WebsocketErrorTexts } from './websocket/errors.js';
+export { WebsocketErrorTexts } from './websocket/errors.js';
 /** `OpenAI-Beta` value of the WebSocket handshake (W-67). */
 export { RESPONSES_WEBSOCKETS_BETA } from './websocket/headers.js';
 /** The `response.create` frame body (`ResponseCreateWsRequest`) and its serialiser (0.169.0 key order, §3.2). */
-export { type ResponseCreateWsRequest, serializeResponseCreate } from './websocket/request.js';
+export type { ResponseCreateWsRequest } from './websocket/request.js';
 /** WebSocket telemetry hooks (`onWsRequest` per send, `onWsEvent` per frame; telemetry.md §5). */
 export type {
   WebsocketTelemetry,
