@@ -1,13 +1,13 @@
 /**
  * @codex-ts/api: typed clients for the Responses endpoints Codex uses, on top of `@codex-ts/client`.
  *
- * - `provider/`: {@link Provider} and URL building (W-1, W-2).
+ * - `provider/`: {@link Provider} and URL building.
  * - `auth/`: the {@link AuthProvider} hook and {@link staticBearerAuth}.
  * - `responses/`: the request body ({@link ResponsesApiRequest}, {@link serializeResponsesRequest}),
- *   the event state machine ({@link ResponsesEventMapper}, W-28…W-44) and {@link ResponsesClient}
+ *   the event state machine ({@link ResponsesEventMapper}) and {@link ResponsesClient}
  *   (HTTP + SSE).
- * - `rate-limits/`: rate-limit headers and events (W-56…W-60), retry hints (W-36, W-54).
- * - `errors/`: {@link ApiError} and the mapping of transport failures to it (W-49…W-55).
+ * - `rate-limits/`: rate-limit headers and events.
+ * - `errors/`: {@link ApiError} and the mapping of transport failures to it.
  *
  * Units: durations in ms, unix times in seconds, token counts in tokens.
  */
@@ -17,41 +17,32 @@ export { type AuthProvider, staticBearerAuth } from './auth/auth-provider.js';
 /**
  * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
  * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response
- * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable` (W-55);
+ * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable`;
  * `ApiError.isInstance(value)` (any copy of this package, never a transport error) and
  * `ApiError.streamDisconnected(detail)` ("stream disconnected before completion: <detail>", `stream`).
  */
 export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-error.js';
 /**
- * Error mapping: `apiErrorFromTransport(err, {phase})` turns any transport failure into an
- * `ApiError` (W-49…W-53); `apiErrorFromHttpStatus` maps non-2xx responses (W-50…W-52, 0.169.0:
- * 429 `insufficient_quota` → `quota_exceeded`, other 429 → `retry_limit` with `retryDelayMs` from
- * `Retry-After` when 0…`MAX_RETRY_AFTER_MS` (60 000 ms)). `statusLine(401)` → "401 Unauthorized";
- * `requestIdFromHeaders` reads `x-request-id` / `x-oai-request-id`; `apiErrorFromAuthFailure` maps an
- * `AuthProvider.authHeaders()` rejection (the non-retryable `auth` code, or `aborted`).
+ * `apiErrorFromAuthFailure(error)` maps an `AuthProvider.authHeaders()` rejection to the
+ * non-retryable `auth` `ApiError` ("could not get credentials: …"), or `aborted`. The clients map
+ * every other failure themselves (HTTP statuses as 0.169.0: 429 `insufficient_quota` →
+ * `quota_exceeded`, other 429 → `retry_limit` with `retryDelayMs` from a `Retry-After` of 0–60 s).
  */
 export { apiErrorFromAuthFailure } from './errors/map-errors.js';
-/**
- * The original's user-visible error texts (`ErrorTexts`), `streamMessage(detail)` ("stream
- * disconnected before completion: <detail>") and `usageLimitMessage(info)` (HTTP 429
- * `usage_limit_reached`, per plan; reset times in local time).
- */
+/** The original's user-visible error texts (`ErrorTexts`), for callers that build or match them. */
 export { ErrorTexts } from './errors/messages.js';
-/** A resolved model provider (base URL, query params, static headers, retry policy, timeouts in ms) and URL builders (W-1, W-2). */
+/** A resolved model provider (base URL, query params, static headers, retry policy, timeouts in ms) and its WebSocket URL. */
 export { type Provider, websocketUrlForPath } from './provider/provider.js';
 export { parseRateLimitEvent } from './rate-limits/event.js';
 /**
- * Rate limits: `parseRateLimitHeaders` (all families, default `codex` first and always present,
- * W-56…W-59), `parseRateLimitForLimit` (one family, W-57), `parseCreditsHeaders` (W-58),
- * `parsePromoMessage` (W-51), `normalizeLimitId`, `parseRateLimitEvent` (WebSocket
- * `codex.rate_limits`, W-60), `parseRetryAfterHint` ("try again in N s|ms" → ms, W-36) and
- * `parseRetryAfterHeader` (`Retry-After` seconds or HTTP-date → ms, W-54).
+ * Rate limits: `parseRateLimitHeaders` (every family of a response's headers, the default `codex`
+ * first and always present) and `parseRateLimitEvent` (a WebSocket `codex.rate_limits` event).
  */
 export { type HeaderBag, parseRateLimitHeaders } from './rate-limits/headers.js';
 /**
  * The Responses event state machine shared by HTTP SSE and WebSocket: `ResponsesEventMapper`
- * (one parsed JSON event in, `ResponseEvent`s out; `transport: 'http'` stores failures until EOF
- * (W-38), `'websocket'` throws them at once (W-39)) and `apiErrorFromResponseFailed` (W-35, W-36).
+ * (one parsed JSON event in, `ResponseEvent`s out; `transport: 'http'` stores failures until EOF,
+ * `'websocket'` throws them at once).
  */
 export {
   ResponsesEventMapper,
@@ -70,8 +61,8 @@ export {
   serializeResponsesRequest,
 } from './responses/request.js';
 /**
- * `ResponsesClient`: `POST {base}/responses` over HTTP + SSE with transport retries (W-17), a
- * one-shot 401 refresh, header events (W-56) and the event mapper; `ResponseStream` is the async
+ * `ResponsesClient`: `POST {base}/responses` over HTTP + SSE with transport retries, a
+ * one-shot 401 refresh, header events and the event mapper; `ResponseStream` is the async
  * iterable of events with `headers` and `requestId`.
  */
 export {
@@ -86,8 +77,8 @@ export {
  * responses_websockets=2026-02-06`, permessage-deflate, 64 MiB messages, bounded by
  * `provider.websocketConnectTimeoutMs`; failures are `ApiError`s with the HTTP status kept, e.g. 426);
  * `ResponsesWebsocketConnection.stream()` sends one `response.create` at a time and yields the same
- * `ResponseEvent`s as HTTP (handshake `server_model` / `server_reasoning_included` first, W-72),
- * keeps the socket open after `completed` and drops it on any terminal error (W-73…W-77).
+ * `ResponseEvent`s as HTTP (handshake `server_model` / `server_reasoning_included` first),
+ * keeps the socket open after `completed` and drops it on any terminal error.
  * Frames are matched to the request in flight by response id: frames of an earlier response (a late
  * duplicate `response.completed`, …) are dropped and reported to telemetry as `stale`.
  */
@@ -102,14 +93,15 @@ export {
   WS_STREAM_REQUEST_START_MS,
 } from './websocket/connection.js';
 /**
- * WebSocket error texts (W-74…W-77) and the wrapped error-frame mapping
- * (`{"type":"error","status"|"status_code":N,"error":{…},"headers":{…}}` → `ApiError`, like HTTP;
- * `websocket_connection_limit_reached` / `previous_response_not_found` → retryable `stream`).
+ * WebSocket error texts. A wrapped error frame
+ * (`{"type":"error","status"|"status_code":N,"error":{…},"headers":{…}}`) becomes an `ApiError` like
+ * the same HTTP status; `websocket_connection_limit_reached` / `previous_response_not_found` are a
+ * retryable `stream` error.
  */
 export { WebsocketErrorTexts } from './websocket/errors.js';
-/** `OpenAI-Beta` value of the WebSocket handshake (W-67). */
+/** `OpenAI-Beta` value of the WebSocket handshake. */
 export { RESPONSES_WEBSOCKETS_BETA } from './websocket/headers.js';
-/** The `response.create` frame body (`ResponseCreateWsRequest`) and its serialiser (0.169.0 key order, §3.2). */
+/** The `response.create` frame body (`ResponseCreateWsRequest`, written in 0.169.0's key order). */
 export type { ResponseCreateWsRequest } from './websocket/request.js';
 /** WebSocket telemetry hooks (`onWsRequest` per send, `onWsEvent` per frame; telemetry.md §5). */
 export type {

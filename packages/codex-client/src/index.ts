@@ -4,10 +4,10 @@
  * - `errors/`: {@link TransportError} and its subclasses, recognised across package copies with
  *   the static `isInstance()` methods.
  * - `retry/`: {@link runWithRetry}, {@link shouldRetry}, {@link backoffMs}, {@link sleep}
- *   (reference W-13 … W-16).
- * - `http/`: {@link HttpTransport} on undici, unary and streaming (W-7 … W-9, W-19).
+ *  .
+ * - `http/`: {@link HttpTransport} on undici, unary and streaming.
  * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
- *   an idle timeout and abort, W-21, W-23, W-26, W-27).
+ *   an idle timeout and abort).
  * - `timers/`: {@link clampTimerMs} and {@link IdleClock}, the one timer implementation.
  * - `telemetry/`: the {@link RequestTelemetry} and {@link SseTelemetry} hooks.
  * - `redact/`: {@link SecretRedactor}, the one implementation of masking known secrets (`***`) in
@@ -19,11 +19,11 @@
 /**
  * Transport errors. `TransportError` (abstract base; `code`, a `TransportErrorCode`: `http`,
  * `timeout`, `connection`, `network`, `build`, `stream`, `aborted`); `HttpStatusError` (`http`,
- * non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text, W-7);
+ * non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text);
  * `TimeoutError` (a deadline passed); `ConnectionError` (could not connect); `NetworkError`
  * (failed after connecting; a body read failure has the message "error decoding response body");
  * `BuildError` (request could not be built); `StreamError` (stream stalled or
- * failed; `idleTimeout: true` for "idle timeout waiting for SSE", W-23, and "idle timeout waiting
+ * failed; `idleTimeout: true` for "idle timeout waiting for SSE", and "idle timeout waiting
  * for response headers"); `AbortedError` (the caller's signal fired; `reason`). Each class's static
  * `isInstance(value)` is true for that class and its subclasses only (never a sibling), across
  * duplicate copies of this package. `httpReasonPhrase(status)` gives the reason phrase (Node's
@@ -82,8 +82,8 @@ export {
 /**
  * Retry: `RetryPolicy` (`maxAttempts` retries after the first try, `baseDelayMs` in ms,
  * `retryOn`), `RetryOn` (`retry429`, `retry5xx`, `retryTransport`), `RetryInfo` (what `onRetry`
- * receives), `backoffMs()` (W-15), `shouldRetry()` (W-14), `sleep()` (abort-aware, rejects with
- * `AbortedError`) and `runWithRetry()` (W-13; rejects with the original error of the last attempt).
+ * receives), `backoffMs()`, `shouldRetry()`, `sleep()` (abort-aware, rejects with
+ * `AbortedError`) and `runWithRetry()` (rejects with the original error of the last attempt).
  */
 export {
   backoffMs,
@@ -108,8 +108,8 @@ export { SseDecoder, type SseEvent } from './sse/decoder.js';
 export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse/events.js';
 /**
  * Telemetry hooks: `RequestTelemetry.onRequest({attempt, status, error, durationMs})` once per
- * HTTP request (W-19) and `SseTelemetry.onSseEvent({event, error, durationMs})` once per SSE event
- * or failure (W-26), with their info shapes. An exception thrown by a hook is caught and ignored.
+ * HTTP request and `SseTelemetry.onSseEvent({event, error, durationMs})` once per SSE event
+ * or failure, with their info shapes. An exception thrown by a hook is caught and ignored.
  */
 export type {
   RequestTelemetry,

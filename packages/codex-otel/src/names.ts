@@ -5,19 +5,19 @@
 
 /** Names of the log events and span events SessionTelemetry emits (telemetry.md §3). */
 export const TelemetryEventNames = {
-  /** One per HTTP attempt (W-19, C-120). */
+  /** One per HTTP attempt. */
   apiRequest: 'codex.api_request',
-  /** One per SSE event read (W-26); the completion variant carries token counts. */
+  /** One per SSE event read; the completion variant carries token counts. */
   sseEvent: 'codex.sse_event',
-  /** One per WebSocket connect (C-121). */
+  /** One per WebSocket connect. */
   websocketConnect: 'codex.websocket_connect',
-  /** One per WebSocket request sent (W-74). */
+  /** One per WebSocket request sent. */
   websocketRequest: 'codex.websocket_request',
-  /** One per auth recovery step (C-122). */
+  /** One per auth recovery step. */
   authRecovery: 'codex.auth_recovery',
-  /** The user's prompt, `[REDACTED]` unless `logUserPrompt` (C-123). */
+  /** The user's prompt, `[REDACTED]` unless `logUserPrompt`. */
   userPrompt: 'codex.user_prompt',
-  /** Span event on every retry (W-20). */
+  /** Span event on every retry. */
   retry: 'codex.retry',
 } as const;
 
@@ -45,11 +45,11 @@ export const TelemetryMetricNames = {
    * original client does not match frames to requests); not counted in `codex.websocket.event`.
    */
   websocketStaleEvent: 'codex.websocket.stale_event',
-  /** Counter, tags `mode`, `reason`, `phase` (C-125). */
+  /** Counter, tags `mode`, `reason`, `phase`. */
   websocketContinuation: 'codex.websocket.continuation',
-  /** Counter, tag `from_wire_api` (C-26). */
+  /** Counter, tag `from_wire_api`. */
   transportFallbackToHttp: 'codex.transport.fallback_to_http',
-  /** Histograms (ms) fed from `responsesapi.websocket_timing` frames (C-119). */
+  /** Histograms (ms) fed from `responsesapi.websocket_timing` frames. */
   responsesApiOverheadDuration: 'codex.responses_api_overhead.duration_ms',
   responsesApiInferenceTimeDuration: 'codex.responses_api_inference_time.duration_ms',
   responsesApiEngineIapiTtftDuration: 'codex.responses_api_engine_iapi_ttft.duration_ms',

@@ -3,11 +3,11 @@
  *
  * - Responses items (`ResponseItem`, content parts) as they travel in `input` / `output`, snake_case,
  *   with `parseResponseItem` / `serializeResponseItem` reproducing the original's wire shapes
- *   (wire-protocol W-101…W-105, observed-cli-0.169 §5.2), and typed helpers (`isToolCall`,
+ *   (observed-cli-0.169 §5.2), and typed helpers (`isToolCall`,
  *   `toolCallId`, `messageText`, `reasoningText`, `userInputParts`, …) so consumers need no casts.
  * - Config enums sent in request bodies (`ReasoningEffort`, `ReasoningSummary`, `Verbosity`,
- *   `ServiceTier`; W-106).
- * - Token usage (`TokenUsage`, W-45…W-48) and rate limits (`RateLimitSnapshot`, W-57…W-61), camelCase.
+ *   `ServiceTier`).
+ * - Token usage (`TokenUsage`) and rate limits (`RateLimitSnapshot`), camelCase.
  * - The `codex exec --json` JSONL events (`ThreadEvent`, observed-cli-0.169 §8), snake_case.
  */
 

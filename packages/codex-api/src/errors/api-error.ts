@@ -145,7 +145,7 @@ export class ApiError extends Error {
   }
 
   /**
-   * Whether the turn loop should try again (W-55), with the 0.169.0 exception that an
+   * Whether the turn loop should try again, with the 0.169.0 exception that an
    * HTTP 429 carrying `Retry-After` is retried after that delay.
    */
   get retryable(): boolean {
@@ -157,7 +157,7 @@ export class ApiError extends Error {
    * The retryable `stream` error "stream disconnected before completion: <detail>" (codex-rs
    * `CodexErr::Stream`, the text of {@link streamMessage}), e.g.
    * `ApiError.streamDisconnected(ErrorTexts.streamClosedEarly)` for a stream that ended without
-   * `response.completed` (W-24). The one place this text is built for callers outside the api, so
+   * `response.completed`. The one place this text is built for callers outside the api, so
    * the turn loop prints what the original prints.
    */
   static streamDisconnected(detail: string, details?: ApiErrorDetails): ApiError {

@@ -12,8 +12,8 @@ export interface MapErrorContext {
 }
 
 /**
- * Longest `Retry-After` honoured on an HTTP 429, in ms. 0.169.0 waited for `retry-after: 2` and `3`
- * (W-54); nothing bigger was observed. A value above this cap (or unparseable) leaves
+ * Longest `Retry-After` honoured on an HTTP 429, in ms. 0.169.0 waited for `retry-after: 2` and `3`;
+ * nothing bigger was observed. A value above this cap (or unparseable) leaves
  * `retryDelayMs` undefined, which makes the 429 fatal instead of stalling a turn for minutes.
  */
 export const MAX_RETRY_AFTER_MS = 60_000;
@@ -51,7 +51,7 @@ export function statusLine(status: number, statusText?: string): string {
   return `${status} ${reason}`;
 }
 
-/** `x-request-id`, else `x-oai-request-id` (W-52). */
+/** `x-request-id`, else `x-oai-request-id`. */
 export function requestIdFromHeaders(headers: Readonly<Record<string, string>>): string | undefined {
   return headers['x-request-id'] ?? headers['x-oai-request-id'];
 }
@@ -116,7 +116,7 @@ function unexpectedStatus(err: HttpStatusError, body: string): ApiError {
 }
 
 /**
- * Maps a non-2xx HTTP response to an {@link ApiError} (W-50…W-52, 0.169.0 where it differs):
+ * Maps a non-2xx HTTP response to an {@link ApiError} (0.169.0 where it differs):
  *
  * | status / body | code | message |
  * |---|---|---|
@@ -214,7 +214,7 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
 }
 
 /**
- * Turns anything a transport call threw into an {@link ApiError} (W-49…W-53). An `ApiError`
+ * Turns anything a transport call threw into an {@link ApiError}. An `ApiError`
  * passes through unchanged.
  *
  * - `HttpStatusError` → {@link apiErrorFromHttpStatus}.
@@ -224,7 +224,7 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
  *   network error: <msg>" (the observed mid-body drop text); phase `request` → `stream`
  *   "stream disconnected before completion: <msg>".
  * - `StreamError` → `stream` "stream disconnected before completion: <msg>", e.g. "…: idle timeout
- *   waiting for SSE" (W-23) or "…: idle timeout waiting for response headers" (no headers within
+ *   waiting for SSE" or "…: idle timeout waiting for response headers" (no headers within
  *   the stream idle timeout).
  * - `BuildError` → `stream` "stream disconnected before completion: <msg>".
  * - `AbortedError` → `aborted` "request aborted".

@@ -32,18 +32,18 @@ export const ErrorTexts = {
   aborted: 'request aborted',
   /** Prefix of every `Stream` error. */
   streamPrefix: 'stream disconnected before completion: ',
-  /** W-24. */
+  /** The stream ended before `response.completed`. */
   streamClosedEarly: 'stream closed before response.completed',
-  /** W-23. */
+  /** No SSE event within `provider.streamIdleTimeoutMs`. */
   idleTimeout: 'idle timeout waiting for SSE',
   /**
    * No response headers within the stream idle timeout (HTTP; beyond the original, which waits
-   * forever). Same family as W-23's text.
+   * forever). Same family as the SSE idle-timeout text.
    */
   headersTimeout: 'idle timeout waiting for response headers',
-  /** W-35, missing/unparseable error object. */
+  /** missing/unparseable error object. */
   responseFailed: 'response.failed event received',
-  /** W-52, 403 Cloudflare block. */
+  /** 403 Cloudflare block. */
   cloudflareBlocked:
     'Access blocked by Cloudflare. This usually happens when connecting from a restricted region',
 } as const;

@@ -11,7 +11,7 @@ export interface Provider {
   baseUrl: string;
   /**
    * Query parameters appended to every URL as `?k=v&k2=v2`, in insertion order and
-   * **not** URL-encoded (the original client sends them verbatim, W-1).
+   * **not** URL-encoded (the original client sends them verbatim).
    */
   queryParams?: Readonly<Record<string, string>> | undefined;
   /** Static headers sent first on every request (`http_headers` + `env_http_headers`). */
@@ -32,7 +32,7 @@ export interface Provider {
 }
 
 /**
- * `{baseUrl}/{path}` plus the provider's query string (W-1): one `/` between the two, an
+ * `{baseUrl}/{path}` plus the provider's query string: one `/` between the two, an
  * empty path gives the base URL unchanged, and query values are not URL-encoded.
  */
 export function urlForPath(provider: Pick<Provider, 'baseUrl' | 'queryParams'>, path: string): string {
@@ -46,7 +46,7 @@ export function urlForPath(provider: Pick<Provider, 'baseUrl' | 'queryParams'>, 
   return url;
 }
 
-/** {@link urlForPath} with `http` → `ws` and `https` → `wss` (W-2); other schemes unchanged. */
+/** {@link urlForPath} with `http` → `ws` and `https` → `wss`; other schemes unchanged. */
 export function websocketUrlForPath(
   provider: Pick<Provider, 'baseUrl' | 'queryParams'>,
   path: string,

@@ -20,7 +20,7 @@ function eventWindow(value: unknown): RateLimitWindow | undefined | null {
 }
 
 /**
- * Reads a WebSocket `codex.rate_limits` event (W-60):
+ * Reads a WebSocket `codex.rate_limits` event:
  * `{type:"codex.rate_limits", plan_type?, rate_limits?:{primary?:{used_percent, window_minutes?, reset_at?}, secondary?},
  * credits?:{has_credits, unlimited, balance?}, metered_limit_name?, limit_name?}`.
  * `limitId` is the normalised `metered_limit_name ?? limit_name ?? "codex"`, `limitName` is left

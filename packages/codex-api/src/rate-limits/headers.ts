@@ -55,7 +55,7 @@ function parseWindow(headers: HeaderBag, prefix: string): RateLimitWindow | unde
 }
 
 /**
- * The `x-codex-credits-*` headers (W-58): `has-credits` and `unlimited` are both required
+ * The `x-codex-credits-*` headers: `has-credits` and `unlimited` are both required
  * (`true`/`false`/`1`/`0`, any case); `balance` is optional (trimmed, ignored when empty).
  * The same headers apply to every limit family.
  */
@@ -70,7 +70,7 @@ export function parseCreditsHeaders(headers: HeaderBag): CreditsSnapshot | undef
 }
 
 /**
- * One rate-limit family from response headers (W-57). `limitId` defaults to `codex`; it is
+ * One rate-limit family from response headers. `limitId` defaults to `codex`; it is
  * lower-cased with `_` → `-` to give the header prefix `x-<id>` (`codex_other` reads
  * `x-codex-other-primary-used-percent`, …). Always returns a snapshot (windows and credits
  * may be absent); `limitId` of the result uses `_`.
@@ -92,7 +92,7 @@ export function parseRateLimitForLimit(headers: HeaderBag, limitId?: string): Ra
 }
 
 /**
- * Every rate-limit family in a response's headers (W-56…W-59), in emission order:
+ * Every rate-limit family in a response's headers, in emission order:
  * the default `codex` family first, **always** (even when it has no data), then every other
  * family named by an `x-<id>-primary-used-percent` header, sorted by id, kept only when it has
  * a primary window, a secondary window or credits. Header names must be lower case.
@@ -115,7 +115,7 @@ export function parseRateLimitHeaders(headers: HeaderBag): RateLimitSnapshot[] {
   return snapshots;
 }
 
-/** `x-codex-promo-message`, trimmed; undefined when absent or blank (W-51). */
+/** `x-codex-promo-message`, trimmed; undefined when absent or blank. */
 export function parsePromoMessage(headers: HeaderBag): string | undefined {
   const value = header(headers, 'x-codex-promo-message')?.trim();
   return value ? value : undefined;

@@ -1,7 +1,7 @@
 const HINT = /try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)/i;
 
 /**
- * The retry hint inside a rate-limit message (W-36), in ms: matches
+ * The retry hint inside a rate-limit message, in ms: matches
  * `try again in <number> <s|ms|second|seconds>` case-insensitively, e.g.
  * "Please try again in 11.054s." → 11054, "try again in 28ms" → 28,
  * "Try again in 35 seconds." → 35000. Returns undefined when there is no hint.

@@ -11,19 +11,19 @@ import type { ResponseEvent } from './events.js';
 export interface ResponsesEventMapperOptions {
   /**
    * `http` (default): `response.failed` / `response.incomplete` errors are **stored** and surfaced at
-   * end of stream by {@link ResponsesEventMapper.finish} (W-38); `codex.rate_limits` and
-   * `codex.response.metadata` are ignored (W-40, W-60).
-   * `websocket`: those errors are thrown at once from {@link ResponsesEventMapper.process} (W-39);
-   * `codex.rate_limits` becomes a `rate_limits` event (W-60); `codex.response.metadata` and
-   * `response.metadata` headers give `models_etag` / `server_model` / `turn_state` (W-42, W-62).
+   * end of stream by {@link ResponsesEventMapper.finish}; `codex.rate_limits` and
+   * `codex.response.metadata` are ignored.
+   * `websocket`: those errors are thrown at once from {@link ResponsesEventMapper.process};
+   * `codex.rate_limits` becomes a `rate_limits` event; `codex.response.metadata` and
+   * `response.metadata` headers give `models_etag` / `server_model` / `turn_state`.
    */
   transport?: 'http' | 'websocket';
   /**
    * Value of the `x-codex-safety-buffering-faster-model` response header, used as `fasterModel` of a
-   * `safety_buffering` event whose payload has no `retry_model` (W-43).
+   * `safety_buffering` event whose payload has no `retry_model`.
    */
   safetyBufferingFasterModel?: string | undefined;
-  /** Whether a turn state is already known (write-once, W-56/W-62); a later one is not emitted. */
+  /** Whether a turn state is already known (write-once); a later one is not emitted. */
   turnStateKnown?: boolean;
 }
 
@@ -42,7 +42,7 @@ function tryParseItem(value: unknown): ResponseItem | undefined {
   }
 }
 
-/** A model header (`openai-model` / `x-openai-model`, any case) in a JSON headers object (W-41). */
+/** A model header (`openai-model` / `x-openai-model`, any case) in a JSON headers object. */
 function modelFromHeaders(headers: unknown): string | undefined {
   if (!isObject(headers)) return undefined;
   for (const key in headers) {
@@ -71,7 +71,7 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 /**
- * The `response.failed` error object → {@link ApiError} (W-35, W-36, 0.169.0 texts). First match wins:
+ * The `response.failed` error object → {@link ApiError} (0.169.0 texts). First match wins:
  *
  * | `error.code` | code | message |
  * |---|---|---|
@@ -135,16 +135,16 @@ export function apiErrorFromResponseFailed(event: Json): ApiError {
 }
 
 /**
- * The Responses event state machine shared by HTTP SSE and WebSocket (W-28…W-44): feed it one parsed
+ * The Responses event state machine shared by HTTP SSE and WebSocket: feed it one parsed
  * JSON event object at a time with {@link process}. Per event it returns the event's own
  * {@link ResponseEvent} (or undefined) and queues the derived events that precede it
- * (server model → model verifications → moderation metadata → safety buffering, W-44) in
+ * (server model → model verifications → moderation metadata → safety buffering) in
  * {@link pending}; callers emit `pending` first, then the returned event, then clear `pending`
  * (or use {@link drain}).
  *
- * Unknown event types, events lacking required fields and items that fail to parse are ignored
- * (W-29, W-40). Deltas are handled with plain property checks (no schema validation).
- * After `completed` ({@link isCompleted}) the caller should stop reading (W-25).
+ * Unknown event types, events lacking required fields and items that fail to parse are ignored.
+ * Deltas are handled with plain property checks (no schema validation).
+ * After `completed` ({@link isCompleted}) the caller should stop reading.
  */
 export class ResponsesEventMapper {
   /** Derived events produced by the last {@link process} call, to be emitted before its result. */
@@ -267,7 +267,7 @@ export class ResponsesEventMapper {
   }
 
   /**
-   * The error to raise when the stream ended without `response.completed` (W-24, W-38): the stored
+   * The error to raise when the stream ended without `response.completed`: the stored
    * `response.failed` / `response.incomplete` error, else `stream` "stream disconnected before
    * completion: stream closed before response.completed".
    */
@@ -316,7 +316,7 @@ export class ResponsesEventMapper {
     };
   }
 
-  /** Derived events, in W-44 order: server model, verifications, moderation, safety buffering. */
+  /** Derived events, in the original's order: server model, verifications, moderation, safety buffering. */
   private derive(ev: Json, type: string): void {
     const response = ev.response;
     const responseHeaders = isObject(response) ? response.headers : undefined;

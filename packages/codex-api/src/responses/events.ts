@@ -2,7 +2,7 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
 
 /**
  * One typed event of a Responses stream, the same for HTTP SSE and WebSocket. Mirrors the
- * original's `ResponseEvent` (wire-protocol W-28…W-44, W-56, W-72). Errors are not events:
+ * original's `ResponseEvent`. Errors are not events:
  * the stream's iterator throws an `ApiError`.
  *
  * | `type` | produced from |
@@ -19,7 +19,7 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * | `server_model` | `openai-model` response/handshake header or a model header inside an event |
  * | `models_etag` | `x-models-etag` header (HTTP) / `codex.response.metadata` or the handshake response (WebSocket) |
  * | `server_reasoning_included` | `x-reasoning-included` header (presence) |
- * | `turn_state` | `x-codex-turn-state` header (HTTP, `source: 'response'`) / metadata frame headers (WebSocket, `'metadata'`) / the WebSocket handshake response (`'handshake'`, at the start of every stream on that socket; W-72: callers that latch turn state per request ignore it, C-57) |
+ * | `turn_state` | `x-codex-turn-state` header (HTTP, `source: 'response'`) / metadata frame headers (WebSocket, `'metadata'`) / the WebSocket handshake response (`'handshake'`, at the start of every stream on that socket: callers that latch turn state per request ignore it) |
  * | `model_verifications` | `response.metadata` `openai_verification_recommendation` |
  * | `turn_moderation_metadata` | `response.metadata` `openai_chatgpt_moderation_metadata` |
  * | `safety_buffering` | `safety_buffering` fields and metadata |

@@ -5,12 +5,12 @@ import type { ResponseEvent } from './events.js';
  * The synthetic events a Responses stream starts with, read from response headers (lower-cased
  * names). One set of rules for both transports:
  *
- * - `source: 'response'` (HTTP, W-56), in this order: `server_model` (`openai-model`), one
- *   `rate_limits` per rate-limit family (default `codex` always first, W-57), `models_etag`
+ * - `source: 'response'` (HTTP), in this order: `server_model` (`openai-model`), one
+ *   `rate_limits` per rate-limit family (default `codex` always first), `models_etag`
  *   (`x-models-etag`, trimmed, only when non-empty), `server_reasoning_included`
  *   (`x-reasoning-included`, presence), then `turn_state` (`x-codex-turn-state`) with
  *   `source: 'response'`.
- * - `source: 'handshake'` (WebSocket 101 headers, W-72, at the start of every stream on the
+ * - `source: 'handshake'` (WebSocket 101 headers, at the start of every stream on the
  *   connection): `server_model`, `server_reasoning_included`, `models_etag` (same trimming), then
  *   `turn_state` with `source: 'handshake'`; no rate limits (they come as `codex.rate_limits` frames).
  *

@@ -25,7 +25,7 @@ const lastFinished: { stream: HttpResponseStream | undefined } = { stream: undef
 
 /**
  * One streamed response, its own (single-use) iterator. `sseEventBatches` of `@codex-ts/client`
- * reads the body and owns the idle timeout (W-23), abort and SSE telemetry (W-26); per batch of SSE
+ * reads the body and owns the idle timeout, abort and SSE telemetry; per batch of SSE
  * events this maps each event's data (`JSON.parse` → {@link ResponsesEventMapper}) into a queue of
  * {@link ResponseEvent}s, after the synthetic header events. Only batch reads are awaited; queued
  * events are handed out with an already-resolved promise, so the per-event path has no async layer
@@ -147,8 +147,8 @@ export class HttpResponseStream implements ResponseStream, AsyncIterator<Respons
   }
 
   /**
-   * One SSE event: parse, map, queue (W-22: non-JSON data is skipped). Sets {@link stopped} at
-   * `completed` (later events are dropped, W-25) or when the mapper throws.
+   * One SSE event: parse, map, queue (non-JSON data is skipped). Sets {@link stopped} at
+   * `completed` (later events are dropped) or when the mapper throws.
    */
   private handle(sse: SseEvent): void {
     let json: unknown;

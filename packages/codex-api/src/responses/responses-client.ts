@@ -21,12 +21,12 @@ export interface ResponsesClientOptions {
   transport?: HttpTransport;
   /**
    * Client-wide default headers, e.g. `{ originator: 'codex_exec', 'user-agent': '…' }`: added after
-   * the auth headers, and only when no header of that name (any case) is already set (W-11, W-68).
+   * the auth headers, and only when no header of that name (any case) is already set.
    */
   defaultHeaders?: Record<string, string>;
-  /** Called once per HTTP attempt (W-19). */
+  /** Called once per HTTP attempt. */
   requestTelemetry?: RequestTelemetry;
-  /** Called once per SSE poll (W-26). */
+  /** Called once per SSE poll. */
   sseTelemetry?: SseTelemetry;
   /**
    * Registers the credentials sent and redacts every error thrown or reported (see {@link
@@ -50,20 +50,20 @@ export interface ResponsesStreamOptions {
  * An open Responses stream, the same type over both transports: `ResponsesClient.stream()` (HTTP +
  * SSE) and `ResponsesWebsocketConnection.stream()` (WebSocket). Iterate it once with `for await`; it
  * yields {@link ResponseEvent}s, starting with the synthetic header events, and ends right after
- * `completed` (W-25). Iteration throws an {@link ApiError}; leaving the loop early (`break`) stops
+ * `completed`. Iteration throws an {@link ApiError}; leaving the loop early (`break`) stops
  * the response.
  *
  * HTTP: `headers` are the response headers and `requestId` their `x-request-id` /
  * `x-oai-request-id`. Iteration throws the stored `response.failed` / `response.incomplete` error or
- * "stream disconnected before completion: stream closed before response.completed" at EOF (W-24,
- * W-38), "…: idle timeout waiting for SSE" after `provider.streamIdleTimeoutMs` without an event
- * (W-23), "…: Transport error: network error: …" when the connection drops mid-body, `aborted` on
+ * "stream disconnected before completion: stream closed before response.completed" at EOF,
+ * "…: idle timeout waiting for SSE" after `provider.streamIdleTimeoutMs` without an event,
+ * "…: Transport error: network error: …" when the connection drops mid-body, `aborted` on
  * abort. `break` closes the connection; a stream that is never iterated keeps its connection busy
  * until the caller's signal aborts, so iterate it (or call `return()` on its iterator).
  *
  * WebSocket: `headers` are the 101 handshake response headers (the same object for every stream on
- * the connection) and `requestId` is always undefined. Errors follow W-75…W-77: `response.failed` /
- * `response.incomplete` throw at once (W-39), "…: idle timeout waiting for websocket", "…: websocket
+ * the connection) and `requestId` is always undefined. Errors as the original's WebSocket client: `response.failed` /
+ * `response.incomplete` throw at once, "…: idle timeout waiting for websocket", "…: websocket
  * closed by server before response.completed", "…: stream closed before response.completed",
  * "…: unexpected binary websocket event", wrapped error frames mapped like HTTP statuses,
  * `aborted`. Every terminal error, and a `break` before `completed`, drops the socket; after
@@ -72,7 +72,7 @@ export interface ResponsesStreamOptions {
 export interface ResponseStream extends AsyncIterable<ResponseEvent> {
   /** Response headers (HTTP) or handshake response headers (WebSocket), lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** HTTP: `x-request-id`, else `x-oai-request-id` (W-56). WebSocket: always undefined. */
+  /** HTTP: `x-request-id`, else `x-oai-request-id`. WebSocket: always undefined. */
   readonly requestId: string | undefined;
 }
 
@@ -107,15 +107,15 @@ function setIfAbsent(
 
 /**
  * Client of the Responses endpoint over HTTP + SSE: `POST {provider.baseUrl}/responses`
- * (`urlForPath`, W-1) with a JSON body serialised once ({@link serializeResponsesRequest}), so every
+ * (`urlForPath`) with a JSON body serialised once ({@link serializeResponsesRequest}), so every
  * retry is byte-identical.
  *
  * Headers, in this order: `provider.headers`, `extraHeaders` (replacing), `accept:
  * text/event-stream`, `content-type: application/json` (unless set), the auth headers (fetched per
  * attempt from the {@link AuthProvider}, replacing), then `defaultHeaders` where absent
- * (observed-cli §3, W-4, W-63).
+ * (observed-cli §3).
  *
- * Retries (W-17): `runWithRetry(provider.retry)` covers only getting a 2xx; a 401 calls
+ * Retries: `runWithRetry(provider.retry)` covers only getting a 2xx; a 401 calls
  * `auth.onUnauthorized()` once and, when it resolves true, sends the request again (with a fresh
  * retry budget). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`); an
  * `authHeaders()` rejection is the non-retryable `auth` "could not get credentials: <message>" (not
@@ -161,7 +161,7 @@ export class ResponsesClient {
 
   /**
    * Sends one Responses request and resolves once a 2xx arrived, with the stream of its events.
-   * Rejects with an {@link ApiError} (HTTP status mapping W-50…W-52, `request_timeout`,
+   * Rejects with an {@link ApiError} (HTTP status mapping `request_timeout`,
    * `connection_failed`, `aborted`, …) after the transport retries, redacted with {@link redactor}.
    * Each attempt waits at most `provider.streamIdleTimeoutMs` for the response headers, then
    * rejects with the retryable `stream` "stream disconnected before completion: idle timeout waiting

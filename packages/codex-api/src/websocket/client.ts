@@ -34,10 +34,10 @@ export interface ResponsesWebsocketClientOptions {
   auth: AuthProvider;
   /**
    * Client defaults such as `{ 'user-agent': '…', originator: 'codex_exec' }`: sent only when no
-   * auth, extra or provider header has that name (W-68).
+   * auth, extra or provider header has that name.
    */
   defaultHeaders?: Record<string, string>;
-  /** Per-request and per-frame hooks (W-74, W-75). */
+  /** Per-request and per-frame hooks. */
   telemetry?: WebsocketTelemetry;
   /**
    * Where the client registers the credentials it sends (auth header values, credential-named
@@ -81,7 +81,7 @@ function flattenHeaders(headers: IncomingMessage['headers']): Record<string, str
  * Client of the Responses endpoint over WebSocket (wire-protocol part J) for one provider.
  * `connect()` opens one socket; requests go through the returned
  * {@link ResponsesWebsocketConnection}. No retries at this layer: the caller (core) reconnects after
- * a retryable error, falls back to HTTP on 426 (W-81) and runs auth recovery on 401 (W-83).
+ * a retryable error, falls back to HTTP on 426 and runs auth recovery on 401.
  *
  * Secrets, as for `ResponsesClient`: the credentials sent are registered with {@link redactor}
  * before the handshake; a rejected handshake (e.g. a 401 body quoting the key), an error frame, a
@@ -107,14 +107,14 @@ export class ResponsesWebsocketClient {
   }
 
   /**
-   * Opens `GET websocketUrlForPath(provider, 'responses')` (W-69, e.g. `ws://127.0.0.1:PORT/v1/responses`
+   * Opens `GET websocketUrlForPath(provider, 'responses')` (e.g. `ws://127.0.0.1:PORT/v1/responses`
    * plus the provider's query string) as an HTTP/1.1 upgrade.
    *
    * Request headers, in wire order: `Host`, `Connection`, `Upgrade`, `Sec-WebSocket-Version`,
    * `Sec-WebSocket-Key`, then the auth headers, the default headers that nothing else names,
-   * `openai-beta: responses_websockets=2026-02-06` (W-67), `extraHeaders` in the caller's order,
+   * `openai-beta: responses_websockets=2026-02-06`, `extraHeaders` in the caller's order,
    * the provider headers `extraHeaders` does not name, and last `sec-websocket-extensions:
-   * permessage-deflate; client_max_window_bits` (W-71; observed-cli §6). Messages up to 64 MiB.
+   * permessage-deflate; client_max_window_bits` (observed-cli §6). Messages up to 64 MiB.
    *
    * The handshake is bounded by `provider.websocketConnectTimeoutMs` (the auth call is not), on
    * `IdleClock` of `@codex-ts/client`: clamped to [0, 2^31 − 1] ms, 0 expires at once.

@@ -9,7 +9,7 @@ import { abortedError, WsResponseStream } from './response-stream.js';
 import type { ConnectionSocket } from './socket.js';
 import type { WebsocketTelemetry } from './telemetry.js';
 
-/** `client_metadata` key stamped with the unix ms of the send (W-66). */
+/** `client_metadata` key stamped with the unix ms of the send. */
 export const WS_STREAM_REQUEST_START_MS = 'x-codex-ws-stream-request-start-ms';
 
 /** Per-call options of {@link ResponsesWebsocketConnection.stream}. */
@@ -38,7 +38,7 @@ function frameText(data: RawData): string {
 }
 
 /**
- * One open Responses WebSocket (W-69…W-77), from `ResponsesWebsocketClient.connect()`. Carries one
+ * One open Responses WebSocket, from `ResponsesWebsocketClient.connect()`. Carries one
  * request at a time ({@link stream}); after a `completed` response it stays open for the next one.
  * Any terminal failure (error frame, `response.failed`, binary or close frame, socket end, idle
  * timeout, abort, an early `break`) drops the socket at once without a close handshake, and
@@ -63,10 +63,10 @@ export class ResponsesWebsocketConnection {
   private readonly telemetry: WebsocketTelemetry | undefined;
   private readonly redactor: SecretRedactor | undefined;
   private closed = false;
-  /** A close frame arrived (W-76 "websocket closed by server …" vs "stream closed …"). */
+  /** A close frame arrived ("websocket closed by server …" vs "stream closed …"). */
   private peerClosed = false;
   private active: WsResponseStream | undefined;
-  /** Resolves when the previous request released the connection (W-73). */
+  /** Resolves when the previous request released the connection. */
   private lock: Promise<void> = Promise.resolve();
   private requests = 0;
   /** Ids of responses this socket carried or was told about: their late frames are stale. */
@@ -105,7 +105,7 @@ export class ResponsesWebsocketConnection {
 
   /**
    * True once the socket failed, was closed by either side, or a request ended with a terminal
-   * error (W-76 `is_closed`). A closed connection never reopens.
+   * error (the original's `is_closed`). A closed connection never reopens.
    */
   get isClosed(): boolean {
     return this.closed;
@@ -115,21 +115,21 @@ export class ResponsesWebsocketConnection {
    * Sends one `response.create` frame ({@link serializeResponseCreate}) and resolves, once the frame
    * is written, with the stream of its events (the same {@link ResponseEvent}s as HTTP):
    *
-   * 1. from the handshake response, at the start of every stream on this connection (W-72):
+   * 1. from the handshake response, at the start of every stream on this connection:
    *    `server_model` (`openai-model`), `server_reasoning_included` (`x-reasoning-included`,
    *    presence), `models_etag` (`x-models-etag`, trimmed, only when non-empty) and `turn_state`
    *    with `source: 'handshake'` (the same rules as HTTP's header events, without rate limits)
-   *    (`x-codex-turn-state`; core does not latch it, C-57);
-   * 2. each text frame: one `JSON.parse`, wrapped error frames mapped (W-77), then
-   *    `ResponsesEventMapper({transport:'websocket'})` — `codex.rate_limits` → `rate_limits` (W-60),
-   *    metadata frame headers → `turn_state` / `models_etag` (W-62, W-75); non-JSON frames are skipped;
+   *    (`x-codex-turn-state`, core does not latch it);
+   * 2. each text frame: one `JSON.parse`, wrapped error frames mapped, then
+   *    `ResponsesEventMapper({transport:'websocket'})` — `codex.rate_limits` → `rate_limits`,
+   *    metadata frame headers → `turn_state` / `models_etag`; non-JSON frames are skipped;
    * 3. `completed` ends the iteration; the socket stays open for the next request.
    *
    * `client_metadata` is copied with `x-codex-ws-stream-request-start-ms` set to the unix ms
-   * (string) taken just before sending (W-66); an existing key keeps its position, otherwise it is
+   * (string) taken just before sending; an existing key keeps its position, otherwise it is
    * appended. The request itself is not modified.
    *
-   * One request at a time (W-73): a second call waits until the first stream completed or failed
+   * One request at a time: a second call waits until the first stream completed or failed
    * (so iterate each stream, or `break` out of it, before the next request).
    *
    * Rejects with `ApiError`: `aborted`; `stream` "…: websocket connection is closed" when the

@@ -5,28 +5,28 @@ import { streamMessage } from '../errors/messages.js';
 import { isObject, type JsonObject } from '../internal/json.js';
 
 /**
- * The WebSocket-specific texts of the original client (W-74…W-77). Each is the detail of a
+ * The WebSocket-specific texts of the original client. Each is the detail of a
  * `stream` {@link ApiError}, shown as "stream disconnected before completion: <text>".
  */
 export const WebsocketErrorTexts = {
-  /** W-75: no frame within `provider.streamIdleTimeoutMs`. */
+  /** no frame within `provider.streamIdleTimeoutMs`. */
   idleTimeout: 'idle timeout waiting for websocket',
-  /** W-74: the `response.create` frame could not be written within the idle timeout. */
+  /** the `response.create` frame could not be written within the idle timeout. */
   idleTimeoutSending: 'idle timeout sending websocket request',
-  /** W-74: prefix of a send failure. */
+  /** prefix of a send failure. */
   sendFailed: 'failed to send websocket request: ',
-  /** W-76: a binary frame. */
+  /** a binary frame. */
   binaryFrame: 'unexpected binary websocket event',
-  /** W-76: a close frame before `response.completed`. */
+  /** a close frame before `response.completed`. */
   closedByServer: 'websocket closed by server before response.completed',
-  /** W-76: the socket ended (or was reset) before `response.completed`. */
+  /** the socket ended (or was reset) before `response.completed`. */
   streamClosedEarly: 'stream closed before response.completed',
   /** A request on a connection that is already closed. */
   connectionClosed: 'websocket connection is closed',
-  /** W-77: default message of `websocket_connection_limit_reached`. */
+  /** default message of `websocket_connection_limit_reached`. */
   connectionLimitReached:
     'Responses websocket connection limit reached (60 minutes). Create a new websocket connection to continue.',
-  /** W-77: default message of `previous_response_not_found`. */
+  /** default message of `previous_response_not_found`. */
   previousResponseNotFound: 'Previous response was not found. Retrying the full request.',
 } as const;
 
@@ -53,7 +53,7 @@ function frameHeaders(value: unknown): Record<string, string> {
 }
 
 /**
- * Maps a wrapped WebSocket error frame (W-77) to the {@link ApiError} that ends the request, or
+ * Maps a wrapped WebSocket error frame to the {@link ApiError} that ends the request, or
  * undefined when the frame is to be ignored. `frame` is the parsed event (its `type` is `"error"`),
  * `text` the frame as received.
  *
@@ -67,7 +67,7 @@ function frameHeaders(value: unknown): Record<string, string> {
  *   frame text as body (`apiErrorFromHttpStatus`): 429 `usage_limit_reached` reads its rate limits
  *   from the embedded headers, 400 keeps the server's message, 500 is "We’re currently experiencing
  *   high demand…", 401 is "unexpected status 401 Unauthorized: <message>".
- * - no status (or a 2xx) and no known code → undefined: ignored (C-37).
+ * - no status (or a 2xx) and no known code → undefined: ignored.
  */
 export function apiErrorFromWebsocketErrorFrame(frame: Json, text: string): ApiError | undefined {
   const nested = isObject(frame.error);

@@ -1,4 +1,4 @@
-/** `OpenAI-Beta` value of the Responses WebSocket handshake (W-67). */
+/** `OpenAI-Beta` value of the Responses WebSocket handshake. */
 export const RESPONSES_WEBSOCKETS_BETA = 'responses_websockets=2026-02-06';
 
 /** Names the WebSocket library owns on the upgrade request; callers cannot set them. */
@@ -35,7 +35,7 @@ export interface HandshakeHeaderParts {
  * 5. provider headers not named in `extra` (so a caller that wants a provider header at a given
  *    position names it in `extra`).
  *
- * Precedence (W-68): provider < extra < auth; defaults only fill gaps. Names compare
+ * Precedence: provider < extra < auth; defaults only fill gaps. Names compare
  * case-insensitively and keep the spelling of the part that wins. `Host`, `Connection`, `Upgrade`
  * and `Sec-WebSocket-*` are the WebSocket library's and are dropped from every part.
  */

@@ -6,11 +6,11 @@ import { orderedRequestBody, type ResponsesApiRequest } from '../responses/reque
  */
 export interface ResponseCreateWsRequest extends ResponsesApiRequest {
   /**
-   * Continue from this response (W-79): `input` then holds only the items that are new since it.
+   * Continue from this response: `input` then holds only the items that are new since it.
    * Written only when not undefined.
    */
   previous_response_id?: string | undefined;
-  /** `false` for the startup prewarm (W-80): the server prepares but generates nothing. Written only when set. */
+  /** `false` for the startup prewarm: the server prepares but generates nothing. Written only when set. */
   generate?: boolean | undefined;
 }
 

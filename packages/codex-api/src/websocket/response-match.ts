@@ -25,7 +25,7 @@
  *    state). It still counts as socket activity for the idle timeout and is reported to telemetry
  *    with `stale: true`. Every text frame read while no request is in flight is stale as well
  *    (wrapped error frames keep their meaning there: they close the connection).
- * 5. Wrapped error frames (`{"type":"error",…}`, W-77) are never stale: they concern the socket or
+ * 5. Wrapped error frames (`{"type":"error", …}`) are never stale: they concern the socket or
  *    the request in flight, and dropping one would leave the request waiting for the idle timeout.
  */
 

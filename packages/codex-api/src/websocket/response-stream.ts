@@ -35,7 +35,7 @@ export interface WsResponseStreamInit {
   redactor: SecretRedactor | undefined;
   connectionReused: boolean;
   signal: AbortSignal | undefined;
-  /** Lets the next request on the connection in (W-73). */
+  /** Lets the next request on the connection in. */
   release: () => void;
   ended: (stream: WsResponseStream, drop: boolean) => void;
 }
@@ -76,7 +76,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
   private waiter: Waiter | undefined;
   private sentResolve!: () => void;
   private sentReject!: (error: ApiError) => void;
-  /** The idle timeout (W-74, W-75): started at the send, touched by every frame, held while paused. */
+  /** The idle timeout: started at the send, touched by every frame, held while paused. */
   private readonly clock: IdleClock;
   /** performance.now() of the last frame (or of the send), for telemetry. */
   private lastFrameAt = 0;
@@ -190,7 +190,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
       json = JSON.parse(text);
     } catch {
       if (this.telemetry) this.report('unparsed', undefined, waited);
-      return; // W-75: not an event, skipped
+      return; // not an event, skipped
     }
     if (typeof json !== 'object' || json === null) return;
     const event = json as Record<string, unknown>;
@@ -250,7 +250,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
     // An error frame or `response.failed` may quote the key: redact before anyone sees it.
     const error = this.redactor ? this.redactor.redactError(failure) : failure;
     if (this.sending) {
-      // Not sent yet: `stream()` rejects with the error (W-74); nothing was iterated.
+      // Not sent yet: `stream()` rejects with the error; nothing was iterated.
       this.sending = false;
       if (this.telemetry) this.report('request', error, performance.now() - this.sendStart);
       this.end(true);

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 
-/** Largest message accepted from the server, in bytes (W-71: 64 MiB, the tungstenite default). */
+/** Largest message accepted from the server, in bytes (64 MiB, the tungstenite default). */
 export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -26,7 +26,7 @@ export interface ConnectionSocket {
 }
 
 /**
- * A `ws` client socket that never runs a close handshake once open (W-76): `ws` answers a peer's
+ * A `ws` client socket that never runs a close handshake once open: `ws` answers a peer's
  * close frame (and a protocol error) by calling `close()` on the socket and then waits, up to 30 s,
  * for the peer to end the TCP connection. Here that internal `close()` call is reported to
  * {@link onPeerClose} on the next tick (after any `'error'` event `ws` emits in the same step) and

@@ -1,6 +1,6 @@
 import type { ApiError } from '../errors/api-error.js';
 
-/** What {@link WebsocketTelemetry.onWsRequest} receives, once per `response.create` send (W-74). */
+/** What {@link WebsocketTelemetry.onWsRequest} receives, once per `response.create` send. */
 export interface WsRequestTelemetryInfo {
   /** Time the send took (serialised frame handed to the socket until written), in ms. */
   durationMs: number;
@@ -40,7 +40,7 @@ export interface WsEventTelemetryInfo {
  * by a hook is swallowed so it cannot break a stream.
  */
 export interface WebsocketTelemetry {
-  /** Once per `response.create` send (W-74). */
+  /** Once per `response.create` send. */
   onWsRequest(info: WsRequestTelemetryInfo): void;
   /** Once per frame read while a request is in flight, and per stale text frame between requests (pings/pongs excluded). */
   onWsEvent(info: WsEventTelemetryInfo): void;

@@ -1,5 +1,5 @@
 /**
- * Map low-level (Node, undici) failures to {@link TransportError} subclasses (reference item W-9).
+ * Map low-level (Node, undici) failures to {@link TransportError} subclasses.
  */
 import {
   BuildError,

@@ -1,5 +1,5 @@
 /**
- * `HttpTransport`: unary and streaming HTTP requests on undici (reference items W-7 … W-9, W-19).
+ * `HttpTransport`: unary and streaming HTTP requests on undici.
  */
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
@@ -211,7 +211,7 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
  * durations clamped to Node's timer range. Headers go out in insertion order with their names as
  * given.
  *
- * Errors (all {@link TransportError}s, reference W-7 … W-9): non-2xx → {@link HttpStatusError}
+ * Errors (all {@link TransportError}s): non-2xx → {@link HttpStatusError}
  * with `url`, lower-cased response headers (repeated values joined with `", "`) and the body text;
  * could not connect (refused, DNS, connect timeout, TLS) → `ConnectionError`; `timeoutMs`
  * exceeded → `TimeoutError`; no response headers within `headersTimeoutMs` →
@@ -241,7 +241,7 @@ export class HttpTransport {
   }
 
   /**
-   * Send `req` and read the whole body (W-7). Resolves with a 2xx {@link HttpResponse}; rejects
+   * Send `req` and read the whole body. Resolves with a 2xx {@link HttpResponse}; rejects
    * with {@link HttpStatusError} for any other status (after reading its body), or another
    * {@link TransportError} (see the class comment). `req.timeoutMs` bounds the whole exchange,
    * `req.headersTimeoutMs` the wait for the response headers. Calls `req.telemetry.onRequest` once (an exception it throws is ignored).
@@ -276,7 +276,7 @@ export class HttpTransport {
   }
 
   /**
-   * Send `req` and resolve as soon as a 2xx response's headers arrive (W-8); the body is streamed
+   * Send `req` and resolve as soon as a 2xx response's headers arrive; the body is streamed
    * (see {@link StreamingResponse}). A non-2xx response rejects with {@link HttpStatusError} after
    * its body was read. `req.timeoutMs` and `req.headersTimeoutMs` bound only the wait for the
    * headers (the body is then governed by the caller, e.g. the idle timeout of `sseEvents`).

@@ -1,5 +1,5 @@
 /**
- * Request and response shapes of {@link HttpTransport} (reference items W-7, W-8).
+ * Request and response shapes of {@link HttpTransport}.
  */
 import type { ResponseHeaders } from '../errors/transport-error.js';
 import type { RequestTelemetry } from '../telemetry/telemetry.js';
@@ -37,7 +37,7 @@ export interface HttpRequest {
    * timeout). Absent: not bounded. Clamped like `timeoutMs` (0 expires at once).
    */
   headersTimeoutMs?: number;
-  /** Called once for this request (W-19). */
+  /** Called once for this request. */
   telemetry?: RequestTelemetry;
   /** The retry attempt index, passed through to `telemetry` (default 0). */
   attempt?: number;

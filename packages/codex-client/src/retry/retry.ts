@@ -1,12 +1,12 @@
 /**
- * Retry with exponential backoff and jitter (reference items W-13 … W-16).
+ * Retry with exponential backoff and jitter.
  */
 import { AbortedError, HttpStatusError, TransportError } from '../errors/transport-error.js';
 import { clampTimerMs } from '../timers/idle-clock.js';
 
-/** Which failures a {@link RetryPolicy} retries (W-14). */
+/** Which failures a {@link RetryPolicy} retries. */
 export interface RetryOn {
-  /** Retry HTTP 429 Too Many Requests. Providers default to `false` (W-16). */
+  /** Retry HTTP 429 Too Many Requests. Providers default to `false`. */
   retry429: boolean;
   /** Retry HTTP 500–599. */
   retry5xx: boolean;
@@ -15,7 +15,7 @@ export interface RetryOn {
 }
 
 /**
- * How often and how fast to retry (W-13).
+ * How often and how fast to retry.
  *
  * `maxAttempts` is the number of retries after the first try: attempts run as `0..=maxAttempts`,
  * so at most `maxAttempts + 1` tries. `baseDelayMs` (ms) is the first backoff delay.
@@ -37,7 +37,7 @@ export interface RetryInfo {
 }
 
 /**
- * Backoff delay before retry number `attempt` (W-15), in whole ms.
+ * Backoff delay before retry number `attempt`, in whole ms.
  *
  * `attempt === 0` gives exactly `baseDelayMs`; otherwise
  * `trunc(baseDelayMs * 2^(attempt-1) * U[0.9, 1.1))`, where the uniform factor is
@@ -52,7 +52,7 @@ export function backoffMs(baseDelayMs: number, attempt: number, random: () => nu
 }
 
 /**
- * Whether `error`, thrown by attempt number `attempt` (0-based), should be retried (W-14).
+ * Whether `error`, thrown by attempt number `attempt` (0-based), should be retried.
  *
  * False once `attempt >= policy.maxAttempts`. Otherwise: an {@link HttpStatusError} is retried when
  * `retry429 && status === 429` or `retry5xx && 500 <= status <= 599`; a timeout, connection or
@@ -112,7 +112,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Run `attempt(attemptIndex)` for `attemptIndex = 0..=policy.maxAttempts` until it resolves (W-13).
+ * Run `attempt(attemptIndex)` for `attemptIndex = 0..=policy.maxAttempts` until it resolves.
  *
  * After a failure that {@link shouldRetry} accepts, it calls `options.onRetry` and sleeps
  * {@link backoffMs}`(policy.baseDelayMs, attemptIndex + 1)` ms (abort-aware; `options.sleep` and

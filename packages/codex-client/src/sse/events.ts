@@ -1,6 +1,6 @@
 /**
  * `sseEvents()`: turn a byte stream into Server-Sent Events with an idle timeout, abort support
- * and typed failures (reference items W-21, W-23, W-26, W-27).
+ * and typed failures.
  */
 import { AbortedError, StreamError, TransportError } from '../errors/transport-error.js';
 import { classifyBodyError } from '../http/classify.js';
@@ -11,7 +11,7 @@ import { SseDecoder, type SseEvent } from './decoder.js';
 /** Options of {@link sseEvents}. */
 export interface SseEventsOptions {
   /**
-   * Longest silence while waiting for the next event, ms (W-23; Codex's `stream_idle_timeout_ms`,
+   * Longest silence while waiting for the next event, ms (Codex's `stream_idle_timeout_ms`,
    * default 300 000). Clamped to [0, 2^31 − 1] (`clampTimerMs`): 0 (or less, or NaN) expires as
    * soon as a read has to wait, as in codex-rs; +Infinity waits the maximum (~24.8 days). The clock
    * restarts at every dispatched event and at every chunk that leaves part of an event in the
@@ -21,7 +21,7 @@ export interface SseEventsOptions {
   idleTimeoutMs: number;
   /** Aborting stops the stream promptly with {@link AbortedError} and cancels the body. */
   signal?: AbortSignal;
-  /** Called once per yielded event and once on failure (W-26). */
+  /** Called once per yielded event and once on failure. */
   telemetry?: SseTelemetry;
 }
 
@@ -64,7 +64,7 @@ function releaseDecoder(state: BatchDecoder): void {
 
 /**
  * Decode `body` (UTF-8 `text/event-stream` bytes) with {@link SseDecoder} and yield its events
- * one by one (W-21, W-23, W-27).
+ * one by one.
  *
  * - Clean end of the body: a final event without its blank line is still yielded (decided
  *   policy), then the generator returns.

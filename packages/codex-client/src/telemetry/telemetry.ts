@@ -1,5 +1,5 @@
 /**
- * Telemetry hooks the transport calls (reference items W-19 and W-26). An exception thrown by a
+ * Telemetry hooks the transport calls. An exception thrown by a
  * hook is caught and ignored: it never fails, stalls or leaks the request or stream it reports on.
  */
 import type { TransportError } from '../errors/transport-error.js';
@@ -18,7 +18,7 @@ export interface RequestTelemetryInfo {
 }
 
 /**
- * Per-request telemetry (W-19): `onRequest` runs exactly once per `HttpTransport.request()` /
+ * Per-request telemetry: `onRequest` runs exactly once per `HttpTransport.request()` /
  * `stream()` call, on success or failure. For `stream()` the duration ends when the response
  * headers of a 2xx response arrive (or the failure happens), not when the body ends.
  */
@@ -38,7 +38,7 @@ export interface SseTelemetryInfo {
 }
 
 /**
- * Per-event SSE telemetry (W-26): `sseEvents()` calls `onSseEvent` once for every event it yields
+ * Per-event SSE telemetry: `sseEvents()` calls `onSseEvent` once for every event it yields
  * and once when the stream fails; not at a clean end of stream.
  */
 export interface SseTelemetry {

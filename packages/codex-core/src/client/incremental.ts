@@ -1,4 +1,4 @@
-// Incremental WebSocket requests (W-79, C-41..C-45): when may a `response.create` continue from
+// Incremental WebSocket requests: when may a `response.create` continue from
 // the previous response with `previous_response_id` and only the new input items?
 
 import type { ResponsesApiRequest } from '@codex-ts/api';
@@ -6,14 +6,14 @@ import { type ResponseItem, serializeResponseItem } from '@codex-ts/protocol';
 
 /** What the previous response on a socket produced: its id and its `output_item.done` items. */
 export interface LastResponse {
-  /** `response.completed` → `response.id`; an empty id never allows a continuation (C-45). */
+  /** `response.completed` → `response.id`; an empty id never allows a continuation. */
   responseId: string;
   /** The items the response added (`output_item.done`), in arrival order. */
   itemsAdded: readonly ResponseItem[];
 }
 
 /**
- * Request fields that must be equal for a continuation (W-79). `input`, `client_metadata` and
+ * Request fields that must be equal for a continuation. `input`, `client_metadata` and
  * `stream_options` are deliberately absent: they may change between requests.
  */
 const COMPARED_FIELDS = [
@@ -56,7 +56,7 @@ export function sameNonInputFields(a: ResponsesApiRequest, b: ResponsesApiReques
 
 /**
  * The wire JSON of one item as compared for continuations: the protocol serialisation without
- * `internal_chat_message_metadata_passthrough` (W-79).
+ * `internal_chat_message_metadata_passthrough`.
  */
 export function itemIdentity(item: ResponseItem): string {
   const wire = serializeResponseItem(item);

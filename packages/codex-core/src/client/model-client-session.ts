@@ -43,7 +43,7 @@ export interface ModelClientScope {
   giveBackWebsocket(ws: WebsocketSession, discard: boolean): void;
 }
 
-/** A handshake answered `426 Upgrade Required` (W-78, W-81). */
+/** A handshake answered `426 Upgrade Required`. */
 const isUpgradeRequired = (error: unknown): boolean => ApiError.isInstance(error) && error.status === 426;
 
 let createSession: (scope: ModelClientScope) => ModelClientSession;
@@ -58,12 +58,12 @@ export function openModelClientSession(scope: ModelClientScope): ModelClientSess
 
 /**
  * The turn-scoped model client (`ModelClientSession` in codex-rs), created by
- * `ModelClient.newSession`. It sends each request of one turn over WebSocket or HTTP (C-16,
+ * `ModelClient.newSession`. It sends each request of one turn over WebSocket or HTTP (
  * core-behaviour §2) and latches the sticky-routing token: the first `x-codex-turn-state` of the
- * turn is replayed on every later request of the same turn (HTTP header W-62/C-54, WebSocket
- * `client_metadata` C-55/C-56) and never into the next turn. Over WebSocket it takes the
+ * turn is replayed on every later request of the same turn (HTTP header WebSocket
+ * `client_metadata`) and never into the next turn. Over WebSocket it takes the
  * client's cached socket on first use, reuses it for every request, and sends incremental
- * `response.create`s (W-79); {@link end} hands the socket back. Do not use one session for two
+ * `response.create`s; {@link end} hands the socket back. Do not use one session for two
  * turns or two requests at once.
  */
 export class ModelClientSession {
@@ -107,7 +107,7 @@ export class ModelClientSession {
    * The full WebSocket `response.create` body this session sends for `request` (no
    * `previous_response_id`): the HTTP fields plus, in `client_metadata`, the latched
    * `x-codex-turn-state` and the W3C trace context of the active span (from
-   * `ModelClientOptions.telemetry`) as `ws_request_header_traceparent` / `…_tracestate` (W-66);
+   * `ModelClientOptions.telemetry`) as `ws_request_header_traceparent` / `…_tracestate`;
    * `generate` when given. The API layer stamps `x-codex-ws-stream-request-start-ms` when it
    * sends the frame.
    */
@@ -124,13 +124,13 @@ export class ModelClientSession {
   }
 
   /**
-   * Sends one sampling request and returns its events (C-16): over WebSocket while
+   * Sends one sampling request and returns its events: over WebSocket while
    * {@link websocketsEnabled} (first waiting, once per client, for the startup prewarm), else
    * over HTTP SSE. A 426 on the WebSocket handshake switches the session to HTTP and sends this
-   * same request as a POST at once (C-22). Over WebSocket the request continues from the
-   * previous response with `previous_response_id` and only the new items when W-79 allows; any
-   * failure drops the socket and the baseline, so the retry is a full request on a new socket
-   * (C-32). A `turn_state` event latches the turn state (first value wins) and is passed on.
+   * same request as a POST at once. Over WebSocket the request continues from the
+   * previous response with `previous_response_id` and only the new items when the previous request allows it (see `incremental.ts`); any
+   * failure drops the socket and the baseline, so the retry is a full request on a new socket.
+   * A `turn_state` event latches the turn state (first value wins) and is passed on.
    *
    * @throws ApiError from the returned promise (handshake or request failed) or from iteration;
    *   the turn loop decides about retries and the exhausted-retries fallback.
@@ -149,7 +149,7 @@ export class ModelClientSession {
     const { options: clientOptions, responses } = this.#scope;
     const body = httpRequestBody(clientOptions, request);
     const extraHeaders = httpRequestHeaders(clientOptions, request.metadata, this.#turnState);
-    // W-10: `traceparent` / `tracestate` of the active span (nothing without one).
+    // `traceparent` / `tracestate` of the active span (nothing without one).
     clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
     const stream = await responses.stream(body, {
       extraHeaders,
@@ -159,7 +159,7 @@ export class ModelClientSession {
   }
 
   /**
-   * Opens the turn's socket without sending a request (`preconnect_websocket`, C-30): a
+   * Opens the turn's socket without sending a request (`preconnect_websocket`): a
    * handshake whose headers carry `metadata`, skipped when an open socket with the same
    * connection key is already held. The next {@link stream} reuses it. Resolves true when a
    * socket is open, false when WebSockets are off or the handshake got 426 (the session then
@@ -183,7 +183,7 @@ export class ModelClientSession {
   }
 
   /**
-   * `prewarm_websocket` (W-80, C-47, C-48): sends `request` as `response.create` with
+   * `prewarm_websocket`: sends `request` as `response.create` with
    * `generate: false` and drains it until `response.completed`, leaving the socket and the
    * response id for the next request. A no-op (`skipped`) when WebSockets are off or this
    * socket already carried a request; `http_fallback` after a 426 handshake.
@@ -207,7 +207,7 @@ export class ModelClientSession {
   /**
    * `try_switch_fallback_transport` (§13): activates the session-wide HTTP fallback and drops
    * this turn's socket. Returns true only when this call activated it (so the caller emits the
-   * "Falling back from WebSockets to HTTPS transport." warning once, C-23).
+   * "Falling back from WebSockets to HTTPS transport." warning once).
    */
   tryFallbackToHttp(): boolean {
     const activated = this.#scope.forceHttpFallback();
@@ -218,7 +218,7 @@ export class ModelClientSession {
 
   /**
    * Ends the turn scope: the socket and its incremental baseline go back to the client cache for
-   * the next turn (C-28, C-42), or are dropped with `discard` or when the client already holds
+   * the next turn, or are dropped with `discard` or when the client already holds
    * one. Idempotent; the session must not be used afterwards.
    */
   end(options: { discard?: boolean } = {}): void {
@@ -276,7 +276,7 @@ export class ModelClientSession {
     const wire: ResponseCreateWsRequest = incremental
       ? { ...full, previous_response_id: last.responseId, input: delta }
       : full;
-    // C-125: one continuation decision per WebSocket request.
+    // one continuation decision per WebSocket request.
     this.#scope.options.telemetry?.recordContinuation({
       mode: incremental ? 'incremental' : 'full',
       reason: incremental ? 'incremental' : (resetReason ?? (previous ? 'other' : 'no_previous_request')),
@@ -297,7 +297,7 @@ export class ModelClientSession {
   /**
    * Passes the events on, latching turn state, collecting `output_item.done` items and
    * recording `{responseId, itemsAdded}` on `completed` (the next request's baseline). A stream
-   * that fails or is abandoned before `completed` drops the socket and the baseline (C-32).
+   * that fails or is abandoned before `completed` drops the socket and the baseline.
    */
   async *#trackWebsocket(
     ws: WebsocketSession,

@@ -32,24 +32,24 @@ export interface ModelClientOptions {
   /** Add `client_metadata.mcp_attribution` (the built-in OpenAI provider does). */
   mcpAttribution?: boolean | undefined;
   /**
-   * The provider's `supports_websockets` (C-14, C-16): when true, requests go as `response.create`
-   * frames over one cached WebSocket until the session falls back to HTTP (W-81). Default false.
+   * The provider's `supports_websockets`: when true, requests go as `response.create`
+   * frames over one cached WebSocket until the session falls back to HTTP. Default false.
    */
   supportsWebsockets?: boolean | undefined;
   /** Shared HTTP transport (keep-alive pool); one is created when omitted. */
   transport?: HttpTransport | undefined;
   /**
    * The session's telemetry (`@codex-ts/otel`, telemetry.md); the client's only telemetry input.
-   * When given, the client records: every HTTP attempt (`codex.api_request`, C-120, through
+   * When given, the client records: every HTTP attempt (`codex.api_request`, through
    * `telemetry.requestTelemetry({ endpoint: '/responses' })`) and SSE event (`codex.sse_event`,
    * `telemetry.sseTelemetry()`) — the HTTP requests also carry `traceparent` / `tracestate` of
-   * the active span (W-10); every WebSocket connect (`codex.websocket_connect`, C-121), request
-   * (`codex.websocket.request`) and frame (`codex.websocket.event`, C-118, through
+   * the active span; every WebSocket connect (`codex.websocket_connect`), request
+   * (`codex.websocket.request`) and frame (`codex.websocket.event`, through
    * `telemetry.websocketTelemetry()`); the W3C trace context of the active span in each
    * WebSocket request's `client_metadata` (`ws_request_header_traceparent` / `…_tracestate`,
-   * W-66, C-124, `telemetry.w3cTraceContext()`); the continuation decision of each WebSocket
-   * request (`codex.websocket.continuation` with `mode`, `reason`, `phase`, C-125); the switch to
-   * HTTP (`codex.transport.fallback_to_http`, once per session, C-26). The turn loop records
+   * `telemetry.w3cTraceContext()`); the continuation decision of each WebSocket
+   * request (`codex.websocket.continuation` with `mode`, `reason`, `phase`); the switch to
+   * HTTP (`codex.transport.fallback_to_http`, once per session). The turn loop records
    * retries through it (`codex.retry`). Without it nothing is recorded and no trace context is sent.
    */
   telemetry?: SessionTelemetry | undefined;
@@ -65,7 +65,7 @@ export interface ModelClientOptions {
  * The session-scoped model client (`ModelClient` in codex-rs, core-behaviour §1): holds the
  * provider, the credentials, the session identity, one keep-alive HTTP pool and, when the
  * provider supports WebSockets, the cached WebSocket session (socket + incremental baseline,
- * reused across turns, W-82) and the sticky HTTP-fallback flag (W-81, §13). Create a
+ * reused across turns) and the sticky HTTP-fallback flag (§13). Create a
  * {@link ModelClientSession} per turn with {@link ModelClient.newSession} and {@link
  * ModelClientSession.end} it when the turn is over so the socket goes back to the cache.
  */
@@ -126,17 +126,17 @@ export class ModelClient {
 
   /**
    * Whether requests go over WebSocket: the provider supports it and the session has not fallen
-   * back to HTTP (C-16, core-behaviour §2).
+   * back to HTTP (core-behaviour §2).
    */
   get websocketsEnabled(): boolean {
     return this.options.supportsWebsockets === true && !this.#disableWebsockets;
   }
 
   /**
-   * Switches the session to HTTP for good (W-81, C-25, core-behaviour §13) and drops the cached
+   * Switches the session to HTTP for good (core-behaviour §13) and drops the cached
    * socket. Returns true only for the call that activated the fallback; false when WebSockets
    * were not in use or the fallback was already active. The activating call counts
-   * `codex.transport.fallback_to_http{from_wire_api="responses_websocket"}` (C-26).
+   * `codex.transport.fallback_to_http{from_wire_api="responses_websocket"}`.
    */
   forceHttpFallback(): boolean {
     const activated = this.websocketsEnabled;
@@ -147,7 +147,7 @@ export class ModelClient {
   }
 
   /**
-   * Starts the startup prewarm (W-80, C-47..C-52, 0.169.0 §6) in the background and returns its
+   * Starts the startup prewarm (0.169.0 §6) in the background and returns its
    * outcome; never rejects. `request` is what the first turn will send without the user's items
    * (0.169.0: only the base-instructions message; `metadata.requestKind` `prewarm`, `turnId` `""`).
    * It is sent as `response.create` with `generate: false` and drained until

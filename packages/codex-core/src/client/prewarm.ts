@@ -1,4 +1,4 @@
-// The startup prewarm (W-80, C-47..C-52, observed-cli-0.169 §6): one `generate:false`
+// The startup prewarm (observed-cli-0.169 §6): one `generate:false`
 // `response.create` sent in the background when a session starts, and the first turn's bounded
 // wait for it.
 
@@ -8,9 +8,9 @@ import type { ModelClientSession } from './model-client-session.js';
 import type { SamplingRequest } from './request-builder.js';
 
 /**
- * How a startup prewarm ended (`ModelClient.prewarm`, W-80, C-47..C-52):
+ * How a startup prewarm ended (`ModelClient.prewarm`):
  * `ready` (a `generate:false` response completed; the first turn continues from it),
- * `skipped` (WebSockets off, or the socket already carried a request: C-48),
+ * `skipped` (WebSockets off, or the socket already carried a request),
  * `http_fallback` (the handshake got 426; the session now uses HTTP),
  * `failed` (any other error; swallowed, the first turn connects by itself),
  * `cancelled` (the client was closed or the first turn stopped waiting).
@@ -55,7 +55,7 @@ export class StartupPrewarm {
   }
 
   /**
-   * The first turn's wait (W-80, C-49): the first call waits until the prewarm settles, at most
+   * The first turn's wait: the first call waits until the prewarm settles, at most
    * until `connectTimeoutMs` after the prewarm started (then the prewarm is cancelled), or until
    * `signal` aborts. Later calls, and a call with an aborted signal, return at once. Never rejects.
    */

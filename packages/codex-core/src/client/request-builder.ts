@@ -1,6 +1,6 @@
 // What a sampling request looks like on the wire: the Responses body (HTTP and WebSocket), the
 // headers core adds to an HTTP request and to a WebSocket handshake, and `client_metadata`, in
-// the order codex-cli 0.169.0 sent them (observed-cli-0.169 §4, §6; W-62, W-65, W-66, C-19).
+// the order codex-cli 0.169.0 sent them (observed-cli-0.169 §4, §6).
 // Pure functions of their arguments: no I/O, no clock, no state.
 
 import type { ResponseCreateWsRequest, ResponsesApiRequest } from '@codex-ts/api';
@@ -28,7 +28,7 @@ export interface SamplingRequest {
   model: string;
   /**
    * The full input: base instructions, history and the new items. Over WebSocket the client
-   * sends only the suffix after the previous response when it can (W-79); callers always pass
+   * sends only the suffix after the previous response when it can; callers always pass
    * everything.
    */
   input: ResponseItem[];
@@ -60,15 +60,15 @@ export interface RequestSettings {
 
 /** Per-turn values of a WebSocket `response.create` body. */
 export interface WebsocketBodyOptions {
-  /** The turn's latched `x-codex-turn-state`, replayed in `client_metadata` (C-55, C-56). */
+  /** The turn's latched `x-codex-turn-state`, replayed in `client_metadata`. */
   turnState?: string | undefined;
   /** W3C trace context of the active span, sent as `ws_request_header_traceparent` / `…tracestate`. */
   trace?: W3cTraceContext | undefined;
-  /** `generate` (only the startup prewarm sets it, to false: W-80). */
+  /** `generate` (only the startup prewarm sets it, to false). */
   generate?: boolean | undefined;
 }
 
-/** Codex's own `client_metadata` for `request`, before the caller's entries are merged in (W-66). */
+/** Codex's own `client_metadata` for `request`, before the caller's entries are merged in. */
 export function codexClientMetadata(
   settings: RequestSettings,
   request: SamplingRequest,
@@ -90,9 +90,9 @@ export function httpRequestBody(settings: RequestSettings, request: SamplingRequ
 
 /**
  * The full WebSocket `response.create` body of `request` (no `previous_response_id`: the session
- * adds it for an incremental request, W-79): the HTTP body whose `client_metadata` also carries,
+ * adds it for an incremental request): the HTTP body whose `client_metadata` also carries,
  * after Codex's own keys, `x-codex-turn-state` (when latched) and
- * `ws_request_header_traceparent` / `ws_request_header_tracestate` (W-66, C-124), then the
+ * `ws_request_header_traceparent` / `ws_request_header_tracestate`, then the
  * caller's entries; `generate` last when given. The API layer stamps
  * `x-codex-ws-stream-request-start-ms` when it sends the frame.
  */
@@ -112,7 +112,7 @@ export function websocketRequestBody(
 
 /**
  * The headers core adds to an HTTP request, in 0.169.0's order: `x-codex-beta-features` (when
- * any), `x-codex-turn-state` (when latched, W-62/C-54), `x-codex-window-id`,
+ * any), `x-codex-turn-state` (when latched), `x-codex-window-id`,
  * `x-codex-turn-metadata` (ASCII JSON), `x-client-request-id`, `session-id`, `thread-id`. The API
  * layer adds the provider headers before and accept/content-type/auth/originator/UA after.
  */
@@ -134,10 +134,10 @@ export function httpRequestHeaders(
 }
 
 /**
- * The connection-level headers of a WebSocket handshake (C-19, W-68), in 0.169.0's order (§6):
+ * The connection-level headers of a WebSocket handshake, in 0.169.0's order (§6):
  * `x-codex-turn-metadata` of the request that opens the connection, `providerHeaders` (e.g. the
  * built-in OpenAI provider's `version`), `x-codex-beta-features` (when any),
- * `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`. No turn state (W-62).
+ * `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`. No turn state.
  * The API layer puts auth, `User-Agent`, `originator` and `openai-beta` before them.
  */
 export function websocketHandshakeHeaders(

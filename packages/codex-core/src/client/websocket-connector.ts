@@ -1,4 +1,4 @@
-// The session's WebSocket plumbing (core-behaviour §1, §6; W-82, C-28..C-31, C-121): the lazily
+// The session's WebSocket plumbing (core-behaviour §1, §6): the lazily
 // created Responses WebSocket client, the one cached `WebsocketSession` carried from turn to turn,
 // the connection key, and the handshake with credentials registered for redaction and every
 // connect recorded in telemetry.
@@ -72,7 +72,7 @@ export class WebsocketConnector {
    * Makes sure `ws` holds an open socket whose connection key matches `headers` (the handshake
    * headers of {@link websocketHandshakeHeaders}); returns true when the held socket was reused,
    * false when a new one was opened (the old one and the baseline dropped). Each handshake is
-   * recorded as `codex.websocket_connect` (C-121) with the auth header's name, never its value.
+   * recorded as `codex.websocket_connect` with the auth header's name, never its value.
    *
    * @throws ApiError when the credentials cannot be read or the handshake fails (426 included).
    */
@@ -84,7 +84,7 @@ export class WebsocketConnector {
     const { key, authHeaderName } = await this.#connectionKey(headers, signal);
     if (ws.isOpen && ws.connectionKey === key) return true;
     // An open socket for other headers or credentials is replaced ('other'); a closed or failed
-    // one is 'connection_closed' (C-125).
+    // one is 'connection_closed'.
     ws.reset(ws.connection !== undefined && !ws.connection.isClosed ? 'other' : 'connection_closed');
     const telemetry = this.#options.telemetry;
     const started = performance.now();
@@ -131,9 +131,9 @@ export class WebsocketConnector {
   }
 
   /**
-   * The connection key (C-29): WebSocket URL, the handshake headers that do not vary per turn
+   * The connection key: WebSocket URL, the handshake headers that do not vary per turn
    * (everything but `x-codex-turn-metadata`, so a prewarmed or preconnected socket serves later
-   * turns, C-31) and the credentials, all hashed with SHA-256: provider headers may hold API keys
+   * turns) and the credentials, all hashed with SHA-256: provider headers may hold API keys
    * too, so the key never keeps a header value in clear.
    */
   async #connectionKey(

@@ -1,12 +1,12 @@
 // The WebSocket state one ModelClient carries from request to request and from turn to turn
-// (`WebsocketSession` in codex-rs, core-behaviour §1 and §6, W-82).
+// (`WebsocketSession` in codex-rs, core-behaviour §1 and §6).
 
 import type { ResponsesApiRequest, ResponsesWebsocketConnection } from '@codex-ts/api';
 import type { LastResponse } from './incremental.js';
 
 /**
  * Why the incremental baseline was dropped, reported as the `reason` of the next request's
- * `codex.websocket.continuation` (C-125): the socket closed or failed, or anything else.
+ * `codex.websocket.continuation`: the socket closed or failed, or anything else.
  */
 export type ContinuationResetReason = 'connection_closed' | 'other';
 
@@ -36,7 +36,7 @@ export class WebsocketSession {
 
   /**
    * Takes the pending reset reason: the `reason` of this request's `codex.websocket.continuation`
-   * when it is a full `response.create` (C-125).
+   * when it is a full `response.create`.
    */
   takeContinuationResetReason(): ContinuationResetReason | undefined {
     const reason = this.continuationResetReason;

@@ -2,22 +2,22 @@ import type { Provider } from '@codex-ts/api';
 import { ConfigError } from './config-error.js';
 import type { ModelProviderToml } from './schema.js';
 
-/** Default `request_max_retries`: transport retries of one HTTP request (C-3). */
+/** Default `request_max_retries`: transport retries of one HTTP request. */
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
-/** Default `stream_max_retries`: turn-level stream retries (C-3). */
+/** Default `stream_max_retries`: turn-level stream retries. */
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 /** Upper bound applied to `request_max_retries` and `stream_max_retries` (larger values are capped). */
 export const MAX_RETRIES_CAP = 100;
-/** Default `stream_idle_timeout_ms`, in ms (C-4). */
+/** Default `stream_idle_timeout_ms`, in ms. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
-/** Default `websocket_connect_timeout_ms`, in ms (C-4). */
+/** Default `websocket_connect_timeout_ms`, in ms. */
 export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
-/** Base delay of the transport retry backoff, in ms (C-15). */
+/** Base delay of the transport retry backoff, in ms. */
 export const REQUEST_RETRY_BASE_DELAY_MS = 200;
 
-/** Base URL used when a provider has no `base_url` and auth is an API key (C-5). */
+/** Base URL used when a provider has no `base_url` and auth is an API key. */
 export const OPENAI_API_BASE_URL = 'https://api.openai.com/v1';
-/** Base URL used when a provider has no `base_url` and auth is ChatGPT-style (C-5, W-3). */
+/** Base URL used when a provider has no `base_url` and auth is ChatGPT-style. */
 export const CHATGPT_CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
 
 /** Id of the built-in OpenAI provider, the default `model_provider`. */
@@ -49,7 +49,7 @@ const DEFAULT_LMSTUDIO_PORT = 1234;
 export interface ModelProviderInfo {
   /** `name`; `"OpenAI"` marks the built-in OpenAI provider. Default `""`. */
   name: string;
-  /** `base_url`; undefined means the default for the auth kind (C-5). */
+  /** `base_url`; undefined means the default for the auth kind. */
   baseUrl: string | undefined;
   /** `env_key`: environment variable holding the API key. */
   envKey: string | undefined;
@@ -59,7 +59,7 @@ export interface ModelProviderInfo {
   experimentalBearerToken: string | undefined;
   /** `wire_api`; only `"responses"` exists. */
   wireApi: 'responses';
-  /** `query_params`, appended verbatim to every URL (W-1). */
+  /** `query_params`, appended verbatim to every URL. */
   queryParams: Readonly<Record<string, string>> | undefined;
   /** `http_headers`: static headers. */
   httpHeaders: Readonly<Record<string, string>> | undefined;
@@ -75,7 +75,7 @@ export interface ModelProviderInfo {
   websocketConnectTimeoutMs: number;
   /** `requires_openai_auth` (default false): the provider uses `auth.json` / OpenAI login. */
   requiresOpenaiAuth: boolean;
-  /** `supports_websockets` (default false): Responses over WebSocket (C-14). */
+  /** `supports_websockets` (default false): Responses over WebSocket. */
   supportsWebsockets: boolean;
   /** `auth` (command-backed bearer token), kept as written; not supported by codex-ts yet. */
   commandAuth: ModelProviderToml['auth'];
@@ -115,7 +115,7 @@ export function modelProviderInfoFromToml(toml: ModelProviderToml): ModelProvide
 export interface BuiltInProviderOptions {
   /** The `openai_base_url` config key; default {@link OPENAI_API_BASE_URL} (decided at resolve time). */
   openaiBaseUrl?: string | undefined;
-  /** Our client version, sent by the `openai` provider as the `version` header (C-13). */
+  /** Our client version, sent by the `openai` provider as the `version` header. */
   version: string;
   /** Environment for `CODEX_OSS_BASE_URL` / `CODEX_OSS_PORT`; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv | undefined;
@@ -163,7 +163,7 @@ function ossProvider(defaultPort: number, env: NodeJS.ProcessEnv): ModelProvider
 
 /**
  * Static headers of a provider, in order: `http_headers`, then each `env_http_headers`
- * entry whose variable is set and non-blank after trimming (C-7, C-8). Entries whose name is
+ * entry whose variable is set and non-blank after trimming. Entries whose name is
  * not an HTTP token or whose value cannot be sent (a control character other than tab, or a
  * character above U+00FF) are dropped silently, as the original drops invalid ones; sending
  * them would fail every request before it leaves. A later entry with the same
@@ -228,7 +228,7 @@ export interface ResolveModelProviderOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /**
    * True when the credentials are ChatGPT-style: a provider without `base_url` then targets
-   * {@link CHATGPT_CODEX_BASE_URL} instead of {@link OPENAI_API_BASE_URL} (C-5). Default false.
+   * {@link CHATGPT_CODEX_BASE_URL} instead of {@link OPENAI_API_BASE_URL}. Default false.
    */
   chatgptAuth?: boolean | undefined;
 }
@@ -238,7 +238,7 @@ export interface ResolveModelProviderOptions {
  * (the original's `to_api_provider`): base URL (`base_url`, else the auth-dependent
  * default), `query_params`, headers from {@link providerHeaders}, retry
  * `{ maxAttempts: request_max_retries, baseDelayMs: 200, retryOn: { retry429: false,
- * retry5xx: true, retryTransport: true } }` (C-15), idle and WebSocket-connect timeouts.
+ * retry5xx: true, retryTransport: true } }`, idle and WebSocket-connect timeouts.
  * Built-in providers take precedence over (and cannot be replaced by) configured ones.
  *
  * @throws {ConfigError} `unknown_provider` when the id is neither built in nor configured;

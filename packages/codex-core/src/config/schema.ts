@@ -41,7 +41,7 @@ function stringEnum<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: oneOf(values) });
 }
 
-/** Message for `wire_api = "chat"` (C-2): the Chat Completions wire API was removed. */
+/** Message for `wire_api = "chat"`: the Chat Completions wire API was removed. */
 export const CHAT_WIRE_API_REMOVED_MESSAGE =
   '`wire_api = "chat"` is no longer supported; set `wire_api = "responses"` in the provider table ' +
   '(see https://github.com/openai/codex/discussions/7782)';
@@ -109,7 +109,7 @@ function rejectCombination(
 
 /**
  * One `[model_providers.<id>]` table exactly as written in config.toml (snake_case,
- * core-behaviour.md §15). Unknown keys are rejected (C-1). Validation (C-11/C-12):
+ * core-behaviour.md §15). Unknown keys are rejected. Validation:
  * `auth.command` must be non-blank; `auth` cannot be combined with `env_key`,
  * `experimental_bearer_token` or `requires_openai_auth`; `aws` cannot be combined with
  * `supports_websockets`, `env_key`, `experimental_bearer_token`, `auth` or

@@ -16,7 +16,7 @@ export interface ConversationOptions {
   client: ModelClient;
   /** Model slug for every request. */
   model: string;
-  /** Base instructions, sent as the first developer message of the input (C-O1; no `instructions` field). */
+  /** Base instructions, sent as the first developer message of the input (no `instructions` field). */
   baseInstructions: string;
   /** A user message describing the environment (`<environment_context>…`), sent once after the instructions. */
   environmentContext?: string | undefined;
@@ -36,13 +36,13 @@ export interface ConversationOptions {
   random?: (() => number) | undefined;
 }
 
-/** A user or developer message item with a `msg_<uuid v7>` id (W-114). */
+/** A user or developer message item with a `msg_<uuid v7>` id. */
 export function messageItem(role: 'user' | 'developer', text: string, id = `msg_${uuidv7()}`): ResponseItem {
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
 }
 
 /**
- * Records the user items of a turn as `codex.user_prompt` (C-123): the `input_text` parts of the
+ * Records the user items of a turn as `codex.user_prompt`: the `input_text` parts of the
  * user messages joined by newlines, with counts of text and image inputs. No-op without telemetry.
  */
 function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): void {
@@ -62,7 +62,7 @@ function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): 
  * One conversation (a thread): its history carries over between turns, each turn gets a
  * fresh turn scope (`ModelClientSession`, ended when the turn ends so a WebSocket goes back to
  * the client's cache), and every request carries the full history: over HTTP it is sent
- * whole (C-O2), over WebSocket the client sends only what the server has not seen (W-79).
+ * whole, over WebSocket the client sends only what the server has not seen.
  * The first turn's input starts with the base-instructions developer message and the
  * environment context. See {@link Conversation.prewarm} for the WebSocket startup prewarm.
  */
@@ -90,7 +90,7 @@ export class Conversation {
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
    * `turn.aborted`. Do not run two turns of one conversation at once. With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
-   * built with `logUserPrompt`, C-123).
+   * built with `logUserPrompt`).
    */
   async *runTurn(
     input: string | ResponseItem[],
@@ -135,7 +135,7 @@ export class Conversation {
   }
 
   /**
-   * Starts the startup prewarm (W-80, C-49, 0.169.0 §6) when the client is on WebSocket: a
+   * Starts the startup prewarm (0.169.0 §6) when the client is on WebSocket: a
    * `response.create` with `generate: false` whose input is only the base-instructions
    * developer message (the first history item of a resumed conversation), with the tools,
    * reasoning, verbosity and service tier the turns will send, and turn metadata

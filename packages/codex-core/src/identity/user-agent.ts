@@ -6,7 +6,7 @@ export const EXEC_ORIGINATOR = 'codex_exec';
 
 /**
  * `originator` header value: `$CODEX_INTERNAL_ORIGINATOR_OVERRIDE` when set and non-blank,
- * else `fallback` (C-115).
+ * else `fallback`.
  */
 export function resolveOriginator(fallback: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE?.trim();
@@ -42,7 +42,7 @@ function archName(): string {
 }
 
 /**
- * The `User-Agent` header (C-116):
+ * The `User-Agent` header:
  * `{originator}/{version} ({os} {os version}; {arch}) {terminal}[ ({suffix})]`, e.g.
  * `codex_exec/0.1.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.1.0)`. The terminal is
  * `$TERM` (or `unknown`). Characters outside printable ASCII are replaced with `_`.

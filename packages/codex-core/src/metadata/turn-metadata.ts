@@ -2,7 +2,7 @@
  * Request metadata the original sends with every Responses request: the
  * `x-codex-turn-metadata` JSON (header and `client_metadata`), the `client_metadata` map,
  * and the window id. Key names and order follow what codex-cli 0.169.0 sent
- * (observed-cli-0.169.md §4, W-65, W-66).
+ * (observed-cli-0.169.md §4).
  */
 
 import { WS_STREAM_REQUEST_START_MS } from '@codex-ts/api';
@@ -50,12 +50,12 @@ export function windowId(identity: Pick<SessionIdentity, 'threadId' | 'windowNum
   return `${identity.threadId}:${identity.windowNumber}`;
 }
 
-/** Largest number of caller-supplied keys kept, and their size limits in bytes (W-65). */
+/** Largest number of caller-supplied keys kept, and their size limits in bytes. */
 const EXTRA_LIMITS = { count: 16, keyBytes: 64, valueBytes: 128 } as const;
 
 /**
  * The turn metadata object, keys in 0.169.0's order. Caller-supplied `extra` keys never
- * override a canonical key (C-67).
+ * override a canonical key.
  */
 export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput): Record<string, unknown> {
   const isTurn = input.requestKind === 'turn';
@@ -110,7 +110,7 @@ export function asciiJson(value: unknown): string {
 }
 
 /**
- * The `client_metadata` map of a request body (W-66): installation id, session and thread
+ * The `client_metadata` map of a request body: installation id, session and thread
  * ids, turn ids, window id and the turn metadata JSON string. `mcpAttribution` adds the
  * `mcp_attribution` key the built-in OpenAI provider sends.
  */
@@ -133,7 +133,7 @@ export function clientMetadata(
 }
 
 /**
- * `client_metadata` keys Codex owns (W-66): callers cannot set them through
+ * `client_metadata` keys Codex owns: callers cannot set them through
  * `SamplingRequest.clientMetadata`, even when Codex leaves them out of a request.
  */
 export const RESERVED_CLIENT_METADATA_KEYS: ReadonlySet<string> = new Set([
@@ -157,7 +157,7 @@ export const RESERVED_CLIENT_METADATA_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * `base` plus the caller's entries, insert-if-absent: keys already in `base` and
- * {@link RESERVED_CLIENT_METADATA_KEYS} are skipped (C-67). Returns `base` (mutated).
+ * {@link RESERVED_CLIENT_METADATA_KEYS} are skipped. Returns `base` (mutated).
  */
 export function mergeCallerClientMetadata(
   base: Record<string, string>,

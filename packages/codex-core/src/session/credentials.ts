@@ -7,7 +7,7 @@ import type { ModelProviderInfo } from '../config/providers.js';
 
 /**
  * Environment variables that hold a Codex credential whatever the config says: `CODEX_API_KEY`
- * (read by `exec`, C-99) and `OPENAI_API_KEY` (read by the login flows).
+ * (read by `exec`) and `OPENAI_API_KEY` (read by the login flows).
  */
 export const CREDENTIAL_ENV_VARS: readonly string[] = ['CODEX_API_KEY', 'OPENAI_API_KEY'];
 

@@ -37,14 +37,14 @@ export interface OpenExecOptions {
   tools?: ToolHandler | undefined;
   /**
    * Start the WebSocket startup prewarm right away (default true; only when the provider
-   * `supports_websockets`, W-80). The first turn waits for it.
+   * `supports_websockets`). The first turn waits for it.
    */
   prewarm?: boolean | undefined;
   /**
    * The session's telemetry. Default: a `SessionTelemetry` on the global OpenTelemetry providers
    * (a no-op until the application registers an SDK) with conversation id = the thread id, the
    * model, the originator, `version`, auth mode `apikey`, terminal type `$TERM`, session source
-   * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false, C-123).
+   * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false).
    */
   telemetry?: SessionTelemetry | undefined;
   /**
@@ -74,12 +74,12 @@ export interface OpenedExecConversation {
  * original does: loads config.toml (+ `-c` overrides), resolves the model provider and its
  * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
  * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
- * When the provider `supports_websockets` (the built-in `openai` does, C-14) the client uses
- * Responses over WebSocket (C-16) and the startup prewarm starts at once (W-80). Telemetry
+ * When the provider `supports_websockets` (the built-in `openai` does) the client uses
+ * Responses over WebSocket and the startup prewarm starts at once. Telemetry
  * (`@codex-ts/otel`, see {@link OpenExecOptions.telemetry}) is wired into the client: HTTP and
  * SSE hooks, WebSocket connect/request/event records, continuation and fallback counters, turn
  * retries, the user prompt, and the W3C trace context of the active span in each WebSocket
- * request's `client_metadata` (C-124).
+ * request's `client_metadata`.
  *
  * Credentials: one `SecretRedactor` (`options.redactor`, else `options.telemetry.redactor`, else
  * a new one) is shared by the client, the telemetry and the caller. Every credential is registered

@@ -17,12 +17,12 @@ import type { SamplingRequest } from '../client/request-builder.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
 
-/** Base delay of the turn-level retry backoff, in ms (C-89). */
+/** Base delay of the turn-level retry backoff, in ms. */
 export const STREAM_RETRY_BASE_DELAY_MS = 200;
 
 /**
  * Start of the `warning` a turn emits when it gives up on WebSockets after exhausting its
- * retries (C-23, W-81); the error text follows after a space.
+ * retries; the error text follows after a space.
  */
 export const WEBSOCKET_FALLBACK_WARNING = 'Falling back from WebSockets to HTTPS transport.';
 
@@ -49,7 +49,7 @@ export interface RunTurnOptions {
   random?: (() => number) | undefined;
   /**
    * Records each turn-level retry as a `codex.retry` span event on the active span
-   * (`retry.layer = stream`, `retry.operation = sampling`, W-20). Default: the telemetry of the
+   * (`retry.layer = stream`, `retry.operation = sampling`). Default: the telemetry of the
    * session's client (`ModelClientOptions.telemetry`).
    */
   telemetry?: SessionTelemetry | undefined;
@@ -64,15 +64,15 @@ export interface RunTurnOptions {
  * request, after the error's `retryDelayMs` (a "try again in N s" hint or `Retry-After`)
  * or `200 ms × 2^(n−1) ± 10 %`, with a `stream_error` event whose message is
  * `Reconnecting... n/max (<error text>)`; while the session is on WebSocket the 1/max notice
- * is not emitted (C-27, 0.169.0 §7). Items of a failed attempt are neither kept in the history
+ * is not emitted (0.169.0 §7). Items of a failed attempt are neither kept in the history
  * nor delivered (`item.completed` waits for `response.completed`); when the failed attempt had
  * delivered deltas, `attempt.discarded` says so before the retry. The retry re-sends the same
  * request (over WebSocket: in full, on a new socket). See `TurnEvent` for the replay-safety rule.
  *
- * Fallback (C-23, W-81): when retries are exhausted while on WebSocket, the session switches
+ * Fallback: when retries are exhausted while on WebSocket, the session switches
  * to HTTP for good, a `warning` "Falling back from WebSockets to HTTPS transport. <error>" is
  * emitted, the retry count restarts at 0 and the request is sent at once over HTTP.
- * Each retry is recorded as a `codex.retry` span event when telemetry is wired (W-20).
+ * Each retry is recorded as a `codex.retry` span event when telemetry is wired.
  * A non-retryable error, or exhausted retries on HTTP, ends the turn with `turn.failed`; the
  * caller's abort ends it with `turn.aborted`. The caller owns `session` (and ends it).
  */

@@ -7,9 +7,9 @@ import { LoginError } from '../errors/login-error.js';
  *
  * | source | from |
  * |---|---|
- * | `provider_env_key` | the variable named by the provider's `env_key` (C-10: beats everything else) |
+ * | `provider_env_key` | the variable named by the provider's `env_key` (beats everything else) |
  * | `experimental_bearer_token` | the provider's literal `experimental_bearer_token` |
- * | `codex_api_key_env` | `CODEX_API_KEY`, when the caller enables it (as `codex exec` does, C-99) |
+ * | `codex_api_key_env` | `CODEX_API_KEY`, when the caller enables it (as `codex exec` does) |
  * | `auth_file` | `OPENAI_API_KEY` in `$CODEX_HOME/auth.json` (API-key login) |
  * | `explicit` | passed directly to the constructor |
  */
@@ -25,7 +25,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /**
  * API-key credentials for `@codex-ts/api`: every request (and every WebSocket handshake)
  * carries `authorization: Bearer <key>` (login.md §6). There is nothing to refresh, so there
- * is no `onUnauthorized` hook: a 401 stays a 401 (C-108).
+ * is no `onUnauthorized` hook: a 401 stays a 401.
  *
  * The key lives in a private field. `toString()`, `toJSON()` (so `JSON.stringify`) and
  * `util.inspect` / `console.log` show only where it came from, never the key.
@@ -120,7 +120,7 @@ function describeKeySource(
 export interface ResolveApiKeyAuthOptions {
   /** `$CODEX_HOME`; `auth.json` is read from here. */
   codexHome: string;
-  /** The provider's `env_key`: when set, this variable must hold the key (C-9, C-10). */
+  /** The provider's `env_key`: when set, this variable must hold the key. */
   envKey?: string | undefined;
   /** The provider's `env_key_instructions`, appended to the missing-variable error. */
   envKeyInstructions?: string | undefined;

@@ -46,7 +46,7 @@ const rfc3339 = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
 });
 
 /**
- * Schema of `$CODEX_HOME/auth.json` (login.md §2, C-95/C-96). Every field is optional;
+ * Schema of `$CODEX_HOME/auth.json` (login.md §2). Every field is optional;
  * unknown keys are tolerated and kept, so a read-modify-write round trip loses nothing.
  *
  * - `auth_mode`: explicit login kind (see {@link KNOWN_AUTH_MODES}); wins over inference.
@@ -122,7 +122,7 @@ export function parseAuthDotJson(value: unknown, path: string): AuthDotJson {
  * temporary file in the same directory (mode 0600), flushed, then renamed over the old
  * file, so readers see either the old or the new file and never a partial one. The
  * directory is created (mode 0700) when missing. Output is pretty-printed JSON (2 spaces)
- * with `OPENAI_API_KEY` always present (`null` when unset, C-95).
+ * with `OPENAI_API_KEY` always present (`null` when unset).
  *
  * @returns the path of the written file.
  * @throws {AuthFileError} `invalid_shape` before anything is written, or `write_failed`

@@ -8,7 +8,7 @@ const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
  *
  * | code | when |
  * |---|---|
- * | `missing_env_var` | the provider's `env_key` names a variable that is unset or blank (C-9) |
+ * | `missing_env_var` | the provider's `env_key` names a variable that is unset or blank |
  * | `no_credentials` | no provider key, no `CODEX_API_KEY`, no API key in `auth.json` |
  * | `unsupported_auth_mode` | `auth.json` holds a login kind codex-ts cannot use yet (ChatGPT tokens, …) |
  * | `invalid_api_key` | the key found contains a character that cannot be sent in an HTTP header (a control character such as a line break, or anything outside ASCII) |

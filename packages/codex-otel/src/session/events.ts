@@ -28,7 +28,7 @@ import type {
 } from './types.js';
 import { type AttrMap, countCodePoints, durationValue, errorMessage, RESPONSE_FAILED } from './values.js';
 
-/** The `prompt` of `codex.user_prompt` when `logUserPrompt` is off (C-123). */
+/** The `prompt` of `codex.user_prompt` when `logUserPrompt` is off. */
 export const REDACTED = '[REDACTED]';
 
 /** Whether `provider` exports nothing: the API's no-op one, or the global proxy with no SDK behind it. */
@@ -107,7 +107,7 @@ export class SessionEvents {
   }
 
   /**
-   * `codex.api_request` (C-120): `attempt`, `duration_ms`, `http.response.status_code`,
+   * `codex.api_request`: `attempt`, `duration_ms`, `http.response.status_code`,
    * `error.message`, `endpoint` and the `auth.*` fields given.
    */
   apiRequest(info: ApiRequestInfo): void {
@@ -151,7 +151,7 @@ export class SessionEvents {
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
 
-  /** `codex.retry`, span event only (W-20): `retry.attempt`, `retry.delay_ms`, `retry.layer`, `retry.operation`. */
+  /** `codex.retry`, span event only: `retry.attempt`, `retry.delay_ms`, `retry.layer`, `retry.operation`. */
   retry(info: RetryRecord): void {
     const span = recordingSpan();
     if (span === undefined) return;
@@ -167,7 +167,7 @@ export class SessionEvents {
   }
 
   /**
-   * `codex.websocket_connect` (C-121): `duration_ms`, `success` (no error, and no status, 101 or
+   * `codex.websocket_connect`: `duration_ms`, `success` (no error, and no status, 101 or
    * 2xx), `http.response.status_code`, `error.message`, `endpoint`, `auth.connection_reused`, `auth.*`.
    */
   websocketConnect(info: WebsocketConnectInfo): void {
@@ -189,7 +189,7 @@ export class SessionEvents {
     this.emit(TelemetryEventNames.websocketConnect, attrs, span);
   }
 
-  /** `codex.websocket_request` (W-74): `duration_ms`, `success`, `error.message`, `auth.connection_reused`. */
+  /** `codex.websocket_request`: `duration_ms`, `success`, `error.message`, `auth.connection_reused`. */
   websocketRequest(info: WebsocketRequestInfo): void {
     const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
@@ -203,7 +203,7 @@ export class SessionEvents {
     this.emit(TelemetryEventNames.websocketRequest, attrs, span);
   }
 
-  /** `codex.auth_recovery` (C-122): `auth.mode`, `auth.step`, `auth.outcome` and the optional `auth.*`. */
+  /** `codex.auth_recovery`: `auth.mode`, `auth.step`, `auth.outcome` and the optional `auth.*`. */
   authRecovery(info: AuthRecoveryRecord): void {
     const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
@@ -218,7 +218,7 @@ export class SessionEvents {
   }
 
   /**
-   * `codex.user_prompt` (C-123): the log event has `prompt_length` (code points) and `prompt` (the
+   * `codex.user_prompt`: the log event has `prompt_length` (code points) and `prompt` (the
    * text only with `logUserPrompt`, else `[REDACTED]`); the span event never the text, only
    * `prompt_length` and the input counts (defaults 1 text, 0 images, 0 local images).
    */

@@ -1,6 +1,6 @@
 /**
  * The metric side of SessionTelemetry: its instruments (telemetry.md §4), the session tags every
- * metric carries (§2, C-126) and the cached tag sets. Internal to the package.
+ * metric carries (§2) and the cached tag sets. Internal to the package.
  */
 
 import {
@@ -22,7 +22,7 @@ const NOOP_METER_CLASS = createNoopMeter().constructor;
 /** Most tag sets kept per cache; further keys get a fresh tag set on every record. */
 export const MAX_CACHED_TAG_SETS = 256;
 
-/** `timing_metrics` field → histogram (C-119, telemetry.md §4). */
+/** `timing_metrics` field → histogram (telemetry.md §4). */
 export const TIMING_FIELDS: ReadonlyArray<readonly [field: string, metric: string]> = [
   [
     'responses_duration_excl_engine_and_client_tool_time_ms',
@@ -36,7 +36,7 @@ export const TIMING_FIELDS: ReadonlyArray<readonly [field: string, metric: strin
 ];
 
 /**
- * The session tags of every metric (C-126): `auth_mode` (when known), `session_source`,
+ * The session tags of every metric: `auth_mode` (when known), `session_source`,
  * `originator` (bounded), `service_name` (when set), `model`, `app.version`, all sanitised; `{}`
  * when `useMetadataTags` is false. Frozen.
  */
@@ -213,12 +213,12 @@ export class SessionMetrics {
     }
   }
 
-  /** `codex.transport.fallback_to_http`, tag `from_wire_api = responses_websocket` (C-26). */
+  /** `codex.transport.fallback_to_http`, tag `from_wire_api = responses_websocket`. */
   fallbackToHttp(): void {
     this.fallbackCounter.add(1, this.fallbackTags);
   }
 
-  /** `codex.websocket.continuation`, tags `mode`, `reason`, `phase` (sanitised, C-125). */
+  /** `codex.websocket.continuation`, tags `mode`, `reason`, `phase` (sanitised). */
   continuation(info: ContinuationRecord): void {
     if (!this.enabled) return;
     const key = `${info.mode}|${info.reason}|${info.phase}`;

@@ -54,7 +54,7 @@ import { RESPONSE_FAILED, sseKind, WEBSOCKET_TIMING_KIND } from './values.js';
  * - **Span events** (the "trace side") go to the active span with the same common attributes
  *   minus `user.*`; nothing is recorded when no span is active.
  * - **Metrics** carry the session tags `auth_mode`, `session_source`, `originator` (bounded),
- *   `service_name`, `model`, `app.version` (C-126) unless `metricsMetadataTags` is false.
+ *   `service_name`, `model`, `app.version` unless `metricsMetadataTags` is false.
  *
  * Providers default to the global ones, resolved once in the constructor: register the SDK first.
  * Instruments are created once; metric tag sets are cached, so with no SDK registered every call is
@@ -131,7 +131,7 @@ export class SessionTelemetry {
   // ---------------------------------------------------------------- transport hooks
 
   /**
-   * A hook for `@codex-ts/client`'s `HttpRequest.telemetry` (`RequestTelemetry`, W-19): each attempt
+   * A hook for `@codex-ts/client`'s `HttpRequest.telemetry` (`RequestTelemetry`): each attempt
    * becomes {@link recordApiRequest}. `endpoint` labels the `endpoint` attribute. Never throws.
    */
   requestTelemetry(options?: { endpoint?: string }): RequestTelemetry {
@@ -140,7 +140,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * A hook for `@codex-ts/client`'s `sseEvents({ telemetry })` (`SseTelemetry`, W-26). Each poll
+   * A hook for `@codex-ts/client`'s `sseEvents({ telemetry })` (`SseTelemetry`). Each poll
    * records `codex.sse_event` metrics (tags `kind`, `success`) and a log event with `event.kind`,
    * `duration_ms` and, on failure, `error.message`. The kind is the SSE `event:` field (no JSON parse).
    * A `response.failed` event counts as a failure (`error.message` is `response.failed`; its data is
@@ -160,7 +160,7 @@ export class SessionTelemetry {
    * `end` / `timeout` a read with no frame; all but successful text frames count as failures.
    * Frames the client reports as `stale` (ignored: another response's, or read between requests)
    * go to `codex.websocket.stale_event` (tag `kind`) only.
-   * The hook receives no frame payload, so `responsesapi.websocket_timing` values (C-119) are
+   * The hook receives no frame payload, so `responsesapi.websocket_timing` values are
    * not recorded through it. Never throws.
    */
   websocketTelemetry(): WebsocketTelemetry {
@@ -170,7 +170,7 @@ export class SessionTelemetry {
   // ---------------------------------------------------------------- HTTP
 
   /**
-   * Records one HTTP attempt (C-120): counter `codex.api_request` and histogram
+   * Records one HTTP attempt: counter `codex.api_request` and histogram
    * `codex.api_request.duration_ms` with tags `status` (code or `none`) and `success` (2xx and no
    * error); log and span event `codex.api_request` with `attempt`, `duration_ms`,
    * `http.response.status_code`, `error.message`, `endpoint` and the `auth.*` fields given.
@@ -211,7 +211,7 @@ export class SessionTelemetry {
   // ---------------------------------------------------------------- retries
 
   /**
-   * Records a retry (W-20): span event `codex.retry` on the active span with `retry.attempt`,
+   * Records a retry: span event `codex.retry` on the active span with `retry.attempt`,
    * `retry.delay_ms`, `retry.layer` (`http` | `stream`) and `retry.operation` (`request` |
    * `sampling` | `remote_compaction_v2`). Trace-only, like upstream's `codex_otel.trace_safe`
    * target: nothing is recorded when no span is active.
@@ -223,7 +223,7 @@ export class SessionTelemetry {
   // ---------------------------------------------------------------- WebSocket
 
   /**
-   * Records a WebSocket connect (C-121): log and span event `codex.websocket_connect` with
+   * Records a WebSocket connect: log and span event `codex.websocket_connect` with
    * `duration_ms`, `http.response.status_code`, `success` (`true` | `false`; true without an error
    * and with no status, 101 or 2xx), `error.message`,
    * `endpoint`, `auth.connection_reused` and the `auth.*` fields given. No metric.
@@ -233,7 +233,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Records a WebSocket request send (W-74, C-118): counter `codex.websocket.request` and histogram
+   * Records a WebSocket request send: counter `codex.websocket.request` and histogram
    * `codex.websocket.request.duration_ms` (tag `success`); log and span event
    * `codex.websocket_request` with `duration_ms`, `success`, `error.message`, `auth.connection_reused`.
    */
@@ -243,7 +243,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Records one WebSocket read (C-118): counter `codex.websocket.event` and histogram
+   * Records one WebSocket read: counter `codex.websocket.event` and histogram
    * `codex.websocket.event.duration_ms` with tags `kind` (the frame's JSON `type`, `parse_error`
    * for non-JSON text, `unknown` otherwise) and `success`. Pings and pongs are ignored; binary and
    * close frames, read failures, parse errors and `response.failed` count as failures. A
@@ -278,7 +278,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Records the `timing_metrics` object of a `responsesapi.websocket_timing` frame (C-119) into the
+   * Records the `timing_metrics` object of a `responsesapi.websocket_timing` frame into the
    * six `codex.responses_api_*.duration_ms` histograms. Fields that are missing, non-numeric,
    * negative or non-finite are skipped; anything other than an object is ignored.
    */
@@ -287,7 +287,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Counts a fallback from the WebSocket transport to HTTP (C-26): counter
+   * Counts a fallback from the WebSocket transport to HTTP: counter
    * `codex.transport.fallback_to_http` with tag `from_wire_api = responses_websocket`.
    */
   recordFallbackToHttp(): void {
@@ -295,7 +295,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Counts one WebSocket request's continuation decision (C-125): counter
+   * Counts one WebSocket request's continuation decision: counter
    * `codex.websocket.continuation` with tags `mode`, `reason`, `phase`.
    */
   recordContinuation(info: ContinuationRecord): void {
@@ -305,7 +305,7 @@ export class SessionTelemetry {
   // ---------------------------------------------------------------- auth, prompts
 
   /**
-   * Records an auth recovery step (C-122): log and span event `codex.auth_recovery` with
+   * Records an auth recovery step: log and span event `codex.auth_recovery` with
    * `auth.mode`, `auth.step`, `auth.outcome` and the optional `auth.*` fields.
    */
   recordAuthRecovery(info: AuthRecoveryRecord): void {
@@ -313,7 +313,7 @@ export class SessionTelemetry {
   }
 
   /**
-   * Records the user's prompt (C-123): log event `codex.user_prompt` with `prompt_length` (Unicode
+   * Records the user's prompt: log event `codex.user_prompt` with `prompt_length` (Unicode
    * code points) and `prompt` — the text only when `logUserPrompt` is true, otherwise `[REDACTED]`.
    * The span event never carries the text: `prompt_length`, `text_input_count`, `image_input_count`,
    * `local_image_input_count`.
@@ -353,7 +353,7 @@ export class SessionTelemetry {
     return w3cTraceContext(ctx);
   }
 
-  /** Sets `traceparent` / `tracestate` on `headers` from the active span (W-10); returns `headers`. */
+  /** Sets `traceparent` / `tracestate` on `headers` from the active span; returns `headers`. */
   injectTraceHeaders<T extends Record<string, string>>(headers: T, ctx?: Context): T {
     return injectTraceHeaders(headers, ctx);
   }

@@ -1,5 +1,5 @@
 /**
- * Metric tag helpers: value sanitising and the bounded `originator` tag (telemetry.md §2, C-126).
+ * Metric tag helpers: value sanitising and the bounded `originator` tag (telemetry.md §2).
  */
 
 const MAX_TAG_VALUE_LENGTH = 256;

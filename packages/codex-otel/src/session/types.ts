@@ -30,9 +30,9 @@ export interface SessionTelemetryOptions {
   sessionSource: string;
   /** Service name; metric tag `service_name` when set. */
   serviceName?: string;
-  /** Log the prompt text in `codex.user_prompt` instead of `[REDACTED]` (C-123). Default false. */
+  /** Log the prompt text in `codex.user_prompt` instead of `[REDACTED]`. Default false. */
   logUserPrompt?: boolean;
-  /** Add the session tags to every metric (C-126). Default true. */
+  /** Add the session tags to every metric. Default true. */
   metricsMetadataTags?: boolean;
   /** Meter provider; defaults to the global one, resolved when the SessionTelemetry is constructed. */
   meterProvider?: MeterProvider;
@@ -48,7 +48,7 @@ export interface SessionTelemetryOptions {
   redactor?: SecretRedactor;
 }
 
-/** Auth details of one HTTP attempt or WebSocket connect (`auth.*` attributes, C-120/C-121). Never values of secrets. */
+/** Auth details of one HTTP attempt or WebSocket connect (`auth.*` attributes). Never values of secrets. */
 export interface AuthAttemptInfo {
   /** Whether an auth header was attached (`auth.header_attached`). */
   headerAttached?: boolean;
@@ -70,7 +70,7 @@ export interface AuthAttemptInfo {
   errorCode?: string;
 }
 
-/** One HTTP attempt (`codex.api_request`, W-19, C-120). */
+/** One HTTP attempt (`codex.api_request`). */
 export interface ApiRequestInfo {
   /** 0-based attempt index. */
   attempt: number;
@@ -86,7 +86,7 @@ export interface ApiRequestInfo {
   auth?: AuthAttemptInfo;
 }
 
-/** One WebSocket connect (`codex.websocket_connect`, C-121). */
+/** One WebSocket connect (`codex.websocket_connect`). */
 export interface WebsocketConnectInfo {
   /** Handshake wall time (ms). */
   durationMs: number;
@@ -102,7 +102,7 @@ export interface WebsocketConnectInfo {
   auth?: AuthAttemptInfo;
 }
 
-/** One WebSocket request send (`codex.websocket_request`, W-74). */
+/** One WebSocket request send (`codex.websocket_request`). */
 export interface WebsocketRequestInfo {
   /** Send wall time (ms). */
   durationMs: number;
@@ -118,7 +118,7 @@ export interface WebsocketEventInfo {
   frame: 'text' | 'binary' | 'close' | 'ping' | 'pong' | 'none';
   /** For a text frame: its JSON `type`; undefined when the frame was not JSON (`parse_error`, a failure). */
   kind?: string;
-  /** The parsed frame; for `responsesapi.websocket_timing` its `timing_metrics` feed the timing histograms (C-119). */
+  /** The parsed frame; for `responsesapi.websocket_timing` its `timing_metrics` feed the timing histograms. */
   payload?: unknown;
   /** Read failure; counts as a failure. */
   error?: unknown;
@@ -131,7 +131,7 @@ export interface WebsocketEventInfo {
   stale?: boolean;
 }
 
-/** One retry (`codex.retry` span event, W-20). */
+/** One retry (`codex.retry` span event). */
 export interface RetryRecord {
   /** The attempt about to be made (1 = first retry). */
   attempt: number;
@@ -143,7 +143,7 @@ export interface RetryRecord {
   operation: 'request' | 'sampling' | 'remote_compaction_v2';
 }
 
-/** One WebSocket request's continuation decision (`codex.websocket.continuation`, C-125). */
+/** One WebSocket request's continuation decision (`codex.websocket.continuation`). */
 export interface ContinuationRecord {
   /** Sent incrementally (`previous_response_id`) or with the full input. */
   mode: 'incremental' | 'full';
@@ -153,7 +153,7 @@ export interface ContinuationRecord {
   phase: 'warmup' | 'generation';
 }
 
-/** An auth recovery step (`codex.auth_recovery`, C-122). */
+/** An auth recovery step (`codex.auth_recovery`). */
 export interface AuthRecoveryRecord {
   /** `auth.mode`. */
   mode: string;

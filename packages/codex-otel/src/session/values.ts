@@ -12,7 +12,7 @@ export type AttrMap = Record<string, Attr>;
 
 /** The Responses event (SSE `event:` / WebSocket JSON `type`) that counts as a failure. */
 export const RESPONSE_FAILED = 'response.failed';
-/** The WebSocket frame `type` whose `timing_metrics` feed the timing histograms (C-119). */
+/** The WebSocket frame `type` whose `timing_metrics` feed the timing histograms. */
 export const WEBSOCKET_TIMING_KIND = 'responsesapi.websocket_timing';
 /** Longest event kind taken from an SSE event (UTF-16 code units). */
 export const MAX_KIND_LENGTH = 128;
@@ -40,7 +40,7 @@ export function durationValue(ms: number): number {
   return ms > 0 && Number.isFinite(ms) ? ms : 0;
 }
 
-/** Unicode code points in `text` (a surrogate pair counts once): `prompt_length` of C-123. */
+/** Unicode code points in `text` (a surrogate pair counts once): `prompt_length` of `codex.user_prompt`. */
 export function countCodePoints(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) {

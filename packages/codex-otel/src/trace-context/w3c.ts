@@ -1,6 +1,6 @@
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/) for the active span, formatted without
- * a registered propagator (telemetry.md §7, W-10, C-124).
+ * a registered propagator (telemetry.md §7).
  */
 
 import {
@@ -33,7 +33,7 @@ function formatTraceparent(spanContext: SpanContext): string {
  * The W3C trace context of the span active in `ctx` (default: the active context). Returns `{}`
  * when there is no span or its span context is invalid (e.g. no tracer SDK is registered).
  * Used for HTTP headers and for WebSocket `client_metadata.ws_request_header_traceparent` /
- * `ws_request_header_tracestate` (C-124).
+ * `ws_request_header_tracestate`.
  */
 export function w3cTraceContext(ctx: Context = contextApi.active()): W3cTraceContext {
   const spanContext = trace.getSpanContext(ctx);
@@ -45,8 +45,8 @@ export function w3cTraceContext(ctx: Context = contextApi.active()): W3cTraceCon
 }
 
 /**
- * Sets `traceparent` (and `tracestate` when non-empty) on `headers` from the span active in `ctx`
- * (W-10). Leaves `headers` untouched when there is no valid span. Mutates and returns `headers`.
+ * Sets `traceparent` (and `tracestate` when non-empty) on `headers` from the span active in `ctx`.
+ * Leaves `headers` untouched when there is no valid span. Mutates and returns `headers`.
  * Never adds any other header.
  */
 export function injectTraceHeaders<T extends Record<string, string>>(

@@ -15,7 +15,7 @@ function message(
 /**
  * A user message with one `input_text` part:
  * `{"type":"message","id"?:…,"role":"user","content":[{"type":"input_text","text":…}]}`.
- * `id`, when given, should look like `msg_<uuid>` (W-105).
+ * `id`, when given, should look like `msg_<uuid>`.
  */
 export function userMessage(text: string, id?: string): MessageItem {
   return message('user', 'input_text', text, id);
@@ -29,7 +29,7 @@ export function developerMessage(text: string, id?: string): MessageItem {
   return message('developer', 'input_text', text, id);
 }
 
-/** An assistant message with one `output_text` part and an optional `phase` (W-104). */
+/** An assistant message with one `output_text` part and an optional `phase`. */
 export function assistantMessage(text: string, options?: { id?: string; phase?: MessagePhase }): MessageItem {
   const item = message('assistant', 'output_text', text, options?.id);
   if (options?.phase !== undefined) item.phase = options.phase;
@@ -38,7 +38,7 @@ export function assistantMessage(text: string, options?: { id?: string; phase?: 
 
 /**
  * A `function_call_output` item answering the `function_call` with `call_id = callId`. `output` is
- * the tool's text, or an array of content parts (W-103). `id` should look like `fco_<uuid>`.
+ * the tool's text, or an array of content parts. `id` should look like `fco_<uuid>`.
  */
 export function functionCallOutput(
   callId: string,

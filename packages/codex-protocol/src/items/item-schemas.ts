@@ -1,5 +1,5 @@
 /**
- * The `ResponseItem` schemas (W-101). Each wire field is declared once, here: the shape order is
+ * The `ResponseItem` schemas. Each wire field is declared once, here: the shape order is
  * the wire order and the serialiser's rules are derived from these shapes (see `wire-rules.ts`);
  * the few fields whose wire behaviour the schema cannot express carry a `wireFields` annotation.
  */
@@ -90,7 +90,7 @@ export const WebSearchActionSchema: z.ZodType<WebSearchAction, unknown> = openUn
 
 // ---- item schemas (shape order = wire order) ----
 
-/** W-102: reasoning `content` is omitted unless some part is `reasoning_text`. */
+/** reasoning `content` is omitted unless some part is `reasoning_text`. */
 function hasNoReasoningText(content: unknown): boolean {
   return Array.isArray(content) && content.every((part) => part?.type !== 'reasoning_text');
 }
@@ -135,7 +135,7 @@ export const ReasoningItemSchema = z.looseObject({
   type: z.literal('reasoning'),
   id: idField,
   summary: z.array(ReasoningSummaryPartSchema),
-  // W-102: written as null when unset, but omitted when no part is `reasoning_text` (an empty
+  // written as null when unset, but omitted when no part is `reasoning_text` (an empty
   // array or only `text` parts), as the original's serde `skip_serializing_if` does.
   content: z
     .array(ReasoningContentPartSchema)
@@ -298,7 +298,7 @@ export type CompactionTriggerItem = z.infer<typeof CompactionTriggerItemSchema>;
 export type ContextCompactionItem = z.infer<typeof ContextCompactionItemSchema>;
 
 /**
- * An item whose `type` this package does not know (the original's `Other`, W-101). Nothing is
+ * An item whose `type` this package does not know (the original's `Other`). Nothing is
  * dropped: the wire object is kept whole in `raw` and {@link serializeResponseItem} writes it back
  * verbatim. The wrapper's own `type` is always `'other'`, so `item.type === 'message'` still
  * narrows the {@link ResponseItem} union.
@@ -311,7 +311,7 @@ export interface OtherResponseItem {
 
 /**
  * One item of a Responses `input` array or of a response's `output` (`response.output_item.*`),
- * internally tagged by `type` (W-101). Known item kinds are validated; unknown wire fields on them
+ * internally tagged by `type`. Known item kinds are validated; unknown wire fields on them
  * are kept (loose objects) and written back after the known ones. Use
  * {@link parseResponseItem} to read and {@link serializeResponseItem} to write.
  */

@@ -50,7 +50,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 /**
  * Like {@link parseResponseItem} but returns `{success:false, error}` instead of throwing. This is
- * what the API layer uses to skip an output item that fails to parse (W-29).
+ * what the API layer uses to skip an output item that fails to parse.
  */
 export function safeParseResponseItem(value: unknown): ResponseItemParseResult {
   if (!isRecord(value) || typeof value.type !== 'string') {

@@ -2,18 +2,18 @@ import { z } from 'zod';
 import { isRecord, type WriteOptions, writeOrdered } from '../internal/ordered.js';
 import { compileSpecs, specsByType, wireValues } from './wire-rules.js';
 
-/** `detail` of an `input_image` part (W-104): `auto | low | high | original`. User images default to `high`. */
+/** `detail` of an `input_image` part: `auto | low | high | original`. User images default to `high`. */
 export const ImageDetailSchema = z.enum(['auto', 'low', 'high', 'original']);
 /** See {@link ImageDetailSchema}. */
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 
-/** `phase` of an assistant `message` item (W-104): interim `commentary` or the turn's `final_answer`. */
+/** `phase` of an assistant `message` item: interim `commentary` or the turn's `final_answer`. */
 export const MessagePhaseSchema = z.enum(['commentary', 'final_answer']);
 /** See {@link MessagePhaseSchema}. */
 export type MessagePhase = z.infer<typeof MessagePhaseSchema>;
 
 /**
- * `internal_chat_message_metadata_passthrough` on items (W-102): an object such as
+ * `internal_chat_message_metadata_passthrough` on items: an object such as
  * `{"turn_id":"…","create_time":1787000000.2}` (create_time in unix seconds). Kept verbatim;
  * omitted from the wire when unset.
  */
@@ -25,20 +25,20 @@ export type InternalChatMessageMetadataPassthrough = z.infer<
   typeof InternalChatMessageMetadataPassthroughSchema
 >;
 
-/** `{"type":"input_text","text":…}`: text sent to the model (W-104). */
+/** `{"type":"input_text","text":…}`: text sent to the model. */
 export const InputTextContentSchema = z.looseObject({ type: z.literal('input_text'), text: z.string() });
-/** `{"type":"input_image","image_url":…,"detail"?:…}`: an image by URL or `data:` URL (W-104). */
+/** `{"type":"input_image","image_url":…,"detail"?:…}`: an image by URL or `data:` URL. */
 export const InputImageContentSchema = z.looseObject({
   type: z.literal('input_image'),
   image_url: z.string(),
   detail: ImageDetailSchema.optional(),
 });
-/** `{"type":"input_audio","audio_url":…}`: audio by URL or `data:` URL (W-104). */
+/** `{"type":"input_audio","audio_url":…}`: audio by URL or `data:` URL. */
 export const InputAudioContentSchema = z.looseObject({
   type: z.literal('input_audio'),
   audio_url: z.string(),
 });
-/** `{"type":"output_text","text":…}`: text produced by the model (W-104). */
+/** `{"type":"output_text","text":…}`: text produced by the model. */
 export const OutputTextContentSchema = z.looseObject({ type: z.literal('output_text'), text: z.string() });
 
 /** An `input_text` part. */
@@ -62,7 +62,7 @@ export interface OtherContentItem {
 }
 
 /**
- * One part of a `message` item's `content` (W-104): `input_text`, `input_image`, `input_audio`,
+ * One part of a `message` item's `content`: `input_text`, `input_image`, `input_audio`,
  * `output_text`, or an {@link OtherContentItem} holding a part of unknown type.
  */
 export type ContentItem =
@@ -119,7 +119,7 @@ const EncryptedContentPartSchema = z.looseObject({
   encrypted_content: z.string(),
 });
 
-/** One element of an array-valued `function_call_output.output` / `custom_tool_call_output.output` (W-103). */
+/** One element of an array-valued `function_call_output.output` / `custom_tool_call_output.output`. */
 export const FunctionCallOutputContentItemSchema = z
   .discriminatedUnion('type', [
     InputTextContentSchema,
@@ -132,7 +132,7 @@ export const FunctionCallOutputContentItemSchema = z
 export type FunctionCallOutputContentItem = z.infer<typeof FunctionCallOutputContentItemSchema>;
 
 /**
- * `output` of `function_call_output` and `custom_tool_call_output` (W-103): a plain string or an
+ * `output` of `function_call_output` and `custom_tool_call_output`: a plain string or an
  * array of content items. The original's internal `success` flag is never on the wire.
  */
 export const FunctionCallOutputPayloadSchema = z
@@ -141,14 +141,14 @@ export const FunctionCallOutputPayloadSchema = z
 /** See {@link FunctionCallOutputPayloadSchema}. */
 export type FunctionCallOutputPayload = z.infer<typeof FunctionCallOutputPayloadSchema>;
 
-/** A reasoning summary part: `{"type":"summary_text","text":…}` (W-104). */
+/** A reasoning summary part: `{"type":"summary_text","text":…}`. */
 export const ReasoningSummaryPartSchema = z
   .looseObject({ type: z.literal('summary_text'), text: z.string() })
   .register(wireValues, { writer: 'part' });
 /** See {@link ReasoningSummaryPartSchema}. */
 export type ReasoningSummaryPart = z.infer<typeof ReasoningSummaryPartSchema>;
 
-/** A raw reasoning content part: `{"type":"reasoning_text"|"text","text":…}` (W-104). */
+/** A raw reasoning content part: `{"type":"reasoning_text"|"text","text":…}`. */
 export const ReasoningContentPartSchema = z
   .looseObject({ type: z.enum(['reasoning_text', 'text']), text: z.string() })
   .register(wireValues, { writer: 'part' });
@@ -166,7 +166,7 @@ export type AgentMessageContent = z.infer<typeof AgentMessageContentSchema>;
 
 /**
  * Internal: the field rules of every part type, derived from the part schemas (shape order is
- * the wire order, W-104); a part schema typed by an enum gives one entry per value.
+ * the wire order); a part schema typed by an enum gives one entry per value.
  */
 export const PART_SPECS = specsByType([
   InputTextContentSchema,

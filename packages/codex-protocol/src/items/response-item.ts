@@ -1,5 +1,5 @@
 /**
- * Writing `ResponseItem`s in the original client's wire shape (W-101…W-105). The rules are not
+ * Writing `ResponseItem`s in the original client's wire shape. The rules are not
  * written out here: they are derived once, at module load, from the item schemas
  * (`item-schemas.ts`) by `wire-rules.ts`.
  */
@@ -82,7 +82,7 @@ export interface SerializeResponseItemOptions {
 }
 
 /**
- * Writes an item as the JSON object the original client sends (W-101…W-105, observed-cli §5.2),
+ * Writes an item as the JSON object the original client sends (observed-cli §5.2),
  * ready for `JSON.stringify`:
  *
  * - `type` first, then the known fields in the original's declaration order, then any extra
@@ -91,7 +91,7 @@ export interface SerializeResponseItemOptions {
  * - `function_call`: `type, status?, id?, name, namespace?, arguments, call_id` (0.169.0 order).
  * - `reasoning`: `encrypted_content` always written (`null` if absent); `content` written as
  *   `null` when unset, omitted when every part has type `text` (or the array is empty), kept when
- *   any part is `reasoning_text` (W-102).
+ *   any part is `reasoning_text`.
  * - `local_shell_call.call_id`, `tool_search_call.call_id`/`arguments`, `tool_search_output.call_id`
  *   and the local-shell action's `timeout_ms, working_directory, env, user` are always written.
  * - Nested content parts get their wire order too; {@link OtherResponseItem} / other parts and
@@ -135,7 +135,7 @@ function describeTable(
 
 /**
  * Internal (not exported from the package entry): the serialiser's rules tables as data, so a
- * test can pin the wire order and modes (W-101…W-105) independently of how they are built.
+ * test can pin the wire order and modes independently of how they are built.
  */
 export function describeWireRules(): WireRulesDescription {
   return {

@@ -2,7 +2,7 @@
  * Serialiser rules derived from the zod schemas, so each wire field is declared once.
  *
  * - Field order: the order of the object schema's shape is the wire order (the original's serde
- *   declaration order, W-101…W-105).
+ *   declaration order).
  * - Mode: a field declared `.nullable().default(null)` is written as `null` when absent
  *   (`always`); every other field is omitted when unset or `null` (`opt`).
  * - Nested writer: chosen from the field's schema once `.optional()`, `.nullable()` and
@@ -37,7 +37,7 @@ export interface WireValueMeta {
   /**
    * - `part`: a typed content part (`{type,…}`), written with its own key order; only valid as
    *   the element of an array field (the field then uses the `parts` writer).
-   * - `output`: a function-call output payload (string, or array of parts; W-103).
+   * - `output`: a function-call output payload (string, or array of parts).
    * - `localShellAction` / `webSearchAction`: the nested action objects.
    */
   writer: 'part' | 'output' | 'localShellAction' | 'webSearchAction';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * One rate-limit window (W-57, W-61). From headers `x-{limit}-{primary|secondary}-used-percent`,
+ * One rate-limit window. From headers `x-{limit}-{primary|secondary}-used-percent`,
  * `-window-minutes`, `-reset-at`, or from a WebSocket `codex.rate_limits` event (`reset_at` →
- * `resetsAt`, W-60).
+ * `resetsAt`).
  */
 export const RateLimitWindowSchema = z.object({
   /** Share of the window used, in percent (finite float, usually 0…100). */
@@ -17,7 +17,7 @@ export const RateLimitWindowSchema = z.object({
 export type RateLimitWindow = z.infer<typeof RateLimitWindowSchema>;
 
 /**
- * Credits state (W-58): from `x-codex-credits-has-credits`, `x-codex-credits-unlimited` (both
+ * Credits state: from `x-codex-credits-has-credits`, `x-codex-credits-unlimited` (both
  * required) and the optional `x-codex-credits-balance`, or the `credits` object of `codex.rate_limits`.
  */
 export const CreditsSnapshotSchema = z.object({
@@ -29,7 +29,7 @@ export const CreditsSnapshotSchema = z.object({
 /** See {@link CreditsSnapshotSchema}. */
 export type CreditsSnapshot = z.infer<typeof CreditsSnapshotSchema>;
 
-/** Individual spend-control limit (W-61 `individual_limit`); field shapes **unverified**. */
+/** Individual spend-control limit (`individual_limit`); field shapes **unverified**. */
 export const IndividualLimitSnapshotSchema = z.object({
   limit: z.number().optional(),
   used: z.number().optional(),
@@ -42,8 +42,8 @@ export const IndividualLimitSnapshotSchema = z.object({
 export type IndividualLimitSnapshot = z.infer<typeof IndividualLimitSnapshotSchema>;
 
 /**
- * One rate-limit record (W-61), camelCase domain type. `limitId` is the family id lowercased with
- * `-` → `_` (default `codex`, e.g. `codex_other` for `x-codex-other-*` headers, W-57/W-59).
+ * One rate-limit record, camelCase domain type. `limitId` is the family id lowercased with
+ * `-` → `_` (default `codex`, e.g. `codex_other` for `x-codex-other-*` headers).
  */
 export const RateLimitSnapshotSchema = z.object({
   limitId: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * `response.completed.response.usage` as the server sends it (W-45/W-46). Counts are tokens.
+ * `response.completed.response.usage` as the server sends it. Counts are tokens.
  * `input_tokens`, `output_tokens`, `total_tokens` are required; a details object may be `null` or
  * absent, but when present must carry `cached_tokens` / `reasoning_tokens`. Extra fields are allowed.
  */
@@ -22,7 +22,7 @@ export const ResponseUsageWireSchema = z.looseObject({
 export type ResponseUsageWire = z.infer<typeof ResponseUsageWireSchema>;
 
 /**
- * Token counts of one response (or a sum of responses), in tokens (W-45). Domain type, camelCase.
+ * Token counts of one response (or a sum of responses), in tokens. Domain type, camelCase.
  */
 export interface TokenUsage {
   /** `input_tokens`: all input tokens, cached ones included. */
@@ -74,14 +74,14 @@ function describeUsageIssue(usage: unknown, issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Maps `response.completed.response.usage` to {@link TokenUsage} (W-45/W-46): missing details →
+ * Maps `response.completed.response.usage` to {@link TokenUsage}: missing details →
  * 0, missing `cache_write_tokens` → 0.
  *
- * Callers treat `usage: null` / absent as "no usage" before calling (W-46); this function rejects it.
+ * Callers treat `usage: null` / absent as "no usage" before calling; this function rejects it.
  *
  * @throws {Error} naming the field, e.g. `invalid response usage: missing required field "total_tokens"`
  *   or `invalid response usage: "input_tokens_details" is present but lacks required field
- *   "cached_tokens"`; a wrong type gives `"output_tokens": Invalid input: expected number, received string`. The original fails the whole `response.completed` then (W-34).
+ *   "cached_tokens"`; a wrong type gives `"output_tokens": Invalid input: expected number, received string`. The original fails the whole `response.completed` then.
  */
 export function tokenUsageFromWire(usage: unknown): TokenUsage {
   if (typeof usage !== 'object' || usage === null || Array.isArray(usage)) {
@@ -127,7 +127,7 @@ export function emptyTokenUsage(): TokenUsage {
 }
 
 /**
- * Field-wise sum `a + b` (W-48: how `total_token_usage` accumulates, and how 0.169.0 sums a
+ * Field-wise sum `a + b` (how `total_token_usage` accumulates, and how 0.169.0 sums a
  * turn's responses for `turn.completed.usage`). `codexRolloutBudgetUnits` is summed when either has it.
  */
 export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
@@ -145,26 +145,26 @@ export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return out;
 }
 
-/** Tokens reserved for the system prompt etc. when computing the context left (W-47): 12 000. */
+/** Tokens reserved for the system prompt etc. when computing the context left: 12 000. */
 export const CONTEXT_WINDOW_BASELINE_TOKENS = 12_000;
 
-/** `max(cachedInputTokens, 0)` (W-47). */
+/** `max(cachedInputTokens, 0)`. */
 export function cachedInput(usage: TokenUsage): number {
   return Math.max(usage.cachedInputTokens, 0);
 }
 
-/** `max(inputTokens - cachedInputTokens, 0)` (W-47). */
+/** `max(inputTokens - cachedInputTokens, 0)`. */
 export function nonCachedInput(usage: TokenUsage): number {
   return Math.max(usage.inputTokens - usage.cachedInputTokens, 0);
 }
 
-/** `max(nonCachedInput + max(outputTokens, 0), 0)` (W-47): the tokens a user is billed at full rate. */
+/** `max(nonCachedInput + max(outputTokens, 0), 0)`: the tokens a user is billed at full rate. */
 export function blendedTotal(usage: TokenUsage): number {
   return Math.max(nonCachedInput(usage) + Math.max(usage.outputTokens, 0), 0);
 }
 
 /**
- * Percentage (integer 0…100) of the context window still free after `usage.totalTokens` (W-47).
+ * Percentage (integer 0…100) of the context window still free after `usage.totalTokens`.
  * With B = {@link CONTEXT_WINDOW_BASELINE_TOKENS}: 0 when `contextWindow <= B`, otherwise
  * `round(clamp((cw - B - max(total - B, 0)) / (cw - B) * 100, 0, 100))`. `contextWindow` is in tokens.
  */

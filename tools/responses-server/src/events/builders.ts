@@ -3,7 +3,7 @@
 
 import type { ResponsesEvent } from '../scenario/types.js';
 
-/** The `usage` object of `response.completed` (W-45, W-46). Token counts. */
+/** The `usage` object of `response.completed`. Token counts. */
 export interface Usage {
   input_tokens: number;
   input_tokens_details: { cached_tokens: number; cache_write_tokens?: number } | null;
@@ -39,22 +39,22 @@ export function usage(counts: UsageCounts = {}): Usage {
   };
 }
 
-/** `{"type":"response.created","response":{"id":id}}` (W-28). */
+/** `{"type":"response.created","response":{"id":id}}`. */
 export function responseCreated(id: string): ResponsesEvent {
   return { type: 'response.created', response: { id } };
 }
 
-/** `{"type":"response.output_item.added","item":item}` (W-29). */
+/** `{"type":"response.output_item.added","item":item}`. */
 export function outputItemAdded(item: object): ResponsesEvent {
   return { type: 'response.output_item.added', item };
 }
 
-/** `{"type":"response.output_item.done","item":item}` (W-30). */
+/** `{"type":"response.output_item.done","item":item}`. */
 export function outputItemDone(item: object): ResponsesEvent {
   return { type: 'response.output_item.done', item };
 }
 
-/** `{"type":"response.output_text.delta","delta":delta}` (W-31). */
+/** `{"type":"response.output_text.delta","delta":delta}`. */
 export function outputTextDelta(delta: string): ResponsesEvent {
   return { type: 'response.output_text.delta', delta };
 }
@@ -95,17 +95,17 @@ export function reasoningItem(id: string, summary: string[], encryptedContent?: 
   return outputItemDone(reasoningItemBody(id, summary, encryptedContent));
 }
 
-/** `{"type":"response.reasoning_summary_text.delta","delta":delta,"summary_index":summaryIndex}` (W-33). */
+/** `{"type":"response.reasoning_summary_text.delta","delta":delta,"summary_index":summaryIndex}`. */
 export function reasoningSummaryDelta(delta: string, summaryIndex = 0): ResponsesEvent {
   return { type: 'response.reasoning_summary_text.delta', delta, summary_index: summaryIndex };
 }
 
-/** `{"type":"response.reasoning_summary_part.added","summary_index":summaryIndex}` (W-33). */
+/** `{"type":"response.reasoning_summary_part.added","summary_index":summaryIndex}`. */
 export function reasoningSummaryPartAdded(summaryIndex: number): ResponsesEvent {
   return { type: 'response.reasoning_summary_part.added', summary_index: summaryIndex };
 }
 
-/** `{"type":"response.reasoning_summary_text.done","item_id","text","summary_index"}` (W-33). */
+/** `{"type":"response.reasoning_summary_text.done","item_id","text","summary_index"}`. */
 export function reasoningSummaryDone(itemId: string, text: string, summaryIndex: number): ResponsesEvent {
   return { type: 'response.reasoning_summary_text.done', item_id: itemId, text, summary_index: summaryIndex };
 }
@@ -130,7 +130,7 @@ export function functionCall(
 }
 
 /**
- * `{"type":"response.completed","response":{"id":id,"usage":…}}` (W-34). `usage` defaults to the
+ * `{"type":"response.completed","response":{"id":id,"usage":…}}`. `usage` defaults to the
  * all-zero `usage()` shape; pass `null` to send `"usage": null`.
  */
 export function completed(id: string, usageValue: Usage | null = usage()): ResponsesEvent {
@@ -138,14 +138,14 @@ export function completed(id: string, usageValue: Usage | null = usage()): Respo
 }
 
 /**
- * `{"type":"response.failed","response":{"id","status":"failed","error":{"code","message"}}}` (W-35),
+ * `{"type":"response.failed","response":{"id","status":"failed","error":{"code","message"}}}`,
  * e.g. `failed('resp_1', 'rate_limit_exceeded', 'Rate limit reached. Please try again in 1.5s.')`.
  */
 export function failed(id: string, code: string, message: string): ResponsesEvent {
   return { type: 'response.failed', response: { id, status: 'failed', error: { code, message } } };
 }
 
-/** `{"type":"response.incomplete","response":{"id","status":"incomplete","incomplete_details":{"reason"}}}` (W-37). */
+/** `{"type":"response.incomplete","response":{"id","status":"incomplete","incomplete_details":{"reason"}}}`. */
 export function incomplete(id: string, reason: string): ResponsesEvent {
   return {
     type: 'response.incomplete',

@@ -63,7 +63,7 @@ export interface SseStep {
   dropAfter?: number;
   /**
    * Stop writing after this many events and keep the connection open until the client aborts or
-   * the server closes (the idle-timeout scenario, W-23).
+   * the server closes (the idle-timeout scenario).
    */
   stallAfter?: number;
   /** Write splitting, default `'event'`. */
@@ -73,7 +73,7 @@ export interface SseStep {
 /**
  * Answer with an HTTP error. `body` objects are sent as JSON, strings verbatim; without a body the
  * server sends `{"error":{"type":"server_error","code":null,"message":"…"}}`. Use `openAiError()` for
- * the usual `{"error":{"type","code","message"}}` shape and `headers` for `retry-after` (W-49…).
+ * the usual `{"error":{"type","code","message"}}` shape and `headers` for `retry-after`.
  */
 export interface ErrorStep {
   kind: 'error';
@@ -103,8 +103,8 @@ export interface Scenario {
 /**
  * How a WebSocket upgrade (`GET …/responses`) is answered. `accept` completes the handshake after
  * `delayMs`, adding `headers` to the 101 response (e.g. `x-codex-turn-state`, `openai-model`,
- * `x-reasoning-included`, W-72). `reject` answers a plain HTTP response with `status` (e.g. 426 for
- * the HTTP fallback W-81, 401, 500, W-78) and closes the socket.
+ * `x-reasoning-included`). `reject` answers a plain HTTP response with `status` (e.g. 426 for
+ * the HTTP fallback 401, 500) and closes the socket.
  */
 export type HandshakeStep =
   | { kind: 'accept'; headers?: Record<string, string>; delayMs?: number }
@@ -119,18 +119,18 @@ export type HandshakeStep =
 /**
  * One server→client WebSocket frame of a response: an event object (sent as one JSON text frame),
  * `{ raw }` (a text frame sent verbatim, e.g. invalid JSON) or `{ binary: true }` (a binary frame
- * holding `data` or a few bytes, W-76 "unexpected binary websocket event").
+ * holding `data` or a few bytes "unexpected binary websocket event").
  */
 export type WsFrameEvent = ResponsesEvent | { raw: string } | { binary: true; data?: string };
 
-/** A wrapped WebSocket error event `{"type":"error","status":N,"error":{…},"headers"?:{…}}` (W-77). */
+/** A wrapped WebSocket error event `{"type":"error","status":N,"error":{…},"headers"?:{…}}`. */
 export interface WsErrorFrame {
   status: number;
   error: { type?: string; code?: string | null; message?: string; [field: string]: unknown };
   headers?: Record<string, string | number | boolean>;
 }
 
-/** Close the connection with a close frame once the step's frames are sent (W-76 "Close frame"). */
+/** Close the connection with a close frame once the step's frames are sent ("Close frame"). */
 export interface WsCloseAfter {
   code: number;
   reason?: string;
@@ -150,7 +150,7 @@ export interface WsEventsStep {
   closeAfter?: WsCloseAfter;
 }
 
-/** Answer a `response.create` with a wrapped error frame (W-77), then optionally close. */
+/** Answer a `response.create` with a wrapped error frame, then optionally close. */
 export interface WsErrorStep {
   errorFrame: WsErrorFrame;
   closeAfter?: WsCloseAfter;
@@ -165,13 +165,13 @@ export type WsResponseStep = WsEventsStep | WsErrorStep;
  * - `responses`: consumed one per `response.create` frame (any connection); once empty the last one
  *   is repeated if `repeatLast`, otherwise the frame gets a wrapped 500 `scenario_exhausted` error
  *   frame.
- * - `prewarm`: consumed first by frames with `"generate": false` (W-80); when it is empty and
+ * - `prewarm`: consumed first by frames with `"generate": false`; when it is empty and
  *   `autoPrewarm` is on (default) such frames get `response.created` + `response.completed` for a
  *   fresh id (`resp_prewarm_N`) without touching `responses`; with `autoPrewarm: false` they consume
  *   `responses` like any other frame.
  * - `checkPreviousResponseId` (default true): a `previous_response_id` that this connection has not
  *   seen completed gets `{"type":"error","status":400,"error":{"type":"invalid_request_error",
- *   "code":"previous_response_not_found",…}}` without consuming a step (W-77, W-79).
+ *   "code":"previous_response_not_found",…}}` without consuming a step.
  * - `connectionLimitMs`: the server-side age limit of a connection (60 minutes on the real API).
  *   A `response.create` arriving on a connection at least this old gets the wrapped error
  *   `{"type":"error","status":400,"error":{"type":"invalid_request_error",

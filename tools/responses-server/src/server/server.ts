@@ -297,7 +297,7 @@ class ResponsesServerImpl implements ResponsesServer {
  *
  * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
  * other requests get a 404 JSON error. All are recorded in `requests`.
- * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled, W-71) follow `wsScenario`.
+ * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`.
  */
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
   const server = new ResponsesServerImpl(options);

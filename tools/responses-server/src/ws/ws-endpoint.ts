@@ -1,5 +1,5 @@
 // The WebSocket side: `GET …/responses` upgrades, one `response.create` answered at a time per
-// connection (W-73), scripted by a `WsScenario` queue independent of the HTTP steps.
+// connection, scripted by a `WsScenario` queue independent of the HTTP steps.
 
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -36,11 +36,11 @@ export interface WsEndpointContext {
 interface Connection {
   id: number;
   ws: WebSocket;
-  /** Response ids this connection has seen `response.completed` for (W-79). */
+  /** Response ids this connection has seen `response.completed` for. */
   completedIds: Set<string>;
   /** Aborted when the socket closes. */
   closed: AbortController;
-  /** Serialises `response.create` handling (one request at a time, W-73). */
+  /** Serialises `response.create` handling (one request at a time). */
   queue: Promise<void>;
   /** When the upgrade completed (ms since the epoch), for `connectionLimitMs`. */
   openedAt: number;
