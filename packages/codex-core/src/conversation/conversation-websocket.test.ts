@@ -2,6 +2,7 @@
 // WebSocket endpoint on 127.0.0.1 (core-behaviour §2, §5–§8, §13, §17.4; observed-cli §6, §7).
 import type { Provider } from '@codex-ts/api';
 import { contextFromW3cTraceContext, SessionTelemetry } from '@codex-ts/otel';
+import { enableAsyncContext } from '@codex-ts/otel/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -18,7 +19,6 @@ import { context } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClientOptions } from '../client/model-client.js';
 import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
-import { enableAsyncContext } from '../test-support/otel-sdk.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
