@@ -8,9 +8,11 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 const sources: Record<string, string> = {
   '@codex-ts/protocol': 'packages/codex-protocol/src/index.ts',
+  '@codex-ts/protocol/test': 'packages/codex-protocol/src/test/index.ts',
   '@codex-ts/client': 'packages/codex-client/src/index.ts',
   '@codex-ts/client/test': 'packages/codex-client/src/test/index.ts',
   '@codex-ts/api': 'packages/codex-api/src/index.ts',
+  '@codex-ts/api/test': 'packages/codex-api/src/test/index.ts',
   '@codex-ts/login': 'packages/codex-login/src/index.ts',
   '@codex-ts/otel': 'packages/codex-otel/src/index.ts',
   '@codex-ts/otel/test': 'packages/codex-otel/src/test/index.ts',
