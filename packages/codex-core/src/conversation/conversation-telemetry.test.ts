@@ -1,7 +1,8 @@
 // Telemetry wired through ModelClient / runTurn into a real SessionTelemetry with an in-memory
 // OpenTelemetry SDK, against the responses server on 127.0.0.1 (telemetry.md C-118..C-126, C-26).
 import type { Provider } from '@codex-ts/api';
-import { TelemetryMetricNames as M, SessionTelemetry } from '@codex-ts/otel';
+import { collect } from '@codex-ts/client/test';
+import { TelemetryMetricNames as M } from '@codex-ts/otel';
 import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
 import {
   completed,
@@ -13,7 +14,7 @@ import {
   type WsScenario,
 } from '@codex-ts/responses-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collect, harness, recordingSleep, THREAD_ID } from '../test-support/harness.js';
+import { harness, recordingSleep, THREAD_ID, testTelemetry } from '../test/index.js';
 import type { TurnEvent } from '../turn/events.js';
 import { Conversation } from './conversation.js';
 
@@ -36,14 +37,9 @@ async function setup(opts: {
   logUserPrompt?: boolean;
 }) {
   const otel = inMemoryOtel();
-  const telemetry = new SessionTelemetry({
-    conversationId: THREAD_ID,
-    model: 'gpt-5.5',
+  const telemetry = testTelemetry({
     authMode: 'apikey',
-    originator: 'codex_exec',
-    appVersion: '0.1.0',
     terminalType: 'xterm-256color',
-    sessionSource: 'exec',
     logUserPrompt: opts.logUserPrompt ?? false,
     meterProvider: otel.meterProvider,
     loggerProvider: otel.loggerProvider,

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collect } from '@codex-ts/client/test';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
 import { type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
 import {
@@ -14,7 +15,6 @@ import {
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect } from '../test-support/harness.js';
 import { openExecConversation } from './open-exec.js';
 
 let server: ResponsesServer;

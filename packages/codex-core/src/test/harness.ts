@@ -1,16 +1,27 @@
-// Test helpers for codex-core: a ModelClient wired to a local responses server.
+// A ModelClient and Conversation wired to a local responses server, with the identity, settings
+// and telemetry the core tests share.
+
 import { type Provider, staticBearerAuth } from '@codex-ts/api';
+import { testProvider } from '@codex-ts/api/test';
+import {
+  Conversation,
+  type ConversationOptions,
+  ModelClient,
+  type ModelClientOptions,
+  type SessionIdentity,
+} from '@codex-ts/core';
+import { SessionTelemetry, type SessionTelemetryOptions } from '@codex-ts/otel';
 import {
   type ResponsesServer,
   type Scenario,
   startResponsesServer,
   type WsScenario,
 } from '@codex-ts/responses-server';
-import { ModelClient, type ModelClientOptions } from '../client/model-client.js';
-import { Conversation, type ConversationOptions } from '../conversation/conversation.js';
-import type { SessionIdentity } from '../metadata/turn-metadata.js';
 
+/** The thread id of every test session (a UUIDv7, as codex-cli 0.169.0 makes them). */
 export const THREAD_ID = '01a2004f-b89d-7fb1-9159-4117ec46c750';
+
+/** The session identity of every test client: thread {@link THREAD_ID}, window 0, a new history. */
 export const IDENTITY: SessionIdentity = {
   installationId: '72f58e05-d55f-4096-b35a-759a281d52e5',
   sessionId: THREAD_ID,
@@ -22,29 +33,26 @@ export const IDENTITY: SessionIdentity = {
   sandboxMode: 'read-only',
 };
 
-export function testProvider(server: ResponsesServer, overrides: Partial<Provider> = {}): Provider {
-  return {
-    name: 'test',
-    baseUrl: server.url,
-    headers: {},
-    retry: {
-      maxAttempts: 0,
-      baseDelayMs: 1,
-      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-    },
-    streamIdleTimeoutMs: 2_000,
-    websocketConnectTimeoutMs: 2_000,
-    ...overrides,
-  };
+/** What {@link harness} returns: call `close()` after the test (client, then server). */
+export interface Harness {
+  server: ResponsesServer;
+  client: ModelClient;
+  close(): Promise<void>;
 }
 
+/**
+ * Starts a responses server playing `scenario` (and `options.ws` on its WebSocket endpoint) and a
+ * ModelClient for it: api/test's provider with a 2 s stream idle timeout (`options.provider`
+ * overrides), API key `sk-test-key`, {@link IDENTITY}, originator `codex_exec`, a fixed user agent
+ * and the `remote_compaction_v2` beta feature (`options.client` overrides).
+ */
 export async function harness(
   scenario: Scenario,
   options: { provider?: Partial<Provider>; client?: Partial<ModelClientOptions>; ws?: WsScenario } = {},
-): Promise<{ server: ResponsesServer; client: ModelClient; close(): Promise<void> }> {
+): Promise<Harness> {
   const server = await startResponsesServer({ scenario, ...(options.ws ? { wsScenario: options.ws } : {}) });
   const client = new ModelClient({
-    provider: testProvider(server, options.provider),
+    provider: testProvider(server.url, { streamIdleTimeoutMs: 2_000, ...options.provider }),
     auth: staticBearerAuth('sk-test-key'),
     identity: IDENTITY,
     originator: 'codex_exec',
@@ -62,14 +70,7 @@ export async function harness(
   };
 }
 
-/** Collects an async iterable into an array (bounded by the test timeout). */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iterable) out.push(x);
-  return out;
-}
-
-/** A sleep that records the requested delays and waits 1 ms instead. */
+/** A sleep that records the requested delays (ms) and waits 1 ms instead; rejects once `signal` aborted. */
 export function recordingSleep(): {
   delays: number[];
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -90,7 +91,8 @@ export const TEST_ENVIRONMENT_CONTEXT = '<environment_context>\n  <cwd>/tmp</cwd
 
 /**
  * A Conversation with the settings the conversation tests share (gpt-5.5, medium effort, low
- * verbosity, a short base instruction and environment context) and a recording sleep.
+ * verbosity, a short base instruction and environment context, 5 stream retries) and a
+ * {@link recordingSleep}; `delays` are the retry delays it was asked to sleep.
  */
 export function testConversation(
   client: ModelClient,
@@ -109,4 +111,20 @@ export function testConversation(
     ...options,
   });
   return { conversation, delays: sleeper.delays };
+}
+
+/**
+ * The SessionTelemetry of a test session: conversation {@link THREAD_ID}, model gpt-5.5,
+ * originator `codex_exec`, app version 0.1.0, session source `exec`; `options` adds or replaces
+ * fields (providers, auth mode, …).
+ */
+export function testTelemetry(options: Partial<SessionTelemetryOptions> = {}): SessionTelemetry {
+  return new SessionTelemetry({
+    conversationId: THREAD_ID,
+    model: 'gpt-5.5',
+    originator: 'codex_exec',
+    appVersion: '0.1.0',
+    sessionSource: 'exec',
+    ...options,
+  });
 }
