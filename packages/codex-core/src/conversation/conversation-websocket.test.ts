@@ -20,7 +20,7 @@ import {
 import { context } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClientOptions } from '../client/model-client.js';
-import { harness, IDENTITY, THREAD_ID, testConversation, testTelemetry } from '../test/index.js';
+import { echoTools, harness, IDENTITY, THREAD_ID, testConversation, testTelemetry } from '../test/index.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
@@ -30,22 +30,6 @@ afterEach(async () => {
 });
 
 const HIGH_DEMAND = 'We\u2019re currently experiencing high demand, which may cause temporary errors.';
-
-const echoTools = (): ToolHandler & { calls: ResponseItem[] } => {
-  const calls: ResponseItem[] = [];
-  return {
-    calls,
-    specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
-    async handle(call) {
-      calls.push(call);
-      return {
-        type: 'function_call_output',
-        call_id: (call as { call_id: string }).call_id,
-        output: 'hi\n',
-      } as ResponseItem;
-    },
-  };
-};
 
 async function setup(
   ws: WsScenario,

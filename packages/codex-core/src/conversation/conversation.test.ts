@@ -13,7 +13,7 @@ import {
   usage,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, IDENTITY, THREAD_ID, testConversation } from '../test/index.js';
+import { echoTools, harness, IDENTITY, THREAD_ID, testConversation } from '../test/index.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
@@ -176,18 +176,8 @@ describe('Conversation over HTTP SSE', () => {
   });
 
   it('runs tool calls, sends the output in a follow-up, and echoes x-codex-turn-state only within the turn', async () => {
-    const calls: ResponseItem[] = [];
-    const tools: ToolHandler = {
-      specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
-      async handle(call) {
-        calls.push(call);
-        return {
-          type: 'function_call_output',
-          call_id: (call as { call_id: string }).call_id,
-          output: 'hi\n',
-        } as ResponseItem;
-      },
-    };
+    const tools = echoTools();
+    const { calls } = tools;
     const { server, conversation } = await setup(
       [
         {

@@ -9,8 +9,10 @@ import {
   ModelClient,
   type ModelClientOptions,
   type SessionIdentity,
+  type ToolHandler,
 } from '@codex-ts/core';
 import { SessionTelemetry, type SessionTelemetryOptions } from '@codex-ts/otel';
+import type { ResponseItem } from '@codex-ts/protocol';
 import {
   type ResponsesServer,
   type Scenario,
@@ -127,4 +129,24 @@ export function testTelemetry(options: Partial<SessionTelemetryOptions> = {}): S
     sessionSource: 'exec',
     ...options,
   });
+}
+
+/**
+ * A tool handler offering one function tool, `exec_command`, that answers every call with the
+ * `function_call_output` "hi\n"; `calls` are the calls it handled, in order.
+ */
+export function echoTools(): ToolHandler & { calls: ResponseItem[] } {
+  const calls: ResponseItem[] = [];
+  return {
+    calls,
+    specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
+    async handle(call) {
+      calls.push(call);
+      return {
+        type: 'function_call_output',
+        call_id: (call as { call_id: string }).call_id,
+        output: 'hi\n',
+      } as ResponseItem;
+    },
+  };
 }

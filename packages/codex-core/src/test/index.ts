@@ -5,6 +5,7 @@
  */
 export { type ConfigHome, useConfigHome } from './config-home.js';
 export {
+  echoTools,
   type Harness,
   harness,
   IDENTITY,
