@@ -47,4 +47,4 @@ if (missing.length > 0) {
   for (const m of missing) console.error(`  - ${m}`);
   process.exit(1);
 }
-console.log(`doc-check: ${total} public exports in ${entries.length} packages, all documented`);
+console.log(`doc-check: ${total} public exports in ${entries.length} entry points, all documented`);
