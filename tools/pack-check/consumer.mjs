@@ -55,7 +55,14 @@ export function checkManifest(pkg, { versions, license, rootManifest }) {
   for (const file of files.keys()) {
     if (/(^|\/)(src|test|test-support|__fixtures__)\/|\.test\.[cm]?[jt]s$/.test(file)) {
       problems.push(`the tarball ships ${file} (tests and sources stay out: check "files")`);
+    } else if (/^dist\/test\./.test(file)) {
+      problems.push(
+        `the tarball ships ${file}: the ./test entry is workspace-only ("!dist/test.*" in "files")`,
+      );
     }
+  }
+  if (packed.exports?.['./test'] !== undefined) {
+    problems.push('exports["./test"] is published: the test entry is workspace-only (publishConfig.exports)');
   }
   const changelog = files.get('CHANGELOG.md')?.toString('utf8') ?? '';
   if (!changelog.split('\n').some((line) => line.trim() === `## ${packed.version}`)) {

@@ -92,6 +92,20 @@ describe('checkManifest', () => {
   });
 });
 
+describe('checkManifest: the ./test entry', () => {
+  it('is workspace-only: neither exported nor shipped', () => {
+    const testEntry = { types: './dist/test.d.ts', default: './dist/test.js' };
+    const exports = { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './test': testEntry };
+    expect(checkManifest(packed({ exports }, { 'dist/test.js': '', 'dist/test.d.ts': '' }), context)).toEqual(
+      [
+        'the tarball ships dist/test.js: the ./test entry is workspace-only ("!dist/test.*" in "files")',
+        'the tarball ships dist/test.d.ts: the ./test entry is workspace-only ("!dist/test.*" in "files")',
+        'exports["./test"] is published: the test entry is workspace-only (publishConfig.exports)',
+      ],
+    );
+  });
+});
+
 describe('checkManifest: @opentelemetry/api', () => {
   it('must be a wide peer dependency of a library; an application (bin) may depend on it', () => {
     const dependency = { dependencies: { '@opentelemetry/api': '~1.9.0' }, peerDependencies: {} };

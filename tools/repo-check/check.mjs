@@ -5,7 +5,13 @@
 //   2. an import of a workspace package from a higher (or the same) layer,
 //   3. a deep import into another package (`@codex-ts/api/src/...`) or a relative path that
 //      leaves the package folder,
-//   4. a re-export of another package's symbols (`export … from '@codex-ts/…'`).
+//   4. a re-export of another package's symbols (`export … from '@codex-ts/…'`),
+//   5. test helpers reached from production code: a package's `./test` entry (`src/test/`,
+//      imported as `@codex-ts/api/test`) serves tests (`*.test.ts`, `test-support/`) and other
+//      packages' test entries only. A test entry counts as test code (devDependencies and tools
+//      allowed) and uses its own package like a consumer, through the package name (never a
+//      relative path out of `src/test/`), so the built main entry is the same with or without
+//      it (tsup.shared.ts).
 // Usage: node tools/repo-check/check.mjs [repoRoot]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -98,8 +104,12 @@ for (const pkg of packages) {
   } catch {
     continue;
   }
+  const testEntryDir = join(srcDir, 'test');
+  const inTestEntry = (path) => path.startsWith(testEntryDir + sep);
   for (const file of files) {
-    const isTest = /\.test\.[cm]?[jt]sx?$/.test(file) || file.includes(`${sep}test-support${sep}`);
+    const isTestEntry = inTestEntry(file);
+    const isTest =
+      /\.test\.[cm]?[jt]sx?$/.test(file) || file.includes(`${sep}test-support${sep}`) || isTestEntry;
     const text = stripComments(readFileSync(file, 'utf8'));
     for (const m of text.matchAll(SPECIFIER)) {
       const keyword = m[1];
@@ -108,10 +118,16 @@ for (const pkg of packages) {
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
         if (!target.startsWith(pkg.dir + sep)) problems.push(`${where} reaches outside its package`);
+        else if (!isTest && inTestEntry(target)) {
+          problems.push(`${where} reaches the test helpers (src/test/) from production code`);
+        } else if (isTestEntry && !inTestEntry(target)) {
+          problems.push(`${where}: a test entry reaches its own package through its name ('${name}')`);
+        }
         continue;
       }
       if (builtins.has(spec) || builtins.has(packageNameOf(spec))) continue;
       const dep = packageNameOf(spec);
+      if (dep === name && spec === dep && isTestEntry) continue; // a test entry uses its own package
       const local = byName.get(dep);
       if (keyword === 'export' && local) {
         problems.push(`${where} re-exports another package's symbols: consumers import from the owner`);
@@ -122,7 +138,13 @@ for (const pkg of packages) {
         );
       }
       if (local) {
-        if (spec !== dep) problems.push(`${where} is a deep import: use '${dep}'`);
+        if (spec === `${dep}/test`) {
+          if (!isTest) {
+            problems.push(
+              `${where} imports test helpers from production code: '${spec}' is for tests and test entries only`,
+            );
+          }
+        } else if (spec !== dep) problems.push(`${where} is a deep import: use '${dep}'`);
         const targetLayer = LAYERS[dep] ?? TOOL_LAYER;
         const toolImport = layer === TOOL_LAYER || (isTest && targetLayer === TOOL_LAYER);
         if (targetLayer >= layer && !toolImport) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const script = new URL('./check.mjs', import.meta.url).pathname;
@@ -23,8 +23,11 @@ function repo(
       join(root, 'packages', dir, 'package.json'),
       JSON.stringify({ name, dependencies: pkg.deps ?? {}, devDependencies: pkg.dev ?? {} }),
     );
-    for (const [file, text] of Object.entries(pkg.files))
-      writeFileSync(join(root, 'packages', dir, 'src', file), text);
+    for (const [file, text] of Object.entries(pkg.files)) {
+      const path = join(root, 'packages', dir, 'src', file);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    }
   }
   return root;
 }
@@ -97,5 +100,48 @@ describe('repo-check', () => {
     expect(status).toBe(1);
     expect(out).toContain("src/index.ts: 'vitest' imports 'vitest'");
     expect(out).not.toContain('a.test.ts');
+  });
+
+  it('allows a ./test entry only from tests and other test entries, which use their own package through its name', () => {
+    const root = repo({
+      'codex-client': {
+        files: {
+          'index.ts': 'export const a = 1;\n',
+          'test/index.ts': "import { a } from '@codex-ts/client';\nimport { ok } from 'node:assert';\n",
+        },
+      },
+      'codex-api': {
+        deps: { '@codex-ts/client': 'workspace:*' },
+        dev: { 'fast-check': '4' },
+        files: {
+          'index.ts':
+            "import { within } from '@codex-ts/client/test';\nimport { fixture } from './test/index.js';\n",
+          'responses/client.test.ts':
+            "import { within } from '@codex-ts/client/test';\nimport { fixture } from '../test/index.js';\n",
+          'test/index.ts': [
+            "import { within } from '@codex-ts/client/test';",
+            "import fc from 'fast-check';",
+            "import { A } from '@codex-ts/api';",
+            "import { ok } from './helpers.js';",
+            "import { internal } from '../responses/client.js';",
+            "import { other } from '@codex-ts/client/testing';",
+            '',
+          ].join('\n'),
+        },
+      },
+    });
+    const { status, out } = run(root);
+    expect(status).toBe(1);
+    expect(out).toContain(
+      "packages/codex-api/src/index.ts: '@codex-ts/client/test' imports test helpers from production code",
+    );
+    expect(out).toContain(
+      "packages/codex-api/src/index.ts: './test/index.js' reaches the test helpers (src/test/) from production code",
+    );
+    expect(out).toContain(
+      "packages/codex-api/src/test/index.ts: '../responses/client.js': a test entry reaches its own package through its name ('@codex-ts/api')",
+    );
+    expect(out).toContain("'@codex-ts/client/testing' is a deep import: use '@codex-ts/client'");
+    expect(out).toContain('repo-check: 4 problem(s)');
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fails when a public export of a workspace package (anything `packages/*/src/index.ts` exports)
 // has no doc comment. AGENTS.md: every public export documents its shapes, units, errors and the
-// wire behaviour it implements; this check makes sure the comment is at least there.
+// wire behaviour it implements; this check makes sure the comment is at least there. The shared
+// test helpers of a `./test` entry (`packages/*/src/test/index.ts`) are held to the same rule.
 // Usage: node tools/repo-check/doc-check.mjs [repoRoot]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +12,10 @@ import ts from 'typescript';
 const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
 const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
 const entries = readdirSync(join(root, 'packages'))
-  .map((dir) => join(root, 'packages', dir, 'src', 'index.ts'))
+  .flatMap((dir) => [
+    join(root, 'packages', dir, 'src', 'index.ts'),
+    join(root, 'packages', dir, 'src', 'test', 'index.ts'),
+  ])
   .filter((file) => existsSync(file));
 
 const program = ts.createProgram(entries, {
@@ -43,4 +47,4 @@ if (missing.length > 0) {
   for (const m of missing) console.error(`  - ${m}`);
   process.exit(1);
 }
-console.log(`doc-check: ${total} public exports in ${entries.length} packages, all documented`);
+console.log(`doc-check: ${total} public exports in ${entries.length} entry points, all documented`);

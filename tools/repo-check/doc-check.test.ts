@@ -10,13 +10,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function repo(index: string, other = ''): string {
+function repo(index: string, other = '', testEntry?: string): string {
   const root = mkdtempSync(join(tmpdir(), 'doc-check-'));
   dirs.push(root);
   writeFileSync(join(root, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: {} }));
   mkdirSync(join(root, 'packages', 'codex-x', 'src'), { recursive: true });
   writeFileSync(join(root, 'packages', 'codex-x', 'src', 'index.ts'), index);
   writeFileSync(join(root, 'packages', 'codex-x', 'src', 'other.ts'), other);
+  if (testEntry !== undefined) {
+    mkdirSync(join(root, 'packages', 'codex-x', 'src', 'test'));
+    writeFileSync(join(root, 'packages', 'codex-x', 'src', 'test', 'index.ts'), testEntry);
+  }
   return root;
 }
 
@@ -43,5 +47,17 @@ describe('doc-check', () => {
     expect(status).toBe(1);
     expect(out).toContain('packages/codex-x/src/index.ts: add');
     expect(out).toContain('packages/codex-x/src/index.ts: sub');
+  });
+
+  it('holds the test helpers of a ./test entry to the same rule', () => {
+    const root = repo(
+      '/** Adds. */\nexport const add = 1;\n',
+      '',
+      '/** A documented helper. */\nexport const documented = 1;\nexport const bare = 2;\n',
+    );
+    const { status, out } = run(root);
+    expect(status).toBe(1);
+    expect(out).toContain('packages/codex-x/src/test/index.ts: bare');
+    expect(out).not.toContain('documented');
   });
 });

@@ -1,46 +1,22 @@
 // Auth headers that cannot be sent fail at once with the non-retryable `auth` code, over HTTP and
 // WebSocket, and nothing reaches the server.
-import { HttpTransport } from '@codex-ts/client';
-import { parseResponseItem } from '@codex-ts/protocol';
-import { completed, type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { userMessage } from '@codex-ts/protocol/test';
+import { completed } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResponsesApiRequest } from '../responses/request.js';
 import { ResponsesClient } from '../responses/responses-client.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import { ResponsesWebsocketClient } from '../websocket/client.js';
 import type { AuthProvider } from './auth-provider.js';
 
 const KEY = 'sk-test-SECRET-0123';
 
-let server: ResponsesServer;
-let transport: HttpTransport;
-beforeAll(async () => {
-  server = await startResponsesServer();
-  transport = new HttpTransport();
-});
-afterAll(async () => {
-  await transport.close();
-  await server.close();
-});
-afterEach(() => {
-  server.requests.length = 0;
-  server.handshakes.length = 0;
-});
+const { server, transport } = await useResponsesServer();
 
 function provider(): Provider {
-  return {
-    name: 'test',
-    baseUrl: server.url,
-    headers: {},
-    retry: {
-      maxAttempts: 4,
-      baseDelayMs: 1,
-      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-    },
-    streamIdleTimeoutMs: 5000,
-    websocketConnectTimeoutMs: 1000,
-  };
+  return testProvider(server.url, { retry: { maxAttempts: 4 }, websocketConnectTimeoutMs: 1000 });
 }
 
 /** An AuthProvider returning `headers`, counting its calls. */
@@ -65,17 +41,7 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 function request(): ResponsesApiRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [
-      parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
-    ],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    store: false,
-    stream: true,
-    include: [],
-  };
+  return testRequest({ input: [userMessage('hi')] });
 }
 
 // U+20AC is above U+00FF (undici and ws refuse it); CR/LF would split the header.

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorTexts, streamMessage } from '../errors/messages.js';
-import { arbitraryEventArb, isTypedApiError, recordedStreamArb } from '../test-support/recorded-streams.js';
+import { arbitraryEventArb, isTypedApiError, recordedStreamArb } from '../test/index.js';
 import { apiErrorFromResponseFailed, ResponsesEventMapper } from './event-mapper.js';
 import type { ResponseEvent } from './events.js';
 

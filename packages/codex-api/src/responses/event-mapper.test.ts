@@ -1,3 +1,4 @@
+import { USAGE_EXAMPLE } from '@codex-ts/protocol/test';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromResponseFailed, ResponsesEventMapper } from './event-mapper.js';
@@ -92,13 +93,7 @@ describe('ResponsesEventMapper: event kinds (W-28…W-34, W-40)', () => {
           response: {
             id: 'resp_1',
             end_turn: true,
-            usage: {
-              input_tokens: 100,
-              input_tokens_details: { cached_tokens: 40, cache_write_tokens: 60 },
-              output_tokens: 10,
-              output_tokens_details: { reasoning_tokens: 5 },
-              total_tokens: 110,
-            },
+            usage: USAGE_EXAMPLE.wire,
           },
         },
       ],
@@ -110,14 +105,7 @@ describe('ResponsesEventMapper: event kinds (W-28…W-34, W-40)', () => {
         type: 'completed',
         responseId: 'resp_1',
         endTurn: true,
-        tokenUsage: {
-          inputTokens: 100,
-          cachedInputTokens: 40,
-          cacheWriteInputTokens: 60,
-          outputTokens: 10,
-          reasoningOutputTokens: 5,
-          totalTokens: 110,
-        },
+        tokenUsage: USAGE_EXAMPLE.tokenUsage,
       },
     ]);
     expect(run([{ type: 'response.completed', response: { id: 'r2' } }])).toEqual([

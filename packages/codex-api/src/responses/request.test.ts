@@ -1,16 +1,9 @@
 import { parseResponseItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
+import { HTTP_BODY_KEY_ORDER, testRequest } from '../test/index.js';
 import { type ResponsesApiRequest, serializeResponsesRequest } from './request.js';
 
-const base: ResponsesApiRequest = {
-  model: 'gpt-5.5',
-  input: [],
-  tool_choice: 'auto',
-  parallel_tool_calls: false,
-  store: false,
-  stream: true,
-  include: [],
-};
+const base: ResponsesApiRequest = testRequest({ parallel_tool_calls: false });
 
 describe('serializeResponsesRequest (§3.1, 0.169.0 order)', () => {
   it('writes every field in the 0.169.0 order', () => {
@@ -37,23 +30,7 @@ describe('serializeResponsesRequest (§3.1, 0.169.0 order)', () => {
       instructions: 'Be brief.',
       model: 'gpt-5.5',
     });
-    expect(Object.keys(JSON.parse(body))).toEqual([
-      'model',
-      'instructions',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'stream_options',
-      'include',
-      'service_tier',
-      'prompt_cache_key',
-      'text',
-      'client_metadata',
-    ]);
+    expect(Object.keys(JSON.parse(body))).toEqual(HTTP_BODY_KEY_ORDER);
     expect(body).toContain('"reasoning":{"effort":"low","summary":"auto","context":"all_turns"}');
     expect(body).toContain('"input":[{"type":"function_call_output","call_id":"call_1","output":"hi\\n"}]');
   });

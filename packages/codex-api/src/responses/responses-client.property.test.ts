@@ -17,7 +17,9 @@ import {
   outcomeOf,
   recordedStreamArb,
   splitAt,
-} from '../test-support/recorded-streams.js';
+  testProvider,
+  testRequest,
+} from '../test/index.js';
 import { headerEvents } from './header-events.js';
 import { ResponsesClient } from './responses-client.js';
 
@@ -78,18 +80,10 @@ beforeAll(async () => {
   await once(server, 'listening');
   transport = new PieceTransport();
   client = new ResponsesClient({
-    provider: {
-      name: 'test',
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
-      },
-      streamIdleTimeoutMs: 5000,
+    provider: testProvider(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, {
+      retry: { retryOn: { retry429: false, retry5xx: false, retryTransport: false } },
       websocketConnectTimeoutMs: 1000,
-    },
+    }),
     auth: staticBearerAuth('sk-test'),
     transport,
   });
@@ -103,15 +97,7 @@ afterAll(async () => {
 /** Streams one request whose body arrives in `parts`. */
 async function run(parts: Buffer[]): Promise<Outcome> {
   pieces = parts;
-  const stream = await client.stream({
-    model: 'gpt-5.5',
-    input: [],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    store: false,
-    stream: true,
-    include: [],
-  });
+  const stream = await client.stream(testRequest());
   return outcomeOf(stream);
 }
 

@@ -1,80 +1,38 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AbortedError, HttpTransport } from '@codex-ts/client';
-import { parseResponseItem } from '@codex-ts/protocol';
+import { AbortedError } from '@codex-ts/client';
 import {
   completed,
   failed,
   incomplete,
   openAiError,
   outputTextDelta,
-  type ResponsesServer,
   responseCreated,
   type Step,
   startResponsesServer,
   textTurn,
 } from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
+import { testProvider, testTurnRequest, useResponsesServer } from '../test/index.js';
 import type { ResponseEvent } from './events.js';
 import type { ResponsesApiRequest } from './request.js';
 import { type ResponseStream, ResponsesClient } from './responses-client.js';
 
-let server: ResponsesServer;
-let transport: HttpTransport;
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-  transport = new HttpTransport();
-});
-afterAll(async () => {
-  await transport.close();
-  await server.close();
-});
-afterEach(() => {
-  server.setScenario({ steps: [] });
-  server.requests.length = 0;
-});
+const { server, transport } = await useResponsesServer();
 
 function provider(overrides: Partial<Provider> = {}): Provider {
-  return {
-    name: 'test',
-    baseUrl: server.url,
-    headers: {},
-    retry: {
-      maxAttempts: 4,
-      baseDelayMs: 1,
-      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-    },
-    streamIdleTimeoutMs: 5000,
+  return testProvider(server.url, {
+    retry: { maxAttempts: 4 },
     websocketConnectTimeoutMs: 1000,
     ...overrides,
-  };
+  });
 }
 
 function request(overrides: Partial<ResponsesApiRequest> = {}): ResponsesApiRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [
-      parseResponseItem({
-        type: 'message',
-        role: 'user',
-        content: [{ type: 'input_text', text: 'Say hello.' }],
-      }),
-    ],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    reasoning: { effort: 'medium' },
-    store: false,
-    stream: true,
-    include: ['reasoning.encrypted_content'],
-    prompt_cache_key: 'thread-1',
-    text: { verbosity: 'low' },
-    client_metadata: { session_id: 'thread-1' },
-    ...overrides,
-  };
+  return testTurnRequest('Say hello.', { client_metadata: { session_id: 'thread-1' }, ...overrides });
 }
 
 function client(

@@ -1,20 +1,14 @@
 // A canary key on every HTTP error path: whatever the server echoes, no error that leaves the
 // client (message, cause chain, fields, String(), util.inspect) and no telemetry report holds it.
-import { HttpTransport, type RequestTelemetryInfo, SecretRedactor } from '@codex-ts/client';
-import { parseResponseItem } from '@codex-ts/protocol';
-import {
-  failed,
-  openAiError,
-  type ResponsesServer,
-  responseCreated,
-  type Step,
-  startResponsesServer,
-} from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RequestTelemetryInfo, SecretRedactor } from '@codex-ts/client';
+import { expectNoSecret } from '@codex-ts/client/test';
+import { userMessage } from '@codex-ts/protocol/test';
+import { failed, openAiError, responseCreated, type Step } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
-import { expectNoSecret } from '../test-support/no-secret.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import type { ResponsesApiRequest } from './request.js';
 import { ResponsesClient, type ResponsesClientOptions } from './responses-client.js';
 
@@ -22,53 +16,17 @@ const KEY = 'sk-canary-7d3e9a41c0b2f658';
 const QUERY_KEY = 'qk-canary-18e4b7c2d90a3f56';
 const HEADER_KEY = 'hk-canary-5b0c2e7f9a1d4386';
 
-let server: ResponsesServer;
-let transport: HttpTransport;
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-  transport = new HttpTransport();
-});
-afterAll(async () => {
-  await transport.close();
-  await server.close();
-});
-afterEach(() => {
-  server.setScenario({ steps: [] });
-  server.requests.length = 0;
-});
+const { server, transport } = await useResponsesServer();
 
 function provider(overrides: Partial<Provider> = {}): Provider {
-  return {
-    name: 'test',
-    baseUrl: server.url,
-    headers: {},
-    retry: {
-      maxAttempts: 0,
-      baseDelayMs: 1,
-      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-    },
-    streamIdleTimeoutMs: 5000,
-    websocketConnectTimeoutMs: 1000,
-    ...overrides,
-  };
+  return testProvider(server.url, { websocketConnectTimeoutMs: 1000, ...overrides });
 }
 
 function client(options: Partial<ResponsesClientOptions> = {}): ResponsesClient {
   return new ResponsesClient({ provider: provider(), auth: staticBearerAuth(KEY), transport, ...options });
 }
 
-const body: ResponsesApiRequest = {
-  model: 'gpt-5.5',
-  input: [
-    parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
-  ],
-  tool_choice: 'auto',
-  parallel_tool_calls: false,
-  store: false,
-  stream: true,
-  include: [],
-};
+const body: ResponsesApiRequest = testRequest({ input: [userMessage('hi')], parallel_tool_calls: false });
 
 async function failure(c: ResponsesClient, steps: Step[]): Promise<ApiError> {
   server.setScenario({ steps });

@@ -2,67 +2,32 @@
  * ResponsesClient guards before the body is read: the wait for response headers is bounded by the
  * stream idle timeout, and a 2xx that is not an event stream is refused (issue 6, items 3 and 7a).
  */
-import { HttpTransport } from '@codex-ts/client';
-import {
-  completed,
-  type ResponsesServer,
-  responseCreated,
-  startResponsesServer,
-} from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { completed, responseCreated } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { ErrorTexts } from '../errors/messages.js';
 import type { Provider } from '../provider/provider.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import { isEventStreamContentType } from './content-type.js';
 import type { ResponsesApiRequest } from './request.js';
 import { ResponsesClient } from './responses-client.js';
 
-let server: ResponsesServer;
-let transport: HttpTransport;
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-  transport = new HttpTransport();
-});
-afterAll(async () => {
-  await transport.close();
-  await server.close();
-});
-afterEach(() => {
-  server.setScenario({ steps: [] });
-  server.requests.length = 0;
-});
+const { server, transport } = await useResponsesServer();
 
 function client(overrides: Partial<Provider> = {}): ResponsesClient {
   return new ResponsesClient({
-    provider: {
-      name: 'test',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 4,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 5_000,
+    provider: testProvider(server.url, {
+      retry: { maxAttempts: 4 },
       websocketConnectTimeoutMs: 1_000,
       ...overrides,
-    },
+    }),
     auth: staticBearerAuth('sk-test'),
     transport,
   });
 }
 
-const request: ResponsesApiRequest = {
-  model: 'gpt-5.5',
-  input: [],
-  tool_choice: 'auto',
-  parallel_tool_calls: true,
-  store: false,
-  stream: true,
-  include: [],
-};
+const request: ResponsesApiRequest = testRequest();
 
 /** The ApiError `promise` rejects with; fails the test if it resolves or takes over `ms`. */
 async function rejection(promise: Promise<unknown>, ms = 5_000): Promise<ApiError> {

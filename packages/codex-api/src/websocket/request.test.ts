@@ -1,26 +1,14 @@
-import { parseResponseItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
 import { type ResponsesApiRequest, serializeResponsesRequest } from '../responses/request.js';
+import { keysWithout, testTurnRequest, WS_FRAME_KEY_ORDER } from '../test/index.js';
 import { type ResponseCreateWsRequest, serializeResponseCreate } from './request.js';
 
 function base(overrides: Partial<ResponseCreateWsRequest> = {}): ResponseCreateWsRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [
-      parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] }),
-    ],
+  return testTurnRequest('hello', {
     tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' } }],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    reasoning: { effort: 'medium' },
-    store: false,
-    stream: true,
-    include: ['reasoning.encrypted_content'],
-    prompt_cache_key: 'thread-1',
-    text: { verbosity: 'low' },
     client_metadata: { session_id: 'thread-1', turn_id: '' },
     ...overrides,
-  };
+  });
 }
 
 describe('serializeResponseCreate', () => {
@@ -28,24 +16,9 @@ describe('serializeResponseCreate', () => {
     const text = serializeResponseCreate(
       base({ previous_response_id: 'resp_1', generate: false, service_tier: 'priority' }),
     );
-    expect(Object.keys(JSON.parse(text))).toEqual([
-      'type',
-      'model',
-      'stream',
-      'previous_response_id',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'service_tier',
-      'prompt_cache_key',
-      'text',
-      'generate',
-      'client_metadata',
-    ]);
+    expect(Object.keys(JSON.parse(text))).toEqual(
+      keysWithout(WS_FRAME_KEY_ORDER, 'instructions', 'stream_options'),
+    );
     expect(
       text.startsWith(
         '{"type":"response.create","model":"gpt-5.5","stream":true,"previous_response_id":"resp_1",',

@@ -1,39 +1,26 @@
 // Frames of an earlier response on a reused WebSocket (issue 6, defect 4): matched by response id
 // against the request in flight, ignored and counted, never allowed to end another request.
-import { parseResponseItem } from '@codex-ts/protocol';
+import { collect, until } from '@codex-ts/client/test';
+import { userMessage } from '@codex-ts/protocol/test';
 import {
   completed,
   failed,
   incomplete,
   outputTextDelta,
-  type ResponsesServer,
-  startResponsesServer,
   textTurn,
   type WsFrameEvent,
   type WsResponseStep,
 } from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import type { ResponseEvent } from '../responses/events.js';
-import type { ResponseStream } from '../responses/responses-client.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import { ResponsesWebsocketClient } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
 import type { ResponseCreateWsRequest } from './request.js';
 import type { WsEventTelemetryInfo } from './telemetry.js';
 
-let server: ResponsesServer;
-const open: ResponsesWebsocketConnection[] = [];
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  for (const connection of open.splice(0)) connection.close();
-  server.setWsScenario({ responses: [] });
-});
+const { server, open } = await useResponsesServer();
 
 async function connect(): Promise<{
   connection: ResponsesWebsocketConnection;
@@ -41,18 +28,7 @@ async function connect(): Promise<{
 }> {
   const seen: WsEventTelemetryInfo[] = [];
   const client = new ResponsesWebsocketClient({
-    provider: {
-      name: 'test',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 3000,
-      websocketConnectTimeoutMs: 2000,
-    },
+    provider: testProvider(server.url, { streamIdleTimeoutMs: 3000 }),
     auth: staticBearerAuth('sk-test'),
     telemetry: { onWsRequest: () => {}, onWsEvent: (info) => seen.push(info) },
   });
@@ -62,34 +38,7 @@ async function connect(): Promise<{
 }
 
 function request(overrides: Partial<ResponseCreateWsRequest> = {}): ResponseCreateWsRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [
-      parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
-    ],
-    tools: [],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    store: false,
-    stream: true,
-    include: [],
-    ...overrides,
-  };
-}
-
-async function collect(stream: ResponseStream): Promise<ResponseEvent[]> {
-  const events: ResponseEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-/** Polls `condition` every 5 ms for at most `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  return testRequest({ input: [userMessage('hi')], tools: [], ...overrides });
 }
 
 const answer = (events: ResponseEvent[]): string =>

@@ -1,82 +1,28 @@
 /** WebSocket timeouts on the shared IdleClock: out-of-range durations and a zero idle timeout. */
-import {
-  completed,
-  outputTextDelta,
-  type ResponsesServer,
-  responseCreated,
-  startResponsesServer,
-} from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { captureWarnings, within } from '@codex-ts/client/test';
+import { completed, outputTextDelta, responseCreated } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResponseEvent } from '../responses/events.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import { ResponsesWebsocketClient } from './client.js';
-import type { ResponsesWebsocketConnection } from './connection.js';
 import { WebsocketErrorTexts } from './errors.js';
 import type { ResponseCreateWsRequest } from './request.js';
 
-let server: ResponsesServer;
-const open: ResponsesWebsocketConnection[] = [];
-let warnings: Error[] = [];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-  for (const connection of open.splice(0)) connection.close();
-  server.setWsScenario({ responses: [] });
-});
+const { server, open } = await useResponsesServer();
+const warnings = captureWarnings();
 
 function client(overrides: Partial<Provider>): ResponsesWebsocketClient {
   return new ResponsesWebsocketClient({
-    provider: {
-      name: 'test',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 5_000,
-      websocketConnectTimeoutMs: 2_000,
-      ...overrides,
-    },
+    provider: testProvider(server.url, overrides),
     auth: staticBearerAuth('sk-test'),
   });
 }
 
-const request: ResponseCreateWsRequest = {
-  model: 'gpt-5.5',
-  input: [],
-  tools: [],
-  tool_choice: 'auto',
-  parallel_tool_calls: true,
-  store: false,
-  stream: true,
-  include: [],
-};
-
-/** Bounds `promise` by `ms`: a hang fails the test instead of the run. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+const request: ResponseCreateWsRequest = testRequest({ tools: [] });
 
 /** Sends `request` on a new connection and collects the event types, or the ApiError that ended it. */
 async function run(c: ResponsesWebsocketClient): Promise<{ types: string[]; error: ApiError | undefined }> {

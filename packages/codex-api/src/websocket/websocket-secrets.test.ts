@@ -1,69 +1,32 @@
 // A canary key on every WebSocket error path: handshake rejections, error frames, response.failed
 // and the telemetry hooks never carry the key the client sent.
-import { parseResponseItem } from '@codex-ts/protocol';
-import {
-  failed,
-  type ResponsesServer,
-  responseCreated,
-  startResponsesServer,
-  type WsResponseStep,
-} from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoSecret } from '@codex-ts/client/test';
+import { userMessage } from '@codex-ts/protocol/test';
+import { failed, responseCreated, type WsResponseStep } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
-import { expectNoSecret } from '../test-support/no-secret.js';
+import { testProvider, testRequest, useResponsesServer } from '../test/index.js';
 import { ResponsesWebsocketClient } from './client.js';
-import type { ResponsesWebsocketConnection } from './connection.js';
 import type { ResponseCreateWsRequest } from './request.js';
 import type { WsEventTelemetryInfo } from './telemetry.js';
 
 const KEY = 'sk-canary-2c9f0e81b7d4a365';
 
-let server: ResponsesServer;
-const open: ResponsesWebsocketConnection[] = [];
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  for (const connection of open.splice(0)) connection.close();
-  server.setWsScenario({ responses: [] });
-  server.handshakes.length = 0;
-});
+const { server, open } = await useResponsesServer();
 
 function client(events: WsEventTelemetryInfo[] = []): ResponsesWebsocketClient {
   return new ResponsesWebsocketClient({
-    provider: {
-      name: 'test',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 5000,
-      websocketConnectTimeoutMs: 2000,
-    },
+    provider: testProvider(server.url),
     auth: staticBearerAuth(KEY),
     telemetry: { onWsRequest: () => {}, onWsEvent: (info) => events.push(info) },
   });
 }
 
-const request: ResponseCreateWsRequest = {
-  model: 'gpt-5.5',
-  input: [
-    parseResponseItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }),
-  ],
-  tool_choice: 'auto',
+const request: ResponseCreateWsRequest = testRequest({
+  input: [userMessage('hi')],
   parallel_tool_calls: false,
-  store: false,
-  stream: true,
-  include: [],
-};
+});
 
 async function streamFailure(step: WsResponseStep, events: WsEventTelemetryInfo[] = []): Promise<ApiError> {
   server.setWsScenario({ responses: [step] });

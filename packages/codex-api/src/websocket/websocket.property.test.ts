@@ -20,7 +20,9 @@ import {
   expectedOutcome,
   outcomeOf,
   recordedStreamArb,
-} from '../test-support/recorded-streams.js';
+  testProvider,
+  testRequest,
+} from '../test/index.js';
 import { ResponsesWebsocketClient } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
 import type { ResponseCreateWsRequest } from './request.js';
@@ -35,18 +37,7 @@ let stale = 0;
 beforeAll(async () => {
   server = await startResponsesServer();
   client = new ResponsesWebsocketClient({
-    provider: {
-      name: 'test',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 3000,
-      websocketConnectTimeoutMs: 2000,
-    },
+    provider: testProvider(server.url, { streamIdleTimeoutMs: 3000 }),
     auth: staticBearerAuth('sk-test'),
     telemetry: { onWsRequest: () => {}, onWsEvent: (info) => void (info.stale === true && stale++) },
   });
@@ -66,16 +57,7 @@ async function socket(): Promise<ResponsesWebsocketConnection> {
 }
 
 function request(previous?: string): ResponseCreateWsRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    store: false,
-    stream: true,
-    include: [],
-    ...(previous === undefined ? {} : { previous_response_id: previous }),
-  };
+  return testRequest(previous === undefined ? {} : { previous_response_id: previous });
 }
 
 type StaleKind = 'completed' | 'failed' | 'incomplete' | 'delta' | 'created';

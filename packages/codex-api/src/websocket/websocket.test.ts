@@ -3,18 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AbortedError } from '@codex-ts/client';
+import { collect, until } from '@codex-ts/client/test';
 import { parseResponseItem } from '@codex-ts/protocol';
 import {
   completed,
   failed,
   outputTextDelta,
-  type ResponsesServer,
   responseCreated,
-  startResponsesServer,
   textTurn,
   type WsResponseStep,
 } from '@codex-ts/responses-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { ErrorTexts } from '../errors/messages.js';
@@ -22,42 +21,22 @@ import type { Provider } from '../provider/provider.js';
 import type { ResponseEvent } from '../responses/events.js';
 import type { ResponsesApiRequest } from '../responses/request.js';
 import { type ResponseStream, ResponsesClient } from '../responses/responses-client.js';
+import {
+  testProvider,
+  testTurnRequest,
+  useResponsesServer,
+  WS_HANDSHAKE_HEADER_ORDER,
+} from '../test/index.js';
 import { ResponsesWebsocketClient, type ResponsesWebsocketClientOptions } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
 import { WebsocketErrorTexts } from './errors.js';
 import type { ResponseCreateWsRequest } from './request.js';
 import type { WsEventTelemetryInfo, WsRequestTelemetryInfo } from './telemetry.js';
 
-let server: ResponsesServer;
-const open: ResponsesWebsocketConnection[] = [];
-
-beforeAll(async () => {
-  server = await startResponsesServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  for (const connection of open.splice(0)) connection.close();
-  server.setWsScenario({ responses: [] });
-  server.handshakes.length = 0;
-  server.wsFrames.length = 0;
-});
+const { server, open } = await useResponsesServer();
 
 function provider(overrides: Partial<Provider> = {}): Provider {
-  return {
-    name: 'test',
-    baseUrl: server.url,
-    headers: {},
-    retry: {
-      maxAttempts: 0,
-      baseDelayMs: 1,
-      retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-    },
-    streamIdleTimeoutMs: 5000,
-    websocketConnectTimeoutMs: 2000,
-    ...overrides,
-  };
+  return testProvider(server.url, overrides);
 }
 
 function client(
@@ -81,33 +60,11 @@ async function connect(
 }
 
 function request(overrides: Partial<ResponseCreateWsRequest> = {}): ResponseCreateWsRequest {
-  return {
-    model: 'gpt-5.5',
-    input: [
-      parseResponseItem({
-        type: 'message',
-        role: 'user',
-        content: [{ type: 'input_text', text: 'Say hi.' }],
-      }),
-    ],
+  return testTurnRequest('Say hi.', {
     tools: [],
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    reasoning: { effort: 'medium' },
-    store: false,
-    stream: true,
-    include: ['reasoning.encrypted_content'],
-    prompt_cache_key: 'thread-1',
-    text: { verbosity: 'low' },
     client_metadata: { session_id: 'thread-1', thread_id: 'thread-1' },
     ...overrides,
-  };
-}
-
-async function collect(stream: ResponseStream): Promise<ResponseEvent[]> {
-  const events: ResponseEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
+  });
 }
 
 /** Collects until the stream throws; returns the events and the ApiError. */
@@ -130,15 +87,6 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
     return error as ApiError;
   }
   throw new Error('expected a rejection');
-}
-
-/** Polls `condition` every 5 ms for at most `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function respond(...responses: WsResponseStep[]): void {
@@ -170,17 +118,7 @@ describe('handshake', () => {
       'Upgrade',
       'Sec-WebSocket-Version',
       'Sec-WebSocket-Key',
-      'authorization',
-      'user-agent',
-      'originator',
-      'openai-beta',
-      'x-codex-turn-metadata',
-      'version',
-      'x-codex-beta-features',
-      'x-client-request-id',
-      'session-id',
-      'thread-id',
-      'x-codex-window-id',
+      ...WS_HANDSHAKE_HEADER_ORDER,
       'x-provider',
       'sec-websocket-extensions',
     ]);

@@ -3,17 +3,14 @@
 // (observed-cli-0.169.md §7 "stream dropped mid-body").
 import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
+import { runCli, tempHomes } from '../test-support/run-cli.js';
 
 let server: ResponsesServer;
-const homes: { cleanup(): void }[] = [];
+const newHome = tempHomes();
 beforeEach(async () => {
   server = await startResponsesServer();
 });
-afterEach(async () => {
-  await server.close();
-  for (const h of homes.splice(0)) h.cleanup();
-});
+afterEach(() => server.close());
 
 const events = textTurn({
   responseId: 'resp_1',
@@ -28,9 +25,7 @@ const midText = events.findIndex((e) => e.type === 'response.output_text.delta')
 const messageDone = events.length - 1;
 
 function home(transport: 'http' | 'ws'): string {
-  const h = tempHome(providerConfig(server.url, transport === 'ws' ? 'supports_websockets = true' : ''));
-  homes.push(h);
-  return h.home;
+  return newHome(server.url, transport === 'ws' ? 'supports_websockets = true' : '');
 }
 
 function script(transport: 'http' | 'ws', dropAfter?: number): void {

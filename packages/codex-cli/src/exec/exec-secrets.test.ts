@@ -11,25 +11,19 @@ import {
   textTurn,
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
+import { type CliResult, providerConfig, runCli, tempHomes } from '../test-support/run-cli.js';
 
 const KEY = 'sk-canary-3e1f5a7c9b2d4068';
 
 let server: ResponsesServer;
-const homes: { cleanup(): void }[] = [];
-
+const newHome = tempHomes();
 beforeEach(async () => {
   server = await startResponsesServer();
 });
-afterEach(async () => {
-  await server.close();
-  for (const h of homes.splice(0)) h.cleanup();
-});
+afterEach(() => server.close());
 
 function home(extra = ''): string {
-  const h = tempHome(providerConfig(server.url, extra));
-  homes.push(h);
-  return h.home;
+  return newHome(server.url, extra);
 }
 
 function exec(args: string[], codexHome: string, env: Record<string, string> = {}): Promise<CliResult> {

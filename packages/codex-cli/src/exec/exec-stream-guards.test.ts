@@ -3,23 +3,17 @@
 // a 2xx that is not an event stream (issue 6, items 3 and 7a).
 import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
+import { runCli, tempHomes } from '../test-support/run-cli.js';
 
 let server: ResponsesServer;
-const homes: { home: string; cleanup(): void }[] = [];
-
+const newHome = tempHomes();
 beforeEach(async () => {
   server = await startResponsesServer();
 });
-afterEach(async () => {
-  await server.close();
-  for (const h of homes.splice(0)) h.cleanup();
-});
+afterEach(() => server.close());
 
 function home(extra: string): string {
-  const h = tempHome(providerConfig(server.url, extra));
-  homes.push(h);
-  return h.home;
+  return newHome(server.url, extra);
 }
 
 const textStep = { kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'ok' }) } as const;

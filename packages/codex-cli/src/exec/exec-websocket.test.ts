@@ -2,18 +2,14 @@
 // the built binary against the responses server's WebSocket endpoint on 127.0.0.1.
 import { type ResponsesServer, startResponsesServer, textTurn, usage } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
+import { runCli, tempHomes } from '../test-support/run-cli.js';
 
 let server: ResponsesServer;
-const homes: { cleanup(): void }[] = [];
-
+const newHome = tempHomes();
 beforeEach(async () => {
   server = await startResponsesServer();
 });
-afterEach(async () => {
-  await server.close();
-  for (const h of homes.splice(0)) h.cleanup();
-});
+afterEach(() => server.close());
 
 const HIGH_DEMAND = 'We\u2019re currently experiencing high demand, which may cause temporary errors.';
 
@@ -33,9 +29,7 @@ const TEXT_TURN_LINES = [
 ];
 
 function wsHome(extra = ''): string {
-  const home = tempHome(providerConfig(server.url, `supports_websockets = true\n${extra}`));
-  homes.push(home);
-  return home.home;
+  return newHome(server.url, `supports_websockets = true\n${extra}`);
 }
 
 const frames = () => server.wsFrames.map((f) => f.json as Record<string, unknown>);
@@ -44,9 +38,7 @@ describe('codex-ts exec --json over WebSocket', () => {
   it('prints the same JSONL as over HTTP; prewarm then a continued turn on one socket', async () => {
     // Over HTTP first (supports_websockets unset) …
     server.pushSteps({ kind: 'sse', events: turnEvents() });
-    const httpHome = tempHome(providerConfig(server.url));
-    homes.push(httpHome);
-    const overHttp = await runCli(['exec', '--json', 'Say hello.'], { home: httpHome.home });
+    const overHttp = await runCli(['exec', '--json', 'Say hello.'], { home: newHome(server.url) });
     expect(overHttp.code).toBe(0);
     expect(server.handshakes).toHaveLength(0);
 

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 
 export const BIN = new URL('../../dist/bin.js', import.meta.url).pathname;
 
@@ -17,6 +18,22 @@ export function tempHome(configToml: string): { home: string; cleanup(): void } 
   const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-'));
   writeFileSync(join(home, 'config.toml'), configToml);
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers an `afterEach` hook that removes every home it made; returns `newHome(baseUrl, extra)`:
+ * a new temp CODEX_HOME whose config.toml is {@link providerConfig}`(baseUrl, extra)`.
+ */
+export function tempHomes(): (baseUrl: string, extra?: string) => string {
+  const homes: { cleanup(): void }[] = [];
+  afterEach(() => {
+    for (const h of homes.splice(0)) h.cleanup();
+  });
+  return (baseUrl, extra = '') => {
+    const h = tempHome(providerConfig(baseUrl, extra));
+    homes.push(h);
+    return h.home;
+  };
 }
 
 export function providerConfig(baseUrl: string, extra = ''): string {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError } from '../errors/transport-error.js';
-import { closeAllServers, startServer, within } from './test-support/server.js';
+import { closeServersAndTransport, startServer, within } from '../test/index.js';
 import { HttpTransport } from './transport.js';
 
 let transport: HttpTransport;
@@ -21,8 +21,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   process.off('uncaughtException', onUncaught);
-  await closeAllServers();
-  await within(transport.close(), 5_000, 'transport did not close');
+  await closeServersAndTransport(transport);
 });
 
 describe('HttpTransport.stream body that is never iterated', () => {

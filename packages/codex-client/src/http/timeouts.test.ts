@@ -2,26 +2,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpStatusError, StreamError, type TransportError } from '../errors/transport-error.js';
 import { runWithRetry } from '../retry/retry.js';
-import { closeAllServers, startServer, within } from './test-support/server.js';
+import { captureWarnings, closeServersAndTransport, startServer, within } from '../test/index.js';
 import { HEADERS_TIMEOUT_MESSAGE, HttpTransport } from './transport.js';
 
 let transport: HttpTransport;
-let warnings: Error[] = [];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-
+const warnings = captureWarnings();
 beforeEach(() => {
   transport = new HttpTransport();
-  warnings = [];
-  process.on('warning', onWarning);
 });
-
-afterEach(async () => {
-  process.off('warning', onWarning);
-  await closeAllServers();
-  await within(transport.close(), 5_000, 'transport did not close');
-});
+afterEach(() => closeServersAndTransport(transport));
 
 async function failure(promise: Promise<unknown>, ms = 5_000): Promise<TransportError> {
   return within(

@@ -9,19 +9,14 @@ import {
   type TransportError,
 } from '../errors/transport-error.js';
 import type { RequestTelemetryInfo } from '../telemetry/telemetry.js';
-import { closeAllServers, closedPort, startServer, within } from './test-support/server.js';
+import { closedPort, closeServersAndTransport, startServer, within } from '../test/index.js';
 import { HttpTransport } from './transport.js';
 
 let transport: HttpTransport;
-
 beforeEach(() => {
   transport = new HttpTransport();
 });
-
-afterEach(async () => {
-  await closeAllServers();
-  await within(transport.close(), 5_000, 'transport did not close');
-});
+afterEach(() => closeServersAndTransport(transport));
 
 async function failure(promise: Promise<unknown>): Promise<TransportError> {
   return within(

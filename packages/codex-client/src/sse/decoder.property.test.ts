@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../errors/transport-error.js';
+import { cutAt, decodeBytes, decodeText } from '../test/index.js';
 import { SseDecoder, type SseEvent } from './decoder.js';
 import { sseEvents } from './events.js';
 
@@ -37,44 +38,6 @@ const STREAMS: string[] = [
     'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_1"}}',
   `: ping\n\n${Array.from({ length: 30 }, (_, i) => `data: {"type":"response.output_text.delta","delta":"${'😀é'.repeat(i % 4)}${i}"}\n\n`).join('')}`,
 ];
-
-function decodeBytes(chunks: Uint8Array[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  const push = (event: SseEvent): void => {
-    events.push(event);
-  };
-  for (const chunk of chunks) decoder.feedBytes(chunk, push);
-  decoder.end(push);
-  return events;
-}
-
-function decodeText(chunks: string[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  const push = (event: SseEvent): void => {
-    events.push(event);
-  };
-  for (const chunk of chunks) decoder.feed(chunk, push);
-  decoder.end(push);
-  return events;
-}
-
-/** `whole` cut at the given positions (any order, duplicates allowed). */
-function cut<T extends { length: number; slice(start: number, end?: number): T }>(
-  whole: T,
-  at: number[],
-): T[] {
-  const points = [...new Set(at.map((p) => Math.min(p, whole.length)))].sort((a, b) => a - b);
-  const parts: T[] = [];
-  let start = 0;
-  for (const point of points) {
-    parts.push(whole.slice(start, point));
-    start = point;
-  }
-  parts.push(whole.slice(start));
-  return parts;
-}
 
 /** A whole-text reference parser with the decoder's policies (WHATWG plus the final-event flush). */
 function reference(text: string): SseEvent[] {
@@ -122,7 +85,7 @@ describe('SseDecoder properties', () => {
       fc.assert(
         fc.property(terminator, positions(encoder.encode(stream).length + 8), (eol, at) => {
           const bytes = encoder.encode(stream.replace(/(?<!\r)\n/g, eol));
-          expect(decodeBytes(cut(bytes, at))).toEqual(expected);
+          expect(decodeBytes(cutAt(bytes, at))).toEqual(expected);
         }),
         { numRuns: 120 },
       );
@@ -134,7 +97,7 @@ describe('SseDecoder properties', () => {
       const expected = decodeText([stream]);
       fc.assert(
         fc.property(positions(stream.length), (at) => {
-          expect(decodeText(cut(stream, at))).toEqual(expected);
+          expect(decodeText(cutAt(stream, at))).toEqual(expected);
         }),
         { numRuns: 120 },
       );
@@ -170,8 +133,8 @@ describe('SseDecoder properties', () => {
       fc.property(fc.array(token, { maxLength: 60 }), positions(400), (tokens, at) => {
         const text = tokens.join('');
         const expected = reference(text);
-        expect(decodeText(cut(text, at))).toEqual(expected);
-        expect(decodeBytes(cut(encoder.encode(text), at))).toEqual(expected);
+        expect(decodeText(cutAt(text, at))).toEqual(expected);
+        expect(decodeBytes(cutAt(encoder.encode(text), at))).toEqual(expected);
       }),
       { numRuns: 300 },
     );
@@ -182,7 +145,7 @@ describe('SseDecoder properties', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), positions(600), (bytes, at) => {
         const events: SseEvent[] = [];
-        for (const chunk of cut(bytes, at)) decoder.feedBytes(chunk, (e) => events.push(e));
+        for (const chunk of cutAt(bytes, at)) decoder.feedBytes(chunk, (e) => events.push(e));
         decoder.end((e) => events.push(e));
         for (const event of events) {
           expect(typeof event.data).toBe('string');
@@ -203,7 +166,7 @@ describe('sseEvents properties', () => {
         positions(300),
         fc.boolean(),
         async (bytes, at, fail) => {
-          const parts = cut(bytes, at);
+          const parts = cutAt(bytes, at);
           const body = {
             async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
               for (const part of parts) yield part;

@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decodeBytes, decodeText } from '../test/index.js';
 import { SseDecoder, type SseEvent } from './decoder.js';
 
 const encoder = new TextEncoder();
-
-function decodeText(chunks: string[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  const push = (event: SseEvent) => events.push(event);
-  for (const chunk of chunks) decoder.feed(chunk, push);
-  decoder.end(push);
-  return events;
-}
-
-function decodeBytes(chunks: Uint8Array[]): SseEvent[] {
-  const decoder = new SseDecoder();
-  const events: SseEvent[] = [];
-  const push = (event: SseEvent) => events.push(event);
-  for (const chunk of chunks) decoder.feedBytes(chunk, push);
-  decoder.end(push);
-  return events;
-}
 
 function ev(data: string, event = 'message', id: string | undefined = undefined): SseEvent {
   return { event, data, id };

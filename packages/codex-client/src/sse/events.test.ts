@@ -1,23 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, NetworkError, StreamError, type TransportError } from '../errors/transport-error.js';
-import { closeAllServers, startServer, within } from '../http/test-support/server.js';
 import { HttpTransport } from '../http/transport.js';
 import type { SseTelemetryInfo } from '../telemetry/telemetry.js';
+import { closeServersAndTransport, startServer, within } from '../test/index.js';
 import type { SseEvent } from './decoder.js';
 import { sseEventBatches, sseEvents } from './events.js';
 
 const encoder = new TextEncoder();
 
 let transport: HttpTransport;
-
 beforeEach(() => {
   transport = new HttpTransport();
 });
-
-afterEach(async () => {
-  await closeAllServers();
-  await within(transport.close(), 5_000, 'transport did not close');
-});
+afterEach(() => closeServersAndTransport(transport));
 
 /** Collect at most `limit` events; resolves with them, or with the error that ended the stream. */
 async function collect(

@@ -1,29 +1,18 @@
 /** The idle clock of sseEvents: bytes of a large event count as activity; 0 and huge timeouts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StreamError, type TransportError } from '../errors/transport-error.js';
-import { closeAllServers, startServer, within } from '../http/test-support/server.js';
 import { HttpTransport } from '../http/transport.js';
+import { captureWarnings, closeServersAndTransport, startServer, within } from '../test/index.js';
 import type { SseEvent } from './decoder.js';
 import { sseEvents } from './events.js';
 
 const encoder = new TextEncoder();
 let transport: HttpTransport;
-let warnings: Error[] = [];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-
+const warnings = captureWarnings();
 beforeEach(() => {
   transport = new HttpTransport();
-  warnings = [];
-  process.on('warning', onWarning);
 });
-
-afterEach(async () => {
-  process.off('warning', onWarning);
-  await closeAllServers();
-  await within(transport.close(), 5_000, 'transport did not close');
-});
+afterEach(() => closeServersAndTransport(transport));
 
 async function collect(
   stream: AsyncGenerator<SseEvent>,

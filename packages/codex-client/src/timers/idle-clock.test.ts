@@ -1,19 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { within } from '../http/test-support/server.js';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings, within } from '../test/index.js';
 import { clampTimerMs, IdleClock, MAX_TIMER_MS } from './idle-clock.js';
 
-/** Collects every process warning (TimeoutOverflowWarning is emitted as one) while a test runs. */
-let warnings: Error[] = [];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-});
+/** Every process warning (TimeoutOverflowWarning is emitted as one) while a test runs. */
+const warnings = captureWarnings();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,10 @@
 // The first turn's wait for the startup prewarm is bounded by websocketConnectTimeoutMs; a value
 // beyond Node's timer range must not turn into a 1 ms wait that abandons the prewarm (issue 6).
+
+import { collect } from '@codex-ts/client/test';
 import { textTurn } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, harness, testConversation } from '../test-support/harness.js';
+import { harness, testConversation } from '../test/index.js';
 
 const closers: (() => Promise<void>)[] = [];
 let warnings: Error[] = [];

@@ -1,5 +1,6 @@
 // The pure request builder: exact key order and values of bodies, headers and client_metadata
 // (observed-cli-0.169 §4, §6; W-62, W-65, W-66, C-19, C-54..C-56, C-67).
+import { HTTP_BODY_KEY_ORDER, keysWithout } from '@codex-ts/api/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
 import type { SessionIdentity, TurnMetadataInput } from '../metadata/turn-metadata.js';
@@ -60,6 +61,25 @@ function request(overrides: Partial<SamplingRequest> = {}): SamplingRequest {
   };
 }
 
+/**
+ * Keys of a body built from {@link request}, in insertion order: the 0.169.0 wire order of the keys
+ * it sets up to `prompt_cache_key`, then `client_metadata`, `service_tier`, `text` (the API layer's
+ * serialiser writes those three in wire order).
+ */
+const BODY_KEYS = [
+  ...keysWithout(
+    HTTP_BODY_KEY_ORDER,
+    'instructions',
+    'stream_options',
+    'service_tier',
+    'text',
+    'client_metadata',
+  ),
+  'client_metadata',
+  'service_tier',
+  'text',
+];
+
 /** Entries in insertion order: `toEqual` alone ignores key order. */
 const entries = (value: object) => Object.entries(value);
 
@@ -78,21 +98,7 @@ describe('httpRequestBody', () => {
   it('writes every field in order, optional ones last', () => {
     const req = request();
     const body = httpRequestBody(SETTINGS, req);
-    expect(Object.keys(body)).toEqual([
-      'model',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'prompt_cache_key',
-      'client_metadata',
-      'service_tier',
-      'text',
-    ]);
+    expect(Object.keys(body)).toEqual(BODY_KEYS);
     expect(body).toEqual({
       model: 'gpt-5.5',
       stream: true,
@@ -161,22 +167,7 @@ describe('websocketRequestBody', () => {
       trace: { traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01', tracestate: 'k=v' },
       generate: false,
     });
-    expect(Object.keys(body)).toEqual([
-      'model',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'prompt_cache_key',
-      'client_metadata',
-      'service_tier',
-      'text',
-      'generate',
-    ]);
+    expect(Object.keys(body)).toEqual([...BODY_KEYS, 'generate']);
     expect(body.generate).toBe(false);
     expect(body).not.toHaveProperty('previous_response_id');
     expect(entries(body.client_metadata ?? {})).toEqual([

@@ -1,38 +1,9 @@
 // loadConfig: numeric ranges (durations that would overflow a timer, integers beyond 2^53).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
-import { type LoadConfigOptions, loadConfig } from './load-config.js';
+import { describe, expect, it } from 'vitest';
+import { useConfigHome } from '../test/index.js';
 import { MAX_DURATION_MS } from './schema.js';
 
-let home: string;
-let file: string;
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'codex-core-config-checks-'));
-  file = join(home, 'config.toml');
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-async function load(toml: string | Uint8Array | undefined, options: Partial<LoadConfigOptions> = {}) {
-  if (toml !== undefined) await writeFile(file, toml);
-  return loadConfig({ codexHome: home, env: {}, ...options });
-}
-
-async function loadError(
-  toml: string | Uint8Array | undefined,
-  options: Partial<LoadConfigOptions> = {},
-): Promise<ConfigError> {
-  const error = await load(toml, options).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(ConfigError.isInstance(error)).toBe(true);
-  return error as ConfigError;
-}
+const { file, load, loadError } = await useConfigHome();
 
 const RANGE = `expected an integer from 0 to ${MAX_DURATION_MS} (milliseconds, about 24.8 days at most)`;
 

@@ -1,36 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
-import { type LoadConfigOptions, loadConfig } from './load-config.js';
+import { mkdir } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { useConfigHome } from '../test/index.js';
 
-let home: string;
-let file: string;
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'codex-core-config-'));
-  file = join(home, 'config.toml');
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-async function load(toml: string | undefined, options: Partial<LoadConfigOptions> = {}) {
-  if (toml !== undefined) await writeFile(file, toml);
-  return loadConfig({ codexHome: home, env: {}, ...options });
-}
-
-async function loadError(
-  toml: string | undefined,
-  options: Partial<LoadConfigOptions> = {},
-): Promise<ConfigError> {
-  const error = await load(toml, options).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(ConfigError.isInstance(error)).toBe(true);
-  return error as ConfigError;
-}
+const { home, file, load, loadError } = await useConfigHome();
 
 describe('loadConfig: defaults', () => {
   it('treats a missing config.toml as empty', async () => {

@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { staticBearerAuth } from '@codex-ts/api';
+import { collect } from '@codex-ts/client/test';
 import { LoginError } from '@codex-ts/login';
 import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openExecConversation } from '../session/open-exec.js';
-import { collect, harness, testConversation } from '../test-support/harness.js';
+import { harness, testConversation } from '../test/index.js';
 
 const KEY = 'sk-test-SECRET-0123';
 const MESSAGE =

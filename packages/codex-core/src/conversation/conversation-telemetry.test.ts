@@ -1,7 +1,9 @@
 // Telemetry wired through ModelClient / runTurn into a real SessionTelemetry with an in-memory
 // OpenTelemetry SDK, against the responses server on 127.0.0.1 (telemetry.md C-118..C-126, C-26).
 import type { Provider } from '@codex-ts/api';
-import { TelemetryMetricNames as M, SessionTelemetry } from '@codex-ts/otel';
+import { collect } from '@codex-ts/client/test';
+import { TelemetryMetricNames as M } from '@codex-ts/otel';
+import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
 import {
   completed,
   openAiError,
@@ -12,8 +14,7 @@ import {
   type WsScenario,
 } from '@codex-ts/responses-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collect, harness, recordingSleep, THREAD_ID } from '../test-support/harness.js';
-import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '../test-support/otel-sdk.js';
+import { harness, recordingSleep, THREAD_ID, testTelemetry } from '../test/index.js';
 import type { TurnEvent } from '../turn/events.js';
 import { Conversation } from './conversation.js';
 
@@ -36,14 +37,9 @@ async function setup(opts: {
   logUserPrompt?: boolean;
 }) {
   const otel = inMemoryOtel();
-  const telemetry = new SessionTelemetry({
-    conversationId: THREAD_ID,
-    model: 'gpt-5.5',
+  const telemetry = testTelemetry({
     authMode: 'apikey',
-    originator: 'codex_exec',
-    appVersion: '0.1.0',
     terminalType: 'xterm-256color',
-    sessionSource: 'exec',
     logUserPrompt: opts.logUserPrompt ?? false,
     meterProvider: otel.meterProvider,
     loggerProvider: otel.loggerProvider,
@@ -91,7 +87,7 @@ const sse = (id: string, words = 'Hello there!') =>
 /** `{ kind: count }` of the data points of a per-kind metric. */
 async function byKind(otel: InMemoryOtel, name: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const p of await otel.points(name)) {
+  for (const p of await otel.metricPoints(name)) {
     const kind = String(p.attributes.kind);
     out[kind] = (out[kind] ?? 0) + p.value;
   }
@@ -101,7 +97,7 @@ async function byKind(otel: InMemoryOtel, name: string): Promise<Record<string, 
 /** `mode|reason|phase` → count of `codex.websocket.continuation`. */
 async function continuations(otel: InMemoryOtel): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const p of await otel.points(M.websocketContinuation)) {
+  for (const p of await otel.metricPoints(M.websocketContinuation)) {
     const a = p.attributes;
     out[`${a.mode}|${a.reason}|${a.phase}`] = p.value;
   }
@@ -116,7 +112,7 @@ describe('telemetry wired into the model client', () => {
     expect(lastType(await collect(conversation.runTurn('Say hello.')))).toBe('turn.completed');
     expect(server.requests).toHaveLength(1);
 
-    const apiRequests = await otel.points(M.apiRequest);
+    const apiRequests = await otel.metricPoints(M.apiRequest);
     expect(apiRequests).toEqual([
       { attributes: { ...sessionTags, status: '200', success: 'true' }, value: 1 },
     ]);
@@ -133,15 +129,15 @@ describe('telemetry wired into the model client', () => {
     expect(kinds['response.created']).toBe(1);
     expect(kinds['response.completed']).toBe(1);
     expect(kinds['response.output_text.delta']).toBeGreaterThanOrEqual(1);
-    const sseSuccess = (await otel.points(M.sseEvent)).map((p) => p.attributes.success);
+    const sseSuccess = (await otel.metricPoints(M.sseEvent)).map((p) => p.attributes.success);
     expect(new Set(sseSuccess)).toEqual(new Set(['true']));
     expect(await otel.total(M.sseEvent)).toBe(otel.logs('codex.sse_event').length);
-    for (const p of await otel.points(M.sseEvent)) expect(p.attributes).toMatchObject(sessionTags);
+    for (const p of await otel.metricPoints(M.sseEvent)) expect(p.attributes).toMatchObject(sessionTags);
 
     // No WebSocket metrics on HTTP.
-    expect(await otel.points(M.websocketRequest)).toEqual([]);
-    expect(await otel.points(M.websocketEvent)).toEqual([]);
-    expect(await otel.points(M.websocketContinuation)).toEqual([]);
+    expect(await otel.metricPoints(M.websocketRequest)).toEqual([]);
+    expect(await otel.metricPoints(M.websocketEvent)).toEqual([]);
+    expect(await otel.metricPoints(M.websocketContinuation)).toEqual([]);
   });
 
   it('records the user prompt redacted by default, verbatim with logUserPrompt (C-123)', async () => {
@@ -164,13 +160,13 @@ describe('telemetry wired into the model client', () => {
     expect(server.handshakes).toHaveLength(1);
     expect(server.requests).toHaveLength(0);
 
-    expect(await otel.points(M.apiRequest)).toEqual([]);
-    expect(await otel.points(M.sseEvent)).toEqual([]);
-    expect(await otel.points(M.websocketRequest)).toEqual([
+    expect(await otel.metricPoints(M.apiRequest)).toEqual([]);
+    expect(await otel.metricPoints(M.sseEvent)).toEqual([]);
+    expect(await otel.metricPoints(M.websocketRequest)).toEqual([
       { attributes: { ...sessionTags, success: 'true' }, value: 1 },
     ]);
     expect(await byKind(otel, M.websocketEvent)).toEqual({ 'response.created': 1, 'response.completed': 1 });
-    for (const p of await otel.points(M.websocketEvent)) {
+    for (const p of await otel.metricPoints(M.websocketEvent)) {
       expect(p.attributes).toMatchObject({ ...sessionTags, success: 'true' });
     }
     expect(otel.logs('codex.websocket_request').map((r) => r.attributes)).toEqual([
@@ -208,7 +204,7 @@ describe('telemetry wired into the model client', () => {
     expect(lastType(events)).toBe('turn.failed');
     // The request carried the key and the failure echoed it back: it was within telemetry's reach.
     expect(server.requests[0]?.headerMap.authorization).toBe('Bearer sk-test-key');
-    expect(await otel.points(M.apiRequest)).toEqual([
+    expect(await otel.metricPoints(M.apiRequest)).toEqual([
       { attributes: { ...sessionTags, status: '401', success: 'false' }, value: 1 },
     ]);
     expect(otel.logs('codex.api_request')[0]?.attributes['error.message']).toEqual(expect.any(String));
@@ -259,7 +255,7 @@ describe('telemetry wired into the model client', () => {
       'full|no_previous_request|warmup': 1,
       'incremental|incremental|generation': 2,
     });
-    for (const p of await otel.points(M.websocketContinuation))
+    for (const p of await otel.metricPoints(M.websocketContinuation))
       expect(p.attributes).toMatchObject(sessionTags);
     // Three requests on one reused socket.
     expect(await otel.total(M.websocketRequest, { success: 'true' })).toBe(3);
@@ -304,14 +300,14 @@ describe('telemetry wired into the model client', () => {
     expect(server.requests).toHaveLength(2);
     expect(client.forceHttpFallback()).toBe(false);
 
-    expect(await otel.points(M.transportFallbackToHttp)).toEqual([
+    expect(await otel.metricPoints(M.transportFallbackToHttp)).toEqual([
       { attributes: { ...sessionTags, from_wire_api: 'responses_websocket' }, value: 1 },
     ]);
     expect(otel.logs('codex.websocket_connect').map((r) => r.attributes)).toEqual([
       expect.objectContaining({ success: 'false', 'http.response.status_code': 426 }),
     ]);
     expect(await otel.total(M.apiRequest, { status: '200' })).toBe(2);
-    expect(await otel.points(M.websocketRequest)).toEqual([]);
+    expect(await otel.metricPoints(M.websocketRequest)).toEqual([]);
   });
 
   it('records codex.retry per turn retry on the active span and falls back once after exhausted retries (W-20, C-26)', async () => {

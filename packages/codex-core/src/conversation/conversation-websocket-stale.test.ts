@@ -1,11 +1,13 @@
 // Issue 6, defect 4 at the turn level: a late duplicate `response.completed` of turn 1 arriving on
 // the reused WebSocket during turn 2 must not end turn 2 (responses server on 127.0.0.1).
-import { TelemetryMetricNames as M, SessionTelemetry } from '@codex-ts/otel';
+
+import { collect } from '@codex-ts/client/test';
+import { TelemetryMetricNames as M } from '@codex-ts/otel';
+import { inMemoryOtel } from '@codex-ts/otel/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { completed, textTurn } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, harness, THREAD_ID, testConversation } from '../test-support/harness.js';
-import { inMemoryOtel } from '../test-support/otel-sdk.js';
+import { harness, testConversation, testTelemetry } from '../test/index.js';
 import type { TurnEvent } from '../turn/events.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -23,12 +25,7 @@ const messagesOf = (items: ResponseItem[]): string[] =>
 describe('Conversation over a reused WebSocket with a late duplicate frame', () => {
   it('delivers turn 2 its real answer although turn 1’s response.completed arrives again', async () => {
     const otel = inMemoryOtel();
-    const telemetry = new SessionTelemetry({
-      conversationId: THREAD_ID,
-      model: 'gpt-5.5',
-      originator: 'codex_exec',
-      appVersion: '0.1.0',
-      sessionSource: 'exec',
+    const telemetry = testTelemetry({
       meterProvider: otel.meterProvider,
       loggerProvider: otel.loggerProvider,
     });
@@ -67,9 +64,9 @@ describe('Conversation over a reused WebSocket with a late duplicate frame', () 
     expect(frames.map((f) => f.previous_response_id)).toEqual([undefined, 'resp_1', 'resp_2']);
     expect(messagesOf(conversation.history)).toEqual(['First answer.', 'The real second answer.', 'Third.']);
 
-    const stale = await otel.points(M.websocketStaleEvent);
+    const stale = await otel.metricPoints(M.websocketStaleEvent);
     expect(stale.map((p) => [p.attributes.kind, p.value])).toEqual([['response.completed', 2]]);
-    const completions = (await otel.points(M.websocketEvent)).filter(
+    const completions = (await otel.metricPoints(M.websocketEvent)).filter(
       (p) => p.attributes.kind === 'response.completed',
     );
     expect(completions.reduce((sum, p) => sum + p.value, 0)).toBe(3);

@@ -1,7 +1,10 @@
 // Conversation + ModelClient over Responses WebSocket, against the responses server's scripted
 // WebSocket endpoint on 127.0.0.1 (core-behaviour §2, §5–§8, §13, §17.4; observed-cli §6, §7).
 import type { Provider } from '@codex-ts/api';
-import { contextFromW3cTraceContext, SessionTelemetry } from '@codex-ts/otel';
+import { keysWithout, WS_FRAME_KEY_ORDER, WS_HANDSHAKE_HEADER_ORDER } from '@codex-ts/api/test';
+import { collect } from '@codex-ts/client/test';
+import { contextFromW3cTraceContext } from '@codex-ts/otel';
+import { enableAsyncContext } from '@codex-ts/otel/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -17,8 +20,7 @@ import {
 import { context } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelClientOptions } from '../client/model-client.js';
-import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
-import { enableAsyncContext } from '../test-support/otel-sdk.js';
+import { echoTools, harness, IDENTITY, THREAD_ID, testConversation, testTelemetry } from '../test/index.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
@@ -28,22 +30,6 @@ afterEach(async () => {
 });
 
 const HIGH_DEMAND = 'We\u2019re currently experiencing high demand, which may cause temporary errors.';
-
-const echoTools = (): ToolHandler & { calls: ResponseItem[] } => {
-  const calls: ResponseItem[] = [];
-  return {
-    calls,
-    specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
-    async handle(call) {
-      calls.push(call);
-      return {
-        type: 'function_call_output',
-        call_id: (call as { call_id: string }).call_id,
-        output: 'hi\n',
-      } as ResponseItem;
-    },
-  };
-};
 
 async function setup(
   ws: WsScenario,
@@ -110,22 +96,15 @@ describe('Conversation over Responses WebSocket', () => {
     expect(frames()).toHaveLength(2);
 
     // Prewarm frame (observed-cli §6 item 1).
-    expect(Object.keys(prewarm!)).toEqual([
-      'type',
-      'model',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'prompt_cache_key',
-      'text',
-      'generate',
-      'client_metadata',
-    ]);
+    expect(Object.keys(prewarm!)).toEqual(
+      keysWithout(
+        WS_FRAME_KEY_ORDER,
+        'instructions',
+        'previous_response_id',
+        'stream_options',
+        'service_tier',
+      ),
+    );
     expect(prewarm).toMatchObject({
       type: 'response.create',
       model: 'gpt-5.5',
@@ -181,17 +160,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(JSON.parse(h['x-codex-turn-metadata']!)).toMatchObject({ request_kind: 'prewarm', turn_id: '' });
     expect(h).not.toHaveProperty('x-codex-turn-state');
     expect(hs!.headers.map(([n]) => n.toLowerCase()).slice(5)).toEqual([
-      'authorization',
-      'user-agent',
-      'originator',
-      'openai-beta',
-      'x-codex-turn-metadata',
-      'version',
-      'x-codex-beta-features',
-      'x-client-request-id',
-      'session-id',
-      'thread-id',
-      'x-codex-window-id',
+      ...WS_HANDSHAKE_HEADER_ORDER,
       'sec-websocket-extensions',
     ]);
   });
@@ -719,13 +688,7 @@ describe('ModelClientSession over WebSocket', () => {
 
   it('adds the W3C trace context and caller metadata without overriding reserved keys', async () => {
     // The trace context comes from the client's telemetry: the span active in the caller's context.
-    const telemetry = new SessionTelemetry({
-      conversationId: THREAD_ID,
-      model: 'gpt-5.5',
-      originator: 'codex_exec',
-      appVersion: '0.1.0',
-      sessionSource: 'exec',
-    });
+    const telemetry = testTelemetry();
     const h = await harness(
       { steps: [] },
       { ws: { responses: [text('r1')] }, client: { supportsWebsockets: true, telemetry } },

@@ -1,3 +1,5 @@
+import { HTTP_BODY_KEY_ORDER, keysWithout } from '@codex-ts/api/test';
+import { collect } from '@codex-ts/client/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import {
   assistantMessage,
@@ -11,7 +13,7 @@ import {
   usage,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, harness, IDENTITY, THREAD_ID, testConversation } from '../test-support/harness.js';
+import { echoTools, harness, IDENTITY, THREAD_ID, testConversation } from '../test/index.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 
@@ -70,20 +72,9 @@ describe('Conversation over HTTP SSE', () => {
     expect(req?.method).toBe('POST');
     expect(req?.path).toBe('/v1/responses');
     const body = req?.json as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual([
-      'model',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'prompt_cache_key',
-      'text',
-      'client_metadata',
-    ]);
+    expect(Object.keys(body)).toEqual(
+      keysWithout(HTTP_BODY_KEY_ORDER, 'instructions', 'stream_options', 'service_tier'),
+    );
     expect(body).toMatchObject({
       model: 'gpt-5.5',
       stream: true,
@@ -185,18 +176,8 @@ describe('Conversation over HTTP SSE', () => {
   });
 
   it('runs tool calls, sends the output in a follow-up, and echoes x-codex-turn-state only within the turn', async () => {
-    const calls: ResponseItem[] = [];
-    const tools: ToolHandler = {
-      specs: [{ type: 'function', name: 'exec_command', parameters: { type: 'object' } }],
-      async handle(call) {
-        calls.push(call);
-        return {
-          type: 'function_call_output',
-          call_id: (call as { call_id: string }).call_id,
-          output: 'hi\n',
-        } as ResponseItem;
-      },
-    };
+    const tools = echoTools();
+    const { calls } = tools;
     const { server, conversation } = await setup(
       [
         {

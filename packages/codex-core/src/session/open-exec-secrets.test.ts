@@ -3,11 +3,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testProvider } from '@codex-ts/api/test';
+import { collect, expectNoSecret } from '@codex-ts/client/test';
 import { openAiError, type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelClient } from '../client/model-client.js';
-import { collect, IDENTITY, testConversation, testProvider } from '../test-support/harness.js';
-import { expectNoSecret } from '../test-support/no-secret.js';
+import { IDENTITY, testConversation } from '../test/index.js';
 import { openExecConversation } from './open-exec.js';
 
 const KEY = 'sk-canary-0a9b8c7d6e5f4321';
@@ -126,7 +127,7 @@ describe('a turn whose server echoes the key', () => {
 
   it('an authHeaders() rejection quoting a provider key while keying the WebSocket is masked', async () => {
     const client = new ModelClient({
-      provider: testProvider(server, { headers: { 'x-api-key': KEY } }),
+      provider: testProvider(server.url, { streamIdleTimeoutMs: 2_000, headers: { 'x-api-key': KEY } }),
       auth: {
         authHeaders: async () => {
           throw new Error(`vault refused ${KEY}`);

@@ -3,7 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collect } from '@codex-ts/client/test';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
+import { type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
 import {
   openAiError,
   type ResponsesServer,
@@ -13,8 +15,6 @@ import {
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect } from '../test-support/harness.js';
-import { type InMemoryOtel, inMemoryOtel } from '../test-support/otel-sdk.js';
 import { openExecConversation } from './open-exec.js';
 
 let server: ResponsesServer;
@@ -76,7 +76,7 @@ describe('openExecConversation telemetry', () => {
     } finally {
       await opened.close();
     }
-    expect(await otel.points(M.apiRequest)).toEqual([
+    expect(await otel.metricPoints(M.apiRequest)).toEqual([
       {
         attributes: {
           auth_mode: 'apikey',

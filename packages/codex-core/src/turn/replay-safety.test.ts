@@ -1,10 +1,12 @@
 // Replay safety (issue: a retried attempt must never hand the caller output twice). A recorded
 // stream is dropped after every event index k, over HTTP SSE and over WebSocket, and the turn's
 // visible output must equal the output of a single clean attempt every time.
+
+import { collect } from '@codex-ts/client/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { type ResponsesEvent, textTurn } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, harness, testConversation } from '../test-support/harness.js';
+import { harness, testConversation } from '../test/index.js';
 import type { TurnEvent } from './events.js';
 
 const closers: (() => Promise<void>)[] = [];

@@ -4,10 +4,10 @@ import { logs } from '@opentelemetry/api-logs';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelemetryEventNames, TelemetryMetricNames } from '../names.js';
-import { createTestSdk } from '../test-support/sdk.js';
+import { inMemoryOtel } from '../test/index.js';
 import { SessionTelemetry } from './session-telemetry.js';
 
-const sdk = createTestSdk();
+const sdk = inMemoryOtel();
 
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncHooksContextManager().enable());

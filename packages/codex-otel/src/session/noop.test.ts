@@ -5,7 +5,7 @@ import { ConnectionError, HttpStatusError, StreamError } from '@codex-ts/client'
 import { context, createNoopMeter, metrics, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { logs, NOOP_LOGGER_PROVIDER, ProxyLoggerProvider } from '@opentelemetry/api-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSdk, type TestSdk } from '../test-support/sdk.js';
+import { type InMemoryOtel, inMemoryOtel } from '../test/index.js';
 import { SessionTelemetry } from './session-telemetry.js';
 import type { SessionTelemetryOptions } from './types.js';
 
@@ -99,7 +99,7 @@ async function exerciseEveryRecorder(t: SessionTelemetry): Promise<void> {
 const NOOP_METER_CLASS = createNoopMeter().constructor;
 
 describe('SessionTelemetry without an SDK', () => {
-  let sdk: TestSdk | undefined;
+  let sdk: InMemoryOtel | undefined;
   afterEach(async () => {
     metrics.disable();
     trace.disable();
@@ -137,7 +137,7 @@ describe('SessionTelemetry without an SDK', () => {
     span.end();
     await expect(t.withSpan('noop', undefined, (s) => s.isRecording())).resolves.toBe(false);
 
-    sdk = createTestSdk();
+    sdk = inMemoryOtel();
     expect(metrics.setGlobalMeterProvider(sdk.meterProvider)).toBe(true);
     expect(trace.setGlobalTracerProvider(sdk.tracerProvider)).toBe(true);
     expect(logs.setGlobalLoggerProvider(sdk.loggerProvider)).toBeDefined();
@@ -154,7 +154,7 @@ describe('SessionTelemetry without an SDK', () => {
   });
 
   it('records nothing with the API no-op providers passed explicitly', async () => {
-    sdk = createTestSdk();
+    sdk = inMemoryOtel();
     metrics.setGlobalMeterProvider(sdk.meterProvider);
     trace.setGlobalTracerProvider(sdk.tracerProvider);
     logs.setGlobalLoggerProvider(sdk.loggerProvider);

@@ -4,7 +4,7 @@ import { context, type Span, trace } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TelemetryEventNames, TelemetryMetricNames } from '../names.js';
-import { createTestSdk, type TestSdk } from '../test-support/sdk.js';
+import { type InMemoryOtel, inMemoryOtel } from '../test/index.js';
 import { SessionTelemetry } from './session-telemetry.js';
 import type { SessionTelemetryOptions } from './types.js';
 
@@ -18,7 +18,7 @@ const SESSION_TAGS = {
   'app.version': '0.1.0',
 };
 
-let sdk: TestSdk;
+let sdk: InMemoryOtel;
 
 function session(overrides: Partial<SessionTelemetryOptions> = {}): SessionTelemetry {
   return new SessionTelemetry({
@@ -60,7 +60,7 @@ afterAll(() => {
   context.disable();
 });
 beforeEach(() => {
-  sdk = createTestSdk();
+  sdk = inMemoryOtel();
 });
 afterEach(async () => {
   await sdk.shutdown();

@@ -9,8 +9,9 @@ import { context } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelemetryEventNames, TelemetryMetricNames } from '../names.js';
-import { createTestSdk } from '../test-support/sdk.js';
+import { type InMemoryOtel, inMemoryOtel } from '../test/index.js';
 import { SessionTelemetry } from './session-telemetry.js';
+import type { SessionTelemetryOptions } from './types.js';
 
 let server: Server;
 let baseUrl: string;
@@ -53,19 +54,25 @@ afterAll(async () => {
   await once(server, 'close');
 });
 
+/** The telemetry of conversation `conv-wire`, recording metrics and logs to `sdk`. */
+function wiredTelemetry(sdk: InMemoryOtel, extra: Partial<SessionTelemetryOptions> = {}): SessionTelemetry {
+  return new SessionTelemetry({
+    conversationId: 'conv-wire',
+    model: 'gpt-5.1-codex',
+    authMode: 'apikey',
+    originator: 'codex_exec',
+    appVersion: '0.1.0',
+    sessionSource: 'exec',
+    meterProvider: sdk.meterProvider,
+    loggerProvider: sdk.loggerProvider,
+    ...extra,
+  });
+}
+
 describe('SessionTelemetry wired into @codex-ts/client', () => {
   it('records the HTTP attempt and every SSE event of a real stream, and a failed attempt', async () => {
-    const sdk = createTestSdk();
-    const telemetry = new SessionTelemetry({
-      conversationId: 'conv-wire',
-      model: 'gpt-5.1-codex',
-      authMode: 'apikey',
-      originator: 'codex_exec',
-      appVersion: '0.1.0',
-      sessionSource: 'exec',
-      meterProvider: sdk.meterProvider,
-      loggerProvider: sdk.loggerProvider,
-    });
+    const sdk = inMemoryOtel();
+    const telemetry = wiredTelemetry(sdk);
     const requestTelemetry = telemetry.requestTelemetry({ endpoint: '/responses' });
 
     const response = await transport.stream({
@@ -120,18 +127,8 @@ describe('SessionTelemetry wired into @codex-ts/client', () => {
   });
 
   it('exports neither the key a 401 echoes in its body and headers nor a redacted secret', async () => {
-    const sdk = createTestSdk();
-    const telemetry = new SessionTelemetry({
-      conversationId: 'conv-wire',
-      model: 'gpt-5.1-codex',
-      authMode: 'apikey',
-      originator: 'codex_exec',
-      appVersion: '0.1.0',
-      sessionSource: 'exec',
-      meterProvider: sdk.meterProvider,
-      loggerProvider: sdk.loggerProvider,
-      tracerProvider: sdk.tracerProvider,
-    });
+    const sdk = inMemoryOtel();
+    const telemetry = wiredTelemetry(sdk, { tracerProvider: sdk.tracerProvider });
     const secret = 'sk-test-never-logged';
     telemetry.redact(secret);
     let failure: unknown;
@@ -183,7 +180,7 @@ describe('SessionTelemetry wired into @codex-ts/client', () => {
   });
 
   it('masks what a shared SecretRedactor knows, registered by anyone', async () => {
-    const sdk = createTestSdk();
+    const sdk = inMemoryOtel();
     const redactor = new SecretRedactor();
     const telemetry = new SessionTelemetry({
       conversationId: 'conv-shared',

@@ -11,26 +11,13 @@ import {
   tokenUsageFromWire,
   usageFromTokenUsage,
 } from '../index.js';
+import { USAGE_EXAMPLE } from '../test/index.js';
 
 const usage = (fields: Partial<TokenUsage>): TokenUsage => ({ ...emptyTokenUsage(), ...fields });
 
 describe('tokenUsageFromWire (W-45/W-46)', () => {
   it('maps the response.completed usage of wire-protocol §3.3', () => {
-    const wire = {
-      input_tokens: 100,
-      input_tokens_details: { cached_tokens: 40, cache_write_tokens: 60 },
-      output_tokens: 10,
-      output_tokens_details: { reasoning_tokens: 5 },
-      total_tokens: 110,
-    };
-    expect(tokenUsageFromWire(wire)).toEqual({
-      inputTokens: 100,
-      cachedInputTokens: 40,
-      cacheWriteInputTokens: 60,
-      outputTokens: 10,
-      reasoningOutputTokens: 5,
-      totalTokens: 110,
-    });
+    expect(tokenUsageFromWire(USAGE_EXAMPLE.wire)).toEqual(USAGE_EXAMPLE.tokenUsage);
   });
 
   it('defaults absent or null details and cache_write_tokens to 0', () => {

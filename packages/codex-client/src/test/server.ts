@@ -1,7 +1,11 @@
-/** A tiny node:http server on 127.0.0.1 for transport tests. Test-only; not part of the package. */
+// A tiny node:http server on 127.0.0.1 for transport tests: it records every request and answers
+// through a handler the test writes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { HttpTransport } from '@codex-ts/client';
+import { within } from './wait.js';
 
+/** One request as {@link startServer}'s server received it (after its body ended). */
 export interface RecordedRequest {
   method: string;
   url: string;
@@ -10,19 +14,28 @@ export interface RecordedRequest {
   remotePort: number | undefined;
 }
 
+/** A running {@link startServer} server. */
 export interface TestServer {
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
   readonly url: string;
   readonly port: number;
+  /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[];
   /** Resolves when a connection to the server has closed (after the next close). */
   nextSocketClose(): Promise<void>;
+  /** Destroys every open socket and stops listening. */
   close(): Promise<void>;
 }
 
+/** Answers one request; `body` is the whole request body. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
 const servers = new Set<TestServer>();
 
+/**
+ * Starts a server on 127.0.0.1 (a free port) that records each request, then calls `handler`.
+ * Keep-alive connections idle for up to 10 s; {@link closeAllServers} closes every server started.
+ */
 export async function startServer(handler: Handler): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const requests: RecordedRequest[] = [];
@@ -72,6 +85,15 @@ export async function closeAllServers(): Promise<void> {
   await Promise.all([...servers].map((server) => server.close()));
 }
 
+/**
+ * After a test that used a transport per test: closes every {@link startServer} server, then
+ * `transport` (bounded: rejects with "transport did not close" after 5 s).
+ */
+export async function closeServersAndTransport(transport: HttpTransport): Promise<void> {
+  await closeAllServers();
+  await within(transport.close(), 5_000, 'transport did not close');
+}
+
 /** A port on 127.0.0.1 that nothing listens on: bound once, then closed. */
 export async function closedPort(): Promise<number> {
   const server = createServer();
@@ -79,17 +101,4 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** Reject with `message` if `promise` takes longer than `ms` (bounds every wait in tests). */
-export function within<T>(
-  promise: Promise<T>,
-  ms: number,
-  message = `not settled within ${ms} ms`,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

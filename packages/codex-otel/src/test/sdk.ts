@@ -1,5 +1,5 @@
-// In-memory OpenTelemetry SDK for core's telemetry tests: explicit meter / logger / tracer
-// providers to hand to a SessionTelemetry, and readers for what they recorded.
+// In-memory OpenTelemetry SDK for telemetry tests: explicit meter / logger / tracer providers to
+// hand to a SessionTelemetry, and readers for what they recorded.
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -16,16 +16,19 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
-/** A pull-only reader: tests call `collect()` themselves. */
+/** A pull-only reader: tests collect themselves. */
 class ManualMetricReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
 }
 
-/** One data point of a metric: counter sum, or histogram count. */
+/** One data point of a metric. */
 export interface MetricPoint {
   attributes: Record<string, unknown>;
+  /** Sum for counters, count for histograms. */
   value: number;
+  /** Histogram sum (absent for counters). */
+  sum?: number;
 }
 
 /** The SDK of one test: providers plus readers of the recorded metrics, log records and spans. */
@@ -34,11 +37,13 @@ export interface InMemoryOtel {
   loggerProvider: LoggerProvider;
   tracerProvider: BasicTracerProvider;
   /** Data points of metric `name` (empty when it was never recorded). */
-  points(name: string): Promise<MetricPoint[]>;
-  /** Sum of all data points of `name` whose attributes include `where`. */
+  metricPoints(name: string): Promise<MetricPoint[]>;
+  /** Names of every metric recorded so far. */
+  metricNames(): Promise<string[]>;
+  /** Sum of the `value` of all data points of `name` whose attributes include `where`. */
   total(name: string, where?: Record<string, unknown>): Promise<number>;
-  /** Log records named `name` (their `event.name`). */
-  logs(name: string): ReadableLogRecord[];
+  /** Every log record, or those whose `event.name` attribute is `name`. */
+  logs(name?: string): ReadableLogRecord[];
   /** Finished spans. */
   spans(): ReadableSpan[];
   /**
@@ -50,7 +55,7 @@ export interface InMemoryOtel {
   shutdown(): Promise<void>;
 }
 
-/** Builds an {@link InMemoryOtel}. */
+/** Builds an {@link InMemoryOtel}: nothing is registered globally. */
 export function inMemoryOtel(): InMemoryOtel {
   const reader = new ManualMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
@@ -59,38 +64,46 @@ export function inMemoryOtel(): InMemoryOtel {
   const spanExporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
 
-  const points = async (name: string): Promise<MetricPoint[]> => {
+  const metricPoints = async (name: string): Promise<MetricPoint[]> => {
     const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) throw new Error(`metric collection failed: ${String(errors[0])}`);
-    const out: MetricPoint[] = [];
+    const points: MetricPoint[] = [];
     for (const scope of resourceMetrics.scopeMetrics) {
       for (const metric of scope.metrics) {
         if (metric.descriptor.name !== name) continue;
         for (const dp of metric.dataPoints) {
-          const value =
-            metric.dataPointType === DataPointType.HISTOGRAM
-              ? (dp.value as { count: number }).count
-              : (dp.value as number);
-          out.push({ attributes: { ...dp.attributes }, value });
+          if (metric.dataPointType === DataPointType.HISTOGRAM) {
+            const value = dp.value as { count: number; sum?: number };
+            points.push({ attributes: { ...dp.attributes }, value: value.count, sum: value.sum ?? 0 });
+          } else {
+            points.push({ attributes: { ...dp.attributes }, value: dp.value as number });
+          }
         }
       }
     }
-    return out;
+    return points;
   };
 
   return {
     meterProvider,
     loggerProvider,
     tracerProvider,
-    points,
+    metricPoints,
+    async metricNames() {
+      const { resourceMetrics } = await reader.collect();
+      return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
+    },
     async total(name, where = {}) {
       let sum = 0;
-      for (const p of await points(name)) {
+      for (const p of await metricPoints(name)) {
         if (Object.entries(where).every(([k, v]) => p.attributes[k] === v)) sum += p.value;
       }
       return sum;
     },
-    logs: (name) => logExporter.getFinishedLogRecords().filter((r) => r.attributes['event.name'] === name),
+    logs: (name) =>
+      logExporter
+        .getFinishedLogRecords()
+        .filter((r) => name === undefined || r.attributes['event.name'] === name),
     spans: () => spanExporter.getFinishedSpans(),
     async exported() {
       const { resourceMetrics } = await reader.collect();

@@ -1,6 +1,9 @@
 // fast-check arbitraries for the Responses event state machine's property tests: realistic recorded
 // streams (the shapes of wire-protocol §3.3, built with the responses server's builders), arbitrary
 // event objects, and an in-process oracle of what a stream of events must yield.
+
+import { ApiError, type ApiErrorCode, type ResponseEvent, ResponsesEventMapper } from '@codex-ts/api';
+import { cutAt } from '@codex-ts/client/test';
 import {
   completed,
   failed,
@@ -12,9 +15,6 @@ import {
   usage,
 } from '@codex-ts/responses-server';
 import fc from 'fast-check';
-import { ApiError, type ApiErrorCode } from '../errors/api-error.js';
-import { ResponsesEventMapper } from '../responses/event-mapper.js';
-import type { ResponseEvent } from '../responses/events.js';
 
 /** Every `ApiErrorCode` (the `Record` makes the compiler check the list is complete). */
 const CODES: Record<ApiErrorCode, true> = {
@@ -226,16 +226,11 @@ export const arbitraryEventArb: fc.Arbitrary<Record<string, unknown>> = fc.recor
   { requiredKeys: ['type'] },
 );
 
-/** Splits `bytes` at the given (arbitrary) offsets into 1…n non-empty pieces. */
+/** Splits `bytes` at the given (arbitrary) offsets, mapped into the body, into 1…n non-empty pieces. */
 export function splitAt(bytes: Buffer, offsets: readonly number[]): Buffer[] {
   if (bytes.length < 2) return [bytes];
-  const cuts = [...new Set(offsets.map((o) => 1 + (o % (bytes.length - 1))))].sort((a, b) => a - b);
-  const pieces: Buffer[] = [];
-  let start = 0;
-  for (const cut of cuts) {
-    pieces.push(bytes.subarray(start, cut));
-    start = cut;
-  }
-  pieces.push(bytes.subarray(start));
-  return pieces;
+  return cutAt(
+    bytes,
+    offsets.map((o) => 1 + (o % (bytes.length - 1))),
+  );
 }

@@ -1,0 +1,24 @@
+/**
+ * `@codex-ts/api/test`: fixtures shared by the workspace's tests of the Responses endpoints
+ * (workspace-only: not published, see tsup.shared.ts). A provider and request bodies for a local
+ * server, one responses server per test file, the 0.169.0 wire orders, and the fast-check
+ * arbitraries and oracle of the event state machine's property tests.
+ */
+export { type TestProviderOverrides, testProvider } from './provider.js';
+export {
+  arbitraryEventArb,
+  expectedOutcome,
+  isTypedApiError,
+  type Outcome,
+  outcomeOf,
+  recordedStreamArb,
+  splitAt,
+} from './recorded-streams.js';
+export { testRequest, testTurnRequest } from './request.js';
+export { type ResponsesServerFixture, useResponsesServer } from './server.js';
+export {
+  HTTP_BODY_KEY_ORDER,
+  keysWithout,
+  WS_FRAME_KEY_ORDER,
+  WS_HANDSHAKE_HEADER_ORDER,
+} from './wire-order.js';

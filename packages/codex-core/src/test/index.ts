@@ -1,0 +1,17 @@
+/**
+ * `@codex-ts/core/test`: the harness of the core tests (workspace-only: not published, see
+ * tsup.shared.ts): a ModelClient and Conversation on a local responses server, the shared session
+ * identity and a test SessionTelemetry.
+ */
+export { type ConfigHome, useConfigHome } from './config-home.js';
+export {
+  echoTools,
+  type Harness,
+  harness,
+  IDENTITY,
+  recordingSleep,
+  TEST_ENVIRONMENT_CONTEXT,
+  THREAD_ID,
+  testConversation,
+  testTelemetry,
+} from './harness.js';
