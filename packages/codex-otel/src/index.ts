@@ -1,6 +1,6 @@
 /**
  * @codex-ts/otel: session-scoped OpenTelemetry instrumentation for the Codex model client
- * (telemetry.md). Of OpenTelemetry it depends only on `@opentelemetry/api` and `@opentelemetry/api-logs`; the
+ * (codex-rs `otel` crate, SessionTelemetry). Of OpenTelemetry it depends only on `@opentelemetry/api` and `@opentelemetry/api-logs`; the
  * application registers an SDK (or passes providers) to export anything.
  */
 

@@ -18,7 +18,7 @@ import {
 
 const url = 'http://127.0.0.1:1/v1/responses';
 
-describe('apiErrorFromTransport (W-53)', () => {
+describe('apiErrorFromTransport', () => {
   it('maps non-HTTP transport errors with the original texts', () => {
     const cases: Array<[unknown, 'request' | 'stream', string, string]> = [
       [new TimeoutError('deadline'), 'request', 'request_timeout', 'request timed out'],
@@ -70,7 +70,7 @@ describe('apiErrorFromTransport (W-53)', () => {
     expect(apiErrorFromTransport(error, { phase: 'stream' })).toBe(error);
   });
 
-  it('keeps retryability per W-55', () => {
+  it('keeps retryability', () => {
     expect(apiErrorFromTransport(new TimeoutError('t'), { phase: 'request' }).retryable).toBe(true);
     expect(apiErrorFromTransport(new AbortedError(), { phase: 'request' }).retryable).toBe(false);
   });
@@ -101,7 +101,7 @@ describe('apiErrorFromHttpStatus', () => {
     );
   });
 
-  it('carries usage-limit details from the body and headers (W-51)', () => {
+  it('carries usage-limit details from the body and headers', () => {
     const body = JSON.stringify({
       error: { type: 'usage_limit_reached', plan_type: 'pro', resets_at: 1738888888 },
     });

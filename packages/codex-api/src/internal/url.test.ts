@@ -9,7 +9,7 @@ describe('redactUrlQuery', () => {
     expect(redactUrlQuery('wss://h/v1/responses?api-version=1&key=sk-secret&flag&empty=')).toBe(
       'wss://h/v1/responses?api-version=***&key=***&flag&empty=***',
     );
-    // values are not URL-encoded (W-1): everything up to the next `&` is the value
+    // values are not URL-encoded: everything up to the next `&` is the value
     expect(redactUrlQuery('http://h/r?k=a=b#c?d')).toBe('http://h/r?k=***');
   });
 

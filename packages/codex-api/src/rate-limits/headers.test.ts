@@ -3,7 +3,7 @@ import { parseRateLimitEvent } from './event.js';
 import { parseCreditsHeaders, parseRateLimitForLimit, parseRateLimitHeaders } from './headers.js';
 import { parseRetryAfterHeader, parseRetryAfterHint } from './retry-after.js';
 
-describe('parseRateLimitHeaders (W-56…W-59)', () => {
+describe('parseRateLimitHeaders', () => {
   it('always emits the default codex family first, even when empty', () => {
     expect(parseRateLimitHeaders({})).toEqual([{ limitId: 'codex' }]);
   });
@@ -91,7 +91,7 @@ describe('parseRateLimitHeaders (W-56…W-59)', () => {
   });
 });
 
-describe('parseRateLimitEvent (W-60)', () => {
+describe('parseRateLimitEvent', () => {
   it('maps a codex.rate_limits event', () => {
     expect(
       parseRateLimitEvent({
@@ -128,7 +128,7 @@ describe('parseRateLimitEvent (W-60)', () => {
 });
 
 describe('retry hints', () => {
-  it('parses "try again in" hints (W-36)', () => {
+  it('parses "try again in" hints', () => {
     expect(parseRetryAfterHint('Rate limit reached. Please try again in 11.054s. Visit …')).toBe(11054);
     expect(parseRetryAfterHint('try again in 28ms')).toBe(28);
     expect(parseRetryAfterHint('Try again in 35 seconds.')).toBe(35000);

@@ -93,7 +93,7 @@ describe('ResponsesEventMapper (property)', () => {
           ]);
           expect(failure).toBeUndefined();
         } else if (transport === 'websocket' && terminal !== undefined) {
-          expect(isTypedApiError(failure)).toBe(true); // W-39: thrown at once
+          expect(isTypedApiError(failure)).toBe(true); // thrown at once
         } else {
           expect(failure).toBeUndefined();
           expect(mapper.isCompleted).toBe(false);

@@ -15,7 +15,7 @@ const failedEvent = (code: string | undefined, message?: string) => ({
   response: { id: 'resp_1', status: 'failed', error: { code, message } },
 });
 
-describe('ResponsesEventMapper: event kinds (W-28…W-34, W-40)', () => {
+describe('ResponsesEventMapper: event kinds', () => {
   it('maps created only with a response field', () => {
     expect(run([{ type: 'response.created', response: {} }])).toEqual([{ type: 'created' }]);
     expect(run([{ type: 'response.created' }, { type: 'response.created', response: null }])).toEqual([]);
@@ -125,7 +125,7 @@ describe('ResponsesEventMapper: event kinds (W-28…W-34, W-40)', () => {
   });
 });
 
-describe('ResponsesEventMapper: derived events (W-41…W-44)', () => {
+describe('ResponsesEventMapper: derived events', () => {
   it('emits server_model from payload headers, deduplicated, before the own event', () => {
     const mapper = new ResponsesEventMapper();
     expect(
@@ -183,7 +183,7 @@ describe('ResponsesEventMapper: derived events (W-41…W-44)', () => {
   });
 });
 
-describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
+describe('ResponsesEventMapper: failures', () => {
   const cases: Array<[string | undefined, string | undefined, string, string, number | undefined]> = [
     [
       'rate_limit_exceeded',
@@ -271,7 +271,7 @@ describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
     );
   });
 
-  it('HTTP mode stores the error and keeps mapping events (W-38)', () => {
+  it('HTTP mode stores the error and keeps mapping events', () => {
     const mapper = new ResponsesEventMapper();
     const out = run(
       [
@@ -288,7 +288,7 @@ describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
     expect(mapper.finish()).toBe(mapper.error);
   });
 
-  it('finish() without a stored error reports the early close (W-24)', () => {
+  it('finish() without a stored error reports the early close', () => {
     const error = new ResponsesEventMapper().finish();
     expect(error.code).toBe('stream');
     expect(error.message).toBe(
@@ -304,7 +304,7 @@ describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
     );
   });
 
-  it('WebSocket mode throws at once (W-39)', () => {
+  it('WebSocket mode throws at once', () => {
     const mapper = new ResponsesEventMapper({ transport: 'websocket' });
     expect(() => mapper.process(failedEvent('context_length_exceeded', 'x'))).toThrow(ApiError);
     try {
@@ -320,7 +320,7 @@ describe('ResponsesEventMapper: failures (W-35…W-39)', () => {
     }
   });
 
-  it('WebSocket mode maps codex.rate_limits and metadata headers (W-42, W-60)', () => {
+  it('WebSocket mode maps codex.rate_limits and metadata headers', () => {
     const mapper = new ResponsesEventMapper({ transport: 'websocket' });
     expect(
       run(

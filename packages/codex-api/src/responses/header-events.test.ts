@@ -9,7 +9,7 @@ const all = {
   'x-codex-turn-state': 'ts-1',
 };
 
-describe('headerEvents (W-56, W-72)', () => {
+describe('headerEvents', () => {
   it('HTTP: model, rate limits, etag (trimmed), reasoning, turn state with source response', () => {
     expect(headerEvents(all, 'response')).toEqual([
       { type: 'server_model', model: 'gpt-5.5-server' },

@@ -127,7 +127,7 @@ describe('request (§3.1, observed §3)', () => {
     );
   });
 
-  it('retries a 500 with byte-identical requests and fetches auth per attempt (W-16, W-17)', async () => {
+  it('retries a 500 with byte-identical requests and fetches auth per attempt', async () => {
     let calls = 0;
     const auth: AuthProvider = {
       authHeaders: async () => {
@@ -200,7 +200,7 @@ describe('request (§3.1, observed §3)', () => {
   });
 });
 
-describe('HTTP status mapping (W-50…W-52)', () => {
+describe('HTTP status mapping', () => {
   const cases: Array<[string, Step, string, string | RegExp]> = [
     [
       '429 insufficient_quota (0.169.0)',
@@ -489,7 +489,7 @@ describe('401 and onUnauthorized', () => {
 });
 
 describe('event stream', () => {
-  it('emits header events first, then mapped events, skipping junk (W-21, W-22, W-40, W-56)', async () => {
+  it('emits header events first, then mapped events, skipping junk', async () => {
     server.setScenario({
       steps: [
         {
@@ -642,7 +642,7 @@ describe('event stream', () => {
     ]);
   });
 
-  it('ends at response.completed without waiting for the socket (W-25)', async () => {
+  it('ends at response.completed without waiting for the socket', async () => {
     const { events, error } = await run(
       [
         {
@@ -659,7 +659,7 @@ describe('event stream', () => {
     expect(nonHeaderEvents(events).map((e) => e.type)).toEqual(['output_text.delta', 'completed']);
   });
 
-  it('reports EOF without completed (W-24)', async () => {
+  it('reports EOF without completed', async () => {
     const { events, error } = await run([
       { kind: 'sse', events: [responseCreated('r'), outputTextDelta('partial')] },
     ]);
@@ -670,7 +670,7 @@ describe('event stream', () => {
     );
   });
 
-  it('surfaces a stored response.failed at EOF after later events (W-38)', async () => {
+  it('surfaces a stored response.failed at EOF after later events', async () => {
     const { events, error } = await run([
       {
         kind: 'sse',
@@ -709,7 +709,7 @@ describe('event stream', () => {
     expect((error as Error).message).toBe(message);
   });
 
-  it('maps response.incomplete (W-37)', async () => {
+  it('maps response.incomplete', async () => {
     const { error } = await run([{ kind: 'sse', events: [incomplete('r', 'content_filter')] }]);
     expect(ApiError.isInstance(error) && error.code).toBe('stream');
     expect((error as Error).message).toBe(
@@ -717,7 +717,7 @@ describe('event stream', () => {
     );
   });
 
-  it('times out a stalled stream (W-23)', async () => {
+  it('times out a stalled stream', async () => {
     const { events, error } = await run(
       [{ kind: 'sse', stallAfter: 1, events: [outputTextDelta('a'), completed('r')] }],
       {

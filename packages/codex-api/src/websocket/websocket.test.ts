@@ -517,7 +517,7 @@ describe('stream', () => {
     expect(connection.isClosed).toBe(true);
   });
 
-  it('keeps the server message of a 400 error frame (C-35), with status or status_code', async () => {
+  it('keeps the server message of a 400 error frame, with status or status_code', async () => {
     respond(
       {
         errorFrame: {
@@ -623,7 +623,7 @@ describe('stream', () => {
     expect(next.retryable).toBe(true);
   });
 
-  it('maps response.failed like HTTP and drops the socket (C-32)', async () => {
+  it('maps response.failed like HTTP and drops the socket', async () => {
     respond({ events: [responseCreated('resp_1'), failed('resp_1', 'context_length_exceeded', 'too long')] });
     const connection = await connect();
     const { error } = await collectError(await connection.stream(request()));

@@ -67,7 +67,7 @@ describe.each(['http', 'ws'] as const)('exec after a dropped stream (%s)', (tran
       const r = await runCli(['exec', '--json', 'Say them.'], { home: home(transport) });
       expect(r.code, `drop after ${k}`).toBe(0);
       expect(items(r.lines), `drop after ${k}`).toEqual(items(clean.lines));
-      // Over HTTP the retry is announced; the first WebSocket retry is silent (C-27).
+      // Over HTTP the retry is announced; the first WebSocket retry is silent.
       const notices = r.lines.filter((l) => l.startsWith('{"type":"error"'));
       expect(notices, `drop after ${k}`).toHaveLength(transport === 'http' ? 1 : 0);
     }

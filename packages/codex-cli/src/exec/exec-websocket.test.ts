@@ -104,7 +104,7 @@ describe('codex-ts exec --json over WebSocket', () => {
       '{"type":"item.completed","item":{"id":"item_2","type":"agent_message","text":"Hello there!"}}',
       '{"type":"turn.completed","usage":{"input_tokens":1200,"cached_input_tokens":1024,"cache_write_input_tokens":0,"output_tokens":42,"reasoning_output_tokens":16}}',
     ]);
-    // C-24: the startup prewarm + 3 stream attempts on WebSocket, then one HTTP POST.
+    // the startup prewarm + 3 stream attempts on WebSocket, then one HTTP POST.
     expect(server.handshakes.map((h) => h.status)).toEqual([500, 500, 500, 500]);
     expect(server.requests).toHaveLength(1);
     const gaps = server.handshakes.slice(1).map((h, i) => h.receivedAt - server.handshakes[i]!.receivedAt);

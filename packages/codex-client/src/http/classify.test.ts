@@ -6,7 +6,7 @@ function coded(code: string, message = `failed: ${code}`): Error {
   return Object.assign(new Error(message), { code });
 }
 
-describe('classifySendError (W-9)', () => {
+describe('classifySendError', () => {
   it.each([
     'ECONNREFUSED',
     'ENOTFOUND',

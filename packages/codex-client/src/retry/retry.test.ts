@@ -21,7 +21,7 @@ const PROVIDER_DEFAULT: RetryPolicy = {
   retryOn: { retry429: false, retry5xx: true, retryTransport: true },
 };
 
-describe('backoffMs (W-15)', () => {
+describe('backoffMs', () => {
   it('returns exactly the base for attempt 0', () => {
     expect(backoffMs(200, 0, () => 0)).toBe(200);
     expect(backoffMs(200, 0, () => 0.999)).toBe(200);
@@ -54,7 +54,7 @@ describe('backoffMs (W-15)', () => {
   });
 });
 
-describe('shouldRetry (W-14)', () => {
+describe('shouldRetry', () => {
   const http = (status: number) => new HttpStatusError({ status });
 
   it('never retries at or past maxAttempts', () => {
@@ -125,7 +125,7 @@ describe('sleep', () => {
   });
 });
 
-describe('runWithRetry (W-13)', () => {
+describe('runWithRetry', () => {
   it('returns the first success and does not sleep', async () => {
     const sleeps: number[] = [];
     const result = await runWithRetry(ALL_ON, async (i) => `ok ${i}`, {

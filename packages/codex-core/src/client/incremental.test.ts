@@ -24,24 +24,24 @@ const base = (input: ResponseItem[], overrides: Partial<ResponsesApiRequest> = {
   ...overrides,
 });
 
-describe('incrementalInput (W-79)', () => {
+describe('incrementalInput', () => {
   const a = user('msg_a', 'a');
   const out = assistant('msg_out', 'hi');
   const b = user('msg_b', 'b');
 
-  it('returns the suffix after previous input + items added (C-41), possibly empty (C-47)', () => {
+  it('returns the suffix after previous input + items added, possibly empty', () => {
     const prev = base([a]);
     const last = { responseId: 'r1', itemsAdded: [out] };
     expect(incrementalInput(prev, last, base([a, out, b]))).toEqual([b]);
     expect(incrementalInput(prev, last, base([a, out]))).toEqual([]);
   });
 
-  it('needs a completed response with a non-empty id (C-45)', () => {
+  it('needs a completed response with a non-empty id', () => {
     expect(incrementalInput(base([a]), undefined, base([a, b]))).toBeUndefined();
     expect(incrementalInput(base([a]), { responseId: '', itemsAdded: [] }, base([a, b]))).toBeUndefined();
   });
 
-  it('ignores client_metadata and stream_options but not other fields (C-43)', () => {
+  it('ignores client_metadata and stream_options but not other fields', () => {
     const last = { responseId: 'r1', itemsAdded: [] };
     const prev = base([a]);
     expect(
@@ -76,7 +76,7 @@ describe('incrementalInput (W-79)', () => {
     expect(sameNonInputFields(base([], { instructions: '' }), base([]))).toBe(true);
   });
 
-  it('rejects a non-prefix input (C-44) and a changed item', () => {
+  it('rejects a non-prefix input and a changed item', () => {
     const last = { responseId: 'r1', itemsAdded: [out] };
     expect(incrementalInput(base([a]), last, base([b]))).toBeUndefined();
     expect(incrementalInput(base([a]), last, base([a, b]))).toBeUndefined();

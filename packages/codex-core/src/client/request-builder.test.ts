@@ -1,5 +1,5 @@
 // The pure request builder: exact key order and values of bodies, headers and client_metadata
-// (observed-cli-0.169 §4, §6; W-62, W-65, W-66, C-19, C-54..C-56, C-67).
+// (observed-cli-0.169 §4, §6).
 import { HTTP_BODY_KEY_ORDER, keysWithout } from '@codex-ts/api/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
@@ -132,7 +132,7 @@ describe('httpRequestBody', () => {
     expect(Object.keys(body.client_metadata ?? {})).not.toContain('mcp_attribution');
   });
 
-  it('merges caller metadata after Codex keys, never replacing a reserved or present key (C-67)', () => {
+  it('merges caller metadata after Codex keys, never replacing a reserved or present key', () => {
     const req = request({
       clientMetadata: { z_custom: '1', turn_id: 'evil', 'x-codex-turn-state': 'evil', a_custom: '2' },
     });
@@ -191,7 +191,7 @@ describe('websocketRequestBody', () => {
 });
 
 describe('httpRequestHeaders', () => {
-  it('writes beta features, turn state, window id, turn metadata, then the ids (W-62, C-54)', () => {
+  it('writes beta features, turn state, window id, turn metadata, then the ids', () => {
     expect(entries(httpRequestHeaders(SETTINGS, TURN, 'ts-1'))).toEqual([
       ['x-codex-beta-features', 'a,b'],
       ['x-codex-turn-state', 'ts-1'],
@@ -222,7 +222,7 @@ describe('httpRequestHeaders', () => {
 });
 
 describe('websocketHandshakeHeaders', () => {
-  it('writes turn metadata, provider headers, beta features, ids, then window id; no turn state (C-19)', () => {
+  it('writes turn metadata, provider headers, beta features, ids, then window id; no turn state', () => {
     expect(
       entries(websocketHandshakeHeaders(SETTINGS, { version: '0.169.0', 'x-extra': 'e' }, TURN)),
     ).toEqual([

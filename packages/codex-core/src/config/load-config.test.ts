@@ -21,7 +21,7 @@ describe('loadConfig: defaults', () => {
     });
   });
 
-  it('applies provider defaults (C-3, C-4, C-14)', async () => {
+  it('applies provider defaults', async () => {
     const config = await load('[model_providers.p]\nbase_url = "http://x/v1"\n');
     expect(config.modelProviders.p).toEqual({
       name: '',
@@ -199,7 +199,7 @@ describe('loadConfig: errors name the key and the file', () => {
     expect(error.message).toMatch(/\(and 1 more problem\)$/);
   });
 
-  it('rejects wire_api = "chat" telling the user to use "responses" (C-2)', async () => {
+  it('rejects wire_api = "chat" telling the user to use "responses"', async () => {
     const error = await loadError('[model_providers.my]\nwire_api = "chat"\n');
     expect(error.code).toBe('invalid_value');
     expect(error.keyPath).toBe('model_providers.my.wire_api');
@@ -209,7 +209,7 @@ describe('loadConfig: errors name the key and the file', () => {
     expect(other.message).toContain('expected one of "responses"');
   });
 
-  it('validates provider auth combinations (C-11, C-12)', async () => {
+  it('validates provider auth combinations', async () => {
     let error = await loadError(
       '[model_providers.my]\nenv_key = "K"\n[model_providers.my.auth]\ncommand = "tok"\n',
     );

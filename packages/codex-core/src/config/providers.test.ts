@@ -28,7 +28,7 @@ async function resolveFrom(toml: string, env: NodeJS.ProcessEnv = {}, overrides:
 }
 
 describe('built-in openai provider', () => {
-  it('targets api.openai.com with version + org/project headers, WebSocket and the retry policy (C-13..C-15)', async () => {
+  it('targets api.openai.com with version + org/project headers, WebSocket and the retry policy', async () => {
     const resolved = await resolveFrom('', { OPENAI_ORGANIZATION: 'org-1', OPENAI_PROJECT: 'proj-1' });
     expect(resolved.id).toBe('openai');
     expect(resolved.supportsWebsockets).toBe(true);
@@ -57,7 +57,7 @@ describe('built-in openai provider', () => {
     expect(resolved.provider.headers).toEqual({ version: VERSION });
   });
 
-  it('targets the ChatGPT backend without a base URL when auth is ChatGPT-style (C-5)', async () => {
+  it('targets the ChatGPT backend without a base URL when auth is ChatGPT-style', async () => {
     await writeFile(join(home, 'config.toml'), '');
     const config = await loadConfig({ codexHome: home, env: {} });
     const resolved = resolveModelProvider(config, { env: {}, version: VERSION, chatgptAuth: true });
@@ -109,7 +109,7 @@ http_headers = { "X-Static" = "s", "Bad Name" = "v", "X-Bad-Value" = "a\\nb" }
 env_http_headers = { "X-Env-Set" = "SET_VAR", "X-Env-Blank" = "BLANK_VAR", "X-Env-Unset" = "UNSET_VAR" }
 `;
 
-  it('maps every key into the api Provider (C-6..C-8)', async () => {
+  it('maps every key into the api Provider', async () => {
     const resolved = await resolveFrom(toml, { SET_VAR: 'from-env', BLANK_VAR: ' \t ' });
     expect(resolved.id).toBe('my');
     expect(resolved.supportsWebsockets).toBe(true);
@@ -172,7 +172,7 @@ describe('providerHeaders', () => {
     expect(providerHeaders(info, { A_VAR: 'env' })).toEqual({ 'X-A': 'env', 'X-B': ' spaced ' });
   });
 
-  it('drops values the HTTP client cannot send (C-7) instead of failing every request', () => {
+  it('drops values the HTTP client cannot send instead of failing every request', () => {
     const info = {
       ...modelProviderInfoFromToml({}),
       httpHeaders: { 'x-euro': 'a\u20ac', 'x-latin1': 'caf\u00e9', 'x-tab': 'a\tb', 'x-bell': 'a\u0007' },

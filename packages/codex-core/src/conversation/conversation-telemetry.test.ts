@@ -1,5 +1,5 @@
 // Telemetry wired through ModelClient / runTurn into a real SessionTelemetry with an in-memory
-// OpenTelemetry SDK, against the responses server on 127.0.0.1 (telemetry.md C-118..C-126, C-26).
+// OpenTelemetry SDK, against the responses server on 127.0.0.1.
 import type { Provider } from '@codex-ts/api';
 import { collect } from '@codex-ts/client/test';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
@@ -107,7 +107,7 @@ async function continuations(otel: InMemoryOtel): Promise<Record<string, number>
 const lastType = (events: TurnEvent[]) => events.at(-1)?.type;
 
 describe('telemetry wired into the model client', () => {
-  it('HTTP turn: one codex.api_request and the codex.sse_event of every event (C-120, C-126)', async () => {
+  it('HTTP turn: one codex.api_request and the codex.sse_event of every event', async () => {
     const { otel, conversation, server } = await setup({ http: [sse('resp_1')] });
     expect(lastType(await collect(conversation.runTurn('Say hello.')))).toBe('turn.completed');
     expect(server.requests).toHaveLength(1);
@@ -140,7 +140,7 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.metricPoints(M.websocketContinuation)).toEqual([]);
   });
 
-  it('records the user prompt redacted by default, verbatim with logUserPrompt (C-123)', async () => {
+  it('records the user prompt redacted by default, verbatim with logUserPrompt', async () => {
     const redacted = await setup({ http: [sse('resp_1')] });
     await collect(redacted.conversation.runTurn('my secret plan'));
     expect(redacted.otel.logs('codex.user_prompt').map((r) => r.attributes)).toEqual([
@@ -152,7 +152,7 @@ describe('telemetry wired into the model client', () => {
     expect(verbatim.otel.logs('codex.user_prompt')[0]?.attributes.prompt).toBe('my secret plan');
   });
 
-  it('WebSocket turn: 0 api_request / 0 sse_event, 1 websocket.request and one event per frame (C-118, C-121)', async () => {
+  it('WebSocket turn: 0 api_request / 0 sse_event, 1 websocket.request and one event per frame', async () => {
     const { otel, conversation, server } = await setup({
       ws: { responses: [{ events: [responseCreated('resp_1'), completed('resp_1')] }] },
     });
@@ -238,7 +238,7 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.exported()).not.toContain('sk-test-key');
   });
 
-  it('counts continuations of a prewarmed, then incremental session (C-125)', async () => {
+  it('counts continuations of a prewarmed, then incremental session', async () => {
     const { otel, conversation, frames, server } = await setup({
       ws: { responses: [text('resp_1', 'one'), text('resp_2', 'two')] },
     });
@@ -267,7 +267,7 @@ describe('telemetry wired into the model client', () => {
     expect(otel.logs('codex.websocket_connect')).toHaveLength(1);
   });
 
-  it('reports connection_closed for the full request after a failed socket, and the failed frame (C-125)', async () => {
+  it('reports connection_closed for the full request after a failed socket, and the failed frame', async () => {
     const { otel, conversation, server, frames } = await setup({
       ws: {
         responses: [
@@ -289,7 +289,7 @@ describe('telemetry wired into the model client', () => {
     expect(otel.logs('codex.websocket_connect')).toHaveLength(2);
   });
 
-  it('counts fallback_to_http once after a 426 handshake, and records the failed connect (C-26, C-121)', async () => {
+  it('counts fallback_to_http once after a 426 handshake, and records the failed connect', async () => {
     const { otel, conversation, client, server } = await setup({
       ws: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
       http: [sse('resp_1'), sse('resp_2')],
@@ -310,7 +310,7 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.metricPoints(M.websocketRequest)).toEqual([]);
   });
 
-  it('records codex.retry per turn retry on the active span and falls back once after exhausted retries (W-20, C-26)', async () => {
+  it('records codex.retry per turn retry on the active span and falls back once after exhausted retries', async () => {
     const reject500 = { kind: 'reject', status: 500 } as const;
     const { otel, telemetry, conversation, server, delays } = await setup({
       ws: { handshakes: Array.from({ length: 10 }, () => reject500), responses: [] },
@@ -345,7 +345,7 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.total(M.apiRequest)).toBe(1);
   });
 
-  it('puts the active span into each WebSocket request and the HTTP headers (C-124, W-10)', async () => {
+  it('puts the active span into each WebSocket request and the HTTP headers', async () => {
     const { otel, telemetry, conversation, frames } = await setup({
       ws: { responses: [text('resp_1', 'one'), text('resp_2', 'two')] },
     });

@@ -196,7 +196,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(server.wsFrames.every((f) => f.connection === server.wsFrames[0]!.connection)).toBe(true);
   });
 
-  it('reuses the socket for the next turn and continues incrementally (1 handshake, C-28, C-42)', async () => {
+  it('reuses the socket for the next turn and continues incrementally (1 handshake)', async () => {
     const { server, conversation, frames } = await setup({
       responses: [text('resp_1', 'one'), text('resp_2', 'two')],
     });
@@ -253,7 +253,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(server.wsFrames[2]!.connection).not.toBe(server.wsFrames[1]!.connection);
   });
 
-  it('reconnects after the server-side connection limit and completes (C-36: 2 handshakes)', async () => {
+  it('reconnects after the server-side connection limit and completes (2 handshakes)', async () => {
     const { server, conversation, frames, delays } = await setup({
       connectionLimitMs: 100,
       responses: [text('resp_1', 'first'), text('resp_2', 'second')],
@@ -303,7 +303,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(texts(assistant)).toEqual(['final']);
   });
 
-  it('falls back to HTTP at once on a 426 handshake, and stays on HTTP for the next turn (C-22, C-25)', async () => {
+  it('falls back to HTTP at once on a 426 handshake, and stays on HTTP for the next turn', async () => {
     const ok = (id: string) =>
       ({ kind: 'sse', events: textTurn({ responseId: id, text: 'over http' }) }) as const;
     const { server, client, conversation, delays } = await setup(
@@ -339,7 +339,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(server.wsFrames).toHaveLength(0);
   });
 
-  it('falls back to HTTP after exhausting retries on WebSocket: 4 handshakes then 1 POST (C-23, C-24, C-27)', async () => {
+  it('falls back to HTTP after exhausting retries on WebSocket: 4 handshakes then 1 POST', async () => {
     const reject500 = { kind: 'reject', status: 500 } as const;
     const { server, conversation, delays } = await setup(
       { handshakes: Array.from({ length: 10 }, () => reject500), responses: [] },
@@ -396,7 +396,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(inputOf(all[0])).toHaveLength(3);
   });
 
-  it('stops waiting for a slow prewarm after websocket_connect_timeout_ms and connects on its own (C-51)', async () => {
+  it('stops waiting for a slow prewarm after websocket_connect_timeout_ms and connects on its own', async () => {
     const { server, conversation, frames } = await setup(
       {
         prewarm: [{ events: [responseCreated('warm'), completed('warm')], delayMs: 1_500 }],
@@ -414,7 +414,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(inputOf(turn)).toHaveLength(3);
   });
 
-  it('replays the turn state of a metadata frame in client_metadata within the turn only (C-55, C-56)', async () => {
+  it('replays the turn state of a metadata frame in client_metadata within the turn only', async () => {
     const meta = (value: string) => ({
       type: 'codex.response.metadata',
       headers: { 'x-codex-turn-state': value },
@@ -451,7 +451,7 @@ describe('Conversation over Responses WebSocket', () => {
     expect(frames().map((f) => f.previous_response_id)).toEqual([undefined, 'resp_1', 'resp_2', 'resp_3']);
   });
 
-  it('does not latch a turn state from the handshake; the request-scoped value wins (C-57)', async () => {
+  it('does not latch a turn state from the handshake; the request-scoped value wins', async () => {
     const { conversation, frames } = await setup(
       {
         handshakes: [{ kind: 'accept', headers: { 'x-codex-turn-state': 'ts-stale' } }],
@@ -577,7 +577,7 @@ describe('Conversation over Responses WebSocket', () => {
 });
 
 describe('startup prewarm edge cases', () => {
-  it('is skipped without WebSocket support and when the socket already carried a request (C-48)', async () => {
+  it('is skipped without WebSocket support and when the socket already carried a request', async () => {
     const http = await harness({ steps: [] });
     closers.push(http.close);
     const req = {
@@ -628,7 +628,7 @@ describe('ModelClientSession over WebSocket', () => {
     }
   }
 
-  it('sends a full create when a non-input field changes or the input is not a prefix (C-43, C-44)', async () => {
+  it('sends a full create when a non-input field changes or the input is not a prefix', async () => {
     const h = await harness(
       { steps: [] },
       {
@@ -647,12 +647,12 @@ describe('ModelClientSession over WebSocket', () => {
     const b = user('msg_b', 'b');
     const c = user('msg_c', 'c');
     const added1 = await collectItems(await session.stream(request([a])));
-    // Same fields, input = previous input + outputs + new → incremental (C-41).
+    // Same fields, input = previous input + outputs + new → incremental.
     const added2 = await collectItems(await session.stream(request([a, ...added1, b])));
-    // A changed reasoning effort → full create (C-43).
+    // A changed reasoning effort → full create.
     const full = [a, ...added1, b, ...added2, c];
     await drain(await session.stream(request(full, { reasoning: { effort: 'high' } })));
-    // Not a prefix of the previous input → full create (C-44).
+    // Not a prefix of the previous input → full create.
     await drain(await session.stream(request([c], { reasoning: { effort: 'high' } })));
     const frames = h.server.wsFrames.map((f) => f.json as Record<string, unknown>);
     expect(frames.map((f) => f.previous_response_id)).toEqual([undefined, 'r1', undefined, undefined]);
@@ -662,7 +662,7 @@ describe('ModelClientSession over WebSocket', () => {
     session.end();
   });
 
-  it('continues with previous_response_id and [] when nothing is new; preconnect is reused (C-30, C-47)', async () => {
+  it('continues with previous_response_id and [] when nothing is new; preconnect is reused', async () => {
     const h = await harness(
       { steps: [] },
       { ws: { responses: [text('r1'), text('r2')] }, client: { supportsWebsockets: true } },

@@ -66,7 +66,7 @@ async function open() {
 }
 
 describe('openExecConversation telemetry', () => {
-  it('records on the global providers with the exec session metadata (C-126, C-123)', async () => {
+  it('records on the global providers with the exec session metadata', async () => {
     writeConfig();
     const opened = await open();
     try {

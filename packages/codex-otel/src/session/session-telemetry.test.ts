@@ -66,7 +66,7 @@ afterEach(async () => {
   await sdk.shutdown();
 });
 
-describe('requestTelemetry (codex.api_request, W-19, C-120)', () => {
+describe('requestTelemetry (codex.api_request)', () => {
   it('records a successful attempt as counter, histogram and log event with the common attributes', async () => {
     const telemetry = session();
     telemetry.requestTelemetry().onRequest({ attempt: 0, status: 200, error: undefined, durationMs: 42.7 });
@@ -211,7 +211,7 @@ describe('requestTelemetry (codex.api_request, W-19, C-120)', () => {
   });
 });
 
-describe('sseTelemetry (codex.sse_event, W-26)', () => {
+describe('sseTelemetry (codex.sse_event)', () => {
   it('counts events by kind from the SSE event: field and logs event.kind', async () => {
     const telemetry = session();
     const hook = telemetry.sseTelemetry();
@@ -320,7 +320,7 @@ describe('sseTelemetry (codex.sse_event, W-26)', () => {
   });
 });
 
-describe('recordRetry (codex.retry, W-20)', () => {
+describe('recordRetry (codex.retry)', () => {
   it('adds a codex.retry span event to the active span', () => {
     const telemetry = session();
     const span = inSpan(telemetry, () => {
@@ -352,7 +352,7 @@ describe('recordRetry (codex.retry, W-20)', () => {
   });
 });
 
-describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
+describe('WebSocket telemetry', () => {
   it('records requests and events with kind/success tags; pings are ignored', async () => {
     const telemetry = session();
     telemetry.recordWebsocketRequest({ durationMs: 3, connectionReused: true });
@@ -391,7 +391,7 @@ describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
       ['false', false],
     ]);
     expect(logs[1]?.attributes['error.message']).toBe('socket closed');
-    // No API-request or SSE metrics for a WebSocket turn (C-118).
+    // No API-request or SSE metrics for a WebSocket turn.
     const names = await sdk.metricNames();
     expect(names).not.toContain(TelemetryMetricNames.apiRequest);
     expect(names).not.toContain(TelemetryMetricNames.sseEvent);
@@ -546,7 +546,7 @@ describe('WebSocket telemetry (C-118, C-119, C-121, C-125, C-26)', () => {
   });
 });
 
-describe('userPrompt (codex.user_prompt, C-123)', () => {
+describe('userPrompt (codex.user_prompt)', () => {
   it('logs [REDACTED] by default and never puts the text on the span', () => {
     const telemetry = session();
     const span = inSpan(telemetry, () =>
@@ -574,7 +574,7 @@ describe('userPrompt (codex.user_prompt, C-123)', () => {
   });
 });
 
-describe('session tags and metadata (C-126)', () => {
+describe('session tags and metadata', () => {
   it('bounds an unknown originator to "other" in metrics but keeps it in logs', async () => {
     const telemetry = session({
       originator: 'my custom app',

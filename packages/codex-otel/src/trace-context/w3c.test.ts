@@ -34,7 +34,7 @@ describe('w3cTraceContext', () => {
     expect(value).not.toHaveProperty('tracestate');
   });
 
-  it('gives consecutive turns different traceparents (C-124)', async () => {
+  it('gives consecutive turns different traceparents', async () => {
     const values: string[] = [];
     for (let turn = 0; turn < 2; turn++) {
       await tracer.startActiveSpan(`turn ${turn}`, async (span) => {

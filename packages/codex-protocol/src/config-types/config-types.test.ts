@@ -8,7 +8,7 @@ import {
   VerbositySchema,
 } from '../index.js';
 
-describe('config enums (W-106)', () => {
+describe('config enums', () => {
   it('ReasoningEffort accepts known and custom non-empty values', () => {
     for (const effort of [...KNOWN_REASONING_EFFORTS, 'custom-effort']) {
       expect(ReasoningEffortSchema.parse(effort)).toBe(effort);

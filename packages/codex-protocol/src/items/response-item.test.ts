@@ -104,7 +104,7 @@ describe('ResponseItem round trip (codex order)', () => {
 });
 
 describe('items in server order are rewritten in codex order', () => {
-  it('reasoning from output_item.done gains content:null (wire-protocol §3.3, W-102)', () => {
+  it('reasoning from output_item.done gains content:null (wire-protocol §3.3)', () => {
     const server = {
       type: 'reasoning',
       id: 'rs_1',
@@ -157,7 +157,7 @@ describe('items in server order are rewritten in codex order', () => {
   });
 });
 
-describe('reasoning quirks (W-102)', () => {
+describe('reasoning quirks', () => {
   const base = { type: 'reasoning', id: 'rs_1', summary: [] };
 
   it('writes encrypted_content:null and content:null when absent', () => {

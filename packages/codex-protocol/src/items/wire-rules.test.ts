@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { describeWireRules } from './response-item.js';
 
 // The serialiser's rules, written out by hand: for every item kind, part type and nested action,
-// the wire key order (the original's serde declaration order, W-101…W-105 of wire-protocol.md,
-// observed-cli-0.169 §5.2), whether a field is `opt` (omitted when unset or null) or `always`
+// the wire key order (the original's serde declaration order, as
+// codex-cli 0.169.0 sends it), whether a field is `opt` (omitted when unset or null) or `always`
 // (written as null when unset), and which nested writer rewrites its value:
-//   parts            → content parts in their own wire order (W-104), unknown parts verbatim
-//   output           → function-call output: a string as is, else parts (W-103)
+//   parts            → content parts in their own wire order, unknown parts verbatim
+//   output           → function-call output: a string as is, else parts
 //   localShellAction → the local-shell `exec` action's key order below
 //   webSearchAction  → the web-search action's key order below, unknown actions verbatim
-// The reasoning `content` quirk (omitted when no part is `reasoning_text`, W-102) is applied on
+// The reasoning `content` quirk (omitted when no part is `reasoning_text`) is applied on
 // top of its `always` rule and is pinned by the round-trip tests.
 
 const P = 'internal_chat_message_metadata_passthrough';

@@ -6,7 +6,7 @@ import {
   RateLimitWindowSchema,
 } from '../index.js';
 
-describe('rate-limit schemas (W-61)', () => {
+describe('rate-limit schemas', () => {
   it('accepts a full snapshot', () => {
     const snapshot: RateLimitSnapshot = {
       limitId: 'codex_other',

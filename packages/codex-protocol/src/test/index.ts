@@ -11,7 +11,7 @@ export function userMessage(text: string): ResponseItem {
 
 /**
  * The `response.completed` usage of wire-protocol §3.3: `wire` as the server sends it (snake_case,
- * with cached and reasoning details), `tokenUsage` what it maps to (W-45/W-46).
+ * with cached and reasoning details), `tokenUsage` what it maps to.
  */
 export const USAGE_EXAMPLE: { readonly wire: Record<string, unknown>; readonly tokenUsage: TokenUsage } = {
   wire: {

@@ -15,7 +15,7 @@ import { USAGE_EXAMPLE } from '../test/index.js';
 
 const usage = (fields: Partial<TokenUsage>): TokenUsage => ({ ...emptyTokenUsage(), ...fields });
 
-describe('tokenUsageFromWire (W-45/W-46)', () => {
+describe('tokenUsageFromWire', () => {
   it('maps the response.completed usage of wire-protocol §3.3', () => {
     expect(tokenUsageFromWire(USAGE_EXAMPLE.wire)).toEqual(USAGE_EXAMPLE.tokenUsage);
   });
@@ -89,7 +89,7 @@ describe('tokenUsageFromWire (W-45/W-46)', () => {
   });
 });
 
-describe('derived values (W-47)', () => {
+describe('derived values', () => {
   it('cachedInput, nonCachedInput, blendedTotal', () => {
     const u = usage({ inputTokens: 100, cachedInputTokens: 40, outputTokens: 10 });
     expect(cachedInput(u)).toBe(40);
@@ -111,7 +111,7 @@ describe('derived values (W-47)', () => {
   });
 });
 
-describe('accumulation (W-48)', () => {
+describe('accumulation', () => {
   it('adds field by field', () => {
     const a = usage({
       inputTokens: 1,
