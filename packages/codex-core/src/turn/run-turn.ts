@@ -133,9 +133,10 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       if (!completed) {
         throw ApiError.streamDisconnected(ErrorTexts.streamClosedEarly);
       }
-      for (const item of attemptItems) yield { type: 'item.completed', item };
+      // Into the history first: a consumer that stops at an item still leaves a consistent history.
       retries = 0;
       history.push(...attemptItems);
+      for (const item of attemptItems) yield { type: 'item.completed', item };
       if (completedUsage) {
         total = addTokenUsage(total, completedUsage);
         yield { type: 'token_count', last: completedUsage, total };
