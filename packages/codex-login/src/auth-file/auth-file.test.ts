@@ -83,9 +83,15 @@ describe('readAuthFile', () => {
     expect(error.message).toContain('expected a JSON object at the top level');
     expect(error.message).not.toContain(SECRET);
 
-    await writeFile(join(home, 'auth.json'), JSON.stringify({ last_refresh: 'yesterday' }));
-    error = await expectAuthFileError(readAuthFile(home));
-    expect(error.message).toContain('`last_refresh`: expected an RFC 3339 timestamp');
+    for (const lastRefresh of ['yesterday', '2026-01-01', 'Jan 1 2026 00:00:00 GMT', '2026-01-01T00:00:00']) {
+      await writeFile(join(home, 'auth.json'), JSON.stringify({ last_refresh: lastRefresh }));
+      error = await expectAuthFileError(readAuthFile(home));
+      expect(error.message).toContain('`last_refresh`: expected an RFC 3339 timestamp');
+    }
+    for (const lastRefresh of ['2026-12-03T11:00:21.055469348Z', '2026-01-01T02:00:00+02:00']) {
+      await writeFile(join(home, 'auth.json'), JSON.stringify({ last_refresh: lastRefresh }));
+      expect((await readAuthFile(home))?.last_refresh).toBe(lastRefresh);
+    }
   });
 
   it('reports a file it cannot read', async () => {
@@ -102,7 +108,7 @@ describe('writeAuthFile', () => {
     const path = await writeAuthFile(dir, { auth_mode: 'chatgpt' });
     expect(path).toBe(join(dir, 'auth.json'));
     const text = await readFile(path, 'utf8');
-    expect(text).toBe('{\n  "auth_mode": "chatgpt",\n  "OPENAI_API_KEY": null\n}\n');
+    expect(text).toBe('{\n  "auth_mode": "chatgpt",\n  "OPENAI_API_KEY": null\n}');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
@@ -137,7 +143,9 @@ describe('writeAuthFile', () => {
     // temporary file was fully written.
     await mkdir(join(home, 'auth.json'));
     await writeFile(join(home, 'auth.json', 'keep'), 'x');
-    const error = await expectAuthFileError(writeAuthFile(home, { OPENAI_API_KEY: SECRET }));
+    const error = await expectAuthFileError(
+      writeAuthFile(home, { OPENAI_API_KEY: SECRET }, { overwriteInvalid: true }),
+    );
     expect(error.code).toBe('write_failed');
     expect(error.message).toContain(join(home, 'auth.json'));
     expect(error.message).not.toContain(SECRET);

@@ -41,7 +41,10 @@ export const TokenDataSchema = z.looseObject({
 /** The `tokens` object of `auth.json`; see {@link TokenDataSchema}. */
 export type TokenData = z.infer<typeof TokenDataSchema>;
 
-const rfc3339 = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
+/** RFC 3339 date-time (`T` or space separator, optional fraction, `Z` or a numeric offset). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const rfc3339 = z.string().refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
   error: 'expected an RFC 3339 timestamp',
 });
 
@@ -117,26 +120,45 @@ export function parseAuthDotJson(value: unknown, path: string): AuthDotJson {
   );
 }
 
+/** Options of {@link writeAuthFile}. */
+export interface WriteAuthFileOptions {
+  /**
+   * Replace an existing `auth.json` that cannot be read or parsed (default `false`: such a
+   * file is reported and left as it is, so a corrupt or partial file is never silently
+   * replaced by a caller that meant to update it). A fresh login may set it.
+   */
+  readonly overwriteInvalid?: boolean;
+}
+
 /**
- * Writes `$CODEX_HOME/auth.json` atomically: the content is validated, written to a
- * temporary file in the same directory (mode 0600), flushed, then renamed over the old
- * file, so readers see either the old or the new file and never a partial one. The
- * directory is created (mode 0700) when missing. Output is pretty-printed JSON (2 spaces)
- * with `OPENAI_API_KEY` always present (`null` when unset).
+ * Writes `$CODEX_HOME/auth.json` atomically in the original CLI's layout
+ * (`codex-rs/login/src/auth/storage.rs`, as 0.169 wrote it): 2-space pretty JSON with **no
+ * trailing newline**, keys in the order `auth_mode` (omitted when unset), `OPENAI_API_KEY`
+ * (always present, `null` when unset), `tokens` { `id_token`, `access_token`,
+ * `refresh_token`, `account_id` (`null` when unset) }, `last_refresh`, `agent_identity`,
+ * `personal_access_token`. Keys the schema does not know follow the known ones (top level
+ * and inside `tokens`): the original drops them, codex-ts keeps them so that a file written
+ * by a newer CLI loses nothing.
+ *
+ * The content is validated first, then written to a temporary file in the same directory
+ * (mode 0600), flushed, and renamed over the old file, so readers (in this or another
+ * process) see either the old or the new file and never a partial one; of concurrent
+ * writers the last rename wins. The directory is created (mode 0700) when missing.
  *
  * @returns the path of the written file.
- * @throws {AuthFileError} `invalid_shape` before anything is written, or `write_failed`
+ * @throws {AuthFileError} `invalid_shape` before anything is written; `unreadable`,
+ *   `invalid_json` or `invalid_shape` for an existing file that is not a valid auth file
+ *   (left untouched unless {@link WriteAuthFileOptions.overwriteInvalid}); `write_failed`
  *   (the previous file, if any, is left untouched and no temporary file remains).
  */
-export async function writeAuthFile(codexHome: string, auth: AuthDotJson): Promise<string> {
+export async function writeAuthFile(
+  codexHome: string,
+  auth: AuthDotJson,
+  options: WriteAuthFileOptions = {},
+): Promise<string> {
   const path = authFilePath(codexHome);
-  const parsed = parseAuthDotJson(auth, path);
-  let text: string;
-  try {
-    text = `${JSON.stringify(orderForWrite(parsed), null, 2)}\n`;
-  } catch {
-    throw new AuthFileError(path, 'invalid_shape', `${path}: the auth data cannot be serialized as JSON`);
-  }
+  const text = serializeAuthDotJson(auth, path);
+  if (options.overwriteInvalid !== true) await readAuthFile(codexHome);
   try {
     await mkdir(codexHome, { recursive: true, mode: 0o700 });
     // temp file in the same folder + fsync + rename; mode applied to the temp file before the rename
@@ -154,13 +176,76 @@ export async function writeAuthFile(codexHome: string, auth: AuthDotJson): Promi
   return path;
 }
 
-/** Field order of the original writer; unknown keys follow. */
+/**
+ * The exact text {@link writeAuthFile} writes for `auth` (see there for the layout).
+ *
+ * @param path file name used in error messages.
+ * @throws {AuthFileError} `invalid_shape` when `auth` does not match the schema or cannot be
+ *   serialized as JSON (message without contents).
+ */
+export function serializeAuthDotJson(auth: AuthDotJson, path: string): string {
+  const parsed = parseAuthDotJson(auth, path);
+  try {
+    return JSON.stringify(orderForWrite(parsed), null, 2);
+  } catch {
+    throw new AuthFileError(path, 'invalid_shape', `${path}: the auth data cannot be serialized as JSON`);
+  }
+}
+
+/**
+ * Formats a time for `last_refresh` as the original writes it (chrono's RFC 3339 in UTC,
+ * `Z` suffix): the fraction has 0, 3, 6 or 9 digits, the fewest that hold it, e.g.
+ * `2026-12-03T11:00:21.055469348Z`.
+ *
+ * @param time the instant (millisecond precision).
+ * @param subMillisecondNanos extra nanoseconds below `time`'s millisecond, 0…999 999 (default 0).
+ * @throws {RangeError} for an invalid Date.
+ */
+export function formatLastRefresh(time: Date, subMillisecondNanos = 0): string {
+  const iso = time.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ (throws RangeError when invalid)
+  const extra = Math.min(999_999, Math.max(0, Math.trunc(subMillisecondNanos)));
+  const nanos = time.getUTCMilliseconds() * 1_000_000 + extra;
+  let fraction = '';
+  if (nanos !== 0) {
+    const digits = String(nanos).padStart(9, '0');
+    if (nanos % 1_000_000 === 0) fraction = `.${digits.slice(0, 3)}`;
+    else if (nanos % 1_000 === 0) fraction = `.${digits.slice(0, 6)}`;
+    else fraction = `.${digits}`;
+  }
+  return `${iso.slice(0, 19)}${fraction}Z`;
+}
+
+const TOP_LEVEL_ORDER = [
+  'auth_mode',
+  'OPENAI_API_KEY',
+  'tokens',
+  'last_refresh',
+  'agent_identity',
+  'personal_access_token',
+] as const;
+const TOKENS_ORDER = ['id_token', 'access_token', 'refresh_token', 'account_id'] as const;
+
+/** Field order of the original writer (`null` only where it writes `null`); unknown keys follow. */
 function orderForWrite(auth: AuthDotJson): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (auth.auth_mode != null) out.auth_mode = auth.auth_mode;
-  out.OPENAI_API_KEY = auth.OPENAI_API_KEY ?? null;
+  for (const key of TOP_LEVEL_ORDER) {
+    const value = auth[key];
+    if (key === 'OPENAI_API_KEY') out[key] = value ?? null;
+    else if (key === 'tokens' && auth.tokens != null) out[key] = orderTokens(auth.tokens);
+    else if (value != null) out[key] = value;
+  }
   for (const [key, value] of Object.entries(auth)) {
-    if (key === 'auth_mode' || key === 'OPENAI_API_KEY' || value === undefined) continue;
+    if ((TOP_LEVEL_ORDER as readonly string[]).includes(key) || value === undefined) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+function orderTokens(tokens: TokenData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of TOKENS_ORDER) out[key] = tokens[key] ?? null;
+  for (const [key, value] of Object.entries(tokens)) {
+    if ((TOKENS_ORDER as readonly string[]).includes(key) || value === undefined) continue;
     out[key] = value;
   }
   return out;

@@ -12,12 +12,14 @@ const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
  * | `no_credentials` | no provider key, no `CODEX_API_KEY`, no API key in `auth.json` |
  * | `unsupported_auth_mode` | `auth.json` holds a login kind codex-ts cannot use yet (ChatGPT tokens, …) |
  * | `invalid_api_key` | the key found contains a character that cannot be sent in an HTTP header (a control character such as a line break, or anything outside ASCII) |
+ * | `malformed_token` | a ChatGPT ID or access token is not a decodable JWT (three non-empty segments, base64url JSON object payload); {@link LoginError.tokenKind} says which |
  */
 export type LoginErrorCode =
   | 'missing_env_var'
   | 'no_credentials'
   | 'unsupported_auth_mode'
-  | 'invalid_api_key';
+  | 'invalid_api_key'
+  | 'malformed_token';
 
 /**
  * A credential could not be resolved. The message tells the user what to set and where;
@@ -28,12 +30,19 @@ export class LoginError extends Error {
   readonly code: LoginErrorCode;
   /** For `missing_env_var`, and `invalid_api_key` from a variable: the variable's name (never its value). */
   readonly envVar: string | undefined;
+  /** For `malformed_token`: which token (`id_token` or `access_token`), never its value. */
+  readonly tokenKind: 'id_token' | 'access_token' | undefined;
 
-  constructor(code: LoginErrorCode, message: string, options?: { envVar?: string; cause?: unknown }) {
+  constructor(
+    code: LoginErrorCode,
+    message: string,
+    options?: { envVar?: string; tokenKind?: 'id_token' | 'access_token'; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LoginError';
     this.code = code;
     this.envVar = options?.envVar;
+    this.tokenKind = options?.tokenKind;
   }
 
   static {
