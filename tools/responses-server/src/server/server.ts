@@ -1,6 +1,8 @@
 // The server: one node:http server for `POST …/responses` (SSE) and `GET …/responses` upgrades.
 
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '../scenario/types.js';
 import { validateScenario, validateStep } from '../scenario/validate.js';
@@ -15,6 +17,7 @@ import {
   type RecordedWsFrame,
   tryParseJson,
 } from './recording.js';
+import { makeTestTls, type TestTlsMaterial } from './tls.js';
 
 /** Options of `startResponsesServer`. */
 export interface ResponsesServerOptions {
@@ -28,6 +31,14 @@ export interface ResponsesServerOptions {
   port?: number;
   /** Called with one line per request, handshake and WebSocket frame (the CLI logs them to stderr). */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS and wss instead of HTTP and ws (default off). A fresh test CA and a server
+   * certificate it signs for `127.0.0.1` / `::1` / `localhost` are made at start (node-forge, RSA
+   * 2048, valid 7 days); the CA PEM is `caCert`. `{ caFile }` also writes the CA PEM to that path
+   * (mode 0644, overwritten) before the server listens, e.g. for `CODEX_CA_CERTIFICATE`. A client
+   * that does not trust the CA fails the TLS handshake (no request is recorded).
+   */
+  tls?: boolean | { caFile?: string };
 }
 
 /** A running responses server. Every method is safe to call after `close()` (waits then reject). */
@@ -38,6 +49,13 @@ export interface ResponsesServer {
   readonly wsUrl: string;
   /** The TCP port the server listens on. */
   readonly port: number;
+  /**
+   * With `tls`: the test CA certificate (PEM) to trust, e.g. undici `new Agent({ connect: { ca } })`
+   * or `new WebSocket(url, { ca })`; `undefined` for a plain HTTP server.
+   */
+  readonly caCert: string | undefined;
+  /** With `tls: { caFile }`: the path the CA PEM was written to; otherwise `undefined`. */
+  readonly caFile: string | undefined;
   /** Every HTTP request received, in arrival order (WebSocket upgrades go to `handshakes`). */
   readonly requests: RecordedRequest[];
   /** Every WebSocket upgrade request, accepted or rejected, in arrival order. */
@@ -87,6 +105,8 @@ class ResponsesServerImpl implements ResponsesServer {
   url = '';
   wsUrl = '';
   port = 0;
+  caCert: string | undefined;
+  caFile: string | undefined;
   readonly requests: RecordedRequest[] = [];
   readonly handshakes: RecordedHandshake[] = [];
   readonly wsFrames: RecordedWsFrame[] = [];
@@ -94,7 +114,7 @@ class ResponsesServerImpl implements ResponsesServer {
   private steps: Step[] = [];
   private repeatLast = false;
   private nextStep = 0;
-  private readonly http: Server;
+  private readonly http: Server | HttpsServer;
   private readonly sockets = new Set<Socket>();
   private readonly waiters = new CountWaiters();
   private readonly lifetime = new Lifetime();
@@ -102,12 +122,14 @@ class ResponsesServerImpl implements ResponsesServer {
   private readonly ws: WsEndpoint;
   private readonly log: (line: string) => void;
 
-  constructor(options: ResponsesServerOptions) {
+  constructor(options: ResponsesServerOptions, tls?: TestTlsMaterial) {
     this.log = options.log ?? (() => {});
     if (options.scenario) this.setScenario(options.scenario);
-    this.http = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       void this.onRequest(req, res);
-    });
+    };
+    this.caCert = tls?.caCert;
+    this.http = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
     this.http.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -136,8 +158,9 @@ class ResponsesServerImpl implements ResponsesServer {
     const address = this.http.address() as AddressInfo;
     this.port = address.port;
     const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.url = `http://${hostPart}:${this.port}/v1`;
-    this.wsUrl = `ws://${hostPart}:${this.port}/v1`;
+    const secure = this.caCert !== undefined ? 's' : '';
+    this.url = `http${secure}://${hostPart}:${this.port}/v1`;
+    this.wsUrl = `ws${secure}://${hostPart}:${this.port}/v1`;
   }
 
   setScenario(scenario: Scenario): void {
@@ -291,16 +314,21 @@ class ResponsesServerImpl implements ResponsesServer {
 }
 
 /**
- * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral).
- * Resolves once listening; rejects when the port cannot be bound, or with `ScenarioError` for a
- * malformed `scenario`/`wsScenario`. Always `close()` it when done.
+ * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral),
+ * plain HTTP/ws or, with `tls`, HTTPS/wss with a test CA made at start (`caCert`). Resolves once
+ * listening; rejects when the port cannot be bound, the CA file cannot be written, or with
+ * `ScenarioError` for a malformed `scenario`/`wsScenario`. Always `close()` it when done.
  *
  * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
  * other requests get a 404 JSON error. All are recorded in `requests`.
  * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`.
  */
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
-  const server = new ResponsesServerImpl(options);
+  const tls = options.tls ? await makeTestTls() : undefined;
+  const caFile = typeof options.tls === 'object' ? options.tls.caFile : undefined;
+  if (tls && caFile !== undefined) await writeFile(caFile, tls.caCert, { mode: 0o644 });
+  const server = new ResponsesServerImpl(options, tls);
+  server.caFile = caFile;
   await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   return server;
 }
