@@ -4,9 +4,11 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ChatgptRoute, ChatgptScenario, JsonReply, RouteScript } from '../scenario/chatgpt.js';
 import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '../scenario/types.js';
 import { validateScenario, validateStep } from '../scenario/validate.js';
 import { WsEndpoint } from '../ws/ws-endpoint.js';
+import { ChatgptRoutes, describeReply, matchChatgptRoute, sendJsonReply } from './chatgpt-routes.js';
 import { decodeBody, describeStep, runHttpStep, sendJson } from './http-steps.js';
 import { Lifetime } from './lifetime.js';
 import {
@@ -39,6 +41,12 @@ export interface ResponsesServerOptions {
    * that does not trust the CA fails the TLS handshake (no request is recorded).
    */
   tls?: boolean | { caFile?: string };
+  /**
+   * Scripts of the ChatGPT-backend side routes (`POST …/oauth/token`, `GET …/wham/accounts/check`,
+   * `GET …/models`). A scripted route answers 500 `scenario_exhausted` once its replies run out; a
+   * route never scripted answers 404 like any unknown path. Throws `ScenarioError` when malformed.
+   */
+  chatgpt?: ChatgptScenario;
 }
 
 /** A running responses server. Every method is safe to call after `close()` (waits then reject). */
@@ -56,6 +64,18 @@ export interface ResponsesServer {
   readonly caCert: string | undefined;
   /** With `tls: { caFile }`: the path the CA PEM was written to; otherwise `undefined`. */
   readonly caFile: string | undefined;
+  /**
+   * The ChatGPT backend base for config.toml's `chatgpt_base_url`, with a trailing slash:
+   * `http(s)://127.0.0.1:PORT/backend-api/` (routing discovery is `${chatgptBaseUrl}wham/accounts/check`).
+   */
+  readonly chatgptBaseUrl: string;
+  /**
+   * The Codex backend base for config.toml's `openai_base_url` in ChatGPT mode:
+   * `http(s)://127.0.0.1:PORT/backend-api/codex` (`/responses`, `/models` below it).
+   */
+  readonly codexBaseUrl: string;
+  /** The refresh endpoint for `CODEX_REFRESH_TOKEN_URL_OVERRIDE`: `http(s)://127.0.0.1:PORT/oauth/token`. */
+  readonly refreshTokenUrl: string;
   /** Every HTTP request received, in arrival order (WebSocket upgrades go to `handshakes`). */
   readonly requests: RecordedRequest[];
   /** Every WebSocket upgrade request, accepted or rejected, in arrival order. */
@@ -78,6 +98,15 @@ export interface ResponsesServer {
   pushWsResponses(...steps: WsResponseStep[]): void;
   /** Append WebSocket handshake steps. Throws `ScenarioError` for a malformed step. */
   pushHandshakes(...steps: HandshakeStep[]): void;
+  /**
+   * Replace the scripts of all ChatGPT-backend routes (a route not named gets none and answers 404
+   * again). Throws `ScenarioError` when malformed (the current ones are kept).
+   */
+  setChatgptScenario(scenario: ChatgptScenario): void;
+  /** Replace one route's script, restarting at its first reply. Throws `ScenarioError`. */
+  setChatgptRoute(route: ChatgptRoute, script: RouteScript): void;
+  /** Append replies to one route's script. Throws `ScenarioError` for a malformed reply (none is added). */
+  pushChatgptReplies(route: ChatgptRoute, ...replies: JsonReply[]): void;
   /**
    * Resolve with `requests` once at least `n` HTTP requests were recorded; reject after
    * `timeoutMs` (default 5000 ms) with an error giving the count reached.
@@ -107,6 +136,9 @@ class ResponsesServerImpl implements ResponsesServer {
   port = 0;
   caCert: string | undefined;
   caFile: string | undefined;
+  chatgptBaseUrl = '';
+  codexBaseUrl = '';
+  refreshTokenUrl = '';
   readonly requests: RecordedRequest[] = [];
   readonly handshakes: RecordedHandshake[] = [];
   readonly wsFrames: RecordedWsFrame[] = [];
@@ -121,10 +153,12 @@ class ResponsesServerImpl implements ResponsesServer {
   private closing: Promise<void> | undefined;
   private readonly ws: WsEndpoint;
   private readonly log: (line: string) => void;
+  private readonly chatgpt = new ChatgptRoutes();
 
   constructor(options: ResponsesServerOptions, tls?: TestTlsMaterial) {
     this.log = options.log ?? (() => {});
     if (options.scenario) this.setScenario(options.scenario);
+    if (options.chatgpt) this.chatgpt.setScenario(options.chatgpt);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       void this.onRequest(req, res);
     };
@@ -161,6 +195,10 @@ class ResponsesServerImpl implements ResponsesServer {
     const secure = this.caCert !== undefined ? 's' : '';
     this.url = `http${secure}://${hostPart}:${this.port}/v1`;
     this.wsUrl = `ws${secure}://${hostPart}:${this.port}/v1`;
+    const origin = `http${secure}://${hostPart}:${this.port}`;
+    this.chatgptBaseUrl = `${origin}/backend-api/`;
+    this.codexBaseUrl = `${origin}/backend-api/codex`;
+    this.refreshTokenUrl = `${origin}/oauth/token`;
   }
 
   setScenario(scenario: Scenario): void {
@@ -187,6 +225,18 @@ class ResponsesServerImpl implements ResponsesServer {
 
   pushHandshakes(...steps: HandshakeStep[]): void {
     this.ws.pushHandshakes(steps);
+  }
+
+  setChatgptScenario(scenario: ChatgptScenario): void {
+    this.chatgpt.setScenario(scenario);
+  }
+
+  setChatgptRoute(route: ChatgptRoute, script: RouteScript): void {
+    this.chatgpt.setRoute(route, script);
+  }
+
+  pushChatgptReplies(route: ChatgptRoute, ...replies: JsonReply[]): void {
+    this.chatgpt.push(route, replies);
   }
 
   waitForRequests(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedRequest[]> {
@@ -266,7 +316,10 @@ class ResponsesServerImpl implements ResponsesServer {
       const url = req.url ?? '/';
       const path = url.split('?')[0] ?? url;
       const isResponses = req.method === 'POST' && path.endsWith('/responses');
+      const matched = isResponses ? undefined : matchChatgptRoute(req.method, path);
       const taken = isResponses ? this.takeStep() : undefined;
+      const reply = matched ? this.chatgpt.take(matched) : undefined;
+      const route = reply ? matched : undefined; // a route never scripted is no route (404)
       const { headers, headerMap } = headerRecords(req.rawHeaders);
       this.requests.push({
         method: req.method ?? 'GET',
@@ -278,9 +331,27 @@ class ResponsesServerImpl implements ResponsesServer {
         bodyBytes,
         json: tryParseJson(body),
         receivedAt,
-        step: taken?.index,
+        route: isResponses ? 'responses' : route,
+        step: taken?.index ?? (reply?.reply ? reply.index : undefined),
       });
       this.waiters.notify();
+
+      if (route && reply) {
+        if (reply.reply === undefined) {
+          this.log(`${req.method} ${url} → 500 ${route} scenario exhausted`);
+          sendJson(res, 500, {
+            error: {
+              type: 'server_error',
+              code: 'scenario_exhausted',
+              message: `responses-server: ${route} scenario exhausted (${reply.count} replies consumed)`,
+            },
+          });
+          return;
+        }
+        this.log(`${req.method} ${url} → ${route} reply ${reply.index}: ${describeReply(reply.reply)}`);
+        await sendJsonReply(res, reply.reply, scope.signal);
+        return;
+      }
 
       if (!isResponses) {
         this.log(`${req.method} ${url} → 404`);
@@ -288,7 +359,7 @@ class ResponsesServerImpl implements ResponsesServer {
           error: {
             type: 'invalid_request_error',
             code: 'not_found',
-            message: `responses-server: no route for ${req.method} ${path} (only POST …/responses is served)`,
+            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models)`,
           },
         });
         return;
@@ -317,10 +388,11 @@ class ResponsesServerImpl implements ResponsesServer {
  * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral),
  * plain HTTP/ws or, with `tls`, HTTPS/wss with a test CA made at start (`caCert`). Resolves once
  * listening; rejects when the port cannot be bound, the CA file cannot be written, or with
- * `ScenarioError` for a malformed `scenario`/`wsScenario`. Always `close()` it when done.
+ * `ScenarioError` for a malformed `scenario`/`wsScenario`/`chatgpt`. Always `close()` it when done.
  *
  * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
- * other requests get a 404 JSON error. All are recorded in `requests`.
+ * `POST …/oauth/token`, `GET …/wham/accounts/check` and `GET …/models`, once scripted (`chatgpt`),
+ * take their route's next reply; other requests get a 404 JSON error. All are recorded in `requests`.
  * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`.
  */
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
