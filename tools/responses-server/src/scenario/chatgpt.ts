@@ -3,7 +3,7 @@
 // with the next scripted JSON reply. Shapes follow what codex-cli 0.169 sent and accepted
 // (codex-rs/login auth manager refresh, workspace routing `wham/accounts/check`, models manager).
 
-import { checkCount, checkHeaders, checkStatus, fail, isObject } from './validate.js';
+import { checkCount, checkHeaders, checkStatus, fail, isObject } from './checks.js';
 
 /**
  * A ChatGPT-backend route of the server:
