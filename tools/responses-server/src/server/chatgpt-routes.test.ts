@@ -275,6 +275,55 @@ describe('scripted 401 on /responses', () => {
   });
 });
 
+describe('scripted 401 error frame on a WebSocket', () => {
+  it('the first response.create gets a wrapped 401 error frame, the resend completes', async () => {
+    server.setWsScenario({
+      responses: [
+        { errorFrame: { status: 401, error: { type: 'invalid_request_error', code: 'token_expired' } } },
+        { events: textTurn({ responseId: 'resp_ws2', text: 'after 401' }) },
+      ],
+      autoPrewarm: false,
+    });
+    const ws = new WebSocket(`${server.codexBaseUrl.replace('https', 'wss')}/responses`, {
+      ca: server.caCert,
+      handshakeTimeout: 5000,
+    });
+    const received: Array<{ type: string; status?: number }> = [];
+    try {
+      const completedOrError = (count: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`only ${received.length} frames`)), 5000);
+          const check = () => {
+            const ends = received.filter((f) => f.type === 'error' || f.type === 'response.completed');
+            if (ends.length >= count) {
+              clearTimeout(timer);
+              ws.off('message', onMessage);
+              resolve();
+            }
+          };
+          const onMessage = (data: WebSocket.RawData) => {
+            received.push(JSON.parse(String(data)));
+            check();
+          };
+          ws.on('message', onMessage);
+          check();
+        });
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      ws.send(JSON.stringify({ type: 'response.create', model: 'm', input: [] }));
+      await completedOrError(1);
+      expect(received.at(-1)).toMatchObject({ type: 'error', status: 401 });
+      ws.send(JSON.stringify({ type: 'response.create', model: 'm', input: [] }));
+      await completedOrError(2);
+      expect(received.at(-1)).toMatchObject({ type: 'response.completed' });
+    } finally {
+      ws.terminate();
+    }
+  });
+});
+
 describe('a route never scripted', () => {
   it('answers 404 like any unknown path and is recorded without a route', async () => {
     const res = await send('GET', `${server.codexBaseUrl}/models?client_version=1`, []);
