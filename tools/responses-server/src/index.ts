@@ -26,6 +26,18 @@ export {
   usage,
 } from './events/builders.js';
 export { renderSseEvent, sseBody } from './events/sse.js';
+export {
+  type AccountsCheckEntry,
+  accountsCheck,
+  type ChatgptRoute,
+  type ChatgptScenario,
+  type JsonReply,
+  modelsCatalog,
+  type RouteScript,
+  tokenRefreshed,
+  tokenRefreshFailed,
+  validateChatgptScenario,
+} from './scenario/chatgpt.js';
 export type {
   ErrorStep,
   HandshakeStep,

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,43 @@ describe('responses-server CLI', () => {
     }
   });
 
+  it("serves HTTPS with --tls-ca (CA written there) and the scenario file's chatgpt routes", async () => {
+    const file = join(dir, 'chatgpt.json');
+    const caFile = join(dir, 'ca.pem');
+    await writeFile(
+      file,
+      JSON.stringify({
+        steps: [],
+        chatgpt: { models: { replies: [{ headers: { etag: '"e1"' }, body: { models: [] } }] } },
+      }),
+    );
+    const { out, io } = captureIo();
+    const server = (await runCli(['--scenario', file, '--tls-ca', caFile], io))!;
+    servers.push(server);
+    expect(out.stdout).toBe(`listening https://127.0.0.1:${server.port}/v1\n`);
+    const ca = await readFile(caFile, 'utf8');
+    expect(ca).toBe(server.caCert);
+    const answer = await new Promise<{ etag: unknown; text: string }>((resolve, reject) => {
+      const req = httpsGet(
+        `${server.codexBaseUrl}/models?client_version=0.1.0`,
+        { ca, timeout: 5000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ etag: res.headers.etag, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('client timeout')));
+      req.on('error', reject);
+    });
+    expect(answer).toEqual({ etag: '"e1"', text: '{"models":[]}' });
+    expect(out.stderr).toMatch(
+      /^\S+ GET \/backend-api\/codex\/models\?client_version=0\.1\.0 → models reply 0: json 200\n$/,
+    );
+  });
+
   it('rejects bad arguments and bad files with clear errors', async () => {
     const { io, out } = captureIo();
     await expect(runCli([], io)).rejects.toThrow(UsageError);
@@ -86,6 +124,10 @@ describe('responses-server CLI', () => {
     await expect(runCli(['--scenario', bad], io)).rejects.toThrow(ScenarioError);
     await expect(runCli(['--scenario', bad], io)).rejects.toThrow(
       /scenario\.ws\.responses: expected an array/,
+    );
+    await writeFile(bad, JSON.stringify({ steps: [], chatgpt: { token: { replies: [{ status: 'x' }] } } }));
+    await expect(runCli(['--scenario', bad], io)).rejects.toThrow(
+      /scenario\.chatgpt\.token\.replies\[0\]\.status: expected an HTTP status/,
     );
     expect(await runCli(['--help'], io)).toBeUndefined();
     expect(out.stdout).toContain('usage: responses-server');

@@ -5,11 +5,14 @@ import { loadScenarioFile } from '../scenario/validate.js';
 import { type ResponsesServer, startResponsesServer } from '../server/server.js';
 
 /** Usage text printed by `--help` and on bad arguments. */
-export const USAGE = `usage: responses-server --scenario <file.json> [--port N] [--host 127.0.0.1]
+export const USAGE = `usage: responses-server --scenario <file.json> [--port N] [--host 127.0.0.1] [--tls-ca <ca.pem>]
 
 Serves a scripted Responses API at http://HOST:PORT/v1 (POST /v1/responses, WebSocket GET
 /v1/responses). Prints "listening <url>" on stdout, logs one line per request to stderr, and
-exits on SIGINT/SIGTERM. The scenario file holds { "steps": [...], "repeatLast"?: bool, "ws"?: {...} }.
+exits on SIGINT/SIGTERM. The scenario file holds { "steps": [...], "repeatLast"?: bool, "ws"?: {...},
+"chatgpt"?: { "token"?, "accountsCheck"?, "models"?: { "replies": [...] } } }.
+--tls-ca <ca.pem> serves HTTPS and wss with a test CA made at start, written to <ca.pem>
+(e.g. for CODEX_CA_CERTIFICATE); the ChatGPT backend is then https://HOST:PORT/backend-api/.
 `;
 
 /** Thrown for bad command-line arguments; the message is meant for the user (exit status 2). */
@@ -29,7 +32,7 @@ export interface CliIo {
  * `ScenarioError` for an unreadable or malformed scenario file.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<ResponsesServer | undefined> {
-  let values: { scenario?: string; port?: string; host?: string; help?: boolean };
+  let values: { scenario?: string; port?: string; host?: string; 'tls-ca'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -37,6 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ResponsesServer
         scenario: { type: 'string', short: 's' },
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'tls-ca': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,10 +61,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<ResponsesServer
       throw new UsageError(`invalid --port ${JSON.stringify(values.port)}`);
   }
   const file = await loadScenarioFile(values.scenario);
-  const { ws, ...scenario } = file;
+  const { ws, chatgpt, ...scenario } = file;
+  const tlsCa = values['tls-ca'];
+  if (tlsCa === '') throw new UsageError('empty --tls-ca');
   const server = await startResponsesServer({
     scenario,
     ...(ws ? { wsScenario: ws } : {}),
+    ...(chatgpt ? { chatgpt } : {}),
+    ...(tlsCa !== undefined ? { tls: { caFile: tlsCa } } : {}),
     host: values.host ?? '127.0.0.1',
     port,
     log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),

@@ -1,6 +1,8 @@
 // Scenario types: what the server answers, step by step. Plain JSON-compatible data, so a scenario
 // can live in a `.json` file (see `loadScenarioFile`) as well as in test code.
 
+import type { ChatgptScenario } from './chatgpt.js';
+
 /**
  * One Responses API event object as it appears in an SSE `data:` line or a WebSocket text frame,
  * e.g. `{"type":"response.created","response":{"id":"resp_1"}}` (wire-protocol.md §3.3). The
@@ -188,7 +190,11 @@ export interface WsScenario {
   connectionLimitMs?: number;
 }
 
-/** The content of a scenario file for the CLI: an HTTP `Scenario` plus an optional `ws` part. */
+/**
+ * The content of a scenario file for the CLI: an HTTP `Scenario` plus an optional `ws` part and
+ * optional `chatgpt` route scripts (`ChatgptScenario`).
+ */
 export interface ScenarioFile extends Scenario {
   ws?: WsScenario;
+  chatgpt?: ChatgptScenario;
 }

@@ -1,40 +1,11 @@
 // Scenario validation: bad scenarios fail early with a message naming the offending field.
 
 import { readFile } from 'node:fs/promises';
+import { validateChatgptScenario } from './chatgpt.js';
+import { checkCount, checkHeaders, checkStatus, fail, isObject, ScenarioError } from './checks.js';
 import type { HandshakeStep, Scenario, ScenarioFile, Step, WsResponseStep, WsScenario } from './types.js';
 
-/** Thrown for a malformed scenario; `message` names the offending field, e.g. `steps[2].kind`. */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function fail(where: string, message: string): never {
-  throw new ScenarioError(`${where}: ${message}`);
-}
-
-function checkCount(value: unknown, where: string): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
-    fail(where, `expected a non-negative integer, got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkStatus(value: unknown, where: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 999) {
-    fail(where, `expected an HTTP status (100-999), got ${JSON.stringify(value)}`);
-  }
-}
-
-function checkHeaders(value: unknown, where: string): void {
-  if (value === undefined) return;
-  if (!isObject(value)) fail(where, 'expected an object of header name → string value');
-  for (const [name, v] of Object.entries(value)) {
-    if (typeof v !== 'string')
-      fail(`${where}.${name}`, `expected a string header value, got ${JSON.stringify(v)}`);
-  }
-}
+export { ScenarioError };
 
 /** Check one HTTP step; throws `ScenarioError`. */
 export function validateStep(step: unknown, where = 'step'): asserts step is Step {
@@ -153,11 +124,16 @@ export function validateWsScenario(scenario: unknown, where = 'wsScenario'): ass
     fail(`${where}.connectionLimitMs`, 'expected a non-negative number of milliseconds');
 }
 
-/** Check a scenario file's content (`Scenario` plus optional `ws`); throws `ScenarioError`. */
+/**
+ * Check a scenario file's content (`Scenario` plus optional `ws` and `chatgpt`); throws
+ * `ScenarioError`.
+ */
 export function validateScenarioFile(value: unknown): asserts value is ScenarioFile {
   validateScenario(value, 'scenario');
   const ws = (value as { ws?: unknown }).ws;
   if (ws !== undefined) validateWsScenario(ws, 'scenario.ws');
+  const chatgpt = (value as { chatgpt?: unknown }).chatgpt;
+  if (chatgpt !== undefined) validateChatgptScenario(chatgpt, 'scenario.chatgpt');
 }
 
 /**

@@ -30,8 +30,14 @@ export interface RecordedRequest {
   /** `Date.now()` when the request's headers arrived, in ms. */
   receivedAt: number;
   /**
-   * Index in the current HTTP scenario of the step that answered this request (`undefined` for
-   * requests that consumed no step: other paths, exhausted scenarios).
+   * Which route served it: `responses` (`POST …/responses`), a ChatGPT-backend route (`token`,
+   * `accountsCheck`, `models`), or `undefined` (no route: answered 404).
+   */
+  route: 'responses' | 'token' | 'accountsCheck' | 'models' | undefined;
+  /**
+   * Index of the step (for `responses`, in the current HTTP scenario) or of the reply (for a
+   * ChatGPT-backend route, in that route's script) that answered this request (`undefined` when
+   * none did: other paths, exhausted scripts).
    */
   step: number | undefined;
 }

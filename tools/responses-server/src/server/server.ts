@@ -1,10 +1,14 @@
 // The server: one node:http server for `POST …/responses` (SSE) and `GET …/responses` upgrades.
 
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ChatgptRoute, ChatgptScenario, JsonReply, RouteScript } from '../scenario/chatgpt.js';
 import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '../scenario/types.js';
 import { validateScenario, validateStep } from '../scenario/validate.js';
 import { WsEndpoint } from '../ws/ws-endpoint.js';
+import { ChatgptRoutes, describeReply, matchChatgptRoute, sendJsonReply } from './chatgpt-routes.js';
 import { decodeBody, describeStep, runHttpStep, sendJson } from './http-steps.js';
 import { Lifetime } from './lifetime.js';
 import {
@@ -15,6 +19,7 @@ import {
   type RecordedWsFrame,
   tryParseJson,
 } from './recording.js';
+import { makeTestTls, type TestTlsMaterial } from './tls.js';
 
 /** Options of `startResponsesServer`. */
 export interface ResponsesServerOptions {
@@ -28,6 +33,20 @@ export interface ResponsesServerOptions {
   port?: number;
   /** Called with one line per request, handshake and WebSocket frame (the CLI logs them to stderr). */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS and wss instead of HTTP and ws (default off). A fresh test CA and a server
+   * certificate it signs for `127.0.0.1` / `::1` / `localhost` are made at start (node-forge, RSA
+   * 2048, valid 7 days); the CA PEM is `caCert`. `{ caFile }` also writes the CA PEM to that path
+   * (mode 0644, overwritten) before the server listens, e.g. for `CODEX_CA_CERTIFICATE`. A client
+   * that does not trust the CA fails the TLS handshake (no request is recorded).
+   */
+  tls?: boolean | { caFile?: string };
+  /**
+   * Scripts of the ChatGPT-backend side routes (`POST …/oauth/token`, `GET …/wham/accounts/check`,
+   * `GET …/models`). A scripted route answers 500 `scenario_exhausted` once its replies run out; a
+   * route never scripted answers 404 like any unknown path. Throws `ScenarioError` when malformed.
+   */
+  chatgpt?: ChatgptScenario;
 }
 
 /** A running responses server. Every method is safe to call after `close()` (waits then reject). */
@@ -38,6 +57,25 @@ export interface ResponsesServer {
   readonly wsUrl: string;
   /** The TCP port the server listens on. */
   readonly port: number;
+  /**
+   * With `tls`: the test CA certificate (PEM) to trust, e.g. undici `new Agent({ connect: { ca } })`
+   * or `new WebSocket(url, { ca })`; `undefined` for a plain HTTP server.
+   */
+  readonly caCert: string | undefined;
+  /** With `tls: { caFile }`: the path the CA PEM was written to; otherwise `undefined`. */
+  readonly caFile: string | undefined;
+  /**
+   * The ChatGPT backend base for config.toml's `chatgpt_base_url`, with a trailing slash:
+   * `http(s)://127.0.0.1:PORT/backend-api/` (routing discovery is `${chatgptBaseUrl}wham/accounts/check`).
+   */
+  readonly chatgptBaseUrl: string;
+  /**
+   * The Codex backend base for config.toml's `openai_base_url` in ChatGPT mode:
+   * `http(s)://127.0.0.1:PORT/backend-api/codex` (`/responses`, `/models` below it).
+   */
+  readonly codexBaseUrl: string;
+  /** The refresh endpoint for `CODEX_REFRESH_TOKEN_URL_OVERRIDE`: `http(s)://127.0.0.1:PORT/oauth/token`. */
+  readonly refreshTokenUrl: string;
   /** Every HTTP request received, in arrival order (WebSocket upgrades go to `handshakes`). */
   readonly requests: RecordedRequest[];
   /** Every WebSocket upgrade request, accepted or rejected, in arrival order. */
@@ -60,6 +98,15 @@ export interface ResponsesServer {
   pushWsResponses(...steps: WsResponseStep[]): void;
   /** Append WebSocket handshake steps. Throws `ScenarioError` for a malformed step. */
   pushHandshakes(...steps: HandshakeStep[]): void;
+  /**
+   * Replace the scripts of all ChatGPT-backend routes (a route not named gets none and answers 404
+   * again). Throws `ScenarioError` when malformed (the current ones are kept).
+   */
+  setChatgptScenario(scenario: ChatgptScenario): void;
+  /** Replace one route's script, restarting at its first reply. Throws `ScenarioError`. */
+  setChatgptRoute(route: ChatgptRoute, script: RouteScript): void;
+  /** Append replies to one route's script. Throws `ScenarioError` for a malformed reply (none is added). */
+  pushChatgptReplies(route: ChatgptRoute, ...replies: JsonReply[]): void;
   /**
    * Resolve with `requests` once at least `n` HTTP requests were recorded; reject after
    * `timeoutMs` (default 5000 ms) with an error giving the count reached.
@@ -87,6 +134,11 @@ class ResponsesServerImpl implements ResponsesServer {
   url = '';
   wsUrl = '';
   port = 0;
+  caCert: string | undefined;
+  caFile: string | undefined;
+  chatgptBaseUrl = '';
+  codexBaseUrl = '';
+  refreshTokenUrl = '';
   readonly requests: RecordedRequest[] = [];
   readonly handshakes: RecordedHandshake[] = [];
   readonly wsFrames: RecordedWsFrame[] = [];
@@ -94,20 +146,24 @@ class ResponsesServerImpl implements ResponsesServer {
   private steps: Step[] = [];
   private repeatLast = false;
   private nextStep = 0;
-  private readonly http: Server;
+  private readonly http: Server | HttpsServer;
   private readonly sockets = new Set<Socket>();
   private readonly waiters = new CountWaiters();
   private readonly lifetime = new Lifetime();
   private closing: Promise<void> | undefined;
   private readonly ws: WsEndpoint;
   private readonly log: (line: string) => void;
+  private readonly chatgpt = new ChatgptRoutes();
 
-  constructor(options: ResponsesServerOptions) {
+  constructor(options: ResponsesServerOptions, tls?: TestTlsMaterial) {
     this.log = options.log ?? (() => {});
     if (options.scenario) this.setScenario(options.scenario);
-    this.http = createServer((req, res) => {
+    if (options.chatgpt) this.chatgpt.setScenario(options.chatgpt);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       void this.onRequest(req, res);
-    });
+    };
+    this.caCert = tls?.caCert;
+    this.http = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
     this.http.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -136,8 +192,13 @@ class ResponsesServerImpl implements ResponsesServer {
     const address = this.http.address() as AddressInfo;
     this.port = address.port;
     const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.url = `http://${hostPart}:${this.port}/v1`;
-    this.wsUrl = `ws://${hostPart}:${this.port}/v1`;
+    const secure = this.caCert !== undefined ? 's' : '';
+    this.url = `http${secure}://${hostPart}:${this.port}/v1`;
+    this.wsUrl = `ws${secure}://${hostPart}:${this.port}/v1`;
+    const origin = `http${secure}://${hostPart}:${this.port}`;
+    this.chatgptBaseUrl = `${origin}/backend-api/`;
+    this.codexBaseUrl = `${origin}/backend-api/codex`;
+    this.refreshTokenUrl = `${origin}/oauth/token`;
   }
 
   setScenario(scenario: Scenario): void {
@@ -164,6 +225,18 @@ class ResponsesServerImpl implements ResponsesServer {
 
   pushHandshakes(...steps: HandshakeStep[]): void {
     this.ws.pushHandshakes(steps);
+  }
+
+  setChatgptScenario(scenario: ChatgptScenario): void {
+    this.chatgpt.setScenario(scenario);
+  }
+
+  setChatgptRoute(route: ChatgptRoute, script: RouteScript): void {
+    this.chatgpt.setRoute(route, script);
+  }
+
+  pushChatgptReplies(route: ChatgptRoute, ...replies: JsonReply[]): void {
+    this.chatgpt.push(route, replies);
   }
 
   waitForRequests(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedRequest[]> {
@@ -243,7 +316,10 @@ class ResponsesServerImpl implements ResponsesServer {
       const url = req.url ?? '/';
       const path = url.split('?')[0] ?? url;
       const isResponses = req.method === 'POST' && path.endsWith('/responses');
+      const matched = isResponses ? undefined : matchChatgptRoute(req.method, path);
       const taken = isResponses ? this.takeStep() : undefined;
+      const reply = matched ? this.chatgpt.take(matched) : undefined;
+      const route = reply ? matched : undefined; // a route never scripted is no route (404)
       const { headers, headerMap } = headerRecords(req.rawHeaders);
       this.requests.push({
         method: req.method ?? 'GET',
@@ -255,9 +331,27 @@ class ResponsesServerImpl implements ResponsesServer {
         bodyBytes,
         json: tryParseJson(body),
         receivedAt,
-        step: taken?.index,
+        route: isResponses ? 'responses' : route,
+        step: taken?.index ?? (reply?.reply ? reply.index : undefined),
       });
       this.waiters.notify();
+
+      if (route && reply) {
+        if (reply.reply === undefined) {
+          this.log(`${req.method} ${url} → 500 ${route} scenario exhausted`);
+          sendJson(res, 500, {
+            error: {
+              type: 'server_error',
+              code: 'scenario_exhausted',
+              message: `responses-server: ${route} scenario exhausted (${reply.count} replies consumed)`,
+            },
+          });
+          return;
+        }
+        this.log(`${req.method} ${url} → ${route} reply ${reply.index}: ${describeReply(reply.reply)}`);
+        await sendJsonReply(res, reply.reply, scope.signal);
+        return;
+      }
 
       if (!isResponses) {
         this.log(`${req.method} ${url} → 404`);
@@ -265,7 +359,7 @@ class ResponsesServerImpl implements ResponsesServer {
           error: {
             type: 'invalid_request_error',
             code: 'not_found',
-            message: `responses-server: no route for ${req.method} ${path} (only POST …/responses is served)`,
+            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models)`,
           },
         });
         return;
@@ -291,16 +385,22 @@ class ResponsesServerImpl implements ResponsesServer {
 }
 
 /**
- * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral).
- * Resolves once listening; rejects when the port cannot be bound, or with `ScenarioError` for a
- * malformed `scenario`/`wsScenario`. Always `close()` it when done.
+ * Start a responses server on `host` (default `127.0.0.1`) and `port` (default 0 = ephemeral),
+ * plain HTTP/ws or, with `tls`, HTTPS/wss with a test CA made at start (`caCert`). Resolves once
+ * listening; rejects when the port cannot be bound, the CA file cannot be written, or with
+ * `ScenarioError` for a malformed `scenario`/`wsScenario`/`chatgpt`. Always `close()` it when done.
  *
  * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
- * other requests get a 404 JSON error. All are recorded in `requests`.
+ * `POST …/oauth/token`, `GET …/wham/accounts/check` and `GET …/models`, once scripted (`chatgpt`),
+ * take their route's next reply; other requests get a 404 JSON error. All are recorded in `requests`.
  * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`.
  */
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
-  const server = new ResponsesServerImpl(options);
+  const tls = options.tls ? await makeTestTls() : undefined;
+  const caFile = typeof options.tls === 'object' ? options.tls.caFile : undefined;
+  if (tls && caFile !== undefined) await writeFile(caFile, tls.caCert, { mode: 0o644 });
+  const server = new ResponsesServerImpl(options, tls);
+  server.caFile = caFile;
   await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   return server;
 }
