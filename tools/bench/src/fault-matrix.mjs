@@ -11,9 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { staticBearerAuth } from '@codex-ts/api';
-import { Conversation, ModelClient } from '@codex-ts/core';
+import { Conversation } from '@codex-ts/core';
 import { functionCall, startResponsesServer, textTurn } from '@codex-ts/responses-server';
+import { newClient } from './bench-client.mjs';
 import { runMeta, table, toJson } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,34 +58,7 @@ const FAULTS = {
 
 /** Runs one turn through a new ModelClient + Conversation and returns its events. */
 async function runTurn(server, transport) {
-  const client = new ModelClient({
-    provider: {
-      name: 'bench',
-      baseUrl: server.url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: true, retryTransport: true },
-      },
-      streamIdleTimeoutMs: 5_000,
-      websocketConnectTimeoutMs: 5_000,
-    },
-    auth: staticBearerAuth('bench'),
-    identity: {
-      installationId: '72f58e05-d55f-4096-b35a-759a281d52e5',
-      sessionId: '01a2004f-b89d-7fb1-9159-4117ec46c750',
-      threadId: '01a2004f-b89d-7fb1-9159-4117ec46c750',
-      contextWindowId: '01a2004f-b8a4-70e0-a604-825da08eb81b',
-      windowNumber: 0,
-      historyInitialization: 'new',
-      sandbox: 'none',
-      sandboxMode: 'read-only',
-    },
-    originator: 'codex_exec',
-    userAgent: 'codex_exec/0.1.0 (bench) xterm',
-    supportsWebsockets: transport === 'ws',
-  });
+  const client = newClient(server.url, transport === 'ws');
   const conversation = new Conversation({
     client,
     model: 'gpt-5.5',

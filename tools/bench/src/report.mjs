@@ -81,3 +81,15 @@ export function runMeta(options) {
     options: { ...options, out: relative(process.cwd(), options.out) },
   };
 }
+
+/** The `--name=value` arguments of a bench script as `[name, value]` pairs; anything else throws. */
+export function* argPairs(argv) {
+  for (const arg of argv) {
+    const m = /^--([\w-]+)=(.*)$/.exec(arg);
+    if (!m) throw new Error(`unexpected argument "${arg}" (use --name=value)`);
+    yield [m[1], m[2]];
+  }
+}
+
+/** A comma-separated argument value as a list (`''` → `[]`). */
+export const argList = (value) => (value === '' ? [] : value.split(','));

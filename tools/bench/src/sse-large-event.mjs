@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ResponsesClient, staticBearerAuth } from '@codex-ts/api';
 import { HttpTransport, SseDecoder, sseEvents } from '@codex-ts/client';
 import { largeEventBody } from './large-event-body.mjs';
-import { loadavg, median, round, runMeta, table, toJson } from './report.mjs';
+import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { startWorkerRpc } from './worker-rpc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,20 +29,16 @@ function parseArgs(argv) {
     maxRunMs: 60_000,
     out: join(here, '..', 'results', 'sse-large-event.json'),
   };
-  const list = (v) => (v === '' ? [] : v.split(','));
-  for (const arg of argv) {
-    const m = /^--([\w-]+)=(.*)$/.exec(arg);
-    if (!m) throw new Error(`unexpected argument "${arg}" (use --name=value)`);
-    const [, key, value] = m;
+  for (const [key, value] of argPairs(argv)) {
     switch (key) {
       case 'sizes-mib':
-        options.sizesMib = list(value).map(Number);
+        options.sizesMib = argList(value).map(Number);
         break;
       case 'chunk-kib':
         options.chunkKib = Number(value);
         break;
       case 'paths':
-        options.paths = list(value);
+        options.paths = argList(value);
         break;
       case 'runs':
         options.runs = Number(value);

@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CONSUMERS, createConsumer } from './consumers.mjs';
-import { fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
+import { argList, argPairs, fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { SERVER_KINDS, SERVER_THREADS, startServer } from './servers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,14 +31,10 @@ function parseArgs(argv) {
     forceGc: true,
     out: join(here, '..', 'results', 'sse-throughput.json'),
   };
-  const list = (v) => (v === '' ? [] : v.split(','));
-  for (const arg of argv) {
-    const m = /^--([\w-]+)=(.*)$/.exec(arg);
-    if (!m) throw new Error(`unexpected argument "${arg}" (use --name=value)`);
-    const [, key, value] = m;
+  for (const [key, value] of argPairs(argv)) {
     switch (key) {
       case 'n':
-        options.n = list(value).map((v) => Number(v.replaceAll('_', '')));
+        options.n = argList(value).map((v) => Number(v.replaceAll('_', '')));
         break;
       case 'iterations':
       case 'warmup':
@@ -47,16 +43,16 @@ function parseArgs(argv) {
         options[key.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = Number(value);
         break;
       case 'servers':
-        options.servers = list(value);
+        options.servers = argList(value);
         break;
       case 'server-thread':
         options.serverThread = value;
         break;
       case 'consumers':
-        options.consumers = list(value);
+        options.consumers = argList(value);
         break;
       case 'survey':
-        options.survey = list(value);
+        options.survey = argList(value);
         break;
       case 'force-gc':
         if (value !== 'yes' && value !== 'no') throw new Error('--force-gc takes yes or no');

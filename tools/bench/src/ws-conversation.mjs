@@ -11,11 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { staticBearerAuth } from '@codex-ts/api';
-import { Conversation, ModelClient, messageItem } from '@codex-ts/core';
+import { Conversation, messageItem } from '@codex-ts/core';
 import { Agent, request } from 'undici';
 import { WebSocket } from 'ws';
-import { fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
+import { newClient } from './bench-client.mjs';
+import { argList, argPairs, fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { SERVER_THREADS, startBenchServer } from './ws-servers.mjs';
 import {
   answer,
@@ -56,10 +56,7 @@ function parseArgs(argv) {
     deadlineMs: 115_000,
     out: join(here, '..', 'results', 'ws-conversation.json'),
   };
-  for (const arg of argv) {
-    const m = /^--([\w-]+)=(.*)$/.exec(arg);
-    if (!m) throw new Error(`unexpected argument "${arg}" (use --name=value)`);
-    const [, key, value] = m;
+  for (const [key, value] of argPairs(argv)) {
     switch (key) {
       case 'turns':
       case 'samples':
@@ -73,7 +70,7 @@ function parseArgs(argv) {
         break;
       }
       case 'scenarios':
-        options.scenarios = value === '' ? [] : value.split(',');
+        options.scenarios = argList(value);
         break;
       case 'server-thread':
         options.serverThread = value;
@@ -97,40 +94,6 @@ function parseArgs(argv) {
 }
 
 const gc = globalThis.gc ?? (() => {});
-
-const IDENTITY = {
-  installationId: '72f58e05-d55f-4096-b35a-759a281d52e5',
-  sessionId: '01a2004f-b89d-7fb1-9159-4117ec46c750',
-  threadId: '01a2004f-b89d-7fb1-9159-4117ec46c750',
-  contextWindowId: '01a2004f-b8a4-70e0-a604-825da08eb81b',
-  windowNumber: 0,
-  historyInitialization: 'new',
-  sandbox: 'none',
-  sandboxMode: 'workspace-write',
-};
-
-/** A client for `baseUrl`; no retries anywhere, so a failure stops the benchmark instead of hiding. */
-function newClient(baseUrl, websocket) {
-  return new ModelClient({
-    provider: {
-      name: 'bench',
-      baseUrl,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 1,
-        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
-      },
-      streamIdleTimeoutMs: 10_000,
-      websocketConnectTimeoutMs: 10_000,
-    },
-    auth: staticBearerAuth('bench'),
-    identity: IDENTITY,
-    originator: 'codex_exec',
-    userAgent: 'codex_exec/0.1.0 (Linux 6.8.0; x86_64) bench',
-    supportsWebsockets: websocket,
-  });
-}
 
 function newConversation(client, instructions) {
   return new Conversation({
