@@ -1,13 +1,13 @@
 // The ChatGPT-backend side routes over HTTPS: token refresh, routing discovery, models with ETag,
 // and scripted 401s on /responses (once, then success) over HTTP and the WebSocket handshake.
 
-import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { textTurn } from '../events/builders.js';
 import { sseBody } from '../events/sse.js';
 import { accountsCheck, modelsCatalog, tokenRefreshed, tokenRefreshFailed } from '../scenario/chatgpt.js';
 import { ScenarioError } from '../scenario/validate.js';
+import { type HttpsAnswer, httpsSend } from '../test-support/https-client.js';
 import { type ResponsesServer, startResponsesServer } from './server.js';
 
 let server: ResponsesServer;
@@ -22,45 +22,14 @@ beforeEach(() => {
   server.setScenario({ steps: [] });
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
 /** One HTTPS request trusting the server's CA; `headers` are sent in the given order. */
-function send(method: string, url: string, headers: Array<[string, string]>, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      {
-        method,
-        // Raw headers keep their order; Node then adds no Host of its own.
-        headers: [...headers, ['host', `127.0.0.1:${server.port}`]].flat() as unknown as Record<
-          string,
-          string
-        >,
-        ca: server.caCert,
-        agent: false,
-        timeout: 5000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
+function send(
+  method: string,
+  url: string,
+  headers: Array<[string, string]>,
+  body?: string,
+): Promise<HttpsAnswer> {
+  return httpsSend(method, url, { headers, body, ca: server.caCert });
 }
 
 const refreshBody = (reason: string) =>
@@ -71,7 +40,7 @@ const refreshBody = (reason: string) =>
     refresh_token: 'rt-canary-1',
   });
 
-function refresh(reason = 'proactive_expiry'): Promise<Answer> {
+function refresh(reason = 'proactive_expiry'): Promise<HttpsAnswer> {
   const body = refreshBody(reason);
   return send(
     'POST',

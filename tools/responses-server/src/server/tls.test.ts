@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { textTurn } from '../events/builders.js';
 import { sseBody } from '../events/sse.js';
+import { httpsSend } from '../test-support/https-client.js';
 import { type ResponsesServer, startResponsesServer } from './server.js';
 
 let server: ResponsesServer;
@@ -24,37 +25,20 @@ afterAll(async () => {
 });
 
 /** POST `${server.url}/responses` over HTTPS, trusting `ca` (or only the system roots). */
-function post(
+async function post(
   body: string,
   ca?: string,
 ): Promise<{ status: number; text: string; type: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      `${server.url}/responses`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
-        ca,
-        agent: false,
-        timeout: 5000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            type: res.headers['content-type'],
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', reject);
-    req.end(body);
+  const res = await httpsSend('POST', `${server.url}/responses`, {
+    headers: [
+      ['content-type', 'application/json'],
+      ['authorization', 'Bearer sk-test'],
+    ],
+    body,
+    ca,
   });
+  const type = res.headers['content-type'];
+  return { status: res.status, text: res.text, type: typeof type === 'string' ? type : undefined };
 }
 
 /** Open `${server.wsUrl}/responses`; resolves with the handshake outcome. */
