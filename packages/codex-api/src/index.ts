@@ -12,8 +12,16 @@
  * Units: durations in ms, unix times in seconds, token counts in tokens.
  */
 
-/** The auth hook (`authHeaders()` per attempt, optional `onUnauthorized()` after a 401) and a static bearer helper. */
-export { type AuthProvider, staticBearerAuth } from './auth/auth-provider.js';
+/**
+ * The auth hook (`authHeaders()` per attempt, optional `unauthorizedRecovery()` steps after 401
+ * answers) and a static bearer helper.
+ */
+export {
+  type AuthProvider,
+  staticBearerAuth,
+  type UnauthorizedRecovery,
+  type UnauthorizedRecoveryStep,
+} from './auth/auth-provider.js';
 /**
  * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
  * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response

@@ -12,20 +12,59 @@
 export interface AuthProvider {
   /**
    * Headers that authenticate one request, e.g. `{ authorization: 'Bearer sk-…' }` and,
-   * for ChatGPT accounts, `{ 'chatgpt-account-id': '…' }`. Called once per attempt (so a
-   * refreshed token is picked up by a retry) and before every WebSocket handshake.
+   * for ChatGPT accounts, `{ authorization: 'Bearer <access token>', 'chatgpt-account-id': '…' }`.
+   * Called once per attempt (so a refreshed token is picked up by a retry) and before every
+   * WebSocket handshake; may refresh credentials first (a ChatGPT access token past its `exp`).
    * Header names should be lower case. Rejects with an Error whose message names what is
-   * missing (never the secret itself).
+   * missing (never the secret itself); an {@link ApiError}-shaped rejection (`refresh_token_failed`,
+   * `auth_transient`) passes through the clients unchanged.
    */
   authHeaders(signal?: AbortSignal): Promise<Record<string, string>>;
 
   /**
-   * Called after the server answered 401 Unauthorized. Resolves true when the provider
-   * changed its credentials (refreshed a token, re-ran a command) so the request is worth
-   * sending once more; false when nothing can be done. Optional: without it a 401 is final
-   * at this layer.
+   * Starts the recovery of one request the server answered 401 Unauthorized (HTTP status, a
+   * WebSocket handshake status, or a WebSocket error frame with status 401). The caller asks
+   * {@link UnauthorizedRecovery.hasNext} after each 401 of that request and, while it is true,
+   * runs {@link UnauthorizedRecovery.next} and sends the request again with fresh
+   * `authHeaders()`; when it is false the 401 is mapped as usual. Optional: without it a 401 is
+   * final at this layer. Mirrors `UnauthorizedRecovery` of codex-rs `login/src/auth/manager.rs`.
    */
-  onUnauthorized?(signal?: AbortSignal): Promise<boolean>;
+  unauthorizedRecovery?(): UnauthorizedRecovery;
+}
+
+/**
+ * The steps one request may take after 401 answers (created by
+ * {@link AuthProvider.unauthorizedRecovery}, used for that request only). For managed ChatGPT
+ * tokens: `reload` (re-read auth.json, resend even with the same token), then `refresh_token`
+ * (refresh with `refresh_reason: "unauthorized_recovery"`), then none. For command-backed tokens:
+ * one `command` step (run the command again).
+ */
+export interface UnauthorizedRecovery {
+  /** Whether another step can be tried. False once the steps are used up (or none applies). */
+  hasNext(): boolean;
+  /**
+   * Runs the next step. Resolves with what it did when the request is worth sending again.
+   * Rejects when recovery failed: with an `ApiError` `refresh_token_failed` (permanent: the
+   * user must sign in again; not retried) or `auth_transient` (e.g. "Failed to refresh token:
+   * 500 Internal Server Error"; the turn loop retries), or `aborted` when `signal` fired. Any
+   * other rejection is mapped like an `authHeaders()` rejection.
+   */
+  next(signal?: AbortSignal): Promise<UnauthorizedRecoveryStep>;
+  /** `managed` | `external` | `command` (the `auth.mode` attribute of `codex.auth_recovery`). */
+  readonly mode: string;
+}
+
+/** What one {@link UnauthorizedRecovery.next} step did (for the `codex.auth_recovery` event). */
+export interface UnauthorizedRecoveryStep {
+  /** `reload` | `refresh_token` | `external_refresh` | `command`. */
+  step: string;
+  /** Whether the credentials changed (a reload that found the same tokens is false). */
+  authChanged: boolean;
+  /**
+   * True when the step obtained new tokens from the authority (a refresh): a ChatGPT session
+   * runs workspace routing discovery again before resending.
+   */
+  refreshed: boolean;
 }
 
 /** An {@link AuthProvider} that always sends `Authorization: Bearer <token>`. */

@@ -26,6 +26,8 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `rate_limit_exceeded` | `response.failed` code `rate_limit_exceeded` | yes, after `retryDelayMs` when the message says "try again in N s" |
  * | `request_timeout` | transport timeout | yes |
  * | `connection_failed` | could not connect | yes |
+ * | `refresh_token_failed` | a permanent ChatGPT token refresh failure (refresh token expired, reused, revoked, another account): "Your access token could not be refreshed … Please log out and sign in again." | no |
+ * | `auth_transient` | credentials temporarily unavailable: a transient refresh failure ("Failed to refresh token: 500 Internal Server Error"), a failed token command | yes |
  * | `auth` | `AuthProvider.authHeaders()` rejected, or returned a header that cannot be sent (HTTP attempt or WebSocket handshake): "could not get credentials: <its message>" | no |
  * | `aborted` | the caller's AbortSignal | no |
  */
@@ -47,6 +49,8 @@ export type ApiErrorCode =
   | 'rate_limit_exceeded'
   | 'request_timeout'
   | 'connection_failed'
+  | 'refresh_token_failed'
+  | 'auth_transient'
   | 'auth'
   | 'aborted';
 
@@ -91,6 +95,7 @@ const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
   'rate_limit_exceeded',
   'request_timeout',
   'connection_failed',
+  'auth_transient',
 ]);
 
 /**

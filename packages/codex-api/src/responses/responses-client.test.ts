@@ -13,7 +13,7 @@ import {
   textTurn,
 } from '@codex-ts/responses-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
+import { type AuthProvider, staticBearerAuth, type UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import type { Provider } from '../provider/provider.js';
 import { testProvider, testTurnRequest, useResponsesServer } from '../test/index.js';
@@ -369,7 +369,7 @@ describe('AuthProvider rejections', () => {
         if (++calls > 1) throw new Error('token refresh failed');
         return { authorization: 'Bearer old' };
       },
-      onUnauthorized: async () => true,
+      unauthorizedRecovery: () => recoveryOf(1),
     };
     server.setScenario({
       steps: [
@@ -432,23 +432,37 @@ describe('AuthProvider rejections', () => {
   });
 });
 
-describe('401 and onUnauthorized', () => {
+/** An UnauthorizedRecovery of `steps` steps, each running `onStep` (which may throw). */
+function recoveryOf(steps: number, onStep: () => void = () => {}): UnauthorizedRecovery {
+  let left = steps;
+  return {
+    mode: 'managed',
+    hasNext: () => left > 0,
+    next: async () => {
+      left--;
+      onStep();
+      return { step: 'refresh_token', authChanged: true, refreshed: true };
+    },
+  };
+}
+
+describe('401 and unauthorizedRecovery', () => {
   const unauthorized: Step = {
     kind: 'error',
     status: 401,
     body: openAiError('invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.'),
   };
 
-  it('retries once with refreshed credentials when onUnauthorized resolves true', async () => {
+  it('resends with fresh credentials after a recovery step', async () => {
     let token = 'old';
     let refreshes = 0;
     const auth: AuthProvider = {
       authHeaders: async () => ({ authorization: `Bearer ${token}` }),
-      onUnauthorized: async () => {
-        refreshes++;
-        token = 'new';
-        return true;
-      },
+      unauthorizedRecovery: () =>
+        recoveryOf(2, () => {
+          refreshes++;
+          token = 'new';
+        }),
     };
     const { events, error } = await run(
       [unauthorized, { kind: 'sse', events: textTurn({ responseId: 'r', text: 'hi' }) }],
@@ -460,30 +474,50 @@ describe('401 and onUnauthorized', () => {
     expect(server.requests.map((r) => r.headerMap.authorization)).toEqual(['Bearer old', 'Bearer new']);
   });
 
-  it('calls onUnauthorized only once', async () => {
-    let refreshes = 0;
+  it('runs every step of one recovery, one per 401, then maps the 401', async () => {
+    let steps = 0;
+    let recoveries = 0;
     const auth: AuthProvider = {
       authHeaders: async () => ({ authorization: 'Bearer x' }),
-      onUnauthorized: async () => {
-        refreshes++;
-        return true;
+      unauthorizedRecovery: () => {
+        recoveries++;
+        return recoveryOf(2, () => steps++);
       },
     };
     server.setScenario({ steps: [unauthorized], repeatLast: true });
     const error = await rejection(client({ auth }).stream(request()));
     expect(error.code).toBe('unexpected_status');
-    expect(refreshes).toBe(1);
-    expect(server.requests).toHaveLength(2);
+    expect([recoveries, steps]).toEqual([1, 2]);
+    expect(server.requests).toHaveLength(3);
   });
 
-  it('is final when onUnauthorized resolves false', async () => {
+  it('is final when the recovery has no step', async () => {
     const auth: AuthProvider = {
       authHeaders: async () => ({ authorization: 'Bearer x' }),
-      onUnauthorized: async () => false,
+      unauthorizedRecovery: () => recoveryOf(0),
     };
     server.setScenario({ steps: [unauthorized], repeatLast: true });
     const error = await rejection(client({ auth }).stream(request()));
     expect(error.code).toBe('unexpected_status');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('rejects with the error of a failed step, passing an ApiError through', async () => {
+    const permanent = new ApiError('refresh_token_failed', 'Your access token could not be refreshed.');
+    const auth: AuthProvider = {
+      authHeaders: async () => ({ authorization: 'Bearer x' }),
+      unauthorizedRecovery: () =>
+        recoveryOf(1, () => {
+          throw permanent;
+        }),
+    };
+    server.setScenario({ steps: [unauthorized], repeatLast: true });
+    const error = await rejection(client({ auth }).stream(request()));
+    expect([error.code, error.message, error.retryable]).toEqual([
+      'refresh_token_failed',
+      'Your access token could not be refreshed.',
+      false,
+    ]);
     expect(server.requests).toHaveLength(1);
   });
 });

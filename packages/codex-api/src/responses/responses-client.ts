@@ -1,6 +1,6 @@
 import type { RequestTelemetry, SseTelemetry, StreamingResponse } from '@codex-ts/client';
 import { HttpStatusError, HttpTransport, runWithRetry, SecretRedactor } from '@codex-ts/client';
-import type { AuthProvider } from '../auth/auth-provider.js';
+import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromAuthFailure, apiErrorFromTransport } from '../errors/map-errors.js';
@@ -115,9 +115,10 @@ function setIfAbsent(
  * attempt from the {@link AuthProvider}, replacing), then `defaultHeaders` where absent
  * (observed-cli §3).
  *
- * Retries: `runWithRetry(provider.retry)` covers only getting a 2xx; a 401 calls
- * `auth.onUnauthorized()` once and, when it resolves true, sends the request again (with a fresh
- * retry budget). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`); an
+ * Retries: `runWithRetry(provider.retry)` covers only getting a 2xx; after a 401 the request's
+ * `auth.unauthorizedRecovery()` runs its next step and the request is sent again with fresh auth
+ * headers (and a fresh retry budget), while steps remain; a failed step rejects with its error
+ * (`refresh_token_failed`, `auth_transient`, …). Failures reject with an {@link ApiError} (see `apiErrorFromTransport`); an
  * `authHeaders()` rejection is the non-retryable `auth` "could not get credentials: <message>" (not
  * retried; an `ApiError` it rejects with passes through, an abort is `aborted`), and so is an auth
  * header that cannot be sent (a value with CR, LF or a character above U+00FF), before sending.
@@ -210,27 +211,23 @@ export class ResponsesClient {
       );
 
     let response: StreamingResponse;
-    let refreshed = false;
+    let recovery: UnauthorizedRecovery | undefined;
     for (;;) {
       try {
         response = await send();
         break;
       } catch (error) {
         if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
-        if (
-          !refreshed &&
-          HttpStatusError.isInstance(error) &&
-          error.status === 401 &&
-          this.auth.onUnauthorized
-        ) {
-          refreshed = true;
-          let retry = false;
-          try {
-            retry = await this.auth.onUnauthorized(signal);
-          } catch {
-            retry = false;
+        if (HttpStatusError.isInstance(error) && error.status === 401 && this.auth.unauthorizedRecovery) {
+          recovery ??= this.auth.unauthorizedRecovery();
+          if (recovery.hasNext()) {
+            try {
+              await recovery.next(signal);
+            } catch (recoveryError) {
+              throw apiErrorFromAuthFailure(recoveryError, signal);
+            }
+            continue;
           }
-          if (retry) continue;
         }
         throw apiErrorFromTransport(error, { phase: 'request' });
       }

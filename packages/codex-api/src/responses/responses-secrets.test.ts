@@ -107,7 +107,17 @@ describe('a key echoed by the server never reaches an ApiError', () => {
         if (++calls === 1) return { authorization: `Bearer ${KEY}` };
         throw new Error(`refresh failed for token ${KEY}`);
       },
-      onUnauthorized: async () => true,
+      unauthorizedRecovery: () => {
+        let used = false;
+        return {
+          mode: 'managed',
+          hasNext: () => !used,
+          next: async () => {
+            used = true;
+            return { step: 'reload', authChanged: false, refreshed: false };
+          },
+        };
+      },
     };
     const error = await failure(client({ auth }), [{ kind: 'error', status: 401, body: 'no' }]);
     expect(error.code).toBe('auth');

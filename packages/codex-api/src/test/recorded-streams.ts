@@ -34,6 +34,8 @@ const CODES: Record<ApiErrorCode, true> = {
   rate_limit_exceeded: true,
   request_timeout: true,
   connection_failed: true,
+  refresh_token_failed: true,
+  auth_transient: true,
   auth: true,
   unexpected_content_type: true,
   aborted: true,

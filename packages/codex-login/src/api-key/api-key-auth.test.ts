@@ -42,7 +42,7 @@ describe('ApiKeyAuth', () => {
     expect(first).toEqual({ authorization: `Bearer ${SECRET}` });
     first.authorization = 'tampered';
     expect(await auth.authHeaders()).toEqual({ authorization: `Bearer ${SECRET}` });
-    expect('onUnauthorized' in auth).toBe(false);
+    expect('unauthorizedRecovery' in auth).toBe(false);
   });
 
   it('never reveals the key through toString, JSON, inspect, spread or keys', () => {

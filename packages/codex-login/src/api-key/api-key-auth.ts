@@ -25,7 +25,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /**
  * API-key credentials for `@codex-ts/api`: every request (and every WebSocket handshake)
  * carries `authorization: Bearer <key>` (login.md §6). There is nothing to refresh, so there
- * is no `onUnauthorized` hook: a 401 stays a 401.
+ * is no `unauthorizedRecovery` hook: a 401 stays a 401.
  *
  * The key lives in a private field. `toString()`, `toJSON()` (so `JSON.stringify`) and
  * `util.inspect` / `console.log` show only where it came from, never the key.
