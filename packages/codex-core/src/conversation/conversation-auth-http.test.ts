@@ -30,7 +30,10 @@ async function setup(steps: Step[], auth: ModelClientOptions['auth'], otel?: InM
   const telemetry = otel
     ? testTelemetry({ loggerProvider: otel.loggerProvider, meterProvider: otel.meterProvider })
     : undefined;
-  const h = await harness({ steps, repeatLast: true }, { client: { auth, ...(telemetry ? { telemetry } : {}) } });
+  const h = await harness(
+    { steps, repeatLast: true },
+    { client: { auth, ...(telemetry ? { telemetry } : {}) } },
+  );
   closers.push(h.close);
   const { conversation, delays } = testConversation(h.client, { random: () => 0.5 });
   const posts = () => h.server.requests.map((r) => `${r.step} ${r.headerMap.authorization}`);

@@ -226,6 +226,41 @@ describe('WebSocket error frame with status 401', () => {
 });
 
 describe('connection key and credentials', () => {
+  it('the startup prewarm recovers from a 401 handshake; the turn continues from the warmed response', async () => {
+    const auth = scriptedRecoveryAuth({ token: 'tok-1' });
+    const t = await setup(
+      { handshakes: [{ kind: 'reject', status: 401 }, { kind: 'accept' }], responses: [text('resp_1')] },
+      auth,
+    );
+    expect(await t.conversation.prewarm()).toBe('ready');
+    const events = await collect(t.conversation.runTurn('hello'));
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    expect(t.tokens()).toEqual(['401 Bearer tok-1', '101 Bearer tok-1']);
+    expect(auth.stepsRun).toEqual(['reload']);
+    const frames = t.server.wsFrames.map((f) => f.json as Record<string, unknown>);
+    expect(frames.map((f) => f.generate)).toEqual([false, undefined]);
+    expect(frames[1]?.previous_response_id).toBe('resp_prewarm_1');
+  });
+
+  it('never records a token a 401 echoes (canary in x-openai-authorization-error and the body)', async () => {
+    const otel = inMemoryOtel();
+    const canary = 'canary-access-token-0123456789';
+    const auth = scriptedRecoveryAuth({ token: canary, refreshTo: `${canary}-v2` });
+    const echo = {
+      kind: 'reject',
+      status: 401,
+      headers: { 'x-openai-authorization-error': `rejected Bearer ${canary}` },
+      body: `bad token ${canary}`,
+    } as const;
+    const t = await setup({ handshakes: [echo, echo, echo], responses: [text('resp_1')] }, auth, otel);
+    const events = await collect(t.conversation.runTurn('hello'));
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    const errors = otel.logs('codex.auth_recovery').map((r) => r.attributes['auth.error']);
+    expect(errors).toEqual(['rejected ***', 'rejected ***', 'rejected ***']);
+    expect(await otel.exported()).not.toContain(canary);
+    expect(JSON.stringify(events)).not.toContain(canary);
+  });
+
   it('opens a new socket for the next turn when the token changed in between', async () => {
     const auth = scriptedRecoveryAuth({ token: 'tok-1' });
     const t = await setup({ responses: [text('resp_1'), text('resp_2')] }, auth);
