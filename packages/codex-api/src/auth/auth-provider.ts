@@ -1,3 +1,5 @@
+import type { ApiError } from '../errors/api-error.js';
+
 /**
  * The auth hook `@codex-ts/api` consumes. `@codex-ts/login` implements it; callers may
  * implement their own (a static key, a token vault, a signing proxy).
@@ -40,16 +42,23 @@ export interface AuthProvider {
  * one `command` step (run the command again).
  */
 export interface UnauthorizedRecovery {
-  /** Whether another step can be tried. False once the steps are used up (or none applies). */
-  hasNext(): boolean;
+  /**
+   * Whether another step can be tried. False once the steps are used up (or none applies).
+   * The clients ask it exactly once per 401 answer and pass that answer mapped as an `ApiError`
+   * (status 401, its `requestId`, `cfRay` and response headers such as
+   * `x-openai-authorization-error`, redacted): optional, for telemetry (`codex.auth_recovery`
+   * with outcome `recovery_not_run` when this returns false); implementations may ignore it.
+   */
+  hasNext(unauthorized?: ApiError): boolean;
   /**
    * Runs the next step. Resolves with what it did when the request is worth sending again.
    * Rejects when recovery failed: with an `ApiError` `refresh_token_failed` (permanent: the
    * user must sign in again; not retried) or `auth_transient` (e.g. "Failed to refresh token:
    * 500 Internal Server Error"; the turn loop retries), or `aborted` when `signal` fired. Any
-   * other rejection is mapped like an `authHeaders()` rejection.
+   * other rejection is mapped like an `authHeaders()` rejection. `unauthorized` is the 401 answer
+   * this step recovers from (as for {@link hasNext}; optional, for telemetry).
    */
-  next(signal?: AbortSignal): Promise<UnauthorizedRecoveryStep>;
+  next(signal?: AbortSignal, unauthorized?: ApiError): Promise<UnauthorizedRecoveryStep>;
   /** `managed` | `external` | `command` (the `auth.mode` attribute of `codex.auth_recovery`). */
   readonly mode: string;
 }

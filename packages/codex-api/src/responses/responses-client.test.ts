@@ -502,6 +502,44 @@ describe('401 and unauthorizedRecovery', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('hands each 401, mapped and redacted, to hasNext() and next()', async () => {
+    const seen: (ApiError | undefined)[] = [];
+    const auth: AuthProvider = {
+      authHeaders: async () => ({ authorization: 'Bearer sk-secret-token-1234' }),
+      unauthorizedRecovery: () => {
+        const inner = recoveryOf(1);
+        return {
+          mode: inner.mode,
+          hasNext: (unauthorized) => {
+            seen.push(unauthorized);
+            return inner.hasNext();
+          },
+          next: async (signal, unauthorized) => {
+            seen.push(unauthorized);
+            return inner.next(signal);
+          },
+        };
+      },
+    };
+    const echo: Step = {
+      kind: 'error',
+      status: 401,
+      headers: { 'x-request-id': 'req-401', 'x-openai-authorization-error': 'bad sk-secret-token-1234' },
+      body: openAiError('invalid_request_error', 'invalid_api_key', 'Incorrect API key sk-secret-token-1234'),
+    };
+    server.setScenario({ steps: [echo], repeatLast: true });
+    const error = await rejection(client({ auth }).stream(request()));
+    expect(error.code).toBe('unexpected_status');
+    // 1st 401: hasNext + next; 2nd 401: hasNext (false).
+    expect(seen.map((e) => [e?.status, e?.requestId])).toEqual([
+      [401, 'req-401'],
+      [401, 'req-401'],
+      [401, 'req-401'],
+    ]);
+    expect(seen[0]?.headers['x-openai-authorization-error']).toBe('bad ***');
+    expect(JSON.stringify(seen.map((e) => [e?.message, e?.body]))).not.toContain('sk-secret');
+  });
+
   it('rejects with the error of a failed step, passing an ApiError through', async () => {
     const permanent = new ApiError('refresh_token_failed', 'Your access token could not be refreshed.');
     const auth: AuthProvider = {

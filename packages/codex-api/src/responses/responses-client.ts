@@ -218,18 +218,21 @@ export class ResponsesClient {
         break;
       } catch (error) {
         if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
+        const mapped = apiErrorFromTransport(error, { phase: 'request' });
         if (HttpStatusError.isInstance(error) && error.status === 401 && this.auth.unauthorizedRecovery) {
           recovery ??= this.auth.unauthorizedRecovery();
-          if (recovery.hasNext()) {
+          // The recovery sees the 401 redacted (for its telemetry), never the raw response.
+          const unauthorized = this.redactor.redactError(mapped);
+          if (recovery.hasNext(unauthorized)) {
             try {
-              await recovery.next(signal);
+              await recovery.next(signal, unauthorized);
             } catch (recoveryError) {
               throw apiErrorFromAuthFailure(recoveryError, signal);
             }
             continue;
           }
         }
-        throw apiErrorFromTransport(error, { phase: 'request' });
+        throw mapped;
       }
     }
     ensureEventStream(response, url);

@@ -3,6 +3,7 @@
 
 import {
   ApiError,
+  type AuthProvider,
   type ResponseCreateWsRequest,
   type ResponseEvent,
   type ResponsesApiRequest,
@@ -12,6 +13,7 @@ import {
 import type { SessionTelemetry } from '@codex-ts/otel';
 import type { ResponseItem } from '@codex-ts/protocol';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
+import { isUnauthorized, UnauthorizedRetry } from './auth-recovery.js';
 import { incrementalInput } from './incremental.js';
 import type { ModelClientOptions } from './model-client.js';
 import type { PrewarmOutcome } from './prewarm.js';
@@ -31,6 +33,8 @@ import type { WebsocketSession } from './websocket-session.js';
  */
 export interface ModelClientScope {
   readonly options: ModelClientOptions;
+  /** `options.auth` as the transports use it (401 steps recorded, see `withAuthRecoveryTelemetry`). */
+  readonly auth: AuthProvider;
   readonly responses: ResponsesClient;
   readonly connector: WebsocketConnector;
   /** `ModelClient.websocketsEnabled`. */
@@ -45,6 +49,19 @@ export interface ModelClientScope {
 
 /** A handshake answered `426 Upgrade Required`. */
 const isUpgradeRequired = (error: unknown): boolean => ApiError.isInstance(error) && error.status === 426;
+
+/**
+ * Events that show the caller no model output: a request that saw only these may be sent again
+ * after an error frame without anything being shown twice (see `TurnEvent`).
+ */
+const OUTPUT_FREE_EVENTS: ReadonlySet<ResponseEvent['type']> = new Set<ResponseEvent['type']>([
+  'created',
+  'rate_limits',
+  'server_model',
+  'models_etag',
+  'server_reasoning_included',
+  'turn_state',
+]);
 
 let createSession: (scope: ModelClientScope) => ModelClientSession;
 
@@ -132,6 +149,17 @@ export class ModelClientSession {
    * failure drops the socket and the baseline, so the retry is a full request on a new socket.
    * A `turn_state` event latches the turn state (first value wins) and is passed on.
    *
+   * 401 recovery (`handle_unauthorized` of codex-rs `core/src/client.rs`), per call, with the
+   * client's `auth.unauthorizedRecovery()` (created at the first 401 of the call): a WebSocket
+   * handshake answered 401 runs the next step and handshakes again with fresh `authHeaders()`
+   * (a changed token is a new connection key, so never the old socket); an error frame with
+   * status 401 does the same and sends the request again in full on a new socket, when the
+   * stream had shown no output yet (only `created`, `rate_limits`, `turn_state`, …); after
+   * output, the step still runs and the 401 is thrown for the turn loop to retry (its
+   * `attempt.discarded` rule applies). With no step left the mapped 401 (`unexpected_status`,
+   * retryable) is thrown as before; a failed step throws its error (`refresh_token_failed`,
+   * `auth_transient`). Over HTTP, `ResponsesClient` runs the same steps.
+   *
    * @throws ApiError from the returned promise (handshake or request failed) or from iteration;
    *   the turn loop decides about retries and the exhausted-retries fallback.
    */
@@ -142,20 +170,70 @@ export class ModelClientSession {
     if (this.#scope.websocketsEnabled()) {
       await this.#scope.awaitStartupPrewarm(options.signal);
       if (this.#scope.websocketsEnabled()) {
-        const events = await this.#streamWebsocket(request, undefined, options.signal);
-        if (events) return events;
+        const retry = new UnauthorizedRetry(this.#scope.auth);
+        const events = await this.#streamWebsocket(request, undefined, options.signal, retry);
+        if (events) return this.#recoverErrorFrames(events, request, options.signal, retry);
       }
     }
+    return this.#streamHttp(request, options.signal);
+  }
+
+  async #streamHttp(
+    request: SamplingRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<AsyncIterable<ResponseEvent>> {
     const { options: clientOptions, responses } = this.#scope;
     const body = httpRequestBody(clientOptions, request);
     const extraHeaders = httpRequestHeaders(clientOptions, request.metadata, this.#turnState);
     // `traceparent` / `tracestate` of the active span (nothing without one).
     clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
-    const stream = await responses.stream(body, {
-      extraHeaders,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const stream = await responses.stream(body, { extraHeaders, ...(signal ? { signal } : {}) });
     return this.#latchTurnState(stream);
+  }
+
+  /**
+   * Passes `events` on; when they fail with a 401 error frame, runs the next recovery step and
+   * sends `request` again (see {@link stream}): transparently while no output was shown.
+   */
+  async *#recoverErrorFrames(
+    events: AsyncIterable<ResponseEvent>,
+    request: SamplingRequest,
+    signal: AbortSignal | undefined,
+    retry: UnauthorizedRetry,
+  ): AsyncGenerator<ResponseEvent> {
+    let current = events;
+    for (;;) {
+      let shown = false;
+      try {
+        for await (const event of current) {
+          if (!OUTPUT_FREE_EVENTS.has(event.type)) shown = true;
+          yield event;
+        }
+        return;
+      } catch (error) {
+        if (!isUnauthorized(error)) throw error;
+        if (!(await this.#recover(retry, error, signal))) throw error;
+        if (shown) throw error;
+      }
+      // The failed stream dropped its socket and baseline: this is a full request on a new one.
+      const again = this.#scope.websocketsEnabled()
+        ? await this.#streamWebsocket(request, undefined, signal, retry)
+        : undefined;
+      current = again ?? (await this.#streamHttp(request, signal));
+    }
+  }
+
+  /** {@link UnauthorizedRetry.recover} with its failure redacted like the transports' errors. */
+  async #recover(
+    retry: UnauthorizedRetry,
+    error: ApiError,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    try {
+      return await retry.recover(error, signal);
+    } catch (failure) {
+      throw this.#scope.responses.redactor.redactError(failure);
+    }
   }
 
   /**
@@ -196,7 +274,8 @@ export class ModelClientSession {
   ): Promise<PrewarmOutcome> {
     if (!this.#scope.websocketsEnabled()) return 'skipped';
     if (this.#websocketSession().lastRequest !== undefined) return 'skipped';
-    const events = await this.#streamWebsocket(request, false, options.signal);
+    const retry = new UnauthorizedRetry(this.#scope.auth);
+    const events = await this.#streamWebsocket(request, false, options.signal, retry);
     if (!events) return 'http_fallback';
     for await (const _event of events) {
       // drained: the tracker records the response id on `completed`
@@ -251,22 +330,30 @@ export class ModelClientSession {
 
   /**
    * Sends `request` over the turn's socket; `undefined` when the handshake got 426 (the session
-   * has then fallen back to HTTP). `generate` is set only for the prewarm.
+   * has then fallen back to HTTP). `generate` is set only for the prewarm. A handshake answered
+   * 401 runs `retry`'s next step and handshakes again while steps remain.
    */
   async #streamWebsocket(
     request: SamplingRequest,
     generate: boolean | undefined,
     signal: AbortSignal | undefined,
+    retry: UnauthorizedRetry,
   ): Promise<AsyncIterable<ResponseEvent> | undefined> {
     const ws = this.#websocketSession();
     const full = this.buildWebsocketRequest(request, generate === undefined ? {} : { generate });
     let reused: boolean;
-    try {
-      reused = await this.#connect(ws, request.metadata, signal);
-    } catch (error) {
-      if (!isUpgradeRequired(error)) throw error;
-      this.tryFallbackToHttp();
-      return undefined;
+    for (;;) {
+      try {
+        reused = await this.#connect(ws, request.metadata, signal);
+        break;
+      } catch (error) {
+        if (isUpgradeRequired(error)) {
+          this.tryFallbackToHttp();
+          return undefined;
+        }
+        if (isUnauthorized(error) && (await this.#recover(retry, error, signal))) continue;
+        throw error;
+      }
     }
     const previous = ws.lastRequest;
     const last = ws.lastResponse;

@@ -6,6 +6,7 @@ import { ApiError, type AuthProvider, type Provider, ResponsesClient } from '@co
 import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
+import { withAuthRecoveryTelemetry } from './auth-recovery.js';
 import {
   type ModelClientScope,
   type ModelClientSession,
@@ -19,7 +20,12 @@ import { RESPONSES_ENDPOINT, WebsocketConnector } from './websocket-connector.js
 export interface ModelClientOptions {
   /** The resolved model provider (base URL, headers, retry policy, idle and connect timeouts). */
   provider: Provider;
-  /** Credentials for every request and every WebSocket handshake. */
+  /**
+   * Credentials for every request and every WebSocket handshake. When it has
+   * `unauthorizedRecovery()`, a 401 (HTTP status, WebSocket handshake or error frame) runs its
+   * steps and the request is sent again with fresh `authHeaders()` (see `ModelClientSession.stream`);
+   * each step is recorded as `codex.auth_recovery` when {@link telemetry} is given.
+   */
   auth: AuthProvider;
   /** Identifiers sent in headers and metadata on every request. */
   identity: SessionIdentity;
@@ -93,9 +99,11 @@ export class ModelClient {
     this.redactor = redactor;
     const requestTelemetry = telemetry?.requestTelemetry({ endpoint: RESPONSES_ENDPOINT });
     const sseTelemetry = telemetry?.sseTelemetry();
+    // Both transports run the 401 recovery steps through this wrapper (`codex.auth_recovery`).
+    const auth = withAuthRecoveryTelemetry(options.auth, telemetry);
     this.responses = new ResponsesClient({
       provider: options.provider,
-      auth: options.auth,
+      auth,
       ...(options.transport ? { transport: options.transport } : {}),
       defaultHeaders: { originator: options.originator, 'user-agent': options.userAgent },
       ...(requestTelemetry ? { requestTelemetry } : {}),
@@ -104,7 +112,7 @@ export class ModelClient {
     });
     this.#connector = new WebsocketConnector({
       provider: options.provider,
-      auth: options.auth,
+      auth,
       originator: options.originator,
       userAgent: options.userAgent,
       telemetry,
@@ -112,6 +120,7 @@ export class ModelClient {
     });
     this.#scope = {
       options,
+      auth,
       responses: this.responses,
       connector: this.#connector,
       websocketsEnabled: () => this.websocketsEnabled,

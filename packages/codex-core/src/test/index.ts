@@ -15,3 +15,4 @@ export {
   testConversation,
   testTelemetry,
 } from './harness.js';
+export { type ScriptedAuth, type ScriptedAuthScript, scriptedRecoveryAuth } from './scripted-auth.js';

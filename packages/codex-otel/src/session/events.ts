@@ -210,7 +210,8 @@ export class SessionEvents {
     const attrs: AttrMap = { 'auth.mode': info.mode, 'auth.step': info.step, 'auth.outcome': info.outcome };
     if (info.requestId !== undefined) attrs['auth.request_id'] = info.requestId;
     if (info.cfRay !== undefined) attrs['auth.cf_ray'] = info.cfRay;
-    if (info.error !== undefined) attrs['auth.error'] = info.error;
+    // The server's auth error text may quote the rejected token.
+    if (info.error !== undefined) attrs['auth.error'] = this.redactor.redact(info.error);
     if (info.errorCode !== undefined) attrs['auth.error_code'] = info.errorCode;
     if (info.recoveryReason !== undefined) attrs['auth.recovery_reason'] = info.recoveryReason;
     if (info.stateChanged !== undefined) attrs['auth.state_changed'] = info.stateChanged;

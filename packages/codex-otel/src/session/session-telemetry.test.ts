@@ -352,6 +352,36 @@ describe('recordRetry (codex.retry)', () => {
   });
 });
 
+describe('recordAuthRecovery (codex.auth_recovery)', () => {
+  it('logs the step with its auth.* attributes, the error text redacted', () => {
+    const telemetry = session();
+    const token = 'canary-access-token-0123456789';
+    telemetry.redact(token);
+    telemetry.recordAuthRecovery({
+      mode: 'managed',
+      step: 'reload',
+      outcome: 'recovery_succeeded',
+      requestId: 'req-401',
+      cfRay: 'ray-401',
+      error: `rejected Bearer ${token}`,
+      errorCode: 'token_expired',
+      stateChanged: false,
+    });
+    const [record] = sdk.logs('codex.auth_recovery');
+    expect(record?.attributes).toMatchObject({
+      'auth.mode': 'managed',
+      'auth.step': 'reload',
+      'auth.outcome': 'recovery_succeeded',
+      'auth.request_id': 'req-401',
+      'auth.cf_ray': 'ray-401',
+      'auth.error': 'rejected Bearer ***',
+      'auth.error_code': 'token_expired',
+      'auth.state_changed': false,
+    });
+    expect(record?.attributes).not.toHaveProperty('auth.recovery_reason');
+  });
+});
+
 describe('WebSocket telemetry', () => {
   it('records requests and events with kind/success tags; pings are ignored', async () => {
     const telemetry = session();

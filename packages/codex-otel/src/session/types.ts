@@ -161,9 +161,13 @@ export interface AuthRecoveryRecord {
   step: string;
   /** `auth.outcome`: `recovery_succeeded`, `recovery_failed_permanent`, `recovery_failed_transient` or `recovery_not_run`. */
   outcome: string;
+  /** `auth.request_id`: request id of the 401 answer (`x-request-id` / `x-oai-request-id`). */
   requestId?: string;
+  /** `auth.cf_ray`: `cf-ray` of the 401 answer. */
   cfRay?: string;
+  /** `auth.error`: `x-openai-authorization-error` of the 401 answer, recorded redacted (`***`). */
   error?: string;
+  /** `auth.error_code`: `error.code` of the 401 answer's `x-error-json`. */
   errorCode?: string;
   /** `auth.recovery_reason`. */
   recoveryReason?: string;
