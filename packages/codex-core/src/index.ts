@@ -17,12 +17,14 @@
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
-export type { ReasoningSettings, SamplingRequest } from './client/request-builder.js';
+export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
   type ApprovalPolicySetting,
+  type CliAuthCredentialsStore,
   type Config,
+  DEFAULT_CHATGPT_BASE_URL,
   type ForcedLoginMethod,
   type LoadConfigOptions,
   loadConfig,
@@ -39,6 +41,7 @@ export {
   resolveModelProvider,
 } from './config/providers.js';
 export {
+  CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
   FORCED_LOGIN_METHODS,

@@ -130,7 +130,8 @@ export class ModelClientSession {
    * same request as a POST at once. Over WebSocket the request continues from the
    * previous response with `previous_response_id` and only the new items when the previous request allows it (see `incremental.ts`); any
    * failure drops the socket and the baseline, so the retry is a full request on a new socket.
-   * A `turn_state` event latches the turn state (first value wins) and is passed on.
+   * A `turn_state` event latches the turn state (first value wins) and is passed on; a
+   * `models_etag` event is handed to `ModelClientOptions.onModelsEtag` and passed on.
    *
    * @throws ApiError from the returned promise (handshake or request failed) or from iteration;
    *   the turn loop decides about retries and the exhausted-retries fallback.
@@ -311,6 +312,7 @@ export class ModelClientSession {
         if (event.type === 'turn_state' && event.source !== 'handshake' && this.#turnState === undefined)
           this.#turnState = event.value;
         else if (event.type === 'output_item.done') itemsAdded.push(event.item);
+        else if (event.type === 'models_etag') this.#observeModelsEtag(event.etag);
         else if (event.type === 'completed') {
           completed = true;
           if (ws.connection === connection) ws.lastResponse = { responseId: event.responseId, itemsAdded };
@@ -325,7 +327,17 @@ export class ModelClientSession {
   async *#latchTurnState(events: AsyncIterable<ResponseEvent>): AsyncGenerator<ResponseEvent> {
     for await (const event of events) {
       if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
+      else if (event.type === 'models_etag') this.#observeModelsEtag(event.etag);
       yield event;
+    }
+  }
+
+  /** Hands a response's `x-models-etag` to `ModelClientOptions.onModelsEtag` (never throws). */
+  #observeModelsEtag(etag: string): void {
+    try {
+      this.#scope.options.onModelsEtag?.(etag);
+    } catch {
+      // the observer's failure must not break the stream
     }
   }
 }

@@ -19,9 +19,9 @@ import {
   OPENAI_PROVIDER_ID,
 } from './providers.js';
 import {
+  type CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
-  type CLI_AUTH_CREDENTIALS_STORES,
   type FORCED_LOGIN_METHODS,
   type ProfileToml,
   type REASONING_EFFORTS,

@@ -74,7 +74,10 @@ const workspaceId = z
   .string({ error: EXPECT_WORKSPACE_IDS })
   .refine((v) => v.trim() !== '', { error: EXPECT_WORKSPACE_IDS });
 const forcedWorkspaceIds = z.union(
-  [workspaceId, z.array(workspaceId, { error: EXPECT_WORKSPACE_IDS }).min(1, { error: EXPECT_WORKSPACE_IDS })],
+  [
+    workspaceId,
+    z.array(workspaceId, { error: EXPECT_WORKSPACE_IDS }).min(1, { error: EXPECT_WORKSPACE_IDS }),
+  ],
   { error: EXPECT_WORKSPACE_IDS },
 );
 
