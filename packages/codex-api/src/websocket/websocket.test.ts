@@ -22,11 +22,11 @@ import type { ResponseEvent } from '../responses/events.js';
 import type { ResponsesApiRequest } from '../responses/request.js';
 import { type ResponseStream, ResponsesClient } from '../responses/responses-client.js';
 import {
+  CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
   testProvider,
   testTurnRequest,
   useResponsesServer,
   WS_HANDSHAKE_HEADER_ORDER,
-  CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
 } from '../test/index.js';
 import { ResponsesWebsocketClient, type ResponsesWebsocketClientOptions } from './client.js';
 import type { ResponsesWebsocketConnection } from './connection.js';
@@ -158,7 +158,10 @@ describe('handshake', () => {
       ...CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
       'sec-websocket-extensions',
     ]);
-    expect(handshake?.headerMap).toMatchObject({ authorization: 'Bearer at-1', 'chatgpt-account-id': 'acct-1' });
+    expect(handshake?.headerMap).toMatchObject({
+      authorization: 'Bearer at-1',
+      'chatgpt-account-id': 'acct-1',
+    });
   });
 
   it('lets extra headers replace provider headers, auth replace both, and defaults only fill gaps', async () => {
