@@ -149,7 +149,12 @@ export class ModelClientSession {
     }
     const { options: clientOptions, responses } = this.#scope;
     const body = httpRequestBody(clientOptions, request);
-    const extraHeaders = httpRequestHeaders(clientOptions, request.metadata, this.#turnState);
+    const extraHeaders = httpRequestHeaders(
+      clientOptions,
+      request.metadata,
+      this.#turnState,
+      request.serviceTier,
+    );
     // `traceparent` / `tracestate` of the active span (nothing without one).
     clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
     const stream = await responses.stream(body, {
@@ -241,11 +246,13 @@ export class ModelClientSession {
     ws: WebsocketSession,
     metadata: TurnMetadataInput,
     signal: AbortSignal | undefined,
+    serviceTier?: string | undefined,
   ): Promise<boolean> {
     const headers = websocketHandshakeHeaders(
       this.#scope.options,
       this.#scope.options.provider.headers,
       metadata,
+      serviceTier,
     );
     return this.#scope.connector.connect(ws, headers, signal);
   }
@@ -263,7 +270,7 @@ export class ModelClientSession {
     const full = this.buildWebsocketRequest(request, generate === undefined ? {} : { generate });
     let reused: boolean;
     try {
-      reused = await this.#connect(ws, request.metadata, signal);
+      reused = await this.#connect(ws, request.metadata, signal, request.serviceTier);
     } catch (error) {
       if (!isUpgradeRequired(error)) throw error;
       this.tryFallbackToHttp();

@@ -139,7 +139,7 @@ export function websocketRequestBody(
  * observed-cli-0.169-auth §5): `x-openai-account-routing-override` (ChatGPT, when `us` /
  * `us_cr`), `x-codex-beta-features` (when any), `x-codex-turn-state` (when latched),
  * `x-codex-window-id`, `x-codex-turn-metadata` (ASCII JSON), `x-codex-routing-hint:
- * model=<slug>` (ChatGPT only), `x-client-request-id`, `session-id`, `thread-id`. The API layer
+ * model=<slug>[;tier=<serviceTier>]` (ChatGPT only), `x-client-request-id`, `session-id`, `thread-id`. The API layer
  * adds the provider headers (`version`) before and `accept`, `content-encoding` (its zstd
  * body, ChatGPT), `content-type`, the auth headers (`authorization`, `chatgpt-account-id`),
  * `originator` and `user-agent` after.
@@ -148,6 +148,7 @@ export function httpRequestHeaders(
   settings: RequestSettings,
   metadata: TurnMetadataInput,
   turnState: string | undefined,
+  serviceTier?: string | undefined,
 ): Record<string, string> {
   const { identity, betaFeatures, chatgpt } = settings;
   const headers: Record<string, string> = {};
@@ -157,7 +158,7 @@ export function httpRequestHeaders(
   if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
   headers['x-codex-window-id'] = windowId(identity);
   headers['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, metadata));
-  if (chatgpt) headers['x-codex-routing-hint'] = routingHint(metadata.model);
+  if (chatgpt) headers['x-codex-routing-hint'] = routingHint(metadata.model, serviceTier);
   headers['x-client-request-id'] = identity.threadId;
   headers['session-id'] = identity.sessionId;
   headers['thread-id'] = identity.threadId;
@@ -180,6 +181,7 @@ export function websocketHandshakeHeaders(
   settings: RequestSettings,
   providerHeaders: Readonly<Record<string, string>>,
   metadata: TurnMetadataInput,
+  serviceTier?: string | undefined,
 ): Record<string, string> {
   const { identity, betaFeatures, chatgpt } = settings;
   const headers: Record<string, string> = {};
@@ -195,14 +197,17 @@ export function websocketHandshakeHeaders(
   headers['x-codex-window-id'] = windowId(identity);
   if (chatgpt) {
     headers['x-codex-turn-metadata'] = turnMetadataJson;
-    headers['x-codex-routing-hint'] = routingHint(metadata.model);
+    headers['x-codex-routing-hint'] = routingHint(metadata.model, serviceTier);
   }
   return headers;
 }
 
-/** `x-codex-routing-hint` value: `model=<slug>`. */
-export function routingHint(model: string): string {
-  return `model=${model}`;
+/**
+ * `x-codex-routing-hint` value: `model=<slug>`, plus `;tier=<service_tier>` when the request
+ * sets a service tier (upstream `build_routing_hint_header`).
+ */
+export function routingHint(model: string, serviceTier?: string | undefined): string {
+  return serviceTier ? `model=${model};tier=${serviceTier}` : `model=${model}`;
 }
 
 /** The routing override to send now, if any (`us` / `us_cr` only). */

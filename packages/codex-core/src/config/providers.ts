@@ -208,8 +208,9 @@ export interface ResolvedProvider {
   supportsWebsockets: boolean;
   /**
    * True when requests go to the ChatGPT Codex backend: the credentials are ChatGPT-style
-   * (`chatgptAuth`) and the provider uses OpenAI login (`requires_openai_auth`, as the built-in
-   * `openai` does). The client then sends the ChatGPT-mode headers and body
+   * (`chatgptAuth`) and the provider is OpenAI's with OpenAI login (name `OpenAI`, as the
+   * built-in `openai`; `requires_openai_auth`; no `env_key` or `experimental_bearer_token`; the
+   * conditions of upstream `build_routing_hint_header`). The client then sends the ChatGPT-mode headers and body
    * (`ModelClientOptions.chatgpt`) and the session fetches the models catalog.
    */
   usesCodexBackend: boolean;
@@ -295,7 +296,12 @@ export function resolveModelProvider(
     provider,
     streamMaxRetries: info.streamMaxRetries,
     supportsWebsockets: info.supportsWebsockets,
-    usesCodexBackend: options.chatgptAuth === true && info.requiresOpenaiAuth,
+    usesCodexBackend:
+      options.chatgptAuth === true &&
+      info.name === 'OpenAI' &&
+      info.requiresOpenaiAuth &&
+      info.envKey === undefined &&
+      info.experimentalBearerToken === undefined,
   };
 }
 
