@@ -11,18 +11,21 @@
  *   requests, startup prewarm, sticky HTTP fallback).
  * - `runTurn` / `Conversation`: the turn loop with retries ("Reconnecting... n/max"), tool
  *   follow-ups and history carried across turns.
+ * - `ModelsCatalog`: the ChatGPT Codex backend's models catalog and `$CODEX_HOME/models_cache.json`.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
  */
 // Session-scoped client and turn-scoped session.
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
-export type { ReasoningSettings, SamplingRequest } from './client/request-builder.js';
+export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
   type ApprovalPolicySetting,
+  type CliAuthCredentialsStore,
   type Config,
+  DEFAULT_CHATGPT_BASE_URL,
   type ForcedLoginMethod,
   type LoadConfigOptions,
   loadConfig,
@@ -39,6 +42,7 @@ export {
   resolveModelProvider,
 } from './config/providers.js';
 export {
+  CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
   FORCED_LOGIN_METHODS,
@@ -55,6 +59,14 @@ export { Conversation, type ConversationOptions, messageItem } from './conversat
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
 export type { RequestKind, SessionIdentity, TurnMetadataInput } from './metadata/turn-metadata.js';
+// The models catalog of the ChatGPT Codex backend and its cache file.
+export { MODELS_CACHE_FILE, type ModelInfo, modelsCacheIdentity } from './models/models-cache.js';
+export {
+  DEFAULT_MODELS_CACHE_TTL_MS,
+  ModelsCatalog,
+  type ModelsCatalogOptions,
+  type ModelsFetchResult,
+} from './models/models-catalog.js';
 // `codex exec` wiring from config and environment.
 export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
 export {

@@ -17,6 +17,8 @@ export {
 export { testRequest, testTurnRequest } from './request.js';
 export { type ResponsesServerFixture, useResponsesServer } from './server.js';
 export {
+  CHATGPT_HTTP_HEADER_ORDER,
+  CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
   HTTP_BODY_KEY_ORDER,
   keysWithout,
   WS_FRAME_KEY_ORDER,

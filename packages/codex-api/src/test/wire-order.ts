@@ -61,3 +61,49 @@ export const WS_HANDSHAKE_HEADER_ORDER: readonly string[] = [
   'thread-id',
   'x-codex-window-id',
 ];
+
+/**
+ * The headers of a `POST …/responses` with ChatGPT login, in 0.169.0's wire order before `host`
+ * and `content-length` (observed-cli-0.169-auth §5), when every optional one is present
+ * (`x-openai-account-routing-override`; `content-encoding` is the api layer's zstd body).
+ */
+export const CHATGPT_HTTP_HEADER_ORDER: readonly string[] = [
+  'version',
+  'x-openai-account-routing-override',
+  'x-codex-beta-features',
+  'x-codex-window-id',
+  'x-codex-turn-metadata',
+  'x-codex-routing-hint',
+  'x-client-request-id',
+  'session-id',
+  'thread-id',
+  'accept',
+  'content-encoding',
+  'content-type',
+  'authorization',
+  'chatgpt-account-id',
+  'originator',
+  'user-agent',
+];
+
+/**
+ * The WebSocket handshake headers with ChatGPT login, in 0.169.0's wire order after the WebSocket
+ * library's own five and before `sec-websocket-extensions` (observed-cli-0.169-auth §6), with
+ * `x-openai-account-routing-override` present.
+ */
+export const CHATGPT_WS_HANDSHAKE_HEADER_ORDER: readonly string[] = [
+  'chatgpt-account-id',
+  'authorization',
+  'user-agent',
+  'originator',
+  'openai-beta',
+  'version',
+  'x-openai-account-routing-override',
+  'x-codex-beta-features',
+  'x-client-request-id',
+  'session-id',
+  'thread-id',
+  'x-codex-window-id',
+  'x-codex-turn-metadata',
+  'x-codex-routing-hint',
+];

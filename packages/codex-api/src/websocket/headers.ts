@@ -12,6 +12,9 @@ const RESERVED = new Set([
   'sec-websocket-protocol',
 ]);
 
+/** The ChatGPT account header, sent first on the upgrade. */
+const CHATGPT_ACCOUNT_ID = 'chatgpt-account-id';
+
 /** Inputs of {@link handshakeHeaderList}. */
 export interface HandshakeHeaderParts {
   /** From `AuthProvider.authHeaders()`: replace any other header of the same name. */
@@ -27,7 +30,9 @@ export interface HandshakeHeaderParts {
 /**
  * The handshake's own headers as `[name, value]` pairs in send order (observed-cli §6):
  *
- * 1. auth headers (`authorization`, `chatgpt-account-id`, …);
+ * 1. auth headers: `chatgpt-account-id` first when present (observed-cli-0.169-auth §6; an HTTP
+ *    request keeps the provider's order, `authorization` first), then the others in the
+ *    provider's order (`authorization`, …);
  * 2. default headers not named by any other part (`user-agent`, `originator`);
  * 3. `openai-beta: responses_websockets=2026-02-06` (an `openai-beta` in `extra` replaces the value);
  * 4. `extra`, in the caller's order (`x-codex-turn-metadata`, `version`, `x-codex-beta-features`,
@@ -56,6 +61,8 @@ export function handshakeHeaderList(parts: HandshakeHeaderParts): Array<[string,
   // Auth headers win over everything: emit them first (last spelling of a repeated name wins).
   const auth = new Map<string, [string, string]>();
   for (const [name, value] of Object.entries(parts.auth)) auth.set(name.toLowerCase(), [name, value]);
+  const accountId = auth.get(CHATGPT_ACCOUNT_ID);
+  if (accountId) add(accountId[0], accountId[1]);
   for (const [name, value] of auth.values()) add(name, value);
   for (const [name, value] of Object.entries(parts.defaults)) {
     if (!named.has(name.toLowerCase())) add(name, value);

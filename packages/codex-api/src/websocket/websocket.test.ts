@@ -22,6 +22,7 @@ import type { ResponseEvent } from '../responses/events.js';
 import type { ResponsesApiRequest } from '../responses/request.js';
 import { type ResponseStream, ResponsesClient } from '../responses/responses-client.js';
 import {
+  CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
   testProvider,
   testTurnRequest,
   useResponsesServer,
@@ -131,6 +132,36 @@ describe('handshake', () => {
     });
     expect(connection.handshakeHeaders['sec-websocket-extensions']).toContain('permessage-deflate');
     expect(connection.isClosed).toBe(false);
+  });
+
+  it('sends chatgpt-account-id before authorization on the upgrade (ChatGPT login, observed-cli-0.169-auth §6)', async () => {
+    const c = client(
+      { headers: { version: '0.169.0' } },
+      {
+        auth: { authHeaders: async () => ({ authorization: 'Bearer at-1', 'chatgpt-account-id': 'acct-1' }) },
+        defaultHeaders: { 'user-agent': 'codex_exec/0.169.0', originator: 'codex_exec' },
+      },
+    );
+    await connect(c, {
+      version: '0.169.0',
+      'x-openai-account-routing-override': 'us',
+      'x-codex-beta-features': 'remote_compaction_v2',
+      'x-client-request-id': 'thread-1',
+      'session-id': 'thread-1',
+      'thread-id': 'thread-1',
+      'x-codex-window-id': 'thread-1:0',
+      'x-codex-turn-metadata': '{"request_kind":"prewarm"}',
+      'x-codex-routing-hint': 'model=gpt-5.5',
+    });
+    const [handshake] = await server.waitForHandshakes(1);
+    expect(handshake?.headers.map(([name]) => name).slice(5)).toEqual([
+      ...CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
+      'sec-websocket-extensions',
+    ]);
+    expect(handshake?.headerMap).toMatchObject({
+      authorization: 'Bearer at-1',
+      'chatgpt-account-id': 'acct-1',
+    });
   });
 
   it('lets extra headers replace provider headers, auth replace both, and defaults only fill gaps', async () => {

@@ -147,7 +147,8 @@ export class ModelClientSession {
    * same request as a POST at once. Over WebSocket the request continues from the
    * previous response with `previous_response_id` and only the new items when the previous request allows it (see `incremental.ts`); any
    * failure drops the socket and the baseline, so the retry is a full request on a new socket.
-   * A `turn_state` event latches the turn state (first value wins) and is passed on.
+   * A `turn_state` event latches the turn state (first value wins) and is passed on; a
+   * `models_etag` event is handed to `ModelClientOptions.onModelsEtag` and passed on.
    *
    * 401 recovery (`handle_unauthorized` of codex-rs `core/src/client.rs`), per call, with the
    * client's `auth.unauthorizedRecovery()` (created at the first 401 of the call): a WebSocket
@@ -184,7 +185,12 @@ export class ModelClientSession {
   ): Promise<AsyncIterable<ResponseEvent>> {
     const { options: clientOptions, responses } = this.#scope;
     const body = httpRequestBody(clientOptions, request);
-    const extraHeaders = httpRequestHeaders(clientOptions, request.metadata, this.#turnState);
+    const extraHeaders = httpRequestHeaders(
+      clientOptions,
+      request.metadata,
+      this.#turnState,
+      request.serviceTier,
+    );
     // `traceparent` / `tracestate` of the active span (nothing without one).
     clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
     const stream = await responses.stream(body, { extraHeaders, ...(signal ? { signal } : {}) });
@@ -319,11 +325,13 @@ export class ModelClientSession {
     ws: WebsocketSession,
     metadata: TurnMetadataInput,
     signal: AbortSignal | undefined,
+    serviceTier?: string | undefined,
   ): Promise<boolean> {
     const headers = websocketHandshakeHeaders(
       this.#scope.options,
       this.#scope.options.provider.headers,
       metadata,
+      serviceTier,
     );
     return this.#scope.connector.connect(ws, headers, signal);
   }
@@ -344,7 +352,7 @@ export class ModelClientSession {
     let reused: boolean;
     for (;;) {
       try {
-        reused = await this.#connect(ws, request.metadata, signal);
+        reused = await this.#connect(ws, request.metadata, signal, request.serviceTier);
         break;
       } catch (error) {
         if (isUpgradeRequired(error)) {
@@ -398,6 +406,7 @@ export class ModelClientSession {
         if (event.type === 'turn_state' && event.source !== 'handshake' && this.#turnState === undefined)
           this.#turnState = event.value;
         else if (event.type === 'output_item.done') itemsAdded.push(event.item);
+        else if (event.type === 'models_etag') this.#observeModelsEtag(event.etag);
         else if (event.type === 'completed') {
           completed = true;
           if (ws.connection === connection) ws.lastResponse = { responseId: event.responseId, itemsAdded };
@@ -412,7 +421,17 @@ export class ModelClientSession {
   async *#latchTurnState(events: AsyncIterable<ResponseEvent>): AsyncGenerator<ResponseEvent> {
     for await (const event of events) {
       if (event.type === 'turn_state' && this.#turnState === undefined) this.#turnState = event.value;
+      else if (event.type === 'models_etag') this.#observeModelsEtag(event.etag);
       yield event;
+    }
+  }
+
+  /** Hands a response's `x-models-etag` to `ModelClientOptions.onModelsEtag` (never throws). */
+  #observeModelsEtag(etag: string): void {
+    try {
+      this.#scope.options.onModelsEtag?.(etag);
+    } catch {
+      // the observer's failure must not break the stream
     }
   }
 }

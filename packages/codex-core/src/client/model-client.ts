@@ -13,7 +13,7 @@ import {
   openModelClientSession,
 } from './model-client-session.js';
 import { type PrewarmOutcome, StartupPrewarm } from './prewarm.js';
-import type { SamplingRequest } from './request-builder.js';
+import type { ChatgptRequestOptions, SamplingRequest } from './request-builder.js';
 import { RESPONSES_ENDPOINT, WebsocketConnector } from './websocket-connector.js';
 
 /** Options of a {@link ModelClient}; one client serves one conversation (session scope). */
@@ -37,6 +37,24 @@ export interface ModelClientOptions {
   betaFeatures?: readonly string[] | undefined;
   /** Add `client_metadata.mcp_attribution` (the built-in OpenAI provider does). */
   mcpAttribution?: boolean | undefined;
+  /**
+   * Set when the provider is the ChatGPT Codex backend (`ResolvedProvider.usesCodexBackend`):
+   * requests then carry the ChatGPT-mode headers (`x-openai-account-routing-override` read per
+   * request from {@link ChatgptRequestOptions.routingOverride}, `x-codex-routing-hint:
+   * model=<slug>`, in the orders of observed-cli-0.169-auth §5 / §6) and
+   * `client_metadata.guardian_credits_requested: "true"`, and a `Conversation` stamps each message
+   * it creates with `internal_chat_message_metadata_passthrough`. Unset (API key): requests are
+   * byte-identical to before. The credentials (`authorization`, `chatgpt-account-id`) still come
+   * from {@link auth}.
+   */
+  chatgpt?: ChatgptRequestOptions | undefined;
+  /**
+   * Called with each `x-models-etag` a response announces (HTTP response header; WebSocket
+   * handshake response or `codex.response.metadata` event), synchronously while the events pass
+   * through, so it must not block: e.g. `ModelsCatalog.observeEtag`, which starts a refetch in
+   * the background when the etag differs from the cached one. A throw is ignored.
+   */
+  onModelsEtag?: ((etag: string) => void) | undefined;
   /**
    * The provider's `supports_websockets`: when true, requests go as `response.create`
    * frames over one cached WebSocket until the session falls back to HTTP. Default false.

@@ -247,3 +247,49 @@ describe('websocketHandshakeHeaders', () => {
     ]);
   });
 });
+
+describe('ChatGPT Codex backend (observed-cli-0.169-auth §5, §6)', () => {
+  const chatgpt = (override?: string): RequestSettings => ({
+    ...SETTINGS,
+    chatgpt: { routingOverride: () => override },
+  });
+
+  it('adds the routing override (us / us_cr only) and the routing hint with the service tier', () => {
+    expect(entries(httpRequestHeaders(chatgpt('us_cr'), TURN, undefined, 'priority'))).toEqual([
+      ['x-openai-account-routing-override', 'us_cr'],
+      ['x-codex-beta-features', 'a,b'],
+      ['x-codex-window-id', `${THREAD}:2`],
+      ['x-codex-turn-metadata', TURN_METADATA_JSON],
+      ['x-codex-routing-hint', 'model=gpt-5.5;tier=priority'],
+      ['x-client-request-id', THREAD],
+      ['session-id', 'sess-1'],
+      ['thread-id', THREAD],
+    ]);
+    for (const value of [undefined, 'NO_CONSTRAINT', 'eu']) {
+      expect(httpRequestHeaders(chatgpt(value), TURN, undefined)).not.toHaveProperty(
+        'x-openai-account-routing-override',
+      );
+    }
+    expect(httpRequestHeaders(chatgpt(), TURN, undefined)['x-codex-routing-hint']).toBe('model=gpt-5.5');
+  });
+
+  it('orders the handshake headers as 0.169.0 did with ChatGPT login', () => {
+    expect(Object.keys(websocketHandshakeHeaders(chatgpt('us'), { version: '0.169.0' }, TURN))).toEqual([
+      'version',
+      'x-openai-account-routing-override',
+      'x-codex-beta-features',
+      'x-client-request-id',
+      'session-id',
+      'thread-id',
+      'x-codex-window-id',
+      'x-codex-turn-metadata',
+      'x-codex-routing-hint',
+    ]);
+  });
+
+  it('adds guardian_credits_requested to client_metadata; API-key metadata is unchanged', () => {
+    const req = request();
+    expect(codexClientMetadata(chatgpt(), req).guardian_credits_requested).toBe('true');
+    expect(codexClientMetadata(SETTINGS, req)).not.toHaveProperty('guardian_credits_requested');
+  });
+});

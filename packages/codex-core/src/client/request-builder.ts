@@ -49,6 +49,24 @@ export interface SamplingRequest {
   clientMetadata?: Readonly<Record<string, string>> | undefined;
 }
 
+/**
+ * What makes a request a ChatGPT Codex backend request (observed-cli-0.169-auth §5, §6): set
+ * `ModelClientOptions.chatgpt` when the provider resolved with `usesCodexBackend`. Auth headers
+ * (`authorization`, `chatgpt-account-id`) still come from the `AuthProvider`.
+ */
+export interface ChatgptRequestOptions {
+  /**
+   * The workspace's account routing override, read before every HTTP request and every
+   * WebSocket handshake (routing discovery may set or change it during the session): `us` or
+   * `us_cr` is sent as `x-openai-account-routing-override`; undefined (discovery answered
+   * `NO_CONSTRAINT`, or has not run) sends nothing. Other values are not sent.
+   */
+  readonly routingOverride?: (() => string | undefined) | undefined;
+}
+
+/** `account_routing_override` values that become the `x-openai-account-routing-override` header. */
+const ROUTING_OVERRIDES: ReadonlySet<string> = new Set(['us', 'us_cr']);
+
 /** The session-wide settings every request is built from (a subset of `ModelClientOptions`). */
 export interface RequestSettings {
   readonly identity: SessionIdentity;
@@ -56,6 +74,11 @@ export interface RequestSettings {
   readonly betaFeatures?: readonly string[] | undefined;
   /** Adds `client_metadata.mcp_attribution`. */
   readonly mcpAttribution?: boolean | undefined;
+  /**
+   * Set for the ChatGPT Codex backend: adds the routing override and `x-codex-routing-hint`
+   * headers and `client_metadata.guardian_credits_requested`. Unset: API-key requests, unchanged.
+   */
+  readonly chatgpt?: ChatgptRequestOptions | undefined;
 }
 
 /** Per-turn values of a WebSocket `response.create` body. */
@@ -75,6 +98,7 @@ export function codexClientMetadata(
 ): Record<string, string> {
   return clientMetadata(settings.identity, request.metadata, {
     mcpAttribution: settings.mcpAttribution ?? false,
+    guardianCreditsRequested: settings.chatgpt !== undefined,
   });
 }
 
@@ -111,22 +135,30 @@ export function websocketRequestBody(
 }
 
 /**
- * The headers core adds to an HTTP request, in 0.169.0's order: `x-codex-beta-features` (when
- * any), `x-codex-turn-state` (when latched), `x-codex-window-id`,
- * `x-codex-turn-metadata` (ASCII JSON), `x-client-request-id`, `session-id`, `thread-id`. The API
- * layer adds the provider headers before and accept/content-type/auth/originator/UA after.
+ * The headers core adds to an HTTP request, in 0.169.0's order (observed-cli-0.169 §4,
+ * observed-cli-0.169-auth §5): `x-openai-account-routing-override` (ChatGPT, when `us` /
+ * `us_cr`), `x-codex-beta-features` (when any), `x-codex-turn-state` (when latched),
+ * `x-codex-window-id`, `x-codex-turn-metadata` (ASCII JSON), `x-codex-routing-hint:
+ * model=<slug>[;tier=<serviceTier>]` (ChatGPT only), `x-client-request-id`, `session-id`, `thread-id`. The API layer
+ * adds the provider headers (`version`) before and `accept`, `content-encoding` (its zstd
+ * body, ChatGPT), `content-type`, the auth headers (`authorization`, `chatgpt-account-id`),
+ * `originator` and `user-agent` after.
  */
 export function httpRequestHeaders(
   settings: RequestSettings,
   metadata: TurnMetadataInput,
   turnState: string | undefined,
+  serviceTier?: string | undefined,
 ): Record<string, string> {
-  const { identity, betaFeatures } = settings;
+  const { identity, betaFeatures, chatgpt } = settings;
   const headers: Record<string, string> = {};
+  const override = routingOverride(chatgpt);
+  if (override !== undefined) headers['x-openai-account-routing-override'] = override;
   if (betaFeatures && betaFeatures.length > 0) headers['x-codex-beta-features'] = betaFeatures.join(',');
   if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
   headers['x-codex-window-id'] = windowId(identity);
   headers['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, metadata));
+  if (chatgpt) headers['x-codex-routing-hint'] = routingHint(metadata.model, serviceTier);
   headers['x-client-request-id'] = identity.threadId;
   headers['session-id'] = identity.sessionId;
   headers['thread-id'] = identity.threadId;
@@ -134,27 +166,54 @@ export function httpRequestHeaders(
 }
 
 /**
- * The connection-level headers of a WebSocket handshake, in 0.169.0's order (§6):
- * `x-codex-turn-metadata` of the request that opens the connection, `providerHeaders` (e.g. the
- * built-in OpenAI provider's `version`), `x-codex-beta-features` (when any),
- * `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`. No turn state.
- * The API layer puts auth, `User-Agent`, `originator` and `openai-beta` before them.
+ * The connection-level headers of a WebSocket handshake, in 0.169.0's order. API key
+ * (observed-cli-0.169 §6): `x-codex-turn-metadata` of the request that opens the connection,
+ * `providerHeaders` (e.g. the built-in OpenAI provider's `version`), `x-codex-beta-features`
+ * (when any), `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`. ChatGPT
+ * Codex backend (observed-cli-0.169-auth §6): `providerHeaders`,
+ * `x-openai-account-routing-override` (when `us` / `us_cr`), `x-codex-beta-features`,
+ * `x-client-request-id`, `session-id`, `thread-id`, `x-codex-window-id`,
+ * `x-codex-turn-metadata`, `x-codex-routing-hint: model=<slug>`. No turn state. The API layer
+ * puts the auth headers (`chatgpt-account-id` first), `user-agent`, `originator` and
+ * `openai-beta` before them.
  */
 export function websocketHandshakeHeaders(
   settings: RequestSettings,
   providerHeaders: Readonly<Record<string, string>>,
   metadata: TurnMetadataInput,
+  serviceTier?: string | undefined,
 ): Record<string, string> {
-  const { identity, betaFeatures } = settings;
+  const { identity, betaFeatures, chatgpt } = settings;
   const headers: Record<string, string> = {};
-  headers['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, metadata));
+  const turnMetadataJson = asciiJson(turnMetadata(identity, metadata));
+  if (!chatgpt) headers['x-codex-turn-metadata'] = turnMetadataJson;
   for (const [name, value] of Object.entries(providerHeaders)) headers[name] = value;
+  const override = routingOverride(chatgpt);
+  if (override !== undefined) headers['x-openai-account-routing-override'] = override;
   if (betaFeatures && betaFeatures.length > 0) headers['x-codex-beta-features'] = betaFeatures.join(',');
   headers['x-client-request-id'] = identity.threadId;
   headers['session-id'] = identity.sessionId;
   headers['thread-id'] = identity.threadId;
   headers['x-codex-window-id'] = windowId(identity);
+  if (chatgpt) {
+    headers['x-codex-turn-metadata'] = turnMetadataJson;
+    headers['x-codex-routing-hint'] = routingHint(metadata.model, serviceTier);
+  }
   return headers;
+}
+
+/**
+ * `x-codex-routing-hint` value: `model=<slug>`, plus `;tier=<service_tier>` when the request
+ * sets a service tier (upstream `build_routing_hint_header`).
+ */
+export function routingHint(model: string, serviceTier?: string | undefined): string {
+  return serviceTier ? `model=${model};tier=${serviceTier}` : `model=${model}`;
+}
+
+/** The routing override to send now, if any (`us` / `us_cr` only). */
+function routingOverride(chatgpt: ChatgptRequestOptions | undefined): string | undefined {
+  const value = chatgpt?.routingOverride?.();
+  return value !== undefined && ROUTING_OVERRIDES.has(value) ? value : undefined;
 }
 
 /** The body of `request` with `metadata` (the caller's entries merged in) as `client_metadata`. */

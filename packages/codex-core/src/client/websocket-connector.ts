@@ -132,8 +132,9 @@ export class WebsocketConnector {
 
   /**
    * The connection key: WebSocket URL, the handshake headers that do not vary per turn
-   * (everything but `x-codex-turn-metadata`, so a prewarmed or preconnected socket serves later
-   * turns) and the credentials, all hashed with SHA-256: provider headers may hold API keys
+   * (everything but `x-codex-turn-metadata` and the ChatGPT `x-codex-routing-hint`, which
+   * describe the request that opens the socket, so a prewarmed or preconnected socket serves
+   * later turns) and the credentials, all hashed with SHA-256: provider headers may hold API keys
    * too, so the key never keeps a header value in clear.
    */
   async #connectionKey(
@@ -141,7 +142,7 @@ export class WebsocketConnector {
     signal: AbortSignal | undefined,
   ): Promise<{ key: string; authHeaderName: string | undefined }> {
     const { provider, auth, telemetry, redactor } = this.#options;
-    const { 'x-codex-turn-metadata': _perTurn, ...stable } = headers;
+    const { 'x-codex-turn-metadata': _perTurn, 'x-codex-routing-hint': _perRequest, ...stable } = headers;
     let authHeaders: Record<string, string>;
     try {
       authHeaders = await auth.authHeaders(signal);

@@ -93,6 +93,21 @@ query_params = { api-version = "2025-04-01-preview" }
     expect(config.modelProvider).toBe('openai');
     expect(config.openaiBaseUrl).toBe('http://127.0.0.1:4321/v1');
     expect(config.forcedLoginMethod).toBe('api');
+    expect(config.chatgptBaseUrl).toBe('https://chatgpt.com/backend-api/');
+    expect(config.forcedChatgptWorkspaceIds).toBeUndefined();
+    expect(config.cliAuthCredentialsStore).toBe('file');
+  });
+
+  it('parses the ChatGPT login keys (chatgpt_base_url with profile override, workspace ids, store)', async () => {
+    let config = await load(
+      'chatgpt_base_url = "https://127.0.0.1:9/backend-api/"\nforced_chatgpt_workspace_id = " acct-1 "\ncli_auth_credentials_store = "keyring"\nprofile = "p"\n[profiles.p]\nchatgpt_base_url = "https://10.0.0.1/backend-api/"\n',
+    );
+    expect(config.chatgptBaseUrl).toBe('https://10.0.0.1/backend-api/');
+    expect(config.forcedChatgptWorkspaceIds).toEqual(['acct-1']);
+    expect(config.cliAuthCredentialsStore).toBe('keyring');
+    config = await load('forced_chatgpt_workspace_id = ["acct-1", "acct-2"]\n');
+    expect(config.forcedChatgptWorkspaceIds).toEqual(['acct-1', 'acct-2']);
+    expect(config.chatgptBaseUrl).toBe('https://chatgpt.com/backend-api/');
   });
 
   it('accepts the other settings and known-but-unused Codex keys of a real config', async () => {
@@ -182,6 +197,21 @@ describe('loadConfig: errors name the key and the file', () => {
     );
     error = await loadError('forced_login_method = "sso"\n');
     expect(error.message).toContain('expected one of "chatgpt", "api"');
+    error = await loadError('cli_auth_credentials_store = "vault"\n');
+    expect(error.message).toBe(
+      `invalid value for \`cli_auth_credentials_store\` in ${file}: expected one of "file", "keyring", "auto", "ephemeral"`,
+    );
+    for (const [bad, key] of [
+      ['""', ''],
+      ['[]', ''],
+      ['[" "]', '.0'],
+      ['3', ''],
+    ]) {
+      error = await loadError(`forced_chatgpt_workspace_id = ${bad}\n`);
+      expect(error.message).toBe(
+        `invalid value for \`forced_chatgpt_workspace_id${key}\` in ${file}: expected a non-empty workspace id or a non-empty array of them`,
+      );
+    }
     error = await loadError('model_providers = 3\n');
     expect(error.message).toBe(`invalid value for \`model_providers\` in ${file}: expected a table`);
     error = await loadError('[[model_providers]]\nname = "x"\n');

@@ -19,6 +19,7 @@ import {
   OPENAI_PROVIDER_ID,
 } from './providers.js';
 import {
+  type CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
   type FORCED_LOGIN_METHODS,
@@ -59,6 +60,11 @@ export type VerbositySetting = (typeof VERBOSITIES)[number];
 export type SandboxModeSetting = (typeof SANDBOX_MODES)[number];
 /** `forced_login_method` value. */
 export type ForcedLoginMethod = (typeof FORCED_LOGIN_METHODS)[number];
+/** `cli_auth_credentials_store` value; only `file` is implemented by codex-ts. */
+export type CliAuthCredentialsStore = (typeof CLI_AUTH_CREDENTIALS_STORES)[number];
+
+/** Default `chatgpt_base_url`: the ChatGPT backend (routing discovery, plugins, …). */
+export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api/';
 /** `approval_policy` value: a policy name or a `{ granular = { … } }` table. */
 export type ApprovalPolicySetting = NonNullable<ConfigToml['approval_policy']>;
 
@@ -87,10 +93,24 @@ export interface Config {
   modelVerbosity: VerbositySetting | undefined;
   /** `openai_base_url`: base URL of the built-in `openai` provider. */
   openaiBaseUrl: string | undefined;
-  /** `chatgpt_base_url` (stored; ChatGPT login is not supported yet). */
-  chatgptBaseUrl: string | undefined;
+  /**
+   * `chatgpt_base_url` (a profile's value wins), default {@link DEFAULT_CHATGPT_BASE_URL}: the
+   * ChatGPT backend of routing discovery (`{chatgptBaseUrl}wham/accounts/check`). It does not
+   * move model requests: those follow `openai_base_url` (observed-cli-0.169-auth §1).
+   */
+  chatgptBaseUrl: string;
   /** `forced_login_method`. */
   forcedLoginMethod: ForcedLoginMethod | undefined;
+  /**
+   * `forced_chatgpt_workspace_id`, always as a list (a single string becomes a one-element list;
+   * entries trimmed): the ChatGPT workspaces (account ids) a login may use. Undefined when unset.
+   */
+  forcedChatgptWorkspaceIds: readonly string[] | undefined;
+  /**
+   * `cli_auth_credentials_store`, default `file`. Only `file` (`$CODEX_HOME/auth.json`) is
+   * implemented by codex-ts: `keyring`, `auto` and `ephemeral` are parsed but not supported yet.
+   */
+  cliAuthCredentialsStore: CliAuthCredentialsStore;
   /** `approval_policy` (stored, unused by the model client). */
   approvalPolicy: ApprovalPolicySetting | undefined;
   /** `sandbox_mode` (stored; reported in turn metadata by the original). */
@@ -170,13 +190,20 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     modelReasoningSummary: profile.model_reasoning_summary ?? toml.model_reasoning_summary,
     modelVerbosity: profile.model_verbosity ?? toml.model_verbosity,
     openaiBaseUrl: toml.openai_base_url,
-    chatgptBaseUrl: profile.chatgpt_base_url ?? toml.chatgpt_base_url,
+    chatgptBaseUrl: profile.chatgpt_base_url ?? toml.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
     forcedLoginMethod: toml.forced_login_method,
+    forcedChatgptWorkspaceIds: workspaceIds(toml.forced_chatgpt_workspace_id),
+    cliAuthCredentialsStore: toml.cli_auth_credentials_store ?? 'file',
     approvalPolicy: profile.approval_policy ?? toml.approval_policy,
     sandboxMode: profile.sandbox_mode ?? toml.sandbox_mode,
     modelProviders,
     toml,
   };
+}
+
+function workspaceIds(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  return (typeof value === 'string' ? [value] : value).map((id) => id.trim());
 }
 
 async function readConfigTable(configFile: string): Promise<Record<string, unknown>> {

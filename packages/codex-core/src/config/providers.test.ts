@@ -62,6 +62,31 @@ describe('built-in openai provider', () => {
     const config = await loadConfig({ codexHome: home, env: {} });
     const resolved = resolveModelProvider(config, { env: {}, version: VERSION, chatgptAuth: true });
     expect(resolved.provider.baseUrl).toBe('https://chatgpt.com/backend-api/codex');
+    expect(resolved.usesCodexBackend).toBe(true);
+  });
+
+  it('lets openai_base_url move the ChatGPT backend; chatgpt_base_url does not', async () => {
+    await writeFile(
+      join(home, 'config.toml'),
+      'openai_base_url = "https://127.0.0.1:9/backend-api/codex"\nchatgpt_base_url = "https://127.0.0.1:9/backend-api/"\n',
+    );
+    const config = await loadConfig({ codexHome: home, env: {} });
+    const chatgpt = resolveModelProvider(config, { env: {}, version: VERSION, chatgptAuth: true });
+    expect(chatgpt.provider.baseUrl).toBe('https://127.0.0.1:9/backend-api/codex');
+    expect(chatgpt.usesCodexBackend).toBe(true);
+    const apiKey = resolveModelProvider(config, { env: {}, version: VERSION });
+    expect(apiKey.usesCodexBackend).toBe(false);
+  });
+
+  it('never uses the Codex backend for a provider without OpenAI login', async () => {
+    await writeFile(join(home, 'config.toml'), '[model_providers.p]\nbase_url = "http://x/v1"\n');
+    const config = await loadConfig({ codexHome: home, env: {}, overrides: [] });
+    const resolved = resolveModelProvider(
+      { ...config, modelProvider: 'p' },
+      { env: {}, version: VERSION, chatgptAuth: true },
+    );
+    expect(resolved.usesCodexBackend).toBe(false);
+    expect(resolved.provider.baseUrl).toBe('http://x/v1');
   });
 });
 

@@ -206,6 +206,14 @@ export interface ResolvedProvider {
   streamMaxRetries: number;
   /** Whether to use Responses over WebSocket (`supports_websockets`). */
   supportsWebsockets: boolean;
+  /**
+   * True when requests go to the ChatGPT Codex backend: the credentials are ChatGPT-style
+   * (`chatgptAuth`) and the provider is OpenAI's with OpenAI login (name `OpenAI`, as the
+   * built-in `openai`; `requires_openai_auth`; no `env_key` or `experimental_bearer_token`; the
+   * conditions of upstream `build_routing_hint_header`). The client then sends the ChatGPT-mode headers and body
+   * (`ModelClientOptions.chatgpt`) and the session fetches the models catalog.
+   */
+  usesCodexBackend: boolean;
 }
 
 /** The minimal part of a loaded `Config` that {@link resolveModelProvider} needs. */
@@ -227,8 +235,11 @@ export interface ResolveModelProviderOptions {
   /** Environment for `env_http_headers` and the OSS base URL; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv | undefined;
   /**
-   * True when the credentials are ChatGPT-style: a provider without `base_url` then targets
-   * {@link CHATGPT_CODEX_BASE_URL} instead of {@link OPENAI_API_BASE_URL}. Default false.
+   * True when the credentials are ChatGPT-style (auth mode `chatgpt`): a provider without
+   * `base_url` (the built-in `openai` without `openai_base_url`) then targets
+   * {@link CHATGPT_CODEX_BASE_URL} instead of {@link OPENAI_API_BASE_URL}; `openai_base_url`
+   * still wins for the built-in provider, and `chatgpt_base_url` does not move model requests
+   * (observed-cli-0.169-auth §1; upstream `to_api_provider`). Default false (API key).
    */
   chatgptAuth?: boolean | undefined;
 }
@@ -285,6 +296,12 @@ export function resolveModelProvider(
     provider,
     streamMaxRetries: info.streamMaxRetries,
     supportsWebsockets: info.supportsWebsockets,
+    usesCodexBackend:
+      options.chatgptAuth === true &&
+      info.name === 'OpenAI' &&
+      info.requiresOpenaiAuth &&
+      info.envKey === undefined &&
+      info.experimentalBearerToken === undefined,
   };
 }
 

@@ -58,6 +58,28 @@ export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-acces
 export const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'] as const;
 /** `forced_login_method` values. */
 export const FORCED_LOGIN_METHODS = ['chatgpt', 'api'] as const;
+/**
+ * `cli_auth_credentials_store` values (where the CLI keeps `auth.json`'s credentials). Only
+ * `file` (`$CODEX_HOME/auth.json`, the default) is implemented by codex-ts; the others parse so a
+ * real config.toml loads, and a session asked to use them reports it (see `Config`).
+ */
+export const CLI_AUTH_CREDENTIALS_STORES = ['file', 'keyring', 'auto', 'ephemeral'] as const;
+
+/**
+ * `forced_chatgpt_workspace_id`: one workspace (ChatGPT account) id, or a list of allowed ids.
+ * Blank entries are rejected.
+ */
+const EXPECT_WORKSPACE_IDS = 'expected a non-empty workspace id or a non-empty array of them';
+const workspaceId = z
+  .string({ error: EXPECT_WORKSPACE_IDS })
+  .refine((v) => v.trim() !== '', { error: EXPECT_WORKSPACE_IDS });
+const forcedWorkspaceIds = z.union(
+  [
+    workspaceId,
+    z.array(workspaceId, { error: EXPECT_WORKSPACE_IDS }).min(1, { error: EXPECT_WORKSPACE_IDS }),
+  ],
+  { error: EXPECT_WORKSPACE_IDS },
+);
 
 const wireApi = z.enum(['responses'], {
   error: (issue) => (issue.input === 'chat' ? CHAT_WIRE_API_REMOVED_MESSAGE : oneOf(['responses'])),
@@ -225,7 +247,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'auto_review',
   'background_terminal_max_timeout',
   'check_for_update_on_startup',
-  'cli_auth_credentials_store',
   'compact_prompt',
   'debug',
   'default_permissions',
@@ -250,7 +271,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'features',
   'feedback',
   'file_opener',
-  'forced_chatgpt_workspace_id',
   'ghost_snapshot',
   'hide_agent_reasoning',
   'history',
@@ -353,7 +373,8 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
 /**
  * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
  * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
- * `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `approval_policy`,
+ * `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `forced_chatgpt_workspace_id`,
+ * `cli_auth_credentials_store`, `approval_policy`,
  * `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
  * {@link IGNORED_TOP_LEVEL_KEYS}. Any other top-level key is rejected.
  */
@@ -362,6 +383,8 @@ export const ConfigTomlSchema = z.strictObject(
     ...sharedSettings,
     openai_base_url: str.optional(),
     forced_login_method: stringEnum(FORCED_LOGIN_METHODS).optional(),
+    forced_chatgpt_workspace_id: forcedWorkspaceIds.optional(),
+    cli_auth_credentials_store: stringEnum(CLI_AUTH_CREDENTIALS_STORES).optional(),
     profile: str.optional(),
     profiles: z.record(z.string(), ProfileTomlSchema, { error: EXPECT_TABLE }).optional(),
     model_providers: z.record(z.string(), ModelProviderTomlSchema, { error: EXPECT_TABLE }).optional(),

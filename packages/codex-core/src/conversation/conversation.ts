@@ -7,6 +7,14 @@ import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn } from '../turn/run-turn.js';
+import {
+  baseInstructionsPassthrough,
+  ENVIRONMENT_CONTEXT_KIND,
+  turnMessagePassthrough,
+  unixSecondsNow,
+  userContentItemKinds,
+  withPassthrough,
+} from './message-metadata.js';
 
 /** Namespace for the name-based (v5) id of the base-instructions message. */
 const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
@@ -34,6 +42,8 @@ export interface ConversationOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Injected for tests: jitter source in [0, 1) for the retry backoff. */
   random?: (() => number) | undefined;
+  /** Injected for tests: now as unix seconds with a fraction (a message's `create_time`). */
+  clock?: (() => number) | undefined;
 }
 
 /** A user or developer message item with a `msg_<uuid v7>` id. */
@@ -65,6 +75,11 @@ function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): 
  * whole, over WebSocket the client sends only what the server has not seen.
  * The first turn's input starts with the base-instructions developer message and the
  * environment context. See {@link Conversation.prewarm} for the WebSocket startup prewarm.
+ * With the ChatGPT Codex backend (`ModelClientOptions.chatgpt`) each message the conversation
+ * adds carries `internal_chat_message_metadata_passthrough` (observed-cli-0.169-auth §5): the
+ * base instructions `{content_item_kinds: ["model.base_instructions"]}`, the environment context
+ * and user messages `{turn_id, create_time, content_item_kinds}` (`environments.environment_context`;
+ * one `user.text` / `user.image` per part), stamped once when they enter the history.
  */
 export class Conversation {
   readonly #options: ConversationOptions;
@@ -97,15 +112,19 @@ export class Conversation {
     options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
+    const turnId = uuidv7();
+    const stamp = this.#stamper(turnId);
     if (this.#history.length === 0) {
       this.#history.push(this.#baseInstructionsMessage());
-      if (o.environmentContext) this.#history.push(messageItem('user', o.environmentContext));
+      if (o.environmentContext)
+        this.#history.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
     }
-    const items = typeof input === 'string' ? [messageItem('user', input)] : input;
+    const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
+      stamp(item, userContentItemKinds(item)),
+    );
     recordUserPrompt(o.client, items);
     this.#history.push(...items);
 
-    const turnId = uuidv7();
     const turnStartedAtUnixMs = Date.now();
     const session = o.client.newSession();
     const makeRequest = (items: ResponseItem[]): SamplingRequest =>
@@ -159,11 +178,35 @@ export class Conversation {
 
   #baseInstructionsMessage(): ResponseItem {
     const o = this.#options;
-    return messageItem(
+    const item = messageItem(
       'developer',
       o.baseInstructions,
       `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`,
     );
+    return this.#codexBackend ? withPassthrough(item, baseInstructionsPassthrough()) : item;
+  }
+
+  /** Whether the client talks to the ChatGPT Codex backend (`ModelClientOptions.chatgpt`). */
+  get #codexBackend(): boolean {
+    return this.#options.client.options.chatgpt !== undefined;
+  }
+
+  /**
+   * Stamps messages entering the history in turn `turnId` with their passthrough metadata
+   * (Codex backend only; `create_time` is taken now, once): items that already carry one, items
+   * without known kinds, and every item in API-key mode pass unchanged.
+   */
+  #stamper(turnId: string): (item: ResponseItem, kinds: readonly string[] | undefined) => ResponseItem {
+    const clock = this.#options.clock ?? unixSecondsNow;
+    return (item, kinds) => {
+      if (!this.#codexBackend || kinds === undefined) return item;
+      if (
+        (item as { internal_chat_message_metadata_passthrough?: unknown })
+          .internal_chat_message_metadata_passthrough
+      )
+        return item;
+      return withPassthrough(item, turnMessagePassthrough(turnId, clock(), kinds));
+    };
   }
 
   #samplingRequest(items: ResponseItem[], metadata: TurnMetadataInput): SamplingRequest {

@@ -112,12 +112,14 @@ export function asciiJson(value: unknown): string {
 /**
  * The `client_metadata` map of a request body: installation id, session and thread
  * ids, turn ids, window id and the turn metadata JSON string. `mcpAttribution` adds the
- * `mcp_attribution` key the built-in OpenAI provider sends.
+ * `mcp_attribution` key the built-in OpenAI provider sends; `guardianCreditsRequested` adds
+ * `guardian_credits_requested: "true"` (ChatGPT Codex backend, observed-cli-0.169-auth §5; the
+ * original's key order there varies from run to run, ours is fixed).
  */
 export function clientMetadata(
   identity: SessionIdentity,
   input: TurnMetadataInput,
-  options: { mcpAttribution?: boolean } = {},
+  options: { mcpAttribution?: boolean; guardianCreditsRequested?: boolean } = {},
 ): Record<string, string> {
   const out: Record<string, string> = {
     'x-codex-installation-id': identity.installationId,
@@ -129,6 +131,7 @@ export function clientMetadata(
   out['x-codex-window-id'] = windowId(identity);
   out['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, input));
   if (options.mcpAttribution) out.mcp_attribution = JSON.stringify({ status: 'none' });
+  if (options.guardianCreditsRequested) out.guardian_credits_requested = 'true';
   return out;
 }
 
@@ -148,6 +151,7 @@ export const RESERVED_CLIENT_METADATA_KEYS: ReadonlySet<string> = new Set([
   'x-codex-parent-thread-id',
   'x-openai-subagent',
   'mcp_attribution',
+  'guardian_credits_requested',
   'x-codex-turn-state',
   WS_STREAM_REQUEST_START_MS,
   'ws_request_header_traceparent',
