@@ -80,6 +80,24 @@ export {
   type ResponsesStreamOptions,
 } from './responses/responses-client.js';
 /**
+ * The extra CA bundle (observed-cli-auth §1; codex-rs `codex-client/src/custom_ca.rs`):
+ * `readCaCertificateFromEnv(env)` reads the PEM file named by `CODEX_CA_CERTIFICATE` (else
+ * `SSL_CERT_FILE`; empty = unset) → `CaCertificateBundle` (`pem` of its certificate blocks,
+ * `count`, `path`, `sourceEnv`) or `undefined`; a missing/unreadable file or one without a
+ * certificate block throws `CaCertificateError` (`code`: `ca_certificate_unreadable` |
+ * `ca_certificate_invalid`, `path`, `sourceEnv`; the message names the file and the variable).
+ * Give `pem` to `HttpTransport({ ca })` / `ResponsesClient({ ca })` and
+ * `ResponsesWebsocketClient({ ca })`: trusted in addition to the system roots.
+ */
+export {
+  type CaCertificateBundle,
+  CaCertificateError,
+  type CaCertificateErrorCode,
+  CODEX_CA_CERTIFICATE_ENV,
+  readCaCertificateFromEnv,
+  SSL_CERT_FILE_ENV,
+} from './tls/ca-certificate.js';
+/**
  * Responses over WebSocket (wire-protocol part J): `ResponsesWebsocketClient.connect()` opens
  * `ws(s)://…/responses` (handshake headers in the observed order, `openai-beta:
  * responses_websockets=2026-02-06`, permessage-deflate, 64 MiB messages, bounded by
