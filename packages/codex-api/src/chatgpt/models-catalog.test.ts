@@ -2,6 +2,7 @@
 import { modelsCatalog, type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
+import { ApiError } from '../errors/api-error.js';
 import { ModelsCatalogClient, ModelsCatalogError, parseModelsEtag } from './models-catalog.js';
 
 let server: ResponsesServer;
@@ -113,6 +114,19 @@ describe('ModelsCatalogClient.fetch', () => {
       v instanceof Error ? { ...v, message: v.message } : v,
     );
     expect(everything).not.toContain(CANARY);
+  });
+
+  it('passes an ApiError of authHeaders() through and maps any other rejection to auth', async () => {
+    const refresh = new ApiError('refresh_token_failed', 'Your access token could not be refreshed.');
+    const base = { baseUrl: server.codexBaseUrl, clientVersion: '0.169.0', originator: 'o', userAgent: 'u' };
+    const failing = (error: unknown) =>
+      new ModelsCatalogClient({ ...base, auth: { authHeaders: () => Promise.reject(error) } }).fetch();
+    await expect(failing(refresh)).rejects.toBe(refresh);
+    await expect(failing(new Error('no tokens in auth.json'))).rejects.toMatchObject({
+      code: 'auth',
+      message: 'could not get credentials: no tokens in auth.json',
+    });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('fails with connection_failed without the CA', async () => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
+import { apiErrorFromAuthFailure } from '../errors/map-errors.js';
 import { registerAuthHeaders } from '../internal/secrets.js';
 
 const effort = z.string();
@@ -162,11 +163,17 @@ export class ModelsCatalogClient {
 
   /**
    * Fetches the catalog. Resolves with the typed entries and the `etag` header; rejects with a
-   * {@link ModelsCatalogError} (an `ApiError` from `authHeaders()`, e.g. `refresh_token_failed`,
-   * passes through).
+   * {@link ModelsCatalogError}; an `authHeaders()` failure is an `ApiError` as on the Responses
+   * clients (`refresh_token_failed` / `auth_transient` pass through, anything else is the
+   * non-retryable `auth` "could not get credentials: …", an abort `aborted`).
    */
   async fetch(options: { signal?: AbortSignal } = {}): Promise<ModelsCatalog> {
-    const auth = checkAuthHeaders(await this.options.auth.authHeaders(options.signal));
+    let auth: Record<string, string>;
+    try {
+      auth = checkAuthHeaders(await this.options.auth.authHeaders(options.signal));
+    } catch (error) {
+      throw this.redactor.redactError(apiErrorFromAuthFailure(error, options.signal));
+    }
     registerAuthHeaders(this.redactor, auth);
     const headers: Record<string, string> = { version: this.options.clientVersion };
     for (const [name, value] of Object.entries(auth)) headers[name.toLowerCase()] = value;

@@ -232,6 +232,14 @@ describe('WorkspaceRoutingClient.discover', () => {
     expect(error.message).not.toContain(CANARY);
   });
 
+  it('passes an ApiError of authHeaders() (refresh_token_failed) through unchanged', async () => {
+    const refresh = new ApiError('refresh_token_failed', 'Your access token could not be refreshed.');
+    const c = client({ auth: { authHeaders: () => Promise.reject(refresh) } });
+    await expect(c.discover(ACCOUNT)).rejects.toBe(refresh);
+    await c.close();
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('an empty account id is missing_account_id and sends nothing', async () => {
     const error = await failure(client().discover(''));
     expect([error.code, error.message]).toEqual([
