@@ -8,6 +8,8 @@
  *   (HTTP + SSE).
  * - `rate-limits/`: rate-limit headers and events.
  * - `errors/`: {@link ApiError} and the mapping of transport failures to it.
+ * - `chatgpt/`: the ChatGPT backend's side endpoints: workspace routing discovery and the models catalog.
+ * - `tls/`: the extra CA bundle of `CODEX_CA_CERTIFICATE`.
  *
  * Units: durations in ms, unix times in seconds, token counts in tokens.
  */
@@ -22,6 +24,55 @@ export {
   type UnauthorizedRecovery,
   type UnauthorizedRecoveryStep,
 } from './auth/auth-provider.js';
+/**
+ * The models catalog (observed-cli-auth §7): `ModelsCatalogClient` (`fetch()` → `ModelsCatalog`
+ * `{ models: ModelInfo[], etag }` from `GET {baseUrl}/models?client_version=<v>` with `version`,
+ * auth headers, `originator`, `user-agent`, `accept: *\/*` in that order; 5 s default deadline),
+ * its options, the zod schemas `ModelInfoSchema` / `ModelsResponseSchema` (unknown fields kept),
+ * `ModelsCatalogError` (`code`: `unauthorized` (401) | `unexpected_status` | `invalid_response` |
+ * `connection_failed` | `request_timeout` | `network` | `aborted`; `status`, `retryable`) and
+ * `parseModelsEtag(headers)` (the trimmed `x-models-etag` of a `/responses` answer, or undefined).
+ */
+export {
+  type ModelInfo,
+  ModelInfoSchema,
+  type ModelsCatalog,
+  ModelsCatalogClient,
+  type ModelsCatalogClientOptions,
+  ModelsCatalogError,
+  type ModelsCatalogErrorCode,
+  ModelsResponseSchema,
+  parseModelsEtag,
+} from './chatgpt/models-catalog.js';
+/**
+ * Workspace routing discovery (observed-cli-auth §1, §4): `WorkspaceRoutingClient`
+ * (`discover(accountId, {signal})` → `WorkspaceRouting` `{ accountId, backendOrigin,
+ * routingOverride, account }` from `GET {chatgptBaseUrl}wham/accounts/check`, headers
+ * `user-agent`, `authorization`, `chatgpt-account-id`, `accept: *\/*`; 401 runs the auth's
+ * `UnauthorizedRecovery` steps and asks again; 15 s bound), `resolveWorkspaceRouting(entry,
+ * chatgptBaseUrl, required?)` (the origin rules), `routingOverrideHeaders(routing)` (`{
+ * 'x-openai-account-routing-override': 'us' | 'us_cr' }` or `{}`), the zod schemas of the answer
+ * (`AccountsCheckEntrySchema`, `AccountsCheckResponseSchema`; unknown fields kept),
+ * `AccountRoutingOverride` (`NO_CONSTRAINT` | `us` | `us_cr`) and `WorkspaceRoutingError`
+ * (`code`: `WorkspaceRoutingErrorCode`, message = the original's text in
+ * `WorkspaceRoutingErrorTexts`, `status` (401 for `discovery_unauthorized`), `retryable` for
+ * `discovery_failed` and `discovery_timeout`, `isInstance()`).
+ */
+export {
+  type AccountRoutingOverride,
+  type AccountsCheckEntry,
+  AccountsCheckEntrySchema,
+  type AccountsCheckResponse,
+  AccountsCheckResponseSchema,
+  resolveWorkspaceRouting,
+  routingOverrideHeaders,
+  type WorkspaceRouting,
+  WorkspaceRoutingClient,
+  type WorkspaceRoutingClientOptions,
+  WorkspaceRoutingError,
+  type WorkspaceRoutingErrorCode,
+  WorkspaceRoutingErrorTexts,
+} from './chatgpt/workspace-routing.js';
 /**
  * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
  * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response
@@ -79,6 +130,24 @@ export {
   type ResponsesClientOptions,
   type ResponsesStreamOptions,
 } from './responses/responses-client.js';
+/**
+ * The extra CA bundle (observed-cli-auth §1; codex-rs `codex-client/src/custom_ca.rs`):
+ * `readCaCertificateFromEnv(env)` reads the PEM file named by `CODEX_CA_CERTIFICATE` (else
+ * `SSL_CERT_FILE`; empty = unset) → `CaCertificateBundle` (`pem` of its certificate blocks,
+ * `count`, `path`, `sourceEnv`) or `undefined`; a missing/unreadable file or one without a
+ * certificate block throws `CaCertificateError` (`code`: `ca_certificate_unreadable` |
+ * `ca_certificate_invalid`, `path`, `sourceEnv`; the message names the file and the variable).
+ * Give `pem` to `HttpTransport({ ca })` / `ResponsesClient({ ca })` and
+ * `ResponsesWebsocketClient({ ca })`: trusted in addition to the system roots.
+ */
+export {
+  type CaCertificateBundle,
+  CaCertificateError,
+  type CaCertificateErrorCode,
+  CODEX_CA_CERTIFICATE_ENV,
+  readCaCertificateFromEnv,
+  SSL_CERT_FILE_ENV,
+} from './tls/ca-certificate.js';
 /**
  * Responses over WebSocket (wire-protocol part J): `ResponsesWebsocketClient.connect()` opens
  * `ws(s)://…/responses` (handshake headers in the observed order, `openai-beta:

@@ -17,6 +17,19 @@
  */
 
 /**
+ * zstd request-body compression: `zstdCompress(bytes, level = 3, implementation?)` → one standard
+ * zstd frame (any decoder restores `bytes` exactly); `node:zlib`'s `zstdCompressSync` where the
+ * runtime has it, else the WebAssembly build (`@bokuweb/zstd-wasm`, loaded on first use).
+ * `zstdImplementation()` tells which one this runtime uses (`ZstdImplementation`: `'node:zlib'` |
+ * `'wasm'`); `DEFAULT_ZSTD_LEVEL` = 3.
+ */
+export {
+  DEFAULT_ZSTD_LEVEL,
+  type ZstdImplementation,
+  zstdCompress,
+  zstdImplementation,
+} from './compress/zstd.js';
+/**
  * Transport errors. `TransportError` (abstract base; `code`, a `TransportErrorCode`: `http`,
  * `timeout`, `connection`, `network`, `build`, `stream`, `aborted`); `HttpStatusError` (`http`,
  * non-2xx: `status`, `statusText`, `url`, lower-cased `headers`, `body` text);
@@ -43,15 +56,21 @@ export {
   TransportError,
   type TransportErrorCode,
 } from './errors/transport-error.js';
-
 /**
- * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options.
+ * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options (`ca`:
+ * extra trusted CA PEMs on top of Node's roots); `withSystemRoots(pem)` → `[...tls.rootCertificates,
+ * ...pem]`, the `ca` list that adds a CA without dropping the system roots.
  * Non-2xx → `HttpStatusError`; connect failure → `ConnectionError`; `timeoutMs` → `TimeoutError`;
  * no response headers within `headersTimeoutMs` → `StreamError(HEADERS_TIMEOUT_MESSAGE)` =
  * "idle timeout waiting for response headers" (`idleTimeout: true`); abort → `AbortedError`; body
  * read failure → `NetworkError("error decoding response body")`.
  */
-export { HEADERS_TIMEOUT_MESSAGE, HttpTransport, type HttpTransportOptions } from './http/transport.js';
+export {
+  HEADERS_TIMEOUT_MESSAGE,
+  HttpTransport,
+  type HttpTransportOptions,
+  withSystemRoots,
+} from './http/transport.js';
 
 /**
  * Shapes of a request (`HttpRequest`: method, url, headers in insertion order, body as string or

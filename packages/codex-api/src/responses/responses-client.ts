@@ -1,5 +1,5 @@
 import type { RequestTelemetry, SseTelemetry, StreamingResponse } from '@codex-ts/client';
-import { HttpStatusError, HttpTransport, runWithRetry, SecretRedactor } from '@codex-ts/client';
+import { HttpStatusError, HttpTransport, runWithRetry, SecretRedactor, zstdCompress } from '@codex-ts/client';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
@@ -33,6 +33,17 @@ export interface ResponsesClientOptions {
    * ResponsesClient}); share one with a session's telemetry and output. Default: the client's own.
    */
   redactor?: SecretRedactor;
+  /**
+   * `'zstd'`: every request body is sent as one zstd frame at level 3 (`zstdCompress`) with
+   * `content-encoding: zstd` right after `accept` and `content-length` the compressed size, as
+   * the original does for the ChatGPT backend (observed-cli-auth §5). Default: uncompressed JSON.
+   */
+  requestCompression?: 'zstd';
+  /**
+   * Extra trusted CA certificates (PEM) for the transport the client creates (ignored with
+   * `transport`; give that one `HttpTransport({ ca })`): trusted in addition to Node's roots.
+   */
+  ca?: string | readonly string[];
 }
 
 /** Per-call options of {@link ResponsesClient.stream}. */
@@ -111,7 +122,7 @@ function setIfAbsent(
  * retry is byte-identical.
  *
  * Headers, in this order: `provider.headers`, `extraHeaders` (replacing), `accept:
- * text/event-stream`, `content-type: application/json` (unless set), the auth headers (fetched per
+ * text/event-stream`, `content-encoding: zstd` (with `requestCompression: 'zstd'`), `content-type: application/json` (unless set), the auth headers (fetched per
  * attempt from the {@link AuthProvider}, replacing), then `defaultHeaders` where absent
  * (observed-cli §3).
  *
@@ -137,6 +148,7 @@ export class ResponsesClient {
   private readonly defaultHeaders: Record<string, string>;
   private readonly requestTelemetry: RequestTelemetry | undefined;
   private readonly sseTelemetry: SseTelemetry | undefined;
+  private readonly requestCompression: 'zstd' | undefined;
   /** The redactor of {@link ResponsesClientOptions.redactor} (or the client's own). */
   readonly redactor: SecretRedactor;
 
@@ -144,7 +156,9 @@ export class ResponsesClient {
     this.provider = options.provider;
     this.auth = options.auth;
     this.ownsTransport = options.transport === undefined;
-    this.transport = options.transport ?? new HttpTransport();
+    this.transport =
+      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    this.requestCompression = options.requestCompression;
     this.defaultHeaders = options.defaultHeaders ?? {};
     const redactor = options.redactor ?? new SecretRedactor();
     this.redactor = redactor;
@@ -179,7 +193,10 @@ export class ResponsesClient {
   }
 
   private async open(request: ResponsesApiRequest, options: ResponsesStreamOptions): Promise<ResponseStream> {
-    const body = serializeResponsesRequest(request);
+    const json = serializeResponsesRequest(request);
+    // Compressed once: every retry and 401 resend carries the same complete frame.
+    const body =
+      this.requestCompression === 'zstd' ? await zstdCompress(new TextEncoder().encode(json)) : json;
     const url = urlForPath(this.provider, 'responses');
     const signal = options.signal;
     const extraHeaders = options.extraHeaders;
@@ -260,6 +277,7 @@ export class ResponsesClient {
     if (extraHeaders)
       for (const [name, value] of Object.entries(extraHeaders)) setHeader(headers, index, name, value);
     setHeader(headers, index, 'accept', 'text/event-stream');
+    if (this.requestCompression === 'zstd') setHeader(headers, index, 'content-encoding', 'zstd');
     setIfAbsent(headers, index, 'content-type', 'application/json');
     for (const [name, value] of Object.entries(authHeaders)) setHeader(headers, index, name, value);
     for (const [name, value] of Object.entries(this.defaultHeaders)) setIfAbsent(headers, index, name, value);

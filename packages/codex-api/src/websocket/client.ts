@@ -8,6 +8,7 @@ import {
   IdleClock,
   SecretRedactor,
   TimeoutError,
+  withSystemRoots,
 } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
@@ -45,6 +46,11 @@ export interface ResponsesWebsocketClientOptions {
    * connections' streams and of their telemetry. Default: a new one, owned by this client.
    */
   redactor?: SecretRedactor;
+  /**
+   * Extra trusted CA certificates for `wss` (PEM text, e.g. from {@link readCaCertificateFromEnv}):
+   * trusted **in addition to** Node's bundled roots (`withSystemRoots`). Default: the roots only.
+   */
+  ca?: string | readonly string[];
 }
 
 /** Per-call options of {@link ResponsesWebsocketClient.connect}. */
@@ -94,6 +100,7 @@ export class ResponsesWebsocketClient {
   private readonly auth: AuthProvider;
   private readonly defaultHeaders: Record<string, string>;
   private readonly telemetry: WebsocketTelemetry | undefined;
+  private readonly ca: string[] | undefined;
   /** The redactor of {@link ResponsesWebsocketClientOptions.redactor} (or the client's own). */
   readonly redactor: SecretRedactor;
 
@@ -102,6 +109,7 @@ export class ResponsesWebsocketClient {
     this.auth = options.auth;
     this.defaultHeaders = options.defaultHeaders ?? {};
     this.telemetry = options.telemetry;
+    this.ca = options.ca === undefined ? undefined : withSystemRoots(options.ca);
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -207,6 +215,7 @@ export class ResponsesWebsocketClient {
           maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
           followRedirects: false,
           finishRequest,
+          ...(this.ca === undefined ? {} : { ca: this.ca }),
         });
       } catch (error) {
         reject(

@@ -2,6 +2,7 @@
  * `HttpTransport`: unary and streaming HTTP requests on undici.
  */
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import {
   AbortedError,
@@ -34,6 +35,22 @@ export interface HttpTransportOptions {
    * `clampTimerMs`). Ignored with `dispatcher`.
    */
   keepAliveTimeoutMs?: number;
+  /**
+   * Extra trusted CA certificates for HTTPS, PEM text (one string may hold several `CERTIFICATE`
+   * blocks). The default Agent then trusts Node's bundled roots (`tls.rootCertificates`) **plus**
+   * these, never these alone. Ignored with `dispatcher` (configure that one yourself). Default:
+   * Node's roots only.
+   */
+  ca?: string | readonly string[];
+}
+
+/**
+ * Node's bundled root certificates followed by `extra` (PEM text): the `ca` list of a TLS
+ * connection that trusts an extra CA without dropping the usual roots (setting `ca` alone replaces
+ * them).
+ */
+export function withSystemRoots(extra: string | readonly string[]): string[] {
+  return [...rootCertificates, ...(typeof extra === 'string' ? [extra] : extra)];
 }
 
 /** The message of the `StreamError` for a request whose response headers did not arrive in time. */
@@ -235,6 +252,8 @@ export class HttpTransport {
         agentOptions.connectTimeout = clampTimerMs(options.connectTimeoutMs);
       if (options?.keepAliveTimeoutMs !== undefined)
         agentOptions.keepAliveTimeout = clampTimerMs(options.keepAliveTimeoutMs);
+      const ca = options?.ca;
+      if (ca !== undefined) agentOptions.connect = { ca: withSystemRoots(ca) };
       this.dispatcher = new Agent(agentOptions);
       this.ownsDispatcher = true;
     }
