@@ -1,0 +1,53 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '@codex-ts/api';
+import lockfile from 'proper-lockfile';
+
+/**
+ * Holds the cross-process refresh lock of `$CODEX_HOME/auth.json` while `fn` runs, with
+ * `proper-lockfile` (an atomic `mkdir` of `$CODEX_HOME/auth.json.lock`, refreshed every few
+ * seconds and taken over when stale for 10 s, so a crashed holder cannot block others for
+ * long). The original leaves two empty files (`auth.json.lock`, `auth.lock`); ours is a
+ * directory that exists only while held.
+ *
+ * @param timeoutMs how long to wait for another holder, ms.
+ * @throws {ApiError} `auth_transient` "Failed to refresh token: timed out waiting for the auth.json lock".
+ */
+export async function withAuthLock<T>(
+  codexHome: string,
+  timeoutMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await mkdir(codexHome, { recursive: true, mode: 0o700 });
+  const target = join(codexHome, 'auth.json');
+  const deadline = Date.now() + timeoutMs;
+  let release: (() => Promise<void>) | undefined;
+  for (;;) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        lockfilePath: `${target}.lock`,
+        stale: 10_000,
+        update: 2_000,
+        retries: 0,
+      });
+      break;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ELOCKED' || Date.now() >= deadline) {
+        throw new ApiError(
+          'auth_transient',
+          'Failed to refresh token: timed out waiting for the auth.json lock',
+          {
+            cause: error,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
