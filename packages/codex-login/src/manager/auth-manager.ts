@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { AuthProvider, UnauthorizedRecovery } from '@codex-ts/api';
 import { ApiError } from '@codex-ts/api';
-import { HttpTransport, type SecretRedactor } from '@codex-ts/client';
+import { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import {
   type AuthDotJson,
   authFilePath,
@@ -52,7 +52,10 @@ export interface AuthManagerOptions {
    * **without** the `(codex_exec; 0.169.0)` suffix here: pass it without.
    */
   userAgent: string;
-  /** Every key and token the manager loads or receives is registered here. */
+  /**
+   * Every key and token the manager loads or receives is registered here (default: a private
+   * one); refresh errors and log lines are redacted with it (`***`).
+   */
   redactor?: SecretRedactor | undefined;
   /** Log sink; gets `error` "Failed to refresh token: <text>" per failed refresh. Never a secret. */
   log?: ((level: 'error' | 'warn' | 'info', message: string) => void) | undefined;
@@ -93,6 +96,7 @@ const STALE_WITHOUT_EXP_MS = 8 * 24 * 60 * 60 * 1000;
 export class AuthManager implements AuthProvider {
   readonly #options: AuthManagerOptions;
   readonly #transport: HttpTransport;
+  readonly #redactor: SecretRedactor;
   #envAuth: CodexAuth | undefined;
   #externalAuth: CodexAuth | undefined;
   #externalRefresher: ExternalChatgptRefresher | undefined;
@@ -104,6 +108,7 @@ export class AuthManager implements AuthProvider {
   private constructor(options: AuthManagerOptions) {
     this.#options = options;
     this.#transport = options.transport ?? new HttpTransport();
+    this.#redactor = options.redactor ?? new SecretRedactor();
   }
 
   /**
@@ -188,8 +193,10 @@ export class AuthManager implements AuthProvider {
       });
       await this.#inflight;
     } catch (error) {
-      if (!signal?.aborted) this.#logFailure(error);
-      throw error;
+      // a server may echo a token in `error.message`: errors and log lines are redacted
+      const safe = this.#redactor.redactError(error);
+      if (!signal?.aborted) this.#logFailure(safe);
+      throw safe;
     }
   }
 
@@ -349,7 +356,7 @@ export class AuthManager implements AuthProvider {
         throw error;
       });
       for (const value of [refreshed.idToken, refreshed.accessToken, refreshed.refreshToken]) {
-        this.#options.redactor?.add(value);
+        this.#redactor.add(value);
       }
       const next: AuthDotJson = {
         ...stored,
@@ -391,7 +398,7 @@ export class AuthManager implements AuthProvider {
       tokens = await refresher({ reason: 'unauthorized', previousAccountId: previous.accountId }, signal);
     } catch (error) {
       if (ApiError.isInstance(error)) throw error;
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = this.#redactor.redact(error instanceof Error ? error.message : String(error));
       throw new ApiError('auth_transient', `Failed to refresh external ChatGPT tokens: ${detail}`, {
         cause: error,
       });
@@ -436,8 +443,8 @@ export class AuthManager implements AuthProvider {
   }
 
   #register<T extends CodexAuth | undefined>(auth: T): T {
-    const redactor = this.#options.redactor;
-    if (auth !== undefined && redactor !== undefined) {
+    const redactor = this.#redactor;
+    if (auth !== undefined) {
       const secret = secretsOf(auth);
       redactor.add(secret.apiKey);
       redactor.add(secret.tokens?.access_token);
@@ -461,8 +468,7 @@ export class AuthManager implements AuthProvider {
   #logFailure(error: unknown): void {
     const raw = error instanceof Error ? error.message : String(error);
     const text = raw.startsWith('Failed to refresh token:') ? raw : `Failed to refresh token: ${raw}`;
-    const redactor = this.#options.redactor;
-    this.#options.log?.('error', redactor ? redactor.redact(text) : text);
+    this.#options.log?.('error', this.#redactor.redact(text));
   }
 }
 
