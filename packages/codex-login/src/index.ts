@@ -45,17 +45,14 @@ export { resolveCodexHome } from './home/codex-home.js';
  * options (`AuthManagerOptions`) and the host-app token hooks (`ExternalChatgptTokens`,
  * `ExternalChatgptRefresher`).
  */
-export {
-  AuthManager,
-  type AuthManagerOptions,
-  type ExternalChatgptRefresher,
-  type ExternalChatgptTokens,
-} from './manager/auth-manager.js';
+export { AuthManager, type AuthManagerOptions } from './manager/auth-manager.js';
 /**
  * The credential snapshot `CodexAuth` (no secret in `toString`/`toJSON`/`inspect`), its `AuthMode`
  * (`apikey` | `chatgpt` | `chatgptAuthTokens`) and the `accounts/check` entry `WorkspaceAccountEntry`.
  */
 export type { AuthMode, CodexAuth, WorkspaceAccountEntry } from './manager/codex-auth.js';
+/** Host-app tokens: `ExternalChatgptTokens` (access token, account id, plan) and the 401 hook `ExternalChatgptRefresher`. */
+export type { ExternalChatgptRefresher, ExternalChatgptTokens } from './manager/external-auth.js';
 /**
  * Login restrictions: `ForcedLoginMethod` (`chatgpt` | `api`) and `loginRestrictionViolation(auth,
  * restrictions)` (the original's "… Logging out." text, or undefined when allowed).

@@ -18,16 +18,15 @@ import {
   type RefreshReason,
   requestTokenRefresh,
 } from '../refresh/refresh-token.js';
-import { accessTokenExpiry } from '../token/id-token.js';
 import { withAuthLock } from './auth-lock.js';
 import { type CodexAuth, makeAuth, secretsOf, type WorkspaceAccountEntry } from './codex-auth.js';
 import {
-  authFromFile,
-  enforceLoginRestrictions,
-  type ForcedLoginMethod,
-  loadFileAuth,
-  loginRestrictionViolation,
-} from './load-auth.js';
+  type ExternalChatgptRefresher,
+  type ExternalChatgptTokens,
+  externalAuthSnapshot,
+  isStaleForProactiveRefresh,
+} from './external-auth.js';
+import { authFromFile, enforceLoginRestrictions, type ForcedLoginMethod, loadFileAuth } from './load-auth.js';
 
 /** Options of {@link AuthManager.load}. */
 export interface AuthManagerOptions {
@@ -64,21 +63,6 @@ export interface AuthManagerOptions {
   /** Longest wait for another process's refresh lock, ms (default 30 000). */
   lockTimeoutMs?: number | undefined;
 }
-
-/** Tokens a host app supplies (upstream `ExternalAuthTokens::chatgpt`); kept in memory only. */
-export interface ExternalChatgptTokens {
-  accessToken: string;
-  chatgptAccountId: string;
-  chatgptPlanType?: string | undefined;
-}
-
-/** Asks the host app for new tokens after a 401 (`reason: 'unauthorized'`, the previous account id). */
-export type ExternalChatgptRefresher = (
-  context: { reason: 'unauthorized'; previousAccountId: string | undefined },
-  signal?: AbortSignal,
-) => Promise<ExternalChatgptTokens>;
-
-const STALE_WITHOUT_EXP_MS = 8 * 24 * 60 * 60 * 1000;
 
 /**
  * The credential layer (upstream `AuthManager`, codex-rs `login/src/auth/manager.rs`), an
@@ -300,18 +284,7 @@ export class AuthManager implements AuthProvider {
   }
 
   #isStale(auth: CodexAuth): boolean {
-    const token = secretsOf(auth).tokens?.access_token;
-    if (!token) return false;
-    const now = (this.#options.now ?? (() => new Date()))().getTime();
-    let exp: Date | undefined;
-    try {
-      exp = accessTokenExpiry(token);
-    } catch {
-      exp = undefined;
-    }
-    if (exp !== undefined) return exp.getTime() <= now;
-    const last = auth.lastRefresh ? Date.parse(auth.lastRefresh) : Number.NaN;
-    return !Number.isNaN(last) && last < now - STALE_WITHOUT_EXP_MS;
+    return isStaleForProactiveRefresh(auth, (this.#options.now ?? (() => new Date()))());
   }
 
   async #refreshManaged(reason: RefreshReason, signal?: AbortSignal): Promise<void> {
@@ -331,7 +304,7 @@ export class AuthManager implements AuthProvider {
         !storedTokens ||
         storedAuth.accountId !== cached.accountId
       ) {
-        throw this.#rememberPermanent(tokens.refresh_token, permanentRefreshError('account_mismatch'));
+        throw permanentRefreshError('account_mismatch'); // not remembered (as upstream): a reload may fix it
       }
       if (
         storedTokens.access_token !== tokens.access_token ||
@@ -403,43 +376,21 @@ export class AuthManager implements AuthProvider {
         cause: error,
       });
     }
+    const allowed = this.#options.forcedChatgptWorkspaceIds;
+    if (allowed !== undefined && allowed.length > 0 && !allowed.includes(tokens.chatgptAccountId)) {
+      // upstream's transient text for a refresh that returned a workspace outside the list
+      throw new ApiError(
+        'auth_transient',
+        `external auth refresh returned workspace ${JSON.stringify(tokens.chatgptAccountId)}, expected one of ${JSON.stringify(allowed)}`,
+      );
+    }
     this.#externalAuth = this.#externalSnapshot(tokens);
   }
 
   #externalSnapshot(tokens: ExternalChatgptTokens): CodexAuth {
-    if (!tokens.accessToken || !tokens.chatgptAccountId) {
-      throw new LoginError(
-        'no_credentials',
-        'external ChatGPT tokens need an access token and an account id',
-      );
-    }
-    const auth = makeAuth(
-      'chatgptAuthTokens',
-      {
-        tokens: {
-          id_token: '',
-          access_token: tokens.accessToken,
-          refresh_token: '',
-          account_id: tokens.chatgptAccountId,
-        },
-      },
-      this.#workspace,
-      { planType: tokens.chatgptPlanType },
+    return this.#register(
+      externalAuthSnapshot(tokens, this.#workspace, this.#options.forcedChatgptWorkspaceIds),
     );
-    const allowed = this.#options.forcedChatgptWorkspaceIds;
-    // the workspace check of external tokens uses the account id they were supplied with
-    if (allowed !== undefined && allowed.length > 0 && !allowed.includes(tokens.chatgptAccountId)) {
-      throw new LoginError(
-        'login_restricted',
-        loginRestrictionViolation(
-          { mode: auth.mode, chatgptAccountId: tokens.chatgptAccountId } as CodexAuth,
-          {
-            forcedChatgptWorkspaceIds: allowed,
-          },
-        ) ?? 'Login is restricted to other workspaces.',
-      );
-    }
-    return this.#register(auth);
   }
 
   #register<T extends CodexAuth | undefined>(auth: T): T {

@@ -133,4 +133,21 @@ describe('unauthorizedRecovery (login.md §7)', () => {
     manager.setExternalChatgptTokens(undefined);
     expect(manager.authCached()?.mode).toBe('chatgpt');
   });
+
+  it('external refresh returning a workspace outside forced_chatgpt_workspace_id fails (transient, upstream text)', async () => {
+    home = await tempHome();
+    const { manager } = await loadManager(home, undefined, { forcedChatgptWorkspaceIds: ['acct-host'] });
+    manager.setExternalChatgptTokens(
+      { accessToken: 'host-access-token-1', chatgptAccountId: 'acct-host' },
+      async () => ({
+        accessToken: 'host-access-token-2',
+        chatgptAccountId: 'acct-elsewhere',
+      }),
+    );
+    await expect(manager.unauthorizedRecovery().next()).rejects.toMatchObject({
+      code: 'auth_transient',
+      message: 'external auth refresh returned workspace "acct-elsewhere", expected one of ["acct-host"]',
+    });
+    expect((await manager.authHeaders()).authorization).toBe('Bearer host-access-token-1');
+  });
 });
