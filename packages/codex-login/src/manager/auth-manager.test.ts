@@ -297,6 +297,24 @@ describe('AuthManager: single flight and guarded reload', () => {
     expect(tokenRequests()).toHaveLength(1);
   });
 
+  it('an aborted caller stops waiting, but the refresh completes and is stored', async () => {
+    home = await tempHome();
+    const newAccess = accessToken(3_600_000, 'v2');
+    backend = await httpsBackend({
+      chatgpt: { token: { replies: [{ ...tokenRefreshed({ accessToken: newAccess }), delayMs: 300 }] } },
+    });
+    await home.write(chatgptAuthJson({ access: accessToken(-60_000) }));
+    const { manager, logs } = await loadManager(home, backend);
+    const controller = new AbortController();
+    const waiting = manager.refreshToken('unauthorized_recovery', controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(waiting).rejects.toMatchObject({ code: 'aborted' });
+    expect((await manager.authHeaders()).authorization).toBe(`Bearer ${newAccess}`);
+    expect(JSON.parse(await home.read()).tokens.access_token).toBe(newAccess);
+    expect(tokenRequests()).toHaveLength(1);
+    expect(logs).toEqual([]);
+  });
+
   it('adopts tokens another process stored, without a network call', async () => {
     home = await tempHome();
     backend = await httpsBackend({

@@ -158,7 +158,8 @@ export class AuthManager implements AuthProvider {
   /**
    * Refreshes the tokens (managed: the guarded, locked refresh described on the class; external:
    * asks the host's refresher; API key: nothing). Concurrent calls share one refresh.
-   * Every failure is logged as `error` "Failed to refresh token: <text>".
+   * Every failure is logged as `error` "Failed to refresh token: <text>". `signal` only stops
+   * this caller's wait (`aborted`): a started refresh always completes and is stored.
    *
    * @throws {ApiError} `refresh_token_failed` (permanent; texts of `RefreshFailureTexts`),
    *   `auth_transient` ("Failed to refresh token: 500 Internal Server Error", network, lock
@@ -172,10 +173,12 @@ export class AuthManager implements AuthProvider {
         await this.#externalRefresh(signal);
         return;
       }
-      this.#inflight ??= this.#refreshManaged(reason, signal).finally(() => {
+      // The shared refresh runs to its end even when a caller gives up: aborting a request the
+      // server may already have answered would lose the rotated refresh token.
+      this.#inflight ??= this.#refreshManaged(reason).finally(() => {
         this.#inflight = undefined;
       });
-      await this.#inflight;
+      await untilAborted(this.#inflight, signal);
     } catch (error) {
       // a server may echo a token in `error.message`: errors and log lines are redacted
       const safe = this.#redactor.redactError(error);
@@ -287,7 +290,7 @@ export class AuthManager implements AuthProvider {
     return isStaleForProactiveRefresh(auth, (this.#options.now ?? (() => new Date()))());
   }
 
-  async #refreshManaged(reason: RefreshReason, signal?: AbortSignal): Promise<void> {
+  async #refreshManaged(reason: RefreshReason): Promise<void> {
     const cached = this.#fileAuth;
     const tokens = cached === undefined ? undefined : secretsOf(cached).tokens;
     if (cached === undefined || tokens === undefined) throw permanentRefreshError('other');
@@ -321,7 +324,6 @@ export class AuthManager implements AuthProvider {
         reason,
         originator: this.#options.originator,
         userAgent: this.#options.userAgent,
-        signal,
       }).catch((error: unknown) => {
         if (ApiError.isInstance(error) && error.code === 'refresh_token_failed') {
           throw this.#rememberPermanent(tokens.refresh_token, error);
@@ -421,6 +423,29 @@ export class AuthManager implements AuthProvider {
     const text = raw.startsWith('Failed to refresh token:') ? raw : `Failed to refresh token: ${raw}`;
     this.#options.log?.('error', this.#redactor.redact(text));
   }
+}
+
+/** Waits for `work`, or rejects with `ApiError` `aborted` as soon as `signal` fires (`work` goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new ApiError('aborted', 'aborted'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError('aborted', 'aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Identity of the stored credentials (compared by {@link AuthManager.reload}). */
