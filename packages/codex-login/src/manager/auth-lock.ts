@@ -11,15 +11,21 @@ import lockfile from 'proper-lockfile';
  * directory that exists only while held.
  *
  * @param timeoutMs how long to wait for another holder, ms.
- * @throws {ApiError} `auth_transient` "Failed to refresh token: timed out waiting for the auth.json lock".
+ * @throws {ApiError} `auth_transient` "Failed to refresh token: timed out waiting for the auth.json lock"
+ *   (another holder kept it past `timeoutMs`) or "… could not lock <path>: <errno code>".
  */
 export async function withAuthLock<T>(
   codexHome: string,
   timeoutMs: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  await mkdir(codexHome, { recursive: true, mode: 0o700 });
   const target = join(codexHome, 'auth.json');
+  await mkdir(codexHome, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw lockError(
+      `could not lock ${target}: ${String((error as { code?: unknown }).code ?? 'error')}`,
+      error,
+    );
+  });
   const deadline = Date.now() + timeoutMs;
   let release: (() => Promise<void>) | undefined;
   for (;;) {
@@ -33,14 +39,12 @@ export async function withAuthLock<T>(
       });
       break;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ELOCKED' || Date.now() >= deadline) {
-        throw new ApiError(
-          'auth_transient',
-          'Failed to refresh token: timed out waiting for the auth.json lock',
-          {
-            cause: error,
-          },
-        );
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ELOCKED') {
+        throw lockError(`could not lock ${target}: ${String(code ?? 'error')}`, error);
+      }
+      if (Date.now() >= deadline) {
+        throw lockError('timed out waiting for the auth.json lock', error);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -50,4 +54,8 @@ export async function withAuthLock<T>(
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+function lockError(detail: string, cause: unknown): ApiError {
+  return new ApiError('auth_transient', `Failed to refresh token: ${detail}`, { cause });
 }
