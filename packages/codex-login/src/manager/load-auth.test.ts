@@ -54,6 +54,23 @@ describe('AuthManager.load: precedence and files (login.md §3)', () => {
     expect(await home.read()).toContain('at-secret-partial');
   });
 
+  it('reload reports a change, keeps the cached auth when the file turned corrupt', async () => {
+    home = await tempHome();
+    const first = accessToken(3_600_000, 'one');
+    await home.write(chatgptAuthJson({ access: first }));
+    const { manager } = await loadManager(home, undefined);
+    expect(await manager.reload()).toBe(false);
+    await home.write(
+      chatgptAuthJson({ access: accessToken(3_600_000, 'two'), refresh: 'rt-fake-v2-reloaded' }),
+    );
+    expect(await manager.reload()).toBe(true);
+    const current = (await manager.authHeaders()).authorization;
+    await home.write('{"tokens": ');
+    await expect(manager.reload()).rejects.toMatchObject({ name: 'AuthFileError', code: 'invalid_json' });
+    expect((await manager.authHeaders()).authorization).toBe(current);
+    expect(current).not.toBe(`Bearer ${first}`);
+  });
+
   it('logout deletes auth.json', async () => {
     home = await tempHome();
     await home.write(chatgptAuthJson({ access: accessToken(3_600_000) }));
