@@ -59,3 +59,26 @@ export async function withAuthLock<T>(
 function lockError(detail: string, cause: unknown): ApiError {
   return new ApiError('auth_transient', `Failed to refresh token: ${detail}`, { cause });
 }
+
+/** Waits for `work`, or rejects with `ApiError` `aborted` as soon as `signal` fires (`work` goes on). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new ApiError('aborted', 'aborted'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError('aborted', 'aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -18,7 +18,7 @@ import {
   type RefreshReason,
   requestTokenRefresh,
 } from '../refresh/refresh-token.js';
-import { withAuthLock } from './auth-lock.js';
+import { untilAborted, withAuthLock } from './auth-lock.js';
 import { type CodexAuth, makeAuth, secretsOf, type WorkspaceAccountEntry } from './codex-auth.js';
 import {
   type ExternalChatgptRefresher,
@@ -423,29 +423,6 @@ export class AuthManager implements AuthProvider {
     const text = raw.startsWith('Failed to refresh token:') ? raw : `Failed to refresh token: ${raw}`;
     this.#options.log?.('error', this.#redactor.redact(text));
   }
-}
-
-/** Waits for `work`, or rejects with `ApiError` `aborted` as soon as `signal` fires (`work` goes on). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(new ApiError('aborted', 'aborted'));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ApiError('aborted', 'aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Identity of the stored credentials (compared by {@link AuthManager.reload}). */
