@@ -38,6 +38,49 @@ export {
   type LoginErrorCode,
 } from './errors/login-error.js';
 export { resolveCodexHome } from './home/codex-home.js';
+/**
+ * `AuthManager`: the ChatGPT + API-key credential layer and `AuthProvider` (load precedence
+ * `CODEX_API_KEY` → external tokens → auth.json; proactive and 401 refresh, single flight in the
+ * process and across processes under `$CODEX_HOME/auth.json.lock`; login restrictions), with its
+ * options (`AuthManagerOptions`) and the host-app token hooks (`ExternalChatgptTokens`,
+ * `ExternalChatgptRefresher`).
+ */
+export { AuthManager, type AuthManagerOptions } from './manager/auth-manager.js';
+/**
+ * The credential snapshot `CodexAuth` (no secret in `toString`/`toJSON`/`inspect`), its `AuthMode`
+ * (`apikey` | `chatgpt` | `chatgptAuthTokens`) and the `accounts/check` entry `WorkspaceAccountEntry`.
+ */
+export type { AuthMode, CodexAuth, WorkspaceAccountEntry } from './manager/codex-auth.js';
+/** Host-app tokens: `ExternalChatgptTokens` (access token, account id, plan) and the 401 hook `ExternalChatgptRefresher`. */
+export type { ExternalChatgptRefresher, ExternalChatgptTokens } from './manager/external-auth.js';
+/**
+ * Login restrictions: `ForcedLoginMethod` (`chatgpt` | `api`) and `loginRestrictionViolation(auth,
+ * restrictions)` (the original's "… Logging out." text, or undefined when allowed).
+ */
+export {
+  type ForcedLoginMethod,
+  type LoginRestrictions,
+  loginRestrictionViolation,
+} from './manager/load-auth.js';
+/**
+ * Token refresh: `requestTokenRefresh` (the observed request; rejects with `ApiError`
+ * `refresh_token_failed` / `auth_transient`), `classifyRefreshFailure(status, body)`,
+ * `RefreshFailureTexts` (the 0.169 texts by `RefreshFailureReason`), `RefreshReason`
+ * (`proactive_expiry` | `unauthorized_recovery`), the endpoint constants
+ * (`DEFAULT_REFRESH_TOKEN_URL`, `REFRESH_TOKEN_URL_OVERRIDE_ENV`) and `CODEX_OAUTH_CLIENT_ID`.
+ */
+export {
+  CODEX_OAUTH_CLIENT_ID,
+  classifyRefreshFailure,
+  DEFAULT_REFRESH_TOKEN_URL,
+  REFRESH_TOKEN_URL_OVERRIDE_ENV,
+  type RefreshedTokens,
+  type RefreshFailureReason,
+  RefreshFailureTexts,
+  type RefreshReason,
+  type RefreshRequestOptions,
+  requestTokenRefresh,
+} from './refresh/refresh-token.js';
 export {
   accessTokenExpiry,
   decodeJwtClaims,

@@ -13,13 +13,15 @@ const AUTH_FILE_MARKER = Symbol.for('@codex-ts/login.AuthFileError');
  * | `unsupported_auth_mode` | `auth.json` holds a login kind codex-ts cannot use yet (ChatGPT tokens, …) |
  * | `invalid_api_key` | the key found contains a character that cannot be sent in an HTTP header (a control character such as a line break, or anything outside ASCII) |
  * | `malformed_token` | a ChatGPT ID or access token is not a decodable JWT (three non-empty segments, base64url JSON object payload); {@link LoginError.tokenKind} says which |
+ * | `login_restricted` | `forced_login_method` / `forced_chatgpt_workspace_id` rejected the stored login (it was logged out: auth.json deleted), or external tokens outside the allowed workspaces; the message is the original's ("… Logging out.") |
  */
 export type LoginErrorCode =
   | 'missing_env_var'
   | 'no_credentials'
   | 'unsupported_auth_mode'
   | 'invalid_api_key'
-  | 'malformed_token';
+  | 'malformed_token'
+  | 'login_restricted';
 
 /**
  * A credential could not be resolved. The message tells the user what to set and where;

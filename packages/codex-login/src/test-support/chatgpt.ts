@@ -1,0 +1,136 @@
+// Shared by the AuthManager tests: unsigned JWTs, a ChatGPT auth.json in a temp CODEX_HOME, and an
+// HTTPS local backend with a transport that trusts its test CA.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import {
+  type ResponsesServer,
+  type ResponsesServerOptions,
+  startResponsesServer,
+} from '@codex-ts/responses-server';
+import { Agent } from 'undici';
+import { AuthManager, type AuthManagerOptions } from '../manager/auth-manager.js';
+
+/** An unsigned JWT (`alg: none`, fake signature) with `claims`. */
+export function fakeJwt(claims: Record<string, unknown>): string {
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.c2lnbmF0dXJl`;
+}
+
+/** Seconds since the epoch for `Date.now() + offsetMs`. */
+export function epochIn(offsetMs: number): number {
+  return Math.floor((Date.now() + offsetMs) / 1000);
+}
+
+/** An ID token of account `accountId` (plan `pro`, `user@example.com`). */
+export function idToken(accountId = 'acct-fake-0000', extra: Record<string, unknown> = {}): string {
+  return fakeJwt({
+    email: 'user@example.com',
+    exp: epochIn(3_600_000),
+    'https://api.openai.com/auth': {
+      chatgpt_plan_type: 'pro',
+      chatgpt_user_id: 'user-1',
+      chatgpt_account_id: accountId,
+    },
+    ...extra,
+  });
+}
+
+/** An access token expiring `offsetMs` from now (negative: already expired); `tag` makes it unique. */
+export function accessToken(offsetMs: number, tag = 'v1'): string {
+  return fakeJwt({ exp: epochIn(offsetMs), tag, scp: ['openid'] });
+}
+
+/** The observed ChatGPT auth.json text (2-space JSON, no trailing newline). */
+export function chatgptAuthJson(options: {
+  access: string;
+  refresh?: string;
+  accountId?: string | null;
+  id?: string;
+  lastRefresh?: string;
+}): string {
+  return JSON.stringify(
+    {
+      auth_mode: 'chatgpt',
+      OPENAI_API_KEY: null,
+      tokens: {
+        id_token: options.id ?? idToken(),
+        access_token: options.access,
+        refresh_token: options.refresh ?? 'rt-fake-v1-canary-refresh',
+        account_id: options.accountId === undefined ? 'acct-fake-0000' : options.accountId,
+      },
+      last_refresh: options.lastRefresh ?? '2026-01-01T00:00:00Z',
+    },
+    null,
+    2,
+  );
+}
+
+/** A temp CODEX_HOME; `write` puts auth.json text there. */
+export interface TempHome {
+  dir: string;
+  write(text: string): Promise<void>;
+  read(): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export async function tempHome(): Promise<TempHome> {
+  const dir = await mkdtemp(join(tmpdir(), 'codex-login-'));
+  return {
+    dir,
+    write: (text) => writeFile(join(dir, 'auth.json'), text, { mode: 0o600 }),
+    read: () => readFile(join(dir, 'auth.json'), 'utf8'),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** An HTTPS local backend and a transport that trusts its CA. */
+export interface Backend {
+  server: ResponsesServer;
+  transport: HttpTransport;
+  close(): Promise<void>;
+}
+
+export async function httpsBackend(options: Omit<ResponsesServerOptions, 'tls'> = {}): Promise<Backend> {
+  const server = await startResponsesServer({ ...options, tls: true });
+  const dispatcher = new Agent({ connect: { ca: server.caCert } });
+  const transport = new HttpTransport({ dispatcher });
+  return {
+    server,
+    transport,
+    close: async () => {
+      await dispatcher.close();
+      await server.close();
+    },
+  };
+}
+
+/** What {@link loadManager} returns: the manager, its log lines and redactor. */
+export interface LoadedManager {
+  manager: AuthManager;
+  logs: Array<[string, string]>;
+  redactor: SecretRedactor;
+}
+
+/** `AuthManager.load` against `backend` (refresh URL, transport), with observed originator/UA. */
+export async function loadManager(
+  home: TempHome,
+  backend: Backend | undefined,
+  extra: Partial<AuthManagerOptions> = {},
+): Promise<LoadedManager> {
+  const logs: Array<[string, string]> = [];
+  const redactor = new SecretRedactor();
+  const manager = await AuthManager.load({
+    codexHome: home.dir,
+    env: {},
+    originator: 'codex_exec',
+    userAgent: 'codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm',
+    redactor,
+    log: (level, message) => logs.push([level, message]),
+    ...(backend ? { refreshTokenUrl: backend.server.refreshTokenUrl, transport: backend.transport } : {}),
+    lockTimeoutMs: 10_000,
+    ...extra,
+  });
+  return { manager, logs, redactor };
+}
