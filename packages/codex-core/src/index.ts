@@ -77,3 +77,4 @@ export {
 export type { ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
+export { MODEL_REROUTE_WARNING, type ModelRerouteReason } from './turn/signals.js';
