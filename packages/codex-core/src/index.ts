@@ -32,6 +32,8 @@ export {
   type ReasoningEffortSetting,
   type ReasoningSummarySetting,
   type SandboxModeSetting,
+  type ServiceTierSetting,
+  serviceTierForRequest,
   type VerbositySetting,
 } from './config/load-config.js';
 export {
@@ -51,6 +53,7 @@ export {
   REASONING_EFFORTS,
   REASONING_SUMMARIES,
   SANDBOX_MODES,
+  SERVICE_TIERS,
   VERBOSITIES,
 } from './config/schema.js';
 // Conversations and turns.

@@ -7,42 +7,42 @@ describe('usageLimitMessage', () => {
 
   it('per plan, without a reset time', () => {
     expect(usageLimitMessage({ planType: 'plus' }, now)).toBe(
-      "You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again later.",
+      'You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again later.',
     );
     expect(usageLimitMessage({ planType: 'team' }, now)).toBe(
-      "You’ve hit your usage limit. To get more access now, send a request to your admin or try again later.",
+      'You’ve hit your usage limit. To get more access now, send a request to your admin or try again later.',
     );
     expect(usageLimitMessage({ planType: 'free' }, now)).toBe(
-      "You’ve hit your usage limit. Upgrade to Plus to continue using Codex (https://chatgpt.com/explore/plus), or try again later.",
+      'You’ve hit your usage limit. Upgrade to Plus to continue using Codex (https://chatgpt.com/explore/plus), or try again later.',
     );
     expect(usageLimitMessage({ planType: 'pro' }, now)).toBe(
-      "You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again later.",
+      'You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again later.',
     );
     expect(usageLimitMessage({ planType: 'enterprise' }, now)).toBe(
-      "You’ve hit your usage limit. Try again later.",
+      'You’ve hit your usage limit. Try again later.',
     );
-    expect(usageLimitMessage({}, now)).toBe("You’ve hit your usage limit. Try again later.");
+    expect(usageLimitMessage({}, now)).toBe('You’ve hit your usage limit. Try again later.');
   });
 
   it('formats reset times (same day: time only; otherwise date with ordinal)', () => {
     expect(usageLimitMessage({ planType: 'edu', resetsAt: todayAt(15, 7) }, now)).toBe(
-      "You’ve hit your usage limit. Try again at 3:07 PM.",
+      'You’ve hit your usage limit. Try again at 3:07 PM.',
     );
     const later = new Date(2026, 3, 22, 0, 5).getTime() / 1000;
     expect(usageLimitMessage({ planType: 'pro', resetsAt: later }, now)).toBe(
-      "You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again at Apr 22nd, 2026 12:05 AM.",
+      'You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again at Apr 22nd, 2026 12:05 AM.',
     );
   });
 
   it('named limits, workspace reasons and promo messages win over the plan', () => {
     expect(
       usageLimitMessage({ planType: 'plus', rateLimits: { limitId: 'x', limitName: 'gpt-sonic' } }, now),
-    ).toBe("You’ve hit your usage limit for gpt-sonic. Switch to another model now, or try again later.");
+    ).toBe('You’ve hit your usage limit for gpt-sonic. Switch to another model now, or try again later.');
     expect(usageLimitMessage({ rateLimitReachedType: 'workspace_owner_credits_depleted' }, now)).toBe(
       'Your workspace is out of credits. Add credits to continue.',
     );
     expect(usageLimitMessage({ promoMessage: 'Try the new plan', planType: 'plus' }, now)).toBe(
-      "You’ve hit your usage limit. Try the new plan, or try again later.",
+      'You’ve hit your usage limit. Try the new plan, or try again later.',
     );
   });
 
@@ -69,11 +69,15 @@ describe('usageLimitMessage', () => {
   it('treats gpt-reserve like the default limit and business-like plans like team', () => {
     expect(
       usageLimitMessage({ planType: 'pro', rateLimits: { limitId: 'r', limitName: 'gpt-reserve' } }, now),
-    ).toBe('You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again later.');
+    ).toBe(
+      'You’ve hit your usage limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again later.',
+    );
     expect(usageLimitMessage({ planType: 'enterprise_cbp_automation' }, now)).toBe(
       'You’ve hit your usage limit. To get more access now, send a request to your admin or try again later.',
     );
-    expect(usageLimitMessage({ planType: 'promax' }, now)).toContain('Visit https://chatgpt.com/settings/usage');
+    expect(usageLimitMessage({ planType: 'promax' }, now)).toContain(
+      'Visit https://chatgpt.com/settings/usage',
+    );
   });
 
   it('prints the observed 0.169.0 text for a pro plan (curly apostrophe, reset in local time)', () => {

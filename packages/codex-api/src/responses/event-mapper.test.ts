@@ -252,7 +252,13 @@ describe('ResponsesEventMapper: failures', () => {
       'stream disconnected before completion: boom, try again in 3s',
       undefined,
     ],
-    ['usage_limit_reached', 'limit', 'usage_limit_reached', 'You’ve hit your usage limit. Try again later.', undefined],
+    [
+      'usage_limit_reached',
+      'limit',
+      'usage_limit_reached',
+      'You’ve hit your usage limit. Try again later.',
+      undefined,
+    ],
     [undefined, undefined, 'stream', 'stream disconnected before completion: ', undefined],
   ];
   it.each(cases)('code %s (%s) → %s', (code, message, expectedCode, expectedMessage, delay) => {
@@ -298,9 +304,7 @@ describe('ResponsesEventMapper: failures', () => {
       mapper,
     );
     expect(out).toEqual([{ type: 'output_text.delta', delta: 'after' }]);
-    expect(mapper.error?.message).toBe(
-      'Incomplete response returned, reason: content_filter',
-    );
+    expect(mapper.error?.message).toBe('Incomplete response returned, reason: content_filter');
     expect(mapper.finish()).toBe(mapper.error);
   });
 
@@ -315,9 +319,7 @@ describe('ResponsesEventMapper: failures', () => {
   it('incomplete without details gives reason unknown', () => {
     const mapper = new ResponsesEventMapper();
     run([{ type: 'response.incomplete', response: {} }], mapper);
-    expect(mapper.finish().message).toBe(
-      'Incomplete response returned, reason: unknown',
-    );
+    expect(mapper.finish().message).toBe('Incomplete response returned, reason: unknown');
   });
 
   it('WebSocket mode throws at once', () => {

@@ -786,7 +786,11 @@ describe('event stream', () => {
     const { events, error } = await run([
       {
         kind: 'sse',
-        events: [responseCreated('r'), assistantMessage('m1', 'Partial answer'), incomplete('r', 'content_filter')],
+        events: [
+          responseCreated('r'),
+          assistantMessage('m1', 'Partial answer'),
+          incomplete('r', 'content_filter'),
+        ],
       },
     ]);
     expect(events.filter((e) => e.type === 'output_item.done')).toHaveLength(1);
