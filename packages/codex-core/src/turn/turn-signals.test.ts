@@ -248,6 +248,63 @@ describe('usage limits and rate limits', () => {
     expect(delays).toEqual([]);
   });
 
+  it.each([
+    [
+      'workspace member, credits depleted',
+      { 'x-codex-rate-limit-reached-type': 'workspace_member_credits_depleted' },
+      'Your workspace is out of credits. Ask your workspace owner to refill in order to continue.',
+    ],
+    [
+      'workspace owner, credits depleted',
+      { 'x-codex-rate-limit-reached-type': 'workspace_owner_credits_depleted' },
+      'Your workspace is out of credits. Add credits to continue.',
+    ],
+    [
+      'workspace owner, spend cap',
+      { 'x-codex-rate-limit-reached-type': 'workspace_owner_usage_limit_reached' },
+      'You hit your spend cap set in your workspace. Increase your spend cap to continue.',
+    ],
+    [
+      'workspace member, spend cap',
+      { 'x-codex-rate-limit-reached-type': 'workspace_member_usage_limit_reached' },
+      'You hit your spend cap set by the owner of your workspace. Ask an owner to increase your spend cap to continue.',
+    ],
+    [
+      'a named model limit (x-codex-active-limit)',
+      {
+        'x-codex-active-limit': 'codex_other',
+        'x-codex-other-primary-used-percent': '100',
+        'x-codex-other-limit-name': 'gpt-5.3-codex-spark',
+      },
+      'You\u2019ve hit your usage limit for gpt-5.3-codex-spark. Switch to another model now, or try again later.',
+    ],
+    [
+      'a promo message with credits',
+      {
+        'x-codex-promo-message': 'Buy credits at https://chatgpt.com/settings/usage',
+        'x-codex-credits-has-credits': 'false',
+        'x-codex-credits-unlimited': 'false',
+        'x-codex-credits-balance': '0',
+      },
+      'You\u2019ve hit your usage limit. Buy credits at https://chatgpt.com/settings/usage, or try again later.',
+    ],
+  ])('HTTP 429 usage limit, %s: its own text, not retried', async (_name, headers, text) => {
+    const { conversation, server, delays } = await setup([
+      {
+        kind: 'error',
+        status: 429,
+        headers,
+        body: { error: { type: 'usage_limit_reached', message: 'limit', plan_type: 'team' } },
+      },
+    ]);
+    const events = await collect(conversation.runTurn('hi'));
+    expect(failure(events)).toMatchObject({ message: text });
+    expect(server.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+    const k = kinds(events);
+    expect(k.indexOf('rate_limits')).toBe(k.indexOf('turn.failed') - 1);
+  });
+
   it('HTTP: every limit family of the headers is a typed event (named limits, credits with balance)', async () => {
     const { conversation } = await setup([
       {
