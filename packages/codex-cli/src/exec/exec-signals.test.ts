@@ -2,7 +2,6 @@
 // §9, §11–§13): the built binary against the responses server on 127.0.0.1, over HTTP and WebSocket.
 import {
   assistantMessage,
-  completed,
   incomplete,
   type ResponsesServer,
   reasoningItem,
