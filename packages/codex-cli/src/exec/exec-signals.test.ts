@@ -227,9 +227,12 @@ describe('codex-ts exec: request shaping', () => {
     });
     expect(r.code).toBe(0);
     expect(server.handshakes[0]!.headerMap['x-codex-beta-features']).toBe('remote_compaction_v2');
-    const turn = server.wsFrames
-      .map((f) => f.json as Record<string, unknown>)
-      .find((f) => f.generate !== false);
+    const frames = server.wsFrames.map((f) => f.json as Record<string, unknown>);
+    const prewarm = frames.find((f) => f.generate === false);
+    const turn = frames.find((f) => f.generate !== false);
+    // the startup prewarm carries the tier too, so the turn continues from it
+    expect(prewarm).toMatchObject({ service_tier: 'priority' });
     expect(turn).toMatchObject({ service_tier: 'priority' });
+    expect(turn!.previous_response_id).toMatch(/^resp_prewarm_/);
   });
 });
