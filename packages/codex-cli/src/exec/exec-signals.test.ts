@@ -67,6 +67,15 @@ describe('codex-ts exec --json: server-model reroute', () => {
     expect(r.lines).toHaveLength(7);
   });
 
+  it('human output: both notices on stderr, the answer on stdout', async () => {
+    server.pushSteps({ kind: 'sse', headers: { 'openai-model': 'gpt-5.4' }, events: answer('r1') });
+    const r = await runCli(['exec', 'hi'], { home: home() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Hi\n');
+    expect(r.stderr).toContain('warning: model rerouted: gpt-5.5 -> gpt-5.4 (HighRiskCyberActivity)\n');
+    expect(r.stderr).toContain('warning: Your account was flagged for potentially high-risk cyber activity');
+  });
+
   it('WebSocket: codex.response.metadata in the stream → the same items, exit 0', async () => {
     const [created, ...rest] = answer('r1');
     server.setWsScenario({

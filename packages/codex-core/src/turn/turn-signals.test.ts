@@ -248,6 +248,36 @@ describe('usage limits and rate limits', () => {
     expect(delays).toEqual([]);
   });
 
+  it('WebSocket response.failed usage_limit_reached: the plan text, not retried', async () => {
+    const { conversation, delays, server } = await setup([], {
+      ws: {
+        responses: [
+          {
+            events: [
+              responseCreated('r1'),
+              {
+                type: 'response.failed',
+                response: {
+                  id: 'r1',
+                  status: 'failed',
+                  error: { code: 'usage_limit_reached', message: 'limit', plan_type: 'plus' },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const events = await collect(conversation.runTurn('hi'));
+    expect(failure(events)).toMatchObject({
+      message:
+        'You\u2019ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again later.',
+    });
+    expect(kinds(events)).not.toContain('stream_error');
+    expect(delays).toEqual([]);
+    expect(server.handshakes).toHaveLength(1);
+  });
+
   it.each([
     [
       'workspace member, credits depleted',
