@@ -27,7 +27,7 @@ import type { ModelRerouteReason } from './signals.js';
  * carry their attempt number. `item.completed` of model output is withheld until that attempt's
  * `response.completed` arrived, so an item is delivered exactly once and never for an attempt that
  * failed (as codex-cli 0.169.0, which discards partial output). When an attempt that delivered
- * deltas fails (other than by the caller's abort), `attempt.discarded` names it before whatever
+ * deltas fails (other than by the caller's abort or a `response.incomplete`, whose items stand), `attempt.discarded` names it before whatever
  * follows (the retry's notice, the fallback warning or `turn.failed`): a consumer
  * that shows deltas drops (or redraws) what it showed for that attempt. A consumer that shows only
  * `item.completed` never sees a duplicate and needs no bookkeeping.
