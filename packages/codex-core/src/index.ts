@@ -32,6 +32,8 @@ export {
   type ReasoningEffortSetting,
   type ReasoningSummarySetting,
   type SandboxModeSetting,
+  type ServiceTierSetting,
+  serviceTierForRequest,
   type VerbositySetting,
 } from './config/load-config.js';
 export {
@@ -51,6 +53,7 @@ export {
   REASONING_EFFORTS,
   REASONING_SUMMARIES,
   SANDBOX_MODES,
+  SERVICE_TIERS,
   VERBOSITIES,
 } from './config/schema.js';
 // Conversations and turns.
@@ -77,3 +80,4 @@ export {
 export type { ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
+export { MODEL_REROUTE_WARNING, type ModelRerouteReason } from './turn/signals.js';

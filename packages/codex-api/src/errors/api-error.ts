@@ -12,7 +12,7 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `context_window_exceeded` | `response.failed` code `context_length_exceeded` | no |
  * | `quota_exceeded` | code/type `insufficient_quota` (event or HTTP 429 body) | no |
  * | `usage_not_included` | code/type `usage_not_included` | no |
- * | `usage_limit_reached` | HTTP 429 body `error.type = usage_limit_reached` | no |
+ * | `usage_limit_reached` | HTTP 429 body `error.type = usage_limit_reached` (also inside a WebSocket error frame), `response.failed` code/type `usage_limit_reached` | no |
  * | `server_overloaded` | code `server_is_overloaded` / `slow_down` (event or HTTP 503) | no |
  * | `invalid_request` | HTTP 400; `response.failed` code `invalid_prompt` / `bio_policy` | no |
  * | `invalid_image_request` | HTTP 400 about image data | no |
@@ -22,7 +22,8 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `internal_server_error` | HTTP 500 | yes |
  * | `unexpected_status` | any other non-2xx status | yes |
  * | `unexpected_content_type` | a 2xx streaming response whose `content-type` is not `text/event-stream` (e.g. an HTML page from a proxy) | no |
- * | `stream` | stream failures: early close, idle timeout, `response.incomplete`, other `response.failed` codes, transport network errors | yes |
+ * | `response_incomplete` | `response.incomplete`: "Incomplete response returned, reason: <reason>" (`incomplete_details.reason`, else `unknown`); the output items already streamed stand (0.169.0) | no |
+ * | `stream` | stream failures: early close, idle timeout, other `response.failed` codes, transport network errors | yes |
  * | `rate_limit_exceeded` | `response.failed` code `rate_limit_exceeded` | yes, after `retryDelayMs` when the message says "try again in N s" |
  * | `request_timeout` | transport timeout | yes |
  * | `connection_failed` | could not connect | yes |
@@ -45,6 +46,7 @@ export type ApiErrorCode =
   | 'internal_server_error'
   | 'unexpected_status'
   | 'unexpected_content_type'
+  | 'response_incomplete'
   | 'stream'
   | 'rate_limit_exceeded'
   | 'request_timeout'

@@ -18,6 +18,8 @@ export const ErrorTexts = {
   internalServerError: 'We\u2019re currently experiencing high demand, which may cause temporary errors.',
   /** `RequestTimeout`. */
   requestTimeout: 'request timed out',
+  /** Start of a `response.incomplete` error; the reason follows (`max_output_tokens`, `content_filter`, …). */
+  incompleteResponsePrefix: 'Incomplete response returned, reason: ',
   /** `InvalidImageRequest`. */
   invalidImageRequest: 'Image poisoning',
   /** Default `CyberPolicy` message when the server's is blank. */
@@ -101,17 +103,50 @@ function retrySuffixAfterOr(resetsAt: number | undefined, now: Date): string {
     : ` or try again at ${formatResetTime(resetsAt, now)}.`;
 }
 
+/** The apostrophe 0.169.0 prints in "You’ve hit your usage limit" (U+2019). */
+const YOUVE = 'You\u2019ve';
+
+/** Where 0.169.0 sends Plus and Pro users to buy credits (observed for `pro`). */
+const USAGE_SETTINGS_URL = 'https://chatgpt.com/settings/usage';
+
+const ADMIN_PLANS: ReadonlySet<string> = new Set([
+  'team',
+  'self_serve_business_pro_lite',
+  'self_serve_business_usage_based',
+  'business',
+  'ent26',
+  'enterprise_cbp_automation',
+  'enterprise_cbp_usage_based',
+]);
+
 /**
- * The text of a usage-limit error (HTTP 429 `usage_limit_reached`), chosen like the original's
- * `UsageLimitReachedError`: a named non-`codex` limit first, then the workspace credit / spend-cap
- * reasons (`x-codex-rate-limit-reached-type`), then the promo message, then per plan
- * (plus; team/business; free/go; pro/prolite; enterprise/edu/unknown). Reset times are shown in the
- * local time zone.
+ * The text of a usage-limit error (HTTP 429 `usage_limit_reached`, the same error in a WebSocket
+ * error frame or a `response.failed`), chosen like the original's `UsageLimitReachedError`
+ * (codex-rs `protocol/src/error.rs`), with 0.169.0's curly apostrophe (U+2019) and usage URL:
+ *
+ * 1. a named limit other than `codex` / `gpt-reserve` (`rateLimits.limitName`):
+ *    "You’ve hit your usage limit for <name>. Switch to another model now, or try again at <T>."
+ * 2. `rateLimitReachedType` (`x-codex-rate-limit-reached-type`):
+ *    `workspace_owner_credits_depleted` "Your workspace is out of credits. Add credits to continue.",
+ *    `workspace_member_credits_depleted` "… Ask your workspace owner to refill in order to continue.",
+ *    `workspace_owner_usage_limit_reached` (spend cap) "You hit your spend cap set in your workspace. …",
+ *    `workspace_member_usage_limit_reached` "You hit your spend cap set by the owner of your workspace. …";
+ *    `rate_limit_reached` falls through;
+ * 3. the promo message: "You’ve hit your usage limit. <promo>, or try again at <T>.";
+ * 4. per plan: plus → upgrade to Pro or buy credits; pro / prolite / promax → "You’ve hit your usage
+ *    limit. Visit https://chatgpt.com/settings/usage to purchase more credits or try again at <T>.";
+ *    team / business-like plans → ask the admin; free / go → upgrade to Plus; enterprise, edu,
+ *    unknown → "You’ve hit your usage limit. Try again at <T>.".
+ *
+ * `<T>` is `resetsAt` (unix seconds) in the local time zone: `3:07 PM` on the same local day as
+ * `now`, else `Jan 1st, 2100 12:00 AM`; without `resetsAt` the suffix is "… try again later.".
  */
 export function usageLimitMessage(info: UsageLimitInfo, now: Date = new Date()): string {
+  const after = retrySuffixAfterOr(info.resetsAt, now);
   const limitName = info.rateLimits?.limitName?.trim();
-  if (limitName && limitName.toLowerCase() !== 'codex') {
-    return `You've hit your usage limit for ${limitName}. Switch to another model now,${retrySuffixAfterOr(info.resetsAt, now)}`;
+  const lowerName = limitName?.toLowerCase();
+  if (limitName && lowerName !== 'codex' && lowerName !== 'gpt-reserve') {
+    return `${YOUVE} hit your usage limit for ${limitName}. Switch to another model now,${after}`;
   }
   switch (info.rateLimitReachedType) {
     case 'workspace_owner_credits_depleted':
@@ -126,23 +161,20 @@ export function usageLimitMessage(info: UsageLimitInfo, now: Date = new Date()):
       break;
   }
   if (info.promoMessage) {
-    return `You've hit your usage limit. ${info.promoMessage},${retrySuffixAfterOr(info.resetsAt, now)}`;
+    return `${YOUVE} hit your usage limit. ${info.promoMessage},${after}`;
   }
-  switch (info.planType?.toLowerCase()) {
-    case 'plus':
-      return `You've hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/codex/settings/usage to purchase more credits${retrySuffixAfterOr(info.resetsAt, now)}`;
-    case 'team':
-    case 'self_serve_business_usage_based':
-    case 'business':
-    case 'enterprise_cbp_usage_based':
-      return `You've hit your usage limit. To get more access now, send a request to your admin${retrySuffixAfterOr(info.resetsAt, now)}`;
-    case 'free':
-    case 'go':
-      return `You've hit your usage limit. Upgrade to Plus to continue using Codex (https://chatgpt.com/explore/plus),${retrySuffixAfterOr(info.resetsAt, now)}`;
-    case 'pro':
-    case 'prolite':
-      return `You've hit your usage limit. Visit https://chatgpt.com/codex/settings/usage to purchase more credits${retrySuffixAfterOr(info.resetsAt, now)}`;
-    default:
-      return `You've hit your usage limit.${retrySuffix(info.resetsAt, now)}`;
+  const plan = info.planType?.toLowerCase() ?? '';
+  if (plan === 'plus') {
+    return `${YOUVE} hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit ${USAGE_SETTINGS_URL} to purchase more credits${after}`;
   }
+  if (ADMIN_PLANS.has(plan)) {
+    return `${YOUVE} hit your usage limit. To get more access now, send a request to your admin${after}`;
+  }
+  if (plan === 'free' || plan === 'go') {
+    return `${YOUVE} hit your usage limit. Upgrade to Plus to continue using Codex (https://chatgpt.com/explore/plus),${after}`;
+  }
+  if (plan === 'pro' || plan === 'prolite' || plan === 'promax') {
+    return `${YOUVE} hit your usage limit. Visit ${USAGE_SETTINGS_URL} to purchase more credits${after}`;
+  }
+  return `${YOUVE} hit your usage limit.${retrySuffix(info.resetsAt, now)}`;
 }

@@ -103,14 +103,11 @@ describe('ResponsesEventMapper (property)', () => {
             expect(stored.message).toBe(streamMessage(ErrorTexts.streamClosedEarly));
           } else if (terminal.type === 'response.incomplete') {
             expect([stored.code, stored.message]).toEqual([
-              'stream',
-              streamMessage(
-                'Incomplete response returned, reason: ' +
-                  String(
-                    (terminal.response as { incomplete_details: { reason: string } }).incomplete_details
-                      .reason,
-                  ),
-              ),
+              'response_incomplete',
+              'Incomplete response returned, reason: ' +
+                String(
+                  (terminal.response as { incomplete_details: { reason: string } }).incomplete_details.reason,
+                ),
             ]);
           } else {
             const mapped = apiErrorFromResponseFailed(terminal);

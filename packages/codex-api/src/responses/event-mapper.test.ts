@@ -252,7 +252,13 @@ describe('ResponsesEventMapper: failures', () => {
       'stream disconnected before completion: boom, try again in 3s',
       undefined,
     ],
-    ['usage_limit_reached', 'limit', 'stream', 'stream disconnected before completion: limit', undefined],
+    [
+      'usage_limit_reached',
+      'limit',
+      'usage_limit_reached',
+      'You’ve hit your usage limit. Try again later.',
+      undefined,
+    ],
     [undefined, undefined, 'stream', 'stream disconnected before completion: ', undefined],
   ];
   it.each(cases)('code %s (%s) → %s', (code, message, expectedCode, expectedMessage, delay) => {
@@ -260,6 +266,22 @@ describe('ResponsesEventMapper: failures', () => {
     expect(error.code).toBe(expectedCode);
     expect(error.message).toBe(expectedMessage);
     expect(error.retryDelayMs).toBe(delay);
+  });
+
+  it('maps a response.failed usage limit (code or type) to the plan text, not retried', () => {
+    const error = apiErrorFromResponseFailed({
+      type: 'response.failed',
+      response: { error: { type: 'usage_limit_reached', plan_type: 'free', resets_at: 4102444800 } },
+    });
+    expect([error.code, error.retryable, error.planType, error.resetsAt]).toEqual([
+      'usage_limit_reached',
+      false,
+      'free',
+      4102444800,
+    ]);
+    expect(error.message).toMatch(
+      /^You’ve hit your usage limit\. Upgrade to Plus to continue using Codex \(https:\/\/chatgpt\.com\/explore\/plus\), or try again at /,
+    );
   });
 
   it('without an error object gives "response.failed event received"', () => {
@@ -282,9 +304,7 @@ describe('ResponsesEventMapper: failures', () => {
       mapper,
     );
     expect(out).toEqual([{ type: 'output_text.delta', delta: 'after' }]);
-    expect(mapper.error?.message).toBe(
-      'stream disconnected before completion: Incomplete response returned, reason: content_filter',
-    );
+    expect(mapper.error?.message).toBe('Incomplete response returned, reason: content_filter');
     expect(mapper.finish()).toBe(mapper.error);
   });
 
@@ -299,9 +319,7 @@ describe('ResponsesEventMapper: failures', () => {
   it('incomplete without details gives reason unknown', () => {
     const mapper = new ResponsesEventMapper();
     run([{ type: 'response.incomplete', response: {} }], mapper);
-    expect(mapper.finish().message).toBe(
-      'stream disconnected before completion: Incomplete response returned, reason: unknown',
-    );
+    expect(mapper.finish().message).toBe('Incomplete response returned, reason: unknown');
   });
 
   it('WebSocket mode throws at once', () => {
@@ -315,7 +333,7 @@ describe('ResponsesEventMapper: failures', () => {
       expect.unreachable();
     } catch (error) {
       expect(ApiError.isInstance(error) && error.message).toBe(
-        'stream disconnected before completion: Incomplete response returned, reason: max_output_tokens',
+        'Incomplete response returned, reason: max_output_tokens',
       );
     }
   });

@@ -1,7 +1,7 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
 import { parseResponseItem, tokenUsageFromWire } from '@codex-ts/protocol';
 import { ApiError } from '../errors/api-error.js';
-import { ErrorTexts, streamMessage } from '../errors/messages.js';
+import { ErrorTexts, streamMessage, usageLimitMessage } from '../errors/messages.js';
 import { isObject, type JsonObject } from '../internal/json.js';
 import { parseRateLimitEvent } from '../rate-limits/event.js';
 import { parseRetryAfterHint } from '../rate-limits/retry-after.js';
@@ -83,6 +83,7 @@ function isStringArray(value: unknown): value is string[] {
  * | `invalid_prompt` / `bio_policy` | `invalid_request` | message, or "Invalid request." |
  * | `server_is_overloaded` / `slow_down` | `server_overloaded` | "Selected model is at capacity. Please try a different model." |
  * | `rate_limit_exceeded` | `rate_limit_exceeded` | "rate limit exceeded: <message>", `retryDelayMs` from "try again in N s/ms" |
+ * | `usage_limit_reached` (code or type) | `usage_limit_reached` | the plan's usage-limit text ({@link usageLimitMessage}) from `plan_type` / `resets_at` |
  * | anything else | `stream` | "stream disconnected before completion: <message>" |
  *
  * `response` missing or `error` not an object → `stream` "stream disconnected before completion:
@@ -93,6 +94,13 @@ export function apiErrorFromResponseFailed(event: Json): ApiError {
   const error = isObject(response) ? response.error : undefined;
   if (!isObject(error)) return new ApiError('stream', streamMessage(ErrorTexts.responseFailed));
   const code = typeof error.code === 'string' ? error.code : undefined;
+  if (code === 'usage_limit_reached' || error.type === 'usage_limit_reached') {
+    const info = {
+      planType: typeof error.plan_type === 'string' ? error.plan_type : undefined,
+      resetsAt: isInteger(error.resets_at) ? error.resets_at : undefined,
+    };
+    return new ApiError('usage_limit_reached', usageLimitMessage(info), info);
+  }
   const message = typeof error.message === 'string' ? error.message : undefined;
   const blank = message === undefined || message.trim() === '';
   const details = {
@@ -243,7 +251,7 @@ export class ResponsesEventMapper {
           response && isObject(response.incomplete_details) ? response.incomplete_details : undefined;
         const reason = details && typeof details.reason === 'string' ? details.reason : 'unknown';
         return this.fail(
-          new ApiError('stream', streamMessage(`Incomplete response returned, reason: ${reason}`)),
+          new ApiError('response_incomplete', `${ErrorTexts.incompleteResponsePrefix}${reason}`),
         );
       }
       case 'codex.rate_limits': {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AbortedError } from '@codex-ts/client';
 import {
+  assistantMessage,
   completed,
   failed,
   incomplete,
@@ -226,7 +227,7 @@ describe('HTTP status mapping', () => {
         body: { error: { type: 'usage_limit_reached', plan_type: 'plus', message: 'x' } },
       },
       'usage_limit_reached',
-      "You've hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/codex/settings/usage to purchase more credits or try again later.",
+      'You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again later.',
     ],
     [
       '503 server_is_overloaded',
@@ -781,12 +782,21 @@ describe('event stream', () => {
     expect((error as Error).message).toBe(message);
   });
 
-  it('maps response.incomplete', async () => {
-    const { error } = await run([{ kind: 'sse', events: [incomplete('r', 'content_filter')] }]);
-    expect(ApiError.isInstance(error) && error.code).toBe('stream');
-    expect((error as Error).message).toBe(
-      'stream disconnected before completion: Incomplete response returned, reason: content_filter',
-    );
+  it('maps response.incomplete to a non-retryable error after the items before it (0.169.0 §13)', async () => {
+    const { events, error } = await run([
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('r'),
+          assistantMessage('m1', 'Partial answer'),
+          incomplete('r', 'content_filter'),
+        ],
+      },
+    ]);
+    expect(events.filter((e) => e.type === 'output_item.done')).toHaveLength(1);
+    expect(ApiError.isInstance(error) && error.code).toBe('response_incomplete');
+    expect((error as ApiError).retryable).toBe(false);
+    expect((error as Error).message).toBe('Incomplete response returned, reason: content_filter');
   });
 
   it('times out a stalled stream', async () => {

@@ -38,6 +38,7 @@ const CODES: Record<ApiErrorCode, true> = {
   auth_transient: true,
   auth: true,
   unexpected_content_type: true,
+  response_incomplete: true,
   aborted: true,
 };
 

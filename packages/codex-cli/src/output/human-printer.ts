@@ -1,6 +1,6 @@
 import type { TurnEvent } from '@codex-ts/core';
 import { isAssistantMessage, messageText, reasoningText } from '@codex-ts/protocol';
-import type { OutputSink } from './jsonl-printer.js';
+import { modelRerouteText, type OutputSink } from './jsonl-printer.js';
 
 /**
  * Human output of `codex-ts exec`: each assistant message goes to stdout and each reasoning
@@ -36,6 +36,9 @@ export class HumanPrinter {
         return;
       case 'warning':
         this.#err.write(`warning: ${event.message}\n`);
+        return;
+      case 'model_reroute':
+        this.#err.write(`warning: ${modelRerouteText(event)}\n`);
         return;
       case 'turn.failed':
         this.#err.write(`ERROR: ${event.message}\n`);

@@ -19,7 +19,9 @@ export interface OutputSink {
  * `thread.started`, `turn.started`, `item.completed` for reasoning summaries, assistant
  * messages and warnings (`item_N` ids counted per process), `error` for retry notices and
  * the final error, `turn.completed` with the turn's summed usage, or `turn.failed`.
- * Deltas are never printed.
+ * A server-model reroute is an `error` item "model rerouted: <from> -> <to> (HighRiskCyberActivity)"
+ * followed by the reroute warning as another `error` item (observed-cli-0.169-auth §12).
+ * Deltas, rate-limit snapshots, token counts and server-model reports print nothing.
  */
 export class JsonlPrinter {
   readonly #out: OutputSink;
@@ -84,6 +86,9 @@ export class JsonlPrinter {
       case 'warning':
         this.warning(event.message);
         return;
+      case 'model_reroute':
+        this.warning(modelRerouteText(event));
+        return;
       case 'turn.completed':
         this.#emit({
           type: 'turn.completed',
@@ -101,4 +106,9 @@ export class JsonlPrinter {
         return;
     }
   }
+}
+
+/** `model rerouted: gpt-5.5 -> gpt-5.4 (HighRiskCyberActivity)`, as 0.169.0 printed a reroute. */
+export function modelRerouteText(event: { fromModel: string; toModel: string; reason: string }): string {
+  return `model rerouted: ${event.fromModel} -> ${event.toModel} (${event.reason})`;
 }

@@ -221,6 +221,44 @@ describe('httpRequestHeaders', () => {
   });
 });
 
+describe('caller turn metadata', () => {
+  const CALLER = {
+    root_turn_id: 'forged-root',
+    turn_started_at_unix_ms: '1',
+    turn_trigger: 'forged',
+    reasoning_effort: 'forged',
+    parent_thread_id: 'forged',
+    note: 'kept',
+  };
+  const PREWARM: TurnMetadataInput = { requestKind: 'prewarm', turnId: '', model: 'gpt-5.5', extra: CALLER };
+
+  it('never sets a reserved key, even one the request leaves out (prewarm)', () => {
+    for (const metadata of [PREWARM, { ...TURN, reasoningEffort: undefined, extra: CALLER }]) {
+      const header = JSON.parse(httpRequestHeaders(SETTINGS, metadata, undefined)['x-codex-turn-metadata']!);
+      const inBody = JSON.parse(
+        codexClientMetadata(SETTINGS, { ...requestWith(metadata) })['x-codex-turn-metadata']!,
+      );
+      for (const meta of [header, inBody]) {
+        expect(meta.note).toBe('kept');
+        expect(meta.parent_thread_id).toBeUndefined();
+        expect(meta.reasoning_effort).toBeUndefined();
+        if (metadata.requestKind === 'prewarm') {
+          expect(meta).not.toHaveProperty('root_turn_id');
+          expect(meta).not.toHaveProperty('turn_started_at_unix_ms');
+          expect(meta).not.toHaveProperty('turn_trigger');
+        } else {
+          expect(meta.root_turn_id).toBe('turn-1');
+          expect(meta.turn_trigger).toBe('exec');
+        }
+      }
+    }
+  });
+});
+
+function requestWith(metadata: TurnMetadataInput): SamplingRequest {
+  return { model: metadata.model, input: [], tools: [], parallelToolCalls: true, metadata };
+}
+
 describe('websocketHandshakeHeaders', () => {
   it('writes turn metadata, provider headers, beta features, ids, then window id; no turn state', () => {
     expect(

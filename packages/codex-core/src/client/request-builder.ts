@@ -64,6 +64,12 @@ export interface ChatgptRequestOptions {
   readonly routingOverride?: (() => string | undefined) | undefined;
 }
 
+/**
+ * The beta features `codex exec` advertises in `x-codex-beta-features` on every Responses request
+ * and WebSocket handshake, as codex-cli 0.169.0 did (API key and ChatGPT login alike).
+ */
+export const EXEC_BETA_FEATURES: readonly string[] = ['remote_compaction_v2'];
+
 /** `account_routing_override` values that become the `x-openai-account-routing-override` header. */
 const ROUTING_OVERRIDES: ReadonlySet<string> = new Set(['us', 'us_cr']);
 

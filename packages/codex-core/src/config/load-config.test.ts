@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useConfigHome } from '../test/index.js';
+import { serviceTierForRequest } from './load-config.js';
 
 const { home, file, load, loadError } = await useConfigHome();
 
@@ -108,6 +109,20 @@ query_params = { api-version = "2025-04-01-preview" }
     config = await load('forced_chatgpt_workspace_id = ["acct-1", "acct-2"]\n');
     expect(config.forcedChatgptWorkspaceIds).toEqual(['acct-1', 'acct-2']);
     expect(config.chatgptBaseUrl).toBe('https://chatgpt.com/backend-api/');
+  });
+
+  it('reads service_tier (top level, profile wins) and maps it to the wire value', async () => {
+    let config = await load('service_tier = "fast"\n');
+    expect(config.serviceTier).toBe('fast');
+    expect(serviceTierForRequest(config.serviceTier)).toBe('priority');
+    config = await load('service_tier = "fast"\nprofile = "p"\n[profiles.p]\nservice_tier = "flex"\n');
+    expect(serviceTierForRequest(config.serviceTier)).toBe('flex');
+    config = await load('[profiles.p]\nservice_tier = "fast"\n', { overrides: ['profile=p'] });
+    expect(serviceTierForRequest(config.serviceTier)).toBe('priority');
+    expect(serviceTierForRequest((await load('service_tier = "default"\n')).serviceTier)).toBeUndefined();
+    expect(serviceTierForRequest((await load('')).serviceTier)).toBeUndefined();
+    const error = await loadError('service_tier = "turbo"\n');
+    expect(error.message).toContain('service_tier');
   });
 
   it('accepts the other settings and known-but-unused Codex keys of a real config', async () => {

@@ -27,6 +27,7 @@ import {
   type REASONING_EFFORTS,
   type REASONING_SUMMARIES,
   type SANDBOX_MODES,
+  type SERVICE_TIERS,
   type VERBOSITIES,
 } from './schema.js';
 import { decodeUtf8Strict } from './utf8.js';
@@ -56,6 +57,18 @@ export type ReasoningEffortSetting = (typeof REASONING_EFFORTS)[number];
 export type ReasoningSummarySetting = (typeof REASONING_SUMMARIES)[number];
 /** `model_verbosity` value. */
 export type VerbositySetting = (typeof VERBOSITIES)[number];
+/** `service_tier` value (`fast`, `flex`, `default`). */
+export type ServiceTierSetting = (typeof SERVICE_TIERS)[number];
+
+/**
+ * The Responses `service_tier` a `service_tier` setting sends (codex-rs `ServiceTier`): `fast` →
+ * `"priority"`, `flex` → `"flex"`; `default` or unset → undefined (the field is left out).
+ */
+export function serviceTierForRequest(setting: ServiceTierSetting | undefined): string | undefined {
+  if (setting === 'fast') return 'priority';
+  if (setting === 'flex') return 'flex';
+  return undefined;
+}
 /** `sandbox_mode` value. */
 export type SandboxModeSetting = (typeof SANDBOX_MODES)[number];
 /** `forced_login_method` value. */
@@ -91,6 +104,8 @@ export interface Config {
   modelReasoningSummary: ReasoningSummarySetting | undefined;
   /** `model_verbosity`. */
   modelVerbosity: VerbositySetting | undefined;
+  /** `service_tier` (a profile's value wins); see {@link serviceTierForRequest} for the wire value. */
+  serviceTier: ServiceTierSetting | undefined;
   /** `openai_base_url`: base URL of the built-in `openai` provider. */
   openaiBaseUrl: string | undefined;
   /**
@@ -189,6 +204,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     modelReasoningEffort: profile.model_reasoning_effort ?? toml.model_reasoning_effort,
     modelReasoningSummary: profile.model_reasoning_summary ?? toml.model_reasoning_summary,
     modelVerbosity: profile.model_verbosity ?? toml.model_verbosity,
+    serviceTier: profile.service_tier ?? toml.service_tier,
     openaiBaseUrl: toml.openai_base_url,
     chatgptBaseUrl: profile.chatgpt_base_url ?? toml.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
     forcedLoginMethod: toml.forced_login_method,

@@ -52,6 +52,11 @@ export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'x
 export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
 /** `model_verbosity` values (Responses `text.verbosity`). */
 export const VERBOSITIES = ['low', 'medium', 'high'] as const;
+/**
+ * `service_tier` values: `fast` (sent as `service_tier: "priority"`), `flex` (sent as `"flex"`) and
+ * `default` (nothing sent).
+ */
+export const SERVICE_TIERS = ['fast', 'flex', 'default'] as const;
 /** `sandbox_mode` values. */
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 /** String forms of `approval_policy` (a `{ granular = {…} }` table is also accepted). */
@@ -221,7 +226,6 @@ export const IGNORED_PROFILE_KEYS = [
   'oss_provider',
   'personality',
   'plan_mode_reasoning_effort',
-  'service_tier',
   'tools',
   'tools_view_image',
   'tools_web_search',
@@ -318,7 +322,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'responses_originator_header_internal_override',
   'review_model',
   'sandbox_workspace_write',
-  'service_tier',
   'shell_environment_policy',
   'show_raw_agent_reasoning',
   'skills',
@@ -352,6 +355,7 @@ const sharedSettings = {
   model_reasoning_effort: stringEnum(REASONING_EFFORTS).optional(),
   model_reasoning_summary: stringEnum(REASONING_SUMMARIES).optional(),
   model_verbosity: stringEnum(VERBOSITIES).optional(),
+  service_tier: stringEnum(SERVICE_TIERS).optional(),
   approval_policy: approvalPolicy.optional(),
   sandbox_mode: stringEnum(SANDBOX_MODES).optional(),
   chatgpt_base_url: str.optional(),
@@ -359,8 +363,8 @@ const sharedSettings = {
 
 /**
  * A `[profiles.<name>]` table: the settings it may override (`model`, `model_provider`,
- * `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`, `approval_policy`,
- * `sandbox_mode`, `chatgpt_base_url`) plus {@link IGNORED_PROFILE_KEYS}. Other keys are rejected.
+ * `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`, `service_tier`,
+ * `approval_policy`, `sandbox_mode`, `chatgpt_base_url`) plus {@link IGNORED_PROFILE_KEYS}. Other keys are rejected.
  */
 export const ProfileTomlSchema = z.strictObject(
   { ...sharedSettings, ...ignoredShape(IGNORED_PROFILE_KEYS) },
@@ -373,7 +377,7 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
 /**
  * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
  * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
- * `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `forced_chatgpt_workspace_id`,
+ * `service_tier`, `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `forced_chatgpt_workspace_id`,
  * `cli_auth_credentials_store`, `approval_policy`,
  * `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
  * {@link IGNORED_TOP_LEVEL_KEYS}. Any other top-level key is rejected.

@@ -30,7 +30,10 @@ export interface ConversationOptions {
   environmentContext?: string | undefined;
   reasoning?: ReasoningSettings | undefined;
   verbosity?: string | undefined;
+  /** `service_tier` of every request (`priority` for config `fast`, `flex`). */
   serviceTier?: string | undefined;
+  /** The model's context window in tokens (reported before a context-window error). */
+  contextWindow?: number | undefined;
   /** Turn-level retries (`stream_max_retries`). */
   streamMaxRetries: number;
   tools?: ToolHandler | undefined;
@@ -147,6 +150,7 @@ export class Conversation {
         signal: options.signal,
         sleep: o.sleep,
         random: o.random,
+        contextWindow: o.contextWindow,
       });
     } finally {
       session.end();

@@ -54,8 +54,43 @@ export function windowId(identity: Pick<SessionIdentity, 'threadId' | 'windowNum
 const EXTRA_LIMITS = { count: 16, keyBytes: 64, valueBytes: 128 } as const;
 
 /**
- * The turn metadata object, keys in 0.169.0's order. Caller-supplied `extra` keys never
- * override a canonical key.
+ * Turn-metadata keys Codex owns (every key {@link turnMetadata} may write, plus the original's
+ * lineage and compaction keys). A caller's `extra` entry with one of these names is dropped even when
+ * the request leaves the key out (e.g. `root_turn_id` and `turn_started_at_unix_ms` on a prewarm).
+ */
+export const RESERVED_TURN_METADATA_KEYS: ReadonlySet<string> = new Set([
+  'installation_id',
+  'session_id',
+  'thread_id',
+  'agent_name',
+  'turn_id',
+  'window_id',
+  'window_number',
+  'context_window_id',
+  'request_kind',
+  'history_initialization',
+  'root_turn_id',
+  'parent_turn_id',
+  'parent_thread_id',
+  'forked_from_thread_id',
+  'thread_source',
+  'turn_trigger',
+  'sandbox',
+  'sandbox_mode',
+  'auto_review_enabled',
+  'node_repl_auto_review_required',
+  'node_repl_disabled',
+  'turn_started_at_unix_ms',
+  'analytics_enabled',
+  'model',
+  'reasoning_effort',
+  'compaction',
+  'subagent',
+]);
+
+/**
+ * The turn metadata object, keys in 0.169.0's order. Caller-supplied `extra` keys never set a
+ * key of {@link RESERVED_TURN_METADATA_KEYS}, present in this request or not.
  */
 export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput): Record<string, unknown> {
   const isTurn = input.requestKind === 'turn';
@@ -88,7 +123,7 @@ export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput
     let added = 0;
     for (const [key, value] of Object.entries(input.extra)) {
       if (added >= EXTRA_LIMITS.count) break;
-      if (key in meta) continue;
+      if (key in meta || RESERVED_TURN_METADATA_KEYS.has(key)) continue;
       if (
         Buffer.byteLength(key) > EXTRA_LIMITS.keyBytes ||
         Buffer.byteLength(value) > EXTRA_LIMITS.valueBytes

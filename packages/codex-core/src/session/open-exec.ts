@@ -4,7 +4,8 @@ import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
-import { type Config, loadConfig } from '../config/load-config.js';
+import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
+import { type Config, loadConfig, serviceTierForRequest } from '../config/load-config.js';
 import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
@@ -165,6 +166,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     originator,
     userAgent,
     mcpAttribution: provider.id === 'openai',
+    betaFeatures: EXEC_BETA_FEATURES,
     supportsWebsockets: provider.supportsWebsockets,
     telemetry,
     redactor,
@@ -182,6 +184,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     environmentContext: environmentContext(cwd, env),
     reasoning: { effort: config.modelReasoningEffort ?? defaults.reasoningEffort, summary },
     verbosity: config.modelVerbosity ?? defaults.verbosity,
+    serviceTier: serviceTierForRequest(config.serviceTier),
     streamMaxRetries: provider.streamMaxRetries,
     tools: options.tools,
     turnTrigger: 'exec',

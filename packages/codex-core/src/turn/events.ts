@@ -1,5 +1,6 @@
 import type { ApiError } from '@codex-ts/api';
 import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/protocol';
+import type { ModelRerouteReason } from './signals.js';
 
 /**
  * What a running turn reports, in order. A turn's event sequence always ends with exactly
@@ -13,10 +14,12 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * | `attempt.discarded` | attempt `attempt` failed after some of its deltas were delivered: drop them (a retry, the fallback or `turn.failed` follows) |
  * | `stream_error` | a retryable failure; the turn retries after `delayMs` ("Reconnecting... n/max (…)") |
  * | `warning` | something the user should know that does not stop the turn |
- * | `rate_limits` / `server_model` | response headers / metadata |
- * | `token_count` | after each completed response: that response's usage and the turn total |
+ * | `model_reroute` | the server answered with another model than requested (`openai-model` response header on HTTP; `codex.response.metadata` / event headers on WebSocket, also when it changes mid-stream), compared ignoring ASCII case; at most once per turn, followed by the `warning` `MODEL_REROUTE_WARNING`; the turn goes on |
+ * | `rate_limits` | every rate-limit snapshot: one per limit family of the response headers (`codex` first, then named families such as `codex_other` with `limitName`, credits with balance), each WebSocket `codex.rate_limits` frame, and the snapshot of a usage-limit error just before its `turn.failed` |
+ * | `server_model` | each model the server reports (`openai-model`) |
+ * | `token_count` | after each completed response: that response's usage and the turn total; before a context-window error's `turn.failed`: both with `totalTokens` = the model's context window |
  * | `turn.completed` | the model ended the turn; `usage` sums every response of the turn |
- * | `turn.failed` | a non-retryable error, or retries exhausted; `message` is the user-visible text |
+ * | `turn.failed` | a non-retryable error, or retries exhausted; `message` is the user-visible text. After `response.incomplete` ("Incomplete response returned, reason: <reason>", not retried) the items that arrived before it are delivered first |
  * | `turn.aborted` | the caller's AbortSignal fired |
  *
  * Replay safety (a retry never shows output twice): every request the turn sends, first tries and
@@ -24,7 +27,7 @@ import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/prot
  * carry their attempt number. `item.completed` of model output is withheld until that attempt's
  * `response.completed` arrived, so an item is delivered exactly once and never for an attempt that
  * failed (as codex-cli 0.169.0, which discards partial output). When an attempt that delivered
- * deltas fails (other than by the caller's abort), `attempt.discarded` names it before whatever
+ * deltas fails (other than by the caller's abort or a `response.incomplete`, whose items stand), `attempt.discarded` names it before whatever
  * follows (the retry's notice, the fallback warning or `turn.failed`): a consumer
  * that shows deltas drops (or redraws) what it showed for that attempt. A consumer that shows only
  * `item.completed` never sees a duplicate and needs no bookkeeping.
@@ -45,6 +48,7 @@ export type TurnEvent =
       error: ApiError;
     }
   | { type: 'warning'; message: string }
+  | { type: 'model_reroute'; fromModel: string; toModel: string; reason: ModelRerouteReason }
   | { type: 'rate_limits'; snapshot: RateLimitSnapshot }
   | { type: 'server_model'; model: string }
   | { type: 'token_count'; last: TokenUsage; total: TokenUsage }

@@ -16,6 +16,7 @@ import type { ModelClientSession } from '../client/model-client-session.js';
 import type { SamplingRequest } from '../client/request-builder.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
+import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
 
 /** Base delay of the turn-level retry backoff, in ms. */
 export const STREAM_RETRY_BASE_DELAY_MS = 200;
@@ -53,6 +54,11 @@ export interface RunTurnOptions {
    * session's client (`ModelClientOptions.telemetry`).
    */
   telemetry?: SessionTelemetry | undefined;
+  /**
+   * The model's context window in tokens, reported as `totalTokens` of the `token_count` that
+   * precedes a context-window error (unknown: the turn's total so far).
+   */
+  contextWindow?: number | undefined;
 }
 
 /**
@@ -85,6 +91,8 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
 
   let retries = 0;
   let attempt = 0;
+  let rerouteWarned = false;
+  let lastUsage: TokenUsage | undefined;
   for (;;) {
     if (signal?.aborted) {
       yield { type: 'turn.aborted', reason: signal.reason };
@@ -95,7 +103,8 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
     const attemptItems: ResponseItem[] = [];
     let deliveredDeltas = false;
     try {
-      const events = await session.stream(options.makeRequest(history.slice()), signal ? { signal } : {});
+      const request = options.makeRequest(history.slice());
+      const events = await session.stream(request, signal ? { signal } : {});
       let completedUsage: TokenUsage | undefined;
       let completed = false;
       for await (const event of events) {
@@ -121,6 +130,17 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
             break;
           case 'server_model':
             yield { type: 'server_model', model: event.model };
+            if (!rerouteWarned && isReroute(request.model, event.model)) {
+              rerouteWarned = true;
+              yield {
+                type: 'model_reroute',
+                fromModel: request.model,
+                toModel: event.model,
+                reason: 'HighRiskCyberActivity',
+              };
+              yield { type: 'warning', message: MODEL_REROUTE_WARNING };
+              history.push(modelWarningMessage(MODEL_REROUTE_WARNING));
+            }
             break;
           case 'completed':
             completed = true;
@@ -138,6 +158,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       history.push(...attemptItems);
       for (const item of attemptItems) yield { type: 'item.completed', item };
       if (completedUsage) {
+        lastUsage = completedUsage;
         total = addTokenUsage(total, completedUsage);
         yield { type: 'token_count', last: completedUsage, total };
       }
@@ -161,7 +182,19 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       const apiError = ApiError.isInstance(error)
         ? error
         : ApiError.streamDisconnected(errorText(error), { cause: error });
-      if (deliveredDeltas) yield { type: 'attempt.discarded', attempt, error: apiError };
+      if (apiError.code === 'response_incomplete') {
+        // 0.169.0: the items that arrived before `response.incomplete` are shown, then the error.
+        history.push(...attemptItems);
+        for (const item of attemptItems) yield { type: 'item.completed', item };
+      } else if (deliveredDeltas) {
+        yield { type: 'attempt.discarded', attempt, error: apiError };
+      }
+      if (apiError.code === 'usage_limit_reached' && apiError.rateLimits) {
+        yield { type: 'rate_limits', snapshot: apiError.rateLimits };
+      }
+      if (apiError.code === 'context_window_exceeded') {
+        yield { type: 'token_count', ...contextWindowTokenCount(lastUsage, total, options.contextWindow) };
+      }
       if (!apiError.retryable) {
         yield { type: 'turn.failed', message: apiError.message, error: apiError };
         return;
