@@ -1,6 +1,6 @@
-import type { AuthProvider } from '@codex-ts/api';
-import { SecretRedactor } from '@codex-ts/client';
-import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
+import { readCaCertificateFromEnv } from '@codex-ts/api';
+import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import { type AuthManager, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
@@ -11,6 +11,9 @@ import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
+import type { ModelsCatalog } from '../models/models-catalog.js';
+import { resolveSessionAuth, type SessionAuth } from './auth.js';
+import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
 
@@ -52,6 +55,12 @@ export interface OpenExecOptions {
    * print with it, also when this function throws. Default: `telemetry.redactor`, else a new one.
    */
   redactor?: SecretRedactor | undefined;
+  /**
+   * Log sink of the ChatGPT login's `AuthManager`: `('error', 'Failed to refresh token: <text>')`
+   * per failed refresh (redacted; `codex-ts exec` prints it on stderr as the original's tracing
+   * line). Default: nothing is logged.
+   */
+  authLog?: ((level: 'error' | 'warn' | 'info', message: string) => void) | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -65,7 +74,11 @@ export interface OpenedExecConversation {
   telemetry: SessionTelemetry;
   /** The session's redactor, holding every credential the session knows (see {@link openExecConversation}). */
   redactor: SecretRedactor;
-  /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
+  /** The ChatGPT login's credential manager (auth.json in ChatGPT mode); undefined with an API key. */
+  authManager?: AuthManager | undefined;
+  /** The models catalog of the ChatGPT Codex backend (fetched at start, refetched on `x-models-etag`). */
+  modelsCatalog?: ModelsCatalog | undefined;
+  /** Releases the HTTP connection pool, cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
   close(): Promise<void>;
 }
 
@@ -107,23 +120,82 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
   const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
-  const provider = resolveModelProvider(config, { version: options.version, env });
+  let provider = resolveModelProvider(config, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
 
-  const needsKey =
-    info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
-  const auth: AuthProvider = (await resolveApiKeyAuth({
-    codexHome,
-    envKey: info.envKey,
-    envKeyInstructions: info.envKeyInstructions,
-    experimentalBearerToken: info.experimentalBearerToken,
+  const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
+  const bareUserAgent = buildUserAgent({ originator, version: options.version, env });
+  const userAgent = buildUserAgent({
+    originator,
+    version: options.version,
+    suffix: `${originator}; ${options.version}`,
     env,
-    useCodexApiKeyEnv: true,
-    forcedLoginMethod: config.forcedLoginMethod,
-    allowMissing: !needsKey,
-  })) ?? { authHeaders: async () => ({}) };
-  for (const value of Object.values(await auth.authHeaders())) redactor.addCredential(value);
+  });
+  // CODEX_CA_CERTIFICATE (else SSL_CERT_FILE): one transport for every HTTP request of the
+  // session (model, discovery, models, refresh) and the same CA for the WebSocket.
+  const ca = readCaCertificateFromEnv(env)?.pem;
+  const transport = new HttpTransport(ca === undefined ? undefined : { ca });
+  try {
+    const session = await resolveSessionAuth({
+      codexHome,
+      env,
+      info,
+      config,
+      originator,
+      bareUserAgent,
+      transport,
+      redactor,
+      log: options.authLog,
+    });
+    if (session.kind === 'chatgpt')
+      provider = resolveModelProvider(config, { version: options.version, env, chatgptAuth: true });
+    else for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
+    return await build(options, { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent }, {
+      session,
+      transport,
+      ca,
+      redactor,
+    });
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+}
+
+interface SessionBasics {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  codexHome: string;
+  config: Config;
+  provider: ResolvedProvider;
+  originator: string;
+  userAgent: string;
+  bareUserAgent: string;
+}
+
+async function build(
+  options: OpenExecOptions,
+  basics: SessionBasics,
+  wiring: { session: SessionAuth; transport: HttpTransport; ca: string | undefined; redactor: SecretRedactor },
+): Promise<OpenedExecConversation> {
+  const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
+  const { session, transport, ca, redactor } = wiring;
+  const backend =
+    session.kind === 'chatgpt' && provider.usesCodexBackend
+      ? new ChatgptBackend({
+          manager: session.manager,
+          codexHome,
+          chatgptBaseUrl: config.chatgptBaseUrl,
+          codexBaseUrl: provider.provider.baseUrl,
+          version: options.version,
+          originator,
+          userAgent,
+          bareUserAgent: basics.bareUserAgent,
+          transport,
+          redactor,
+        })
+      : undefined;
 
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
@@ -137,20 +209,13 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     sandbox: 'none',
     sandboxMode: config.sandboxMode ?? 'read-only',
   };
-  const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
-  const userAgent = buildUserAgent({
-    originator,
-    version: options.version,
-    suffix: `${originator}; ${options.version}`,
-    env,
-  });
   const model = options.model ?? config.model ?? DEFAULT_MODEL;
   const telemetry =
     options.telemetry ??
     new SessionTelemetry({
       conversationId: threadId,
       model,
-      authMode: 'apikey',
+      authMode: session.kind === 'chatgpt' ? 'chatgpt' : 'apikey',
       originator,
       appVersion: options.version,
       terminalType: env.TERM || 'unknown',
@@ -160,12 +225,21 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     });
   const client = new ModelClient({
     provider: provider.provider,
-    auth,
+    auth: backend?.auth ?? session.auth,
     identity,
     originator,
     userAgent,
     mcpAttribution: provider.id === 'openai',
     supportsWebsockets: provider.supportsWebsockets,
+    transport,
+    websocketCa: ca,
+    ...(backend
+      ? {
+          chatgpt: backend.chatgpt,
+          requestCompression: 'zstd' as const,
+          onModelsEtag: (etag: string) => backend.catalog.observeEtag(etag),
+        }
+      : {}),
     telemetry,
     redactor,
   });
@@ -185,7 +259,9 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     streamMaxRetries: provider.streamMaxRetries,
     tools: options.tools,
     turnTrigger: 'exec',
+    stampUserPrompt: provider.id === 'openai',
   });
+  backend?.start();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -195,7 +271,13 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     model,
     telemetry,
     redactor,
-    close: () => client.close(),
+    ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
+    ...(backend ? { modelsCatalog: backend.catalog } : {}),
+    close: async () => {
+      await client.close();
+      await backend?.close();
+      await transport.close();
+    },
   };
 }
 
