@@ -106,6 +106,26 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
     expectRefreshedFile(h.readAuth());
   });
 
+  it('WebSocket handshake 401 once: the same token again, no refresh, auth.json untouched', async () => {
+    const h = await newHome({
+      server: {
+        wsScenario: {
+          handshakes: [{ kind: 'reject', status: 401 }],
+          responses: [{ events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) }],
+        },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.stderr).not.toContain('ERROR');
+    expect(r.code).toBe(0);
+    expect(h.trace()).toEqual([MODELS, DISCOVERY, 'UPGRADE 401', 'UPGRADE 101']);
+    expect(h.server.handshakes.map((s) => s.headerMap.authorization)).toEqual([
+      `Bearer ${VALID_TOKEN}`,
+      `Bearer ${VALID_TOKEN}`,
+    ]);
+    expect(h.readAuth()).toBe(h.authBefore);
+  });
+
   it('WebSocket handshake 401 twice: refresh, discovery, then the handshake with the new token', async () => {
     const h = await newHome({
       chatgpt: { ...defaultRoutes, token: { replies: [refreshed()] } },
@@ -115,7 +135,7 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
             { kind: 'reject', status: 401 },
             { kind: 'reject', status: 401 },
           ],
-          responses: [{ events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }).map((e) => e) }],
+          responses: [{ events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) }],
         },
       },
     });

@@ -31,9 +31,11 @@ export interface SessionAuthOptions {
 }
 
 /**
- * Resolves the session's credentials. A ChatGPT login is used only where the original would
- * use it: an OpenAI-auth provider without `env_key` / `experimental_bearer_token`, no
- * `CODEX_API_KEY`, and an auth.json whose API key is absent or not allowed by its `auth_mode`
+ * Resolves the session's credentials. The `AuthManager` is used only where the original would
+ * use a ChatGPT login: an OpenAI-auth provider without `env_key` / `experimental_bearer_token`,
+ * and either `forced_login_method = "chatgpt"` (an API key then fails the login restriction:
+ * "ChatGPT login is required, but an API key is currently being used. Logging out.") or no
+ * `CODEX_API_KEY` and an auth.json whose API key is absent or not allowed by its `auth_mode`
  * while it holds tokens (`auth_mode: "chatgpt"`, or tokens without a mode). Everything else
  * is `resolveApiKeyAuth` exactly as before.
  *
@@ -43,7 +45,8 @@ export async function resolveSessionAuth(options: SessionAuthOptions): Promise<S
   const { info, env, config, codexHome } = options;
   if (info.requiresOpenaiAuth && info.envKey === undefined && !info.experimentalBearerToken?.trim()) {
     const codexApiKey = env.CODEX_API_KEY?.trim();
-    if (!codexApiKey && isChatgptFile(await readAuthFile(codexHome), config)) {
+    const forcedChatgpt = config.forcedLoginMethod === 'chatgpt';
+    if (forcedChatgpt || (!codexApiKey && isChatgptFile(await readAuthFile(codexHome), config))) {
       const manager = await AuthManager.load({
         codexHome,
         env,
@@ -56,7 +59,8 @@ export async function resolveSessionAuth(options: SessionAuthOptions): Promise<S
         redactor: options.redactor,
         log: options.log,
       });
-      return { kind: 'chatgpt', auth: manager, manager };
+      // Logged out (no auth.json): the API-key path's "no credentials" text says what to set.
+      if (manager.authCached() !== undefined) return { kind: 'chatgpt', auth: manager, manager };
     }
   }
   const needsKey =

@@ -2,7 +2,7 @@
 // (observed-cli-0.169-auth): CODEX_API_KEY and provider keys win over a ChatGPT auth.json, an
 // API-key auth.json is unchanged (plus the built-in provider's prompt stamp, observed-cli-0.169 §5),
 // and a ChatGPT auth.json gets the Codex backend, discovery, telemetry `chatgpt` and redaction.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect } from '@codex-ts/client/test';
@@ -171,6 +171,23 @@ describe('openExecConversation credentials', () => {
     expect(Object.keys(stamp)).toEqual(['turn_id', 'create_time']);
     expect(stamp.turn_id).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
     expect(Math.abs((stamp.create_time as number) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('forced_login_method = "chatgpt" with an API-key auth.json logs out with the original text', async () => {
+    setup(JSON.stringify({ OPENAI_API_KEY: 'sk-canary-file' }), ['forced_login_method = "chatgpt"']);
+    await expect(runOnce()).rejects.toThrow(
+      'ChatGPT login is required, but an API key is currently being used. Logging out.',
+    );
+    expect(existsSync(join(home, 'auth.json'))).toBe(false);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('forced_login_method = "api" with a ChatGPT auth.json logs out with the original text', async () => {
+    setup(chatgptFile(), ['forced_login_method = "api"']);
+    await expect(runOnce()).rejects.toThrow(
+      'API key login is required, but ChatGPT is currently being used. Logging out.',
+    );
+    expect(existsSync(join(home, 'auth.json'))).toBe(false);
   });
 
   it('a custom provider with an API key stamps nothing', async () => {
