@@ -13,13 +13,18 @@ describe('codex-ts exec with a ChatGPT login and http base URLs', () => {
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env, timeoutMs: 60_000 });
     expect(r.code).toBe(1);
     const text = 'workspace routing discovery failed';
-    const notice = (n: number) => JSON.stringify({ type: 'error', message: `Reconnecting... ${n}/5 (${text})` });
+    const notice = (n: number) =>
+      JSON.stringify({ type: 'error', message: `Reconnecting... ${n}/5 (${text})` });
     expect(r.lines.slice(1)).toEqual([
       '{"type":"turn.started"}',
       ...[2, 3, 4, 5].map(notice),
       JSON.stringify({
         type: 'item.completed',
-        item: { id: 'item_0', type: 'error', message: `Falling back from WebSockets to HTTPS transport. ${text}` },
+        item: {
+          id: 'item_0',
+          type: 'error',
+          message: `Falling back from WebSockets to HTTPS transport. ${text}`,
+        },
       }),
       ...[1, 2, 3, 4, 5].map(notice),
       JSON.stringify({ type: 'error', message: text }),

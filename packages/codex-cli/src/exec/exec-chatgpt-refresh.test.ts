@@ -9,7 +9,13 @@ import {
   tokenRefreshFailed,
 } from '@codex-ts/responses-server';
 import { describe, expect, it } from 'vitest';
-import { accessToken, chatgptAuthJson, chatgptHomes, idToken, VALID_TOKEN } from '../test-support/chatgpt-home.js';
+import {
+  accessToken,
+  chatgptAuthJson,
+  chatgptHomes,
+  idToken,
+  VALID_TOKEN,
+} from '../test-support/chatgpt-home.js';
 import { runCli } from '../test-support/run-cli.js';
 
 const newHome = chatgptHomes();
@@ -19,7 +25,10 @@ const DISCOVERY = 'GET /backend-api/wham/accounts/check';
 const RESPONSES = 'POST /backend-api/codex/responses';
 const TOKEN = 'POST /oauth/token';
 
-const turn = () => ({ kind: 'sse' as const, events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) });
+const turn = () => ({
+  kind: 'sse' as const,
+  events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }),
+});
 const unauthorized = () => ({
   kind: 'error' as const,
   status: 401,
@@ -33,7 +42,8 @@ const defaultRoutes = {
 
 const NEW_ACCESS = accessToken(3_600_000, 'at-canary-new');
 const NEW_ID = idToken();
-const refreshed = () => tokenRefreshed({ idToken: NEW_ID, accessToken: NEW_ACCESS, refreshToken: 'rt-canary-v2' });
+const refreshed = () =>
+  tokenRefreshed({ idToken: NEW_ID, accessToken: NEW_ACCESS, refreshToken: 'rt-canary-v2' });
 
 /** auth.json after a successful refresh: the new tokens, `account_id` kept, `last_refresh` with nanoseconds. */
 function expectRefreshedFile(text: string): void {
@@ -82,7 +92,10 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
     expect(r.stdout).not.toContain('"type":"error"');
     expect(h.trace()).toEqual([MODELS, DISCOVERY, 'UPGRADE 426', RESPONSES, RESPONSES]);
     const posts = h.server.requests.filter((q) => q.route === 'responses');
-    expect(posts.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${VALID_TOKEN}`, `Bearer ${VALID_TOKEN}`]);
+    expect(posts.map((q) => q.headerMap.authorization)).toEqual([
+      `Bearer ${VALID_TOKEN}`,
+      `Bearer ${VALID_TOKEN}`,
+    ]);
     expect(h.readAuth()).toBe(h.authBefore);
   });
 
@@ -95,11 +108,23 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
     expect(r.stderr).not.toContain('ERROR');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('"type":"error"');
-    expect(h.trace()).toEqual([MODELS, DISCOVERY, 'UPGRADE 426', RESPONSES, RESPONSES, TOKEN, DISCOVERY, RESPONSES]);
+    expect(h.trace()).toEqual([
+      MODELS,
+      DISCOVERY,
+      'UPGRADE 426',
+      RESPONSES,
+      RESPONSES,
+      TOKEN,
+      DISCOVERY,
+      RESPONSES,
+    ]);
     const refresh = h.server.requests.find((q) => q.route === 'token')!;
     expect((refresh.json as { refresh_reason: string }).refresh_reason).toBe('unauthorized_recovery');
     const discoveries = h.server.requests.filter((q) => q.route === 'accountsCheck');
-    expect(discoveries.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${VALID_TOKEN}`, `Bearer ${NEW_ACCESS}`]);
+    expect(discoveries.map((q) => q.headerMap.authorization)).toEqual([
+      `Bearer ${VALID_TOKEN}`,
+      `Bearer ${NEW_ACCESS}`,
+    ]);
     const last = h.server.requests.at(-1)!;
     expect(last.headerMap.authorization).toBe(`Bearer ${NEW_ACCESS}`);
     expect(last.headerMap['content-encoding']).toBe('zstd');
@@ -142,7 +167,15 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.stderr).not.toContain('ERROR');
     expect(r.code).toBe(0);
-    expect(h.trace()).toEqual([MODELS, DISCOVERY, 'UPGRADE 401', 'UPGRADE 401', TOKEN, DISCOVERY, 'UPGRADE 101']);
+    expect(h.trace()).toEqual([
+      MODELS,
+      DISCOVERY,
+      'UPGRADE 401',
+      'UPGRADE 401',
+      TOKEN,
+      DISCOVERY,
+      'UPGRADE 101',
+    ]);
     expect(h.server.handshakes.map((s) => s.headerMap.authorization)).toEqual([
       `Bearer ${VALID_TOKEN}`,
       `Bearer ${VALID_TOKEN}`,
@@ -193,31 +226,37 @@ const PERMANENT: [string, string][] = [
 ];
 
 describe('codex-ts exec with a failing token endpoint', () => {
-  it.each(PERMANENT)('permanent failure %s: logged on stderr, stale token sent twice, turn.failed, exit 1', async (code, text) => {
-    const expired = accessToken(-60_000, 'at-canary-expired');
-    const h = await newHome({
-      auth: chatgptAuthJson({ access: expired }),
-      chatgpt: { ...defaultRoutes, token: { replies: [tokenRefreshFailed(code)], repeatLast: true } },
-      server: { scenario: { steps: [unauthorized(), unauthorized()] }, wsScenario: refusedUpgrade },
-    });
-    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
-    expect(r.code).toBe(1);
-    const errorLines = r.stderr.split('\n').filter((l) => l.includes('codex_login'));
-    expect(errorLines.length).toBeGreaterThanOrEqual(1);
-    for (const line of errorLines)
-      expect(line).toBe(`ERROR codex_login::auth::manager: Failed to refresh token: ${text}`);
-    const posts = h.server.requests.filter((q) => q.route === 'responses');
-    expect(posts.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${expired}`, `Bearer ${expired}`]);
-    expect(r.lines.slice(-2)).toEqual([
-      JSON.stringify({ type: 'error', message: text }),
-      JSON.stringify({ type: 'turn.failed', error: { message: text } }),
-    ]);
-    expect(h.readAuth()).toBe(h.authBefore);
-  });
+  it.each(PERMANENT)(
+    'permanent failure %s: logged on stderr, stale token sent twice, turn.failed, exit 1',
+    async (code, text) => {
+      const expired = accessToken(-60_000, 'at-canary-expired');
+      const h = await newHome({
+        auth: chatgptAuthJson({ access: expired }),
+        chatgpt: { ...defaultRoutes, token: { replies: [tokenRefreshFailed(code)], repeatLast: true } },
+        server: { scenario: { steps: [unauthorized(), unauthorized()] }, wsScenario: refusedUpgrade },
+      });
+      const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+      expect(r.code).toBe(1);
+      const errorLines = r.stderr.split('\n').filter((l) => l.includes('codex_login'));
+      expect(errorLines.length).toBeGreaterThanOrEqual(1);
+      for (const line of errorLines)
+        expect(line).toBe(`ERROR codex_login::auth::manager: Failed to refresh token: ${text}`);
+      const posts = h.server.requests.filter((q) => q.route === 'responses');
+      expect(posts.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${expired}`, `Bearer ${expired}`]);
+      expect(r.lines.slice(-2)).toEqual([
+        JSON.stringify({ type: 'error', message: text }),
+        JSON.stringify({ type: 'turn.failed', error: { message: text } }),
+      ]);
+      expect(h.readAuth()).toBe(h.authBefore);
+    },
+  );
 
   it('transient failure (500): "Reconnecting... N/5 (Failed to refresh token: 500 Internal Server Error)", then turn.failed', async () => {
     const h = await newHome({
-      chatgpt: { ...defaultRoutes, token: { replies: [{ status: 500, body: 'Internal Server Error' }], repeatLast: true } },
+      chatgpt: {
+        ...defaultRoutes,
+        token: { replies: [{ status: 500, body: 'Internal Server Error' }], repeatLast: true },
+      },
       server: {
         scenario: { steps: Array.from({ length: 12 }, unauthorized) },
         wsScenario: refusedUpgrade,
@@ -228,7 +267,9 @@ describe('codex-ts exec with a failing token endpoint', () => {
     const text = 'Failed to refresh token: 500 Internal Server Error';
     const notices = r.lines.filter((l) => l.includes('Reconnecting'));
     expect(notices).toEqual(
-      [1, 2, 3, 4, 5].map((n) => JSON.stringify({ type: 'error', message: `Reconnecting... ${n}/5 (${text})` })),
+      [1, 2, 3, 4, 5].map((n) =>
+        JSON.stringify({ type: 'error', message: `Reconnecting... ${n}/5 (${text})` }),
+      ),
     );
     expect(r.lines.slice(-2)).toEqual([
       JSON.stringify({ type: 'error', message: text }),

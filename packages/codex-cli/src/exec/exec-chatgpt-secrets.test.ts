@@ -20,7 +20,14 @@ const newHome = chatgptHomes();
 const ACCESS = accessToken(-60_000, 'at-canary-secret');
 const REFRESH = 'rt-canary-secret-refresh';
 const NEW_ACCESS = accessToken(3_600_000, 'at-canary-secret-new');
-const CANARIES = [ACCESS, REFRESH, NEW_ACCESS, 'rt-canary-secret-v2', ACCESS.split('.')[1]!, NEW_ACCESS.split('.')[1]!];
+const CANARIES = [
+  ACCESS,
+  REFRESH,
+  NEW_ACCESS,
+  'rt-canary-secret-v2',
+  ACCESS.split('.')[1]!,
+  NEW_ACCESS.split('.')[1]!,
+];
 const refusedUpgrade = { handshakes: [{ kind: 'reject' as const, status: 426 }], responses: [] };
 const echo401 = () => ({
   kind: 'error' as const,
@@ -41,7 +48,10 @@ describe('ChatGPT login canaries: nothing printed contains a token', () => {
       chatgpt: {
         accountsCheck: { replies: [accountsCheck({ id: 'acct-fake-0000' })], repeatLast: true },
         models: { replies: [{ status: 500, body: `models down for ${ACCESS}` }], repeatLast: true },
-        token: { replies: [tokenRefreshFailed('invalid_grant', 401, `bad refresh token ${REFRESH}`)], repeatLast: true },
+        token: {
+          replies: [tokenRefreshFailed('invalid_grant', 401, `bad refresh token ${REFRESH}`)],
+          repeatLast: true,
+        },
       },
       server: { scenario: { steps: [echo401()], repeatLast: true }, wsScenario: refusedUpgrade },
     });
@@ -57,8 +67,14 @@ describe('ChatGPT login canaries: nothing printed contains a token', () => {
       auth: chatgptAuthJson({ access: accessToken(3_600_000, 'at-canary-secret'), refresh: REFRESH }),
       chatgpt: {
         models: { replies: [modelsCatalog([])], repeatLast: true },
-        accountsCheck: { replies: [{ status: 401, body: { error: { message: `no ${REFRESH}` } } }], repeatLast: true },
-        token: { replies: [tokenRefreshFailed('refresh_token_expired', 401, `expired ${REFRESH}`)], repeatLast: true },
+        accountsCheck: {
+          replies: [{ status: 401, body: { error: { message: `no ${REFRESH}` } } }],
+          repeatLast: true,
+        },
+        token: {
+          replies: [tokenRefreshFailed('refresh_token_expired', 401, `expired ${REFRESH}`)],
+          repeatLast: true,
+        },
       },
       server: { wsScenario: refusedUpgrade },
     });
@@ -93,13 +109,18 @@ describe('ChatGPT login canaries: nothing printed contains a token', () => {
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env, timeoutMs: 40_000 });
     expect(r.code).toBe(1);
     // The echoed refresh token reaches the printed message, masked.
-    expect(r.stdout).toContain('Reconnecting... 5/5 (Failed to refresh token: 500 Internal Server Error: retry ***)');
+    expect(r.stdout).toContain(
+      'Reconnecting... 5/5 (Failed to refresh token: 500 Internal Server Error: retry ***)',
+    );
     expectNoCanary(r);
   }, 60_000);
 
   it('a truncated auth.json holding a token', async () => {
     const h = await newHome({ server: { wsScenario: refusedUpgrade } });
-    writeFileSync(join(h.home, 'auth.json'), `{"auth_mode":"chatgpt","tokens":{"access_token":"${ACCESS}","refresh_token":"${REFRESH}`);
+    writeFileSync(
+      join(h.home, 'auth.json'),
+      `{"auth_mode":"chatgpt","tokens":{"access_token":"${ACCESS}","refresh_token":"${REFRESH}`,
+    );
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('auth.json');
@@ -109,7 +130,10 @@ describe('ChatGPT login canaries: nothing printed contains a token', () => {
 
 describe('two codex-ts processes with the same expired login', () => {
   it('one refresh on the wire, the newest tokens on disk, both turns work with them', async () => {
-    const turn = () => ({ kind: 'sse' as const, events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) });
+    const turn = () => ({
+      kind: 'sse' as const,
+      events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }),
+    });
     const h = await newHome({
       auth: chatgptAuthJson({ access: ACCESS, refresh: REFRESH }),
       chatgpt: {
@@ -117,14 +141,24 @@ describe('two codex-ts processes with the same expired login', () => {
         models: { replies: [modelsCatalog([])], repeatLast: true },
         token: {
           replies: [
-            tokenRefreshed({ idToken: idToken(), accessToken: NEW_ACCESS, refreshToken: 'rt-canary-secret-v2' }),
+            tokenRefreshed({
+              idToken: idToken(),
+              accessToken: NEW_ACCESS,
+              refreshToken: 'rt-canary-secret-v2',
+            }),
             tokenRefreshFailed('refresh_token_reused'),
           ],
         },
       },
       server: {
         scenario: { steps: [turn(), turn()] },
-        wsScenario: { handshakes: [{ kind: 'reject', status: 426 }, { kind: 'reject', status: 426 }], responses: [] },
+        wsScenario: {
+          handshakes: [
+            { kind: 'reject', status: 426 },
+            { kind: 'reject', status: 426 },
+          ],
+          responses: [],
+        },
       },
     });
     const [a, b] = await Promise.all([
@@ -138,7 +172,10 @@ describe('two codex-ts processes with the same expired login', () => {
     }
     expect(h.server.requests.filter((q) => q.route === 'token')).toHaveLength(1);
     const posts = h.server.requests.filter((q) => q.route === 'responses');
-    expect(posts.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${NEW_ACCESS}`, `Bearer ${NEW_ACCESS}`]);
+    expect(posts.map((q) => q.headerMap.authorization)).toEqual([
+      `Bearer ${NEW_ACCESS}`,
+      `Bearer ${NEW_ACCESS}`,
+    ]);
     const file = JSON.parse(h.readAuth()) as { tokens: Record<string, string> };
     expect(file.tokens).toMatchObject({ access_token: NEW_ACCESS, refresh_token: 'rt-canary-secret-v2' });
   }, 60_000);

@@ -67,7 +67,10 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
       'chatgpt-account-id',
       'accept',
     ]);
-    expect(discovery!.headerMap).toMatchObject({ authorization: bearer, 'chatgpt-account-id': 'acct-fake-0000' });
+    expect(discovery!.headerMap).toMatchObject({
+      authorization: bearer,
+      'chatgpt-account-id': 'acct-fake-0000',
+    });
     expect(discovery!.headerMap['user-agent']).toMatch(ua);
     expect(discovery!.headerMap).not.toHaveProperty('originator');
 
@@ -101,7 +104,10 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
     expect(post!.bodyBytes.subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
     expect(Number(post!.headerMap['content-length'])).toBe(post!.bodyBytes.length);
     // What the client serialized: the decoded frame is the JSON body, nothing else.
-    const body = JSON.parse(Buffer.from(decompress(post!.bodyBytes)).toString('utf8')) as Record<string, unknown>;
+    const body = JSON.parse(Buffer.from(decompress(post!.bodyBytes)).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(body)).toEqual([
       'model',
       'stream',
@@ -117,7 +123,9 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
       'client_metadata',
     ]);
     expect(body.client_metadata).toMatchObject({ guardian_credits_requested: 'true' });
-    const input = body.input as { internal_chat_message_metadata_passthrough?: { content_item_kinds: string[] } }[];
+    const input = body.input as {
+      internal_chat_message_metadata_passthrough?: { content_item_kinds: string[] };
+    }[];
     expect(input.map((i) => i.internal_chat_message_metadata_passthrough?.content_item_kinds)).toEqual([
       ['model.base_instructions'],
       ['environments.environment_context'],
@@ -125,7 +133,10 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
     ]);
 
     expect(h.readAuth()).toBe(h.authBefore);
-    const cache = JSON.parse(readFileSync(join(h.home, 'models_cache.json'), 'utf8')) as Record<string, unknown>;
+    const cache = JSON.parse(readFileSync(join(h.home, 'models_cache.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(cache).toMatchObject({ models: [] });
   });
 
@@ -176,7 +187,9 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
   it('HTTP: a `us` routing answer adds x-openai-account-routing-override to the POST, after version', async () => {
     const h = await newHome({
       chatgpt: {
-        accountsCheck: { replies: [accountsCheck({ id: 'acct-fake-0000', accountRoutingOverride: 'us_cr' })] },
+        accountsCheck: {
+          replies: [accountsCheck({ id: 'acct-fake-0000', accountRoutingOverride: 'us_cr' })],
+        },
         models: { replies: [modelsCatalog([])], repeatLast: true },
       },
       server: {

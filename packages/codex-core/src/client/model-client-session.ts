@@ -3,8 +3,8 @@
 
 import {
   ApiError,
-  apiErrorFromAuthFailure,
   type AuthProvider,
+  apiErrorFromAuthFailure,
   type ResponseCreateWsRequest,
   type ResponseEvent,
   type ResponsesApiRequest,

@@ -75,7 +75,9 @@ export async function resolveSessionAuth(options: SessionAuthOptions): Promise<S
     forcedLoginMethod: config.forcedLoginMethod,
     allowMissing: !needsKey,
   });
-  return auth === undefined ? { kind: 'none', auth: { authHeaders: async () => ({}) } } : { kind: 'apikey', auth };
+  return auth === undefined
+    ? { kind: 'none', auth: { authHeaders: async () => ({}) } }
+    : { kind: 'apikey', auth };
 }
 
 type AuthFile = Awaited<ReturnType<typeof readAuthFile>>;

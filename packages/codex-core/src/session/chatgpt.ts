@@ -9,9 +9,9 @@ import {
   type AuthProvider,
   ModelsCatalogClient,
   type UnauthorizedRecovery,
+  type WorkspaceRouting,
   WorkspaceRoutingClient,
   WorkspaceRoutingError,
-  type WorkspaceRouting,
 } from '@codex-ts/api';
 import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { AuthManager } from '@codex-ts/login';

@@ -200,7 +200,11 @@ describe('openExecConversation credentials', () => {
     ]);
     await runOnce({ GW_KEY: 'gw-canary-key' });
     const input = (posts()[0]!.json as { input: Item[] }).input;
-    expect(input.map((i) => i.internal_chat_message_metadata_passthrough)).toEqual([undefined, undefined, undefined]);
+    expect(input.map((i) => i.internal_chat_message_metadata_passthrough)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('canaries: a permanent refresh failure and 401s echoing the token export no token', async () => {

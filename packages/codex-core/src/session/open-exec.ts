@@ -10,8 +10,8 @@ import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
-import type { ToolHandler } from '../tools/tool-handler.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
@@ -46,7 +46,7 @@ export interface OpenExecOptions {
   /**
    * The session's telemetry. Default: a `SessionTelemetry` on the global OpenTelemetry providers
    * (a no-op until the application registers an SDK) with conversation id = the thread id, the
-   * model, the originator, `version`, auth mode `apikey`, terminal type `$TERM`, session source
+   * model, the originator, `version`, auth mode `apikey` (`chatgpt` with a ChatGPT login), terminal type `$TERM`, session source
    * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false).
    */
   telemetry?: SessionTelemetry | undefined;
@@ -85,7 +85,8 @@ export interface OpenedExecConversation {
 /**
  * Builds everything `codex exec` needs from `$CODEX_HOME` and the environment, the way the
  * original does: loads config.toml (+ `-c` overrides), resolves the model provider and its
- * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
+ * credentials (provider `env_key`, then `experimental_bearer_token`, then `CODEX_API_KEY`, then
+ * `auth.json`: API-key mode as a key, ChatGPT mode as an `AuthManager`; see below),
  * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
  * When the provider `supports_websockets` (the built-in `openai` does) the client uses
  * Responses over WebSocket and the startup prewarm starts at once. Telemetry
@@ -94,16 +95,33 @@ export interface OpenedExecConversation {
  * retries, the user prompt, and the W3C trace context of the active span in each WebSocket
  * request's `client_metadata`.
  *
+ * ChatGPT login (auth.json in ChatGPT mode, or `forced_login_method = "chatgpt"`; login
+ * restrictions enforced here, "… Logging out."): with the built-in `openai` provider the session
+ * uses the ChatGPT Codex backend (observed-cli-0.169-auth §1–§8): the models catalog is fetched
+ * at start (`models_cache.json`, refetched on `x-models-etag`), workspace routing discovery
+ * (`{chatgpt_base_url}wham/accounts/check`) runs before the first request and again whenever the
+ * access token changed (after a proactive or 401-recovery refresh, before the resend), its entry
+ * goes to `AuthManager.setWorkspaceAccount` and its routing override into every request;
+ * `POST /responses` bodies are zstd. A discovery failure is the retryable `auth_transient`
+ * "workspace routing discovery failed" (also for an `http://` `chatgpt_base_url`, which the
+ * original refuses) or a permanent `auth` error with the original's text.
+ *
+ * TLS: `CODEX_CA_CERTIFICATE` (else `SSL_CERT_FILE`) is trusted by the one `HttpTransport` of
+ * the session (model, discovery, models, refresh requests) and by the WebSocket handshakes;
+ * `CODEX_REFRESH_TOKEN_URL_OVERRIDE` moves the token endpoint.
+ *
  * Credentials: one `SecretRedactor` (`options.redactor`, else `options.telemetry.redactor`, else
  * a new one) is shared by the client, the telemetry and the caller. Every credential is registered
  * as soon as it is known: `CODEX_API_KEY` and `OPENAI_API_KEY` from `env` first; after the config,
  * the provider's `env_key` value, `experimental_bearer_token` and credential-named header / query
- * values; then the resolved auth header values (`Bearer <key>` and the key). The clients add
- * whatever else they send. Every error this function throws, and every error of the session's
+ * values; then the resolved auth header values (`Bearer <key>` and the key), or every token the
+ * `AuthManager` loads or receives. The clients add whatever else they send. Every error this function throws, and every error of the session's
  * requests, is redacted with it (`***`).
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
- *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
+ *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
+ *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`.
+ *   Messages never contain secrets.
  */
 export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
   const redactor = options.redactor ?? options.telemetry?.redactor ?? new SecretRedactor();
@@ -151,12 +169,16 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     if (session.kind === 'chatgpt')
       provider = resolveModelProvider(config, { version: options.version, env, chatgptAuth: true });
     else for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
-    return await build(options, { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent }, {
-      session,
-      transport,
-      ca,
-      redactor,
-    });
+    return await build(
+      options,
+      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent },
+      {
+        session,
+        transport,
+        ca,
+        redactor,
+      },
+    );
   } catch (error) {
     await transport.close();
     throw error;
@@ -177,7 +199,12 @@ interface SessionBasics {
 async function build(
   options: OpenExecOptions,
   basics: SessionBasics,
-  wiring: { session: SessionAuth; transport: HttpTransport; ca: string | undefined; redactor: SecretRedactor },
+  wiring: {
+    session: SessionAuth;
+    transport: HttpTransport;
+    ca: string | undefined;
+    redactor: SecretRedactor;
+  },
 ): Promise<OpenedExecConversation> {
   const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
   const { session, transport, ca, redactor } = wiring;
