@@ -129,23 +129,28 @@ export class ChatgptBackend {
     return headers;
   }
 
+  /**
+   * Joins the running discovery or starts one. The discovery itself is not tied to any caller's
+   * signal (one caller giving up, e.g. a cancelled prewarm, must not fail the others; it is
+   * bounded by the routing client's 15 s); `signal` only stops this caller's wait.
+   */
   #ensureDiscovery(signal: AbortSignal | undefined): Promise<void> {
-    this.#discovery ??= this.#discover(signal).finally(() => {
+    this.#discovery ??= this.#discover().finally(() => {
       this.#discovery = undefined;
     });
-    return this.#discovery;
+    return untilAborted(this.#discovery, signal);
   }
 
-  async #discover(signal: AbortSignal | undefined): Promise<void> {
+  async #discover(): Promise<void> {
     await this.#catalogStart;
     const { manager } = this.#options;
     try {
-      const auth = await manager.auth(signal);
+      const auth = await manager.auth();
       // The original accepts only an https backend: with an http base URL every turn failed with
       // "workspace routing discovery failed" (retried), observed-cli-0.169-auth §1.
       if (!this.#options.chatgptBaseUrl.startsWith('https://'))
         throw new WorkspaceRoutingError('discovery_failed');
-      const routing = await this.#routingClient.discover(auth?.accountId ?? '', signal ? { signal } : {});
+      const routing = await this.#routingClient.discover(auth?.accountId ?? '');
       const entry = routing.account;
       manager.setWorkspaceAccount({
         id: entry.id,
@@ -154,11 +159,31 @@ export class ChatgptBackend {
         role: entry.role ?? undefined,
       });
       this.#routing = routing;
-      this.#discoveredFor = (await manager.authHeaders(signal)).authorization;
+      this.#discoveredFor = (await manager.authHeaders()).authorization;
     } catch (error) {
       throw discoveryFailure(error);
     }
   }
+}
+
+/** `promise`, or the `aborted` `ApiError` as soon as `signal` fires (the promise keeps running). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new ApiError('aborted', 'request aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError('aborted', 'request aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
