@@ -53,7 +53,7 @@ export class ChatgptBackend {
   readonly #options: ChatgptBackendOptions;
   readonly #routingClient: WorkspaceRoutingClient;
   #routing: WorkspaceRouting | undefined;
-  /** The `authorization` value discovery last succeeded with. */
+  /** {@link credentialsKey} of the credentials discovery last succeeded with. */
   #discoveredFor: string | undefined;
   #discovery: Promise<void> | undefined;
   #catalogStart: Promise<void> | undefined;
@@ -91,7 +91,7 @@ export class ChatgptBackend {
     this.chatgpt = {
       routingOverride: () => this.routingOverride,
       prepare: async (signal) => {
-        await this.#headersAfterDiscovery(signal);
+        if (this.#credentialsKey() !== this.#discoveredFor) await this.#ensureDiscovery(signal);
       },
     };
     this.auth = {
@@ -118,15 +118,28 @@ export class ChatgptBackend {
     await this.catalog.whenIdle();
   }
 
-  /** The manager's headers, after discovery ran for their token (at most once per token). */
+  /**
+   * The manager's headers, after discovery ran for their credentials (at most once per token).
+   * The manager is asked once per call unless its answer brought new tokens (a proactive
+   * refresh): each ask with a stale token logs its refresh failure again, and 0.169.0 logged
+   * only a few per run.
+   */
   async #headersAfterDiscovery(signal: AbortSignal | undefined): Promise<Record<string, string>> {
     const { manager } = this.#options;
-    let headers = await manager.authHeaders(signal);
-    if (headers.authorization !== this.#discoveredFor) {
-      await this.#ensureDiscovery(signal);
-      headers = await manager.authHeaders(signal);
-    }
-    return headers;
+    if (this.#credentialsKey() !== this.#discoveredFor) await this.#ensureDiscovery(signal);
+    const headers = await manager.authHeaders(signal);
+    if (this.#credentialsKey() === this.#discoveredFor) return headers;
+    await this.#ensureDiscovery(signal);
+    return manager.authHeaders(signal);
+  }
+
+  /**
+   * Which credentials are current, without a secret, a refresh or a log line: every stored
+   * token change (refresh, another process's tokens adopted on reload) sets a new `last_refresh`.
+   */
+  #credentialsKey(): string {
+    const auth = this.#options.manager.authCached();
+    return JSON.stringify([auth?.mode, auth?.accountId, auth?.lastRefresh]);
   }
 
   /**
@@ -145,7 +158,8 @@ export class ChatgptBackend {
     await this.#catalogStart;
     const { manager } = this.#options;
     try {
-      const auth = await manager.auth();
+      // The routing client's authHeaders() runs a due proactive refresh first.
+      const auth = manager.authCached();
       // The original accepts only an https backend: with an http base URL every turn failed with
       // "workspace routing discovery failed" (retried), observed-cli-0.169-auth §1.
       if (!this.#options.chatgptBaseUrl.startsWith('https://'))
@@ -159,7 +173,7 @@ export class ChatgptBackend {
         role: entry.role ?? undefined,
       });
       this.#routing = routing;
-      this.#discoveredFor = (await manager.authHeaders()).authorization;
+      this.#discoveredFor = this.#credentialsKey();
     } catch (error) {
       throw discoveryFailure(error);
     }
