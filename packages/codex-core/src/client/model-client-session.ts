@@ -324,10 +324,8 @@ export class ModelClientSession {
 
   /** Runs `ModelClientOptions.chatgpt.prepare` (failures mapped like `authHeaders()` ones). */
   async #prepare(signal: AbortSignal | undefined): Promise<void> {
-    const prepare = this.#scope.options.chatgpt?.prepare;
-    if (prepare === undefined) return;
     try {
-      await prepare(signal);
+      await this.#scope.options.chatgpt?.prepare?.(signal);
     } catch (error) {
       throw this.#scope.responses.redactor.redactError(apiErrorFromAuthFailure(error, signal));
     }
