@@ -60,6 +60,9 @@ async function runTurn(
       configOverrides: options.configOverrides,
       version: CLI_VERSION,
       redactor,
+      // The original's tracing line on stderr (observed-cli-0.169-auth §8); the text is redacted.
+      authLog: (level, message) =>
+        stderr.write(`${level.toUpperCase().padStart(5)} codex_login::auth::manager: ${message}\n`),
       ...(options.model ? { model: options.model } : {}),
     });
   } catch (error) {

@@ -4,6 +4,7 @@
 import {
   ApiError,
   type AuthProvider,
+  apiErrorFromAuthFailure,
   type ResponseCreateWsRequest,
   type ResponseEvent,
   type ResponsesApiRequest,
@@ -184,6 +185,7 @@ export class ModelClientSession {
     signal: AbortSignal | undefined,
   ): Promise<AsyncIterable<ResponseEvent>> {
     const { options: clientOptions, responses } = this.#scope;
+    await this.#prepare(signal);
     const body = httpRequestBody(clientOptions, request);
     const extraHeaders = httpRequestHeaders(
       clientOptions,
@@ -320,13 +322,23 @@ export class ModelClientSession {
     return this.#ws;
   }
 
+  /** Runs `ModelClientOptions.chatgpt.prepare` (failures mapped like `authHeaders()` ones). */
+  async #prepare(signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.#scope.options.chatgpt?.prepare?.(signal);
+    } catch (error) {
+      throw this.#scope.responses.redactor.redactError(apiErrorFromAuthFailure(error, signal));
+    }
+  }
+
   /** Makes sure the turn holds an open socket for `metadata`'s handshake; true when reused. */
-  #connect(
+  async #connect(
     ws: WebsocketSession,
     metadata: TurnMetadataInput,
     signal: AbortSignal | undefined,
     serviceTier?: string | undefined,
   ): Promise<boolean> {
+    await this.#prepare(signal);
     const headers = websocketHandshakeHeaders(
       this.#scope.options,
       this.#scope.options.provider.headers,

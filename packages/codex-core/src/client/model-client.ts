@@ -63,6 +63,18 @@ export interface ModelClientOptions {
   /** Shared HTTP transport (keep-alive pool); one is created when omitted. */
   transport?: HttpTransport | undefined;
   /**
+   * `zstd`: every HTTP `POST /responses` body is one zstd frame with `content-encoding: zstd`
+   * (what 0.169.0 did for the ChatGPT Codex backend, observed-cli-0.169-auth §5; see
+   * `ResponsesClientOptions.requestCompression`). WebSocket frames are never compressed.
+   * Default: plain JSON.
+   */
+  requestCompression?: 'zstd' | undefined;
+  /**
+   * Extra trusted CA certificates (PEM) for the WebSocket handshakes (`wss`), in addition to
+   * Node's roots, e.g. `CODEX_CA_CERTIFICATE`. HTTP requests trust what {@link transport} trusts.
+   */
+  websocketCa?: string | readonly string[] | undefined;
+  /**
    * The session's telemetry (`@codex-ts/otel`, telemetry.md); the client's only telemetry input.
    * When given, the client records: every HTTP attempt (`codex.api_request`, through
    * `telemetry.requestTelemetry({ endpoint: '/responses' })`) and SSE event (`codex.sse_event`,
@@ -123,6 +135,7 @@ export class ModelClient {
       provider: options.provider,
       auth,
       ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.requestCompression ? { requestCompression: options.requestCompression } : {}),
       defaultHeaders: { originator: options.originator, 'user-agent': options.userAgent },
       ...(requestTelemetry ? { requestTelemetry } : {}),
       ...(sseTelemetry ? { sseTelemetry } : {}),
@@ -135,6 +148,7 @@ export class ModelClient {
       userAgent: options.userAgent,
       telemetry,
       redactor,
+      ca: options.websocketCa,
     });
     this.#scope = {
       options,

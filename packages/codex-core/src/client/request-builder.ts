@@ -62,6 +62,13 @@ export interface ChatgptRequestOptions {
    * `NO_CONSTRAINT`, or has not run) sends nothing. Other values are not sent.
    */
   readonly routingOverride?: (() => string | undefined) | undefined;
+  /**
+   * Awaited before the headers of every HTTP request and WebSocket handshake are built (the
+   * prewarm's included), so that what it sets up (workspace routing discovery, which decides
+   * {@link routingOverride}) is in the first request. A rejection fails the request like an
+   * `authHeaders()` failure (an `ApiError` passes through, e.g. the retryable `auth_transient`).
+   */
+  readonly prepare?: ((signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface WebsocketConnectorOptions {
   userAgent: string;
   telemetry: SessionTelemetry | undefined;
   redactor: SecretRedactor;
+  /** Extra trusted CA PEMs for `wss` handshakes (`ModelClientOptions.websocketCa`). */
+  ca?: string | readonly string[] | undefined;
 }
 
 /**
@@ -118,10 +120,11 @@ export class WebsocketConnector {
   }
 
   #websocketClient(): ResponsesWebsocketClient {
-    const { provider, auth, userAgent, originator, redactor } = this.#options;
+    const { provider, auth, userAgent, originator, redactor, ca } = this.#options;
     this.#client ??= new ResponsesWebsocketClient({
       provider,
       auth,
+      ...(ca !== undefined ? { ca } : {}),
       // 0.169.0 handshake order (observed-cli §6): user-agent before originator.
       defaultHeaders: { 'user-agent': userAgent, originator },
       ...(this.#hooks ? { telemetry: this.#hooks } : {}),

@@ -41,6 +41,13 @@ export interface ConversationOptions {
   turnTrigger?: string | undefined;
   /** Items of an earlier conversation to continue (resume). */
   history?: ResponseItem[] | undefined;
+  /**
+   * API-key mode with the built-in `openai` provider (observed-cli-0.169 §5): the user prompt
+   * items of each turn carry `internal_chat_message_metadata_passthrough: {turn_id, create_time}`
+   * (no `content_item_kinds`; the other messages nothing). Ignored with the ChatGPT Codex backend
+   * (`ModelClientOptions.chatgpt`), which stamps every message. Default false (custom providers).
+   */
+  stampUserPrompt?: boolean | undefined;
   /** Injected for tests. */
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Injected for tests: jitter source in [0, 1) for the retry backoff. */
@@ -123,7 +130,7 @@ export class Conversation {
         this.#history.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
     }
     const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
-      stamp(item, userContentItemKinds(item)),
+      stamp(item, userContentItemKinds(item), true),
     );
     recordUserPrompt(o.client, items);
     this.#history.push(...items);
@@ -197,19 +204,25 @@ export class Conversation {
 
   /**
    * Stamps messages entering the history in turn `turnId` with their passthrough metadata
-   * (Codex backend only; `create_time` is taken now, once): items that already carry one, items
-   * without known kinds, and every item in API-key mode pass unchanged.
+   * (Codex backend; `create_time` is taken now, once): items that already carry one and items
+   * without known kinds pass unchanged. In API-key mode only `prompt` items are stamped, with
+   * `{turn_id, create_time}`, and only when {@link ConversationOptions.stampUserPrompt}.
    */
-  #stamper(turnId: string): (item: ResponseItem, kinds: readonly string[] | undefined) => ResponseItem {
+  #stamper(
+    turnId: string,
+  ): (item: ResponseItem, kinds: readonly string[] | undefined, prompt?: boolean) => ResponseItem {
     const clock = this.#options.clock ?? unixSecondsNow;
-    return (item, kinds) => {
-      if (!this.#codexBackend || kinds === undefined) return item;
+    return (item, kinds, prompt = false) => {
+      if (kinds === undefined) return item;
       if (
         (item as { internal_chat_message_metadata_passthrough?: unknown })
           .internal_chat_message_metadata_passthrough
       )
         return item;
-      return withPassthrough(item, turnMessagePassthrough(turnId, clock(), kinds));
+      if (this.#codexBackend) return withPassthrough(item, turnMessagePassthrough(turnId, clock(), kinds));
+      if (prompt && this.#options.stampUserPrompt === true)
+        return withPassthrough(item, { turn_id: turnId, create_time: clock() });
+      return item;
     };
   }
 

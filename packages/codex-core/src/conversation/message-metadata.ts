@@ -21,7 +21,8 @@ export const USER_IMAGE_KIND = 'user.image';
 /** The passthrough object stamped on a message: keys in the order 0.169.0 wrote them. */
 export type MessagePassthrough =
   | { content_item_kinds: string[] }
-  | { turn_id: string; create_time: number; content_item_kinds: string[] };
+  | { turn_id: string; create_time: number; content_item_kinds: string[] }
+  | { turn_id: string; create_time: number };
 
 /**
  * Now as unix seconds with a sub-millisecond fraction (`create_time`), from the high-resolution

@@ -1,6 +1,6 @@
-import type { AuthProvider } from '@codex-ts/api';
-import { SecretRedactor } from '@codex-ts/client';
-import { resolveApiKeyAuth, resolveCodexHome } from '@codex-ts/login';
+import { readCaCertificateFromEnv } from '@codex-ts/api';
+import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import { type AuthManager, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
@@ -11,7 +11,10 @@ import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
+import type { ModelsCatalog } from '../models/models-catalog.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
+import { resolveSessionAuth, type SessionAuth } from './auth.js';
+import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
 
@@ -44,7 +47,7 @@ export interface OpenExecOptions {
   /**
    * The session's telemetry. Default: a `SessionTelemetry` on the global OpenTelemetry providers
    * (a no-op until the application registers an SDK) with conversation id = the thread id, the
-   * model, the originator, `version`, auth mode `apikey`, terminal type `$TERM`, session source
+   * model, the originator, `version`, auth mode `apikey` (`chatgpt` with a ChatGPT login), terminal type `$TERM`, session source
    * `exec`, and prompt logging from `[otel].log_user_prompt` in config.toml (default false).
    */
   telemetry?: SessionTelemetry | undefined;
@@ -53,6 +56,12 @@ export interface OpenExecOptions {
    * print with it, also when this function throws. Default: `telemetry.redactor`, else a new one.
    */
   redactor?: SecretRedactor | undefined;
+  /**
+   * Log sink of the ChatGPT login's `AuthManager`: `('error', 'Failed to refresh token: <text>')`
+   * per failed refresh (redacted; `codex-ts exec` prints it on stderr as the original's tracing
+   * line). Default: nothing is logged.
+   */
+  authLog?: ((level: 'error' | 'warn' | 'info', message: string) => void) | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -66,14 +75,19 @@ export interface OpenedExecConversation {
   telemetry: SessionTelemetry;
   /** The session's redactor, holding every credential the session knows (see {@link openExecConversation}). */
   redactor: SecretRedactor;
-  /** Releases the HTTP connection pool, cancels a running prewarm and drops the WebSocket. */
+  /** The ChatGPT login's credential manager (auth.json in ChatGPT mode); undefined with an API key. */
+  authManager?: AuthManager | undefined;
+  /** The models catalog of the ChatGPT Codex backend (fetched at start, refetched on `x-models-etag`). */
+  modelsCatalog?: ModelsCatalog | undefined;
+  /** Releases the HTTP connection pool, cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
   close(): Promise<void>;
 }
 
 /**
  * Builds everything `codex exec` needs from `$CODEX_HOME` and the environment, the way the
  * original does: loads config.toml (+ `-c` overrides), resolves the model provider and its
- * credentials (provider `env_key`, then `CODEX_API_KEY`, then `auth.json` API-key mode),
+ * credentials (provider `env_key`, then `experimental_bearer_token`, then `CODEX_API_KEY`, then
+ * `auth.json`: API-key mode as a key, ChatGPT mode as an `AuthManager`; see below),
  * the persisted installation id, a fresh thread id (UUID v7), `originator` and `User-Agent`.
  * When the provider `supports_websockets` (the built-in `openai` does) the client uses
  * Responses over WebSocket and the startup prewarm starts at once. Telemetry
@@ -82,16 +96,33 @@ export interface OpenedExecConversation {
  * retries, the user prompt, and the W3C trace context of the active span in each WebSocket
  * request's `client_metadata`.
  *
+ * ChatGPT login (auth.json in ChatGPT mode, or `forced_login_method = "chatgpt"`; login
+ * restrictions enforced here, "… Logging out."): with the built-in `openai` provider the session
+ * uses the ChatGPT Codex backend (observed-cli-0.169-auth §1–§8): the models catalog is fetched
+ * at start (`models_cache.json`, refetched on `x-models-etag`), workspace routing discovery
+ * (`{chatgpt_base_url}wham/accounts/check`) runs before the first request and again whenever the
+ * access token changed (after a proactive or 401-recovery refresh, before the resend), its entry
+ * goes to `AuthManager.setWorkspaceAccount` and its routing override into every request;
+ * `POST /responses` bodies are zstd. A discovery failure is the retryable `auth_transient`
+ * "workspace routing discovery failed" (also for an `http://` `chatgpt_base_url`, which the
+ * original refuses) or a permanent `auth` error with the original's text.
+ *
+ * TLS: `CODEX_CA_CERTIFICATE` (else `SSL_CERT_FILE`) is trusted by the one `HttpTransport` of
+ * the session (model, discovery, models, refresh requests) and by the WebSocket handshakes;
+ * `CODEX_REFRESH_TOKEN_URL_OVERRIDE` moves the token endpoint.
+ *
  * Credentials: one `SecretRedactor` (`options.redactor`, else `options.telemetry.redactor`, else
  * a new one) is shared by the client, the telemetry and the caller. Every credential is registered
  * as soon as it is known: `CODEX_API_KEY` and `OPENAI_API_KEY` from `env` first; after the config,
  * the provider's `env_key` value, `experimental_bearer_token` and credential-named header / query
- * values; then the resolved auth header values (`Bearer <key>` and the key). The clients add
- * whatever else they send. Every error this function throws, and every error of the session's
+ * values; then the resolved auth header values (`Bearer <key>` and the key), or every token the
+ * `AuthManager` loads or receives. The clients add whatever else they send. Every error this function throws, and every error of the session's
  * requests, is redacted with it (`***`).
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
- *   credentials are missing or `auth.json` is unreadable. Messages never contain secrets.
+ *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
+ *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`.
+ *   Messages never contain secrets.
  */
 export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
   const redactor = options.redactor ?? options.telemetry?.redactor ?? new SecretRedactor();
@@ -108,23 +139,91 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
   const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
-  const provider = resolveModelProvider(config, { version: options.version, env });
+  let provider = resolveModelProvider(config, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
 
-  const needsKey =
-    info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
-  const auth: AuthProvider = (await resolveApiKeyAuth({
-    codexHome,
-    envKey: info.envKey,
-    envKeyInstructions: info.envKeyInstructions,
-    experimentalBearerToken: info.experimentalBearerToken,
+  const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
+  const bareUserAgent = buildUserAgent({ originator, version: options.version, env });
+  const userAgent = buildUserAgent({
+    originator,
+    version: options.version,
+    suffix: `${originator}; ${options.version}`,
     env,
-    useCodexApiKeyEnv: true,
-    forcedLoginMethod: config.forcedLoginMethod,
-    allowMissing: !needsKey,
-  })) ?? { authHeaders: async () => ({}) };
-  for (const value of Object.values(await auth.authHeaders())) redactor.addCredential(value);
+  });
+  // CODEX_CA_CERTIFICATE (else SSL_CERT_FILE): one transport for every HTTP request of the
+  // session (model, discovery, models, refresh) and the same CA for the WebSocket.
+  const ca = readCaCertificateFromEnv(env)?.pem;
+  const transport = new HttpTransport(ca === undefined ? undefined : { ca });
+  try {
+    const session = await resolveSessionAuth({
+      codexHome,
+      env,
+      info,
+      config,
+      originator,
+      bareUserAgent,
+      transport,
+      redactor,
+      log: options.authLog,
+    });
+    if (session.kind === 'chatgpt')
+      provider = resolveModelProvider(config, { version: options.version, env, chatgptAuth: true });
+    else for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
+    return await build(
+      options,
+      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent },
+      {
+        session,
+        transport,
+        ca,
+        redactor,
+      },
+    );
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
+}
+
+interface SessionBasics {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  codexHome: string;
+  config: Config;
+  provider: ResolvedProvider;
+  originator: string;
+  userAgent: string;
+  bareUserAgent: string;
+}
+
+async function build(
+  options: OpenExecOptions,
+  basics: SessionBasics,
+  wiring: {
+    session: SessionAuth;
+    transport: HttpTransport;
+    ca: string | undefined;
+    redactor: SecretRedactor;
+  },
+): Promise<OpenedExecConversation> {
+  const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
+  const { session, transport, ca, redactor } = wiring;
+  const backend =
+    session.kind === 'chatgpt' && provider.usesCodexBackend
+      ? new ChatgptBackend({
+          manager: session.manager,
+          codexHome,
+          chatgptBaseUrl: config.chatgptBaseUrl,
+          codexBaseUrl: provider.provider.baseUrl,
+          version: options.version,
+          originator,
+          userAgent,
+          bareUserAgent: basics.bareUserAgent,
+          transport,
+          redactor,
+        })
+      : undefined;
 
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
@@ -138,20 +237,13 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     sandbox: 'none',
     sandboxMode: config.sandboxMode ?? 'read-only',
   };
-  const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
-  const userAgent = buildUserAgent({
-    originator,
-    version: options.version,
-    suffix: `${originator}; ${options.version}`,
-    env,
-  });
   const model = options.model ?? config.model ?? DEFAULT_MODEL;
   const telemetry =
     options.telemetry ??
     new SessionTelemetry({
       conversationId: threadId,
       model,
-      authMode: 'apikey',
+      authMode: session.kind === 'chatgpt' ? 'chatgpt' : 'apikey',
       originator,
       appVersion: options.version,
       terminalType: env.TERM || 'unknown',
@@ -161,13 +253,22 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     });
   const client = new ModelClient({
     provider: provider.provider,
-    auth,
+    auth: backend?.auth ?? session.auth,
     identity,
     originator,
     userAgent,
     mcpAttribution: provider.id === 'openai',
     betaFeatures: EXEC_BETA_FEATURES,
     supportsWebsockets: provider.supportsWebsockets,
+    transport,
+    websocketCa: ca,
+    ...(backend
+      ? {
+          chatgpt: backend.chatgpt,
+          requestCompression: 'zstd' as const,
+          onModelsEtag: (etag: string) => backend.catalog.observeEtag(etag),
+        }
+      : {}),
     telemetry,
     redactor,
   });
@@ -188,7 +289,9 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     streamMaxRetries: provider.streamMaxRetries,
     tools: options.tools,
     turnTrigger: 'exec',
+    stampUserPrompt: provider.id === 'openai',
   });
+  backend?.start();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -198,7 +301,13 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     model,
     telemetry,
     redactor,
-    close: () => client.close(),
+    ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
+    ...(backend ? { modelsCatalog: backend.catalog } : {}),
+    close: async () => {
+      await client.close();
+      await backend?.close();
+      await transport.close();
+    },
   };
 }
 

@@ -1,0 +1,266 @@
+// `codex-ts exec --json` signed in with ChatGPT (observed-cli-0.169-auth §1–§7): the built binary
+// against an HTTPS/wss local backend trusted through CODEX_CA_CERTIFICATE. What is sent, in which
+// order, with which headers, the zstd body, the printed lines and auth.json afterwards.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { accountsCheck, modelsCatalog, textTurn, usage } from '@codex-ts/responses-server';
+import { decompress } from 'fzstd';
+import { describe, expect, it } from 'vitest';
+import { chatgptHomes, VALID_TOKEN } from '../test-support/chatgpt-home.js';
+import { runCli } from '../test-support/run-cli.js';
+
+const newHome = chatgptHomes();
+
+const turnEvents = () =>
+  textTurn({
+    responseId: 'resp_1',
+    text: 'Hello there!',
+    reasoning: '**Planning a reply**\n\nThe user wants a short greeting.',
+    usage: usage({ input: 1200, cached: 1024, output: 42, reasoning: 16 }),
+  });
+
+const TEXT_TURN_LINES = [
+  '{"type":"turn.started"}',
+  '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**Planning a reply**\\n\\nThe user wants a short greeting."}}',
+  '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Hello there!"}}',
+  '{"type":"turn.completed","usage":{"input_tokens":1200,"cached_input_tokens":1024,"cache_write_input_tokens":0,"output_tokens":42,"reasoning_output_tokens":16}}',
+];
+
+/** Header names in wire order without undici's `host` / `connection` / `content-length`. */
+const names = (headers: [string, string][]) =>
+  headers.map(([n]) => n.toLowerCase()).filter((n) => !['host', 'connection', 'content-length'].includes(n));
+
+const MODELS = '/backend-api/codex/models';
+const DISCOVERY = '/backend-api/wham/accounts/check';
+const RESPONSES = '/backend-api/codex/responses';
+
+describe('codex-ts exec --json with a ChatGPT auth.json', () => {
+  it('HTTP: models, discovery, prewarm upgrade (426), one zstd POST with the observed headers; auth.json untouched', async () => {
+    const h = await newHome({
+      server: {
+        scenario: { steps: [{ kind: 'sse', events: turnEvents() }] },
+        wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.stderr).not.toContain('ERROR');
+    expect(r.code).toBe(0);
+    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(h.trace()).toEqual([`GET ${MODELS}`, `GET ${DISCOVERY}`, 'UPGRADE 426', `POST ${RESPONSES}`]);
+
+    const [models, discovery, post] = h.server.requests;
+    const bearer = `Bearer ${VALID_TOKEN}`;
+    const ua = /^codex_exec\/\d+\.\d+\.\d+ \(.+; .+\) xterm$/;
+    expect(models!.url).toMatch(/\/models\?client_version=\d+\.\d+\.\d+$/);
+    expect(names(models!.headers)).toEqual([
+      'version',
+      'authorization',
+      'chatgpt-account-id',
+      'originator',
+      'user-agent',
+      'accept',
+    ]);
+    expect(models!.headerMap['user-agent']).toMatch(ua);
+    expect(names(discovery!.headers)).toEqual([
+      'user-agent',
+      'authorization',
+      'chatgpt-account-id',
+      'accept',
+    ]);
+    expect(discovery!.headerMap).toMatchObject({
+      authorization: bearer,
+      'chatgpt-account-id': 'acct-fake-0000',
+    });
+    expect(discovery!.headerMap['user-agent']).toMatch(ua);
+    expect(discovery!.headerMap).not.toHaveProperty('originator');
+
+    const thread = (JSON.parse(r.lines[0]!) as { thread_id: string }).thread_id;
+    expect(names(post!.headers)).toEqual([
+      'version',
+      'x-codex-beta-features',
+      'x-codex-window-id',
+      'x-codex-turn-metadata',
+      'x-codex-routing-hint',
+      'x-client-request-id',
+      'session-id',
+      'thread-id',
+      'accept',
+      'content-encoding',
+      'content-type',
+      'authorization',
+      'chatgpt-account-id',
+      'originator',
+      'user-agent',
+    ]);
+    expect(post!.headerMap).toMatchObject({
+      'content-encoding': 'zstd',
+      'x-codex-routing-hint': 'model=gpt-5.5',
+      'x-codex-window-id': `${thread}:0`,
+      authorization: bearer,
+      'chatgpt-account-id': 'acct-fake-0000',
+      originator: 'codex_exec',
+    });
+    // zstd frame magic; the decoded body is the JSON.
+    expect(post!.bodyBytes.subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+    expect(Number(post!.headerMap['content-length'])).toBe(post!.bodyBytes.length);
+    // What the client serialized: the decoded frame is the JSON body, nothing else.
+    const body = JSON.parse(Buffer.from(decompress(post!.bodyBytes)).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(body)).toEqual([
+      'model',
+      'stream',
+      'input',
+      'tools',
+      'tool_choice',
+      'parallel_tool_calls',
+      'reasoning',
+      'store',
+      'include',
+      'prompt_cache_key',
+      'text',
+      'client_metadata',
+    ]);
+    expect(body.client_metadata).toMatchObject({ guardian_credits_requested: 'true' });
+    const input = body.input as {
+      internal_chat_message_metadata_passthrough?: { content_item_kinds: string[] };
+    }[];
+    expect(input.map((i) => i.internal_chat_message_metadata_passthrough?.content_item_kinds)).toEqual([
+      ['model.base_instructions'],
+      ['environments.environment_context'],
+      ['user.text'],
+    ]);
+
+    expect(h.readAuth()).toBe(h.authBefore);
+    const cache = JSON.parse(readFileSync(join(h.home, 'models_cache.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(cache).toMatchObject({ models: [] });
+  });
+
+  it('WebSocket: the prewarm upgrade carries the ChatGPT headers and the routing override; frames are plain JSON', async () => {
+    const h = await newHome({
+      chatgpt: {
+        accountsCheck: { replies: [accountsCheck({ id: 'acct-fake-0000', accountRoutingOverride: 'us' })] },
+        models: { replies: [modelsCatalog([])], repeatLast: true },
+      },
+      server: { wsScenario: { responses: [{ events: turnEvents() }] } },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.code).toBe(0);
+    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(h.trace()).toEqual([`GET ${MODELS}`, `GET ${DISCOVERY}`, 'UPGRADE 101']);
+    const hs = h.server.handshakes[0]!;
+    const names = hs.headers.map(([n]) => n.toLowerCase());
+    const after = names.slice(names.indexOf('chatgpt-account-id'));
+    expect(after).toEqual([
+      'chatgpt-account-id',
+      'authorization',
+      'user-agent',
+      'originator',
+      'openai-beta',
+      'version',
+      'x-openai-account-routing-override',
+      'x-codex-beta-features',
+      'x-client-request-id',
+      'session-id',
+      'thread-id',
+      'x-codex-window-id',
+      'x-codex-turn-metadata',
+      'x-codex-routing-hint',
+      'sec-websocket-extensions',
+    ]);
+    expect(hs.headerMap).toMatchObject({
+      'x-openai-account-routing-override': 'us',
+      authorization: `Bearer ${VALID_TOKEN}`,
+      'x-codex-routing-hint': 'model=gpt-5.5',
+    });
+    const frames = h.server.wsFrames;
+    expect(frames).toHaveLength(2);
+    expect(frames.every((f) => !f.binary && f.json !== undefined)).toBe(true);
+    expect((frames[1]!.json as { client_metadata: Record<string, string> }).client_metadata).toMatchObject({
+      guardian_credits_requested: 'true',
+    });
+  });
+
+  it('HTTP: a `us` routing answer adds x-openai-account-routing-override to the POST, after version', async () => {
+    const h = await newHome({
+      chatgpt: {
+        accountsCheck: {
+          replies: [accountsCheck({ id: 'acct-fake-0000', accountRoutingOverride: 'us_cr' })],
+        },
+        models: { replies: [modelsCatalog([])], repeatLast: true },
+      },
+      server: {
+        scenario: { steps: [{ kind: 'sse', events: turnEvents() }] },
+        wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.code).toBe(0);
+    const post = h.server.requests.find((q) => q.path === RESPONSES)!;
+    const pairs = post.headers.filter(([n]) => !['host', 'connection'].includes(n.toLowerCase()));
+    expect(pairs.slice(0, 2).map(([n, v]) => `${n.toLowerCase()}: ${v}`)).toEqual([
+      expect.stringMatching(/^version: /),
+      'x-openai-account-routing-override: us_cr',
+    ]);
+    expect(h.server.handshakes[0]!.headerMap['x-openai-account-routing-override']).toBe('us_cr');
+  });
+
+  it('refetches the models catalog when a response announces another x-models-etag', async () => {
+    const h = await newHome({
+      chatgpt: {
+        accountsCheck: { replies: [accountsCheck({ id: 'acct-fake-0000' })], repeatLast: true },
+        models: {
+          replies: [modelsCatalog([], '"models-etag-1"'), modelsCatalog([], '"models-etag-2"')],
+          repeatLast: true,
+        },
+      },
+      server: {
+        scenario: {
+          steps: [{ kind: 'sse', headers: { 'x-models-etag': '"models-etag-2"' }, events: turnEvents() }],
+        },
+        wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.code).toBe(0);
+    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(h.trace()).toEqual([
+      `GET ${MODELS}`,
+      `GET ${DISCOVERY}`,
+      'UPGRADE 426',
+      `POST ${RESPONSES}`,
+      `GET ${MODELS}`,
+    ]);
+    const models = h.server.requests.filter((q) => q.path === MODELS);
+    // The first fetch of the run without the user agent's suffix, the refetch with it.
+    expect(models[0]!.headerMap['user-agent']).not.toContain('(codex_exec;');
+    expect(models[1]!.headerMap['user-agent']).toMatch(/\(codex_exec; \d+\.\d+\.\d+\)$/);
+    const cache = JSON.parse(readFileSync(join(h.home, 'models_cache.json'), 'utf8')) as { etag: string };
+    expect(cache.etag).toBe('"models-etag-2"');
+  });
+
+  it('a corrupt auth.json: names the file on stderr, exit 1, no request, the file untouched', async () => {
+    const h = await newHome({ auth: '{"auth_mode":"chatgpt","tokens":' });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(join(h.home, 'auth.json'));
+    expect(h.server.requests).toHaveLength(0);
+    expect(h.readAuth()).toBe(h.authBefore);
+  });
+
+  it('login restrictions: another workspace is logged out with the original text, exit 1', async () => {
+    const h = await newHome({ config: 'forced_chatgpt_workspace_id = "ws-other"' });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'Login is restricted to workspace(s) ws-other, but current credentials belong to acct-fake-0000. Logging out.',
+    );
+    expect(h.server.requests).toHaveLength(0);
+    expect(existsSync(join(h.home, 'auth.json'))).toBe(false);
+  });
+});
