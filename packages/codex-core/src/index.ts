@@ -36,6 +36,7 @@ export {
 } from './config/load-config.js';
 export {
   type ModelProviderInfo,
+  type ProviderCommandAuth,
   type ProviderSelection,
   type ResolvedProvider,
   type ResolveModelProviderOptions,

@@ -13,6 +13,7 @@ import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
+import { type AuthLog, providerCommandAuth } from './provider-auth.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -52,6 +53,12 @@ export interface OpenExecOptions {
    * print with it, also when this function throws. Default: `telemetry.redactor`, else a new one.
    */
   redactor?: SecretRedactor | undefined;
+  /**
+   * Log sink of the credential layer: with a provider `auth` command, `error` "Failed to resolve
+   * external auth: <text>" each time a request goes out without a token (0.169.0 printed
+   * `ERROR codex_login::auth::manager: …` on stderr). Never a secret. Default: dropped.
+   */
+  authLog?: AuthLog | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -113,17 +120,22 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
 
   const needsKey =
     info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
-  const auth: AuthProvider = (await resolveApiKeyAuth({
-    codexHome,
-    envKey: info.envKey,
-    envKeyInstructions: info.envKeyInstructions,
-    experimentalBearerToken: info.experimentalBearerToken,
-    env,
-    useCodexApiKeyEnv: true,
-    forcedLoginMethod: config.forcedLoginMethod,
-    allowMissing: !needsKey,
-  })) ?? { authHeaders: async () => ({}) };
-  for (const value of Object.values(await auth.authHeaders())) redactor.addCredential(value);
+  // `[model_providers.<id>.auth]`: the command's token (run on first use, rerun after a 401).
+  const commandAuth = providerCommandAuth(info, { cwd, env, redactor, log: options.authLog });
+  const auth: AuthProvider = commandAuth ??
+    (await resolveApiKeyAuth({
+      codexHome,
+      envKey: info.envKey,
+      envKeyInstructions: info.envKeyInstructions,
+      experimentalBearerToken: info.experimentalBearerToken,
+      env,
+      useCodexApiKeyEnv: true,
+      forcedLoginMethod: config.forcedLoginMethod,
+      allowMissing: !needsKey,
+    })) ?? { authHeaders: async () => ({}) };
+  if (commandAuth === undefined) {
+    for (const value of Object.values(await auth.authHeaders())) redactor.addCredential(value);
+  }
 
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
