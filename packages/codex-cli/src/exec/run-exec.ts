@@ -60,6 +60,9 @@ async function runTurn(
       configOverrides: options.configOverrides,
       version: CLI_VERSION,
       redactor,
+      // The credential layer's log lines, as 0.169.0 printed them (tracing target of AuthManager).
+      authLog: (level, message) =>
+        stderr.write(`${level.toUpperCase()} codex_login::auth::manager: ${message}\n`),
       ...(options.model ? { model: options.model } : {}),
     });
   } catch (error) {
