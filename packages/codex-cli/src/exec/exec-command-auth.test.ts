@@ -6,6 +6,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  modelsCatalog,
   openAiError,
   type ResponsesServer,
   startResponsesServer,
@@ -69,6 +70,7 @@ function commandHome(tail: string, options: { auth?: string[]; provider?: string
   return home;
 }
 
+const posts = () => server.requests.filter((q) => q.route === 'responses');
 const runs = (home: string) => Number(readFileSync(join(home, 'count'), 'utf8').trim());
 const PRINT = 'echo "cmd-token-canary-$n"';
 const authLines = (stderr: string) =>
@@ -81,10 +83,15 @@ const notices = (lines: string[]) =>
 describe('codex-ts exec --json with a provider auth command', () => {
   it('default interval: one run; the POST carries the token; the command runs in the CLI cwd', async () => {
     server.setScenario({ steps: [ok()] });
+    server.setChatgptRoute('models', { replies: [modelsCatalog()], repeatLast: true });
     const home = commandHome(PRINT);
     const r = await runCli(['exec', '--json', 'hello'], { home });
     expect(r.code).toBe(0);
-    expect(server.requests.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${token(1)}`]);
+    expect(posts().map((q) => q.headerMap.authorization)).toEqual([`Bearer ${token(1)}`]);
+    // The provider's `/models` catalog is fetched with the same token (0.169.0: 2–3 times; codex-ts once).
+    const models = server.requests.filter((q) => q.route === 'models');
+    expect(models.map((q) => q.headerMap.authorization)).toEqual([`Bearer ${token(1)}`]);
+    expect(models[0]?.url).toMatch(/\/models\?client_version=/);
     expect(runs(home)).toBe(1);
     expect(readFileSync(join(home, 'cwd'), 'utf8').trim()).toBe(process.cwd());
     expect(authLines(r.stderr)).toEqual([]);
@@ -96,7 +103,7 @@ describe('codex-ts exec --json with a provider auth command', () => {
     const home = commandHome(PRINT);
     const r = await runCli(['exec', '--json', 'hello'], { home });
     expect(r.code).toBe(0);
-    expect(server.requests.map((q) => q.headerMap.authorization)).toEqual([
+    expect(posts().map((q) => q.headerMap.authorization)).toEqual([
       `Bearer ${token(1)}`,
       `Bearer ${token(2)}`,
     ]);
@@ -122,8 +129,8 @@ describe('codex-ts exec --json with a provider auth command', () => {
     const text =
       'provider auth command `/bin/sh` exited with status exit status: 3: token service unavailable';
     expect(r.code).toBe(1);
-    expect(server.requests).toHaveLength(6);
-    expect(server.requests.every((q) => q.headerMap.authorization === undefined)).toBe(true);
+    expect(posts()).toHaveLength(6);
+    expect(posts().every((q) => q.headerMap.authorization === undefined)).toBe(true);
     expect(notices(r.lines)).toEqual([
       ...[1, 2, 3, 4, 5].map((n) => `Reconnecting... ${n}/5 (${text})`),
       text,
@@ -146,7 +153,7 @@ describe('codex-ts exec --json with a provider auth command', () => {
       const r = await runCli(['exec', '--json', 'hello'], { home, timeoutMs: 20_000 });
       expect(r.code, text).toBe(0);
       expect(notices(r.lines), text).toEqual([`Reconnecting... 1/5 (${text})`]);
-      expect(server.requests.map((q) => q.headerMap.authorization)).toEqual([undefined, undefined]);
+      expect(posts().map((q) => q.headerMap.authorization)).toEqual([undefined, undefined]);
       expect(authLines(r.stderr)[0]).toBe(
         `ERROR codex_login::auth::manager: Failed to resolve external auth: ${text}`,
       );

@@ -13,7 +13,7 @@ import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
-import { type AuthLog, providerCommandAuth } from './provider-auth.js';
+import { type AuthLog, commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -198,6 +198,19 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     tools: options.tools,
     turnTrigger: 'exec',
   });
+  // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
+  const models =
+    commandAuth &&
+    commandAuthModelsCatalog({
+      baseUrl: provider.provider.baseUrl,
+      auth: commandAuth,
+      codexHome,
+      version: options.version,
+      originator,
+      userAgent,
+      redactor,
+    });
+  if (models) void models.catalog.refreshAtStart();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -207,7 +220,10 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     model,
     telemetry,
     redactor,
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await models?.close();
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect } from '@codex-ts/client/test';
 import {
+  modelsCatalog,
   openAiError,
   type ResponsesServer,
   type Step,
@@ -83,11 +84,13 @@ async function open(extra: string[] = [], env: Record<string, string> = {}) {
 const runs = async () => Number((await readFile(join(home, 'count'), 'utf8').catch(() => '0')).trim());
 const notices = (events: TurnEvent[]) =>
   events.filter((e) => e.type === 'stream_error').map((e) => (e as { message: string }).message);
-const authorizations = () => server.requests.map((r) => r.headerMap.authorization);
+const posts = () => server.requests.filter((r) => r.route === 'responses');
+const authorizations = () => posts().map((r) => r.headerMap.authorization);
 
 describe('command-backed provider auth over HTTP', () => {
   it('token 1 on the first POST; a 401 reruns the command and the retry carries token 2 (nothing printed)', async () => {
     server.setScenario({ steps: [unauthorized(), ok()] });
+    server.setChatgptRoute('models', { replies: [modelsCatalog([], '"models-etag-1"')], repeatLast: true });
     const { opened, logs, workspace } = await open();
     try {
       const events = await collect(opened.conversation.runTurn('hello'));
@@ -96,6 +99,14 @@ describe('command-backed provider auth over HTTP', () => {
       expect(notices(events)).toEqual([]);
       expect(logs).toEqual([]);
       expect(await runs()).toBe(2);
+      // The provider's models catalog was fetched with the command's token (as 0.169.0 did).
+      await opened.close();
+      const models = server.requests.filter((r) => r.route === 'models');
+      expect(models.length).toBeGreaterThanOrEqual(1);
+      expect(models[0]?.url).toBe(`${new URL(server.url).pathname}/models?client_version=0.1.0-test`);
+      expect(models[0]?.headerMap.authorization).toMatch(/^Bearer cmd-token-canary-[12]$/);
+      const cache = JSON.parse(await readFile(join(home, 'models_cache.json'), 'utf8'));
+      expect(cache).toMatchObject({ etag: '"models-etag-1"', client_version: '0.1.0-test', models: [] });
       // The command ran in the session's working directory (observed), not the config directory.
       expect((await readFile(join(home, 'cwd'), 'utf8')).trim()).toBe(workspace);
     } finally {
@@ -133,7 +144,7 @@ describe('command-backed provider auth over HTTP', () => {
     const { opened, logs } = await open(['stream_max_retries = 2'], { MINT_FAIL: '1' });
     try {
       const events = await collect(opened.conversation.runTurn('hello'));
-      expect(server.requests).toHaveLength(3);
+      expect(posts()).toHaveLength(3);
       expect(authorizations()).toEqual([undefined, undefined, undefined]);
       expect(notices(events)).toEqual([`Reconnecting... 1/2 (${FAILED})`, `Reconnecting... 2/2 (${FAILED})`]);
       expect(events.at(-1)).toMatchObject({ type: 'turn.failed', message: FAILED });
@@ -193,7 +204,7 @@ describe('command-backed provider auth over WebSocket', () => {
       ]);
       expect(server.wsFrames.length).toBeGreaterThan(0);
       for (const frame of server.wsFrames) expect(JSON.stringify(frame)).not.toContain('cmd-token-canary');
-      expect(server.requests).toHaveLength(0);
+      expect(posts()).toHaveLength(0);
     } finally {
       await opened.close();
     }

@@ -4,9 +4,12 @@
 // `experimental_bearer_token` → command auth → stored login; config.toml forbids combining `auth`
 // with the first two and with `requires_openai_auth`, so a provider with `auth` always uses it).
 
+import { type AuthProvider, ModelsCatalogClient } from '@codex-ts/api';
 import type { SecretRedactor } from '@codex-ts/client';
 import { CommandTokenAuth } from '@codex-ts/login';
 import type { ModelProviderInfo } from '../config/providers.js';
+import { modelsCacheIdentity } from '../models/models-cache.js';
+import { ModelsCatalog } from '../models/models-catalog.js';
 
 /**
  * Log sink of the session's credential layer (the original's `codex_login::auth::manager` log
@@ -47,4 +50,51 @@ export function providerCommandAuth(
     redactor: options.redactor,
     log: options.log,
   });
+}
+
+/** Options of {@link commandAuthModelsCatalog}. */
+export interface CommandAuthModelsCatalogOptions {
+  /** The provider's base URL: the catalog is `GET {baseUrl}/models?client_version=…`. */
+  baseUrl: string;
+  /** The provider's `CommandTokenAuth` (its token goes on the request). */
+  auth: AuthProvider;
+  /** `$CODEX_HOME` (holds `models_cache.json`). */
+  codexHome: string;
+  /** Our version: `version` header and `client_version`. */
+  version: string;
+  originator: string;
+  userAgent: string;
+  redactor: SecretRedactor;
+}
+
+/**
+ * @internal The models catalog of a provider with command auth: 0.169.0 fetched the custom
+ * provider's `{base_url}/models?client_version=…` when it had `auth` (upstream
+ * `should_refresh_models() = uses_codex_backend() || has_command_auth()`), never with `env_key`.
+ * Cached in `$CODEX_HOME/models_cache.json` under the identity sha256("command:" + base URL).
+ * Failures are ignored (the configured model is used anyway).
+ */
+export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOptions): {
+  catalog: ModelsCatalog;
+  close(): Promise<void>;
+} {
+  const client = new ModelsCatalogClient({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    clientVersion: options.version,
+    auth: options.auth,
+    originator: options.originator,
+    userAgent: options.userAgent,
+    redactor: options.redactor,
+  });
+  const identity = modelsCacheIdentity(`command:${options.baseUrl}`);
+  const catalog = new ModelsCatalog({
+    codexHome: options.codexHome,
+    clientVersion: options.version,
+    identity: () => identity,
+    fetch: async (signal) => {
+      const answer = await client.fetch(signal ? { signal } : {});
+      return { models: [...answer.models], etag: answer.etag };
+    },
+  });
+  return { catalog, close: () => client.close() };
 }
