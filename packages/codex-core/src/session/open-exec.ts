@@ -210,7 +210,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
       userAgent,
       redactor,
     });
-  if (models) void models.catalog.refreshAtStart();
+  models?.start();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -221,8 +221,8 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     telemetry,
     redactor,
     close: async () => {
-      await client.close();
       await models?.close();
+      await client.close();
     },
   };
 }

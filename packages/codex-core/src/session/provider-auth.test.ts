@@ -100,12 +100,24 @@ describe('command-backed provider auth over HTTP', () => {
       expect(logs).toEqual([]);
       expect(await runs()).toBe(2);
       // The provider's models catalog was fetched with the command's token (as 0.169.0 did).
+      const cacheFile = join(home, 'models_cache.json');
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await readFile(cacheFile).then(
+          () => true,
+          () => false,
+        ));
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await opened.close();
       const models = server.requests.filter((r) => r.route === 'models');
       expect(models.length).toBeGreaterThanOrEqual(1);
       expect(models[0]?.url).toBe(`${new URL(server.url).pathname}/models?client_version=0.1.0-test`);
       expect(models[0]?.headerMap.authorization).toMatch(/^Bearer cmd-token-canary-[12]$/);
-      const cache = JSON.parse(await readFile(join(home, 'models_cache.json'), 'utf8'));
+      const cache = JSON.parse(await readFile(cacheFile, 'utf8'));
       expect(cache).toMatchObject({ etag: '"models-etag-1"', client_version: '0.1.0-test', models: [] });
       // The command ran in the session's working directory (observed), not the config directory.
       expect((await readFile(join(home, 'cwd'), 'utf8')).trim()).toBe(workspace);

@@ -4,7 +4,7 @@
 // `experimental_bearer_token` → command auth → stored login; config.toml forbids combining `auth`
 // with the first two and with `requires_openai_auth`, so a provider with `auth` always uses it).
 
-import { type AuthProvider, ModelsCatalogClient } from '@codex-ts/api';
+import { ModelsCatalogClient } from '@codex-ts/api';
 import type { SecretRedactor } from '@codex-ts/client';
 import { CommandTokenAuth } from '@codex-ts/login';
 import type { ModelProviderInfo } from '../config/providers.js';
@@ -57,7 +57,7 @@ export interface CommandAuthModelsCatalogOptions {
   /** The provider's base URL: the catalog is `GET {baseUrl}/models?client_version=…`. */
   baseUrl: string;
   /** The provider's `CommandTokenAuth` (its token goes on the request). */
-  auth: AuthProvider;
+  auth: CommandTokenAuth;
   /** `$CODEX_HOME` (holds `models_cache.json`). */
   codexHome: string;
   /** Our version: `version` header and `client_version`. */
@@ -76,6 +76,12 @@ export interface CommandAuthModelsCatalogOptions {
  */
 export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOptions): {
   catalog: ModelsCatalog;
+  /** Starts the session-start refresh (`refreshAtStart`); not awaited by the caller. */
+  start(): void;
+  /**
+   * Aborts a fetch still running, waits for the refresh (and its cache write) and for a command run
+   * it started to end, closes the transport.
+   */
   close(): Promise<void>;
 } {
   const client = new ModelsCatalogClient({
@@ -96,5 +102,19 @@ export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOption
       return { models: [...answer.models], etag: answer.etag };
     },
   });
-  return { catalog, close: () => client.close() };
+  const controller = new AbortController();
+  let started: Promise<void> = Promise.resolve();
+  return {
+    catalog,
+    start: () => {
+      started = catalog.refreshAtStart(controller.signal);
+    },
+    close: async () => {
+      controller.abort();
+      await started;
+      await catalog.whenIdle();
+      await options.auth.whenIdle();
+      await client.close();
+    },
+  };
 }

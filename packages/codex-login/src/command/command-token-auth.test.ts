@@ -1,7 +1,7 @@
 // CommandTokenAuth on its own: caching by interval, the 401 rerun, single flight, program
 // resolution, cwd/env, and each failure text of observed-cli-0.169-auth §10 / upstream
 // external_bearer.rs (timeout kills the child, non-zero exit, empty, non-UTF-8, failed to start).
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { ApiError } from '@codex-ts/api';
 import { SecretRedactor } from '@codex-ts/client';
@@ -183,6 +183,27 @@ describe('CommandTokenAuth failures', () => {
     controller.abort();
     expect((await failure(pending)).code).toBe('aborted');
     expect(await auth.token()).toBe(tokenNumber(1));
+  });
+
+  it('whenIdle waits for a run whose caller stopped waiting', async () => {
+    const { auth, dir } = await withScript(
+      `sleep 0.3; touch "$(dirname "$0")/done"; echo "cmd-token-canary-$n"`,
+    );
+    const done = () =>
+      access(`${dir.dir}/done`).then(
+        () => true,
+        () => false,
+      );
+    const controller = new AbortController();
+    const pending = auth.authHeaders(controller.signal);
+    for (let i = 0; i < 100 && (await dir.runs()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    await pending.catch(() => undefined);
+    expect(await done()).toBe(false);
+    await auth.whenIdle();
+    expect(await done()).toBe(true);
+    expect(await auth.token()).toBe(tokenNumber(1));
+    expect(auth.runs).toBe(1);
   });
 
   it('rejects a blank command and bad durations', () => {

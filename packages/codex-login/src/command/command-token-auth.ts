@@ -179,6 +179,17 @@ export class CommandTokenAuth implements AuthProvider {
     };
   }
 
+  /**
+   * Resolves when no run is queued or running (each run ends within `timeoutMs`): for a host
+   * that shuts down and must not leave the command running. Never rejects.
+   */
+  async whenIdle(): Promise<void> {
+    for (let tail = this.#tail; ; tail = this.#tail) {
+      await tail;
+      if (tail === this.#tail) return;
+    }
+  }
+
   /** E.g. `CommandTokenAuth(/bin/sh)`; never the token. */
   toString(): string {
     return `CommandTokenAuth(${this.#command})`;
