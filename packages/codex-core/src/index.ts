@@ -38,6 +38,7 @@ export {
 } from './config/load-config.js';
 export {
   type ModelProviderInfo,
+  type ProviderCommandAuth,
   type ProviderSelection,
   type ResolvedProvider,
   type ResolveModelProviderOptions,
@@ -77,6 +78,8 @@ export {
   type OpenedExecConversation,
   openExecConversation,
 } from './session/open-exec.js';
+/** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
+export type { AuthLog } from './session/provider-auth.js';
 export type { ToolHandler } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';

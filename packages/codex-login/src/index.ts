@@ -31,6 +31,19 @@ export {
   type WriteAuthFileOptions,
   writeAuthFile,
 } from './auth-file/auth-file.js';
+/**
+ * Command-backed provider tokens (`[model_providers.<id>.auth]`): `CommandTokenAuth` runs the
+ * command (no shell, stdin closed, killed after `timeoutMs`), sends its trimmed stdout as
+ * `Bearer <token>`, caches it for `refreshIntervalMs` and reruns it after a 401; the defaults
+ * `DEFAULT_TOKEN_COMMAND_TIMEOUT_MS` (5000 ms) and `DEFAULT_TOKEN_COMMAND_REFRESH_INTERVAL_MS`
+ * (300000 ms). Upstream `login/src/auth/external_bearer.rs`.
+ */
+export {
+  CommandTokenAuth,
+  type CommandTokenAuthOptions,
+  DEFAULT_TOKEN_COMMAND_REFRESH_INTERVAL_MS,
+  DEFAULT_TOKEN_COMMAND_TIMEOUT_MS,
+} from './command/command-token-auth.js';
 export {
   AuthFileError,
   type AuthFileErrorCode,

@@ -63,7 +63,7 @@ describe('loadConfig: durations', () => {
     expect(error.keyPath).toBe('model_providers.x.auth.refresh_interval_ms');
     expect(error.message).toContain(RANGE);
     const config = await load('[model_providers.x.auth]\ncommand = "tok"\nrefresh_interval_ms = 0\n');
-    expect(config.modelProviders.x?.commandAuth).toMatchObject({ refresh_interval_ms: 0 });
+    expect(config.modelProviders.x?.commandAuth).toMatchObject({ refreshIntervalMs: 0 });
   });
 });
 

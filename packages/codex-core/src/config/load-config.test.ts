@@ -261,6 +261,21 @@ describe('loadConfig: errors name the key and the file', () => {
     expect(error.message).toBe(
       `invalid value for \`model_providers.my.auth\` in ${file}: provider auth cannot be combined with env_key`,
     );
+    error = await loadError(
+      '[model_providers.my]\nenv_key = "K"\nexperimental_bearer_token = "t"\nrequires_openai_auth = true\n' +
+        '[model_providers.my.auth]\ncommand = "tok"\n',
+    );
+    expect(error.message).toBe(
+      `invalid value for \`model_providers.my.auth\` in ${file}: provider auth cannot be combined with env_key, experimental_bearer_token, requires_openai_auth`,
+    );
+    // requires_openai_auth = false is no conflict.
+    expect(
+      (
+        await load(
+          '[model_providers.my]\nrequires_openai_auth = false\n[model_providers.my.auth]\ncommand = "tok"\n',
+        )
+      ).modelProviders.my?.commandAuth?.command,
+    ).toBe('tok');
     error = await loadError('[model_providers.my.auth]\ncommand = "  "\n');
     expect(error.keyPath).toBe('model_providers.my.auth.command');
     expect(error.message).toContain('must not be empty');

@@ -171,7 +171,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
       if (!onlyAws) throw builtInRedefinitionError(id, configFile, overrides);
       continue;
     }
-    modelProviders[id] = modelProviderInfoFromToml(entry);
+    modelProviders[id] = modelProviderInfoFromToml(entry, { configDir: codexHome });
   }
 
   const profileName = toml.profile;

@@ -163,21 +163,40 @@ env_http_headers = { "X-Env-Set" = "SET_VAR", "X-Env-Blank" = "BLANK_VAR", "X-En
     expect(resolved.provider.name).toBe('');
   });
 
-  it('refuses providers that need command or AWS auth', async () => {
+  it('resolves a provider with command auth (defaults applied) and refuses AWS auth', async () => {
     await writeFile(
       join(home, 'config.toml'),
-      'model_provider = "cmd"\n[model_providers.cmd.auth]\ncommand = "print-token"\n',
+      'model_provider = "cmd"\n[model_providers.cmd]\nbase_url = "http://127.0.0.1:9/v1"\n' +
+        '[model_providers.cmd.auth]\ncommand = "print-token"\n' +
+        '[model_providers.rel.auth]\ncommand = "./mint"\nargs = ["-v"]\ntimeout_ms = 500\nrefresh_interval_ms = 0\ncwd = "tools"\n' +
+        '[model_providers.aws]\n[model_providers.aws.aws]\n',
     );
     const config = await loadConfig({ codexHome: home, env: {} });
+    const resolved = resolveModelProvider(config, { env: {}, version: VERSION });
+    expect(resolved.info.commandAuth).toEqual({
+      command: 'print-token',
+      args: [],
+      timeoutMs: 5000,
+      refreshIntervalMs: 300000,
+      cwd: undefined,
+    });
+    expect(resolved.provider.baseUrl).toBe('http://127.0.0.1:9/v1');
+    expect(config.modelProviders.rel?.commandAuth).toEqual({
+      command: './mint',
+      args: ['-v'],
+      timeoutMs: 500,
+      refreshIntervalMs: 0,
+      cwd: join(home, 'tools'),
+    });
     let error: unknown;
     try {
-      resolveModelProvider(config, { env: {}, version: VERSION });
+      resolveModelProvider({ ...config, modelProvider: 'aws' }, { env: {}, version: VERSION });
     } catch (e) {
       error = e;
     }
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as ConfigError).code).toBe('unsupported');
-    expect((error as ConfigError).keyPath).toBe('model_providers.cmd.auth');
+    expect((error as ConfigError).keyPath).toBe('model_providers.aws.aws');
   });
 
   it('throws unknown_provider for a hand-built selection naming nothing', () => {

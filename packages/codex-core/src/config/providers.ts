@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { Provider } from '@codex-ts/api';
 import { ConfigError } from './config-error.js';
 import type { ModelProviderToml } from './schema.js';
@@ -12,6 +13,10 @@ export const MAX_RETRIES_CAP = 100;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 /** Default `websocket_connect_timeout_ms`, in ms. */
 export const DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS = 15_000;
+/** Default `auth.timeout_ms` of a command-backed provider token, in ms. */
+export const DEFAULT_PROVIDER_AUTH_TIMEOUT_MS = 5_000;
+/** Default `auth.refresh_interval_ms` of a command-backed provider token, in ms (0 = never proactively). */
+export const DEFAULT_PROVIDER_AUTH_REFRESH_INTERVAL_MS = 300_000;
 /** Base delay of the transport retry backoff, in ms. */
 export const REQUEST_RETRY_BASE_DELAY_MS = 200;
 
@@ -77,19 +82,50 @@ export interface ModelProviderInfo {
   requiresOpenaiAuth: boolean;
   /** `supports_websockets` (default false): Responses over WebSocket. */
   supportsWebsockets: boolean;
-  /** `auth` (command-backed bearer token), kept as written; not supported by codex-ts yet. */
-  commandAuth: ModelProviderToml['auth'];
+  /** `[model_providers.<id>.auth]` (command-backed bearer token) with defaults applied. */
+  commandAuth: ProviderCommandAuth | undefined;
   /** `aws` (SigV4), kept as written; not supported by codex-ts. */
   aws: ModelProviderToml['aws'];
+}
+
+/**
+ * `[model_providers.<id>.auth]` with defaults applied (login.md §8): a command whose trimmed
+ * stdout is the provider's bearer token (run by `CommandTokenAuth` of `@codex-ts/login`).
+ */
+export interface ProviderCommandAuth {
+  /** `command`: absolute, relative to {@link cwd} (more than one path component), or a name on `PATH`. */
+  command: string;
+  /** `args` (default `[]`). */
+  args: readonly string[];
+  /** `timeout_ms` (default 5000, ≥ 1), ms. */
+  timeoutMs: number;
+  /** `refresh_interval_ms` (default 300000; 0 = only rerun after a 401), ms. */
+  refreshIntervalMs: number;
+  /**
+   * `cwd` as an absolute path (a relative one resolved against the config file's directory), or
+   * undefined when not configured: the command then runs in the session's working directory, as
+   * 0.169.0 did (observed: the workspace, not the config directory).
+   */
+  cwd: string | undefined;
+}
+
+/** Options of {@link modelProviderInfoFromToml}. */
+export interface ModelProviderInfoOptions {
+  /** Directory a relative `auth.cwd` is resolved against (the config file's); default `process.cwd()`. */
+  configDir?: string | undefined;
 }
 
 /**
  * Applies the defaults and caps of core-behaviour.md §15 to a `[model_providers.<id>]`
  * table: `name` "", `wire_api` "responses", `request_max_retries` 4 and
  * `stream_max_retries` 5 (both capped at 100), `stream_idle_timeout_ms` 300000,
- * `websocket_connect_timeout_ms` 15000, `requires_openai_auth` and `supports_websockets` false.
+ * `websocket_connect_timeout_ms` 15000, `requires_openai_auth` and `supports_websockets` false;
+ * `auth` as a {@link ProviderCommandAuth} (`timeout_ms` 5000, `refresh_interval_ms` 300000).
  */
-export function modelProviderInfoFromToml(toml: ModelProviderToml): ModelProviderInfo {
+export function modelProviderInfoFromToml(
+  toml: ModelProviderToml,
+  options: ModelProviderInfoOptions = {},
+): ModelProviderInfo {
   return {
     name: toml.name ?? '',
     baseUrl: toml.base_url,
@@ -106,7 +142,21 @@ export function modelProviderInfoFromToml(toml: ModelProviderToml): ModelProvide
     websocketConnectTimeoutMs: toml.websocket_connect_timeout_ms ?? DEFAULT_WEBSOCKET_CONNECT_TIMEOUT_MS,
     requiresOpenaiAuth: toml.requires_openai_auth ?? false,
     supportsWebsockets: toml.supports_websockets ?? false,
-    commandAuth: toml.auth,
+    commandAuth:
+      toml.auth === undefined
+        ? undefined
+        : {
+            command: toml.auth.command,
+            args: toml.auth.args ?? [],
+            timeoutMs: toml.auth.timeout_ms ?? DEFAULT_PROVIDER_AUTH_TIMEOUT_MS,
+            refreshIntervalMs: toml.auth.refresh_interval_ms ?? DEFAULT_PROVIDER_AUTH_REFRESH_INTERVAL_MS,
+            cwd:
+              toml.auth.cwd === undefined
+                ? undefined
+                : isAbsolute(toml.auth.cwd)
+                  ? toml.auth.cwd
+                  : resolve(options.configDir ?? process.cwd(), toml.auth.cwd),
+          },
     aws: toml.aws,
   };
 }
@@ -253,7 +303,8 @@ export interface ResolveModelProviderOptions {
  * Built-in providers take precedence over (and cannot be replaced by) configured ones.
  *
  * @throws {ConfigError} `unknown_provider` when the id is neither built in nor configured;
- *   `unsupported` for `amazon-bedrock`, `ollama-chat`, or a provider using `auth` / `aws`.
+ *   `unsupported` for `amazon-bedrock`, `ollama-chat`, or a provider using `aws`. A provider
+ *   using `auth` resolves (its token comes from `providerAuth`, see `ResolvedProvider.info`).
  */
 export function resolveModelProvider(
   config: ProviderSelection,
@@ -269,12 +320,11 @@ export function resolveModelProvider(
   });
   const info = builtIns[id] ?? config.modelProviders[id];
   if (info === undefined) throw missingProviderError(id, Object.keys(config.modelProviders), file);
-  if (info.commandAuth !== undefined || info.aws !== undefined) {
-    const key = info.commandAuth !== undefined ? 'auth' : 'aws';
+  if (info.aws !== undefined) {
     throw new ConfigError(
       'unsupported',
-      `model provider \`${id}\` uses \`${key}\`${file ? ` in ${file}` : ''}, which codex-ts does not support yet; use \`env_key\` instead`,
-      { file, keyPath: `model_providers.${id}.${key}` },
+      `model provider \`${id}\` uses \`aws\`${file ? ` in ${file}` : ''}, which codex-ts does not support yet; use \`env_key\` instead`,
+      { file, keyPath: `model_providers.${id}.aws` },
     );
   }
   const provider: Provider = {

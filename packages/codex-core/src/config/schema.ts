@@ -96,9 +96,10 @@ const approvalPolicy = z.union(
 );
 
 /**
- * `[model_providers.<id>.auth]`: a command that prints a bearer token (login.md §8). Parsed
- * and validated for compatibility; codex-ts cannot run it yet (selecting such a provider
- * fails with a `ConfigError` with code `unsupported`).
+ * `[model_providers.<id>.auth]`: a command that prints a bearer token (login.md §8): `command`
+ * (non-blank), `args`, `timeout_ms` (≥ 1), `refresh_interval_ms` (≥ 0), `cwd` (a relative one is
+ * resolved against the config directory). Unknown keys are rejected; see `ProviderCommandAuth`
+ * for the defaults and `CommandTokenAuth` of `@codex-ts/login` for how it runs.
  */
 export const ProviderAuthTomlSchema = z.strictObject(
   {

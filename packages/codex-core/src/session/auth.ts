@@ -5,15 +5,19 @@
 
 import type { AuthProvider } from '@codex-ts/api';
 import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
-import { AuthManager, readAuthFile, resolveApiKeyAuth } from '@codex-ts/login';
+import { AuthManager, type CommandTokenAuth, readAuthFile, resolveApiKeyAuth } from '@codex-ts/login';
 import type { Config } from '../config/load-config.js';
 import type { ModelProviderInfo } from '../config/providers.js';
 
-/** The session's credentials: an API key (or none), or a ChatGPT login's `AuthManager`. */
+/**
+ * The session's credentials: an API key (or none), a ChatGPT login's `AuthManager`, or a provider
+ * `auth` command's `CommandTokenAuth` (chosen before {@link resolveSessionAuth} is asked).
+ */
 export type SessionAuth =
   | { kind: 'apikey'; auth: AuthProvider }
   | { kind: 'none'; auth: AuthProvider }
-  | { kind: 'chatgpt'; auth: AuthManager; manager: AuthManager };
+  | { kind: 'chatgpt'; auth: AuthManager; manager: AuthManager }
+  | { kind: 'command'; auth: CommandTokenAuth };
 
 /** What {@link resolveSessionAuth} needs besides the provider and config. */
 export interface SessionAuthOptions {

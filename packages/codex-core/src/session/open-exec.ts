@@ -17,6 +17,7 @@ import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
+import { type AuthLog, commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -57,11 +58,13 @@ export interface OpenExecOptions {
    */
   redactor?: SecretRedactor | undefined;
   /**
-   * Log sink of the ChatGPT login's `AuthManager`: `('error', 'Failed to refresh token: <text>')`
-   * per failed refresh (redacted; `codex-ts exec` prints it on stderr as the original's tracing
-   * line). Default: nothing is logged.
+   * Log sink of the credential layer (redacted, never a secret; `codex-ts exec` prints it on stderr
+   * as the original's `codex_login::auth::manager` tracing line): the ChatGPT login's `AuthManager`
+   * logs `('error', 'Failed to refresh token: <text>')` per failed refresh, a provider `auth`
+   * command `('error', 'Failed to resolve external auth: <text>')` each time a request goes out
+   * without a token. Default: nothing is logged.
    */
-  authLog?: ((level: 'error' | 'warn' | 'info', message: string) => void) | undefined;
+  authLog?: AuthLog | undefined;
 }
 
 /** An opened `exec` conversation and what it was built from. */
@@ -156,20 +159,26 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const ca = readCaCertificateFromEnv(env)?.pem;
   const transport = new HttpTransport(ca === undefined ? undefined : { ca });
   try {
-    const session = await resolveSessionAuth({
-      codexHome,
-      env,
-      info,
-      config,
-      originator,
-      bareUserAgent,
-      transport,
-      redactor,
-      log: options.authLog,
-    });
+    // `[model_providers.<id>.auth]`: the command's token (run on first use, rerun after a 401).
+    const commandAuth = providerCommandAuth(info, { cwd, env, redactor, log: options.authLog });
+    const session: SessionAuth = commandAuth
+      ? { kind: 'command', auth: commandAuth }
+      : await resolveSessionAuth({
+          codexHome,
+          env,
+          info,
+          config,
+          originator,
+          bareUserAgent,
+          transport,
+          redactor,
+          log: options.authLog,
+        });
     if (session.kind === 'chatgpt')
       provider = resolveModelProvider(config, { version: options.version, env, chatgptAuth: true });
-    else for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
+    // (A command runs on the first request, not here.)
+    else if (session.kind !== 'command')
+      for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
     return await build(
       options,
       { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent },
@@ -292,6 +301,20 @@ async function build(
     stampUserPrompt: provider.id === 'openai',
   });
   backend?.start();
+  // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
+  const models =
+    session.kind === 'command'
+      ? commandAuthModelsCatalog({
+          baseUrl: provider.provider.baseUrl,
+          auth: session.auth,
+          codexHome,
+          version: options.version,
+          originator,
+          userAgent,
+          redactor,
+        })
+      : undefined;
+  models?.start();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -302,8 +325,9 @@ async function build(
     telemetry,
     redactor,
     ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
-    ...(backend ? { modelsCatalog: backend.catalog } : {}),
+    ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
+      await models?.close();
       await client.close();
       await backend?.close();
       await transport.close();
