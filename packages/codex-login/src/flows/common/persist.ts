@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { type AuthDotJson, formatLastRefresh, writeAuthFile } from '../../auth-file/auth-file.js';
+import { parseIdTokenClaims } from '../../token/id-token.js';
+import { LoginFlowError } from './flow-error.js';
+import type { OAuthEndpoints } from './issuer.js';
+import type { ExchangedTokens } from './token-endpoint.js';
+
+/**
+ * The workspace check of a fresh sign-in (`forced_chatgpt_workspace_id`): the ID token's
+ * `chatgpt_account_id` must be one of `allowed` (nothing to check when `allowed` is empty).
+ *
+ * @throws {LoginFlowError} `workspace_restriction`: `Login is restricted to workspace id(s) <a, b>.`
+ */
+export function checkWorkspace(idToken: string, allowed: readonly string[] | undefined): void {
+  if (allowed === undefined || allowed.length === 0) return;
+  let accountId: string | undefined;
+  try {
+    accountId = parseIdTokenClaims(idToken).accountId;
+  } catch {
+    accountId = undefined;
+  }
+  if (accountId !== undefined && allowed.includes(accountId)) return;
+  const message = `Login is restricted to workspace id(s) ${allowed.join(', ')}.`;
+  throw new LoginFlowError('workspace_restriction', message, {
+    logLine: `Workspace restriction error: ${message}`,
+  });
+}
+
+/**
+ * Writes `auth.json` after a ChatGPT sign-in in the 0.169.0 layout (§1.5): `auth_mode: "chatgpt"`,
+ * `OPENAI_API_KEY` (the exchanged key or `null`), `tokens` { `id_token`, `access_token`,
+ * `refresh_token`, `oauth_provenance` { `issuer`, `client_id` }, `login_owner_id` (43 random
+ * base64url characters, new per sign-in), `account_id` (the ID token's `chatgpt_account_id`, or
+ * `null`) }, `last_refresh` (now, UTC). Mode 0600, atomic, replaces any previous file (even an
+ * invalid one).
+ *
+ * @returns the path written.
+ * @throws {LoginFlowError} `persist_failed` naming the path and errno code (never a token).
+ */
+export async function persistChatgptLogin(
+  codexHome: string,
+  tokens: ExchangedTokens,
+  apiKey: string | undefined,
+  endpoints: OAuthEndpoints,
+  now: Date = new Date(),
+): Promise<string> {
+  let accountId: string | null = null;
+  try {
+    accountId = parseIdTokenClaims(tokens.idToken).accountId ?? null;
+  } catch {
+    accountId = null;
+  }
+  const auth: AuthDotJson = {
+    auth_mode: 'chatgpt',
+    OPENAI_API_KEY: apiKey ?? null,
+    tokens: {
+      id_token: tokens.idToken,
+      access_token: tokens.accessToken,
+      refresh_token: tokens.refreshToken,
+      oauth_provenance: { issuer: endpoints.issuer, client_id: endpoints.clientId },
+      login_owner_id: randomBytes(32).toString('base64url'),
+      account_id: accountId,
+    },
+    last_refresh: formatLastRefresh(now, Math.floor(Math.random() * 1_000_000)),
+  };
+  try {
+    return await writeAuthFile(codexHome, auth, { overwriteInvalid: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new LoginFlowError('persist_failed', `Failed to persist auth: ${message}`, { cause: error });
+  }
+}
