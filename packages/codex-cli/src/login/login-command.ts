@@ -170,7 +170,19 @@ async function runLogin(opts: LoginOpts, io: LoginIo, err: (l: string) => void):
       err(Texts.readingApiKey);
       const key = await io.readStdin();
       io.redactor.add(key.trim());
-      await loginWithApiKey({ codexHome: config.codexHome, apiKey: key, forcedLoginMethod });
+      try {
+        await loginWithApiKey({ codexHome: config.codexHome, apiKey: key, forcedLoginMethod });
+      } catch (error) {
+        // these two are printed bare (observed §3)
+        if (
+          LoginFlowError.isInstance(error) &&
+          (error.code === 'no_api_key' || error.code === 'login_disabled')
+        ) {
+          err(error.message);
+          return 1;
+        }
+        throw error;
+      }
       err(Texts.apiKeySaved);
       return 0;
     }
