@@ -122,4 +122,41 @@ describe('codex-ts login (browser)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.endsWith('instead.\nError logging in: Login cancelled\n')).toBe(true);
   });
+
+  it('refuses an account outside -c forced_chatgpt_workspace_id with both lines', async () => {
+    const cli = startCli(['login', '-c', 'forced_chatgpt_workspace_id="ws-fake-allowed"'], env);
+    const urlLine = (await cli.waitForStderr(/^(https:\S+)$/m))[1] ?? '';
+    expect(urlLine.endsWith('&allowed_workspace_id=ws-fake-allowed')).toBe(true);
+    await browse((await browse(urlLine, issuer.caCert)).location ?? '');
+    const result = await cli.exit;
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').slice(-3)).toEqual([
+      'Workspace restriction error: Login is restricted to workspace id(s) ws-fake-allowed.',
+      'Error logging in: Login is restricted to workspace id(s) ws-fake-allowed.',
+      '',
+    ]);
+    expect(issuer.requestsTo('/oauth/token')).toHaveLength(1);
+  });
+
+  it('prints only the port error when both callback ports are held', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const hold = () => createServer((socket) => sockets.push(socket.on('error', () => undefined)));
+    const held = [hold(), hold()];
+    for (const s of held) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const ports = held.map((s) => {
+      const a = s.address();
+      return typeof a === 'object' && a ? a.port : 0;
+    });
+    try {
+      const result = await startCli(['login'], { ...env, CODEX_LOGIN_CALLBACK_PORTS: ports.join(',') }).exit;
+      expect(result).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `Error logging in: Port 127.0.0.1:${ports[1]} is already in use\n`,
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      for (const s of held) await new Promise((r) => s.close(r));
+    }
+  }, 20_000);
 });
