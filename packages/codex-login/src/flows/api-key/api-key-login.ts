@@ -1,11 +1,12 @@
-import { writeAuthFile } from '../../auth-file/auth-file.js';
 import type { ForcedLoginMethod } from '../../manager/load-auth.js';
 import { LoginFlowError } from '../common/flow-error.js';
+import { writeUnderAuthLock } from '../common/persist.js';
 
 /**
  * `codex login --with-api-key` without the CLI (observed-cli-0.169-login-flows.md §3): trims
  * `apiKey` and writes `{"auth_mode": "apikey", "OPENAI_API_KEY": "<key>"}` (2-space, no trailing
- * newline, 0600, atomic, replacing any previous login). No network request.
+ * newline, 0600, atomic, replacing any previous login; under the `auth.json` lock of the
+ * AuthManager). No network request.
  *
  * @returns the path written.
  * @throws {LoginFlowError} `login_disabled` (`API key login is disabled. Use ChatGPT login instead.`)
@@ -22,14 +23,9 @@ export async function loginWithApiKey(options: {
   }
   const key = options.apiKey.trim();
   if (key === '') throw new LoginFlowError('no_api_key', 'No API key provided via stdin.');
-  try {
-    return await writeAuthFile(
-      options.codexHome,
-      { auth_mode: 'apikey', OPENAI_API_KEY: key },
-      { overwriteInvalid: true },
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new LoginFlowError('persist_failed', `Failed to save API key: ${message}`, { cause: error });
-  }
+  return writeUnderAuthLock(
+    options.codexHome,
+    { auth_mode: 'apikey', OPENAI_API_KEY: key },
+    'Failed to save API key',
+  );
 }

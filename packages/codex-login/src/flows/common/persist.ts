@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthDotJson, formatLastRefresh, writeAuthFile } from '../../auth-file/auth-file.js';
+import { withAuthLock } from '../../manager/auth-lock.js';
 import { parseIdTokenClaims } from '../../token/id-token.js';
 import { LoginFlowError } from './flow-error.js';
 import type { OAuthEndpoints } from './issuer.js';
@@ -31,7 +32,8 @@ export function checkWorkspace(idToken: string, allowed: readonly string[] | und
  * `OPENAI_API_KEY` (the exchanged key or `null`), `tokens` { `id_token`, `access_token`,
  * `refresh_token`, `oauth_provenance` { `issuer`, `client_id` }, `login_owner_id` (43 random
  * base64url characters, new per sign-in), `account_id` (the ID token's `chatgpt_account_id`, or
- * `null`) }, `last_refresh` (now, UTC). Mode 0600, atomic, replaces any previous file (even an
+ * `null`) }, `last_refresh` (now, UTC). Mode 0600, atomic, under the `auth.json` lock (see
+ * {@link writeUnderAuthLock}), replaces any previous file (even an
  * invalid one).
  *
  * @returns the path written.
@@ -63,10 +65,33 @@ export async function persistChatgptLogin(
     },
     last_refresh: formatLastRefresh(now, Math.floor(Math.random() * 1_000_000)),
   };
+  return writeUnderAuthLock(codexHome, auth, 'Failed to persist auth');
+}
+
+/** How long a sign-in waits for a token refresh of another process to release `auth.json.lock`, ms. */
+const LOCK_TIMEOUT_MS = 30_000;
+
+/**
+ * Writes `auth` (replacing even an invalid file) while holding the cross-process `auth.json`
+ * lock of the AuthManager, so a token refresh running in another codex process cannot write its
+ * old-account tokens over the new login.
+ *
+ * @throws {LoginFlowError} `persist_failed`: `<prefix>: <reason>` (path and errno code, no secret).
+ */
+export async function writeUnderAuthLock(
+  codexHome: string,
+  auth: AuthDotJson,
+  prefix: string,
+): Promise<string> {
   try {
-    return await writeAuthFile(codexHome, auth, { overwriteInvalid: true });
+    return await withAuthLock(codexHome, LOCK_TIMEOUT_MS, () =>
+      writeAuthFile(codexHome, auth, { overwriteInvalid: true }),
+    );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new LoginFlowError('persist_failed', `Failed to persist auth: ${message}`, { cause: error });
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /^Failed to refresh token: /,
+      '',
+    );
+    throw new LoginFlowError('persist_failed', `${prefix}: ${message}`, { cause: error });
   }
 }

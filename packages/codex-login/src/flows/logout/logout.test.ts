@@ -1,6 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withAuthLock } from '../../manager/auth-lock.js';
 import { chatgptAuthJson, fakeJwt } from '../../test-support/chatgpt.js';
 import { type FlowFixture, flowFixture } from '../../test-support/flows.js';
 import { loginWithApiKey } from '../api-key/api-key-login.js';
@@ -118,5 +119,30 @@ describe('loginWithApiKey and loginStatus', () => {
     });
     await expect(loginStatus(fx.home, { forcedLoginMethod: 'api' })).resolves.toEqual({ kind: 'none' });
     expect(await exists(authPath())).toBe(true);
+  });
+});
+
+describe('sign-in writes under the auth.json lock', () => {
+  it('waits for a refresh holding the lock in another writer before writing auth.json', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let lockHeld!: () => void;
+    const held = new Promise<void>((resolve) => {
+      lockHeld = resolve;
+    });
+    const holder = withAuthLock(fx.home, 5_000, async () => {
+      lockHeld();
+      await released;
+    });
+    await held;
+    const login = loginWithApiKey({ codexHome: fx.home, apiKey: 'sk-fake-login-key-0000000000001' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await exists(authPath())).toBe(false);
+    release();
+    await holder;
+    await login;
+    expect(JSON.parse(await readFile(authPath(), 'utf8')).auth_mode).toBe('apikey');
   });
 });
