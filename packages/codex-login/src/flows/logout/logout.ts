@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { HttpTransport } from '@codex-ts/client';
 import { authFilePath, readAuthFile } from '../../auth-file/auth-file.js';
+import { withAuthLock } from '../../manager/auth-lock.js';
 import { resolvedFileMode } from '../../manager/load-auth.js';
 import { resolveOAuthEndpoints } from '../common/issuer.js';
 import { flowTransport } from '../common/transport.js';
@@ -38,7 +39,7 @@ export interface LogoutResult {
  * `content-type: application/json`, `originator`, `user-agent`, `accept: *\/*` and body
  * `{"token":<refresh_token>,"token_type_hint":"refresh_token","client_id":<stored
  * oauth_provenance.client_id, else the Codex client id>}`; any failure or a 10 s timeout is
- * ignored. Then `auth.json` is deleted (lock files stay). An API-key login is deleted without a request.
+ * ignored. Then `auth.json` is deleted under the AuthManager's `auth.json` lock. An API-key login is deleted without a request.
  *
  * @throws {AuthFileError} when `auth.json` is unreadable; an errno error when it cannot be deleted.
  */
@@ -50,8 +51,7 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
   } catch (error) {
     // a corrupt file is still removed (no revoke possible)
     if ((error as { code?: string }).code === 'unreadable') throw error;
-    file = undefined;
-    await rm(authFilePath(options.codexHome), { force: true });
+    await removeAuthFile(options.codexHome);
     return { wasLoggedIn: true, revokeAttempted: false };
   }
   if (file === undefined) return { wasLoggedIn: false, revokeAttempted: false };
@@ -92,6 +92,16 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
       if (owned) await transport.close();
     }
   }
-  await rm(authFilePath(options.codexHome), { force: true });
+  await removeAuthFile(options.codexHome);
   return { wasLoggedIn: true, revokeAttempted };
+}
+
+/** Deletes auth.json under the AuthManager's lock (a refresh in flight cannot write it back); without the lock when it cannot be taken. */
+async function removeAuthFile(codexHome: string): Promise<void> {
+  const remove = () => rm(authFilePath(codexHome), { force: true });
+  try {
+    await withAuthLock(codexHome, 10_000, remove);
+  } catch {
+    await remove();
+  }
 }
