@@ -36,6 +36,8 @@ export function checkWorkspace(idToken: string, allowed: readonly string[] | und
  * {@link writeUnderAuthLock}), replaces any previous file (even an
  * invalid one).
  *
+ * @param now sign-in time, ms since the epoch with a fraction (default: the high-resolution clock,
+ *   so `last_refresh` carries sub-millisecond digits as the original's did).
  * @returns the path written.
  * @throws {LoginFlowError} `persist_failed` naming the path and errno code (never a token).
  */
@@ -44,7 +46,7 @@ export async function persistChatgptLogin(
   tokens: ExchangedTokens,
   apiKey: string | undefined,
   endpoints: OAuthEndpoints,
-  now: Date = new Date(),
+  now: number = performance.timeOrigin + performance.now(),
 ): Promise<string> {
   let accountId: string | null = null;
   try {
@@ -63,7 +65,7 @@ export async function persistChatgptLogin(
       login_owner_id: randomBytes(32).toString('base64url'),
       account_id: accountId,
     },
-    last_refresh: formatLastRefresh(now, Math.floor(Math.random() * 1_000_000)),
+    last_refresh: formatLastRefresh(new Date(Math.floor(now)), Math.floor((now % 1) * 1_000_000)),
   };
   return writeUnderAuthLock(codexHome, auth, 'Failed to persist auth');
 }
