@@ -2,6 +2,7 @@ import { SecretRedactor } from '@codex-ts/client';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
 import { runExec } from './exec/run-exec.js';
+import { registerLoginCommands } from './login/login-command.js';
 import type { OutputSink } from './output/jsonl-printer.js';
 import { CLI_VERSION } from './version.js';
 
@@ -23,7 +24,8 @@ function collect(value: string, previous: string[]): string[] {
 
 /**
  * Runs the `codex-ts` command line (`argv` without the node and script paths) and
- * resolves to the exit code. Subcommand: `exec [--json] [-m MODEL] [-c KEY=VALUE]... [PROMPT | -]`.
+ * resolves to the exit code. Subcommands: `exec [--json] [-m MODEL] [-c KEY=VALUE]... [PROMPT | -]`;
+ * `login [--with-api-key | --device-auth]`, `login status`, `logout` (see `registerLoginCommands`).
  * Usage errors print commander's message on stderr and exit 2. Everything printed is redacted with
  * one `SecretRedactor` shared with the session (see `runExec`).
  */
@@ -81,6 +83,14 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
         });
       },
     );
+
+  registerLoginCommands(program, {
+    ...io,
+    redactor,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

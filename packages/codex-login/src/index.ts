@@ -50,6 +50,36 @@ export {
   LoginError,
   type LoginErrorCode,
 } from './errors/login-error.js';
+// Sign-in and sign-out flows (observed-cli-0.169-login-flows.md): browser PKCE, device code, API key,
+// status and logout, callable by a host app without the CLI.
+export { loginWithApiKey } from './flows/api-key/api-key-login.js';
+export { DEFAULT_CALLBACK_PORTS } from './flows/browser/bind-port.js';
+export {
+  type BrowserLogin,
+  type BrowserLoginOptions,
+  LOGIN_SCOPES,
+  type LoginSuccess,
+  startBrowserLogin,
+} from './flows/browser/browser-login.js';
+export { LoginFlowError, type LoginFlowErrorCode } from './flows/common/flow-error.js';
+export {
+  DEFAULT_ISSUER,
+  LOGIN_ISSUER_OVERRIDE_ENV,
+  type OAuthEndpoints,
+  resolveOAuthEndpoints,
+} from './flows/common/issuer.js';
+export {
+  type DeviceCodePrompt,
+  type DeviceLoginOptions,
+  loginWithDeviceCode,
+} from './flows/device/device-login.js';
+export {
+  type LogoutOptions,
+  type LogoutResult,
+  logout,
+  REVOKE_TOKEN_URL_OVERRIDE_ENV,
+} from './flows/logout/logout.js';
+export { type LoginStatus, loginStatus, maskApiKey } from './flows/status/login-status.js';
 export { resolveCodexHome } from './home/codex-home.js';
 /**
  * `AuthManager`: the ChatGPT + API-key credential layer and `AuthProvider` (load precedence

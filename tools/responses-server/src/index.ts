@@ -27,6 +27,14 @@ export {
 } from './events/builders.js';
 export { renderSseEvent, sseBody } from './events/sse.js';
 export {
+  type FakeAuthorizeOutcome,
+  type FakeIssuer,
+  type FakeIssuerAnswer,
+  type FakeIssuerRequest,
+  startFakeIssuer,
+  unsignedJwt,
+} from './issuer/fake-issuer.js';
+export {
   type AccountsCheckEntry,
   accountsCheck,
   type ChatgptRoute,
@@ -73,3 +81,4 @@ export {
   type ResponsesServerOptions,
   startResponsesServer,
 } from './server/server.js';
+export { makeTestTls, type TestTlsMaterial } from './server/tls.js';

@@ -135,7 +135,8 @@ export interface WriteAuthFileOptions {
  * (`codex-rs/login/src/auth/storage.rs`, as 0.169 wrote it): 2-space pretty JSON with **no
  * trailing newline**, keys in the order `auth_mode` (omitted when unset), `OPENAI_API_KEY`
  * (always present, `null` when unset), `tokens` { `id_token`, `access_token`,
- * `refresh_token`, `account_id` (`null` when unset) }, `last_refresh`, `agent_identity`,
+ * `refresh_token`, `oauth_provenance` and `login_owner_id` (only when present: written by a
+ * sign-in), `account_id` (`null` when unset) }, `last_refresh`, `agent_identity`,
  * `personal_access_token`. Keys the schema does not know follow the known ones (top level
  * and inside `tokens`): the original drops them, codex-ts keeps them so that a file written
  * by a newer CLI loses nothing.
@@ -223,7 +224,16 @@ const TOP_LEVEL_ORDER = [
   'agent_identity',
   'personal_access_token',
 ] as const;
-const TOKENS_ORDER = ['id_token', 'access_token', 'refresh_token', 'account_id'] as const;
+const TOKENS_ORDER = [
+  'id_token',
+  'access_token',
+  'refresh_token',
+  'oauth_provenance',
+  'login_owner_id',
+  'account_id',
+] as const;
+/** Written only when present (a sign-in by 0.169.0 or codex-ts adds them; older files lack them). */
+const OPTIONAL_TOKEN_KEYS: readonly string[] = ['oauth_provenance', 'login_owner_id'];
 
 /** Field order of the original writer (`null` only where it writes `null`); unknown keys follow. */
 function orderForWrite(auth: AuthDotJson): Record<string, unknown> {
@@ -243,7 +253,11 @@ function orderForWrite(auth: AuthDotJson): Record<string, unknown> {
 
 function orderTokens(tokens: TokenData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of TOKENS_ORDER) out[key] = tokens[key] ?? null;
+  for (const key of TOKENS_ORDER) {
+    const value = tokens[key];
+    if (OPTIONAL_TOKEN_KEYS.includes(key) && value == null) continue;
+    out[key] = value ?? null;
+  }
   for (const [key, value] of Object.entries(tokens)) {
     if ((TOKENS_ORDER as readonly string[]).includes(key) || value === undefined) continue;
     out[key] = value;

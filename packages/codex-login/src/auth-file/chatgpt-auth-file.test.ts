@@ -101,6 +101,29 @@ describe('auth.json in ChatGPT mode', () => {
     expect(json.tokens.account_id).toBeNull();
   });
 
+  it('keeps oauth_provenance and login_owner_id of a sign-in before account_id, as 0.169.0 wrote them', async () => {
+    await writeAuthFile(home, {
+      auth_mode: 'chatgpt',
+      tokens: {
+        account_id: 'acct-1',
+        login_owner_id: 'owner',
+        oauth_provenance: { issuer: 'https://auth.openai.com', client_id: 'app_x' },
+        refresh_token: 'r',
+        access_token: 'a',
+        id_token: 'i',
+      },
+    } as AuthDotJson);
+    const json = JSON.parse(await readFile(join(home, 'auth.json'), 'utf8'));
+    expect(Object.keys(json.tokens)).toEqual([
+      'id_token',
+      'access_token',
+      'refresh_token',
+      'oauth_provenance',
+      'login_owner_id',
+      'account_id',
+    ]);
+  });
+
   it('never overwrites a corrupt, partial or unreadable file, and names it', async () => {
     const path = join(home, 'auth.json');
     const partial = `{\n  "auth_mode": "chatgpt",\n  "OPENAI_API_KEY": null,\n  "tokens": {\n    "refresh_token": "${CANARY}`;
