@@ -31,11 +31,13 @@ export {
   accountsCheck,
   type ChatgptRoute,
   type ChatgptScenario,
+  compacted,
   type JsonReply,
   modelsCatalog,
   type RouteScript,
   tokenRefreshed,
   tokenRefreshFailed,
+  traceSummaries,
   validateChatgptScenario,
 } from './scenario/chatgpt.js';
 export type {

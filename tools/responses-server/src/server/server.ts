@@ -359,7 +359,7 @@ class ResponsesServerImpl implements ResponsesServer {
           error: {
             type: 'invalid_request_error',
             code: 'not_found',
-            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models)`,
+            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models, POST …/responses/compact, POST …/memories/trace_summarize)`,
           },
         });
         return;
