@@ -81,7 +81,9 @@ describe('TraceSummarizeClient', () => {
     expect(server.requests).toHaveLength(0);
     const summaries = await client().summarize({ ...input, reasoning: { effort: 'ultra' } });
     expect(summaries).toEqual([{ traceSummary: 'raw', memorySummary: 'mem' }]);
-    expect((server.requests[0]?.json as { reasoning?: unknown } | undefined)?.reasoning).toEqual({ effort: 'max' });
+    expect((server.requests[0]?.json as { reasoning?: unknown } | undefined)?.reasoning).toEqual({
+      effort: 'max',
+    });
   });
 
   it('maps errors: statuses, malformed entries, timeouts; the key never shows', async () => {
