@@ -75,3 +75,8 @@ export {
   type ResponsesServerOptions,
   startResponsesServer,
 } from './server/server.js';
+export {
+  type RealtimeScenario,
+  type RealtimeStep,
+  validateRealtimeScenario,
+} from './ws/realtime-endpoint.js';
