@@ -1,6 +1,6 @@
 // Realtime URL normalisation, event parsing and the active transcript cap.
 import { describe, expect, it } from 'vitest';
-import { parseRealtimeEvent } from './events.js';
+import { parseRealtimeEvent, type RealtimeEvent } from './events.js';
 import { realtimeSessionBody, realtimeWebsocketUrl } from './session.js';
 import { ActiveTranscript, capTranscript } from './transcript.js';
 
@@ -103,13 +103,13 @@ describe('active transcript', () => {
     t.observe({ type: 'inputTranscriptDelta', delta: 'hel' }, true);
     t.observe({ type: 'inputTranscriptDone', text: 'hello' }, true);
     t.observe({ type: 'outputTranscriptDelta', delta: 'hi' }, true);
-    const handoff = {
+    const handoff: RealtimeEvent = {
       type: 'handoffRequested',
       handoffId: 'h',
       itemId: 'i',
       inputTranscript: 'x',
       activeTranscript: [],
-    } as const;
+    };
     expect(t.observe(handoff, true)).toMatchObject({
       activeTranscript: [
         { role: 'user', text: 'hello' },
