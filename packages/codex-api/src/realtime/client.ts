@@ -29,6 +29,9 @@ import { RealtimeConnection } from './connection.js';
 import type { RealtimeProtocolVersion } from './events.js';
 import { type RealtimeSessionSettings, realtimeWebsocketUrl } from './session.js';
 
+/** Largest handshake rejection body kept for the error, in bytes. */
+const MAX_REJECTION_BODY_BYTES = 1024 * 1024;
+
 /** The message of a rejected realtime upgrade (the status is in `ApiError.status`). */
 export const REALTIME_HANDSHAKE_FAILED = 'realtime websocket handshake failed';
 
@@ -269,6 +272,7 @@ export class RealtimeWebsocketClient {
       };
       const onUnexpected = (_req: ClientRequest, res: IncomingMessage): void => {
         const chunks: Buffer[] = [];
+        let size = 0;
         const done = (): void => {
           const responseHeaders = flatten(res.headers);
           fail(
@@ -282,7 +286,10 @@ export class RealtimeWebsocketClient {
           );
         };
         res.on('data', (chunk: Buffer) => {
-          if (chunks.length < 1024) chunks.push(chunk);
+          // Keep at most ~1 MiB of a rejection body for the error.
+          if (size >= MAX_REJECTION_BODY_BYTES) return;
+          chunks.push(chunk);
+          size += chunk.length;
         });
         res.once('end', done);
         res.once('error', done);

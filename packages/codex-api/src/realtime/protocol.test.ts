@@ -1,4 +1,5 @@
 // Realtime URL normalisation, event parsing and the active transcript cap.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRealtimeEvent, type RealtimeEvent } from './events.js';
 import { realtimeSessionBody, realtimeWebsocketUrl } from './session.js';
@@ -131,5 +132,26 @@ describe('realtimeSessionBody', () => {
         },
       },
     });
+  });
+});
+
+describe('capTranscript (property)', () => {
+  it('never exceeds the cap, keeps the newest text, and leaves a small transcript unchanged', () => {
+    const entry = fc.record({
+      role: fc.constantFrom<'user' | 'assistant'>('user', 'assistant'),
+      text: fc.string({ unit: 'grapheme', maxLength: 60 }),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), fc.integer({ min: 8, max: 200 }), (entries, max) => {
+        const size = (list: Array<{ text: string }>) =>
+          list.reduce((n, e) => n + Buffer.byteLength(e.text), 0);
+        const capped = capTranscript(entries, max);
+        expect(size(capped)).toBeLessThanOrEqual(max);
+        if (size(entries) <= max) expect(capped).toEqual(entries);
+        const joined = entries.map((e) => e.text).join('');
+        const kept = capped.map((e) => e.text).join('');
+        expect(joined.endsWith(kept.startsWith('…') ? kept.slice(1) : kept)).toBe(true);
+      }),
+    );
   });
 });

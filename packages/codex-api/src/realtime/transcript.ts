@@ -9,7 +9,10 @@ export const ACTIVE_TRANSCRIPT_MAX_BYTES = 8 * 1024;
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** Keeps the last `maxBytes` of the entries: oldest entries dropped, the first kept one cut at its start with `…`. */
+/**
+ * Keeps the last `maxBytes` of the entries: oldest entries dropped, the first kept one cut at its
+ * start (on a character boundary) behind `…`, or dropped when not even `…` and one character fit.
+ */
 export function capTranscript(
   entries: RealtimeTranscriptEntry[],
   maxBytes = ACTIVE_TRANSCRIPT_MAX_BYTES,
@@ -33,8 +36,9 @@ export function capTranscript(
       if (bytes(next) > room) break;
       tail = next;
     }
-    first.text = `…${tail}`;
-    total = kept.reduce((sum, e) => sum + bytes(e.text), 0);
+    // Not even `…` and one character fit: drop the entry (the rest fits, see above).
+    if (tail === '') kept.shift();
+    else first.text = `…${tail}`;
     break;
   }
   return kept;
