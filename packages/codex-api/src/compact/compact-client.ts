@@ -17,6 +17,7 @@ import type { ResponsesReasoning } from '../responses/request.js';
  * `parallel_tool_calls`, `reasoning`, `service_tier`, `prompt_cache_key`, `text`.
  */
 export interface CompactionInput {
+  /** Model slug, e.g. `gpt-5.5`. */
   model: string;
   /** The history to compact. An empty list resolves `[]` without a request. */
   input: ResponseItem[];
@@ -24,10 +25,13 @@ export interface CompactionInput {
   instructions?: string | undefined;
   /** Raw tool definitions, passed through verbatim; omitted when undefined. */
   tools?: unknown[] | undefined;
+  /** Always written. */
   parallel_tool_calls: boolean;
   /** Omitted when undefined or null. */
   reasoning?: ResponsesReasoning | null | undefined;
+  /** e.g. `priority`; omitted when undefined. */
   service_tier?: string | undefined;
+  /** Omitted when undefined. */
   prompt_cache_key?: string | undefined;
   /** `{ verbosity?, format? }`. */
   text?: Record<string, unknown> | undefined;
@@ -66,7 +70,9 @@ export interface CompactionResult {
 
 /** Options of {@link CompactClient}. */
 export interface CompactClientOptions {
+  /** Base URL, query params, static headers, retry policy, `streamIdleTimeoutMs` (for the default timeout). */
   provider: Provider;
+  /** Credentials per attempt; its `unauthorizedRecovery()` runs after a 401. */
   auth: AuthProvider;
   /** Shared transport; by default the client creates one (closed by `close()`). */
   transport?: HttpTransport;

@@ -12,7 +12,9 @@ import type { Provider } from '../provider/provider.js';
 
 /** One trace to summarise: `{ id, metadata: { source_path }, items: [raw JSON items] }` on the wire. */
 export interface MemoryTrace {
+  /** The trace id, e.g. `trace-1`. */
   id: string;
+  /** Where the trace was read from (`source_path`, e.g. `traces/trace-1.json`). */
   metadata: { source_path: string };
   /** The trace's items, sent verbatim (JSON values). */
   items: unknown[];
@@ -23,15 +25,19 @@ export interface MemoryTrace {
  * in that order. Effort `ultra` is sent as `max`.
  */
 export interface TraceSummarizeInput {
+  /** Model slug. */
   model: string;
   /** The traces (the wire name is `traces`). An empty list resolves `[]` without a request. */
   traces: MemoryTrace[];
+  /** `{ effort }` (`low`, `medium`, …; `ultra` is sent as `max`); omitted when undefined. */
   reasoning?: { effort: string } | undefined;
 }
 
 /** One summary of the answer: `trace_summary` (alias `raw_memory` accepted) and `memory_summary`. */
 export interface TraceSummary {
+  /** `trace_summary` (or `raw_memory`) of the answer. */
   traceSummary: string;
+  /** `memory_summary` of the answer. */
   memorySummary: string;
 }
 
@@ -53,7 +59,9 @@ export function serializeTraceSummarizeInput(input: TraceSummarizeInput): string
 
 /** Options of {@link TraceSummarizeClient}. */
 export interface TraceSummarizeClientOptions {
+  /** Base URL, query params, static headers, retry policy. */
   provider: Provider;
+  /** Credentials per attempt; its `unauthorizedRecovery()` runs after a 401. */
   auth: AuthProvider;
   /** Shared transport; by default the client creates one (closed by `close()`). */
   transport?: HttpTransport;

@@ -102,6 +102,10 @@ export class RealtimeConnection implements AsyncIterable<RealtimeEvent> {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
+  /**
+   * Yields `nextEvent()` until the session ends; throws what it rejects with. Leaving a loop early
+   * (`break`) does not close the session: a later loop reads on from there; call `close()` to end it.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<RealtimeEvent> {
     for (;;) {
       const event = await this.nextEvent();

@@ -14,14 +14,19 @@ export interface RealtimeAudioFrame {
   data: string;
   /** Hz (24 000 by default on v2). */
   sampleRate: number;
+  /** Interleaved channels (1 = mono). */
   numChannels: number;
+  /** Samples per channel in this frame, when the server says. */
   samplesPerChannel?: number | undefined;
+  /** The output item the audio belongs to (v2), when the server says. */
   itemId?: string | undefined;
 }
 
 /** One entry of the active transcript handed to a background agent. */
 export interface RealtimeTranscriptEntry {
+  /** Who spoke. */
   role: 'user' | 'assistant';
+  /** What was said (a final transcript replaces the deltas of the same part). */
   text: string;
 }
 
