@@ -92,10 +92,7 @@ export interface ResponsesServer {
   readonly realtimeHandshakes: RecordedHandshake[];
   /** Every client → server realtime message, in arrival order (connection numbers of `realtimeHandshakes`). */
   readonly realtimeFrames: RecordedWsFrame[];
-  /**
-   * Replace the realtime script (rejections and steps restart). Throws `ScenarioError` for a
-   * malformed scenario (the current one is kept).
-   */
+  /** Replace the realtime script (restarts it). Throws `ScenarioError` (the current one is kept). */
   setRealtimeScenario(scenario: RealtimeScenario): void;
   /** Like `waitForRequests`, for `realtimeFrames`. */
   waitForRealtimeFrames(n: number, timeoutMs?: number): Promise<RecordedWsFrame[]>;
