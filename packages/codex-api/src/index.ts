@@ -9,6 +9,9 @@
  * - `rate-limits/`: rate-limit headers and events.
  * - `errors/`: {@link ApiError} and the mapping of transport failures to it.
  * - `chatgpt/`: the ChatGPT backend's side endpoints: workspace routing discovery and the models catalog.
+ * - `compact/`: remote compaction (`POST /responses/compact`), a library call hosts can make on demand.
+ * - `memories/`: memory trace summaries (`POST /memories/trace_summarize`).
+ * - `realtime/`: the realtime WebSocket (voice sessions with a background-agent handoff).
  * - `tls/`: the extra CA bundle of `CODEX_CA_CERTIFICATE`.
  *
  * Units: durations in ms, unix times in seconds, token counts in tokens.
@@ -74,6 +77,27 @@ export {
   WorkspaceRoutingErrorTexts,
 } from './chatgpt/workspace-routing.js';
 /**
+ * Remote compaction (codex-rs `codex-api/src/endpoint/compact.rs`): `CompactClient.compact(input,
+ * {extraHeaders, signal})` posts a `CompactionInput` (`model`, `input` items, `instructions?`,
+ * `tools?`, `parallel_tool_calls`, `reasoning?`, `service_tier?`, `prompt_cache_key?`, `text?`, in
+ * that order; `serializeCompactionInput`) to `POST {baseUrl}/responses/compact` and resolves a
+ * `CompactionResult` `{ output: ResponseItem[], turnState (x-codex-turn-state), headers }`; an empty
+ * input resolves `[]` without a request. Its own deadline per attempt: `timeoutMs`, default
+ * `COMPACT_TIMEOUT_IDLE_MULTIPLIER` (4) × `provider.streamIdleTimeoutMs` in ms. Provider retry
+ * policy, 401 `unauthorizedRecovery`, redaction; failures are `ApiError`s mapped like the Responses
+ * client (`request_timeout`, `connection_failed`, HTTP statuses, `aborted`, auth codes, `stream`
+ * for a malformed answer).
+ */
+export {
+  COMPACT_TIMEOUT_IDLE_MULTIPLIER,
+  type CompactCallOptions,
+  CompactClient,
+  type CompactClientOptions,
+  type CompactionInput,
+  type CompactionResult,
+  serializeCompactionInput,
+} from './compact/compact-client.js';
+/**
  * The one error type of this package: `ApiError` with a stable `code` (`ApiErrorCode`), the
  * user-visible `message` of the original CLI, optional details (`status`, `url`, `body`, response
  * `headers`, `requestId`, `cfRay`, `retryDelayMs` in ms, usage-limit data) and `retryable`;
@@ -90,6 +114,24 @@ export { ApiError, type ApiErrorCode, type ApiErrorDetails } from './errors/api-
 export { apiErrorFromAuthFailure } from './errors/map-errors.js';
 /** The original's user-visible error texts (`ErrorTexts`), for callers that build or match them. */
 export { ErrorTexts } from './errors/messages.js';
+/**
+ * Memory trace summaries (codex-rs `codex-api/src/endpoint/memories.rs`):
+ * `TraceSummarizeClient.summarize(input, {extraHeaders, signal})` posts `{model, traces: [{id,
+ * metadata: {source_path}, items}], reasoning?: {effort}}` (`ultra` sent as `max`;
+ * `serializeTraceSummarizeInput`) to `POST {baseUrl}/memories/trace_summarize` and resolves one
+ * `TraceSummary` `{ traceSummary, memorySummary }` per output entry (`raw_memory` accepted for
+ * `trace_summary`); no traces resolve `[]` without a request. Same headers, retries, 401 recovery,
+ * redaction and `ApiError` mapping as `CompactClient`; `timeoutMs` optional (ms).
+ */
+export {
+  type MemoryTrace,
+  serializeTraceSummarizeInput,
+  type TraceSummarizeCallOptions,
+  TraceSummarizeClient,
+  type TraceSummarizeClientOptions,
+  type TraceSummarizeInput,
+  type TraceSummary,
+} from './memories/trace-summarize-client.js';
 /** A resolved model provider (base URL, query params, static headers, retry policy, timeouts in ms) and its WebSocket URL. */
 export { type Provider, websocketUrlForPath } from './provider/provider.js';
 export { parseRateLimitEvent } from './rate-limits/event.js';
@@ -98,6 +140,44 @@ export { parseRateLimitEvent } from './rate-limits/event.js';
  * first and always present) and `parseRateLimitEvent` (a WebSocket `codex.rate_limits` event).
  */
 export { type HeaderBag, parseRateLimitHeaders } from './rate-limits/headers.js';
+/**
+ * The realtime WebSocket (codex-rs `codex-api/src/endpoint/realtime_websocket/`):
+ * `RealtimeWebsocketClient.connect(config, {extraHeaders, signal})` upgrades
+ * `realtimeWebsocketUrl(provider, {version, model})` (`…/v1/realtime?intent=quicksilver` on v1),
+ * with `x-session-id` = the conversation id and the `AuthProvider`'s headers (401 →
+ * `unauthorizedRecovery` and a new upgrade; other rejections → `unexpected_status` "realtime
+ * websocket handshake failed" with `status`), sends `session.update` with the backend prompt
+ * (`realtimeSessionBody`: v1 `quicksilver`, v2 `realtime` / `transcription`, 24 kHz PCM) and
+ * resolves a `RealtimeConnection`: an async iterable of `RealtimeEvent` (a tagged union: audio and
+ * transcript deltas, `handoffRequested` for the background agent with the v1 active transcript
+ * capped at 8 KiB, `error`, …; unknown events skipped; close or end of stream ends it once) with
+ * `sendAudioFrame`, `sendText`, `sendHandoffOutput`, `sendResponseCreate`, `sendSessionUpdate` and
+ * `close()`; sends after the end reject with "realtime websocket connection is closed".
+ * `parseRealtimeEvent(text, version)` is the parser alone.
+ */
+export {
+  REALTIME_HANDSHAKE_FAILED,
+  type RealtimeConnectOptions,
+  type RealtimeSessionConfig,
+  RealtimeWebsocketClient,
+  type RealtimeWebsocketClientOptions,
+} from './realtime/client.js';
+export { REALTIME_CONNECTION_CLOSED, RealtimeConnection } from './realtime/connection.js';
+export {
+  parseRealtimeEvent,
+  type RealtimeAudioFrame,
+  type RealtimeEvent,
+  type RealtimeProtocolVersion,
+  type RealtimeTranscriptEntry,
+} from './realtime/events.js';
+export {
+  REALTIME_AUDIO_SAMPLE_RATE,
+  type RealtimeSessionMode,
+  type RealtimeSessionSettings,
+  realtimeSessionBody,
+  realtimeWebsocketUrl,
+} from './realtime/session.js';
+export { ACTIVE_TRANSCRIPT_MAX_BYTES } from './realtime/transcript.js';
 /**
  * The Responses event state machine shared by HTTP SSE and WebSocket: `ResponsesEventMapper`
  * (one parsed JSON event in, `ResponseEvent`s out; `transport: 'http'` stores failures until EOF,

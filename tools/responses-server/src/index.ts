@@ -39,11 +39,13 @@ export {
   accountsCheck,
   type ChatgptRoute,
   type ChatgptScenario,
+  compacted,
   type JsonReply,
   modelsCatalog,
   type RouteScript,
   tokenRefreshed,
   tokenRefreshFailed,
+  traceSummaries,
   validateChatgptScenario,
 } from './scenario/chatgpt.js';
 export type {
@@ -82,3 +84,8 @@ export {
   startResponsesServer,
 } from './server/server.js';
 export { makeTestTls, type TestTlsMaterial } from './server/tls.js';
+export {
+  type RealtimeScenario,
+  type RealtimeStep,
+  validateRealtimeScenario,
+} from './ws/realtime-endpoint.js';

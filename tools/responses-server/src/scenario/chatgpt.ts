@@ -9,12 +9,20 @@ import { checkCount, checkHeaders, checkStatus, fail, isObject } from './checks.
  * A ChatGPT-backend route of the server:
  * - `token`: `POST …/oauth/token` (the refresh endpoint, `CODEX_REFRESH_TOKEN_URL_OVERRIDE`);
  * - `accountsCheck`: `GET …/wham/accounts/check` (workspace routing discovery);
- * - `models`: `GET …/models` (the catalog, `?client_version=…`).
+ * - `models`: `GET …/models` (the catalog, `?client_version=…`);
+ * - `compact`: `POST …/responses/compact` (remote compaction, `{"output":[items]}`);
+ * - `traceSummarize`: `POST …/memories/trace_summarize` (`{"output":[{trace_summary, memory_summary}]}`).
  */
-export type ChatgptRoute = 'token' | 'accountsCheck' | 'models';
+export type ChatgptRoute = 'token' | 'accountsCheck' | 'models' | 'compact' | 'traceSummarize';
 
 /** The routes, in the order they are matched. */
-export const CHATGPT_ROUTES: readonly ChatgptRoute[] = ['token', 'accountsCheck', 'models'];
+export const CHATGPT_ROUTES: readonly ChatgptRoute[] = [
+  'token',
+  'accountsCheck',
+  'models',
+  'compact',
+  'traceSummarize',
+];
 
 /**
  * One scripted answer of a ChatGPT-backend route. `status` defaults to 200. `body`: an object,
@@ -163,4 +171,21 @@ export function accountsCheck(...accounts: AccountsCheckEntry[]): JsonReply {
  */
 export function modelsCatalog(models: unknown[] = [], etag?: string): JsonReply {
   return { status: 200, body: { models }, ...(etag !== undefined ? { headers: { etag } } : {}) };
+}
+
+/** A 200 `/responses/compact` answer `{"output":[…items]}` (items as given, e.g. a `compaction` item). */
+export function compacted(output: unknown[], headers?: Record<string, string>): JsonReply {
+  return { status: 200, body: { output }, ...(headers !== undefined ? { headers } : {}) };
+}
+
+/** A 200 `/memories/trace_summarize` answer `{"output":[{"trace_summary","memory_summary"}…]}`. */
+export function traceSummaries(
+  ...summaries: Array<{ traceSummary: string; memorySummary: string }>
+): JsonReply {
+  return {
+    status: 200,
+    body: {
+      output: summaries.map((s) => ({ trace_summary: s.traceSummary, memory_summary: s.memorySummary })),
+    },
+  };
 }

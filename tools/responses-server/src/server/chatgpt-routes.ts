@@ -1,4 +1,5 @@
-// Matching and answering the ChatGPT-backend side routes (token refresh, routing discovery, models).
+// Matching and answering the side routes (token refresh, routing discovery, models, compact,
+// memories trace summarize).
 
 import type { ServerResponse } from 'node:http';
 import {
@@ -17,6 +18,8 @@ export function matchChatgptRoute(method: string | undefined, path: string): Cha
   if (method === 'POST' && path.endsWith('/oauth/token')) return 'token';
   if (method === 'GET' && path.endsWith('/wham/accounts/check')) return 'accountsCheck';
   if (method === 'GET' && path.endsWith('/models')) return 'models';
+  if (method === 'POST' && path.endsWith('/responses/compact')) return 'compact';
+  if (method === 'POST' && path.endsWith('/memories/trace_summarize')) return 'traceSummarize';
   return undefined;
 }
 

@@ -31,9 +31,9 @@ export interface RecordedRequest {
   receivedAt: number;
   /**
    * Which route served it: `responses` (`POST …/responses`), a ChatGPT-backend route (`token`,
-   * `accountsCheck`, `models`), or `undefined` (no route: answered 404).
+   * `accountsCheck`, `models`, `compact`, `traceSummarize`), or `undefined` (no route: answered 404).
    */
-  route: 'responses' | 'token' | 'accountsCheck' | 'models' | undefined;
+  route: 'responses' | 'token' | 'accountsCheck' | 'models' | 'compact' | 'traceSummarize' | undefined;
   /**
    * Index of the step (for `responses`, in the current HTTP scenario) or of the reply (for a
    * ChatGPT-backend route, in that route's script) that answered this request (`undefined` when

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ChatgptRoute, ChatgptScenario, JsonReply, RouteScript } from '../scenario/chatgpt.js';
 import type { HandshakeStep, Scenario, Step, WsResponseStep, WsScenario } from '../scenario/types.js';
 import { validateScenario, validateStep } from '../scenario/validate.js';
+import { RealtimeEndpoint, type RealtimeScenario } from '../ws/realtime-endpoint.js';
 import { WsEndpoint } from '../ws/ws-endpoint.js';
 import { ChatgptRoutes, describeReply, matchChatgptRoute, sendJsonReply } from './chatgpt-routes.js';
 import { decodeBody, describeStep, runHttpStep, sendJson } from './http-steps.js';
@@ -47,6 +48,11 @@ export interface ResponsesServerOptions {
    * route never scripted answers 404 like any unknown path. Throws `ScenarioError` when malformed.
    */
   chatgpt?: ChatgptScenario;
+  /**
+   * The realtime script (`GET …/realtime` upgrades, see `RealtimeScenario`); default: accept every
+   * upgrade and answer nothing. Throws `ScenarioError` when malformed.
+   */
+  realtime?: RealtimeScenario;
 }
 
 /** A running responses server. Every method is safe to call after `close()` (waits then reject). */
@@ -82,6 +88,14 @@ export interface ResponsesServer {
   readonly handshakes: RecordedHandshake[];
   /** Every client → server WebSocket message, in arrival order, across connections. */
   readonly wsFrames: RecordedWsFrame[];
+  /** Every realtime upgrade request (`GET …/realtime`), accepted or rejected, in arrival order. */
+  readonly realtimeHandshakes: RecordedHandshake[];
+  /** Every client → server realtime message, in arrival order (connection numbers of `realtimeHandshakes`). */
+  readonly realtimeFrames: RecordedWsFrame[];
+  /** Replace the realtime script (restarts it). Throws `ScenarioError` (the current one is kept). */
+  setRealtimeScenario(scenario: RealtimeScenario): void;
+  /** Like `waitForRequests`, for `realtimeFrames`. */
+  waitForRealtimeFrames(n: number, timeoutMs?: number): Promise<RecordedWsFrame[]>;
   /**
    * Replace the HTTP script; the next `POST …/responses` consumes `scenario.steps[0]`. Throws
    * `ScenarioError` for a malformed scenario (the current one is kept).
@@ -142,6 +156,8 @@ class ResponsesServerImpl implements ResponsesServer {
   readonly requests: RecordedRequest[] = [];
   readonly handshakes: RecordedHandshake[] = [];
   readonly wsFrames: RecordedWsFrame[] = [];
+  readonly realtimeHandshakes: RecordedHandshake[] = [];
+  readonly realtimeFrames: RecordedWsFrame[] = [];
 
   private steps: Step[] = [];
   private repeatLast = false;
@@ -154,6 +170,7 @@ class ResponsesServerImpl implements ResponsesServer {
   private readonly ws: WsEndpoint;
   private readonly log: (line: string) => void;
   private readonly chatgpt = new ChatgptRoutes();
+  private readonly realtime: RealtimeEndpoint;
 
   constructor(options: ResponsesServerOptions, tls?: TestTlsMaterial) {
     this.log = options.log ?? (() => {});
@@ -176,8 +193,17 @@ class ResponsesServerImpl implements ResponsesServer {
       lifetime: this.lifetime,
     });
     if (options.wsScenario) this.ws.setScenario(options.wsScenario);
+    this.realtime = new RealtimeEndpoint({
+      handshakes: this.realtimeHandshakes,
+      frames: this.realtimeFrames,
+      notify: () => this.waiters.notify(),
+      log: this.log,
+    });
+    if (options.realtime) this.realtime.setScenario(options.realtime);
     this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      this.ws.handleUpgrade(req, socket, head);
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path.endsWith('/realtime')) this.realtime.handleUpgrade(req, socket, head);
+      else this.ws.handleUpgrade(req, socket, head);
     });
   }
 
@@ -239,6 +265,20 @@ class ResponsesServerImpl implements ResponsesServer {
     this.chatgpt.push(route, replies);
   }
 
+  setRealtimeScenario(scenario: RealtimeScenario): void {
+    this.realtime.setScenario(scenario);
+  }
+
+  waitForRealtimeFrames(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedWsFrame[]> {
+    return this.waiters.wait(
+      'realtime frames',
+      n,
+      timeoutMs,
+      () => this.realtimeFrames.length,
+      () => this.realtimeFrames,
+    );
+  }
+
   waitForRequests(n: number, timeoutMs = DEFAULT_WAIT_MS): Promise<RecordedRequest[]> {
     return this.waiters.wait(
       'HTTP requests',
@@ -277,6 +317,7 @@ class ResponsesServerImpl implements ResponsesServer {
     this.closing ??= new Promise<void>((resolve) => {
       this.lifetime.end();
       this.ws.shutdown();
+      this.realtime.shutdown();
       this.http.close(() => resolve());
       this.http.closeAllConnections();
       for (const socket of this.sockets) socket.destroy();
@@ -359,7 +400,7 @@ class ResponsesServerImpl implements ResponsesServer {
           error: {
             type: 'invalid_request_error',
             code: 'not_found',
-            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models)`,
+            message: `responses-server: no route for ${req.method} ${path} (served: POST …/responses, POST …/oauth/token, GET …/wham/accounts/check, GET …/models, POST …/responses/compact, POST …/memories/trace_summarize)`,
           },
         });
         return;
@@ -393,7 +434,8 @@ class ResponsesServerImpl implements ResponsesServer {
  * HTTP: each `POST` whose path ends in `/responses` consumes the next scenario step (see `Step`);
  * `POST …/oauth/token`, `GET …/wham/accounts/check` and `GET …/models`, once scripted (`chatgpt`),
  * take their route's next reply; other requests get a 404 JSON error. All are recorded in `requests`.
- * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`.
+ * WebSocket: `GET …/responses` upgrades (permessage-deflate enabled) follow `wsScenario`;
+ * `GET …/realtime` upgrades (no deflate) follow `realtime`.
  */
 export async function startResponsesServer(options: ResponsesServerOptions = {}): Promise<ResponsesServer> {
   const tls = options.tls ? await makeTestTls() : undefined;

@@ -1,0 +1,127 @@
+/**
+ * One unary JSON `POST` against a provider endpoint, shared by the compact and memories clients
+ * (internal to `@codex-ts/api`): provider retry policy, 401 recovery, `ApiError` mapping, redaction.
+ */
+import { HttpStatusError, type HttpTransport, runWithRetry, type SecretRedactor } from '@codex-ts/client';
+import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
+import { checkAuthHeaders } from '../auth/check-auth-headers.js';
+import { ApiError } from '../errors/api-error.js';
+import { apiErrorFromAuthFailure, apiErrorFromTransport } from '../errors/map-errors.js';
+import { ErrorTexts } from '../errors/messages.js';
+import { type Provider, urlForPath } from '../provider/provider.js';
+import { registerAuthHeaders } from './secrets.js';
+
+/** What {@link postJson} needs. */
+export interface UnaryJsonCall {
+  provider: Provider;
+  auth: AuthProvider;
+  transport: HttpTransport;
+  redactor: SecretRedactor;
+  /** Path below `provider.baseUrl`, e.g. `responses/compact`. */
+  path: string;
+  /** The JSON text sent (serialised once: every retry is byte-identical). */
+  body: string;
+  extraHeaders?: Record<string, string> | undefined;
+  defaultHeaders?: Record<string, string> | undefined;
+  /** Deadline of one attempt, ms (whole exchange). */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The parsed 2xx answer. */
+export interface UnaryJsonResult {
+  json: unknown;
+  headers: Readonly<Record<string, string>>;
+}
+
+function buildHeaders(call: UnaryJsonCall, auth: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const index = new Map<string, string>();
+  const set = (name: string, value: string, onlyIfAbsent = false): void => {
+    const existing = index.get(name.toLowerCase());
+    if (existing !== undefined) {
+      if (!onlyIfAbsent) headers[existing] = value;
+      return;
+    }
+    headers[name] = value;
+    index.set(name.toLowerCase(), name);
+  };
+  for (const [name, value] of Object.entries(call.provider.headers)) set(name, value);
+  for (const [name, value] of Object.entries(call.extraHeaders ?? {})) set(name, value);
+  set('content-type', 'application/json', true);
+  for (const [name, value] of Object.entries(auth)) set(name, value);
+  for (const [name, value] of Object.entries(call.defaultHeaders ?? {})) set(name, value, true);
+  return headers;
+}
+
+/**
+ * Sends `call.body` with `POST {baseUrl}/{path}` and resolves with the parsed JSON answer. Rejects
+ * with a redacted {@link ApiError}: transport failures and statuses as `apiErrorFromTransport`, a
+ * 2xx body that is not JSON as `stream` "<what>: the answer is not JSON" (as the original's
+ * `ApiError::Stream` for a decode failure).
+ */
+export async function postJson(call: UnaryJsonCall, what: string): Promise<UnaryJsonResult> {
+  try {
+    return await send(call, what);
+  } catch (error) {
+    throw call.redactor.redactError(error);
+  }
+}
+
+async function send(call: UnaryJsonCall, what: string): Promise<UnaryJsonResult> {
+  const url = urlForPath(call.provider, call.path);
+  const signal = call.signal;
+  const attempt = () =>
+    runWithRetry(
+      call.provider.retry,
+      async (attemptIndex) => {
+        let auth: Record<string, string>;
+        try {
+          auth = checkAuthHeaders(await call.auth.authHeaders(signal));
+        } catch (error) {
+          throw apiErrorFromAuthFailure(error, signal);
+        }
+        registerAuthHeaders(call.redactor, auth);
+        return call.transport.request({
+          method: 'POST',
+          url,
+          headers: buildHeaders(call, auth),
+          body: call.body,
+          attempt: attemptIndex,
+          ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+          ...(signal ? { signal } : {}),
+        });
+      },
+      signal ? { signal } : undefined,
+    );
+  let recovery: UnauthorizedRecovery | undefined;
+  for (;;) {
+    try {
+      const response = await attempt();
+      let json: unknown;
+      try {
+        json = JSON.parse(response.text());
+      } catch {
+        throw new ApiError('stream', `${what}: the answer is not JSON`, { status: response.status, url });
+      }
+      return { json, headers: response.headers };
+    } catch (error) {
+      if (ApiError.isInstance(error)) throw error;
+      if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
+      const mapped = apiErrorFromTransport(error, { phase: 'request' });
+      if (HttpStatusError.isInstance(error) && error.status === 401 && call.auth.unauthorizedRecovery) {
+        recovery ??= call.auth.unauthorizedRecovery();
+        const unauthorized = call.redactor.redactError(mapped);
+        if (recovery.hasNext(unauthorized)) {
+          try {
+            await recovery.next(signal, unauthorized);
+          } catch (recoveryError) {
+            throw apiErrorFromAuthFailure(recoveryError, signal);
+          }
+          continue;
+        }
+      }
+      throw mapped;
+    }
+  }
+}
