@@ -59,13 +59,16 @@ export {
 /**
  * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options (`ca`:
  * extra trusted CA PEMs on top of Node's roots); `withSystemRoots(pem)` → `[...tls.rootCertificates,
- * ...pem]`, the `ca` list that adds a CA without dropping the system roots.
+ * ...pem]`, the `ca` list that adds a CA without dropping the system roots, and
+ * `extraCaSecureContext(pem)`, the same trust as one shared TLS `SecureContext` (built once, not per
+ * connection).
  * Non-2xx → `HttpStatusError`; connect failure → `ConnectionError`; `timeoutMs` → `TimeoutError`;
  * no response headers within `headersTimeoutMs` → `StreamError(HEADERS_TIMEOUT_MESSAGE)` =
  * "idle timeout waiting for response headers" (`idleTimeout: true`); abort → `AbortedError`; body
  * read failure → `NetworkError("error decoding response body")`.
  */
 export {
+  extraCaSecureContext,
   HEADERS_TIMEOUT_MESSAGE,
   HttpTransport,
   type HttpTransportOptions,

@@ -84,7 +84,7 @@ export { resolveCodexHome } from './home/codex-home.js';
 /**
  * `AuthManager`: the ChatGPT + API-key credential layer and `AuthProvider` (load precedence
  * `CODEX_API_KEY` → external tokens → auth.json; proactive and 401 refresh, single flight in the
- * process and across processes under `$CODEX_HOME/auth.json.lock`; login restrictions), with its
+ * process and across processes under `$CODEX_HOME/auth.json.codex-ts-lock`; login restrictions), with its
  * options (`AuthManagerOptions`) and the host-app token hooks (`ExternalChatgptTokens`,
  * `ExternalChatgptRefresher`).
  */

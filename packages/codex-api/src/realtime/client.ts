@@ -4,14 +4,15 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
+import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
   ConnectionError,
+  extraCaSecureContext,
   IdleClock,
   SecretRedactor,
   TimeoutError,
-  withSystemRoots,
 } from '@codex-ts/client';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
@@ -92,13 +93,13 @@ function flatten(headers: IncomingMessage['headers']): Record<string, string> {
  */
 export class RealtimeWebsocketClient {
   private readonly options: RealtimeWebsocketClientOptions;
-  private readonly ca: string[] | undefined;
+  private readonly secureContext: SecureContext | undefined;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: RealtimeWebsocketClientOptions) {
     this.options = options;
-    this.ca = options.ca === undefined ? undefined : withSystemRoots(options.ca);
+    this.secureContext = options.ca === undefined ? undefined : extraCaSecureContext(options.ca);
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -214,7 +215,7 @@ export class RealtimeWebsocketClient {
           perMessageDeflate: false,
           maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
           followRedirects: false,
-          ...(this.ca === undefined ? {} : { ca: this.ca }),
+          ...(this.secureContext === undefined ? {} : { secureContext: this.secureContext }),
         });
       } catch (error) {
         reject(

@@ -145,6 +145,23 @@ describe('extra CA over HTTPS and wss', () => {
     await transport.close();
   });
 
+  it('extraCaSecureContext: one shared context per CA, and a TLS handshake verified with it', async () => {
+    const { connect } = await import('node:tls');
+    const { extraCaSecureContext } = await import('@codex-ts/client');
+    const context = extraCaSecureContext(server.caCert as string);
+    expect(extraCaSecureContext(server.caCert as string)).toBe(context);
+    expect(extraCaSecureContext([server.caCert as string])).toBe(context);
+    const { port } = new URL(server.url);
+    const authorized = await new Promise<boolean>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port), secureContext: context }, () => {
+        resolve(socket.authorized);
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+    expect(authorized).toBe(true);
+  });
+
   async function wssConnect(ca: string | undefined): Promise<unknown> {
     const client = new ResponsesWebsocketClient({
       provider: testProvider(server.codexBaseUrl),

@@ -1,14 +1,15 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
+import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
   ConnectionError,
+  extraCaSecureContext,
   HttpStatusError,
   IdleClock,
   SecretRedactor,
   TimeoutError,
-  withSystemRoots,
 } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
@@ -100,7 +101,7 @@ export class ResponsesWebsocketClient {
   private readonly auth: AuthProvider;
   private readonly defaultHeaders: Record<string, string>;
   private readonly telemetry: WebsocketTelemetry | undefined;
-  private readonly ca: string[] | undefined;
+  private readonly secureContext: SecureContext | undefined;
   /** The redactor of {@link ResponsesWebsocketClientOptions.redactor} (or the client's own). */
   readonly redactor: SecretRedactor;
 
@@ -109,7 +110,7 @@ export class ResponsesWebsocketClient {
     this.auth = options.auth;
     this.defaultHeaders = options.defaultHeaders ?? {};
     this.telemetry = options.telemetry;
-    this.ca = options.ca === undefined ? undefined : withSystemRoots(options.ca);
+    this.secureContext = options.ca === undefined ? undefined : extraCaSecureContext(options.ca);
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -215,7 +216,7 @@ export class ResponsesWebsocketClient {
           maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
           followRedirects: false,
           finishRequest,
-          ...(this.ca === undefined ? {} : { ca: this.ca }),
+          ...(this.secureContext === undefined ? {} : { secureContext: this.secureContext }),
         });
       } catch (error) {
         reject(

@@ -1,6 +1,8 @@
 // `codex-ts exec --json` with ChatGPT tokens that need refreshing (observed-cli-0.169-auth §4, §8):
 // proactive refresh, 401 recovery on HTTP and WebSocket, discovery's own 401 path, permanent and
 // transient refresh failures: requests in order, stdout, stderr, exit code and auth.json afterwards.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   accountsCheck,
   modelsCatalog,
@@ -66,6 +68,9 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
       chatgpt: { ...defaultRoutes, token: { replies: [refreshed()] } },
       server: { scenario: { steps: [turn()] }, wsScenario: refusedUpgrade },
     });
+    // The empty lock files the original CLI leaves in a CODEX_HOME it has refreshed in (§2).
+    writeFileSync(join(h.home, 'auth.json.lock'), '', { mode: 0o600 });
+    writeFileSync(join(h.home, 'auth.lock'), '', { mode: 0o644 });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.stderr).not.toContain('ERROR');
     expect(r.code).toBe(0);
@@ -181,6 +186,65 @@ describe('codex-ts exec with ChatGPT token refresh', () => {
       `Bearer ${VALID_TOKEN}`,
       `Bearer ${NEW_ACCESS}`,
     ]);
+    expectRefreshedFile(h.readAuth());
+  });
+
+  it('WebSocket error frame 401 once: the request again with the same token, no refresh, nothing printed', async () => {
+    const h = await newHome({
+      server: {
+        wsScenario: {
+          responses: [
+            {
+              errorFrame: { status: 401, error: { type: 'invalid_request_error', message: 'token expired' } },
+            },
+            { events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) },
+          ],
+          repeatLast: true,
+        },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.stderr).not.toContain('ERROR');
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => (JSON.parse(l) as { type: string }).type)).toEqual([
+      'thread.started',
+      'turn.started',
+      'item.completed',
+      'turn.completed',
+    ]);
+    expect(h.trace()).not.toContain(TOKEN);
+    expect(h.server.handshakes.map((s) => s.headerMap.authorization)).toEqual(
+      h.server.handshakes.map(() => `Bearer ${VALID_TOKEN}`),
+    );
+    expect(h.readAuth()).toBe(h.authBefore);
+  });
+
+  it('WebSocket error frame 401 twice: refresh, discovery, then the request with the new token', async () => {
+    const frame401 = {
+      errorFrame: { status: 401, error: { type: 'invalid_request_error', message: 'token expired' } },
+    };
+    const h = await newHome({
+      chatgpt: { ...defaultRoutes, token: { replies: [refreshed()] } },
+      server: {
+        wsScenario: {
+          responses: [
+            frame401,
+            frame401,
+            { events: textTurn({ responseId: 'resp_1', text: 'Hello there!' }) },
+          ],
+          repeatLast: true,
+        },
+      },
+    });
+    const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
+    expect(r.stderr).not.toContain('ERROR');
+    expect(r.code).toBe(0);
+    expect(r.lines.filter((l) => l.includes('Reconnecting'))).toEqual([]);
+    const trace = h.trace();
+    expect(trace.filter((t) => t === TOKEN)).toHaveLength(1);
+    // Discovery again with the new token after the refresh, before the request is resent.
+    expect(trace.slice(trace.indexOf(TOKEN) + 1)[0]).toBe(DISCOVERY);
+    expect(h.server.handshakes.at(-1)?.headerMap.authorization).toBe(`Bearer ${NEW_ACCESS}`);
     expectRefreshedFile(h.readAuth());
   });
 

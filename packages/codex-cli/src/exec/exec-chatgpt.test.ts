@@ -108,6 +108,8 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
       string,
       unknown
     >;
+    // The test server undoes the encoding too (fzstd on Node 20).
+    expect(post!.json).toEqual(body);
     expect(Object.keys(body)).toEqual([
       'model',
       'stream',

@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TempHome, tempHome } from '../test-support/chatgpt.js';
-import { withAuthLock } from './auth-lock.js';
+import { AUTH_LOCK_DIR_NAME, withAuthLock } from './auth-lock.js';
 
 let home: TempHome;
 afterEach(async () => {
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe('withAuthLock', () => {
-  it('serializes holders and removes auth.json.lock when released', async () => {
+  it('serializes holders and removes its lock directory when released', async () => {
     home = await tempHome();
     const order: string[] = [];
     const hold = (name: string) =>
@@ -31,7 +31,19 @@ describe('withAuthLock', () => {
             ['a+', 'a-'],
           ],
     );
-    await expect(mkdir(join(home.dir, 'auth.json.lock'))).resolves.toBeUndefined();
+    await expect(mkdir(join(home.dir, AUTH_LOCK_DIR_NAME))).resolves.toBeUndefined();
+  });
+
+  it('works beside the empty auth.json.lock / auth.lock files the original CLI leaves, untouched', async () => {
+    home = await tempHome();
+    await writeFile(join(home.dir, 'auth.json.lock'), '', { mode: 0o600 });
+    await writeFile(join(home.dir, 'auth.lock'), '', { mode: 0o644 });
+    await expect(withAuthLock(home.dir, 1_000, async () => 'locked')).resolves.toBe('locked');
+    for (const name of ['auth.json.lock', 'auth.lock']) {
+      const info = await stat(join(home.dir, name));
+      expect([info.isFile(), info.size]).toEqual([true, 0]);
+    }
+    expect((await readdir(home.dir)).sort()).toEqual(['auth.json.lock', 'auth.lock']);
   });
 
   it('gives up after timeoutMs while another holder keeps it (transient error)', async () => {

@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { ApiError } from '@codex-ts/api';
 import lockfile from 'proper-lockfile';
 
+/** The lock directory beside auth.json (see {@link withAuthLock}). */
+export const AUTH_LOCK_DIR_NAME = 'auth.json.codex-ts-lock';
+
 /**
  * Holds the cross-process refresh lock of `$CODEX_HOME/auth.json` while `fn` runs, with
- * `proper-lockfile` (an atomic `mkdir` of `$CODEX_HOME/auth.json.lock`, refreshed every few
- * seconds and taken over when stale for 10 s, so a crashed holder cannot block others for
- * long). The original leaves two empty files (`auth.json.lock`, `auth.lock`); ours is a
- * directory that exists only while held.
+ * `proper-lockfile` (an atomic `mkdir` of `$CODEX_HOME/auth.json.codex-ts-lock`, refreshed every
+ * few seconds and taken over when stale for 10 s, so a crashed holder cannot block others for
+ * long); the directory exists only while held. It is not named `auth.json.lock`: the original CLI
+ * leaves two empty files there (`auth.json.lock`, `auth.lock`, its advisory-lock files), and a
+ * lock directory of that name could never be created in a CODEX_HOME the original has used.
+ * The original's files are never touched.
  *
  * @param timeoutMs how long to wait for another holder, ms.
  * @throws {ApiError} `auth_transient` "Failed to refresh token: timed out waiting for the auth.json lock"
@@ -32,7 +37,7 @@ export async function withAuthLock<T>(
     try {
       release = await lockfile.lock(target, {
         realpath: false,
-        lockfilePath: `${target}.lock`,
+        lockfilePath: join(codexHome, AUTH_LOCK_DIR_NAME),
         stale: 10_000,
         update: 2_000,
         retries: 0,

@@ -71,7 +71,7 @@ export interface AuthManagerOptions {
  *
  * Managed ChatGPT tokens are refreshed before use when stale (access token `exp` passed; without
  * `exp`, `last_refresh` older than 8 days) and after 401s ({@link unauthorizedRecovery}). One
- * refresh runs at a time in the process, and across processes under the `auth.json.lock` lock:
+ * refresh runs at a time in the process, and across processes under the `auth.json.codex-ts-lock` lock:
  * under it auth.json is re-read; tokens another process stored are adopted without a network
  * call, another account (or a logged-out file) is the permanent account-mismatch error. Success
  * rewrites auth.json (atomic, 0600, `last_refresh` with nanoseconds); any failure leaves it as it

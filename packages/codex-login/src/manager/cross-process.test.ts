@@ -86,7 +86,7 @@ afterEach(async () => {
   await home?.remove();
 });
 
-describe('refresh across processes (auth.json.lock + guarded reload)', () => {
+describe('refresh across processes (auth.json lock + guarded reload)', () => {
   it('two processes refreshing at once: one request reaches the server, both end with the newest tokens', async () => {
     home = await tempHome();
     const newAccess = accessToken(3_600_000, 'v2');

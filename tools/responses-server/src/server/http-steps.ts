@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import * as zlib from 'node:zlib';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { decompress as zstdDecompressPure } from 'fzstd';
 import { chunkBytes, classifySseEvent, renderSseEvent } from '../events/sse.js';
 import type { ErrorStep, SseStep, Step } from '../scenario/types.js';
 import { sleep, untilAborted } from './recording.js';
@@ -21,7 +22,8 @@ export function decodeBody(bytes: Buffer, encoding: string | undefined): Buffer 
         return brotliDecompressSync(bytes);
       case 'zstd': {
         const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
-        return zstd ? zstd(bytes) : bytes;
+        // Node 20's zlib has no zstd: fall back to a pure-JS decoder.
+        return zstd ? zstd(bytes) : Buffer.from(zstdDecompressPure(bytes));
       }
       default:
         return bytes;

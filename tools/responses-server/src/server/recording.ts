@@ -19,8 +19,8 @@ export interface RecordedRequest {
   /** Lower-cased header name → value (repeated headers joined with `, `). */
   headerMap: Record<string, string>;
   /**
-   * Body as UTF-8 text, after undoing `content-encoding` `gzip`, `deflate`, `br` and (when this Node
-   * has zstd) `zstd`. Undecodable bodies are kept as received.
+   * Body as UTF-8 text, after undoing `content-encoding` `gzip`, `deflate`, `br` and `zstd`
+   * (node:zlib's where this Node has it, else `fzstd`). Undecodable bodies are kept as received.
    */
   body: string;
   /** Body bytes exactly as received (before content decoding). */

@@ -70,7 +70,7 @@ export async function persistChatgptLogin(
   return writeUnderAuthLock(codexHome, auth, 'Failed to persist auth');
 }
 
-/** How long a sign-in waits for a token refresh of another process to release `auth.json.lock`, ms. */
+/** How long a sign-in waits for a token refresh of another process to release the auth.json lock, ms. */
 const LOCK_TIMEOUT_MS = 30_000;
 
 /**
