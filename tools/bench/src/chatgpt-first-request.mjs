@@ -254,7 +254,7 @@ function summarize(scenario, samples) {
 /**
  * What one TLS connection to the server costs the client, per way of trusting the test CA: the CA
  * alone; Node's bundled roots + the CA given per connection (what `HttpTransport` and the WebSocket
- * do with `CODEX_CA_CERTIFICATE`: every connection builds a secure context from ~150 PEMs); the
+ * do with `CODEX_CA_CERTIFICATE`: every connection builds a secure context from ~145 PEMs); the
  * same list in one secure context built once. Median ms of `runs` `tls.connect` handshakes.
  */
 async function tlsConnectCost(port, caFile, runs) {
