@@ -70,6 +70,7 @@ describe('automatic mid-turn compaction over HTTP', () => {
         { kind: 'sse', headers: { 'x-codex-turn-state': 'ts-1' }, events: toolCallEvents('resp_1') },
         { kind: 'sse', events: summaryEvents('resp_2') },
         { kind: 'sse', events: answerEvents('resp_3') },
+        { kind: 'sse', events: textTurn({ responseId: 'resp_4', text: 'ok', usage: usage({ input: 500 }) }) },
       ],
       1_000,
     );
@@ -80,6 +81,13 @@ describe('automatic mid-turn compaction over HTTP', () => {
     expect(shownTexts(events).join('')).not.toContain('Ran echo hi');
     expect(server.requests).toHaveLength(3);
     const [first, compaction, continuation] = server.requests.map((r) => r.json as Body);
+    // The summary never reaches the caller; the answer does.
+    expect(events.filter((e) => e.type === 'item.completed').map((e) => roles([e.item]))).toEqual([
+      ['reasoning'],
+      ['function_call'],
+      ['function_call_output'],
+      ['assistant'],
+    ]);
 
     // The compaction request: an ordinary POST /responses, same headers, window 0.
     const req = server.requests[1]!;
@@ -150,12 +158,23 @@ describe('automatic mid-turn compaction over HTTP', () => {
     // The session stays in window 1; the caller's identity object is untouched.
     expect(client.options.identity.windowNumber).toBe(1);
     expect(IDENTITY.windowNumber).toBe(0);
-    expect(conversation.history.map((i) => i.type)).toEqual([
-      'message',
-      'message',
-      'message',
-      'message',
-      'message',
+
+    // The next turn stays in window 1 and goes on from the compacted history.
+    expect((await collect(conversation.runTurn('again'))).at(-1)?.type).toBe('turn.completed');
+    const fourth = server.requests[3]!;
+    expect(fourth.headerMap['x-codex-window-id']).toBe(`${THREAD_ID}:1`);
+    const fourthBody = fourth.json as Body;
+    expect(metaOf(fourthBody).context_window_id).toBe(nextMeta.context_window_id);
+    expect(fourthBody.input.slice(0, 4)).toEqual(continuation!.input);
+    expect(roles(fourthBody.input.slice(4))).toEqual(['assistant', 'user']);
+    expect(roles(conversation.history)).toEqual([
+      'developer',
+      'user',
+      'user',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
     ]);
   });
 
