@@ -10,7 +10,7 @@
  *   WebSocket when the provider supports it (cached socket, incremental `previous_response_id`
  *   requests, startup prewarm, sticky HTTP fallback).
  * - `runTurn` / `Conversation`: the turn loop with retries ("Reconnecting... n/max"), tool
- *   follow-ups and history carried across turns.
+ *   follow-ups, automatic mid-turn compaction and history carried across turns.
  * - `ModelsCatalog`: the ChatGPT Codex backend's models catalog and `$CODEX_HOME/models_cache.json`.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
  */
@@ -19,6 +19,15 @@ export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
 export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
+// Automatic mid-turn compaction (prompt texts, history rewrite, the compaction request).
+export { compactedHistory, compactionRequestInput, summaryMessage } from './compaction/history.js';
+export { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './compaction/prompts.js';
+export {
+  AUTO_MID_TURN_COMPACTION,
+  type CompactionOutcome,
+  type RunCompactionOptions,
+  runCompaction,
+} from './compaction/run-compaction.js';
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
@@ -62,7 +71,12 @@ export { Conversation, type ConversationOptions, messageItem } from './conversat
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
-export type { RequestKind, SessionIdentity, TurnMetadataInput } from './metadata/turn-metadata.js';
+export type {
+  CompactionMetadata,
+  RequestKind,
+  SessionIdentity,
+  TurnMetadataInput,
+} from './metadata/turn-metadata.js';
 // The models catalog of the ChatGPT Codex backend and its cache file.
 export { MODELS_CACHE_FILE, type ModelInfo, modelsCacheIdentity } from './models/models-cache.js';
 export {

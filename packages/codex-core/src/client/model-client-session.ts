@@ -64,14 +64,17 @@ const OUTPUT_FREE_EVENTS: ReadonlySet<ResponseEvent['type']> = new Set<ResponseE
   'turn_state',
 ]);
 
-let createSession: (scope: ModelClientScope) => ModelClientSession;
+let createSession: (scope: ModelClientScope, turnState: string | undefined) => ModelClientSession;
 
 /**
  * Creates a turn scope for `scope`'s client; `ModelClient.newSession` is the only caller (the
  * class's constructor is private so the public surface does not expose {@link ModelClientScope}).
  */
-export function openModelClientSession(scope: ModelClientScope): ModelClientSession {
-  return createSession(scope);
+export function openModelClientSession(
+  scope: ModelClientScope,
+  turnState?: string | undefined,
+): ModelClientSession {
+  return createSession(scope, turnState);
 }
 
 /**
@@ -90,12 +93,13 @@ export class ModelClientSession {
   #ws: WebsocketSession | undefined;
   #ended = false;
 
-  private constructor(scope: ModelClientScope) {
+  private constructor(scope: ModelClientScope, turnState: string | undefined) {
     this.#scope = scope;
+    this.#turnState = turnState;
   }
 
   static {
-    createSession = (scope) => new ModelClientSession(scope);
+    createSession = (scope, turnState) => new ModelClientSession(scope, turnState);
   }
 
   /** The latched `x-codex-turn-state` value of this turn, if any response carried one. */

@@ -5,6 +5,7 @@
 import { ApiError, type AuthProvider, type Provider, ResponsesClient } from '@codex-ts/api';
 import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
+import { v7 as uuidv7 } from 'uuid';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import { withAuthRecoveryTelemetry } from './auth-recovery.js';
 import {
@@ -27,7 +28,10 @@ export interface ModelClientOptions {
    * each step is recorded as `codex.auth_recovery` when {@link telemetry} is given.
    */
   auth: AuthProvider;
-  /** Identifiers sent in headers and metadata on every request. */
+  /**
+   * Identifiers sent in headers and metadata on every request. The client keeps its own copy
+   * (`client.options.identity`), whose window advances on {@link ModelClient.startNewContextWindow}.
+   */
   identity: SessionIdentity;
   /** `originator` header value, e.g. `codex_exec`. */
   originator: string;
@@ -123,6 +127,8 @@ export class ModelClient {
   #closed = false;
 
   constructor(options: ModelClientOptions) {
+    // Own copy of the identity: a compaction moves this session's window, not the caller's object.
+    options = { ...options, identity: { ...options.identity } };
     this.options = options;
     const { telemetry } = options;
     const redactor = options.redactor ?? telemetry?.redactor ?? new SecretRedactor();
@@ -212,8 +218,23 @@ export class ModelClient {
     await this.responses.close();
   }
 
-  /** Starts a turn scope: a fresh, empty `x-codex-turn-state` cell. Does no I/O. */
-  newSession(): ModelClientSession {
-    return openModelClientSession(this.#scope);
+  /**
+   * Moves the session to a new context window after a compaction replaced the history
+   * (observed-cli-0.169-auth §16): `windowNumber` + 1 (so `x-codex-window-id: <thread>:<n>` and
+   * turn metadata `window_number`) and a new UUID v7 `contextWindowId`, for every later request.
+   * Open sockets stay usable (the window id is not part of the WebSocket connection key).
+   */
+  startNewContextWindow(): void {
+    const identity = this.options.identity;
+    identity.windowNumber += 1;
+    identity.contextWindowId = uuidv7();
+  }
+
+  /**
+   * Starts a turn scope: a fresh `x-codex-turn-state` cell, empty unless `options.turnState`
+   * is given (a mid-turn compaction's scope carries the turn's latched value, C-58). Does no I/O.
+   */
+  newSession(options: { turnState?: string | undefined } = {}): ModelClientSession {
+    return openModelClientSession(this.#scope, options.turnState);
   }
 }

@@ -137,7 +137,8 @@ export class WebsocketConnector {
    * The connection key: WebSocket URL, the handshake headers that do not vary per turn
    * (everything but `x-codex-turn-metadata` and the ChatGPT `x-codex-routing-hint`, which
    * describe the request that opens the socket, so a prewarmed or preconnected socket serves
-   * later turns) and the credentials, all hashed with SHA-256: provider headers may hold API keys
+   * later turns, and `x-codex-window-id`: 0.169.0 went on with the turn's socket after a
+   * compaction moved the window, observed-cli-0.169-auth §16) and the credentials, all hashed with SHA-256: provider headers may hold API keys
    * too, so the key never keeps a header value in clear.
    */
   async #connectionKey(
@@ -145,7 +146,12 @@ export class WebsocketConnector {
     signal: AbortSignal | undefined,
   ): Promise<{ key: string; authHeaderName: string | undefined }> {
     const { provider, auth, telemetry, redactor } = this.#options;
-    const { 'x-codex-turn-metadata': _perTurn, 'x-codex-routing-hint': _perRequest, ...stable } = headers;
+    const {
+      'x-codex-turn-metadata': _perTurn,
+      'x-codex-routing-hint': _perRequest,
+      'x-codex-window-id': _perWindow,
+      ...stable
+    } = headers;
     let authHeaders: Record<string, string>;
     try {
       authHeaders = await auth.authHeaders(signal);

@@ -126,6 +126,11 @@ export interface Config {
    * implemented by codex-ts: `keyring`, `auto` and `ephemeral` are parsed but not supported yet.
    */
   cliAuthCredentialsStore: CliAuthCredentialsStore;
+  /**
+   * `model_auto_compact_token_limit` in tokens: overrides the model's auto-compact limit
+   * (`ConversationOptions.autoCompactTokenLimit`). Undefined when unset.
+   */
+  modelAutoCompactTokenLimit: number | undefined;
   /** `approval_policy` (stored, unused by the model client). */
   approvalPolicy: ApprovalPolicySetting | undefined;
   /** `sandbox_mode` (stored; reported in turn metadata by the original). */
@@ -210,6 +215,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     forcedLoginMethod: toml.forced_login_method,
     forcedChatgptWorkspaceIds: workspaceIds(toml.forced_chatgpt_workspace_id),
     cliAuthCredentialsStore: toml.cli_auth_credentials_store ?? 'file',
+    modelAutoCompactTokenLimit: toml.model_auto_compact_token_limit,
     approvalPolicy: profile.approval_policy ?? toml.approval_policy,
     sandboxMode: profile.sandbox_mode ?? toml.sandbox_mode,
     modelProviders,

@@ -297,7 +297,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'mcp_oauth_credentials_store',
   'mcp_servers',
   'memories',
-  'model_auto_compact_token_limit',
   'model_auto_compact_token_limit_scope',
   'model_catalog_json',
   'model_context_window',
@@ -379,8 +378,8 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
  * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
  * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
  * `service_tier`, `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `forced_chatgpt_workspace_id`,
- * `cli_auth_credentials_store`, `approval_policy`,
- * `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
+ * `cli_auth_credentials_store`, `model_auto_compact_token_limit` (tokens, a non-negative
+ * integer), `approval_policy`, `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
  * {@link IGNORED_TOP_LEVEL_KEYS}. Any other top-level key is rejected.
  */
 export const ConfigTomlSchema = z.strictObject(
@@ -390,6 +389,7 @@ export const ConfigTomlSchema = z.strictObject(
     forced_login_method: stringEnum(FORCED_LOGIN_METHODS).optional(),
     forced_chatgpt_workspace_id: forcedWorkspaceIds.optional(),
     cli_auth_credentials_store: stringEnum(CLI_AUTH_CREDENTIALS_STORES).optional(),
+    model_auto_compact_token_limit: count.optional(),
     profile: str.optional(),
     profiles: z.record(z.string(), ProfileTomlSchema, { error: EXPECT_TABLE }).optional(),
     model_providers: z.record(z.string(), ModelProviderTomlSchema, { error: EXPECT_TABLE }).optional(),

@@ -3,6 +3,7 @@ import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { ModelClient } from '../client/model-client.js';
 import type { PrewarmOutcome } from '../client/prewarm.js';
 import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
+import { AUTO_MID_TURN_COMPACTION, runCompaction } from '../compaction/run-compaction.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
@@ -34,6 +35,13 @@ export interface ConversationOptions {
   serviceTier?: string | undefined;
   /** The model's context window in tokens (reported before a context-window error). */
   contextWindow?: number | undefined;
+  /**
+   * Automatic mid-turn compaction limit in tokens (`model_auto_compact_token_limit`, else the
+   * model's limit from the catalog): when a response's `usage.total_tokens` reaches it and the
+   * turn goes on (tool outputs to send), the history is compacted first (see {@link
+   * Conversation.runTurn}). Unset: never compacts.
+   */
+  autoCompactTokenLimit?: number | undefined;
   /** Turn-level retries (`stream_max_retries`). */
   streamMaxRetries: number;
   tools?: ToolHandler | undefined;
@@ -116,6 +124,19 @@ export class Conversation {
    * `turn.aborted`. Do not run two turns of one conversation at once. With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
    * built with `logUserPrompt`).
+   *
+   * Automatic mid-turn compaction (observed-cli-0.169-auth §16, with
+   * {@link ConversationOptions.autoCompactTokenLimit}): before the follow-up request, an ordinary
+   * `POST /responses` (over WebSocket: `response.create` on a new connection, full input) with the
+   * same headers, `tools: []`, `parallel_tool_calls: false`, input = the whole history plus the
+   * checkpoint prompt (`COMPACTION_CHECKPOINT_PROMPT`, a user message without `id`), turn
+   * metadata `request_kind: "compaction"`, the same `turn_id`, no `model` / `reasoning_effort`,
+   * and `compaction: {trigger:"auto", reason:"context_limit", implementation:"responses",
+   * phase:"mid_turn", strategy:"memento"}`. Its answer (the summary) is not yielded. The turn then
+   * goes on in the next context window (`x-codex-window-id: <thread>:<n+1>`, `window_number`
+   * n+1, a new `context_window_id`) with the history `[developer…, user…, summary message]`
+   * (`compactedHistory`); over WebSocket on the turn's socket, in full. `turn.completed.usage`
+   * sums every response, the compaction's included.
    */
   async *runTurn(
     input: string | ResponseItem[],
@@ -137,15 +158,41 @@ export class Conversation {
 
     const turnStartedAtUnixMs = Date.now();
     const session = o.client.newSession();
+    const turnMetadata = {
+      turnId,
+      turnStartedAtUnixMs,
+      turnTrigger: o.turnTrigger ?? 'exec',
+      model: o.model,
+      reasoningEffort: o.reasoning?.effort,
+    };
     const makeRequest = (items: ResponseItem[]): SamplingRequest =>
-      this.#samplingRequest(items, {
-        requestKind: 'turn',
-        turnId,
-        turnStartedAtUnixMs,
-        turnTrigger: o.turnTrigger ?? 'exec',
-        model: o.model,
-        reasoningEffort: o.reasoning?.effort,
-      });
+      this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata });
+    const makeCompactionRequest = (items: ResponseItem[]): SamplingRequest => ({
+      ...this.#samplingRequest(items, {
+        requestKind: 'compaction',
+        ...turnMetadata,
+        compaction: AUTO_MID_TURN_COMPACTION,
+      }),
+      tools: [],
+      parallelToolCalls: false,
+    });
+    const autoCompact =
+      o.autoCompactTokenLimit === undefined
+        ? undefined
+        : {
+            limit: o.autoCompactTokenLimit,
+            compact: (
+              history: readonly ResponseItem[],
+              context: { turnState: string | undefined; signal: AbortSignal | undefined },
+            ) =>
+              runCompaction({
+                client: o.client,
+                history,
+                makeRequest: makeCompactionRequest,
+                turnState: context.turnState,
+                signal: context.signal,
+              }),
+          };
     try {
       yield* runTurn({
         session,
@@ -158,6 +205,7 @@ export class Conversation {
         sleep: o.sleep,
         random: o.random,
         contextWindow: o.contextWindow,
+        autoCompact,
       });
     } finally {
       session.end();

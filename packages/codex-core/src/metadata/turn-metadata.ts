@@ -30,6 +30,19 @@ export interface SessionIdentity {
   sandboxMode: string;
 }
 
+/**
+ * The `compaction` object of a compaction request's turn metadata (0.169.0, automatic
+ * mid-turn compaction: `{trigger:"auto", reason:"context_limit", implementation:"responses",
+ * phase:"mid_turn", strategy:"memento"}`, keys in this order).
+ */
+export interface CompactionMetadata {
+  trigger: string;
+  reason: string;
+  implementation: string;
+  phase: string;
+  strategy: string;
+}
+
 /** Per-request values of the turn metadata. */
 export interface TurnMetadataInput {
   requestKind: RequestKind;
@@ -41,6 +54,11 @@ export interface TurnMetadataInput {
   turnTrigger?: string | undefined;
   model: string;
   reasoningEffort?: string | undefined;
+  /**
+   * Set on `requestKind: "compaction"`: written as the `compaction` key where a turn has
+   * `model` / `reasoning_effort` (a compaction request carries neither).
+   */
+  compaction?: CompactionMetadata | undefined;
   /** Caller-supplied keys (string values) merged after the canonical ones; reserved keys are ignored. */
   extra?: Readonly<Record<string, string>> | undefined;
 }
@@ -93,7 +111,9 @@ export const RESERVED_TURN_METADATA_KEYS: ReadonlySet<string> = new Set([
  * key of {@link RESERVED_TURN_METADATA_KEYS}, present in this request or not.
  */
 export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput): Record<string, unknown> {
-  const isTurn = input.requestKind === 'turn';
+  // A mid-turn compaction request carries the turn's keys (0.169.0 §16), not the model's.
+  const isTurn = input.requestKind !== 'prewarm';
+  const isCompaction = input.requestKind === 'compaction';
   const meta: Record<string, unknown> = {
     installation_id: identity.installationId,
     session_id: identity.sessionId,
@@ -117,8 +137,12 @@ export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput
   if (isTurn && input.turnStartedAtUnixMs !== undefined)
     meta.turn_started_at_unix_ms = input.turnStartedAtUnixMs;
   meta.analytics_enabled = true;
-  meta.model = input.model;
-  if (input.reasoningEffort) meta.reasoning_effort = input.reasoningEffort;
+  if (isCompaction) {
+    if (input.compaction) meta.compaction = { ...input.compaction };
+  } else {
+    meta.model = input.model;
+    if (input.reasoningEffort) meta.reasoning_effort = input.reasoningEffort;
+  }
   if (input.extra) {
     let added = 0;
     for (const [key, value] of Object.entries(input.extra)) {
@@ -162,7 +186,7 @@ export function clientMetadata(
     thread_id: identity.threadId,
     turn_id: input.turnId,
   };
-  if (input.requestKind === 'turn') out.root_turn_id = input.turnId;
+  if (input.requestKind !== 'prewarm') out.root_turn_id = input.turnId;
   out['x-codex-window-id'] = windowId(identity);
   out['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, input));
   if (options.mcpAttribution) out.mcp_attribution = JSON.stringify({ status: 'none' });

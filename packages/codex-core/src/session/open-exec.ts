@@ -296,6 +296,7 @@ async function build(
     verbosity: config.modelVerbosity ?? defaults.verbosity,
     serviceTier: serviceTierForRequest(config.serviceTier),
     streamMaxRetries: provider.streamMaxRetries,
+    autoCompactTokenLimit: config.modelAutoCompactTokenLimit,
     tools: options.tools,
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',

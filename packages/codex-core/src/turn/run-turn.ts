@@ -14,6 +14,7 @@ import {
 } from '@codex-ts/protocol';
 import type { ModelClientSession } from '../client/model-client-session.js';
 import type { SamplingRequest } from '../client/request-builder.js';
+import type { CompactionOutcome } from '../compaction/run-compaction.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
@@ -59,6 +60,21 @@ export interface RunTurnOptions {
    * precedes a context-window error (unknown: the turn's total so far).
    */
   contextWindow?: number | undefined;
+  /**
+   * Automatic mid-turn compaction (observed-cli-0.169-auth §16): when a response's
+   * `usage.total_tokens` reaches `limit` and the turn needs another request (tool outputs to
+   * send), `compact(history)` runs before that request and its history replaces the turn's
+   * (in place); its usage is added to the turn's total. Unset: never compacts.
+   */
+  autoCompact?:
+    | {
+        limit: number;
+        compact(
+          history: readonly ResponseItem[],
+          context: { turnState: string | undefined; signal: AbortSignal | undefined },
+        ): Promise<CompactionOutcome>;
+      }
+    | undefined;
 }
 
 /**
@@ -93,6 +109,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
   let attempt = 0;
   let rerouteWarned = false;
   let lastUsage: TokenUsage | undefined;
+  let compactionPending = false;
   for (;;) {
     if (signal?.aborted) {
       yield { type: 'turn.aborted', reason: signal.reason };
@@ -103,6 +120,20 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
     const attemptItems: ResponseItem[] = [];
     let deliveredDeltas = false;
     try {
+      if (compactionPending && options.autoCompact) {
+        // Retried like a sampling request (the flag stays set until a compaction succeeds).
+        const outcome = await options.autoCompact.compact(history.slice(), {
+          turnState: session.turnState,
+          signal,
+        });
+        compactionPending = false;
+        retries = 0;
+        history.splice(0, history.length, ...outcome.history);
+        if (outcome.usage) {
+          total = addTokenUsage(total, outcome.usage);
+          yield { type: 'token_count', last: outcome.usage, total };
+        }
+      }
       const request = options.makeRequest(history.slice());
       const events = await session.stream(request, signal ? { signal } : {});
       let completedUsage: TokenUsage | undefined;
@@ -170,6 +201,9 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
           history.push(output);
           yield { type: 'item.completed', item: output };
         }
+        const limit = options.autoCompact?.limit;
+        if (limit !== undefined && completedUsage && completedUsage.totalTokens >= limit)
+          compactionPending = true;
         continue;
       }
       yield { type: 'turn.completed', usage: total };

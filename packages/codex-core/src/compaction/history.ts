@@ -1,0 +1,78 @@
+// The history rewrite of automatic compaction: what the compaction request sends and what the
+// turn continues with (observed-cli-0.169-auth §16; upstream `codex-rs/core/src/compact.rs`).
+
+import { type ResponseItem, userMessage } from '@codex-ts/protocol';
+import { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './prompts.js';
+
+/** A user `message` with one `input_text` part and no `id`. */
+function plainUserMessage(text: string): ResponseItem {
+  return userMessage(text);
+}
+
+/**
+ * The input of the compaction request: the whole `history` (developer messages, environment,
+ * prompts, reasoning, tool calls and outputs) followed by the checkpoint prompt as a user message
+ * without `id` ({@link COMPACTION_CHECKPOINT_PROMPT}). `history` is not modified.
+ */
+export function compactionRequestInput(history: readonly ResponseItem[]): ResponseItem[] {
+  return [...history, plainUserMessage(COMPACTION_CHECKPOINT_PROMPT)];
+}
+
+/**
+ * The user message carrying the summary into the new context window:
+ * `<COMPACTION_SUMMARY_PREFIX>\n<summary>`, no `id`.
+ */
+export function summaryMessage(summary: string): ResponseItem {
+  return plainUserMessage(`${COMPACTION_SUMMARY_PREFIX}\n${summary}`);
+}
+
+/** True for a user message written by {@link summaryMessage} (an earlier compaction's summary). */
+export function isSummaryMessage(item: ResponseItem): boolean {
+  const text = messageText(item, 'user');
+  return text?.startsWith(`${COMPACTION_SUMMARY_PREFIX}\n`) === true;
+}
+
+/**
+ * The history the turn continues with after a compaction whose answer was `summary`: the
+ * developer messages, then the user messages (environment context, prompts; earlier summaries
+ * left out) in their order, then {@link summaryMessage}. Reasoning, tool calls and outputs and
+ * assistant messages are dropped (0.169.0: `[developer…, user (environment), user (prompt),
+ * user (summary)]`). Not done: upstream's cap on the kept user messages' size.
+ */
+export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
+  const developer: ResponseItem[] = [];
+  const user: ResponseItem[] = [];
+  for (const item of history) {
+    if (item.type !== 'message') continue;
+    const role = (item as { role?: string }).role;
+    if (role === 'developer' || role === 'system') developer.push(item);
+    else if (role === 'user' && !isSummaryMessage(item)) user.push(item);
+  }
+  return [...developer, ...user, summaryMessage(summary)];
+}
+
+/**
+ * The summary a compaction response produced: the text of its last assistant `message`
+ * (`output_text` parts joined), `""` when it has none.
+ */
+export function summaryText(items: readonly ResponseItem[]): string {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const text = messageText(items[i] as ResponseItem, 'assistant');
+    if (text !== undefined) return text;
+  }
+  return '';
+}
+
+/** The joined text parts of a `message` of `role`, undefined for other items. */
+function messageText(item: ResponseItem, role: string): string | undefined {
+  if (item.type !== 'message' || (item as { role?: string }).role !== role) return undefined;
+  const content = (item as { content?: unknown }).content;
+  if (!Array.isArray(content)) return undefined;
+  return content
+    .map((part: { type?: string; text?: unknown }) =>
+      (part.type === 'output_text' || part.type === 'input_text') && typeof part.text === 'string'
+        ? part.text
+        : '',
+    )
+    .join('');
+}
