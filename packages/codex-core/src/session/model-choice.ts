@@ -1,0 +1,48 @@
+// The session's model and request settings from the catalog (issue 10): `-m` / `model`, else the
+// catalog's default; effort, summary, verbosity, context window and auto-compact limit from the
+// catalog entry (the `/models` answer over the bundled fallback, `models/model-settings.ts`).
+
+import type { Config } from '../config/load-config.js';
+import {
+  defaultModelSlug,
+  effectiveCatalog,
+  type ModelSettings,
+  resolveModelSettings,
+} from '../models/model-settings.js';
+import type { ModelInfo } from '../models/models-cache.js';
+import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
+
+export type { ModelSettings };
+
+/**
+ * @internal The model of an `exec` session and its settings. `model` is `-m` / config's `model`
+ * when given, else {@link defaultModelSlug} of the catalog (`remote` = the `/models` entries, if
+ * any, over the bundled ones), else `DEFAULT_MODEL`. `model_context_window` and
+ * `model_auto_compact_token_limit` are read from config.toml's top level (positive integers; other
+ * values ignored).
+ */
+export function modelSettingsFor(input: {
+  model: string | undefined;
+  config: Config;
+  remote: readonly ModelInfo[] | undefined;
+  chatgpt: boolean;
+}): { model: string; settings: ModelSettings } {
+  const catalog = effectiveCatalog(input.remote);
+  const model = input.model ?? defaultModelSlug(catalog, { chatgpt: input.chatgpt }) ?? DEFAULT_MODEL;
+  const { config } = input;
+  const tokens = (value: unknown) =>
+    typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+  const settings = resolveModelSettings(
+    catalog,
+    model,
+    {
+      reasoningEffort: config.modelReasoningEffort,
+      reasoningSummary: config.modelReasoningSummary,
+      verbosity: config.modelVerbosity,
+      contextWindow: tokens(config.toml.model_context_window),
+      autoCompactTokenLimit: tokens(config.toml.model_auto_compact_token_limit),
+    },
+    modelDefaults(model),
+  );
+  return { model, settings };
+}
