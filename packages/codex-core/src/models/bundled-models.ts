@@ -7,6 +7,11 @@
 import type { ModelInfo } from './models-cache.js';
 
 const LEVELS = ['low', 'medium', 'high', 'xhigh'] as const;
+/** The public Responses tiers (`service_tier` request values): config `fast` → `priority`, `flex`. */
+const TIERS = [
+  { id: 'priority', name: 'fast', description: 'Priority processing' },
+  { id: 'flex', name: 'flex', description: 'Flex processing' },
+];
 
 function entry(
   slug: string,
@@ -29,7 +34,7 @@ function entry(
     context_window: fields.contextWindow,
     effective_context_window_percent: 95,
     prefer_websockets: true,
-    service_tiers: [],
+    service_tiers: TIERS.map((tier) => ({ ...tier })),
   };
 }
 

@@ -32,9 +32,13 @@ describe('defaultModelSlug', () => {
     expect(defaultModelSlug(catalog, { chatgpt: true })).toBe('chatgpt-only');
   });
 
-  it('an entry flagged is_default wins over priority; none qualifying → undefined', () => {
-    expect(defaultModelSlug([m('a', 1), m('b', 2, { is_default: true })], { chatgpt: true })).toBe('b');
-    expect(defaultModelSlug([m('a', 1, { visibility: 'hide' })], { chatgpt: true })).toBeUndefined();
+  it('no visible entry: the first by priority; nothing left → undefined', () => {
+    expect(
+      defaultModelSlug([m('b', 2, { visibility: 'hide' }), m('a', 1, { visibility: 'hide' })], {
+        chatgpt: true,
+      }),
+    ).toBe('a');
+    expect(defaultModelSlug([m('lite', 1, { use_responses_lite: true })], { chatgpt: true })).toBeUndefined();
   });
 });
 
@@ -88,6 +92,23 @@ describe('resolveModelSettings', () => {
     expect(limit({ context_window: 1000 })).toBe(900);
     expect(limit({ auto_compact_token_limit: 500 })).toBe(500);
     expect(limit({})).toBeUndefined();
+  });
+
+  it('service tier: sent only when the entry lists it; kept for a model outside the catalog', () => {
+    expect(
+      resolveModelSettings(BUNDLED_MODELS, 'gpt-5.5', { serviceTier: 'priority' }, NO_FAMILY).serviceTier,
+    ).toBe('priority');
+    const none = resolveModelSettings(
+      [m('x', 1, { service_tiers: [] })],
+      'x',
+      { serviceTier: 'flex' },
+      NO_FAMILY,
+    );
+    expect(none).toMatchObject({
+      serviceTier: undefined,
+      warnings: ['model `x` does not offer service tier `flex`; not sent'],
+    });
+    expect(resolveModelSettings([], 'y', { serviceTier: 'flex' }, NO_FAMILY).serviceTier).toBe('flex');
   });
 
   it('prefer_websockets is reported, a model outside the catalog takes the family defaults', () => {

@@ -22,11 +22,12 @@ export function effectiveCatalog(remote: readonly ModelInfo[] | undefined): Mode
 }
 
 /**
- * The model used when neither `-m` nor `model` is set (upstream `ModelsManager`): the catalog's
- * `/models` entries sorted by `priority` (ascending, stable), then the bundled ones; only entries
- * with `visibility: "list"` and, outside ChatGPT mode, `supported_in_api` not false; the first
- * entry flagged `is_default`, else the first one. Responses-Lite entries (`use_responses_lite`)
- * are skipped: codex-ts does not build that request shape yet. Undefined when none qualifies.
+ * The model used when neither `-m` nor `model` is set (upstream `ModelsManager` /
+ * `ModelPreset::mark_default_by_picker_visibility`): the catalog sorted by `priority` (ascending,
+ * stable; entries without one last), outside ChatGPT mode only entries with `supported_in_api` not
+ * false; the first with `visibility: "list"`, else the first one. Responses-Lite entries
+ * (`use_responses_lite`) are skipped: codex-ts does not build that request shape yet. Undefined
+ * when none qualifies.
  */
 export function defaultModelSlug(
   catalog: readonly ModelInfo[],
@@ -35,13 +36,8 @@ export function defaultModelSlug(
   const priority = (m: ModelInfo) => (typeof m.priority === 'number' ? m.priority : Number.MAX_SAFE_INTEGER);
   const candidates = [...catalog]
     .sort((a, b) => priority(a) - priority(b))
-    .filter(
-      (m) =>
-        m.visibility === 'list' &&
-        (options.chatgpt || m.supported_in_api !== false) &&
-        m.use_responses_lite !== true,
-    );
-  return (candidates.find((m) => m.is_default === true) ?? candidates[0])?.slug;
+    .filter((m) => (options.chatgpt || m.supported_in_api !== false) && m.use_responses_lite !== true);
+  return (candidates.find((m) => m.visibility === 'list') ?? candidates[0])?.slug;
 }
 
 /**
@@ -69,6 +65,8 @@ export interface ModelSettingsConfig {
   contextWindow?: number | undefined;
   /** `model_auto_compact_token_limit`, tokens. */
   autoCompactTokenLimit?: number | undefined;
+  /** `service_tier` as a request value (`priority` for config `fast`, `flex`). */
+  serviceTier?: string | undefined;
 }
 
 /** The request settings of a session's model (see {@link resolveModelSettings}). */
@@ -81,6 +79,8 @@ export interface ModelSettings {
   reasoningSummary: string | undefined;
   /** `text.verbosity`; undefined: no `text` object. */
   verbosity: string | undefined;
+  /** `service_tier`; undefined: not sent. */
+  serviceTier: string | undefined;
   /** Context window, tokens (`model_context_window`, else the entry's `context_window`). */
   contextWindow: number | undefined;
   /**
@@ -104,8 +104,11 @@ export interface ModelSettings {
  *   omitted when `none` or when the entry has `supports_reasoning_summary_parameter: false`.
  * - verbosity: only when the entry has `support_verbosity: true` (configured, else
  *   `default_verbosity`); a configured verbosity for a model without support is dropped with a warning.
+ * - service tier: the configured request value only when the entry's `service_tiers` lists its
+ *   `id` (upstream `ModelInfo::service_tier_for_request`; `default` never sent); else dropped with
+ *   a warning.
  * Models not in the catalog keep codex-ts's family defaults (`familyDefaults`): effort/verbosity
- * from it unless configured, the summary only when configured.
+ * from it unless configured, the summary and service tier only when configured.
  */
 export function resolveModelSettings(
   catalog: readonly ModelInfo[],
@@ -120,7 +123,15 @@ export function resolveModelSettings(
   let effort: string | undefined;
   let summary: string | undefined;
   let verbosity: string | undefined;
+  let serviceTier = config.serviceTier === 'default' ? undefined : config.serviceTier;
   if (info) {
+    const tiers = Array.isArray(info.service_tiers)
+      ? info.service_tiers.map((t: { id?: unknown }) => t?.id)
+      : [];
+    if (serviceTier !== undefined && !tiers.includes(serviceTier)) {
+      warnings.push(`model \`${model}\` does not offer service tier \`${serviceTier}\`; not sent`);
+      serviceTier = undefined;
+    }
     effort = config.reasoningEffort ?? str(info.default_reasoning_level);
     const levels = Array.isArray(info.supported_reasoning_levels)
       ? info.supported_reasoning_levels.map((l: { effort?: unknown }) => l?.effort)
@@ -150,6 +161,7 @@ export function resolveModelSettings(
     reasoningEffort: effort,
     reasoningSummary: summary,
     verbosity,
+    serviceTier,
     contextWindow,
     autoCompactTokenLimit,
     preferWebsockets: info?.prefer_websockets === true,

@@ -2,7 +2,7 @@
 // catalog's default; effort, summary, verbosity, context window and auto-compact limit from the
 // catalog entry (the `/models` answer over the bundled fallback, `models/model-settings.ts`).
 
-import type { Config } from '../config/load-config.js';
+import { type Config, serviceTierForRequest } from '../config/load-config.js';
 import {
   defaultModelSlug,
   effectiveCatalog,
@@ -39,6 +39,7 @@ export function modelSettingsFor(input: {
       reasoningEffort: config.modelReasoningEffort,
       reasoningSummary: config.modelReasoningSummary,
       verbosity: config.modelVerbosity,
+      serviceTier: serviceTierForRequest(config.serviceTier),
       contextWindow: tokens(config.toml.model_context_window),
       autoCompactTokenLimit: tokens(config.toml.model_auto_compact_token_limit),
     },

@@ -208,6 +208,18 @@ describe('ChatGPT login: the /models catalog over the bundled one', () => {
     expect(body.text).toEqual({ verbosity: 'low' });
   });
 
+  it('service_tier = "fast": sent as priority when the entry lists it, dropped when its service_tiers does not', async () => {
+    const listed = await run([remote('gpt-5.5', 1)], ['model = "gpt-5.5"', 'service_tier = "fast"']);
+    expect(listed.body).toMatchObject({ service_tier: 'priority' });
+    await server?.close();
+    rmSync(home!, { recursive: true, force: true });
+    const unlisted = await run(
+      [remote('gpt-5.5', 1, { service_tiers: [{ id: 'flex' }] })],
+      ['model = "gpt-5.5"', 'service_tier = "fast"'],
+    );
+    expect(unlisted.body).not.toHaveProperty('service_tier');
+  });
+
   it('an empty /models answer: the bundled catalog (default gpt-5.5)', async () => {
     const { opened, body } = await run([]);
     expect(opened.model).toBe('gpt-5.5');

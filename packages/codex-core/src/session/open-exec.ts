@@ -5,7 +5,7 @@ import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
-import { type Config, loadConfig, serviceTierForRequest } from '../config/load-config.js';
+import { type Config, loadConfig } from '../config/load-config.js';
 import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
@@ -321,7 +321,7 @@ async function build(
     reasoning: { effort: modelSettings.reasoningEffort, summary: modelSettings.reasoningSummary },
     verbosity: modelSettings.verbosity,
     contextWindow: modelSettings.contextWindow,
-    serviceTier: serviceTierForRequest(config.serviceTier),
+    serviceTier: modelSettings.serviceTier,
     streamMaxRetries: provider.streamMaxRetries,
     tools: options.tools,
     turnTrigger: 'exec',
