@@ -77,6 +77,16 @@ export type {
   SessionIdentity,
   TurnMetadataInput,
 } from './metadata/turn-metadata.js';
+// What the catalog decides about a request; the bundled fallback catalog.
+export { BUNDLED_MODELS } from './models/bundled-models.js';
+export {
+  defaultModelSlug,
+  effectiveCatalog,
+  findModelInfo,
+  type ModelSettings,
+  type ModelSettingsConfig,
+  resolveModelSettings,
+} from './models/model-settings.js';
 // The models catalog of the ChatGPT Codex backend and its cache file.
 export { MODELS_CACHE_FILE, type ModelInfo, modelsCacheIdentity } from './models/models-cache.js';
 export {

@@ -19,8 +19,8 @@ export interface ModelInfo {
   slug: string;
   /** Name shown to the user. */
   display_name?: string;
-  /** One-line description. */
-  description?: string;
+  /** One-line description (null in upstream's catalog when there is none). */
+  description?: string | null;
   /** `list` (offered in pickers) or `hide`. */
   visibility?: string;
   /** Sort order (lower first). */
@@ -38,7 +38,7 @@ export interface ModelInfo {
 const ModelInfoSchema = z.looseObject({
   slug: z.string(),
   display_name: z.string().optional(),
-  description: z.string().optional(),
+  description: z.string().nullable().optional(),
   visibility: z.string().optional(),
   priority: z.number().optional(),
   context_window: z.number().optional(),

@@ -59,6 +59,7 @@ export class ModelsCatalog {
   #models: ModelInfo[] = [];
   #etag: string | undefined;
   #inFlight: Promise<void> | undefined;
+  #started: Promise<void> | undefined;
   /** Etags a refetch already ran for: each announced etag triggers at most one fetch. */
   readonly #refetchedFor = new Set<string>();
 
@@ -87,7 +88,20 @@ export class ModelsCatalog {
    * identity no longer than `ttlMs` ago (no request); otherwise fetches and rewrites it. Resolves
    * when done; never rejects.
    */
-  async refreshAtStart(signal?: AbortSignal): Promise<void> {
+  refreshAtStart(signal?: AbortSignal): Promise<void> {
+    this.#started = this.#loadOrFetch(signal);
+    return this.#started;
+  }
+
+  /**
+   * Resolves when the last {@link refreshAtStart} is done (at once when none ran); never rejects.
+   * The session awaits it before choosing the model and shaping requests.
+   */
+  async whenStarted(): Promise<void> {
+    await this.#started;
+  }
+
+  async #loadOrFetch(signal: AbortSignal | undefined): Promise<void> {
     const cached = await readModelsCache(this.#path);
     const ttl = this.#options.ttlMs ?? DEFAULT_MODELS_CACHE_TTL_MS;
     if (

@@ -5,7 +5,7 @@ import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
-import { type Config, loadConfig, serviceTierForRequest } from '../config/load-config.js';
+import { type Config, loadConfig } from '../config/load-config.js';
 import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
@@ -16,7 +16,7 @@ import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
-import { DEFAULT_MODEL, modelDefaults } from './model-defaults.js';
+import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import { type AuthLog, commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
@@ -82,6 +82,12 @@ export interface OpenedExecConversation {
   authManager?: AuthManager | undefined;
   /** The models catalog of the ChatGPT Codex backend (fetched at start, refetched on `x-models-etag`). */
   modelsCatalog?: ModelsCatalog | undefined;
+  /**
+   * What the catalog (the `/models` answer over the bundled fallback) decided for `model`:
+   * effort, summary, verbosity, `contextWindow` and `autoCompactTokenLimit` (tokens, for the
+   * turn loop's automatic compaction), `preferWebsockets`, the entry used.
+   */
+  modelSettings: ModelSettings;
   /** Releases the HTTP connection pool, cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
   close(): Promise<void>;
 }
@@ -246,7 +252,32 @@ async function build(
     sandbox: 'none',
     sandboxMode: config.sandboxMode ?? 'read-only',
   };
-  const model = options.model ?? config.model ?? DEFAULT_MODEL;
+  // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
+  const models =
+    session.kind === 'command'
+      ? commandAuthModelsCatalog({
+          baseUrl: provider.provider.baseUrl,
+          auth: session.auth,
+          codexHome,
+          version: options.version,
+          originator,
+          userAgent,
+          redactor,
+        })
+      : undefined;
+  // The catalog decides the default model and the request shape. In ChatGPT mode its start fetch
+  // (or fresh cache) is awaited: discovery, and so the first request, waited for it anyway. With
+  // command auth it is not (the command's single run is shared with the first request, as
+  // 0.169.0 did), so that session shapes requests from the bundled catalog.
+  backend?.start();
+  models?.start();
+  if (backend) await backend.catalog.whenStarted();
+  const { model, settings: modelSettings } = modelSettingsFor({
+    model: options.model ?? config.model,
+    config,
+    remote: backend?.catalog.models,
+    chatgpt: session.kind === 'chatgpt',
+  });
   const telemetry =
     options.telemetry ??
     new SessionTelemetry({
@@ -282,40 +313,21 @@ async function build(
     redactor,
   });
 
-  const defaults = modelDefaults(model);
-  const summary =
-    config.modelReasoningSummary && config.modelReasoningSummary !== 'none'
-      ? config.modelReasoningSummary
-      : undefined;
   const conversation = new Conversation({
     client,
     model,
     baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
     environmentContext: environmentContext(cwd, env),
-    reasoning: { effort: config.modelReasoningEffort ?? defaults.reasoningEffort, summary },
-    verbosity: config.modelVerbosity ?? defaults.verbosity,
-    serviceTier: serviceTierForRequest(config.serviceTier),
+    reasoning: { effort: modelSettings.reasoningEffort, summary: modelSettings.reasoningSummary },
+    verbosity: modelSettings.verbosity,
+    contextWindow: modelSettings.contextWindow,
+    serviceTier: modelSettings.serviceTier,
     streamMaxRetries: provider.streamMaxRetries,
-    autoCompactTokenLimit: config.modelAutoCompactTokenLimit,
+    autoCompactTokenLimit: modelSettings.autoCompactTokenLimit,
     tools: options.tools,
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',
   });
-  backend?.start();
-  // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
-  const models =
-    session.kind === 'command'
-      ? commandAuthModelsCatalog({
-          baseUrl: provider.provider.baseUrl,
-          auth: session.auth,
-          codexHome,
-          version: options.version,
-          originator,
-          userAgent,
-          redactor,
-        })
-      : undefined;
-  models?.start();
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -323,6 +335,7 @@ async function build(
     config,
     provider,
     model,
+    modelSettings,
     telemetry,
     redactor,
     ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
