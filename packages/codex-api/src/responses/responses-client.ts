@@ -1,11 +1,9 @@
-import type { RequestTelemetry, SseTelemetry, StreamingResponse } from '@codex-ts/client';
-import { HttpStatusError, HttpTransport, runWithRetry, SecretRedactor, zstdCompress } from '@codex-ts/client';
-import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
-import { checkAuthHeaders } from '../auth/check-auth-headers.js';
-import { ApiError } from '../errors/api-error.js';
-import { apiErrorFromAuthFailure, apiErrorFromTransport } from '../errors/map-errors.js';
-import { ErrorTexts } from '../errors/messages.js';
-import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
+import type { RequestTelemetry, SseTelemetry } from '@codex-ts/client';
+import { HttpTransport, SecretRedactor, zstdCompress } from '@codex-ts/client';
+import type { AuthProvider } from '../auth/auth-provider.js';
+import type { ApiError } from '../errors/api-error.js';
+import { sendAuthorized } from '../internal/authorized-send.js';
+import { registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
 import { ensureEventStream } from './content-type.js';
@@ -200,58 +198,24 @@ export class ResponsesClient {
     const url = urlForPath(this.provider, 'responses');
     const signal = options.signal;
     const extraHeaders = options.extraHeaders;
-    const send = (): Promise<StreamingResponse> =>
-      runWithRetry(
-        this.provider.retry,
-        async (attempt) => {
-          let authHeaders: Record<string, string>;
-          try {
-            authHeaders = checkAuthHeaders(await this.auth.authHeaders(signal));
-          } catch (error) {
-            // An ApiError is not a TransportError, so runWithRetry does not retry it.
-            throw apiErrorFromAuthFailure(error, signal);
-          }
-          registerAuthHeaders(this.redactor, authHeaders);
-          return this.transport.stream({
-            method: 'POST',
-            url,
-            headers: this.buildHeaders(extraHeaders, authHeaders),
-            body,
-            ...(signal ? { signal } : {}),
-            ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
-            // The stream idle timeout also bounds the wait for the response headers.
-            headersTimeoutMs: this.provider.streamIdleTimeoutMs,
-            attempt,
-          });
-        },
-        signal ? { signal } : undefined,
-      );
-
-    let response: StreamingResponse;
-    let recovery: UnauthorizedRecovery | undefined;
-    for (;;) {
-      try {
-        response = await send();
-        break;
-      } catch (error) {
-        if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
-        const mapped = apiErrorFromTransport(error, { phase: 'request' });
-        if (HttpStatusError.isInstance(error) && error.status === 401 && this.auth.unauthorizedRecovery) {
-          recovery ??= this.auth.unauthorizedRecovery();
-          // The recovery sees the 401 redacted (for its telemetry), never the raw response.
-          const unauthorized = this.redactor.redactError(mapped);
-          if (recovery.hasNext(unauthorized)) {
-            try {
-              await recovery.next(signal, unauthorized);
-            } catch (recoveryError) {
-              throw apiErrorFromAuthFailure(recoveryError, signal);
-            }
-            continue;
-          }
-        }
-        throw mapped;
-      }
-    }
+    const response = await sendAuthorized({
+      auth: this.auth,
+      redactor: this.redactor,
+      retry: this.provider.retry,
+      signal,
+      send: (authHeaders, attempt) =>
+        this.transport.stream({
+          method: 'POST',
+          url,
+          headers: this.buildHeaders(extraHeaders, authHeaders),
+          body,
+          ...(signal ? { signal } : {}),
+          ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
+          // The stream idle timeout also bounds the wait for the response headers.
+          headersTimeoutMs: this.provider.streamIdleTimeoutMs,
+          attempt,
+        }),
+    });
     ensureEventStream(response, url);
     return new HttpResponseStream(
       response,
