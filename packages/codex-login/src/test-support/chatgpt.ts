@@ -11,36 +11,9 @@ import {
 } from '@codex-ts/responses-server';
 import { Agent } from 'undici';
 import { AuthManager, type AuthManagerOptions } from '../manager/auth-manager.js';
+import { idToken } from '../test/index.js';
 
-/** An unsigned JWT (`alg: none`, fake signature) with `claims`. */
-export function fakeJwt(claims: Record<string, unknown>): string {
-  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.c2lnbmF0dXJl`;
-}
-
-/** Seconds since the epoch for `Date.now() + offsetMs`. */
-export function epochIn(offsetMs: number): number {
-  return Math.floor((Date.now() + offsetMs) / 1000);
-}
-
-/** An ID token of account `accountId` (plan `pro`, `user@example.com`). */
-export function idToken(accountId = 'acct-fake-0000', extra: Record<string, unknown> = {}): string {
-  return fakeJwt({
-    email: 'user@example.com',
-    exp: epochIn(3_600_000),
-    'https://api.openai.com/auth': {
-      chatgpt_plan_type: 'pro',
-      chatgpt_user_id: 'user-1',
-      chatgpt_account_id: accountId,
-    },
-    ...extra,
-  });
-}
-
-/** An access token expiring `offsetMs` from now (negative: already expired); `tag` makes it unique. */
-export function accessToken(offsetMs: number, tag = 'v1'): string {
-  return fakeJwt({ exp: epochIn(offsetMs), tag, scp: ['openid'] });
-}
+export { accessToken, epochIn, fakeJwt, idToken } from '../test/index.js';
 
 /** The observed ChatGPT auth.json text (2-space JSON, no trailing newline). */
 export function chatgptAuthJson(options: {
