@@ -10,6 +10,7 @@ import {
   startResponsesServer,
 } from '@codex-ts/responses-server';
 import { Agent } from 'undici';
+import { afterEach } from 'vitest';
 import { AuthManager, type AuthManagerOptions } from '../manager/auth-manager.js';
 import { idToken } from '../test/index.js';
 
@@ -48,13 +49,28 @@ export interface TempHome {
   remove(): Promise<void>;
 }
 
+// What tempHome() and httpsBackend() made, for cleanUpAfterEach() (newest first when cleaning).
+const made: Array<() => Promise<void>> = [];
+
+/**
+ * Registers an `afterEach` that closes every backend and removes every temp home this file's
+ * tests made (newest first), as each test file would otherwise do by hand.
+ */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    for (const cleanUp of made.splice(0).reverse()) await cleanUp();
+  });
+}
+
 export async function tempHome(): Promise<TempHome> {
   const dir = await mkdtemp(join(tmpdir(), 'codex-login-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  made.push(remove);
   return {
     dir,
     write: (text) => writeFile(join(dir, 'auth.json'), text, { mode: 0o600 }),
     read: () => readFile(join(dir, 'auth.json'), 'utf8'),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove,
   };
 }
 
@@ -69,14 +85,12 @@ export async function httpsBackend(options: Omit<ResponsesServerOptions, 'tls'> 
   const server = await startResponsesServer({ ...options, tls: true });
   const dispatcher = new Agent({ connect: { ca: server.caCert } });
   const transport = new HttpTransport({ dispatcher });
-  return {
-    server,
-    transport,
-    close: async () => {
-      await dispatcher.close();
-      await server.close();
-    },
+  const close = async () => {
+    await dispatcher.close();
+    await server.close();
   };
+  made.push(close);
+  return { server, transport, close };
 }
 
 /** What {@link loadManager} returns: the manager, its log lines and redactor. */
