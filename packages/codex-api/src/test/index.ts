@@ -2,7 +2,7 @@
  * `@codex-ts/api/test`: fixtures shared by the workspace's tests of the Responses endpoints
  * (workspace-only: not published, see tsup.shared.ts). A provider and request bodies for a local
  * server, one responses server per test file, the 0.169.0 wire orders, and the fast-check
- * arbitraries and oracle of the event state machine's property tests.
+ * arbitraries and oracle of the event state machine's property tests, and the `ApiError` a promise rejects with.
  */
 export { type TestProviderOverrides, testProvider } from './provider.js';
 export {
@@ -14,6 +14,7 @@ export {
   recordedStreamArb,
   splitAt,
 } from './recorded-streams.js';
+export { apiRejection } from './rejection.js';
 export { testRequest, testTurnRequest } from './request.js';
 export { type ResponsesServerFixture, useResponsesServer } from './server.js';
 export {
