@@ -1,8 +1,9 @@
 import type { RequestTelemetry, SseTelemetry } from '@codex-ts/client';
-import { HttpTransport, SecretRedactor, zstdCompress } from '@codex-ts/client';
+import { type HttpTransport, SecretRedactor, zstdCompress } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import type { ApiError } from '../errors/api-error.js';
 import { sendAuthorized } from '../internal/authorized-send.js';
+import { ownedTransport } from '../internal/owned-transport.js';
 import { registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
@@ -142,7 +143,7 @@ export class ResponsesClient {
   private readonly provider: Provider;
   private readonly auth: AuthProvider;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   private readonly defaultHeaders: Record<string, string>;
   private readonly requestTelemetry: RequestTelemetry | undefined;
   private readonly sseTelemetry: SseTelemetry | undefined;
@@ -153,9 +154,9 @@ export class ResponsesClient {
   constructor(options: ResponsesClientOptions) {
     this.provider = options.provider;
     this.auth = options.auth;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.requestCompression = options.requestCompression;
     this.defaultHeaders = options.defaultHeaders ?? {};
     const redactor = options.redactor ?? new SecretRedactor();
@@ -228,7 +229,7 @@ export class ResponsesClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 
   private buildHeaders(
