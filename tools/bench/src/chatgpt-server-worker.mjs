@@ -8,8 +8,8 @@
 // `performance.timeOrigin + performance.now()`.
 
 import { performance } from 'node:perf_hooks';
-import { parentPort } from 'node:worker_threads';
 import { accountsCheck, modelsCatalog, startResponsesServer, textTurn } from '@codex-ts/responses-server';
+import { serveWorkerOps } from './worker-rpc.mjs';
 
 Date.now = () => performance.timeOrigin + performance.now();
 
@@ -31,46 +31,38 @@ const requestSummary = (r) => ({
   ...(r.route === 'responses' ? { raw: new Uint8Array(r.bodyBytes) } : {}),
 });
 
-parentPort.on('message', async ({ id, op, arg }) => {
-  try {
-    let value;
-    if (op === 'start') {
-      server = await startResponsesServer({
-        tls: { caFile: arg.caFile },
-        scenario: {
-          steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_bench', text: 'Hello there.' }) }],
-          repeatLast: true,
-        },
-        chatgpt: {
-          accountsCheck: { replies: [accountsCheck({ id: 'acct-bench-0000' })], repeatLast: true },
-          models: { replies: [modelsCatalog([], '"models-etag-bench"')], repeatLast: true },
-        },
-      });
-      value = {
-        codexBaseUrl: server.codexBaseUrl,
-        chatgptBaseUrl: server.chatgptBaseUrl,
-        refreshTokenUrl: server.refreshTokenUrl,
-      };
-    } else if (op === 'refuseNextUpgrade') {
-      server.pushHandshakes({ kind: 'reject', status: 426 });
-      value = {};
-    } else if (op === 'mark') {
-      value = { requests: server.requests.length, handshakes: server.handshakes.length };
-    } else if (op === 'since') {
-      value = {
-        requests: server.requests.slice(arg.requests).map(requestSummary),
-        handshakes: server.handshakes
-          .slice(arg.handshakes)
-          .map((h) => ({ path: h.path, status: h.status, receivedAt: h.receivedAt })),
-      };
-    } else if (op === 'close') {
-      await server?.close();
-      value = {};
-    } else {
-      throw new Error(`unknown op "${op}"`);
-    }
-    parentPort.postMessage({ id, value });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error?.stack ?? error) });
-  }
+serveWorkerOps({
+  start: async (arg) => {
+    server = await startResponsesServer({
+      tls: { caFile: arg.caFile },
+      scenario: {
+        steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_bench', text: 'Hello there.' }) }],
+        repeatLast: true,
+      },
+      chatgpt: {
+        accountsCheck: { replies: [accountsCheck({ id: 'acct-bench-0000' })], repeatLast: true },
+        models: { replies: [modelsCatalog([], '"models-etag-bench"')], repeatLast: true },
+      },
+    });
+    return {
+      codexBaseUrl: server.codexBaseUrl,
+      chatgptBaseUrl: server.chatgptBaseUrl,
+      refreshTokenUrl: server.refreshTokenUrl,
+    };
+  },
+  refuseNextUpgrade: () => {
+    server.pushHandshakes({ kind: 'reject', status: 426 });
+    return {};
+  },
+  mark: () => ({ requests: server.requests.length, handshakes: server.handshakes.length }),
+  since: (arg) => ({
+    requests: server.requests.slice(arg.requests).map(requestSummary),
+    handshakes: server.handshakes
+      .slice(arg.handshakes)
+      .map((h) => ({ path: h.path, status: h.status, receivedAt: h.receivedAt })),
+  }),
+  close: async () => {
+    await server?.close();
+    return {};
+  },
 });

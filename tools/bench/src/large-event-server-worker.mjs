@@ -4,8 +4,8 @@
 // Messages in: `{ id, op: 'start' | 'prepare' | 'close', arg }`; out: `{ id, value }` or `{ id, error }`.
 
 import { createServer } from 'node:http';
-import { parentPort } from 'node:worker_threads';
 import { largeEventBody } from './large-event-body.mjs';
+import { serveWorkerOps } from './worker-rpc.mjs';
 
 let body = Buffer.alloc(0);
 let chunkBytes = 64 * 1024;
@@ -38,25 +38,19 @@ const server = createServer((req, res) => {
 // Long enough for the slowest path of one size to run between two requests on a kept-alive socket.
 server.keepAliveTimeout = 600_000;
 
-parentPort.on('message', async ({ id, op, arg }) => {
-  try {
-    let value;
-    if (op === 'start') {
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      value = { url: `http://127.0.0.1:${server.address().port}/v1` };
-    } else if (op === 'prepare') {
-      body = Buffer.from(largeEventBody(arg.eventBytes).bytes);
-      chunkBytes = arg.chunkBytes;
-      value = { bodyBytes: body.length };
-    } else if (op === 'close') {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      value = {};
-    } else {
-      throw new Error(`unknown op "${op}"`);
-    }
-    parentPort.postMessage({ id, value });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error?.stack ?? error) });
-  }
+serveWorkerOps({
+  start: async () => {
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${server.address().port}/v1` };
+  },
+  prepare: (arg) => {
+    body = Buffer.from(largeEventBody(arg.eventBytes).bytes);
+    chunkBytes = arg.chunkBytes;
+    return { bodyBytes: body.length };
+  },
+  close: async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    return {};
+  },
 });

@@ -1,5 +1,5 @@
 // Request/response calls to a worker thread: the bench servers run off the consumers' event loop.
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 
 /**
  * Starts the worker module at `url` and returns `{ worker, call(op, arg) }`. The worker answers
@@ -33,4 +33,21 @@ export function startWorkerRpc(url, workerData) {
       worker.postMessage({ id, op, arg });
     });
   return { worker, call };
+}
+
+/**
+ * The worker side of {@link startWorkerRpc}: answers each `{ id, op, arg }` from the parent with
+ * `{ id, value }` (what `ops[op](arg)` returns or resolves with) or `{ id, error }` (the failure's
+ * stack; an op not in `ops` fails with `unknown op "<op>"`).
+ */
+export function serveWorkerOps(ops) {
+  parentPort.on('message', async ({ id, op, arg }) => {
+    try {
+      if (!Object.hasOwn(ops, op)) throw new Error(`unknown op "${op}"`);
+      const value = await ops[op](arg);
+      parentPort.postMessage({ id, value });
+    } catch (error) {
+      parentPort.postMessage({ id, error: String(error?.stack ?? error) });
+    }
+  });
 }

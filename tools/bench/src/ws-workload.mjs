@@ -5,18 +5,7 @@
 // ids and timestamps the client generates).
 
 import { textTurn } from '@codex-ts/responses-server';
-
-/** mulberry32: a tiny, fast, seeded 32-bit PRNG returning floats in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.mjs';
 
 const pick = (rand, list) => list[Math.floor(rand() * list.length)];
 

@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { serializeResponsesRequest } from '@codex-ts/api';
 import { zstdCompress, zstdImplementation } from '@codex-ts/client';
 import { decompress } from 'fzstd';
+import { prng } from './prng.mjs';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,18 +36,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown option --${key}`);
   }
   return options;
-}
-
-/** A seeded PRNG (mulberry32), so every run compresses the same bodies. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS =

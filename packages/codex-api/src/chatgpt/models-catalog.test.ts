@@ -1,21 +1,12 @@
 // The models catalog over real HTTPS to the local Codex backend (observed-cli-auth §7).
-import { modelsCatalog, type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { modelsCatalog } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
+import { useChatgptServer } from '../test/index.js';
 import { ModelsCatalogClient, ModelsCatalogError, parseModelsEtag } from './models-catalog.js';
 
-let server: ResponsesServer;
-beforeAll(async () => {
-  server = await startResponsesServer({ tls: true });
-}, 30_000);
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  server.setChatgptScenario({});
-  server.requests.length = 0;
-});
+const server = await useChatgptServer();
 
 const CANARY = 'at-canary-models-1';
 const UA = 'codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm';

@@ -3,12 +3,13 @@
  * (observed-cli-auth §7; shapes from codex-rs `protocol/src/openai_models.rs` `ModelInfo` /
  * `ModelsResponse`). Never compressed, no `If-None-Match`.
  */
-import { HttpStatusError, HttpTransport, SecretRedactor, TransportError } from '@codex-ts/client';
+import { HttpStatusError, type HttpTransport, SecretRedactor, TransportError } from '@codex-ts/client';
 import { z } from 'zod';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromAuthFailure } from '../errors/map-errors.js';
+import { ownedTransport } from '../internal/owned-transport.js';
 import { registerAuthHeaders } from '../internal/secrets.js';
 
 const effort = z.string();
@@ -144,15 +145,15 @@ export interface ModelsCatalogClientOptions {
 export class ModelsCatalogClient {
   private readonly options: ModelsCatalogClientOptions;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: ModelsCatalogClientOptions) {
     this.options = options;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.redactor = options.redactor ?? new SecretRedactor();
   }
 
@@ -214,7 +215,7 @@ export class ModelsCatalogClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 
   private mapError(error: unknown): Error {

@@ -1,8 +1,9 @@
 // Workspace routing discovery over real HTTPS to the local ChatGPT backend (observed-cli-auth §1, §4).
-import { accountsCheck, type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accountsCheck } from '@codex-ts/responses-server';
+import { describe, expect, it } from 'vitest';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
+import { useChatgptServer } from '../test/index.js';
 import {
   resolveWorkspaceRouting,
   routingOverrideHeaders,
@@ -11,17 +12,7 @@ import {
   type WorkspaceRoutingErrorCode,
 } from './workspace-routing.js';
 
-let server: ResponsesServer;
-beforeAll(async () => {
-  server = await startResponsesServer({ tls: true });
-}, 30_000);
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  server.setChatgptScenario({});
-  server.requests.length = 0;
-});
+const server = await useChatgptServer();
 
 const ACCOUNT = 'acct-fake-0000';
 const CANARY = 'at-canary-discovery-1';

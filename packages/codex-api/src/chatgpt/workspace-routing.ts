@@ -4,11 +4,12 @@
  * codex-rs `app-server/src/…/workspace_routing.rs` (`read_account`, `resolve_routing`,
  * `parse_backend_url`): which condition gives which text, the 15 s bound, the 401 recovery loop.
  */
-import { HttpStatusError, HttpTransport, SecretRedactor, TimeoutError } from '@codex-ts/client';
+import { HttpStatusError, type HttpTransport, SecretRedactor, TimeoutError } from '@codex-ts/client';
 import { z } from 'zod';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
+import { ownedTransport } from '../internal/owned-transport.js';
 import { registerAuthHeaders } from '../internal/secrets.js';
 
 /** Stable codes of {@link WorkspaceRoutingError}, one per text of the original. */
@@ -233,15 +234,15 @@ export interface WorkspaceRoutingClientOptions {
 export class WorkspaceRoutingClient {
   private readonly options: WorkspaceRoutingClientOptions;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: WorkspaceRoutingClientOptions) {
     this.options = options;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.redactor = options.redactor ?? new SecretRedactor();
   }
 
@@ -287,7 +288,7 @@ export class WorkspaceRoutingClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 
   private redact<T>(error: T): T {

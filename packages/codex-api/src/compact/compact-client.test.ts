@@ -4,8 +4,7 @@ import { compacted, openAiError } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { staticBearerAuth } from '../auth/auth-provider.js';
-import { ApiError } from '../errors/api-error.js';
-import { testProvider, useResponsesServer } from '../test/index.js';
+import { apiRejection, testProvider, useResponsesServer } from '../test/index.js';
 import { CompactClient, type CompactClientOptions, type CompactionInput } from './compact-client.js';
 
 const { server, transport } = await useResponsesServer();
@@ -29,16 +28,6 @@ const input: CompactionInput = {
   reasoning: { effort: 'medium', summary: 'auto' },
   text: { verbosity: 'low' },
 };
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ApiError.isInstance(error)).toBe(true);
-    return error as ApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('CompactClient', () => {
   it('posts the CompactionInput in wire order and returns the replacement items and turn state', async () => {
@@ -95,9 +84,9 @@ describe('CompactClient', () => {
     const idle = client({ provider: testProvider(server.url, { streamIdleTimeoutMs: 30 }) });
     expect(idle.timeoutMs).toBe(120);
     server.setChatgptRoute('compact', { replies: [{ ...compacted([]), delayMs: 2_000 }], repeatLast: true });
-    const error = await rejection(idle.compact(input));
+    const error = await apiRejection(idle.compact(input));
     expect(error.code).toBe('request_timeout');
-    const own = await rejection(client({ timeoutMs: 50 }).compact(input));
+    const own = await apiRejection(client({ timeoutMs: 50 }).compact(input));
     expect(own.code).toBe('request_timeout');
   });
 
@@ -139,9 +128,9 @@ describe('CompactClient', () => {
         { status: 403, body: 'denied for sk-compact-secret' },
       ],
     });
-    expect((await rejection(client().compact(input))).code).toBe('internal_server_error');
-    expect((await rejection(client().compact(input))).code).toBe('usage_limit_reached');
-    const forbidden = await rejection(client().compact(input));
+    expect((await apiRejection(client().compact(input))).code).toBe('internal_server_error');
+    expect((await apiRejection(client().compact(input))).code).toBe('usage_limit_reached');
+    const forbidden = await apiRejection(client().compact(input));
     expect(forbidden.code).toBe('unexpected_status');
     expect(forbidden.status).toBe(403);
     expect(forbidden.message).not.toContain('sk-compact-secret');
@@ -160,12 +149,12 @@ describe('CompactClient', () => {
     expect(server.requests).toHaveLength(2);
 
     server.setChatgptRoute('compact', { replies: [{ body: { items: [] } }, { body: 'not json' }] });
-    const shape = await rejection(client().compact(input));
+    const shape = await apiRejection(client().compact(input));
     expect([shape.code, shape.message]).toEqual([
       'stream',
       'compact: expected {"output": [items]} in the answer',
     ]);
-    const text = await rejection(client().compact(input));
+    const text = await apiRejection(client().compact(input));
     expect([text.code, text.message]).toEqual(['stream', 'compact: the answer is not JSON']);
   });
 
@@ -175,6 +164,6 @@ describe('CompactClient', () => {
     const pending = client().compact(input, { signal: controller.signal });
     await server.waitForRequests(1);
     controller.abort();
-    expect((await rejection(pending)).code).toBe('aborted');
+    expect((await apiRejection(pending)).code).toBe('aborted');
   });
 });

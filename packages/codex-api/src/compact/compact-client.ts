@@ -1,11 +1,12 @@
 /**
  * Remote compaction: `POST {base}/responses/compact` (codex-rs `codex-api/src/endpoint/compact.rs`).
  */
-import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import { type ResponseItem, safeParseResponseItem, serializeResponseItem } from '@codex-ts/protocol';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { isObject } from '../internal/json.js';
+import { ownedTransport } from '../internal/owned-transport.js';
 import { registerProviderSecrets } from '../internal/secrets.js';
 import { postJson } from '../internal/unary-json.js';
 import type { Provider } from '../provider/provider.js';
@@ -121,15 +122,15 @@ export const COMPACT_TIMEOUT_IDLE_MULTIPLIER = 4;
 export class CompactClient {
   private readonly options: CompactClientOptions;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: CompactClientOptions) {
     this.options = options;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -176,6 +177,6 @@ export class CompactClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 }

@@ -2,14 +2,11 @@
  * One unary JSON `POST` against a provider endpoint, shared by the compact and memories clients
  * (internal to `@codex-ts/api`): provider retry policy, 401 recovery, `ApiError` mapping, redaction.
  */
-import { HttpStatusError, type HttpTransport, runWithRetry, type SecretRedactor } from '@codex-ts/client';
-import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
-import { checkAuthHeaders } from '../auth/check-auth-headers.js';
+import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
-import { apiErrorFromAuthFailure, apiErrorFromTransport } from '../errors/map-errors.js';
-import { ErrorTexts } from '../errors/messages.js';
 import { type Provider, urlForPath } from '../provider/provider.js';
-import { registerAuthHeaders } from './secrets.js';
+import { sendAuthorized } from './authorized-send.js';
 
 /** What {@link postJson} needs. */
 export interface UnaryJsonCall {
@@ -71,57 +68,27 @@ export async function postJson(call: UnaryJsonCall, what: string): Promise<Unary
 async function send(call: UnaryJsonCall, what: string): Promise<UnaryJsonResult> {
   const url = urlForPath(call.provider, call.path);
   const signal = call.signal;
-  const attempt = () =>
-    runWithRetry(
-      call.provider.retry,
-      async (attemptIndex) => {
-        let auth: Record<string, string>;
-        try {
-          auth = checkAuthHeaders(await call.auth.authHeaders(signal));
-        } catch (error) {
-          throw apiErrorFromAuthFailure(error, signal);
-        }
-        registerAuthHeaders(call.redactor, auth);
-        return call.transport.request({
-          method: 'POST',
-          url,
-          headers: buildHeaders(call, auth),
-          body: call.body,
-          attempt: attemptIndex,
-          ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
-          ...(signal ? { signal } : {}),
-        });
-      },
-      signal ? { signal } : undefined,
-    );
-  let recovery: UnauthorizedRecovery | undefined;
-  for (;;) {
-    try {
-      const response = await attempt();
-      let json: unknown;
-      try {
-        json = JSON.parse(response.text());
-      } catch {
-        throw new ApiError('stream', `${what}: the answer is not JSON`, { status: response.status, url });
-      }
-      return { json, headers: response.headers };
-    } catch (error) {
-      if (ApiError.isInstance(error)) throw error;
-      if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
-      const mapped = apiErrorFromTransport(error, { phase: 'request' });
-      if (HttpStatusError.isInstance(error) && error.status === 401 && call.auth.unauthorizedRecovery) {
-        recovery ??= call.auth.unauthorizedRecovery();
-        const unauthorized = call.redactor.redactError(mapped);
-        if (recovery.hasNext(unauthorized)) {
-          try {
-            await recovery.next(signal, unauthorized);
-          } catch (recoveryError) {
-            throw apiErrorFromAuthFailure(recoveryError, signal);
-          }
-          continue;
-        }
-      }
-      throw mapped;
-    }
+  const response = await sendAuthorized({
+    auth: call.auth,
+    redactor: call.redactor,
+    retry: call.provider.retry,
+    signal,
+    send: (auth, attempt) =>
+      call.transport.request({
+        method: 'POST',
+        url,
+        headers: buildHeaders(call, auth),
+        body: call.body,
+        attempt,
+        ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+      }),
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(response.text());
+  } catch {
+    throw new ApiError('stream', `${what}: the answer is not JSON`, { status: response.status, url });
   }
+  return { json, headers: response.headers };
 }

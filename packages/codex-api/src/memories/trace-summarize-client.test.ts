@@ -3,8 +3,7 @@
 import { openAiError, traceSummaries } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
-import { ApiError } from '../errors/api-error.js';
-import { testProvider, useResponsesServer } from '../test/index.js';
+import { apiRejection, testProvider, useResponsesServer } from '../test/index.js';
 import {
   TraceSummarizeClient,
   type TraceSummarizeClientOptions,
@@ -34,16 +33,6 @@ const input: TraceSummarizeInput = {
   ],
   reasoning: { effort: 'low' },
 };
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ApiError.isInstance(error)).toBe(true);
-    return error as ApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('TraceSummarizeClient', () => {
   it('posts {model, traces, reasoning} and returns the summaries in order', async () => {
@@ -94,15 +83,15 @@ describe('TraceSummarizeClient', () => {
         { ...traceSummaries(), delayMs: 2_000 },
       ],
     });
-    const invalid = await rejection(client().summarize(input));
+    const invalid = await apiRejection(client().summarize(input));
     expect(invalid.code).toBe('invalid_request');
     expect(invalid.message).not.toContain('sk-memories-secret');
-    const shape = await rejection(client().summarize(input));
+    const shape = await apiRejection(client().summarize(input));
     expect([shape.code, shape.message]).toEqual([
       'stream',
       'trace_summarize: output[0] needs string trace_summary and memory_summary',
     ]);
-    const timeout = await rejection(client({ timeoutMs: 50 }).summarize(input));
+    const timeout = await apiRejection(client({ timeoutMs: 50 }).summarize(input));
     expect(timeout.code).toBe('request_timeout');
   });
 });

@@ -2,10 +2,11 @@
  * Memory trace summaries: `POST {base}/memories/trace_summarize` (codex-rs
  * `codex-api/src/endpoint/memories.rs`).
  */
-import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { isObject } from '../internal/json.js';
+import { ownedTransport } from '../internal/owned-transport.js';
 import { registerProviderSecrets } from '../internal/secrets.js';
 import { postJson } from '../internal/unary-json.js';
 import type { Provider } from '../provider/provider.js';
@@ -98,15 +99,15 @@ export interface TraceSummarizeCallOptions {
 export class TraceSummarizeClient {
   private readonly options: TraceSummarizeClientOptions;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: TraceSummarizeClientOptions) {
     this.options = options;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -150,6 +151,6 @@ export class TraceSummarizeClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 }

@@ -8,7 +8,6 @@ import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
-  ConnectionError,
   extraCaSecureContext,
   IdleClock,
   SecretRedactor,
@@ -24,14 +23,17 @@ import {
 } from '../errors/map-errors.js';
 import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import { redactUrlIn } from '../internal/url.js';
+import {
+  flattenHeaders,
+  handshakeClosedError,
+  handshakeSocketError,
+  readRejection,
+} from '../internal/ws-handshake.js';
 import type { Provider } from '../provider/provider.js';
 import { DroppableWebSocket, WEBSOCKET_MAX_MESSAGE_BYTES } from '../websocket/socket.js';
 import { RealtimeConnection } from './connection.js';
 import type { RealtimeProtocolVersion } from './events.js';
 import { type RealtimeSessionSettings, realtimeWebsocketUrl } from './session.js';
-
-/** Largest handshake rejection body kept for the error, in bytes. */
-const MAX_REJECTION_BODY_BYTES = 1024 * 1024;
 
 /** The message of a rejected realtime upgrade (the status is in `ApiError.status`). */
 export const REALTIME_HANDSHAKE_FAILED = 'realtime websocket handshake failed';
@@ -67,14 +69,6 @@ export interface RealtimeConnectOptions {
    * dropped and the next read rejects with `aborted`.
    */
   signal?: AbortSignal;
-}
-
-function flatten(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 /**
@@ -256,7 +250,7 @@ export class RealtimeWebsocketClient {
         reject(error);
       };
       const onUpgrade = (res: IncomingMessage): void => {
-        upgradeHeaders = flatten(res.headers);
+        upgradeHeaders = flattenHeaders(res.headers);
       };
       const onOpen = (): void => {
         if (settled) return;
@@ -272,40 +266,20 @@ export class RealtimeWebsocketClient {
         );
       };
       const onUnexpected = (_req: ClientRequest, res: IncomingMessage): void => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (): void => {
-          const responseHeaders = flatten(res.headers);
+        readRejection(res, ({ status, headers, body }) => {
           fail(
             new ApiError('unexpected_status', REALTIME_HANDSHAKE_FAILED, {
-              status: res.statusCode ?? 0,
+              status,
               url,
-              headers: responseHeaders,
-              body: Buffer.concat(chunks).toString('utf8'),
-              requestId: requestIdFromHeaders(responseHeaders),
+              headers,
+              body,
+              requestId: requestIdFromHeaders(headers),
             }),
           );
-        };
-        res.on('data', (chunk: Buffer) => {
-          // Keep at most ~1 MiB of a rejection body for the error.
-          if (size >= MAX_REJECTION_BODY_BYTES) return;
-          chunks.push(chunk);
-          size += chunk.length;
         });
-        res.once('end', done);
-        res.once('error', done);
-        res.once('aborted', done);
       };
-      const onError = (error: Error): void => {
-        fail(
-          apiErrorFromTransport(new ConnectionError(redactUrlIn(error.message, url), { cause: error }), {
-            phase: 'request',
-          }),
-        );
-      };
-      const onClose = (): void => {
-        fail(apiErrorFromTransport(new ConnectionError('websocket closed'), { phase: 'request' }));
-      };
+      const onError = (error: Error): void => fail(handshakeSocketError(error, url));
+      const onClose = (): void => fail(handshakeClosedError());
       const onAbort = (): void => fail(aborted());
       socket.on('error', onError);
       socket.on('upgrade', onUpgrade);

@@ -4,8 +4,7 @@
 import { startResponsesServer } from '@codex-ts/responses-server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type AuthProvider, staticBearerAuth } from '../auth/auth-provider.js';
-import { ApiError } from '../errors/api-error.js';
-import { testProvider } from '../test/index.js';
+import { apiRejection, testProvider } from '../test/index.js';
 import { RealtimeWebsocketClient, type RealtimeWebsocketClientOptions } from './client.js';
 import type { RealtimeConnection } from './connection.js';
 import type { RealtimeEvent } from './events.js';
@@ -54,16 +53,6 @@ async function connect(
 
 async function next(connection: RealtimeConnection): Promise<RealtimeEvent | undefined> {
   return connection.nextEvent();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ApiError.isInstance(error)).toBe(true);
-    return error as ApiError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('realtime websocket e2e (v1)', () => {
@@ -214,7 +203,7 @@ describe('realtime websocket e2e (v1)', () => {
     expect(await next(connection)).toBeUndefined();
     expect(await next(connection)).toBeUndefined();
     expect(connection.closed).toBe(true);
-    const error = await rejection(connection.sendAudioFrame({ data: 'AQID' }));
+    const error = await apiRejection(connection.sendAudioFrame({ data: 'AQID' }));
     expect([error.code, error.message]).toEqual(['stream', 'realtime websocket connection is closed']);
   });
 
@@ -260,7 +249,7 @@ describe('realtime websocket e2e (v1)', () => {
     // The event may or may not have arrived before close(); after close() reads end.
     await pending;
     expect(await next(connection)).toBeUndefined();
-    expect(await rejection(connection.sendText('late'))).toMatchObject({ code: 'stream' });
+    expect(await apiRejection(connection.sendText('late'))).toMatchObject({ code: 'stream' });
   });
 
   it('an abort after connect ends the session with `aborted`', async () => {
@@ -269,7 +258,7 @@ describe('realtime websocket e2e (v1)', () => {
     const connection = await connect({ instructions: 'p' }, { signal: controller.signal });
     const pending = next(connection);
     controller.abort();
-    expect((await rejection(pending)).code).toBe('aborted');
+    expect((await apiRejection(pending)).code).toBe('aborted');
     expect(await next(connection)).toBeUndefined();
   });
 });
@@ -362,7 +351,7 @@ describe('realtime handshake', () => {
       rejections: [{ status: 403, body: { error: { message: 'no access for sk-realtime-secret' } } }],
       steps: [],
     });
-    const error = await rejection(client().connect({ instructions: 'p' }));
+    const error = await apiRejection(client().connect({ instructions: 'p' }));
     expect([error.code, error.message, error.status]).toEqual([
       'unexpected_status',
       'realtime websocket handshake failed',
@@ -398,18 +387,20 @@ describe('realtime handshake', () => {
   });
 
   it('maps a refused connection, an unsupported scheme and an aborted signal', async () => {
-    const refused = await rejection(
+    const refused = await apiRejection(
       client({ provider: testProvider('http://127.0.0.1:1/v1') }).connect({ instructions: 'p' }),
     );
     expect(refused.code).toBe('connection_failed');
-    const scheme = await rejection(
+    const scheme = await apiRejection(
       client({ provider: testProvider('ftp://127.0.0.1/v1') }).connect({ instructions: 'p' }),
     );
     expect([scheme.code, scheme.message]).toEqual([
       'stream',
       'failed to build realtime websocket url: unsupported realtime api_url scheme: ftp',
     ]);
-    const aborted = await rejection(client().connect({ instructions: 'p' }, { signal: AbortSignal.abort() }));
+    const aborted = await apiRejection(
+      client().connect({ instructions: 'p' }, { signal: AbortSignal.abort() }),
+    );
     expect(aborted.code).toBe('aborted');
   });
 
@@ -419,7 +410,7 @@ describe('realtime handshake', () => {
       tls.setRealtimeScenario({
         steps: [{ on: 'session.update', send: [{ type: 'session.updated', session: { id: 'tls' } }] }],
       });
-      const untrusted = await rejection(
+      const untrusted = await apiRejection(
         client({ provider: testProvider(tls.url) }).connect({ instructions: 'p' }),
       );
       expect(untrusted.code).toBe('connection_failed');

@@ -1,11 +1,10 @@
-import type { RequestTelemetry, SseTelemetry, StreamingResponse } from '@codex-ts/client';
-import { HttpStatusError, HttpTransport, runWithRetry, SecretRedactor, zstdCompress } from '@codex-ts/client';
-import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
-import { checkAuthHeaders } from '../auth/check-auth-headers.js';
-import { ApiError } from '../errors/api-error.js';
-import { apiErrorFromAuthFailure, apiErrorFromTransport } from '../errors/map-errors.js';
-import { ErrorTexts } from '../errors/messages.js';
-import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
+import type { RequestTelemetry, SseTelemetry } from '@codex-ts/client';
+import { type HttpTransport, SecretRedactor, zstdCompress } from '@codex-ts/client';
+import type { AuthProvider } from '../auth/auth-provider.js';
+import type { ApiError } from '../errors/api-error.js';
+import { sendAuthorized } from '../internal/authorized-send.js';
+import { ownedTransport } from '../internal/owned-transport.js';
+import { registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
 import { urlForPath } from '../provider/provider.js';
 import { ensureEventStream } from './content-type.js';
@@ -144,7 +143,7 @@ export class ResponsesClient {
   private readonly provider: Provider;
   private readonly auth: AuthProvider;
   private readonly transport: HttpTransport;
-  private readonly ownsTransport: boolean;
+  private readonly closeTransport: () => Promise<void>;
   private readonly defaultHeaders: Record<string, string>;
   private readonly requestTelemetry: RequestTelemetry | undefined;
   private readonly sseTelemetry: SseTelemetry | undefined;
@@ -155,9 +154,9 @@ export class ResponsesClient {
   constructor(options: ResponsesClientOptions) {
     this.provider = options.provider;
     this.auth = options.auth;
-    this.ownsTransport = options.transport === undefined;
-    this.transport =
-      options.transport ?? new HttpTransport(options.ca === undefined ? undefined : { ca: options.ca });
+    const owned = ownedTransport(options);
+    this.transport = owned.transport;
+    this.closeTransport = owned.close;
     this.requestCompression = options.requestCompression;
     this.defaultHeaders = options.defaultHeaders ?? {};
     const redactor = options.redactor ?? new SecretRedactor();
@@ -200,58 +199,24 @@ export class ResponsesClient {
     const url = urlForPath(this.provider, 'responses');
     const signal = options.signal;
     const extraHeaders = options.extraHeaders;
-    const send = (): Promise<StreamingResponse> =>
-      runWithRetry(
-        this.provider.retry,
-        async (attempt) => {
-          let authHeaders: Record<string, string>;
-          try {
-            authHeaders = checkAuthHeaders(await this.auth.authHeaders(signal));
-          } catch (error) {
-            // An ApiError is not a TransportError, so runWithRetry does not retry it.
-            throw apiErrorFromAuthFailure(error, signal);
-          }
-          registerAuthHeaders(this.redactor, authHeaders);
-          return this.transport.stream({
-            method: 'POST',
-            url,
-            headers: this.buildHeaders(extraHeaders, authHeaders),
-            body,
-            ...(signal ? { signal } : {}),
-            ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
-            // The stream idle timeout also bounds the wait for the response headers.
-            headersTimeoutMs: this.provider.streamIdleTimeoutMs,
-            attempt,
-          });
-        },
-        signal ? { signal } : undefined,
-      );
-
-    let response: StreamingResponse;
-    let recovery: UnauthorizedRecovery | undefined;
-    for (;;) {
-      try {
-        response = await send();
-        break;
-      } catch (error) {
-        if (signal?.aborted) throw new ApiError('aborted', ErrorTexts.aborted, { cause: error });
-        const mapped = apiErrorFromTransport(error, { phase: 'request' });
-        if (HttpStatusError.isInstance(error) && error.status === 401 && this.auth.unauthorizedRecovery) {
-          recovery ??= this.auth.unauthorizedRecovery();
-          // The recovery sees the 401 redacted (for its telemetry), never the raw response.
-          const unauthorized = this.redactor.redactError(mapped);
-          if (recovery.hasNext(unauthorized)) {
-            try {
-              await recovery.next(signal, unauthorized);
-            } catch (recoveryError) {
-              throw apiErrorFromAuthFailure(recoveryError, signal);
-            }
-            continue;
-          }
-        }
-        throw mapped;
-      }
-    }
+    const response = await sendAuthorized({
+      auth: this.auth,
+      redactor: this.redactor,
+      retry: this.provider.retry,
+      signal,
+      send: (authHeaders, attempt) =>
+        this.transport.stream({
+          method: 'POST',
+          url,
+          headers: this.buildHeaders(extraHeaders, authHeaders),
+          body,
+          ...(signal ? { signal } : {}),
+          ...(this.requestTelemetry ? { telemetry: this.requestTelemetry } : {}),
+          // The stream idle timeout also bounds the wait for the response headers.
+          headersTimeoutMs: this.provider.streamIdleTimeoutMs,
+          attempt,
+        }),
+    });
     ensureEventStream(response, url);
     return new HttpResponseStream(
       response,
@@ -264,7 +229,7 @@ export class ResponsesClient {
 
   /** Closes the transport when this client created it. */
   async close(): Promise<void> {
-    if (this.ownsTransport) await this.transport.close();
+    await this.closeTransport();
   }
 
   private buildHeaders(

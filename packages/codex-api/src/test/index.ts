@@ -1,8 +1,9 @@
 /**
  * `@codex-ts/api/test`: fixtures shared by the workspace's tests of the Responses endpoints
  * (workspace-only: not published, see tsup.shared.ts). A provider and request bodies for a local
- * server, one responses server per test file, the 0.169.0 wire orders, and the fast-check
- * arbitraries and oracle of the event state machine's property tests.
+ * server, one responses server (or HTTPS ChatGPT-backend server) per test file, the 0.169.0 wire
+ * orders, the fast-check arbitraries and oracle of the event state machine's property tests, and
+ * the `ApiError` a promise rejects with.
  */
 export { type TestProviderOverrides, testProvider } from './provider.js';
 export {
@@ -14,8 +15,9 @@ export {
   recordedStreamArb,
   splitAt,
 } from './recorded-streams.js';
+export { apiRejection } from './rejection.js';
 export { testRequest, testTurnRequest } from './request.js';
-export { type ResponsesServerFixture, useResponsesServer } from './server.js';
+export { type ResponsesServerFixture, useChatgptServer, useResponsesServer } from './server.js';
 export {
   CHATGPT_HTTP_HEADER_ORDER,
   CHATGPT_WS_HANDSHAKE_HEADER_ORDER,

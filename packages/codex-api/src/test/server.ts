@@ -3,7 +3,7 @@
 import type { ResponsesWebsocketConnection } from '@codex-ts/api';
 import { HttpTransport } from '@codex-ts/client';
 import { type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
-import { afterAll, afterEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 
 /** What {@link useResponsesServer} gives a test file. */
 export interface ResponsesServerFixture {
@@ -38,4 +38,22 @@ export async function useResponsesServer(): Promise<ResponsesServerFixture> {
     await server.close();
   });
   return { server, transport, open };
+}
+
+/**
+ * Starts an HTTPS responses server with its test CA (`server.caCert`; call with top-level `await`
+ * in a test file) for the ChatGPT-backend routes, and registers the file's hooks: before each test
+ * the ChatGPT scenario is emptied and the recorded requests cleared; after all tests the server is
+ * closed.
+ */
+export async function useChatgptServer(): Promise<ResponsesServer> {
+  const server = await startResponsesServer({ tls: true });
+  beforeEach(() => {
+    server.setChatgptScenario({});
+    server.requests.length = 0;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  return server;
 }

@@ -4,7 +4,6 @@ import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
-  ConnectionError,
   extraCaSecureContext,
   HttpStatusError,
   IdleClock,
@@ -21,6 +20,12 @@ import {
 } from '../errors/map-errors.js';
 import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import { redactUrlIn } from '../internal/url.js';
+import {
+  flattenHeaders,
+  handshakeClosedError,
+  handshakeSocketError,
+  readRejection,
+} from '../internal/ws-handshake.js';
 import type { Provider } from '../provider/provider.js';
 import { websocketUrlForPath } from '../provider/provider.js';
 import { ResponsesWebsocketConnection } from './connection.js';
@@ -67,21 +72,8 @@ export interface ResponsesWebsocketConnectOptions {
   signal?: AbortSignal;
 }
 
-/** Largest handshake rejection body kept for the error, in bytes. */
-const MAX_REJECTION_BODY_BYTES = 1024 * 1024;
-
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 /**
@@ -261,37 +253,13 @@ export class ResponsesWebsocketClient {
         );
       };
       const onUnexpectedResponse = (_req: ClientRequest, res: IncomingMessage): void => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (): void => {
+        readRejection(res, ({ status, headers, body }) => {
           // The canonical reason phrase (not the server's statusMessage), so the text matches HTTP's.
-          const error = new HttpStatusError({
-            status: res.statusCode ?? 0,
-            url,
-            headers: flattenHeaders(res.headers),
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-          settle(apiErrorFromHttpStatus(error));
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (size >= MAX_REJECTION_BODY_BYTES) return;
-          chunks.push(chunk);
-          size += chunk.length;
+          settle(apiErrorFromHttpStatus(new HttpStatusError({ status, url, headers, body })));
         });
-        res.once('end', done);
-        res.once('error', done);
-        res.once('aborted', done);
       };
-      const onError = (error: Error): void => {
-        settle(
-          apiErrorFromTransport(new ConnectionError(redactUrlIn(error.message, url), { cause: error }), {
-            phase: 'request',
-          }),
-        );
-      };
-      const onClose = (): void => {
-        settle(apiErrorFromTransport(new ConnectionError('websocket closed'), { phase: 'request' }));
-      };
+      const onError = (error: Error): void => settle(handshakeSocketError(error, url));
+      const onClose = (): void => settle(handshakeClosedError());
       const onAbort = (): void => {
         settle(apiErrorFromTransport(new AbortedError(signal?.reason), { phase: 'request' }));
       };

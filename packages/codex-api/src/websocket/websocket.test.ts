@@ -22,6 +22,7 @@ import type { ResponseEvent } from '../responses/events.js';
 import type { ResponsesApiRequest } from '../responses/request.js';
 import { type ResponseStream, ResponsesClient } from '../responses/responses-client.js';
 import {
+  apiRejection,
   CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
   testProvider,
   testTurnRequest,
@@ -78,16 +79,6 @@ async function collectError(stream: ResponseStream): Promise<{ events: ResponseE
     return { events, error: error as ApiError };
   }
   throw new Error('the stream ended without an error');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ApiError.isInstance(error)).toBe(true);
-    return error as ApiError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function respond(...responses: WsResponseStep[]): void {
@@ -201,15 +192,15 @@ describe('handshake', () => {
       ],
       responses: [],
     });
-    const upgrade = await rejection(client().connect());
+    const upgrade = await apiRejection(client().connect());
     expect(upgrade.status).toBe(426);
     expect(upgrade.code).toBe('unexpected_status');
-    const unauthorized = await rejection(client().connect());
+    const unauthorized = await apiRejection(client().connect());
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.message).toBe(
       `unexpected status 401 Unauthorized: Incorrect API key provided., url: ${server.wsUrl}/responses`,
     );
-    const internal = await rejection(client().connect());
+    const internal = await apiRejection(client().connect());
     expect(internal.status).toBe(500);
     expect(internal.code).toBe('internal_server_error');
     expect(internal.message).toBe(
@@ -220,7 +211,7 @@ describe('handshake', () => {
 
   it('fails with request_timeout when the handshake exceeds websocketConnectTimeoutMs', async () => {
     server.setWsScenario({ handshakes: [{ kind: 'accept', delayMs: 3000 }], responses: [] });
-    const error = await rejection(client({ websocketConnectTimeoutMs: 100 }).connect());
+    const error = await apiRejection(client({ websocketConnectTimeoutMs: 100 }).connect());
     expect(error.code).toBe('request_timeout');
     expect(error.message).toBe(ErrorTexts.requestTimeout);
     expect(error.retryable).toBe(true);
@@ -231,7 +222,7 @@ describe('handshake', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const error = await rejection(client({ baseUrl: `http://127.0.0.1:${port}/v1` }).connect());
+    const error = await apiRejection(client({ baseUrl: `http://127.0.0.1:${port}/v1` }).connect());
     expect(error.code).toBe('connection_failed');
     expect(error.message).toMatch(/^Connection failed: .*ECONNREFUSED/);
   });
@@ -242,12 +233,12 @@ describe('handshake', () => {
     const pending = client().connect({ signal: controller.signal });
     await server.waitForHandshakes(1);
     controller.abort();
-    const error = await rejection(pending);
+    const error = await apiRejection(pending);
     expect(error.code).toBe('aborted');
   });
 
   it('rejects a header value with a line break without sending anything or echoing the value', async () => {
-    const error = await rejection(client().connect({ extraHeaders: { 'x-bad': 'secret\r\nvalue' } }));
+    const error = await apiRejection(client().connect({ extraHeaders: { 'x-bad': 'secret\r\nvalue' } }));
     expect(error.message).toContain('x-bad');
     expect(error.message).not.toContain('secret');
     expect(server.handshakes).toHaveLength(0);
@@ -258,7 +249,7 @@ describe('handshake errors: credentials, query secrets, status texts', () => {
   it('maps an authHeaders() rejection to the non-retryable auth code without connecting', async () => {
     let calls = 0;
     const cause = new Error('No API key found');
-    const error = await rejection(
+    const error = await apiRejection(
       client(
         {},
         {
@@ -292,8 +283,8 @@ describe('handshake errors: credentials, query secrets, status texts', () => {
           },
         },
       );
-    expect(await rejection(throwing(own).connect())).toBe(own);
-    expect((await rejection(throwing(new AbortedError('user')).connect())).code).toBe('aborted');
+    expect(await apiRejection(throwing(own).connect())).toBe(own);
+    expect((await apiRejection(throwing(new AbortedError('user')).connect())).code).toBe('aborted');
     const controller = new AbortController();
     const aborting = client(
       {},
@@ -306,14 +297,14 @@ describe('handshake errors: credentials, query secrets, status texts', () => {
         },
       },
     );
-    expect((await rejection(aborting.connect({ signal: controller.signal }))).code).toBe('aborted');
+    expect((await apiRejection(aborting.connect({ signal: controller.signal }))).code).toBe('aborted');
     expect(server.handshakes).toHaveLength(0);
   });
 
   it('masks provider query values in a rejected upgrade and in ws\'s "Invalid URL" message', async () => {
     server.setWsScenario({ handshakes: [{ kind: 'reject', status: 404, body: 'gone' }], responses: [] });
     const queryParams = { 'api-version': '2025', key: 'sk-QUERY-SECRET' };
-    const rejected = await rejection(client({ queryParams }).connect());
+    const rejected = await apiRejection(client({ queryParams }).connect());
     expect(rejected.message).toBe(
       `unexpected status 404 Not Found: gone, url: ${server.wsUrl}/responses?api-version=***&key=***`,
     );
@@ -321,7 +312,7 @@ describe('handshake errors: credentials, query secrets, status texts', () => {
     expect(rejected.url).toBe(`${server.wsUrl}/responses?api-version=2025&key=***`);
     expect(server.handshakes[0]?.url).toMatch(/\?api-version=2025&key=sk-QUERY-SECRET$/);
 
-    const invalid = await rejection(
+    const invalid = await apiRejection(
       client({ baseUrl: 'http://127.0.0.1:notaport/v1', queryParams }).connect(),
     );
     expect(invalid.message).toBe(
@@ -346,12 +337,12 @@ describe('handshake errors: credentials, query secrets, status texts', () => {
     try {
       const port = (raw.address() as AddressInfo).port;
       const overrides = { baseUrl: `http://127.0.0.1:${port}/v1`, queryParams: { key: 'sk-QUERY-SECRET' } };
-      const ws = await rejection(client(overrides).connect());
+      const ws = await apiRejection(client(overrides).connect());
       const httpClient = new ResponsesClient({
         provider: provider(overrides),
         auth: staticBearerAuth('sk-test'),
       });
-      const http = await rejection(httpClient.stream(request() as unknown as ResponsesApiRequest));
+      const http = await apiRejection(httpClient.stream(request() as unknown as ResponsesApiRequest));
       await httpClient.close();
       expect(ws.message).toBe(
         `unexpected status 401 Unauthorized: denied, url: ws://127.0.0.1:${port}/v1/responses?key=***`,
@@ -649,7 +640,7 @@ describe('stream', () => {
     expect(error.status).toBe(500);
     expect(connection.isClosed).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000); // bounded: well under any close-handshake wait
-    const next = await rejection(connection.stream(request()));
+    const next = await apiRejection(connection.stream(request()));
     expect(next.message).toBe('stream disconnected before completion: websocket connection is closed');
     expect(next.retryable).toBe(true);
   });
@@ -671,7 +662,7 @@ describe('stream', () => {
     expect((await iterator.next()).value).toEqual({ type: 'created' });
     const pending = iterator.next().then(() => iterator.next());
     controller.abort();
-    const error = await rejection(pending);
+    const error = await apiRejection(pending);
     expect(error.code).toBe('aborted');
     expect(connection.isClosed).toBe(true);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
@@ -682,12 +673,14 @@ describe('stream', () => {
     const connection = await connect();
     const aborted = new AbortController();
     aborted.abort();
-    expect((await rejection(connection.stream(request(), { signal: aborted.signal }))).code).toBe('aborted');
+    expect((await apiRejection(connection.stream(request(), { signal: aborted.signal }))).code).toBe(
+      'aborted',
+    );
     const first = await connection.stream(request());
     const controller = new AbortController();
     const waiting = connection.stream(request(), { signal: controller.signal });
     controller.abort();
-    expect((await rejection(waiting)).code).toBe('aborted');
+    expect((await apiRejection(waiting)).code).toBe('aborted');
     await server.waitForWsFrames(1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(server.wsFrames).toHaveLength(1);
@@ -733,7 +726,7 @@ describe('stream', () => {
     const idle = await connect();
     server.closeAllWebSockets(1000, 'going away');
     await until(() => idle.isClosed);
-    expect((await rejection(idle.stream(request()))).message).toBe(
+    expect((await apiRejection(idle.stream(request()))).message).toBe(
       'stream disconnected before completion: websocket connection is closed',
     );
   });

@@ -3,6 +3,7 @@
 // transient refresh failures: requests in order, stdout, stderr, exit code and auth.json afterwards.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { accessToken, idToken } from '@codex-ts/login/test';
 import {
   accountsCheck,
   modelsCatalog,
@@ -11,13 +12,7 @@ import {
   tokenRefreshFailed,
 } from '@codex-ts/responses-server';
 import { describe, expect, it } from 'vitest';
-import {
-  accessToken,
-  chatgptAuthJson,
-  chatgptHomes,
-  idToken,
-  VALID_TOKEN,
-} from '../test-support/chatgpt-home.js';
+import { chatgptAuthJson, chatgptHomes, VALID_TOKEN } from '../test-support/chatgpt-home.js';
 import { runCli } from '../test-support/run-cli.js';
 
 const newHome = chatgptHomes();

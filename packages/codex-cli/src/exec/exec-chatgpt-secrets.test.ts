@@ -3,6 +3,7 @@
 // prints contains a token. Plus two `codex-ts` processes refreshing the same expired login at once.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { accessToken, idToken } from '@codex-ts/login/test';
 import {
   accountsCheck,
   modelsCatalog,
@@ -12,7 +13,7 @@ import {
   tokenRefreshFailed,
 } from '@codex-ts/responses-server';
 import { describe, expect, it } from 'vitest';
-import { accessToken, chatgptAuthJson, chatgptHomes, idToken } from '../test-support/chatgpt-home.js';
+import { chatgptAuthJson, chatgptHomes } from '../test-support/chatgpt-home.js';
 import { type CliResult, runCli } from '../test-support/run-cli.js';
 
 const newHome = chatgptHomes();

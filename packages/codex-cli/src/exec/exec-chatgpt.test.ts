@@ -3,6 +3,12 @@
 // order, with which headers, the zstd body, the printed lines and auth.json afterwards.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  CHATGPT_HTTP_HEADER_ORDER,
+  CHATGPT_WS_HANDSHAKE_HEADER_ORDER,
+  HTTP_BODY_KEY_ORDER,
+  keysWithout,
+} from '@codex-ts/api/test';
 import { accountsCheck, modelsCatalog, textTurn, usage } from '@codex-ts/responses-server';
 import { decompress } from 'fzstd';
 import { describe, expect, it } from 'vitest';
@@ -75,23 +81,9 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
     expect(discovery!.headerMap).not.toHaveProperty('originator');
 
     const thread = (JSON.parse(r.lines[0]!) as { thread_id: string }).thread_id;
-    expect(names(post!.headers)).toEqual([
-      'version',
-      'x-codex-beta-features',
-      'x-codex-window-id',
-      'x-codex-turn-metadata',
-      'x-codex-routing-hint',
-      'x-client-request-id',
-      'session-id',
-      'thread-id',
-      'accept',
-      'content-encoding',
-      'content-type',
-      'authorization',
-      'chatgpt-account-id',
-      'originator',
-      'user-agent',
-    ]);
+    expect(names(post!.headers)).toEqual(
+      keysWithout(CHATGPT_HTTP_HEADER_ORDER, 'x-openai-account-routing-override'),
+    );
     expect(post!.headerMap).toMatchObject({
       'content-encoding': 'zstd',
       'x-codex-routing-hint': 'model=gpt-5.5',
@@ -110,20 +102,9 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
     >;
     // The test server undoes the encoding too (fzstd on Node 20).
     expect(post!.json).toEqual(body);
-    expect(Object.keys(body)).toEqual([
-      'model',
-      'stream',
-      'input',
-      'tools',
-      'tool_choice',
-      'parallel_tool_calls',
-      'reasoning',
-      'store',
-      'include',
-      'prompt_cache_key',
-      'text',
-      'client_metadata',
-    ]);
+    expect(Object.keys(body)).toEqual(
+      keysWithout(HTTP_BODY_KEY_ORDER, 'instructions', 'stream_options', 'service_tier'),
+    );
     expect(body.client_metadata).toMatchObject({ guardian_credits_requested: 'true' });
     const input = body.input as {
       internal_chat_message_metadata_passthrough?: { content_item_kinds: string[] };
@@ -157,23 +138,7 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
     const hs = h.server.handshakes[0]!;
     const names = hs.headers.map(([n]) => n.toLowerCase());
     const after = names.slice(names.indexOf('chatgpt-account-id'));
-    expect(after).toEqual([
-      'chatgpt-account-id',
-      'authorization',
-      'user-agent',
-      'originator',
-      'openai-beta',
-      'version',
-      'x-openai-account-routing-override',
-      'x-codex-beta-features',
-      'x-client-request-id',
-      'session-id',
-      'thread-id',
-      'x-codex-window-id',
-      'x-codex-turn-metadata',
-      'x-codex-routing-hint',
-      'sec-websocket-extensions',
-    ]);
+    expect(after).toEqual([...CHATGPT_WS_HANDSHAKE_HEADER_ORDER, 'sec-websocket-extensions']);
     expect(hs.headerMap).toMatchObject({
       'x-openai-account-routing-override': 'us',
       authorization: `Bearer ${VALID_TOKEN}`,

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accessToken, idToken } from '@codex-ts/login/test';
 import {
   accountsCheck,
   type ChatgptScenario,
@@ -14,32 +15,6 @@ import {
   startResponsesServer,
 } from '@codex-ts/responses-server';
 import { afterEach } from 'vitest';
-
-/** An unsigned JWT (`alg: none`, fake signature) carrying `claims`. */
-export function fakeJwt(claims: Record<string, unknown>): string {
-  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.c2lnbmF0dXJl`;
-}
-
-const epochIn = (offsetMs: number) => Math.floor((Date.now() + offsetMs) / 1000);
-
-/** An ID token of `accountId` (plan `pro`). */
-export function idToken(accountId = 'acct-fake-0000'): string {
-  return fakeJwt({
-    email: 'user@example.com',
-    exp: epochIn(3_600_000),
-    'https://api.openai.com/auth': {
-      chatgpt_plan_type: 'pro',
-      chatgpt_user_id: 'user-1',
-      chatgpt_account_id: accountId,
-    },
-  });
-}
-
-/** An access token expiring `offsetMs` from now (negative: expired); `tag` makes it unique (and a canary). */
-export function accessToken(offsetMs: number, tag: string): string {
-  return fakeJwt({ exp: epochIn(offsetMs), tag, scp: ['openid'] });
-}
 
 /** The observed ChatGPT auth.json text (2-space JSON, no trailing newline). */
 export function chatgptAuthJson(options: { access: string; refresh?: string; accountId?: string }): string {

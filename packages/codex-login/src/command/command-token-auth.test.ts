@@ -3,7 +3,7 @@
 // external_bearer.rs (timeout kills the child, non-zero exit, empty, non-UTF-8, failed to start).
 import { access, writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import { ApiError } from '@codex-ts/api';
+import { apiRejection } from '@codex-ts/api/test';
 import { SecretRedactor } from '@codex-ts/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TokenScriptDir, tokenNumber, tokenScript } from '../test-support/token-command.js';
@@ -26,16 +26,6 @@ async function withScript(tail?: string, options: Partial<CommandTokenAuthOption
     ...options,
   });
   return { dir, auth, logs };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(ApiError.isInstance(error)).toBe(true);
-    return error as ApiError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('CommandTokenAuth caching', () => {
@@ -102,7 +92,7 @@ describe('CommandTokenAuth failures', () => {
     const { auth, logs } = await withScript('echo "  token service unavailable " >&2; exit 3');
     const text =
       'provider auth command `/bin/sh` exited with status exit status: 3: token service unavailable';
-    const error = await failure(auth.token());
+    const error = await apiRejection(auth.token());
     expect(error.code).toBe('auth_transient');
     expect(error.retryable).toBe(true);
     expect(error.message).toBe(text);
@@ -112,7 +102,7 @@ describe('CommandTokenAuth failures', () => {
 
   it('non-zero exit without stderr has no suffix; a failed run is not cached', async () => {
     const { auth, dir } = await withScript('exit 7');
-    expect((await failure(auth.token())).message).toBe(
+    expect((await apiRejection(auth.token())).message).toBe(
       'provider auth command `/bin/sh` exited with status exit status: 7',
     );
     await auth.authHeaders();
@@ -121,7 +111,7 @@ describe('CommandTokenAuth failures', () => {
 
   it('killed by a signal', async () => {
     const { auth } = await withScript('kill -TERM $$');
-    expect((await failure(auth.token())).message).toBe(
+    expect((await apiRejection(auth.token())).message).toBe(
       'provider auth command `/bin/sh` exited with status signal: 15 (SIGTERM)',
     );
   });
@@ -130,7 +120,7 @@ describe('CommandTokenAuth failures', () => {
     const { auth, dir } = await withScript('echo $$ > "$(dirname "$0")/pid"; exec sleep 5', {
       timeoutMs: 300,
     });
-    const error = await failure(auth.token());
+    const error = await apiRejection(auth.token());
     expect(error.message).toBe('provider auth command `/bin/sh` timed out after 300 ms');
     expect(error.code).toBe('auth_transient');
     const { readFile } = await import('node:fs/promises');
@@ -149,21 +139,21 @@ describe('CommandTokenAuth failures', () => {
 
   it('empty output (a bare newline)', async () => {
     const { auth } = await withScript('echo');
-    expect((await failure(auth.token())).message).toBe(
+    expect((await apiRejection(auth.token())).message).toBe(
       'provider auth command `/bin/sh` produced an empty token',
     );
   });
 
   it('non-UTF-8 stdout', async () => {
     const { auth } = await withScript(`printf 'tok\\377\\376en\\n'`);
-    expect((await failure(auth.token())).message).toBe(
+    expect((await apiRejection(auth.token())).message).toBe(
       'provider auth command `/bin/sh` wrote non-UTF-8 data to stdout',
     );
   });
 
   it('failed to start: a missing program', async () => {
     const auth = new CommandTokenAuth({ command: '/nonexistent/codex-ts-mint' });
-    expect((await failure(auth.token())).message).toBe(
+    expect((await apiRejection(auth.token())).message).toBe(
       'provider auth command `/nonexistent/codex-ts-mint` failed to start: No such file or directory (os error 2)',
     );
   });
@@ -171,7 +161,7 @@ describe('CommandTokenAuth failures', () => {
   it('the 401 step rejects with the command failure (auth_transient)', async () => {
     const { auth } = await withScript('echo down >&2; exit 3');
     const recovery = auth.unauthorizedRecovery();
-    const error = await failure(recovery.next());
+    const error = await apiRejection(recovery.next());
     expect(error.code).toBe('auth_transient');
     expect(error.message).toBe('provider auth command `/bin/sh` exited with status exit status: 3: down');
   });
@@ -181,7 +171,7 @@ describe('CommandTokenAuth failures', () => {
     const controller = new AbortController();
     const pending = auth.authHeaders(controller.signal);
     controller.abort();
-    expect((await failure(pending)).code).toBe('aborted');
+    expect((await apiRejection(pending)).code).toBe('aborted');
     expect(await auth.token()).toBe(tokenNumber(1));
   });
 

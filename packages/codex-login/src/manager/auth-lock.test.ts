@@ -1,13 +1,11 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type TempHome, tempHome } from '../test-support/chatgpt.js';
+import { describe, expect, it } from 'vitest';
+import { cleanUpAfterEach, type TempHome, tempHome } from '../test-support/chatgpt.js';
 import { AUTH_LOCK_DIR_NAME, withAuthLock } from './auth-lock.js';
 
 let home: TempHome;
-afterEach(async () => {
-  await home?.remove();
-});
+cleanUpAfterEach();
 
 describe('withAuthLock', () => {
   it('serializes holders and removes its lock directory when released', async () => {

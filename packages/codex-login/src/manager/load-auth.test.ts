@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthFileError, LoginError } from '../errors/login-error.js';
 import {
   accessToken,
   chatgptAuthJson,
+  cleanUpAfterEach,
   idToken,
   loadManager,
   type TempHome,
@@ -12,9 +13,7 @@ import {
 } from '../test-support/chatgpt.js';
 
 let home: TempHome;
-afterEach(async () => {
-  await home?.remove();
-});
+cleanUpAfterEach();
 
 describe('AuthManager.load: precedence and files (login.md §3)', () => {
   it('CODEX_API_KEY beats auth.json only when enabled', async () => {

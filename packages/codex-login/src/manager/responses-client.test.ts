@@ -3,12 +3,13 @@
 import { ApiError, ResponsesClient } from '@codex-ts/api';
 import { testProvider, testTurnRequest } from '@codex-ts/api/test';
 import { openAiError, textTurn, tokenRefreshed, tokenRefreshFailed } from '@codex-ts/responses-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefreshFailureTexts } from '../refresh/refresh-token.js';
 import {
   accessToken,
   type Backend,
   chatgptAuthJson,
+  cleanUpAfterEach,
   httpsBackend,
   loadManager,
   type TempHome,
@@ -17,11 +18,7 @@ import {
 
 let home: TempHome;
 let backend: Backend | undefined;
-afterEach(async () => {
-  await backend?.close();
-  backend = undefined;
-  await home?.remove();
-});
+cleanUpAfterEach();
 
 const unauthorized = {
   kind: 'error' as const,

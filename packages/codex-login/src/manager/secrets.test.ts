@@ -1,9 +1,10 @@
 import { inspect } from 'node:util';
 import { tokenRefreshFailed } from '@codex-ts/responses-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type Backend,
   chatgptAuthJson,
+  cleanUpAfterEach,
   epochIn,
   fakeJwt,
   httpsBackend,
@@ -22,11 +23,7 @@ const CANARIES = [CANARY_REFRESH, CANARY_ACCESS, CANARY_ID, CANARY_HOST, 'CANARY
 
 let home: TempHome;
 let backend: Backend | undefined;
-afterEach(async () => {
-  await backend?.close();
-  backend = undefined;
-  await home?.remove();
-});
+cleanUpAfterEach();
 
 const seen: string[] = [];
 function record(value: unknown): void {

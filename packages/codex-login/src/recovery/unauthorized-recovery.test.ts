@@ -1,10 +1,11 @@
 import { tokenRefreshed, tokenRefreshFailed } from '@codex-ts/responses-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RefreshFailureTexts } from '../refresh/refresh-token.js';
 import {
   accessToken,
   type Backend,
   chatgptAuthJson,
+  cleanUpAfterEach,
   httpsBackend,
   idToken,
   loadManager,
@@ -15,11 +16,7 @@ import {
 let home: TempHome;
 let backend: Backend | undefined;
 
-afterEach(async () => {
-  await backend?.close();
-  backend = undefined;
-  await home?.remove();
-});
+cleanUpAfterEach();
 
 const tokenRequests = () => backend?.server.requests.filter((r) => r.route === 'token') ?? [];
 

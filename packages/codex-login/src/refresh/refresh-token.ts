@@ -1,5 +1,6 @@
 import { ApiError } from '@codex-ts/api';
-import { type HttpStatusError, type HttpTransport, httpReasonPhrase, TransportError } from '@codex-ts/client';
+import { type HttpStatusError, type HttpTransport, TransportError } from '@codex-ts/client';
+import { errorObjectMessage, parseJsonObject, statusWithReason } from '../internal/http-answer.js';
 
 /** Default token endpoint (`REFRESH_TOKEN_URL` of codex-rs `login/src/auth/manager.rs`). */
 export const DEFAULT_REFRESH_TOKEN_URL = 'https://auth.openai.com/oauth/token';
@@ -148,31 +149,12 @@ export function classifyRefreshFailure(status: number, body: string): ApiError {
   const json = parseJsonObject(body);
   const reason = reasonOfCode(errorCodeOf(json));
   if (status === 401 || reason !== 'other') return permanentRefreshError(reason, status);
-  const phrase = httpReasonPhrase(status);
-  const statusText = phrase ? `${status} ${phrase}` : String(status);
-  const error = json?.error;
-  const message =
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === 'string'
-      ? (error as { message: string }).message
-      : undefined;
+  const message = errorObjectMessage(json);
   return new ApiError(
     'auth_transient',
-    `Failed to refresh token: ${statusText}${message ? `: ${message}` : ''}`,
+    `Failed to refresh token: ${statusWithReason(status)}${message ? `: ${message}` : ''}`,
     { status },
   );
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function errorCodeOf(json: Record<string, unknown> | undefined): string | undefined {

@@ -10,37 +10,11 @@ import {
   startResponsesServer,
 } from '@codex-ts/responses-server';
 import { Agent } from 'undici';
+import { afterEach } from 'vitest';
 import { AuthManager, type AuthManagerOptions } from '../manager/auth-manager.js';
+import { idToken } from '../test/index.js';
 
-/** An unsigned JWT (`alg: none`, fake signature) with `claims`. */
-export function fakeJwt(claims: Record<string, unknown>): string {
-  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims)}.c2lnbmF0dXJl`;
-}
-
-/** Seconds since the epoch for `Date.now() + offsetMs`. */
-export function epochIn(offsetMs: number): number {
-  return Math.floor((Date.now() + offsetMs) / 1000);
-}
-
-/** An ID token of account `accountId` (plan `pro`, `user@example.com`). */
-export function idToken(accountId = 'acct-fake-0000', extra: Record<string, unknown> = {}): string {
-  return fakeJwt({
-    email: 'user@example.com',
-    exp: epochIn(3_600_000),
-    'https://api.openai.com/auth': {
-      chatgpt_plan_type: 'pro',
-      chatgpt_user_id: 'user-1',
-      chatgpt_account_id: accountId,
-    },
-    ...extra,
-  });
-}
-
-/** An access token expiring `offsetMs` from now (negative: already expired); `tag` makes it unique. */
-export function accessToken(offsetMs: number, tag = 'v1'): string {
-  return fakeJwt({ exp: epochIn(offsetMs), tag, scp: ['openid'] });
-}
+export { accessToken, epochIn, fakeJwt, idToken } from '../test/index.js';
 
 /** The observed ChatGPT auth.json text (2-space JSON, no trailing newline). */
 export function chatgptAuthJson(options: {
@@ -75,13 +49,28 @@ export interface TempHome {
   remove(): Promise<void>;
 }
 
+// What tempHome() and httpsBackend() made, for cleanUpAfterEach() (newest first when cleaning).
+const made: Array<() => Promise<void>> = [];
+
+/**
+ * Registers an `afterEach` that closes every backend and removes every temp home this file's
+ * tests made (newest first), as each test file would otherwise do by hand.
+ */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    for (const cleanUp of made.splice(0).reverse()) await cleanUp();
+  });
+}
+
 export async function tempHome(): Promise<TempHome> {
   const dir = await mkdtemp(join(tmpdir(), 'codex-login-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  made.push(remove);
   return {
     dir,
     write: (text) => writeFile(join(dir, 'auth.json'), text, { mode: 0o600 }),
     read: () => readFile(join(dir, 'auth.json'), 'utf8'),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove,
   };
 }
 
@@ -96,14 +85,12 @@ export async function httpsBackend(options: Omit<ResponsesServerOptions, 'tls'> 
   const server = await startResponsesServer({ ...options, tls: true });
   const dispatcher = new Agent({ connect: { ca: server.caCert } });
   const transport = new HttpTransport({ dispatcher });
-  return {
-    server,
-    transport,
-    close: async () => {
-      await dispatcher.close();
-      await server.close();
-    },
+  const close = async () => {
+    await dispatcher.close();
+    await server.close();
   };
+  made.push(close);
+  return { server, transport, close };
 }
 
 /** What {@link loadManager} returns: the manager, its log lines and redactor. */

@@ -1,4 +1,5 @@
-import { type HttpStatusError, type HttpTransport, httpReasonPhrase, TransportError } from '@codex-ts/client';
+import { type HttpStatusError, type HttpTransport, TransportError } from '@codex-ts/client';
+import { errorObjectMessage, parseJsonObject, statusWithReason } from '../../internal/http-answer.js';
 import type { OAuthEndpoints } from './issuer.js';
 
 /** The tokens of a successful authorization-code exchange. */
@@ -124,42 +125,27 @@ async function postForm(
     const reason = error instanceof Error ? error.message : String(error);
     throw new TokenEndpointError(`error sending request for url (${url}): ${reason}`, { cause: error });
   }
-  const parsed = parseObject(text);
+  const parsed = parseJsonObject(text);
   if (!parsed) throw new TokenEndpointError('OAuth token response is invalid');
   return parsed;
 }
 
 /** `token endpoint returned status 500 Internal Server Error: <detail>` for an error answer. */
 export function statusMessage(status: number, body: string): string {
-  const phrase = httpReasonPhrase(status);
-  const statusText = phrase ? `${status} ${phrase}` : String(status);
   const detail = errorDetail(body);
-  return `token endpoint returned status ${statusText}${detail ? `: ${detail}` : ''}`;
+  return `token endpoint returned status ${statusWithReason(status)}${detail ? `: ${detail}` : ''}`;
 }
 
 function errorDetail(body: string): string | undefined {
-  const json = parseObject(body);
+  const json = parseJsonObject(body);
   if (json) {
     const error = json.error;
-    if (typeof error === 'object' && error !== null) {
-      const message = (error as { message?: unknown }).message;
-      if (typeof message === 'string' && message !== '') return message;
-    }
+    const message = errorObjectMessage(json);
+    if (message !== undefined && message !== '') return message;
     if (typeof json.error_description === 'string' && json.error_description !== '')
       return json.error_description;
     if (typeof error === 'string' && error !== '') return error;
   }
   const trimmed = body.trim();
   return trimmed === '' ? undefined : trimmed;
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
-import { type HttpStatusError, type HttpTransport, httpReasonPhrase, TransportError } from '@codex-ts/client';
+import { type HttpStatusError, type HttpTransport, TransportError } from '@codex-ts/client';
+import { parseJsonObject, statusWithReason } from '../../internal/http-answer.js';
 import { parseIdTokenClaims } from '../../token/id-token.js';
 import type { LoginSuccess } from '../browser/browser-login.js';
 import { LoginFlowError } from '../common/flow-error.js';
@@ -80,7 +81,7 @@ export async function loginWithDeviceCode(options: DeviceLoginOptions): Promise<
     if (issued.status < 200 || issued.status > 299) {
       throw new LoginFlowError(
         'device_request_failed',
-        `device code request failed with status ${statusText(issued.status)}`,
+        `device code request failed with status ${statusWithReason(issued.status)}`,
       );
     }
     const code = parseUserCode(issued.body);
@@ -98,13 +99,13 @@ export async function loginWithDeviceCode(options: DeviceLoginOptions): Promise<
         signal,
       );
       if (polled.status >= 200 && polled.status <= 299) {
-        approved = parseObject(polled.body);
+        approved = parseJsonObject(polled.body);
         break;
       }
       if (polled.status !== 403 && polled.status !== 404) {
         throw new LoginFlowError(
           'device_auth_failed',
-          `device auth failed with status ${statusText(polled.status)}`,
+          `device auth failed with status ${statusWithReason(polled.status)}`,
         );
       }
       if (Date.now() + code.intervalMs >= deadline) {
@@ -162,7 +163,7 @@ interface UserCode {
 }
 
 function parseUserCode(body: string): UserCode {
-  const json = parseObject(body);
+  const json = parseJsonObject(body);
   if (!json) throw new LoginFlowError('device_invalid_response', 'error decoding response body');
   const deviceAuthId = json.device_auth_id;
   if (typeof deviceAuthId !== 'string') {
@@ -217,22 +218,6 @@ async function post(
     if (signal?.aborted) throw aborted();
     const reason = error instanceof Error ? error.message : String(error);
     throw new LoginFlowError('device_request_failed', `error sending request for url (${url}): ${reason}`);
-  }
-}
-
-function statusText(status: number): string {
-  const phrase = httpReasonPhrase(status);
-  return phrase ? `${status} ${phrase}` : String(status);
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,0 +1,13 @@
+// The seeded PRNG of the benchmarks, so every run generates byte-identical bodies.
+
+/** mulberry32: a tiny, fast, seeded 32-bit PRNG; returns a function yielding floats in [0, 1). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
