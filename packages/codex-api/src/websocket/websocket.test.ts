@@ -626,7 +626,7 @@ describe('stream', () => {
       ],
       stallAfter: 3,
     });
-    const connection = await connect(client({ streamIdleTimeoutMs: 150 }));
+    const connection = await connect(client({ streamIdleTimeoutMs: 1000 }));
     const { events, error } = await collectError(await connection.stream(request()));
     expect(events.map((e) => e.type)).toEqual(['created']);
     expect(error.message).toBe('stream disconnected before completion: idle timeout waiting for websocket');
