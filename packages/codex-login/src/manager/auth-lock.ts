@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '@codex-ts/api';
 import lockfile from 'proper-lockfile';
@@ -58,6 +58,22 @@ export async function withAuthLock<T>(
     return await fn();
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Deletes `$CODEX_HOME/auth.json` under {@link withAuthLock} (10 s wait), so a token refresh in
+ * flight (this process's or another's) cannot write the file back after the sign-out; without the
+ * lock when it cannot be taken. A missing file is not an error.
+ *
+ * @throws an errno error when the file cannot be deleted.
+ */
+export async function removeAuthFile(codexHome: string): Promise<void> {
+  const remove = () => rm(join(codexHome, 'auth.json'), { force: true });
+  try {
+    await withAuthLock(codexHome, 10_000, remove);
+  } catch {
+    await remove();
   }
 }
 

@@ -347,3 +347,30 @@ describe('AuthManager: single flight and guarded reload', () => {
     expect(logs[0]?.[1]).toBe(`Failed to refresh token: ${RefreshFailureTexts.account_mismatch}`);
   });
 });
+
+describe('AuthManager.logout during a refresh', () => {
+  it('waits for the refresh in flight, which then cannot write auth.json back', async () => {
+    home = await tempHome();
+    backend = await httpsBackend({
+      chatgpt: {
+        token: {
+          replies: [{ ...tokenRefreshed({ accessToken: accessToken(3_600_000, 'v2') }), delayMs: 400 }],
+        },
+      },
+    });
+    await home.write(chatgptAuthJson({ access: accessToken(3_600_000) }));
+    const { manager } = await loadManager(home, backend);
+    const refresh = manager.refreshToken('unauthorized_recovery');
+    // the refresh holds the auth.json lock while it waits for the (delayed) token answer
+    const lockDir = join(home.dir, 'auth.json.codex-ts-lock');
+    for (let i = 0; i < 200 && !(await stat(lockDir).catch(() => undefined)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await stat(lockDir).catch(() => undefined)).toBeDefined();
+    expect(await manager.logout()).toBe(true);
+    await refresh;
+    expect(tokenRequests()).toHaveLength(1);
+    await expect(stat(join(home.dir, 'auth.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(manager.authCached()).toBeUndefined();
+  });
+});

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { AuthProvider, UnauthorizedRecovery } from '@codex-ts/api';
 import { ApiError } from '@codex-ts/api';
 import { HttpTransport, SecretRedactor } from '@codex-ts/client';
@@ -18,7 +17,7 @@ import {
   type RefreshReason,
   requestTokenRefresh,
 } from '../refresh/refresh-token.js';
-import { untilAborted, withAuthLock } from './auth-lock.js';
+import { removeAuthFile, untilAborted, withAuthLock } from './auth-lock.js';
 import { type CodexAuth, makeAuth, secretsOf, type WorkspaceAccountEntry } from './codex-auth.js';
 import {
   type ExternalChatgptRefresher,
@@ -271,7 +270,8 @@ export class AuthManager implements AuthProvider {
   }
 
   /**
-   * Logs out: deletes auth.json and forgets external tokens (a `CODEX_API_KEY` stays in force).
+   * Logs out: deletes auth.json (under the auth.json lock, so a refresh in flight cannot write it
+   * back) and forgets external tokens (a `CODEX_API_KEY` stays in force).
    *
    * @returns true when something was removed.
    */
@@ -279,9 +279,9 @@ export class AuthManager implements AuthProvider {
     const hadExternal = this.#externalAuth !== undefined;
     this.#externalAuth = undefined;
     this.#externalRefresher = undefined;
-    const path = authFilePath(this.#options.codexHome);
     const existed = (await readAuthFile(this.#options.codexHome).catch(() => true)) !== undefined;
-    await rm(path, { force: true });
+    // under the auth.json lock: a refresh in flight finishes first and cannot write the file back
+    await removeAuthFile(this.#options.codexHome);
     this.#fileAuth = undefined;
     return existed || hadExternal;
   }

@@ -4,7 +4,7 @@ import type { HttpTransport } from '@codex-ts/client';
 import { calculatePKCECodeChallenge, generateRandomState } from 'oauth4webapi';
 import { decodeJwtClaims } from '../../token/id-token.js';
 import { LoginFlowError } from '../common/flow-error.js';
-import { type OAuthEndpoints, resolveOAuthEndpoints } from '../common/issuer.js';
+import { resolveOAuthEndpoints } from '../common/issuer.js';
 import { checkWorkspace, persistChatgptLogin } from '../common/persist.js';
 import {
   exchangeAuthorizationCode,
@@ -225,7 +225,7 @@ export async function startBrowserLogin(options: BrowserLoginOptions): Promise<B
     const authFile = await persistChatgptLogin(options.codexHome, tokens, apiKey, endpoints);
     const idClaims = claimsOf(tokens.idToken, 'id_token');
     success = { authFile, accountId: str(idClaims.chatgpt_account_id), apiKeyStored: apiKey !== undefined };
-    const location = successUrl(port, tokens, idClaims, endpoints);
+    const location = successUrl(port, tokens, idClaims);
     res.writeHead(302, { Location: location, 'Content-Length': '0' }).end();
   }
 
@@ -244,7 +244,6 @@ function successUrl(
   port: number,
   tokens: { idToken: string; accessToken: string },
   idClaims: Record<string, unknown>,
-  _endpoints: OAuthEndpoints,
 ): string {
   const access = claimsOf(tokens.accessToken, 'access_token');
   const onboarded = idClaims.completed_platform_onboarding === true;

@@ -1,4 +1,4 @@
-import { type HttpStatusError, type HttpTransport, TransportError } from '@codex-ts/client';
+import { type HttpStatusError, type HttpTransport, sleep, TransportError } from '@codex-ts/client';
 import { parseJsonObject, statusWithReason } from '../../internal/http-answer.js';
 import { parseIdTokenClaims } from '../../token/id-token.js';
 import type { LoginSuccess } from '../browser/browser-login.js';
@@ -111,7 +111,10 @@ export async function loginWithDeviceCode(options: DeviceLoginOptions): Promise<
       if (Date.now() + code.intervalMs >= deadline) {
         throw new LoginFlowError('device_timeout', 'device auth timed out after 15 minutes');
       }
-      await sleep(code.intervalMs, signal);
+      // the client's sleep rejects only when the signal fires
+      await sleep(code.intervalMs, signal).catch(() => {
+        throw aborted();
+      });
     }
     const authorizationCode = approved?.authorization_code;
     const codeVerifier = approved?.code_verifier;
@@ -223,22 +226,4 @@ async function post(
 
 function aborted(): LoginFlowError {
   return new LoginFlowError('aborted', 'Login aborted');
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(aborted());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

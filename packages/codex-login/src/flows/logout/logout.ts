@@ -1,7 +1,6 @@
-import { rm } from 'node:fs/promises';
 import type { HttpTransport } from '@codex-ts/client';
-import { authFilePath, readAuthFile } from '../../auth-file/auth-file.js';
-import { withAuthLock } from '../../manager/auth-lock.js';
+import { readAuthFile } from '../../auth-file/auth-file.js';
+import { removeAuthFile } from '../../manager/auth-lock.js';
 import { resolvedFileMode } from '../../manager/load-auth.js';
 import { resolveOAuthEndpoints } from '../common/issuer.js';
 import { flowTransport } from '../common/transport.js';
@@ -94,14 +93,4 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
   }
   await removeAuthFile(options.codexHome);
   return { wasLoggedIn: true, revokeAttempted };
-}
-
-/** Deletes auth.json under the AuthManager's lock (a refresh in flight cannot write it back); without the lock when it cannot be taken. */
-async function removeAuthFile(codexHome: string): Promise<void> {
-  const remove = () => rm(authFilePath(codexHome), { force: true });
-  try {
-    await withAuthLock(codexHome, 10_000, remove);
-  } catch {
-    await remove();
-  }
 }
