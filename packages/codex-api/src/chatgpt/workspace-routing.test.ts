@@ -152,6 +152,44 @@ describe('WorkspaceRoutingClient.discover', () => {
     expect(String((error.cause as Error & { body?: string }).body)).not.toContain(CANARY);
   });
 
+  it('hands every recovery call the 401 as a redacted ApiError, as the other clients do', async () => {
+    const seen: unknown[] = [];
+    const base = managedAuth();
+    const auth: AuthProvider = {
+      authHeaders: base.authHeaders,
+      unauthorizedRecovery: () => {
+        const inner = base.unauthorizedRecovery?.() as NonNullable<
+          ReturnType<NonNullable<AuthProvider['unauthorizedRecovery']>>
+        >;
+        return {
+          mode: inner.mode,
+          hasNext: (unauthorized) => {
+            seen.push(unauthorized);
+            return inner.hasNext(unauthorized);
+          },
+          next: (signal, unauthorized) => {
+            seen.push(unauthorized);
+            return inner.next(signal, unauthorized);
+          },
+        };
+      },
+    };
+    server.setChatgptScenario({
+      accountsCheck: {
+        replies: [{ status: 401, body: `token ${CANARY} rejected` }, accountsCheck({ id: ACCOUNT })],
+      },
+    });
+    const c = client({ auth });
+    await c.discover(ACCOUNT);
+    await c.close();
+    expect(seen).toHaveLength(2);
+    for (const unauthorized of seen) {
+      expect(ApiError.isInstance(unauthorized)).toBe(true);
+      expect((unauthorized as ApiError).status).toBe(401);
+      expect(JSON.stringify(unauthorized, Object.getOwnPropertyNames(unauthorized))).not.toContain(CANARY);
+    }
+  });
+
   it('a failed refresh step is discovery_unauthorized with the step error as cause', async () => {
     const refreshFailed = new ApiError('refresh_token_failed', 'Your access token could not be refreshed.');
     const auth: AuthProvider = {

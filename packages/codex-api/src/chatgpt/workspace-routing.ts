@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
 import { ApiError } from '../errors/api-error.js';
+import { apiErrorFromTransport } from '../errors/map-errors.js';
 import { ownedTransport } from '../internal/owned-transport.js';
 import { registerAuthHeaders } from '../internal/secrets.js';
 
@@ -227,7 +228,8 @@ export interface WorkspaceRoutingClientOptions {
  * compressed.
  *
  * 401: while the request's `auth.unauthorizedRecovery()` has steps, each 401 runs the next step
- * (reload, then refresh) and discovery is sent again with fresh auth headers; a 401 with no step
+ * (reload, then refresh; `hasNext` and `next` get the 401 as a redacted `ApiError`, as on the
+ * Responses clients) and discovery is sent again with fresh auth headers; a 401 with no step
  * left, or a failed step, is `discovery_unauthorized` (status 401; the step's error as `cause`).
  * An `ApiError` rejection of `authHeaders()` (e.g. `refresh_token_failed`) passes through.
  */
@@ -318,10 +320,12 @@ export class WorkspaceRoutingClient {
         if (error.status !== 401)
           throw new WorkspaceRoutingError('discovery_failed', { status: error.status, cause: error });
         recovery ??= this.options.auth.unauthorizedRecovery?.();
-        if (recovery === undefined || !recovery.hasNext())
+        // As the other clients: the recovery sees the 401 as a redacted ApiError (for telemetry).
+        const unauthorized = this.redact(apiErrorFromTransport(error, { phase: 'request' }));
+        if (recovery === undefined || !recovery.hasNext(unauthorized))
           throw new WorkspaceRoutingError('discovery_unauthorized', { status: 401, cause: error });
         try {
-          await recovery.next(signal);
+          await recovery.next(signal, unauthorized);
         } catch (stepError) {
           throw new WorkspaceRoutingError('discovery_unauthorized', { status: 401, cause: stepError });
         }

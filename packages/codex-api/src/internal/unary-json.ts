@@ -7,6 +7,7 @@ import type { AuthProvider } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
 import { type Provider, urlForPath } from '../provider/provider.js';
 import { sendAuthorized } from './authorized-send.js';
+import { HeaderMerge } from './header-merge.js';
 
 /** What {@link postJson} needs. */
 export interface UnaryJsonCall {
@@ -32,23 +33,13 @@ export interface UnaryJsonResult {
 }
 
 function buildHeaders(call: UnaryJsonCall, auth: Record<string, string>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const index = new Map<string, string>();
-  const set = (name: string, value: string, onlyIfAbsent = false): void => {
-    const existing = index.get(name.toLowerCase());
-    if (existing !== undefined) {
-      if (!onlyIfAbsent) headers[existing] = value;
-      return;
-    }
-    headers[name] = value;
-    index.set(name.toLowerCase(), name);
-  };
-  for (const [name, value] of Object.entries(call.provider.headers)) set(name, value);
-  for (const [name, value] of Object.entries(call.extraHeaders ?? {})) set(name, value);
-  set('content-type', 'application/json', true);
-  for (const [name, value] of Object.entries(auth)) set(name, value);
-  for (const [name, value] of Object.entries(call.defaultHeaders ?? {})) set(name, value, true);
-  return headers;
+  const merge = new HeaderMerge();
+  merge.setAll(call.provider.headers);
+  merge.setAll(call.extraHeaders);
+  merge.setIfAbsent('content-type', 'application/json');
+  merge.setAll(auth);
+  merge.setAllIfAbsent(call.defaultHeaders);
+  return merge.headers;
 }
 
 /**

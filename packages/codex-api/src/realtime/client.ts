@@ -21,6 +21,7 @@ import {
   apiErrorFromTransport,
   requestIdFromHeaders,
 } from '../errors/map-errors.js';
+import { HeaderMerge } from '../internal/header-merge.js';
 import { registerAuthHeaders, registerProviderSecrets } from '../internal/secrets.js';
 import { redactUrlIn } from '../internal/url.js';
 import {
@@ -161,23 +162,13 @@ export class RealtimeWebsocketClient {
       throw apiErrorFromAuthFailure(error, signal);
     }
     registerAuthHeaders(this.redactor, auth);
-    const headers: Record<string, string> = {};
-    const names = new Map<string, string>();
-    const set = (name: string, value: string, ifAbsent = false): void => {
-      const lower = name.toLowerCase();
-      const existing = names.get(lower);
-      if (existing !== undefined) {
-        if (!ifAbsent) headers[existing] = value;
-        return;
-      }
-      names.set(lower, name);
-      headers[name] = value;
-    };
-    for (const [name, value] of Object.entries(this.options.provider.headers)) set(name, value);
-    for (const [name, value] of Object.entries(options.extraHeaders ?? {})) set(name, value);
-    if (config.sessionId !== undefined) set('x-session-id', config.sessionId);
-    for (const [name, value] of Object.entries(auth)) set(name, value);
-    for (const [name, value] of Object.entries(this.options.defaultHeaders ?? {})) set(name, value, true);
+    const merge = new HeaderMerge();
+    merge.setAll(this.options.provider.headers);
+    merge.setAll(options.extraHeaders);
+    if (config.sessionId !== undefined) merge.set('x-session-id', config.sessionId);
+    merge.setAll(auth);
+    merge.setAllIfAbsent(this.options.defaultHeaders);
+    const headers = merge.headers;
     for (const [name, value] of Object.entries(headers)) {
       try {
         validateHeaderName(name);

@@ -3,6 +3,7 @@ import { type HttpTransport, SecretRedactor, zstdCompress } from '@codex-ts/clie
 import type { AuthProvider } from '../auth/auth-provider.js';
 import type { ApiError } from '../errors/api-error.js';
 import { sendAuthorized } from '../internal/authorized-send.js';
+import { HeaderMerge } from '../internal/header-merge.js';
 import { ownedTransport } from '../internal/owned-transport.js';
 import { registerProviderSecrets } from '../internal/secrets.js';
 import type { Provider } from '../provider/provider.js';
@@ -84,35 +85,6 @@ export interface ResponseStream extends AsyncIterable<ResponseEvent> {
   readonly headers: Readonly<Record<string, string>>;
   /** HTTP: `x-request-id`, else `x-oai-request-id`. WebSocket: always undefined. */
   readonly requestId: string | undefined;
-}
-
-type MutableHeaders = Record<string, string>;
-
-/** Sets `name` (replacing a header of the same name in any case, keeping its position). */
-function setHeader(
-  headers: MutableHeaders,
-  lowerIndex: Map<string, string>,
-  name: string,
-  value: string,
-): void {
-  const lower = name.toLowerCase();
-  const existing = lowerIndex.get(lower);
-  if (existing !== undefined) {
-    // Replace in place: the header keeps its first position and spelling.
-    headers[existing] = value;
-    return;
-  }
-  headers[name] = value;
-  lowerIndex.set(lower, name);
-}
-
-function setIfAbsent(
-  headers: MutableHeaders,
-  lowerIndex: Map<string, string>,
-  name: string,
-  value: string,
-): void {
-  if (!lowerIndex.has(name.toLowerCase())) setHeader(headers, lowerIndex, name, value);
 }
 
 /**
@@ -236,16 +208,14 @@ export class ResponsesClient {
     extraHeaders: Record<string, string> | undefined,
     authHeaders: Record<string, string>,
   ): Record<string, string> {
-    const headers: MutableHeaders = {};
-    const index = new Map<string, string>();
-    for (const [name, value] of Object.entries(this.provider.headers)) setHeader(headers, index, name, value);
-    if (extraHeaders)
-      for (const [name, value] of Object.entries(extraHeaders)) setHeader(headers, index, name, value);
-    setHeader(headers, index, 'accept', 'text/event-stream');
-    if (this.requestCompression === 'zstd') setHeader(headers, index, 'content-encoding', 'zstd');
-    setIfAbsent(headers, index, 'content-type', 'application/json');
-    for (const [name, value] of Object.entries(authHeaders)) setHeader(headers, index, name, value);
-    for (const [name, value] of Object.entries(this.defaultHeaders)) setIfAbsent(headers, index, name, value);
-    return headers;
+    const merge = new HeaderMerge();
+    merge.setAll(this.provider.headers);
+    merge.setAll(extraHeaders);
+    merge.set('accept', 'text/event-stream');
+    if (this.requestCompression === 'zstd') merge.set('content-encoding', 'zstd');
+    merge.setIfAbsent('content-type', 'application/json');
+    merge.setAll(authHeaders);
+    merge.setAllIfAbsent(this.defaultHeaders);
+    return merge.headers;
   }
 }
