@@ -12,6 +12,7 @@ import {
 } from '../scenario/chatgpt.js';
 import { sendJson } from './http-steps.js';
 import { sleep } from './recording.js';
+import { type ScriptCursor, takeNext } from './script-cursor.js';
 
 /** Which side route a request is for: method and path suffix, query string ignored. */
 export function matchChatgptRoute(method: string | undefined, path: string): ChatgptRoute | undefined {
@@ -23,11 +24,7 @@ export function matchChatgptRoute(method: string | undefined, path: string): Cha
   return undefined;
 }
 
-interface Queue {
-  replies: JsonReply[];
-  repeatLast: boolean;
-  next: number;
-}
+type Queue = ScriptCursor<JsonReply>;
 
 /** The scripts of the side routes and their positions. */
 export class ChatgptRoutes {
@@ -41,14 +38,14 @@ export class ChatgptRoutes {
       [ChatgptRoute, RouteScript | undefined]
     >) {
       if (script)
-        this.queues.set(route, { replies: [...script.replies], repeatLast: !!script.repeatLast, next: 0 });
+        this.queues.set(route, { items: [...script.replies], repeatLast: !!script.repeatLast, next: 0 });
     }
   }
 
   /** Replace one route's script, restarting at its first reply. Throws `ScenarioError`. */
   setRoute(route: ChatgptRoute, script: RouteScript): void {
     validateChatgptScenario({ [route]: script });
-    this.queues.set(route, { replies: [...script.replies], repeatLast: !!script.repeatLast, next: 0 });
+    this.queues.set(route, { items: [...script.replies], repeatLast: !!script.repeatLast, next: 0 });
   }
 
   /** Append replies to one route's script. Throws `ScenarioError` (none is added). */
@@ -57,8 +54,8 @@ export class ChatgptRoutes {
     replies.forEach((r, i) => {
       validateJsonReply(r, `pushChatgptReplies(${route})[${i}]`);
     });
-    const queue = this.queues.get(route) ?? { replies: [], repeatLast: false, next: 0 };
-    queue.replies.push(...replies);
+    const queue = this.queues.get(route) ?? { items: [], repeatLast: false, next: 0 };
+    queue.items.push(...replies);
     this.queues.set(route, queue);
   }
 
@@ -72,15 +69,10 @@ export class ChatgptRoutes {
   ): { reply: JsonReply; index: number } | { reply: undefined; count: number } | undefined {
     const queue = this.queues.get(route);
     if (!queue) return undefined;
-    if (queue.next < queue.replies.length) {
-      const index = queue.next++;
-      return { reply: queue.replies[index]!, index };
-    }
-    if (queue.repeatLast && queue.replies.length > 0) {
-      const index = queue.replies.length - 1;
-      return { reply: queue.replies[index]!, index };
-    }
-    return { reply: undefined, count: queue.replies.length };
+    const taken = takeNext(queue);
+    return taken
+      ? { reply: taken.item, index: taken.index }
+      : { reply: undefined, count: queue.items.length };
   }
 }
 

@@ -20,6 +20,7 @@ import {
   type RecordedWsFrame,
   tryParseJson,
 } from './recording.js';
+import { type ScriptCursor, takeNext } from './script-cursor.js';
 import { makeTestTls, type TestTlsMaterial } from './tls.js';
 
 /** Options of `startResponsesServer`. */
@@ -159,9 +160,8 @@ class ResponsesServerImpl implements ResponsesServer {
   readonly realtimeHandshakes: RecordedHandshake[] = [];
   readonly realtimeFrames: RecordedWsFrame[] = [];
 
-  private steps: Step[] = [];
-  private repeatLast = false;
-  private nextStep = 0;
+  /** The `/responses` HTTP steps and the position in them. */
+  private script: ScriptCursor<Step> = { items: [], next: 0, repeatLast: false };
   private readonly http: Server | HttpsServer;
   private readonly sockets = new Set<Socket>();
   private readonly waiters = new CountWaiters();
@@ -229,16 +229,14 @@ class ResponsesServerImpl implements ResponsesServer {
 
   setScenario(scenario: Scenario): void {
     validateScenario(scenario);
-    this.steps = [...scenario.steps];
-    this.repeatLast = scenario.repeatLast ?? false;
-    this.nextStep = 0;
+    this.script = { items: [...scenario.steps], next: 0, repeatLast: scenario.repeatLast ?? false };
   }
 
   pushSteps(...steps: Step[]): void {
     steps.forEach((s, i) => {
       validateStep(s, `pushSteps[${i}]`);
     });
-    this.steps.push(...steps);
+    this.script.items.push(...steps);
   }
 
   setWsScenario(scenario: WsScenario): void {
@@ -327,15 +325,8 @@ class ResponsesServerImpl implements ResponsesServer {
 
   /** Take the next HTTP step, or `undefined` when the scenario is exhausted. */
   private takeStep(): { step: Step; index: number } | undefined {
-    if (this.nextStep < this.steps.length) {
-      const index = this.nextStep++;
-      return { step: this.steps[index]!, index };
-    }
-    if (this.repeatLast && this.steps.length > 0) {
-      const index = this.steps.length - 1;
-      return { step: this.steps[index]!, index };
-    }
-    return undefined;
+    const taken = takeNext(this.script);
+    return taken && { step: taken.item, index: taken.index };
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -411,7 +402,7 @@ class ResponsesServerImpl implements ResponsesServer {
           error: {
             type: 'server_error',
             code: 'scenario_exhausted',
-            message: `responses-server: scenario exhausted (${this.steps.length} steps consumed, request #${this.requests.length})`,
+            message: `responses-server: scenario exhausted (${this.script.items.length} steps consumed, request #${this.requests.length})`,
           },
         });
         return;
