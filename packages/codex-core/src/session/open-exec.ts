@@ -227,7 +227,7 @@ async function build(
   const backend =
     session.kind === 'chatgpt' && provider.usesCodexBackend
       ? new ChatgptBackend({
-          manager: session.manager,
+          manager: session.auth,
           codexHome,
           chatgptBaseUrl: config.chatgptBaseUrl,
           codexBaseUrl: provider.provider.baseUrl,
@@ -338,7 +338,7 @@ async function build(
     modelSettings,
     telemetry,
     redactor,
-    ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
+    ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
       await models?.close();
