@@ -263,6 +263,7 @@ async function build(
           originator,
           userAgent,
           redactor,
+          transport,
         })
       : undefined;
   // The catalog decides the default model and the request shape. In ChatGPT mode its start fetch
