@@ -16,7 +16,7 @@ import type { ModelProviderInfo } from '../config/providers.js';
 export type SessionAuth =
   | { kind: 'apikey'; auth: AuthProvider }
   | { kind: 'none'; auth: AuthProvider }
-  | { kind: 'chatgpt'; auth: AuthManager; manager: AuthManager }
+  | { kind: 'chatgpt'; auth: AuthManager }
   | { kind: 'command'; auth: CommandTokenAuth };
 
 /** What {@link resolveSessionAuth} needs besides the provider and config. */
@@ -64,7 +64,7 @@ export async function resolveSessionAuth(options: SessionAuthOptions): Promise<S
         log: options.log,
       });
       // Logged out (no auth.json): the API-key path's "no credentials" text says what to set.
-      if (manager.authCached() !== undefined) return { kind: 'chatgpt', auth: manager, manager };
+      if (manager.authCached() !== undefined) return { kind: 'chatgpt', auth: manager };
     }
   }
   const needsKey =

@@ -180,10 +180,16 @@ export class ChatgptBackend {
   }
 }
 
-/** `promise`, or the `aborted` `ApiError` as soon as `signal` fires (the promise keeps running). */
+/**
+ * `promise`, or the `aborted` `ApiError` as soon as `signal` fires (the promise keeps running;
+ * when nobody else waits for it, its later failure must not become an unhandled rejection).
+ */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(new ApiError('aborted', 'request aborted'));
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new ApiError('aborted', 'request aborted'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new ApiError('aborted', 'request aborted'));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -227,7 +227,7 @@ async function build(
   const backend =
     session.kind === 'chatgpt' && provider.usesCodexBackend
       ? new ChatgptBackend({
-          manager: session.manager,
+          manager: session.auth,
           codexHome,
           chatgptBaseUrl: config.chatgptBaseUrl,
           codexBaseUrl: provider.provider.baseUrl,
@@ -263,6 +263,7 @@ async function build(
           originator,
           userAgent,
           redactor,
+          transport,
         })
       : undefined;
   // The catalog decides the default model and the request shape. In ChatGPT mode its start fetch
@@ -338,7 +339,7 @@ async function build(
     modelSettings,
     telemetry,
     redactor,
-    ...(session.kind === 'chatgpt' ? { authManager: session.manager } : {}),
+    ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
       await models?.close();

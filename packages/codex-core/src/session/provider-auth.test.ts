@@ -222,3 +222,33 @@ describe('command-backed provider auth over WebSocket', () => {
     }
   });
 });
+
+describe('command-backed provider auth behind a custom CA', () => {
+  it('the models catalog is fetched with CODEX_CA_CERTIFICATE, like the model requests', async () => {
+    await server.close();
+    server = await startResponsesServer({ tls: { caFile: join(home, 'ca.pem') } });
+    server.setScenario({ steps: [ok()] });
+    server.setChatgptRoute('models', { replies: [modelsCatalog([], '"models-etag-ca"')], repeatLast: true });
+    const { opened } = await open([], { CODEX_CA_CERTIFICATE: join(home, 'ca.pem') });
+    try {
+      const events = await collect(opened.conversation.runTurn('hello'));
+      expect(events.at(-1)?.type).toBe('turn.completed');
+      // close() aborts a fetch still running: wait (bounded) for the cache the fetch writes.
+      for (let i = 0; i < 100; i++) {
+        const written = await readFile(join(home, 'models_cache.json')).then(
+          () => true,
+          () => false,
+        );
+        if (written) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await opened.close();
+    }
+    const models = server.requests.filter((r) => r.route === 'models');
+    expect(models).toHaveLength(1);
+    expect(models[0]?.headerMap.authorization).toMatch(/^Bearer cmd-token-canary-1$/);
+    const cache = JSON.parse(await readFile(join(home, 'models_cache.json'), 'utf8'));
+    expect(cache).toMatchObject({ etag: '"models-etag-ca"', models: [] });
+  });
+});

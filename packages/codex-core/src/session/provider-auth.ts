@@ -5,7 +5,7 @@
 // with the first two and with `requires_openai_auth`, so a provider with `auth` always uses it).
 
 import { ModelsCatalogClient } from '@codex-ts/api';
-import type { SecretRedactor } from '@codex-ts/client';
+import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import { CommandTokenAuth } from '@codex-ts/login';
 import type { ModelProviderInfo } from '../config/providers.js';
 import { modelsCacheIdentity } from '../models/models-cache.js';
@@ -65,6 +65,11 @@ export interface CommandAuthModelsCatalogOptions {
   originator: string;
   userAgent: string;
   redactor: SecretRedactor;
+  /**
+   * The session's transport (its `CODEX_CA_CERTIFICATE` / `SSL_CERT_FILE` CA, as for the model
+   * requests); not closed by `close()`.
+   */
+  transport: HttpTransport;
 }
 
 /**
@@ -80,7 +85,7 @@ export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOption
   start(): void;
   /**
    * Aborts a fetch still running, waits for the refresh (and its cache write) and for a command run
-   * it started to end, closes the transport.
+   * it started to end (the session's transport stays open).
    */
   close(): Promise<void>;
 } {
@@ -91,6 +96,7 @@ export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOption
     originator: options.originator,
     userAgent: options.userAgent,
     redactor: options.redactor,
+    transport: options.transport,
   });
   const identity = modelsCacheIdentity(`command:${options.baseUrl}`);
   const catalog = new ModelsCatalog({
@@ -114,7 +120,6 @@ export function commandAuthModelsCatalog(options: CommandAuthModelsCatalogOption
       await started;
       await catalog.whenIdle();
       await options.auth.whenIdle();
-      await client.close();
     },
   };
 }
