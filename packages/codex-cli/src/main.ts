@@ -1,6 +1,7 @@
 import { SecretRedactor } from '@codex-ts/client';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
+import { configOption } from './config-option.js';
 import { runExec } from './exec/run-exec.js';
 import { registerLoginCommands } from './login/login-command.js';
 import type { OutputSink } from './output/jsonl-printer.js';
@@ -16,10 +17,6 @@ export interface MainIo {
   readStdin(): Promise<string>;
   stdinIsTty: boolean;
   signal?: AbortSignal | undefined;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /**
@@ -50,12 +47,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     .argument('[prompt]', 'the prompt; `-` (or nothing, with piped stdin) reads it from stdin')
     .option('--json', 'print events as JSON Lines (the `codex exec --json` format)', false)
     .option('-m, --model <model>', 'model slug to use')
-    .option(
-      '-c, --config <key=value>',
-      'override a config.toml value (TOML value, or a plain string)',
-      collect,
-      [],
-    )
+    .addOption(configOption())
     .option('--skip-git-repo-check', 'accepted for compatibility with `codex exec`', false)
     .action(
       async (promptArg: string | undefined, opts: { json: boolean; model?: string; config: string[] }) => {

@@ -9,28 +9,14 @@ import {
   HTTP_BODY_KEY_ORDER,
   keysWithout,
 } from '@codex-ts/api/test';
-import { accountsCheck, modelsCatalog, textTurn, usage } from '@codex-ts/responses-server';
+import { accountsCheck, modelsCatalog } from '@codex-ts/responses-server';
 import { decompress } from 'fzstd';
 import { describe, expect, it } from 'vitest';
 import { chatgptHomes, VALID_TOKEN } from '../test-support/chatgpt-home.js';
+import { HELLO_TURN_LINES, helloTurn } from '../test-support/hello-turn.js';
 import { runCli } from '../test-support/run-cli.js';
 
 const newHome = chatgptHomes();
-
-const turnEvents = () =>
-  textTurn({
-    responseId: 'resp_1',
-    text: 'Hello there!',
-    reasoning: '**Planning a reply**\n\nThe user wants a short greeting.',
-    usage: usage({ input: 1200, cached: 1024, output: 42, reasoning: 16 }),
-  });
-
-const TEXT_TURN_LINES = [
-  '{"type":"turn.started"}',
-  '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**Planning a reply**\\n\\nThe user wants a short greeting."}}',
-  '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Hello there!"}}',
-  '{"type":"turn.completed","usage":{"input_tokens":1200,"cached_input_tokens":1024,"cache_write_input_tokens":0,"output_tokens":42,"reasoning_output_tokens":16}}',
-];
 
 /** Header names in wire order without undici's `host` / `connection` / `content-length`. */
 const names = (headers: [string, string][]) =>
@@ -44,14 +30,14 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
   it('HTTP: models, discovery, prewarm upgrade (426), one zstd POST with the observed headers; auth.json untouched', async () => {
     const h = await newHome({
       server: {
-        scenario: { steps: [{ kind: 'sse', events: turnEvents() }] },
+        scenario: { steps: [{ kind: 'sse', events: helloTurn() }] },
         wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
       },
     });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.stderr).not.toContain('ERROR');
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(h.trace()).toEqual([`GET ${MODELS}`, `GET ${DISCOVERY}`, 'UPGRADE 426', `POST ${RESPONSES}`]);
 
     const [models, discovery, post] = h.server.requests;
@@ -129,11 +115,11 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
         accountsCheck: { replies: [accountsCheck({ id: 'acct-fake-0000', accountRoutingOverride: 'us' })] },
         models: { replies: [modelsCatalog([])], repeatLast: true },
       },
-      server: { wsScenario: { responses: [{ events: turnEvents() }] } },
+      server: { wsScenario: { responses: [{ events: helloTurn() }] } },
     });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(h.trace()).toEqual([`GET ${MODELS}`, `GET ${DISCOVERY}`, 'UPGRADE 101']);
     const hs = h.server.handshakes[0]!;
     const names = hs.headers.map(([n]) => n.toLowerCase());
@@ -161,7 +147,7 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
         models: { replies: [modelsCatalog([])], repeatLast: true },
       },
       server: {
-        scenario: { steps: [{ kind: 'sse', events: turnEvents() }] },
+        scenario: { steps: [{ kind: 'sse', events: helloTurn() }] },
         wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
       },
     });
@@ -187,14 +173,14 @@ describe('codex-ts exec --json with a ChatGPT auth.json', () => {
       },
       server: {
         scenario: {
-          steps: [{ kind: 'sse', headers: { 'x-models-etag': '"models-etag-2"' }, events: turnEvents() }],
+          steps: [{ kind: 'sse', headers: { 'x-models-etag': '"models-etag-2"' }, events: helloTurn() }],
         },
         wsScenario: { handshakes: [{ kind: 'reject', status: 426 }], responses: [] },
       },
     });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: h.home, env: h.env });
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(h.trace()).toEqual([
       `GET ${MODELS}`,
       `GET ${DISCOVERY}`,

@@ -1,7 +1,8 @@
 // `codex-ts exec --json` with a provider that supports WebSockets (observed-cli-0.169.md §6–§8):
 // the built binary against the responses server's WebSocket endpoint on 127.0.0.1.
-import { type ResponsesServer, startResponsesServer, textTurn, usage } from '@codex-ts/responses-server';
+import { type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HELLO_TURN_LINES, helloTurn } from '../test-support/hello-turn.js';
 import { runCli, tempHomes } from '../test-support/run-cli.js';
 
 let server: ResponsesServer;
@@ -13,21 +14,6 @@ afterEach(() => server.close());
 
 const HIGH_DEMAND = 'We\u2019re currently experiencing high demand, which may cause temporary errors.';
 
-const turnEvents = (text = 'Hello there!') =>
-  textTurn({
-    responseId: 'resp_1',
-    text,
-    reasoning: '**Planning a reply**\n\nThe user wants a short greeting.',
-    usage: usage({ input: 1200, cached: 1024, output: 42, reasoning: 16 }),
-  });
-
-const TEXT_TURN_LINES = [
-  '{"type":"turn.started"}',
-  '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**Planning a reply**\\n\\nThe user wants a short greeting."}}',
-  '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Hello there!"}}',
-  '{"type":"turn.completed","usage":{"input_tokens":1200,"cached_input_tokens":1024,"cache_write_input_tokens":0,"output_tokens":42,"reasoning_output_tokens":16}}',
-];
-
 function wsHome(extra = ''): string {
   return newHome(server.url, `supports_websockets = true\n${extra}`);
 }
@@ -37,16 +23,16 @@ const frames = () => server.wsFrames.map((f) => f.json as Record<string, unknown
 describe('codex-ts exec --json over WebSocket', () => {
   it('prints the same JSONL as over HTTP; prewarm then a continued turn on one socket', async () => {
     // Over HTTP first (supports_websockets unset) …
-    server.pushSteps({ kind: 'sse', events: turnEvents() });
+    server.pushSteps({ kind: 'sse', events: helloTurn() });
     const overHttp = await runCli(['exec', '--json', 'Say hello.'], { home: newHome(server.url) });
     expect(overHttp.code).toBe(0);
     expect(server.handshakes).toHaveLength(0);
 
     // … then over WebSocket.
-    server.setWsScenario({ responses: [{ events: turnEvents() }] });
+    server.setWsScenario({ responses: [{ events: helloTurn() }] });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: wsHome() });
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(r.lines.slice(1)).toEqual(overHttp.lines.slice(1));
     expect(server.requests).toHaveLength(1);
 
@@ -75,10 +61,10 @@ describe('codex-ts exec --json over WebSocket', () => {
 
   it('falls back to HTTP at once on a 426 handshake, printing nothing extra', async () => {
     server.setWsScenario({ handshakes: [{ kind: 'reject', status: 426 }], responses: [] });
-    server.pushSteps({ kind: 'sse', events: turnEvents() });
+    server.pushSteps({ kind: 'sse', events: helloTurn() });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: wsHome() });
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(server.handshakes.map((h) => h.status)).toEqual([426]);
     expect(server.wsFrames).toHaveLength(0);
     expect(server.requests).toHaveLength(1);
@@ -91,7 +77,7 @@ describe('codex-ts exec --json over WebSocket', () => {
       handshakes: Array.from({ length: 10 }, () => ({ kind: 'reject', status: 500 }) as const),
       responses: [],
     });
-    server.pushSteps({ kind: 'sse', events: turnEvents() });
+    server.pushSteps({ kind: 'sse', events: helloTurn() });
     const r = await runCli(['exec', '--json', 'Say hello.'], {
       home: wsHome('stream_max_retries = 2\nrequest_max_retries = 0'),
     });
@@ -117,11 +103,11 @@ describe('codex-ts exec --json over WebSocket', () => {
       handshakes: [
         { kind: 'reject', status: 401, body: { error: { message: 'Incorrect API key provided.' } } },
       ],
-      responses: [{ events: turnEvents() }],
+      responses: [{ events: helloTurn() }],
     });
     const r = await runCli(['exec', '--json', 'Say hello.'], { home: wsHome() });
     expect(r.code).toBe(0);
-    expect(r.lines.slice(1)).toEqual(TEXT_TURN_LINES);
+    expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
     expect(server.handshakes.map((h) => h.status)).toEqual([401, 101]);
     expect(frames()).toHaveLength(1);
     expect(frames()[0]).not.toHaveProperty('previous_response_id');
@@ -134,7 +120,7 @@ describe('codex-ts exec --json over WebSocket', () => {
       handshakes: Array.from({ length: 10 }, () => ({ kind: 'reject', status: 500 }) as const),
       responses: [],
     });
-    server.pushSteps({ kind: 'sse', events: turnEvents() });
+    server.pushSteps({ kind: 'sse', events: helloTurn() });
     const r = await runCli(['exec', 'Say hello.'], {
       home: wsHome('stream_max_retries = 1\nrequest_max_retries = 0'),
     });

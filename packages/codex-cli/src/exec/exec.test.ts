@@ -4,10 +4,9 @@ import {
   type ResponsesServer,
   responseCreated,
   startResponsesServer,
-  textTurn,
-  usage,
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { helloTurn } from '../test-support/hello-turn.js';
 import { providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
 
 let server: ResponsesServer;
@@ -25,12 +24,7 @@ afterEach(async () => {
 const textStep = (text = 'Hello there!') =>
   ({
     kind: 'sse',
-    events: textTurn({
-      responseId: 'resp_1',
-      text,
-      reasoning: '**Planning a reply**\n\nThe user wants a short greeting.',
-      usage: usage({ input: 1200, cached: 1024, output: 42, reasoning: 16 }),
-    }),
+    events: helloTurn(text),
   }) as const;
 
 describe('codex-ts exec --json', () => {

@@ -10,6 +10,7 @@ import {
   startBrowserLogin,
 } from '@codex-ts/login';
 import { type Command, Option } from 'commander';
+import { configOption } from '../config-option.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
 import { openBrowser } from './open-browser.js';
@@ -33,10 +34,6 @@ export interface LoginIo {
 }
 
 const ORIGINATOR = 'codex_cli_rs';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 interface LoginOpts {
   withApiKey?: boolean;
@@ -72,7 +69,7 @@ export function registerLoginCommands(program: Command, io: LoginIo): void {
       ).hideHelp(),
     )
     .addOption(new Option('--api-key <key>').hideHelp())
-    .option('-c, --config <key=value>', 'override a config.toml value', collect, [])
+    .addOption(configOption())
     .action(async (opts: LoginOpts) => {
       if (opts.apiKey !== undefined) {
         io.redactor.add(opts.apiKey);
@@ -85,7 +82,7 @@ export function registerLoginCommands(program: Command, io: LoginIo): void {
   login
     .command('status')
     .description('Show the stored login.')
-    .option('-c, --config <key=value>', 'override a config.toml value', collect, [])
+    .addOption(configOption())
     .action(async (opts: { config: string[] }, cmd: Command) => {
       const config = await configOrExit(
         [...(cmd.parent?.opts<LoginOpts>().config ?? []), ...opts.config],
@@ -111,7 +108,7 @@ export function registerLoginCommands(program: Command, io: LoginIo): void {
   program
     .command('logout')
     .description('Remove the stored login (a ChatGPT login is revoked first).')
-    .option('-c, --config <key=value>', 'override a config.toml value', collect, [])
+    .addOption(configOption())
     .action(async (opts: { config: string[] }) => {
       const config = await configOrExit(opts.config, io, err);
       if (!config) return;

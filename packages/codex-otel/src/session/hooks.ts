@@ -52,43 +52,42 @@ export function websocketEventInfo(info: WsEventTelemetryInfo): WebsocketEventIn
   }
 }
 
+/** `record`, with any error it throws dropped: telemetry must never break a request or a stream. */
+function guarded<T>(record: (info: T) => void): (info: T) => void {
+  return (info) => {
+    try {
+      record(info);
+    } catch {
+      // dropped
+    }
+  };
+}
+
 /**
  * A `RequestTelemetry` whose `onRequest` hands each attempt to `recorder.recordApiRequest`, with
  * `endpoint` as its `endpoint` label when given. Never throws: a failure while recording is dropped.
  */
 export function requestHook(recorder: TransportRecorder, endpoint: string | undefined): RequestTelemetry {
   return {
-    onRequest: (info: RequestTelemetryInfo) => {
-      try {
-        recorder.recordApiRequest(
-          endpoint === undefined
-            ? info
-            : {
-                attempt: info.attempt,
-                status: info.status,
-                error: info.error,
-                durationMs: info.durationMs,
-                endpoint,
-              },
-        );
-      } catch {
-        // Telemetry must never break a request.
-      }
-    },
+    onRequest: guarded((info: RequestTelemetryInfo) =>
+      recorder.recordApiRequest(
+        endpoint === undefined
+          ? info
+          : {
+              attempt: info.attempt,
+              status: info.status,
+              error: info.error,
+              durationMs: info.durationMs,
+              endpoint,
+            },
+      ),
+    ),
   };
 }
 
 /** An `SseTelemetry` whose `onSseEvent` hands each poll to `recorder.recordSsePoll`. Never throws. */
 export function sseHook(recorder: TransportRecorder): SseTelemetry {
-  return {
-    onSseEvent: (info: SseTelemetryInfo) => {
-      try {
-        recorder.recordSsePoll(info);
-      } catch {
-        // Telemetry must never break the stream.
-      }
-    },
-  };
+  return { onSseEvent: guarded((info: SseTelemetryInfo) => recorder.recordSsePoll(info)) };
 }
 
 /**
@@ -97,19 +96,9 @@ export function sseHook(recorder: TransportRecorder): SseTelemetry {
  */
 export function websocketHooks(recorder: TransportRecorder): WebsocketTelemetry {
   return {
-    onWsRequest: (info: WsRequestTelemetryInfo) => {
-      try {
-        recorder.recordWebsocketRequest(info);
-      } catch {
-        // Telemetry must never break a request.
-      }
-    },
-    onWsEvent: (info: WsEventTelemetryInfo) => {
-      try {
-        recorder.recordWebsocketEvent(websocketEventInfo(info));
-      } catch {
-        // Telemetry must never break the stream.
-      }
-    },
+    onWsRequest: guarded((info: WsRequestTelemetryInfo) => recorder.recordWebsocketRequest(info)),
+    onWsEvent: guarded((info: WsEventTelemetryInfo) =>
+      recorder.recordWebsocketEvent(websocketEventInfo(info)),
+    ),
   };
 }

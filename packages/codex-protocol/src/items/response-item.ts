@@ -42,10 +42,15 @@ const ITEM_SPECS = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([type, schema]) => [type, fieldSpecs(schema)]),
 ) as Record<KnownResponseItemType, readonly FieldSpec[]>;
 
-/** Writes a web-search action with its wire key order (unknown actions verbatim). */
+/**
+ * Writes a `web_search_call` item's `action` (models.rs `WebSearchAction`) as a new wire object:
+ * the known keys of its type (`search`, `open_page`, `find_in_page`) in the wire order, then any
+ * unknown keys in their read order (dropped with `knownFieldsOnly`); an unknown action type is
+ * written back verbatim. Never throws.
+ */
 export function serializeWebSearchAction(
   action: WebSearchAction,
-  options?: WriteOptions,
+  options?: SerializeResponseItemOptions,
 ): Record<string, unknown> {
   if (action.type === 'other') return { ...action.raw };
   const rules = WEB_SEARCH_ACTION_RULES.get(action.type);

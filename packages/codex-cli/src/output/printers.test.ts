@@ -1,0 +1,88 @@
+// Both printers take the text of a completed item from the same protocol helpers
+// (`reasoningText`, `messageText`), so human and --json output show the same text.
+import type { TurnEvent } from '@codex-ts/core';
+import { describe, expect, it } from 'vitest';
+import { HumanPrinter } from './human-printer.js';
+import { JsonlPrinter } from './jsonl-printer.js';
+
+function sink(): { text: string; write(t: string): void } {
+  return {
+    text: '',
+    write(t: string) {
+      this.text += t;
+    },
+  };
+}
+
+const completed = (item: object) => ({ type: 'item.completed', item }) as unknown as TurnEvent;
+
+const reasoning = {
+  type: 'reasoning',
+  id: 'rs_1',
+  summary: [
+    { type: 'summary_text', text: '' },
+    { type: 'summary_text', text: 'thinking' },
+    { type: 'summary_text', text: '' },
+  ],
+};
+
+describe('printers', () => {
+  it('show the same reasoning text (no stray blank lines)', () => {
+    const out = sink();
+    const err = sink();
+    new HumanPrinter(out, err).handle(completed(reasoning));
+    expect(err.text).toBe('thinking\n');
+    expect(out.text).toBe('');
+
+    const jsonOut = sink();
+    new JsonlPrinter(jsonOut).handle(completed(reasoning));
+    expect(jsonOut.text).toBe(
+      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"thinking"}}\n',
+    );
+  });
+
+  it('print nothing for a reasoning item without summary text', () => {
+    const empty = { ...reasoning, summary: [{ type: 'summary_text', text: '' }] };
+    const out = sink();
+    const err = sink();
+    new HumanPrinter(out, err).handle(completed(empty));
+    expect(err.text).toBe('');
+    expect(out.text).toBe('');
+    const jsonOut = sink();
+    new JsonlPrinter(jsonOut).handle(completed(empty));
+    expect(jsonOut.text).toBe('');
+  });
+
+  it('show the same assistant text: output_text parts joined, refusals skipped', () => {
+    const message = {
+      type: 'message',
+      role: 'assistant',
+      content: [
+        { type: 'output_text', text: 'a', annotations: [] },
+        { type: 'refusal', refusal: 'no' },
+        { type: 'output_text', text: 'b', annotations: [] },
+      ],
+    };
+    const out = sink();
+    const err = sink();
+    new HumanPrinter(out, err).handle(completed(message));
+    expect(out.text).toBe('ab\n');
+    expect(err.text).toBe('');
+
+    const jsonOut = sink();
+    new JsonlPrinter(jsonOut).handle(completed(message));
+    expect(jsonOut.text).toBe(
+      '{"type":"item.completed","item":{"id":"item_0","type":"agent_message","text":"ab"}}\n',
+    );
+  });
+
+  it('print no user message', () => {
+    const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] };
+    const out = sink();
+    const err = sink();
+    new HumanPrinter(out, err).handle(completed(user));
+    const jsonOut = sink();
+    new JsonlPrinter(jsonOut).handle(completed(user));
+    expect(out.text + err.text + jsonOut.text).toBe('');
+  });
+});
