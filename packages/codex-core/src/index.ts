@@ -95,6 +95,14 @@ export {
   type ModelsCatalogOptions,
   type ModelsFetchResult,
 } from './models/models-catalog.js';
+// Sandboxing of commands run by tools.
+export {
+  type CommandSandbox,
+  createCommandSandbox,
+  type PreparedCommand,
+  type SandboxMode,
+  type SandboxPolicy,
+} from './sandbox/sandbox.js';
 // `codex exec` wiring from config and environment.
 export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
 export {
@@ -104,7 +112,9 @@ export {
 } from './session/open-exec.js';
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';
-export type { ToolHandler } from './tools/tool-handler.js';
+// The pluggable tool layer.
+export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
+export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
 export { MODEL_REROUTE_WARNING, type ModelRerouteReason } from './turn/signals.js';

@@ -21,11 +21,15 @@ export interface OutputSink {
  * the final error, `turn.completed` with the turn's summed usage, or `turn.failed`.
  * A server-model reroute is an `error` item "model rerouted: <from> -> <to> (HighRiskCyberActivity)"
  * followed by the reroute warning as another `error` item (observed-cli-0.169-auth §12).
+ * A tool's `tool.item` events are `item.started` / `item.updated` / `item.completed` with one
+ * item id per key (the id is taken at the item's first event).
  * Deltas, rate-limit snapshots, token counts and server-model reports print nothing.
  */
 export class JsonlPrinter {
   readonly #out: OutputSink;
   #nextItem = 0;
+  /** Item ids of the current turn's tool items, by `tool.item` key. */
+  readonly #toolItems = new Map<string, string>();
 
   constructor(out: OutputSink) {
     this.#out = out;
@@ -56,8 +60,18 @@ export class JsonlPrinter {
   handle(event: TurnEvent): void {
     switch (event.type) {
       case 'turn.started':
+        this.#toolItems.clear();
         this.#emit({ type: 'turn.started' });
         return;
+      case 'tool.item': {
+        let id = this.#toolItems.get(event.key);
+        if (id === undefined) {
+          id = this.#itemId();
+          this.#toolItems.set(event.key, id);
+        }
+        this.#emit({ type: `item.${event.phase}`, item: { id, ...event.item } as ThreadItem });
+        return;
+      }
       case 'item.completed': {
         const { item } = event;
         if (item.type === 'reasoning') {

@@ -1,18 +1,51 @@
-import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
+import type { ResponseItem, ThreadItem, ToolCallItem } from '@codex-ts/protocol';
+
+/**
+ * A thread item as a tool reports it: a `command_execution`, `file_change`, `todo_list`,
+ * `mcp_tool_call` or `web_search` item of `codex exec --json` (exec_events.rs `ThreadItem`)
+ * without its `id`; the printer (or the thread API) numbers items (`item_N`).
+ */
+export type ToolThreadItem = ThreadItem extends infer T
+  ? T extends ThreadItem
+    ? Omit<T, 'id'>
+    : never
+  : never;
+
+/**
+ * A tool's progress report, surfaced by the turn loop as the `TurnEvent` `tool.item` and printed by
+ * `exec --json` as `item.started` / `item.updated` / `item.completed`. `key` identifies the item
+ * within the turn (normally the call's `call_id`): every phase of one item uses the same key, so
+ * consumers give them the same item id. An item may skip `started` (printed as `item.completed` only).
+ */
+export interface ToolItemEvent {
+  phase: 'started' | 'updated' | 'completed';
+  key: string;
+  item: ToolThreadItem;
+}
+
+/** What the turn loop hands a tool call besides the call itself. */
+export interface ToolContext {
+  /** Aborted when the turn is aborted; a running command must be stopped. */
+  signal: AbortSignal;
+  turnId: string;
+  /** Reports the call's thread item (see {@link ToolItemEvent}); the turn yields it at once. */
+  emit(event: ToolItemEvent): void;
+}
 
 /**
  * Runs the tools a model may call during a turn. The turn loop sends `specs` as the
  * request's `tools`, and after a response that contains tool calls (`function_call`,
  * `custom_tool_call`, `local_shell_call` items: `isToolCall` of `@codex-ts/protocol`) it calls `handle` for each and sends the
- * outputs back in a follow-up request of the same turn.
+ * outputs back in a follow-up request of the same turn. `ToolRegistry` is the pluggable
+ * implementation (one `Tool` per name).
  */
 export interface ToolHandler {
-  /** Tool definitions as Responses API JSON (`{"type":"function","name":…}`). */
+  /** Tool definitions as Responses API JSON (`{"type":"function","name":…}`), in request order. */
   readonly specs: readonly unknown[];
   /**
    * Runs one call and returns its output item (`function_call_output` or
    * `custom_tool_call_output` with the call's `call_id`). Should not throw for a failing
-   * tool: report the failure in the output text. Must honour `signal`.
+   * tool: report the failure in the output text. Must honour `context.signal`.
    */
-  handle(call: ToolCallItem, context: { signal: AbortSignal; turnId: string }): Promise<ResponseItem>;
+  handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem>;
 }

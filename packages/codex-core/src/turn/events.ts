@@ -1,5 +1,6 @@
 import type { ApiError } from '@codex-ts/api';
 import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/protocol';
+import type { ToolItemEvent } from '../tools/tool-handler.js';
 import type { ModelRerouteReason } from './signals.js';
 
 /**
@@ -10,6 +11,7 @@ import type { ModelRerouteReason } from './signals.js';
  * |---|---|
  * | `turn.started` | before the first request |
  * | `output_text.delta` / `reasoning_summary.delta` | streamed text of request attempt `attempt` (not printed by `exec --json`) |
+ * | `tool.item` | a running tool call's thread item (`command_execution`, `file_change`, `todo_list`, …) with its `phase` (`started` / `updated` / `completed`) and a per-turn `key`; yielded while the tool runs, before the call's output `item.completed` |
  * | `item.completed` | a model output item of a response that completed (`response.output_item.done`, released at `response.completed`), or a tool output |
  * | `attempt.discarded` | attempt `attempt` failed after some of its deltas were delivered: drop them (a retry, the fallback or `turn.failed` follows) |
  * | `stream_error` | a retryable failure; the turn retries after `delayMs` ("Reconnecting... n/max (…)") |
@@ -37,6 +39,7 @@ export type TurnEvent =
   | { type: 'output_text.delta'; delta: string; attempt: number }
   | { type: 'reasoning_summary.delta'; delta: string; summaryIndex: number; attempt: number }
   | { type: 'item.completed'; item: ResponseItem }
+  | ({ type: 'tool.item' } & ToolItemEvent)
   | { type: 'attempt.discarded'; attempt: number; error: ApiError }
   | {
       type: 'stream_error';

@@ -15,7 +15,7 @@ import {
 import type { ModelClientSession } from '../client/model-client-session.js';
 import type { SamplingRequest } from '../client/request-builder.js';
 import type { CompactionOutcome } from '../compaction/run-compaction.js';
-import type { ToolHandler } from '../tools/tool-handler.js';
+import type { ToolHandler, ToolItemEvent } from '../tools/tool-handler.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
 
@@ -197,7 +197,12 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       if (calls.length > 0 && tools) {
         const controller = signal ?? new AbortController().signal;
         for (const call of calls) {
-          const output = await runTool(tools, call, controller, options.turnId);
+          let output: ResponseItem | undefined;
+          for await (const step of runTool(tools, call, controller, options.turnId)) {
+            if ('output' in step) output = step.output;
+            else yield { type: 'tool.item', ...step.event };
+          }
+          if (output === undefined) throw new Error('tool produced no output');
           history.push(output);
           yield { type: 'item.completed', item: output };
         }
@@ -267,26 +272,55 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
 }
 
 /**
- * Runs one tool call. A handler that throws (it should report failures in its output instead)
+ * Runs one tool call, yielding the items it reports (`ToolContext.emit`) as they come and then
+ * its output. A handler that throws (it should report failures in its output instead)
  * still answers the call: the model gets `tool call failed: <message>` as the output, so the
  * history never holds a call without an output and the turn goes on.
  */
-async function runTool(
+async function* runTool(
   tools: ToolHandler,
   call: ToolCallItem,
   signal: AbortSignal,
   turnId: string,
-): Promise<ResponseItem> {
-  try {
-    return await tools.handle(call, { signal, turnId });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    const callId = toolCallId(call) ?? '';
-    const text = `tool call failed: ${errorText(error)}`;
-    return call.type === 'custom_tool_call'
-      ? customToolCallOutput(callId, text)
-      : functionCallOutput(callId, text);
+): AsyncGenerator<{ event: ToolItemEvent } | { output: ResponseItem }> {
+  const pending: ToolItemEvent[] = [];
+  let wake: (() => void) | undefined;
+  const emit = (event: ToolItemEvent): void => {
+    pending.push(event);
+    wake?.();
+  };
+  let settled = false;
+  const result = tools.handle(call, { signal, turnId, emit }).then(
+    (output) => ({ output }),
+    (error: unknown) => ({ error }),
+  );
+  void result.finally(() => {
+    settled = true;
+    wake?.();
+  });
+  for (;;) {
+    while (pending.length > 0) yield { event: pending.shift() as ToolItemEvent };
+    if (settled) break;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
   }
+  const outcome = await result;
+  while (pending.length > 0) yield { event: pending.shift() as ToolItemEvent };
+  if ('output' in outcome) {
+    yield { output: outcome.output };
+    return;
+  }
+  if (signal.aborted) throw outcome.error;
+  const callId = toolCallId(call) ?? '';
+  const text = `tool call failed: ${errorText(outcome.error)}`;
+  yield {
+    output:
+      call.type === 'custom_tool_call'
+        ? customToolCallOutput(callId, text)
+        : functionCallOutput(callId, text),
+  };
 }
 
 function errorText(error: unknown): string {
