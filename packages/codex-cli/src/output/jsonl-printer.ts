@@ -22,14 +22,15 @@ export interface OutputSink {
  * A server-model reroute is an `error` item "model rerouted: <from> -> <to> (HighRiskCyberActivity)"
  * followed by the reroute warning as another `error` item (observed-cli-0.169-auth §12).
  * A tool's `tool.item` events are `item.started` / `item.updated` / `item.completed` with one
- * item id per key (the id is taken at the item's first event).
+ * item id per key (the id is taken at the item's first event); items still open when the turn ends
+ * are completed with their last state before `turn.completed` / `turn.failed`.
  * Deltas, rate-limit snapshots, token counts and server-model reports print nothing.
  */
 export class JsonlPrinter {
   readonly #out: OutputSink;
   #nextItem = 0;
-  /** Item ids of the current turn's tool items, by `tool.item` key. */
-  readonly #toolItems = new Map<string, string>();
+  /** The current turn's tool items by `tool.item` key: their id and last reported state. */
+  readonly #toolItems = new Map<string, { id: string; item: ThreadItem; open: boolean }>();
 
   constructor(out: OutputSink) {
     this.#out = out;
@@ -56,6 +57,19 @@ export class JsonlPrinter {
     });
   }
 
+  /**
+   * Tool items still open when the turn ends (e.g. the `todo_list` of `update_plan`, which is
+   * started and updated but never completed by its tool) get their `item.completed` with their last
+   * state, as exec's event processor does at the end of a turn.
+   */
+  #completeOpenToolItems(): void {
+    for (const entry of this.#toolItems.values()) {
+      if (!entry.open) continue;
+      entry.open = false;
+      this.#emit({ type: 'item.completed', item: entry.item });
+    }
+  }
+
   /** Prints the JSONL line(s) `event` maps to; deltas and other events print nothing. */
   handle(event: TurnEvent): void {
     switch (event.type) {
@@ -64,12 +78,10 @@ export class JsonlPrinter {
         this.#emit({ type: 'turn.started' });
         return;
       case 'tool.item': {
-        let id = this.#toolItems.get(event.key);
-        if (id === undefined) {
-          id = this.#itemId();
-          this.#toolItems.set(event.key, id);
-        }
-        this.#emit({ type: `item.${event.phase}`, item: { id, ...event.item } as ThreadItem });
+        const id = this.#toolItems.get(event.key)?.id ?? this.#itemId();
+        const item = { id, ...event.item } as ThreadItem;
+        this.#toolItems.set(event.key, { id, item, open: event.phase !== 'completed' });
+        this.#emit({ type: `item.${event.phase}`, item });
         return;
       }
       case 'item.completed': {
@@ -104,12 +116,14 @@ export class JsonlPrinter {
         this.warning(modelRerouteText(event));
         return;
       case 'turn.completed':
+        this.#completeOpenToolItems();
         this.#emit({
           type: 'turn.completed',
           usage: usageFromTokenUsage(event.usage),
         });
         return;
       case 'turn.failed':
+        this.#completeOpenToolItems();
         this.#emit({ type: 'error', message: event.message });
         this.#emit({ type: 'turn.failed', error: { message: event.message } });
         return;

@@ -5,13 +5,14 @@ import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
-import { type Config, loadConfig } from '../config/load-config.js';
+import { type ApprovalPolicySetting, type Config, loadConfig } from '../config/load-config.js';
 import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
+import type { SandboxMode } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
@@ -39,7 +40,28 @@ export interface OpenExecOptions {
   /** Default `codex_exec` (overridable by `CODEX_INTERNAL_ORIGINATOR_OVERRIDE`). */
   originator?: string | undefined;
   baseInstructions?: string | undefined;
+  /**
+   * The conversation's tools. Default: the `exec` tool set (`exec_command`, `write_stdin`,
+   * `apply_patch`, `update_plan`) under the session's sandbox policy. Pass a `ToolRegistry` to add,
+   * replace or remove tools.
+   */
   tools?: ToolHandler | undefined;
+  /** `-s/--sandbox`: wins over `sandbox_mode` of config.toml (default `read-only`). */
+  sandboxMode?: SandboxMode | undefined;
+  /** `--add-dir`: extra writable roots under `workspace-write` (absolute, or relative to `cwd`). */
+  additionalWritableRoots?: readonly string[] | undefined;
+  /** `approval_policy` override (`-c approval_policy=…` also works); `exec` is non-interactive. */
+  approvalPolicy?: ApprovalPolicySetting | undefined;
+  /**
+   * `--dangerously-bypass-approvals-and-sandbox`: approval policy `never` and sandbox
+   * `danger-full-access` (commands run directly).
+   */
+  dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
+  /**
+   * Continue a recorded thread (`codex exec resume`): its rollout file is found by id, or the most
+   * recent one with `last`; the conversation keeps its thread id and history.
+   */
+  resume?: { threadId: string } | { last: true } | undefined;
   /**
    * Start the WebSocket startup prewarm right away (default true; only when the provider
    * `supports_websockets`). The first turn waits for it.
