@@ -6,13 +6,14 @@ import type { ResponseItem } from '@codex-ts/protocol';
 import {
   compacted,
   completed,
+  functionCall,
   outputItemDone,
   responseCreated,
   textTurn,
   usage,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, THREAD_ID, testConversation } from '../test/index.js';
+import { echoTools, harness, THREAD_ID, testConversation } from '../test/index.js';
 import type { TurnEvent } from '../turn/events.js';
 import { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './prompts.js';
 
@@ -276,6 +277,52 @@ describe('Conversation.compact()', () => {
     const before = conversation.history;
     await expect(conversation.compact()).rejects.toMatchObject({ code: 'invalid_request' });
     expect(conversation.history).toEqual(before);
+  });
+});
+
+describe('responses_compact mid-turn', () => {
+  it("compacts through /responses/compact before the follow-up and latches the answer's turn state", async () => {
+    const { server, conversation } = await setup(
+      [
+        {
+          kind: 'sse',
+          events: [
+            responseCreated('resp_1'),
+            functionCall('call_1', 'exec_command', {}, 'fc_1'),
+            completed('resp_1', usage({ input: 200_000 })),
+          ],
+        },
+        small('resp_2', 'Done.'),
+      ],
+      { autoCompactTokenLimit: 1_000, compaction: 'responses_compact', tools: echoTools() },
+    );
+    server.setChatgptRoute('compact', {
+      replies: [compacted([COMPACTION_ITEM], { 'x-codex-turn-state': 'ts-compact' })],
+    });
+    const events = await collect(conversation.runTurn('run echo'));
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed', usage: { inputTokens: 200_120 } });
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/v1/responses',
+      '/v1/responses/compact',
+      '/v1/responses',
+    ]);
+    const [first, compact, continuation] = server.requests;
+    expect(compact!.headerMap['x-codex-turn-state']).toBeUndefined();
+    expect(metaOf(compact!.headerMap)).toMatchObject({
+      turn_id: metaOf(first!.headerMap).turn_id,
+      compaction: { trigger: 'auto', implementation: 'responses_compact', phase: 'mid_turn' },
+    });
+    expect((compact!.json as Body).tools).toEqual((first!.json as Body).tools);
+    expect(kinds((compact!.json as Body).input)).toEqual([
+      'developer',
+      'user',
+      'user',
+      'function_call',
+      'function_call_output',
+    ]);
+    expect(continuation!.headerMap['x-codex-turn-state']).toBe('ts-compact');
+    expect(continuation!.headerMap['x-codex-window-id']).toBe(`${THREAD_ID}:1`);
+    expect(kinds((continuation!.json as Body).input)).toEqual(['developer', 'compaction']);
   });
 });
 

@@ -64,6 +64,7 @@ export function compactWith(options: CompactWithOptions): Promise<CompactionOutc
         history,
         request: request([]),
         turnState: options.turnState,
+        session: options.session,
         signal,
       });
     default:

@@ -89,6 +89,8 @@ export interface ResponsesCompactOptions {
   request: SamplingRequest;
   /** The latched `x-codex-turn-state` of the turn, sent as a header. */
   turnState?: string | undefined;
+  /** The turn's scope: latches the answer's `x-codex-turn-state` (when it had none) for the turn's later requests. */
+  session?: ModelClientSession | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -99,7 +101,7 @@ export interface ResponsesCompactOptions {
  * `x-codex-turn-state`, `x-codex-window-id`, `x-codex-turn-metadata`, `x-client-request-id`,
  * `session-id`, `thread-id`). The history becomes the developer messages of the old history
  * followed by the answer's `output` without its developer or system messages; the client moves to a
- * new context window. An empty history resolves unchanged without a request.
+ * new context window, and the answer's `x-codex-turn-state` is latched into `options.session`. An empty history resolves unchanged without a request.
  *
  * @throws ApiError as `CompactClient.compact` rejects (not retried here).
  */
@@ -126,6 +128,7 @@ export async function runResponsesCompact(options: ResponsesCompactOptions): Pro
     },
     { extraHeaders: headers, ...(options.signal ? { signal: options.signal } : {}) },
   );
+  options.session?.latchTurnState(result.turnState);
   const isDeveloper = (item: ResponseItem) =>
     item.type === 'message' && ['developer', 'system'].includes((item as { role?: string }).role ?? '');
   client.startNewContextWindow();
