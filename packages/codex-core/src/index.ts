@@ -19,15 +19,36 @@ export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
 export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
-// Automatic mid-turn compaction (prompt texts, history rewrite, the compaction request).
-export { compactedHistory, compactionRequestInput, summaryMessage } from './compaction/history.js';
+// Compaction: the implementations, prompt texts, history rewrite and the compaction requests.
+export {
+  compactedHistory,
+  compactionRequestInput,
+  keptHistory,
+  summaryMessage,
+} from './compaction/history.js';
 export { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './compaction/prompts.js';
+export {
+  COMPACTION_TRIGGER_ITEM,
+  type RemoteCompactionV2Options,
+  type ResponsesCompactOptions,
+  remoteCompactionV2OutputError,
+  runRemoteCompactionV2,
+  runResponsesCompact,
+} from './compaction/remote-compaction.js';
 export {
   AUTO_MID_TURN_COMPACTION,
   type CompactionOutcome,
   type RunCompactionOptions,
   runCompaction,
 } from './compaction/run-compaction.js';
+export {
+  type CompactionImplementation,
+  type CompactionPhase,
+  type CompactionTrigger,
+  compactionMetadata,
+  defaultCompactionImplementation,
+  supportsRemoteCompaction,
+} from './compaction/strategy.js';
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
@@ -67,7 +88,12 @@ export {
   VERBOSITIES,
 } from './config/schema.js';
 // Conversations and turns.
-export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
+export {
+  Conversation,
+  type ConversationCompaction,
+  type ConversationOptions,
+  messageItem,
+} from './conversation/conversation.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
@@ -117,4 +143,8 @@ export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
 export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
-export { MODEL_REROUTE_WARNING, type ModelRerouteReason } from './turn/signals.js';
+export {
+  fallbackModelMetadataWarning,
+  MODEL_REROUTE_WARNING,
+  type ModelRerouteReason,
+} from './turn/signals.js';

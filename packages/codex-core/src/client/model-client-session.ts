@@ -107,6 +107,15 @@ export class ModelClientSession {
     return this.#turnState;
   }
 
+  /**
+   * Latches `value` as this turn's `x-codex-turn-state` when none is latched yet (the first value
+   * wins, as for the response headers and metadata events), e.g. the `x-codex-turn-state` of a
+   * `POST /responses/compact` answer. `undefined` changes nothing.
+   */
+  latchTurnState(value: string | undefined): void {
+    if (value !== undefined && this.#turnState === undefined) this.#turnState = value;
+  }
+
   /** The client's telemetry (`ModelClientOptions.telemetry`), if any. */
   get telemetry(): SessionTelemetry | undefined {
     return this.#scope.options.telemetry;

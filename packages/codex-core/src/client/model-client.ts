@@ -2,7 +2,7 @@
 // HTTP client, the sticky HTTP fallback, the WebSocket cache and the startup prewarm, and the
 // turn scopes (`ModelClientSession`) created from it.
 
-import { ApiError, type AuthProvider, type Provider, ResponsesClient } from '@codex-ts/api';
+import { ApiError, type AuthProvider, CompactClient, type Provider, ResponsesClient } from '@codex-ts/api';
 import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
@@ -124,6 +124,7 @@ export class ModelClient {
   readonly #scope: ModelClientScope;
   #disableWebsockets = false;
   #startupPrewarm: StartupPrewarm | undefined;
+  #compactClient: CompactClient | undefined;
   #closed = false;
 
   constructor(options: ModelClientOptions) {
@@ -216,6 +217,24 @@ export class ModelClient {
     this.#startupPrewarm?.cancel(new ApiError('aborted', 'model client closed'));
     this.#connector.dropCached();
     await this.responses.close();
+    await this.#compactClient?.close();
+  }
+
+  /**
+   * The session's `POST {base}/responses/compact` client (`CompactClient` of `@codex-ts/api`),
+   * created on first use with the client's provider (its timeout: 4 × the stream idle timeout),
+   * credentials (401 recovery included), transport and redactor, and `originator` / `user-agent`
+   * as default headers; closed by {@link close}. Used by the `responses_compact` compaction.
+   */
+  get compactClient(): CompactClient {
+    this.#compactClient ??= new CompactClient({
+      provider: this.options.provider,
+      auth: this.#scope.auth,
+      ...(this.options.transport ? { transport: this.options.transport } : {}),
+      redactor: this.redactor,
+      defaultHeaders: { originator: this.options.originator, 'user-agent': this.options.userAgent },
+    });
+    return this.#compactClient;
   }
 
   /**

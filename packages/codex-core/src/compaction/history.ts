@@ -33,13 +33,21 @@ export function isSummaryMessage(item: ResponseItem): boolean {
 }
 
 /**
- * The history the turn continues with after a compaction whose answer was `summary`: the
- * developer messages, then the user messages (environment context, prompts; earlier summaries
- * left out) in their order, then {@link summaryMessage}. Reasoning, tool calls and outputs and
- * assistant messages are dropped (0.169.0: `[developer…, user (environment), user (prompt),
- * user (summary)]`). Not done: upstream's cap on the kept user messages' size.
+ * The history the turn continues with after a compaction whose answer was `summary`:
+ * {@link keptHistory} followed by {@link summaryMessage} (0.169.0: `[developer…, user (environment),
+ * user (prompt), user (summary)]`). Not done: upstream's cap on the kept user messages' size.
  */
 export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
+  return [...keptHistory(history), summaryMessage(summary)];
+}
+
+/**
+ * What survives a compaction of `history`: the developer (and system) messages, then the user
+ * messages (environment context, prompts; earlier summaries left out) in their order. Reasoning,
+ * tool calls and outputs, assistant messages and earlier `compaction` items are dropped; the
+ * compaction's own result (a summary message or a `compaction` item) goes after them.
+ */
+export function keptHistory(history: readonly ResponseItem[]): ResponseItem[] {
   const developer: ResponseItem[] = [];
   const user: ResponseItem[] = [];
   for (const item of history) {
@@ -48,7 +56,7 @@ export function compactedHistory(history: readonly ResponseItem[], summary: stri
     if (role === 'developer' || role === 'system') developer.push(item);
     else if (role === 'user' && !isSummaryMessage(item)) user.push(item);
   }
-  return [...developer, ...user, summaryMessage(summary)];
+  return [...developer, ...user];
 }
 
 /**

@@ -1,13 +1,25 @@
-import { developerMessage, type ResponseItem, userInputParts, userMessage } from '@codex-ts/protocol';
+import { ApiError } from '@codex-ts/api';
+import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
+import {
+  developerMessage,
+  type ResponseItem,
+  type TokenUsage,
+  userInputParts,
+  userMessage,
+} from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { ModelClient } from '../client/model-client.js';
+import type { ModelClientSession } from '../client/model-client-session.js';
 import type { PrewarmOutcome } from '../client/prewarm.js';
 import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
-import { AUTO_MID_TURN_COMPACTION, runCompaction } from '../compaction/run-compaction.js';
+import { compactWith } from '../compaction/compact-with.js';
+import type { CompactionOutcome } from '../compaction/run-compaction.js';
+import type { CompactionImplementation, CompactionPhase } from '../compaction/strategy.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
-import { runTurn } from '../turn/run-turn.js';
+import { runTurn, STREAM_RETRY_BASE_DELAY_MS } from '../turn/run-turn.js';
+import { fallbackModelMetadataWarning } from '../turn/signals.js';
 import {
   baseInstructionsPassthrough,
   ENVIRONMENT_CONTEXT_KIND,
@@ -42,6 +54,25 @@ export interface ConversationOptions {
    * Conversation.runTurn}). Unset: never compacts.
    */
   autoCompactTokenLimit?: number | undefined;
+  /**
+   * How the conversation compacts (automatic and {@link Conversation.compact}), see
+   * `CompactionImplementation`. Default `responses`; `openExecConversation` picks what 0.169.0
+   * used for the provider (`defaultCompactionImplementation`: `responses_compaction_v2` for the
+   * built-in `openai` and Azure providers).
+   */
+  compaction?: CompactionImplementation | undefined;
+  /**
+   * Tokens already in the context window when the conversation starts (a resumed thread's last
+   * `usage.total_tokens`): when it reaches the auto-compact limit, the first turn compacts before
+   * its first request. Later turns use the last response's `total_tokens`.
+   */
+  contextTokens?: number | undefined;
+  /**
+   * The model is not in the models catalog (its request settings are fallback defaults): every
+   * turn then yields the `warning` {@link fallbackModelMetadataWarning} before `turn.started`, as
+   * 0.169.0 did. `openExecConversation` sets it when the catalog has no entry for the model.
+   */
+  fallbackModelMetadata?: boolean | undefined;
   /** Turn-level retries (`stream_max_retries`). */
   streamMaxRetries: number;
   tools?: ToolHandler | undefined;
@@ -62,6 +93,18 @@ export interface ConversationOptions {
   random?: (() => number) | undefined;
   /** Injected for tests: now as unix seconds with a fraction (a message's `create_time`). */
   clock?: (() => number) | undefined;
+}
+
+/** What {@link Conversation.compact} resolves with. */
+export interface ConversationCompaction {
+  /** False when there was nothing to compact (empty history; no request was sent). */
+  compacted: boolean;
+  /** The implementation used. */
+  implementation: CompactionImplementation;
+  /** The summary the model wrote (`responses` only; never shown to the user by the CLI). */
+  summary: string | undefined;
+  /** The compaction response's usage (`responses` only), tokens. */
+  usage: TokenUsage | undefined;
 }
 
 /** A user or developer message item with a `msg_<uuid v7>` id. */
@@ -102,10 +145,13 @@ function recordUserPrompt(client: ModelClient, items: readonly ResponseItem[]): 
 export class Conversation {
   readonly #options: ConversationOptions;
   readonly #history: ResponseItem[];
+  /** `usage.total_tokens` of the last response (the context-window fill), undefined after a compaction. */
+  #contextTokens: number | undefined;
 
   constructor(options: ConversationOptions) {
     this.#options = options;
     this.#history = options.history ? [...options.history] : [];
+    this.#contextTokens = options.contextTokens;
   }
 
   /** The thread id (also the session id and `prompt_cache_key`). */
@@ -121,22 +167,33 @@ export class Conversation {
   /**
    * Runs one turn for `input` (a prompt string or ready-made items) and yields its events
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
-   * `turn.aborted`. Do not run two turns of one conversation at once. With client telemetry,
+   * `turn.aborted`; it starts with `turn.started`, preceded only by the fallback-metadata `warning`
+   * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
    * built with `logUserPrompt`).
    *
-   * Automatic mid-turn compaction (observed-cli-0.169-auth §16, with
-   * {@link ConversationOptions.autoCompactTokenLimit}): before the follow-up request, an ordinary
-   * `POST /responses` (over WebSocket: `response.create` on a new connection, full input) with the
-   * same headers, `tools: []`, `parallel_tool_calls: false`, input = the whole history plus the
-   * checkpoint prompt (`COMPACTION_CHECKPOINT_PROMPT`, a user message without `id`), turn
-   * metadata `request_kind: "compaction"`, the same `turn_id`, no `model` / `reasoning_effort`,
-   * and `compaction: {trigger:"auto", reason:"context_limit", implementation:"responses",
-   * phase:"mid_turn", strategy:"memento"}`. Its answer (the summary) is not yielded. The turn then
-   * goes on in the next context window (`x-codex-window-id: <thread>:<n+1>`, `window_number`
-   * n+1, a new `context_window_id`) with the history `[developer…, user…, summary message]`
-   * (`compactedHistory`); over WebSocket on the turn's socket, in full. `turn.completed.usage`
-   * sums every response, the compaction's included.
+   * Automatic compaction (with {@link ConversationOptions.autoCompactTokenLimit}), as 0.169.0:
+   * - mid-turn (observed-cli-0.169-auth §16): when a response's `usage.total_tokens` reaches the
+   *   limit and the turn goes on (tool outputs to send), the history is compacted before the
+   *   follow-up request;
+   * - pre-turn: when the last response before this turn (or {@link ConversationOptions.contextTokens})
+   *   reached the limit, the history without this turn's new items is compacted after
+   *   `turn.started`, before the first request, and the new items follow the compacted history.
+   *
+   * With the `responses` implementation the compaction is an ordinary `POST /responses` (over
+   * WebSocket: `response.create` on a new connection, full input) with the same headers,
+   * `tools: []`, `parallel_tool_calls: false`, input = the history plus the checkpoint prompt
+   * (`COMPACTION_CHECKPOINT_PROMPT`, a user message without `id`), turn metadata
+   * `request_kind: "compaction"`, the same `turn_id`, no `model` / `reasoning_effort`, and
+   * `compaction: {trigger:"auto", reason:"context_limit", implementation:"responses",
+   * phase:"mid_turn"|"pre_turn", strategy:"memento"}`; its answer (the summary) is not yielded, its
+   * usage is summed into `turn.completed.usage`, and the history becomes `[developer…, user…,
+   * summary message]` (`compactedHistory`). With `responses_compaction_v2` it is the turn's own
+   * request with `{"type":"compaction_trigger"}` appended (same tools, on the turn's socket,
+   * `implementation: "responses_compaction_v2"`), the history becomes `[developer…, user…,
+   * compaction item]` and its usage is not summed (see `runRemoteCompactionV2`). Either way the turn
+   * then goes on in the next context window (`x-codex-window-id: <thread>:<n+1>`,
+   * `window_number` n+1, a new `context_window_id`), in full over WebSocket.
    */
   async *runTurn(
     input: string | ResponseItem[],
@@ -154,6 +211,7 @@ export class Conversation {
       stamp(item, userContentItemKinds(item), true),
     );
     recordUserPrompt(o.client, items);
+    const historyBefore = this.#history.length;
     this.#history.push(...items);
 
     const turnStartedAtUnixMs = Date.now();
@@ -167,34 +225,37 @@ export class Conversation {
     };
     const makeRequest = (items: ResponseItem[]): SamplingRequest =>
       this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata });
-    const makeCompactionRequest = (items: ResponseItem[]): SamplingRequest => ({
-      ...this.#samplingRequest(items, {
-        requestKind: 'compaction',
-        ...turnMetadata,
-        compaction: AUTO_MID_TURN_COMPACTION,
-      }),
-      tools: [],
-      parallelToolCalls: false,
-    });
+    const limit = o.autoCompactTokenLimit;
+    const preTurn =
+      limit !== undefined &&
+      this.#contextTokens !== undefined &&
+      this.#contextTokens >= limit &&
+      historyBefore > 0;
     const autoCompact =
-      o.autoCompactTokenLimit === undefined
+      limit === undefined
         ? undefined
         : {
-            limit: o.autoCompactTokenLimit,
+            limit,
+            preTurn: preTurn ? { trailingItems: items.length } : undefined,
             compact: (
               history: readonly ResponseItem[],
-              context: { turnState: string | undefined; signal: AbortSignal | undefined },
+              context: {
+                turnState: string | undefined;
+                signal: AbortSignal | undefined;
+                phase: 'mid_turn' | 'pre_turn';
+                session: ModelClientSession;
+              },
             ) =>
-              runCompaction({
-                client: o.client,
-                history,
-                makeRequest: makeCompactionRequest,
-                turnState: context.turnState,
-                signal: context.signal,
+              this.#compact(history, {
+                ...context,
+                trigger: 'auto',
+                turnMetadata,
               }),
           };
     try {
-      yield* runTurn({
+      if (o.fallbackModelMetadata === true)
+        yield { type: 'warning', message: fallbackModelMetadataWarning(o.model) };
+      for await (const event of runTurn({
         session,
         turnId,
         history: this.#history,
@@ -206,10 +267,104 @@ export class Conversation {
         random: o.random,
         contextWindow: o.contextWindow,
         autoCompact,
-      });
+      })) {
+        if (event.type === 'token_count') this.#contextTokens = event.last.totalTokens;
+        yield event;
+      }
     } finally {
       session.end();
     }
+  }
+
+  /**
+   * Compacts the conversation now, between turns (upstream's manual `/compact`, a standalone
+   * compaction turn): with `options.implementation` (default
+   * {@link ConversationOptions.compaction}, else `responses`), in a turn scope of its own with a
+   * new `turn_id`, turn metadata `request_kind: "compaction"` and `compaction: {trigger:"manual",
+   * reason:"user_requested", implementation, phase:"standalone_turn", strategy:"memento"}`. On
+   * success the history is replaced as an automatic compaction replaces it, the client moves to its
+   * next context window and the next turn does not compact before its first request. Nothing is
+   * sent when the history is empty (`compacted: false`). Retryable failures are retried like a
+   * sampling request (`stream_max_retries`, backoff from 200 ms); do not call it while a turn runs.
+   *
+   * @throws ApiError when the compaction failed for good (the history is unchanged); `aborted`
+   *   when `options.signal` fired.
+   */
+  async compact(
+    options: { signal?: AbortSignal; implementation?: CompactionImplementation } = {},
+  ): Promise<ConversationCompaction> {
+    const o = this.#options;
+    const implementation = options.implementation ?? o.compaction ?? 'responses';
+    if (this.#history.length === 0)
+      return { compacted: false, implementation, summary: undefined, usage: undefined };
+    const session = o.client.newSession();
+    const turnMetadata = {
+      turnId: uuidv7(),
+      turnStartedAtUnixMs: Date.now(),
+      turnTrigger: o.turnTrigger ?? 'exec',
+      model: o.model,
+      reasoningEffort: o.reasoning?.effort,
+    };
+    const sleep = o.sleep ?? defaultSleep;
+    try {
+      for (let retries = 0; ; retries++) {
+        try {
+          const outcome = await this.#compact(this.#history.slice(), {
+            session,
+            turnState: session.turnState,
+            signal: options.signal,
+            phase: 'standalone_turn',
+            trigger: 'manual',
+            turnMetadata,
+            implementation,
+          });
+          this.#history.splice(0, this.#history.length, ...outcome.history);
+          this.#contextTokens = undefined;
+          return {
+            compacted: true,
+            implementation,
+            summary: outcome.summary || undefined,
+            usage: outcome.usage,
+          };
+        } catch (error) {
+          const retryable = ApiError.isInstance(error) && error.retryable && !options.signal?.aborted;
+          if (!retryable || retries >= o.streamMaxRetries) throw error;
+          await sleep(
+            error.retryDelayMs ?? backoffMs(STREAM_RETRY_BASE_DELAY_MS, retries + 1, o.random),
+            options.signal,
+          );
+        }
+      }
+    } finally {
+      session.end();
+    }
+  }
+
+  /** One compaction of `history` with this conversation's request shape (see `compactWith`). */
+  #compact(
+    history: readonly ResponseItem[],
+    context: {
+      session: ModelClientSession;
+      turnState: string | undefined;
+      signal: AbortSignal | undefined;
+      phase: CompactionPhase;
+      trigger: 'auto' | 'manual';
+      turnMetadata: Omit<TurnMetadataInput, 'requestKind' | 'compaction'>;
+      implementation?: CompactionImplementation;
+    },
+  ): Promise<CompactionOutcome> {
+    return compactWith({
+      client: this.#options.client,
+      implementation: context.implementation ?? this.#options.compaction ?? 'responses',
+      phase: context.phase,
+      trigger: context.trigger,
+      history,
+      session: context.session,
+      turnState: context.turnState,
+      turnMetadata: context.turnMetadata,
+      samplingRequest: (items, metadata) => this.#samplingRequest(items, metadata),
+      signal: context.signal,
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
+import { defaultCompactionImplementation } from '../compaction/strategy.js';
 import { type ApprovalPolicySetting, type Config, loadConfig } from '../config/load-config.js';
 import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
@@ -347,6 +348,8 @@ async function build(
     serviceTier: modelSettings.serviceTier,
     streamMaxRetries: provider.streamMaxRetries,
     autoCompactTokenLimit: modelSettings.autoCompactTokenLimit,
+    fallbackModelMetadata: modelSettings.info === undefined,
+    compaction: defaultCompactionImplementation(provider.provider),
     tools: options.tools,
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',

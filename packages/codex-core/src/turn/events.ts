@@ -15,7 +15,7 @@ import type { ModelRerouteReason } from './signals.js';
  * | `item.completed` | a model output item of a response that completed (`response.output_item.done`, released at `response.completed`), or a tool output |
  * | `attempt.discarded` | attempt `attempt` failed after some of its deltas were delivered: drop them (a retry, the fallback or `turn.failed` follows) |
  * | `stream_error` | a retryable failure; the turn retries after `delayMs` ("Reconnecting... n/max (…)") |
- * | `warning` | something the user should know that does not stop the turn |
+ * | `warning` | something the user should know that does not stop the turn; the only event that may come before `turn.started` (a `Conversation`'s fallback-model-metadata warning, `fallbackModelMetadataWarning`) |
  * | `model_reroute` | the server answered with another model than requested (`openai-model` response header on HTTP; `codex.response.metadata` / event headers on WebSocket, also when it changes mid-stream), compared ignoring ASCII case; at most once per turn, followed by the `warning` `MODEL_REROUTE_WARNING`; the turn goes on |
  * | `rate_limits` | every rate-limit snapshot: one per limit family of the response headers (`codex` first, then named families such as `codex_other` with `limitName`, credits with balance), each WebSocket `codex.rate_limits` frame, and the snapshot of a usage-limit error just before its `turn.failed` |
  * | `server_model` | each model the server reports (`openai-model`) |

@@ -61,17 +61,28 @@ export interface RunTurnOptions {
    */
   contextWindow?: number | undefined;
   /**
-   * Automatic mid-turn compaction (observed-cli-0.169-auth §16): when a response's
+   * Automatic compaction (observed-cli-0.169-auth §16): when a response's
    * `usage.total_tokens` reaches `limit` and the turn needs another request (tool outputs to
-   * send), `compact(history)` runs before that request and its history replaces the turn's
-   * (in place); its usage is added to the turn's total. Unset: never compacts.
+   * send), `compact(history, {phase: "mid_turn"})` runs before that request and its history
+   * replaces the turn's (in place). With `preTurn`, `compact` runs first, before the turn's first
+   * request, on the history without its last `preTurn.trailingItems` items (the turn's new user
+   * items), which are appended again after the compacted history (`phase: "pre_turn"`). A
+   * compaction's usage, when it reports one, is added to the turn's total. A failed compaction is
+   * retried like a sampling request. Unset: never compacts.
    */
   autoCompact?:
     | {
         limit: number;
+        preTurn?: { trailingItems: number } | undefined;
         compact(
           history: readonly ResponseItem[],
-          context: { turnState: string | undefined; signal: AbortSignal | undefined },
+          context: {
+            turnState: string | undefined;
+            signal: AbortSignal | undefined;
+            phase: 'mid_turn' | 'pre_turn';
+            /** The turn's scope (remote compaction v2 sends on it). */
+            session: ModelClientSession;
+          },
         ): Promise<CompactionOutcome>;
       }
     | undefined;
@@ -109,7 +120,8 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
   let attempt = 0;
   let rerouteWarned = false;
   let lastUsage: TokenUsage | undefined;
-  let compactionPending = false;
+  let compactionPending: 'mid_turn' | 'pre_turn' | undefined =
+    options.autoCompact?.preTurn !== undefined ? 'pre_turn' : undefined;
   for (;;) {
     if (signal?.aborted) {
       yield { type: 'turn.aborted', reason: signal.reason };
@@ -120,15 +132,20 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
     const attemptItems: ResponseItem[] = [];
     let deliveredDeltas = false;
     try {
-      if (compactionPending && options.autoCompact) {
+      if (compactionPending !== undefined && options.autoCompact) {
         // Retried like a sampling request (the flag stays set until a compaction succeeds).
-        const outcome = await options.autoCompact.compact(history.slice(), {
+        const phase = compactionPending;
+        const trailing = phase === 'pre_turn' ? (options.autoCompact.preTurn?.trailingItems ?? 0) : 0;
+        const tail = history.slice(history.length - trailing);
+        const outcome = await options.autoCompact.compact(history.slice(0, history.length - trailing), {
           turnState: session.turnState,
           signal,
+          phase,
+          session,
         });
-        compactionPending = false;
+        compactionPending = undefined;
         retries = 0;
-        history.splice(0, history.length, ...outcome.history);
+        history.splice(0, history.length, ...outcome.history, ...tail);
         if (outcome.usage) {
           total = addTokenUsage(total, outcome.usage);
           yield { type: 'token_count', last: outcome.usage, total };
@@ -208,7 +225,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         }
         const limit = options.autoCompact?.limit;
         if (limit !== undefined && completedUsage && completedUsage.totalTokens >= limit)
-          compactionPending = true;
+          compactionPending = 'mid_turn';
         continue;
       }
       yield { type: 'turn.completed', usage: total };

@@ -14,6 +14,17 @@ export type ModelRerouteReason = 'HighRiskCyberActivity';
 export const MODEL_REROUTE_WARNING =
   'Your account was flagged for potentially high-risk cyber activity and this request was routed to gpt-5.2 as a fallback. To regain access to gpt-5.3-codex, apply for trusted access: https://chatgpt.com/cyber or learn more: https://developers.openai.com/codex/concepts/cyber-safety';
 
+/**
+ * The `warning` a turn emits before `turn.started` when the session's model is not in the models
+ * catalog (no exact or prefix entry) and request settings fell back to defaults, word for word as
+ * codex-cli 0.169.0 printed it (upstream `codex-rs/core/src/session`
+ * `maybe_emit_unknown_model_warning_for_turn`, once per turn; `exec --json` shows it as an `error`
+ * item, human output as `warning: <text>` on stderr).
+ */
+export function fallbackModelMetadataWarning(model: string): string {
+  return `Model metadata for \`${model}\` not found. Defaulting to fallback metadata; this can degrade performance and cause issues.`;
+}
+
 /** Whether `serverModel` (an `openai-model` value) names another model than `requested` (ASCII case ignored). */
 export function isReroute(requested: string, serverModel: string): boolean {
   return requested.toLowerCase() !== serverModel.toLowerCase();
