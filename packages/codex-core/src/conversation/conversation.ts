@@ -123,7 +123,9 @@ export class Conversation {
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
    * `turn.aborted`. Do not run two turns of one conversation at once. With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
-   * built with `logUserPrompt`).
+   * built with `logUserPrompt`). `outputSchema` (a JSON Schema) goes into every sampling request
+   * of this turn as `text.format` (`SamplingRequest.outputSchema`), not into the prewarm or a
+   * compaction request.
    *
    * Automatic mid-turn compaction (observed-cli-0.169-auth §16, with
    * {@link ConversationOptions.autoCompactTokenLimit}): before the follow-up request, an ordinary
@@ -140,7 +142,7 @@ export class Conversation {
    */
   async *runTurn(
     input: string | ResponseItem[],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; outputSchema?: unknown } = {},
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
     const turnId = uuidv7();
@@ -165,8 +167,10 @@ export class Conversation {
       model: o.model,
       reasoningEffort: o.reasoning?.effort,
     };
-    const makeRequest = (items: ResponseItem[]): SamplingRequest =>
-      this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata });
+    const makeRequest = (items: ResponseItem[]): SamplingRequest => ({
+      ...this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata }),
+      ...(options.outputSchema === undefined ? {} : { outputSchema: options.outputSchema }),
+    });
     const makeCompactionRequest = (items: ResponseItem[]): SamplingRequest => ({
       ...this.#samplingRequest(items, {
         requestKind: 'compaction',
