@@ -15,7 +15,7 @@ import { type CodexOptions, openOptionsFor, type ThreadOptions } from './thread-
  * `CODEX_CA_CERTIFICATE` / `SSL_CERT_FILE` of `env`) and one `SecretRedactor`, and each has its
  * own thread id, history, model client and telemetry.
  *
- * Call {@link close} when done: it closes every thread and the shared transport.
+ * Call {@link Codex.close} when done: it closes every thread and the shared transport.
  */
 export class Codex {
   readonly #options: CodexOptions;
@@ -34,7 +34,7 @@ export class Codex {
    * A new thread (no request is sent yet: the session opens on the first run, and `thread.id`
    * is `null` until then).
    *
-   * @throws ThreadError `closed` after {@link close}.
+   * @throws ThreadError `closed` after {@link Codex.close}.
    */
   startThread(options: ThreadOptions = {}): Thread {
     return this.#thread(options, undefined);
@@ -46,7 +46,7 @@ export class Codex {
    * (same thread id on the wire, the recorded history sent first) and fails with `ThreadError`
    * `resume_failed` when the session did not continue `id`.
    *
-   * @throws ThreadError `closed` after {@link close}.
+   * @throws ThreadError `closed` after {@link Codex.close}.
    */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     return this.#thread(options, id);

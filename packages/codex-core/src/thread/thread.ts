@@ -28,7 +28,11 @@ export interface StreamedTurn {
   events: AsyncGenerator<ThreadEvent>;
 }
 
-/** How a {@link Thread} reaches its {@link Codex}: opens a session with the thread's options. @internal */
+/**
+ * How a {@link Thread} reaches what made it (a `Codex`): `open(resume)` gives the options of the
+ * thread's `openExecConversation` session (called on each open attempt), `forget` is called once by
+ * `close()`.
+ */
 export interface ThreadHost {
   open(resume: { threadId: string } | undefined): OpenExecOptions;
   forget(thread: Thread): void;
@@ -97,7 +101,7 @@ export class Thread {
    * Runs one turn to its end and returns its items, the final answer and the usage.
    *
    * @throws ThreadError `turn_failed` (message = the `turn.failed` text, `cause` = the `ApiError`),
-   *   `aborted` (the signal fired; `cause` = its reason), and every error {@link runStreamed} throws.
+   *   `aborted` (the signal fired; `cause` = its reason), and every error {@link Thread.runStreamed} throws.
    */
   async run(input: ThreadInput, turnOptions: TurnOptions = {}): Promise<RunResult> {
     const items: ThreadItem[] = [];
