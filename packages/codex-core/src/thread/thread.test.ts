@@ -187,7 +187,54 @@ describe('Thread.run', () => {
   });
 });
 
+describe('threads over WebSocket', () => {
+  it('give each thread its own socket and prewarm, sending only its own items', async () => {
+    server = await startResponsesServer({
+      wsScenario: {
+        responses: [{ events: textTurn({ responseId: 'resp_ws', text: 'ok' }) }],
+        repeatLast: true,
+      },
+    });
+    env = threadHome(server, 'supports_websockets = true');
+    const options = { workingDirectory: env.home, skipGitRepoCheck: true };
+    const [a, b] = [env.codex.startThread(options), env.codex.startThread(options)];
+    await Promise.all([a.run('A1'), b.run('B1')]);
+    await Promise.all([a.run('A2'), b.run('B2')]);
+    const ws = server;
+    expect(ws.requests.filter((r) => r.route === 'responses')).toHaveLength(0);
+    expect(ws.handshakes.map((h) => h.headerMap['thread-id']).sort()).toEqual([a.id, b.id].sort());
+    for (const [thread, prompts] of [
+      [a, ['A1', 'A2']],
+      [b, ['B1', 'B2']],
+    ] as const) {
+      const connection = ws.handshakes.find((h) => h.headerMap['thread-id'] === thread.id)?.connection;
+      const frames = ws.wsFrames
+        .filter((f) => f.connection === connection)
+        .map((f) => f.json as Record<string, unknown>);
+      // prewarm (generate: false), then one incremental request per turn with only the new user text.
+      expect(frames.map((f) => f.generate)).toEqual([false, undefined, undefined]);
+      expect(frames.map((f) => f.prompt_cache_key)).toEqual([thread.id, thread.id, thread.id]);
+      const sent = frames.slice(1).map((f) => userTexts({ json: f } as unknown as RecordedRequest));
+      expect(sent).toEqual([[prompts[0]], [prompts[1]]]);
+    }
+  });
+});
+
 describe('Thread.runStreamed', () => {
+  it('leaving the loop early ends the turn: the thread can run again', async () => {
+    const { codex, home } = await setup({
+      scenario: { steps: [{ kind: 'sse', events: helloTurn('Again.') }] },
+    });
+    const thread = codex.startThread({ workingDirectory: home, skipGitRepoCheck: true });
+    const { events } = await thread.runStreamed('first');
+    for await (const event of events) if (event.type === 'turn.started') break;
+    expect((await thread.run('second')).finalResponse).toBe('Again.');
+    // The first turn ended before its request: only the second was sent, after the first prompt.
+    const posts = responsesPosts(server as ResponsesServer);
+    expect(posts).toHaveLength(1);
+    expect(userTexts(posts[0] as RecordedRequest)).toEqual(['first', 'second']);
+  });
+
   it('yields the exec --json events of the turn, thread.started first', async () => {
     const { codex, home } = await setup({
       scenario: {
