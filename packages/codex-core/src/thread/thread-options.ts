@@ -38,7 +38,8 @@ export interface CodexOptions {
   /** Base instructions of every thread (the first developer message). Default: codex-ts's own. */
   baseInstructions?: string | undefined;
   /**
-   * Builds the tools of one thread (called once per thread, when it opens). Default: the exec
+   * Builds the tools of one thread (called when the thread opens its session: once, unless an open
+   * failed and a later run opens again). Default: the exec
    * tool set of `openExecConversation` under the thread's sandbox policy.
    */
   tools?: (() => ToolHandler) | undefined;
