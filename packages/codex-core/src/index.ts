@@ -13,6 +13,8 @@
  *   follow-ups, automatic mid-turn compaction and history carried across turns.
  * - `ModelsCatalog`: the ChatGPT Codex backend's models catalog and `$CODEX_HOME/models_cache.json`.
  * - `openExecConversation`: everything `codex exec` needs, from config and environment.
+ * - `Codex` / `Thread`: the in-process thread API (`startThread`, `resumeThread`, `run`,
+ *   `runStreamed` yielding the `codex exec --json` events), the recommended entry point.
  */
 // Session-scoped client and turn-scoped session.
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
@@ -138,6 +140,19 @@ export {
 } from './session/open-exec.js';
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';
+// The in-process thread API (the `@openai/codex-sdk` shape) and the exec JSONL event mapping.
+export { Codex } from './thread/codex.js';
+export { type RunResult, type StreamedTurn, Thread, type ThreadHost } from './thread/thread.js';
+export { NOT_GIT_REPO_MESSAGE, ThreadError, type ThreadErrorCode } from './thread/thread-error.js';
+export { modelRerouteText, ThreadEventMapper, TURN_ABORTED_MESSAGE } from './thread/thread-event-mapper.js';
+export { type ThreadInput, threadInputMessage, type UserInput } from './thread/thread-input.js';
+export type {
+  CodexConfigObject,
+  CodexConfigValue,
+  CodexOptions,
+  ThreadOptions,
+  TurnOptions,
+} from './thread/thread-options.js';
 // The pluggable tool layer.
 export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
 export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';

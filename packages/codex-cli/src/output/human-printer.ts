@@ -1,6 +1,6 @@
-import type { TurnEvent } from '@codex-ts/core';
+import { modelRerouteText, type TurnEvent } from '@codex-ts/core';
 import { isAssistantMessage, messageText, reasoningText } from '@codex-ts/protocol';
-import { modelRerouteText, type OutputSink } from './jsonl-printer.js';
+import type { OutputSink } from './jsonl-printer.js';
 
 /**
  * Human output of `codex-ts exec`: each assistant message goes to stdout and each reasoning

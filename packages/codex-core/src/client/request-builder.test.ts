@@ -1,5 +1,7 @@
 // The pure request builder: exact key order and values of bodies, headers and client_metadata
 // (observed-cli-0.169 §4, §6).
+
+import { serializeResponsesRequest } from '@codex-ts/api';
 import { HTTP_BODY_KEY_ORDER, keysWithout } from '@codex-ts/api/test';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +132,19 @@ describe('httpRequestBody', () => {
     expect(httpRequestBody(SETTINGS, request({ reasoning: undefined })).reasoning).toEqual({});
     // No mcp_attribution without the setting.
     expect(Object.keys(body.client_metadata ?? {})).not.toContain('mcp_attribution');
+  });
+
+  it('sends an output schema as text.format after text.verbosity, in the order 0.169.0 sent it', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
+    const body = httpRequestBody(SETTINGS, request({ outputSchema: schema }));
+    // What codex-cli 0.169.0 sent for `--output-schema` (model_verbosity low).
+    expect(JSON.stringify(body.text)).toBe(
+      `{"verbosity":"low","format":{"type":"json_schema","strict":true,"schema":${JSON.stringify(schema)},"name":"codex_output_schema"}}`,
+    );
+    expect(serializeResponsesRequest(body)).toContain(`"text":${JSON.stringify(body.text)}`);
+    const noVerbosity = httpRequestBody(SETTINGS, request({ outputSchema: schema, verbosity: undefined }));
+    expect(Object.keys(noVerbosity.text ?? {})).toEqual(['format']);
+    expect(websocketRequestBody(SETTINGS, request({ outputSchema: schema })).text).toEqual(body.text);
   });
 
   it('merges caller metadata after Codex keys, never replacing a reserved or present key', () => {

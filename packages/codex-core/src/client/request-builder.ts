@@ -40,6 +40,14 @@ export interface SamplingRequest {
   verbosity?: string | undefined;
   /** `service_tier` (`priority`, `flex`). */
   serviceTier?: string | undefined;
+  /**
+   * A JSON Schema the final answer must follow (`codex exec --output-schema`, the thread API's
+   * `outputSchema`): sent as `text.format = {type: "json_schema", strict: true, schema, name:
+   * "codex_output_schema"}` after `text.verbosity` (codex-rs `client_common.rs`
+   * `create_text_param_for_request`; that key order on the wire, as codex-cli 0.169.0 sent it).
+   * Sent as given; validating the schema is the caller's job.
+   */
+  outputSchema?: unknown;
   /** Turn metadata of this request (`request_kind`, turn id, …). */
   metadata: TurnMetadataInput;
   /**
@@ -249,8 +257,24 @@ function requestBody(
     client_metadata: mergeCallerClientMetadata(metadata, request.clientMetadata),
   };
   if (request.serviceTier) body.service_tier = request.serviceTier;
-  if (request.verbosity) body.text = { verbosity: request.verbosity };
+  const text = textControls(request);
+  if (text) body.text = text;
   return body;
+}
+
+/** `text`: `{verbosity?, format?}` (the output schema's `json_schema` format), or undefined when neither is set. */
+function textControls(request: SamplingRequest): Record<string, unknown> | undefined {
+  if (!request.verbosity && request.outputSchema === undefined) return undefined;
+  const text: Record<string, unknown> = {};
+  if (request.verbosity) text.verbosity = request.verbosity;
+  if (request.outputSchema !== undefined)
+    text.format = {
+      type: 'json_schema',
+      strict: true,
+      schema: request.outputSchema,
+      name: 'codex_output_schema',
+    };
+  return text;
 }
 
 /** `value` without its `undefined` members. */

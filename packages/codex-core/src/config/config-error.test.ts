@@ -3,7 +3,10 @@ import * as client from '@codex-ts/client';
 import * as login from '@codex-ts/login';
 import * as protocol from '@codex-ts/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import * as core from './config-error.js';
+import * as threadError from '../thread/thread-error.js';
+import * as configError from './config-error.js';
+
+const core = { ...configError, ...threadError };
 
 /** The public entry points that define error classes, as one module set. */
 interface Modules {
@@ -47,6 +50,7 @@ function entries(m: Modules): Entry[] {
     entry(m.login.LoginError, () => new m.login.LoginError('no_credentials', 'x')),
     entry(m.login.AuthFileError, () => new m.login.AuthFileError('/a', 'invalid_json', 'x')),
     entry(m.core.ConfigError, () => new m.core.ConfigError('unknown_key', 'unknown key `x`')),
+    entry(m.core.ThreadError, () => new m.core.ThreadError('turn_failed', 'x')),
   ];
 }
 
@@ -81,9 +85,10 @@ describe('isInstance() of every error class of every package', () => {
       client: await import('@codex-ts/client'),
       api: await import('@codex-ts/api'),
       login: await import('@codex-ts/login'),
-      core: await import('./config-error.js'),
+      core: { ...(await import('./config-error.js')), ...(await import('../thread/thread-error.js')) },
     };
     expect(copies.core.ConfigError).not.toBe(core.ConfigError);
+    expect(copies.core.ThreadError).not.toBe(core.ThreadError);
     expect(copies.client.AbortedError).not.toBe(client.AbortedError);
     const there = entries(copies);
     expectMatrix(here, there);

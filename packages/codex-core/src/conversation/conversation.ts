@@ -170,7 +170,9 @@ export class Conversation {
    * `turn.aborted`; it starts with `turn.started`, preceded only by the fallback-metadata `warning`
    * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
-   * built with `logUserPrompt`).
+   * built with `logUserPrompt`). `outputSchema` (a JSON Schema) goes into every sampling request
+   * of this turn as `text.format` (`SamplingRequest.outputSchema`), not into the prewarm or a
+   * compaction request.
    *
    * Automatic compaction (with {@link ConversationOptions.autoCompactTokenLimit}), as 0.169.0:
    * - mid-turn (observed-cli-0.169-auth §16): when a response's `usage.total_tokens` reaches the
@@ -197,7 +199,7 @@ export class Conversation {
    */
   async *runTurn(
     input: string | ResponseItem[],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; outputSchema?: unknown } = {},
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
     const turnId = uuidv7();
@@ -223,8 +225,10 @@ export class Conversation {
       model: o.model,
       reasoningEffort: o.reasoning?.effort,
     };
-    const makeRequest = (items: ResponseItem[]): SamplingRequest =>
-      this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata });
+    const makeRequest = (items: ResponseItem[]): SamplingRequest => ({
+      ...this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata }),
+      ...(options.outputSchema === undefined ? {} : { outputSchema: options.outputSchema }),
+    });
     const limit = o.autoCompactTokenLimit;
     const preTurn =
       limit !== undefined &&

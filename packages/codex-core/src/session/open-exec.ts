@@ -81,6 +81,13 @@ export interface OpenExecOptions {
    */
   redactor?: SecretRedactor | undefined;
   /**
+   * An HTTP transport (keep-alive pool) to share with other sessions, e.g. the thread API's one per
+   * `Codex`: used for every HTTP request of the session and not closed by `close()` (its owner
+   * closes it). It decides the TLS trust of HTTP requests (`CODEX_CA_CERTIFICATE` is then only
+   * read for the WebSocket handshakes). Default: a new one, closed by `close()`.
+   */
+  transport?: HttpTransport | undefined;
+  /**
    * Log sink of the credential layer (redacted, never a secret; `codex-ts exec` prints it on stderr
    * as the original's `codex_login::auth::manager` tracing line): the ChatGPT login's `AuthManager`
    * logs `('error', 'Failed to refresh token: <text>')` per failed refresh, a provider `auth`
@@ -111,7 +118,7 @@ export interface OpenedExecConversation {
    * turn loop's automatic compaction), `preferWebsockets`, the entry used.
    */
   modelSettings: ModelSettings;
-  /** Releases the HTTP connection pool, cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
+  /** Releases the HTTP connection pool (unless `OpenExecOptions.transport` gave it), cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
   close(): Promise<void>;
 }
 
@@ -186,7 +193,8 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   // CODEX_CA_CERTIFICATE (else SSL_CERT_FILE): one transport for every HTTP request of the
   // session (model, discovery, models, refresh) and the same CA for the WebSocket.
   const ca = readCaCertificateFromEnv(env)?.pem;
-  const transport = new HttpTransport(ca === undefined ? undefined : { ca });
+  const ownsTransport = options.transport === undefined;
+  const transport = options.transport ?? new HttpTransport(ca === undefined ? undefined : { ca });
   try {
     // `[model_providers.<id>.auth]`: the command's token (run on first use, rerun after a 401).
     const commandAuth = providerCommandAuth(info, { cwd, env, redactor, log: options.authLog });
@@ -214,12 +222,13 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
       {
         session,
         transport,
+        ownsTransport,
         ca,
         redactor,
       },
     );
   } catch (error) {
-    await transport.close();
+    if (ownsTransport) await transport.close();
     throw error;
   }
 }
@@ -241,12 +250,13 @@ async function build(
   wiring: {
     session: SessionAuth;
     transport: HttpTransport;
+    ownsTransport: boolean;
     ca: string | undefined;
     redactor: SecretRedactor;
   },
 ): Promise<OpenedExecConversation> {
   const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
-  const { session, transport, ca, redactor } = wiring;
+  const { session, transport, ownsTransport, ca, redactor } = wiring;
   const backend =
     session.kind === 'chatgpt' && provider.usesCodexBackend
       ? new ChatgptBackend({
@@ -370,7 +380,7 @@ async function build(
       await models?.close();
       await client.close();
       await backend?.close();
-      await transport.close();
+      if (ownsTransport) await transport.close();
     },
   };
 }

@@ -16,3 +16,4 @@ export {
   testTelemetry,
 } from './harness.js';
 export { type ScriptedAuth, type ScriptedAuthScript, scriptedRecoveryAuth } from './scripted-auth.js';
+export { THREAD_HOME_API_KEY, type ThreadHome, threadHome } from './thread-home.js';
