@@ -128,7 +128,7 @@ describe('exec_command', () => {
     const text = outputText(await tools(FULL_ACCESS, cwd).execCommand.handle(c, ctx));
     expect(text).toContain(`Output:\n${cwd}\ndumb 1 cat thread-1 ${c.call_id}\n`);
     expect(text).toContain('-> /dev/null');
-    expect((ctx.events[0]?.item as { command: string }).command).toMatch(/^\/bin\/bash -c '/);
+    expect(ctx.events[0]?.item).toMatchObject({ command: expect.stringMatching(/^\/bin\/bash -c '/) });
   });
 
   it('truncates the output to max_output_tokens as the original (head and tail, token marker)', async () => {
