@@ -127,14 +127,14 @@ describe('openExecConversation default tools', () => {
     });
 
     const [first, second] = server.requests;
-    const body = first?.json as { tools: unknown[] };
+    const body = (first?.json ?? {}) as { tools?: unknown[] };
     expect(body.tools).toEqual([EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC]);
     expect(JSON.parse(first?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
       sandbox: 'none',
       sandbox_mode: 'danger-full-access',
     });
     expect(second?.headerMap['x-codex-turn-state']).toBe('ts-1');
-    const input = (second?.json as { input: Record<string, unknown>[] }).input;
+    const input = (second?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
     expect(input.slice(-3, -1)).toEqual([
       {
         type: 'reasoning',
@@ -180,7 +180,7 @@ describe('openExecConversation default tools', () => {
       sandbox: 'none',
       sandbox_mode: 'danger-full-access',
     });
-    expect((second?.json as { tools: unknown[] }).tools).toEqual([]);
+    expect((second?.json as { tools?: unknown[] } | undefined)?.tools).toEqual([]);
     expect(JSON.parse(second?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
       sandbox_mode: 'read-only',
     });
