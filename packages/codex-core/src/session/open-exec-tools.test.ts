@@ -108,7 +108,8 @@ describe('openExecConversation default tools', () => {
         key: 'call_1',
         item: {
           type: 'command_execution',
-          command: `/bin/bash -lc '${cmd}'`,
+          // The user's login shell (e.g. /bin/bash).
+          command: expect.stringMatching(/^\/\S*\/(bash|zsh|sh) -lc 'for i in/),
           aggregated_output: '',
           exit_code: null,
           status: 'in_progress',
