@@ -1,6 +1,6 @@
 // The default exec tool set of openExecConversation: what a turn sends and runs with it, over a
 // local responses server and real processes (observed-cli-0.169-auth §14).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -160,6 +160,39 @@ describe('openExecConversation default tools', () => {
         /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\nProcess exited with code 0\nOriginal token count: 3\nOutput:\nreleased\n$/,
       ),
     });
+  });
+
+  it('aborting the turn while a command runs kills its process group and ends the turn aborted', async () => {
+    server.pushSteps(toolCallTurn('sleep 30 & echo $! > pid; wait'));
+    const opened = await open({ configOverrides: ['sandbox_mode="danger-full-access"'] });
+    const controller = new AbortController();
+    const events: TurnEvent[] = [];
+    const pidFile = join(work, 'pid');
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.', { signal: controller.signal })) {
+        events.push(event);
+        if (event.type === 'tool.item' && event.phase === 'started') {
+          for (let i = 0; i < 200 && !(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()); i++)
+            await new Promise((r) => setTimeout(r, 25));
+          controller.abort(new Error('user interrupt'));
+        }
+      }
+    } finally {
+      await opened.close();
+    }
+    expect(events.at(-1)?.type).toBe('turn.aborted');
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('--dangerously-bypass-approvals-and-sandbox wins over sandbox_mode; caller tools replace the default set', async () => {
