@@ -122,6 +122,7 @@ export type { AuthLog } from './session/provider-auth.js';
 export {
   createExecTools,
   DEFAULT_MAX_OUTPUT_TOKENS,
+  ESCALATION_REJECTED_TEXT,
   type ExecTools,
   type ExecToolsOptions,
   execEnvironment,

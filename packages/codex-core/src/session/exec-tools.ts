@@ -79,6 +79,8 @@ export function createExecToolSet(options: {
   cwd: string;
   env: NodeJS.ProcessEnv;
   threadId: string;
+  /** See `ExecToolsOptions.approvalPolicy` (default `never`, what `codex exec` always uses). */
+  approvalPolicy?: string | undefined;
 }): ExecToolSet {
   const exec: ExecTools = createExecTools(options);
   const registry = new ToolRegistry([exec.execCommand, exec.writeStdin]);

@@ -291,6 +291,26 @@ describe('exec_command', () => {
     ]);
   });
 
+  it('rejects require_escalated under approval policy never, as codex exec 0.169.0 (which always uses never)', async () => {
+    const dir = tempDir();
+    const ctx = context();
+    const text = outputText(
+      await tools(FULL_ACCESS, dir).execCommand.handle(
+        call('exec_command', {
+          cmd: `touch ${dir}/ran`,
+          sandbox_permissions: 'require_escalated',
+          justification: 'x',
+        }),
+        ctx,
+      ),
+    );
+    expect(text).toBe(
+      'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never',
+    );
+    expect(ctx.events).toEqual([]);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+
   it('answers bad arguments without running anything', async () => {
     const bad = { ...call('exec_command', {}), arguments: '{"cmd":' } as ToolCallItem;
     expect(outputText(await tools().execCommand.handle(bad, context()))).toMatch(

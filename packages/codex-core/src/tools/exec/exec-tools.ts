@@ -12,6 +12,9 @@ import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './specs.js';
 
 /** Default `max_output_tokens` of both tools. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+/** The answer to a `require_escalated` call under approval policy `never` (codex-cli 0.169.0, observed). */
+export const ESCALATION_REJECTED_TEXT =
+  'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never';
 /** How long a sandboxed command may take to show a sandbox denial before its item is started. */
 const DENIAL_WINDOW_MS = 300;
 
@@ -27,6 +30,12 @@ export interface ExecToolsOptions {
   threadId?: string | undefined;
   /** The shell of calls that name none (default: the user's login shell, see `resolveShell`). */
   defaultShell?: string | undefined;
+  /**
+   * The approval policy commands run under. `never` (the default, and what `codex exec` always uses)
+   * rejects a call asking for `sandbox_permissions: "require_escalated"` with
+   * {@link ESCALATION_REJECTED_TEXT}; other policies run such a call like any other (under the sandbox).
+   */
+  approvalPolicy?: string | undefined;
   /** The live-process store (default: a new one of 64 processes). */
   store?: ExecSessionStore | undefined;
 }
@@ -141,6 +150,8 @@ function abortError(signal: AbortSignal): unknown {
  *   `completed` (0) / `failed`. A sandboxed command that fails like a sandbox denial
  *   ({@link isLikelySandboxDenial}) within its first 300 ms, and a command the sandbox refuses
  *   (never run: its output is the refusal message, exit code 1), report no item, as the original.
+ * - `sandbox_permissions: "require_escalated"` under approval policy `never` is answered with
+ *   {@link ESCALATION_REJECTED_TEXT} (no item, nothing run).
  * - A turn abort (`context.signal`) kills the process group of every command started in that
  *   turn; the call then rejects with the abort reason.
  */
@@ -156,6 +167,8 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     } catch (error) {
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
+    if (args.sandbox_permissions === 'require_escalated' && (options.approvalPolicy ?? 'never') === 'never')
+      return answerItem(call, ESCALATION_REJECTED_TEXT);
     const callId = toolCallId(call) ?? '';
     const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
     const argv = shellArgv(shell, args.cmd as string, args.login !== false);
