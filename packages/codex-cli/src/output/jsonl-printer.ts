@@ -60,11 +60,12 @@ export class JsonlPrinter {
   /**
    * Tool items still open when the turn ends (e.g. the `todo_list` of `update_plan`, which is
    * started and updated but never completed by its tool) get their `item.completed` with their last
-   * state, as exec's event processor does at the end of a turn.
+   * state, as exec's event processor does at the end of a turn. A `command_execution` whose
+   * process is still running (left for `write_stdin`) stays open, as codex-cli 0.169.0 printed it.
    */
   #completeOpenToolItems(): void {
     for (const entry of this.#toolItems.values()) {
-      if (!entry.open) continue;
+      if (!entry.open || entry.item.type === 'command_execution') continue;
       entry.open = false;
       this.#emit({ type: 'item.completed', item: entry.item });
     }

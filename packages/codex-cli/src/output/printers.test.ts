@@ -142,3 +142,44 @@ describe('HumanPrinter commands', () => {
     );
   });
 });
+
+describe('JsonlPrinter tool items at turn end', () => {
+  const toolItem = (phase: string, key: string, item: object) =>
+    ({ type: 'tool.item', phase, key, item }) as TurnEvent;
+
+  it('leaves a command still running open (as 0.169.0) and completes other open items', () => {
+    const out = sink();
+    const printer = new JsonlPrinter(out);
+    printer.handle({ type: 'turn.started', turnId: 't1' } as TurnEvent);
+    printer.handle(
+      toolItem('started', 'call_1', {
+        type: 'command_execution',
+        command: "/bin/bash -lc 'sleep 2'",
+        aggregated_output: '',
+        exit_code: null,
+        status: 'in_progress',
+      }),
+    );
+    printer.handle(
+      toolItem('started', 'call_2', { type: 'todo_list', items: [{ text: 'a', completed: false }] }),
+    );
+    printer.handle({ type: 'turn.completed', usage: emptyUsage } as unknown as TurnEvent);
+    const lines = out.text.trim().split('\n');
+    expect(lines).toEqual([
+      '{"type":"turn.started"}',
+      `{"type":"item.started","item":{"id":"item_0","type":"command_execution","command":"/bin/bash -lc 'sleep 2'","aggregated_output":"","exit_code":null,"status":"in_progress"}}`,
+      '{"type":"item.started","item":{"id":"item_1","type":"todo_list","items":[{"text":"a","completed":false}]}}',
+      '{"type":"item.completed","item":{"id":"item_1","type":"todo_list","items":[{"text":"a","completed":false}]}}',
+      '{"type":"turn.completed","usage":{"input_tokens":0,"cached_input_tokens":0,"cache_write_input_tokens":0,"output_tokens":0,"reasoning_output_tokens":0}}',
+    ]);
+  });
+});
+
+const emptyUsage = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteInputTokens: 0,
+  outputTokens: 0,
+  reasoningOutputTokens: 0,
+  totalTokens: 0,
+};
