@@ -1,6 +1,6 @@
 // `codex-ts exec` running the model's exec_command calls (observed-cli-0.169-auth §14): the built
 // binary against the responses server on 127.0.0.1, over HTTP and WebSocket, commands run for real.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -167,6 +167,57 @@ describe('codex-ts exec: exec_command round trips', () => {
         output: expect.stringMatching(OUTPUT_FAILED),
       },
     ]);
+  });
+
+  it('a command outliving yield_time_ms: session id in the output, its item left open, killed when exec exits', async () => {
+    const pidFile = join(userHome, 'pid');
+    server.pushSteps(
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('resp_1'),
+          functionCall(
+            'call_1',
+            'exec_command',
+            { cmd: `echo $$ > ${pidFile}; echo start; sleep 30`, yield_time_ms: 250 },
+            'fc_1',
+          ),
+          completed('resp_1'),
+        ],
+      },
+      { kind: 'sse', events: helloTurn() },
+    );
+    const r = await run(['--json', ...FULL_ACCESS], newHome(server.url));
+    expect(r.code).toBe(0);
+    const types = r.lines.slice(1).map((l) => {
+      const e = JSON.parse(l) as { type: string; item?: { type: string } };
+      return `${e.type}${e.item ? ` ${e.item.type}` : ''}`;
+    });
+    // As codex-cli 0.169.0 printed it: the command's item is started, never completed.
+    expect(types).toEqual([
+      'turn.started',
+      'item.started command_execution',
+      'item.completed reasoning',
+      'item.completed agent_message',
+      'turn.completed',
+    ]);
+    const output = (
+      (server.requests[1]?.json as { input?: { output?: string }[] } | undefined)?.input ?? []
+    ).at(-1)?.output;
+    expect(output).toMatch(
+      /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\nProcess running with session ID \d+\nOriginal token count: 2\nOutput:\nstart\n$/,
+    );
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
   });
 
   it('human output: each command on stderr with its cwd, status and output', async () => {
