@@ -311,6 +311,33 @@ describe('exec_command', () => {
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
+  it('a workdir that does not exist fails the item with exit code -1 and the original texts', async () => {
+    const ctx = context();
+    const text = outputText(
+      await tools().execCommand.handle(
+        call('exec_command', { cmd: 'echo x', workdir: '/nonexistent/dir' }),
+        ctx,
+      ),
+    );
+    // Captured from codex-cli 0.169.0 for the same call.
+    expect(text).toBe(
+      'exec_command failed: CreateProcess { message: "Rejected(\\"Failed to create unified exec process: No such file or directory (os error 2)\\")" }',
+    );
+    expect(ctx.events.map((e) => [e.phase, e.item])).toEqual([
+      ['started', expect.objectContaining({ status: 'in_progress' })],
+      [
+        'completed',
+        {
+          type: 'command_execution',
+          command: "/bin/bash -lc 'echo x'",
+          aggregated_output: 'Failed to create unified exec process: No such file or directory (os error 2)',
+          exit_code: -1,
+          status: 'failed',
+        },
+      ],
+    ]);
+  });
+
   it('answers bad arguments without running anything', async () => {
     const bad = { ...call('exec_command', {}), arguments: '{"cmd":' } as ToolCallItem;
     expect(outputText(await tools().execCommand.handle(bad, context()))).toMatch(

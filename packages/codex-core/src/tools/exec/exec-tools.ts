@@ -125,6 +125,19 @@ function commandItem(command: string, exitCode: number | null, output: string): 
   };
 }
 
+const OS_ERRORS: Record<string, string> = {
+  ENOENT: 'No such file or directory (os error 2)',
+  EACCES: 'Permission denied (os error 13)',
+  ENOTDIR: 'Not a directory (os error 20)',
+  EPERM: 'Operation not permitted (os error 1)',
+};
+
+/** A spawn error as Rust's `io::Error` displays it (`No such file or directory (os error 2)`). */
+function osErrorText(error: Error | undefined): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (code && OS_ERRORS[code]) ?? error?.message ?? 'unknown error';
+}
+
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
@@ -150,6 +163,9 @@ function abortError(signal: AbortSignal): unknown {
  *   `completed` (0) / `failed`. A sandboxed command that fails like a sandbox denial
  *   ({@link isLikelySandboxDenial}) within its first 300 ms, and a command the sandbox refuses
  *   (never run: its output is the refusal message, exit code 1), report no item, as the original.
+ * - A command that cannot be started (e.g. `workdir` does not exist): its item completes `failed`
+ *   with exit code -1 and `Failed to create unified exec process: <os error>`; the answer is
+ *   `exec_command failed: CreateProcess { message: "Rejected(\"…\")" }`, as 0.169.0.
  * - `sandbox_permissions: "require_escalated"` under approval policy `never` is answered with
  *   {@link ESCALATION_REJECTED_TEXT} (no item, nothing run).
  * - A turn abort (`context.signal`) kills the process group of every command started in that
@@ -197,7 +213,14 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       openStdin: args.tty === true,
     });
     if (!(await child.spawned)) {
-      return answerItem(call, `exec_command failed: ${child.spawnError?.message ?? 'could not start'}`);
+      // As 0.169.0 (e.g. a `workdir` that does not exist): the item fails with exit code -1.
+      const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'completed', key: callId, item: commandItem(command, -1, reason) });
+      return answerItem(
+        call,
+        `exec_command failed: CreateProcess { message: ${JSON.stringify(`Rejected(${JSON.stringify(reason)})`)} }`,
+      );
     }
     const onAbort = (): void => child.kill();
     context.signal.addEventListener('abort', onAbort, { once: true });
