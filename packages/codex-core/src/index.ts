@@ -134,6 +134,12 @@ export {
 // `codex exec` wiring from config and environment.
 export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
 export {
+  createExecToolSet,
+  type ExecSandboxSettings,
+  type ExecToolSet,
+  execSandboxPolicy,
+} from './session/exec-tools.js';
+export {
   type OpenExecOptions,
   type OpenedExecConversation,
   openExecConversation,
@@ -154,6 +160,23 @@ export type {
   TurnOptions,
 } from './thread/thread-options.js';
 // The pluggable tool layer.
+export {
+  createExecTools,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  ESCALATION_REJECTED_TEXT,
+  type ExecTools,
+  type ExecToolsOptions,
+  execEnvironment,
+  isLikelySandboxDenial,
+} from './tools/exec/exec-tools.js';
+export {
+  approxTokenCount,
+  type ExecAnswer,
+  formatExecAnswer,
+  truncatedOutputText,
+} from './tools/exec/output-format.js';
+export { type ExecSession, ExecSessionStore, MAX_LIVE_EXEC_PROCESSES } from './tools/exec/session-store.js';
+export { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './tools/exec/specs.js';
 export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
 export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
 export type { TurnEvent } from './turn/events.js';

@@ -71,7 +71,7 @@ async function runTurn(
   }
   const { conversation } = opened;
   const json = options.json ? new JsonlPrinter(stdout) : undefined;
-  const human = options.json ? undefined : new HumanPrinter(stdout, stderr);
+  const human = options.json ? undefined : new HumanPrinter(stdout, stderr, { cwd: options.cwd });
   json?.threadStarted(conversation.threadId);
   let exitCode = 1;
   try {

@@ -5,21 +5,50 @@ import type { OutputSink } from './jsonl-printer.js';
 /**
  * Human output of `codex-ts exec`: each assistant message goes to stdout and each reasoning
  * summary to stderr when its response completed (`item.completed`), notices go to stderr, and a
- * failed turn prints `ERROR: <message>` on stderr. Deltas are not printed: a retried attempt
+ * failed turn prints `ERROR: <message>` on stderr. A command the agent runs (`command_execution`
+ * tool items) is shown on stderr as codex-cli 0.169.0 shows it: `exec`, then `<command> in <cwd>`
+ * when it starts; ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
+ * (if any, followed by a newline) when it completes, the duration measured between the two
+ * (`269ms`, `1.50s`, `2m 05s`). Deltas are not printed: a retried attempt
  * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
  * has been printed cannot be taken back.
  */
 export class HumanPrinter {
   readonly #out: OutputSink;
   readonly #err: OutputSink;
+  readonly #cwd: string | undefined;
+  /** Start times (ms) of the command items shown, by `tool.item` key. */
+  readonly #commandStarts = new Map<string, number>();
 
-  constructor(out: OutputSink, err: OutputSink) {
+  /** `options.cwd`: the directory shown after each command (`… in <cwd>`). */
+  constructor(out: OutputSink, err: OutputSink, options: { cwd?: string } = {}) {
     this.#out = out;
     this.#err = err;
+    this.#cwd = options.cwd;
+  }
+
+  #command(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
+    const { item } = event;
+    if (item.type !== 'command_execution') return;
+    if (event.phase === 'started') {
+      this.#commandStarts.set(event.key, Date.now());
+      this.#err.write(`exec\n${item.command}${this.#cwd ? ` in ${this.#cwd}` : ''}\n`);
+      return;
+    }
+    if (event.phase !== 'completed') return;
+    const startedAt = this.#commandStarts.get(event.key);
+    this.#commandStarts.delete(event.key);
+    const duration = formatDuration(startedAt === undefined ? 0 : Date.now() - startedAt);
+    const status = item.exit_code === 0 ? ' succeeded' : ` exited ${item.exit_code ?? -1}`;
+    this.#err.write(`${status} in ${duration}:\n`);
+    if (item.aggregated_output) this.#err.write(`${item.aggregated_output}\n`);
   }
 
   handle(event: TurnEvent): void {
     switch (event.type) {
+      case 'tool.item':
+        this.#command(event);
+        return;
       case 'item.completed': {
         const { item } = event;
         if (item.type === 'reasoning') {
@@ -50,6 +79,16 @@ export class HumanPrinter {
         return;
     }
   }
+}
+
+/** `269ms` under a second, `1.50s` under a minute, else `2m 05s` (upstream `format_duration`). */
+export function formatDuration(ms: number): string {
+  const millis = Math.max(0, Math.round(ms));
+  if (millis < 1000) return `${millis}ms`;
+  if (millis < 60_000) return `${(millis / 1000).toFixed(2)}s`;
+  const minutes = Math.floor(millis / 60_000);
+  const seconds = Math.floor((millis % 60_000) / 1000);
+  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
 }
 
 function withNewline(text: string): string {

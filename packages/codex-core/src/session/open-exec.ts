@@ -13,11 +13,12 @@ import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
-import type { SandboxMode } from '../sandbox/sandbox.js';
+import { createCommandSandbox, type SandboxMode, type SandboxPolicy } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
+import { createExecToolSet, type ExecToolSet, execSandboxPolicy } from './exec-tools.js';
 import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import { type AuthLog, commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 
@@ -118,7 +119,12 @@ export interface OpenedExecConversation {
    * turn loop's automatic compaction), `preferWebsockets`, the entry used.
    */
   modelSettings: ModelSettings;
-  /** Releases the HTTP connection pool (unless `OpenExecOptions.transport` gave it), cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
+  /**
+   * The session's sandbox policy (see `execSandboxPolicy`): what the default tools run commands
+   * under, and the turn metadata's `sandbox_mode`.
+   */
+  sandboxPolicy: SandboxPolicy;
+  /** Releases the HTTP connection pool (unless `OpenExecOptions.transport` gave it), cancels a running prewarm, drops the WebSocket, waits for a catalog fetch, kills the default tools' live processes. */
   close(): Promise<void>;
 }
 
@@ -275,6 +281,11 @@ async function build(
 
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
+  const sandboxPolicy = execSandboxPolicy(config, cwd, options);
+  const sandbox = createCommandSandbox(sandboxPolicy);
+  // The default tools (exec_command, write_stdin, …) run commands under the session's sandbox.
+  const toolSet: ExecToolSet | undefined =
+    options.tools === undefined ? createExecToolSet({ sandbox, cwd, env, threadId }) : undefined;
   const identity: SessionIdentity = {
     installationId,
     sessionId: threadId,
@@ -282,8 +293,8 @@ async function build(
     contextWindowId: uuidv7(),
     windowNumber: 0,
     historyInitialization: 'new',
-    sandbox: 'none',
-    sandboxMode: config.sandboxMode ?? 'read-only',
+    sandbox: sandbox.tag,
+    sandboxMode: sandboxPolicy.mode,
   };
   // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
   const models =
@@ -360,7 +371,7 @@ async function build(
     autoCompactTokenLimit: modelSettings.autoCompactTokenLimit,
     fallbackModelMetadata: modelSettings.info === undefined,
     compaction: defaultCompactionImplementation(provider.provider),
-    tools: options.tools,
+    tools: options.tools ?? toolSet?.registry,
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',
   });
@@ -372,11 +383,13 @@ async function build(
     provider,
     model,
     modelSettings,
+    sandboxPolicy,
     telemetry,
     redactor,
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
+      toolSet?.close();
       await models?.close();
       await client.close();
       await backend?.close();

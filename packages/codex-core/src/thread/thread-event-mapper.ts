@@ -38,7 +38,8 @@ export const TURN_ABORTED_MESSAGE = 'turn aborted';
  * Item ids are `item_0`, `item_1`, … in the order the items are first reported, counted over the
  * mapper's life (all turns it maps). Tool items still open when a turn ends (e.g. the `todo_list`
  * of `update_plan`, started and updated but never completed by its tool) are completed with their
- * last state, as exec's event processor does at the end of a turn.
+ * last state, as exec's event processor does at the end of a turn. A `command_execution` whose
+ * process is still running (left for `write_stdin`) stays open, as codex-cli 0.169.0 printed it.
  */
 export class ThreadEventMapper {
   #nextItem = 0;
@@ -117,7 +118,7 @@ export class ThreadEventMapper {
   #completeOpenToolItems(): ThreadEvent[] {
     const out: ThreadEvent[] = [];
     for (const entry of this.#toolItems.values()) {
-      if (!entry.open) continue;
+      if (!entry.open || entry.item.type === 'command_execution') continue;
       entry.open = false;
       out.push({ type: 'item.completed', item: entry.item });
     }

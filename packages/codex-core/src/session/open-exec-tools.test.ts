@@ -1,0 +1,261 @@
+// The default exec tool set of openExecConversation: what a turn sends and runs with it, over a
+// local responses server and real processes (observed-cli-0.169-auth §14).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  completed,
+  functionCall,
+  type ResponsesServer,
+  reasoningItem,
+  responseCreated,
+  startResponsesServer,
+  textTurn,
+  usage,
+} from '@codex-ts/responses-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useConfigHome } from '../test/config-home.js';
+import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../tools/exec/specs.js';
+import { ToolRegistry } from '../tools/registry.js';
+import type { TurnEvent } from '../turn/events.js';
+import { execSandboxPolicy } from './exec-tools.js';
+import { openExecConversation } from './open-exec.js';
+
+let server: ResponsesServer;
+let home: string;
+let work: string;
+
+beforeEach(async () => {
+  server = await startResponsesServer();
+  home = mkdtempSync(join(tmpdir(), 'codex-ts-core-tools-'));
+  work = mkdtempSync(join(tmpdir(), 'codex-ts-core-work-'));
+  writeFileSync(
+    join(home, 'config.toml'),
+    [
+      'model = "gpt-5.5"',
+      'model_provider = "local"',
+      '[model_providers.local]',
+      'name = "local"',
+      `base_url = "${server.url}"`,
+      'env_key = "LOCAL_API_KEY"',
+      'wire_api = "responses"',
+      '',
+    ].join('\n'),
+  );
+});
+afterEach(async () => {
+  await server.close();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+function toolCallTurn(cmd: string, headers: Record<string, string> = {}) {
+  return {
+    kind: 'sse' as const,
+    headers,
+    events: [
+      responseCreated('resp_1'),
+      reasoningItem('rs_1', ['Running a command'], 'gAAAA-enc'),
+      functionCall('call_1', 'exec_command', { cmd }, 'fc_1'),
+      completed('resp_1', usage({ input: 1200, cached: 1024, output: 42, reasoning: 16 })),
+    ],
+  };
+}
+
+async function open(
+  options: Parameters<typeof openExecConversation>[0] extends infer O ? Partial<O> : never = {},
+) {
+  return openExecConversation({
+    version: '0.1.0',
+    // HOME: a fresh folder, so the login shell reads no user profile.
+    env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local', PATH: process.env.PATH ?? '', HOME: work },
+    cwd: work,
+    prewarm: false,
+    ...options,
+  });
+}
+
+describe('openExecConversation default tools', () => {
+  it('sends exec_command and write_stdin, streams the command item while it runs, and follows up with its output', async () => {
+    const cmd =
+      'for i in $(seq 1 100); do [ -f go ] && break; sleep 0.05; done; [ -f go ] && echo released || echo timeout';
+    server.pushSteps(toolCallTurn(cmd, { 'x-codex-turn-state': 'ts-1' }), {
+      kind: 'sse',
+      events: textTurn({
+        responseId: 'resp_2',
+        text: 'Done.',
+        usage: usage({ input: 1300, cached: 1024, output: 5 }),
+      }),
+    });
+    const opened = await open({ configOverrides: ['sandbox_mode="danger-full-access"'] });
+    const events: TurnEvent[] = [];
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.')) {
+        events.push(event);
+        // Released only once the started item arrived: a started event held back until the
+        // command ended would leave it printing "timeout".
+        if (event.type === 'tool.item' && event.phase === 'started') writeFileSync(join(work, 'go'), '');
+      }
+    } finally {
+      await opened.close();
+    }
+    expect(existsSync(join(work, 'go'))).toBe(true);
+    const toolItems = events.filter((e) => e.type === 'tool.item');
+    expect(toolItems).toEqual([
+      {
+        type: 'tool.item',
+        phase: 'started',
+        key: 'call_1',
+        item: {
+          type: 'command_execution',
+          // The user's login shell (e.g. /bin/bash).
+          command: expect.stringMatching(/^\/\S*\/(bash|zsh|sh) -lc 'for i in/),
+          aggregated_output: '',
+          exit_code: null,
+          status: 'in_progress',
+        },
+      },
+      {
+        type: 'tool.item',
+        phase: 'completed',
+        key: 'call_1',
+        item: expect.objectContaining({ aggregated_output: 'released\n', exit_code: 0, status: 'completed' }),
+      },
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'turn.completed',
+      usage: { inputTokens: 2500, cachedInputTokens: 2048, outputTokens: 47 },
+    });
+
+    const [first, second] = server.requests;
+    const body = (first?.json ?? {}) as { tools?: unknown[] };
+    expect(body.tools).toEqual([EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC]);
+    expect(JSON.parse(first?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
+      sandbox: 'none',
+      sandbox_mode: 'danger-full-access',
+    });
+    expect(second?.headerMap['x-codex-turn-state']).toBe('ts-1');
+    const input = (second?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
+    expect(input.slice(-3, -1)).toEqual([
+      {
+        type: 'reasoning',
+        id: 'rs_1',
+        summary: [{ type: 'summary_text', text: 'Running a command' }],
+        content: null,
+        encrypted_content: 'gAAAA-enc',
+      },
+      {
+        type: 'function_call',
+        id: 'fc_1',
+        name: 'exec_command',
+        arguments: JSON.stringify({ cmd }),
+        call_id: 'call_1',
+      },
+    ]);
+    expect(input.at(-1)).toEqual({
+      type: 'function_call_output',
+      id: expect.stringMatching(/^fco_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      call_id: 'call_1',
+      output: expect.stringMatching(
+        /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\nProcess exited with code 0\nOriginal token count: 3\nOutput:\nreleased\n$/,
+      ),
+    });
+  });
+
+  it('aborting the turn while a command runs kills its process group and ends the turn aborted', async () => {
+    server.pushSteps(toolCallTurn('sleep 30 & echo $! > pid; wait'));
+    const opened = await open({ configOverrides: ['sandbox_mode="danger-full-access"'] });
+    const controller = new AbortController();
+    const events: TurnEvent[] = [];
+    const pidFile = join(work, 'pid');
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.', { signal: controller.signal })) {
+        events.push(event);
+        if (event.type === 'tool.item' && event.phase === 'started') {
+          for (let i = 0; i < 200 && !(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()); i++)
+            await new Promise((r) => setTimeout(r, 25));
+          controller.abort(new Error('user interrupt'));
+        }
+      }
+    } finally {
+      await opened.close();
+    }
+    expect(events.at(-1)?.type).toBe('turn.aborted');
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 20));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('--dangerously-bypass-approvals-and-sandbox wins over sandbox_mode; caller tools replace the default set', async () => {
+    server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'hi' }) });
+    server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'hi' }) });
+    const bypass = await open({
+      configOverrides: ['sandbox_mode="read-only"'],
+      dangerouslyBypassApprovalsAndSandbox: true,
+    });
+    expect(bypass.sandboxPolicy.mode).toBe('danger-full-access');
+    for await (const _ of bypass.conversation.runTurn('hi'));
+    await bypass.close();
+    const own = await open({ tools: new ToolRegistry() });
+    for await (const _ of own.conversation.runTurn('hi'));
+    await own.close();
+    expect(own.sandboxPolicy.mode).toBe('read-only');
+    const [first, second] = server.requests;
+    expect(JSON.parse(first?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
+      sandbox: 'none',
+      sandbox_mode: 'danger-full-access',
+    });
+    expect((second?.json as { tools?: unknown[] } | undefined)?.tools).toEqual([]);
+    expect(JSON.parse(second?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
+      sandbox_mode: 'read-only',
+    });
+  });
+});
+
+const config = await useConfigHome();
+
+describe('execSandboxPolicy', () => {
+  it('read-only by default; -s and the bypass flag win over sandbox_mode', async () => {
+    const none = await config.load('');
+    expect(execSandboxPolicy(none, '/w')).toEqual({
+      mode: 'read-only',
+      writableRoots: [],
+      networkAccess: false,
+    });
+    const ww = await config.load('sandbox_mode = "workspace-write"\n');
+    expect(execSandboxPolicy(ww, '/w', { sandboxMode: 'read-only' }).mode).toBe('read-only');
+    expect(
+      execSandboxPolicy(ww, '/w', { dangerouslyBypassApprovalsAndSandbox: true, sandboxMode: 'read-only' })
+        .mode,
+    ).toBe('danger-full-access');
+  });
+
+  it('workspace-write: cwd, [sandbox_workspace_write] roots and --add-dir roots, network and tmp exclusions', async () => {
+    const loaded = await config.load(
+      [
+        'sandbox_mode = "workspace-write"',
+        '[sandbox_workspace_write]',
+        'writable_roots = ["/data", "rel"]',
+        'network_access = true',
+        'exclude_slash_tmp = true',
+        '',
+      ].join('\n'),
+    );
+    expect(execSandboxPolicy(loaded, '/w', { additionalWritableRoots: ['extra', '/data'] })).toEqual({
+      mode: 'workspace-write',
+      writableRoots: ['/w', '/data', '/w/rel', '/w/extra'],
+      networkAccess: true,
+      excludeTmpdirEnvVar: undefined,
+      excludeSlashTmp: true,
+    });
+  });
+});

@@ -1,0 +1,335 @@
+import { resolve } from 'node:path';
+import { functionCallOutput, type ResponseItem, type ToolCallItem, toolCallId } from '@codex-ts/protocol';
+import { v7 as uuidv7 } from 'uuid';
+import type { CommandSandbox } from '../../sandbox/sandbox.js';
+import type { Tool } from '../registry.js';
+import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
+import { ExecProcess } from './exec-process.js';
+import { formatExecAnswer } from './output-format.js';
+import { ExecSessionStore } from './session-store.js';
+import { displayCommand, resolveShell, shellArgv } from './shell.js';
+import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './specs.js';
+
+/** Default `max_output_tokens` of both tools. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
+/** The answer to a `require_escalated` call under approval policy `never` (codex-cli 0.169.0, observed). */
+export const ESCALATION_REJECTED_TEXT =
+  'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never';
+/** How long a sandboxed command may take to show a sandbox denial before its item is started. */
+const DENIAL_WINDOW_MS = 300;
+
+/** Options of {@link createExecTools}. */
+export interface ExecToolsOptions {
+  /** Launches every command (`prepare`); a `refused` answer never runs it. */
+  sandbox: CommandSandbox;
+  /** The turn cwd: commands run here unless `workdir` says otherwise (relative `workdir`s resolve against it). */
+  cwd: string;
+  /** Environment the commands inherit (default `process.env`), plus the variables of {@link execEnvironment}. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** The thread id, exported to commands as `CODEX_THREAD_ID` / `CODEX_SESSION_ID`. */
+  threadId?: string | undefined;
+  /** The shell of calls that name none (default: the user's login shell, see `resolveShell`). */
+  defaultShell?: string | undefined;
+  /**
+   * The approval policy commands run under. `never` (the default, and what `codex exec` always uses)
+   * rejects a call asking for `sandbox_permissions: "require_escalated"` with
+   * {@link ESCALATION_REJECTED_TEXT}; other policies run such a call like any other (under the sandbox).
+   */
+  approvalPolicy?: string | undefined;
+  /** The live-process store (default: a new one of 64 processes). */
+  store?: ExecSessionStore | undefined;
+}
+
+/** The exec tools of a conversation and the store of the processes they left running. */
+export interface ExecTools {
+  execCommand: Tool;
+  writeStdin: Tool;
+  store: ExecSessionStore;
+  /** Kills every process still running (conversation close). */
+  close(): void;
+}
+
+/**
+ * The environment of a command (as codex-cli 0.169.0 sets it): `env` plus `NO_COLOR=1`,
+ * `TERM=dumb`, `LANG` / `LC_CTYPE` / `LC_ALL` = `C.UTF-8`, `COLORTERM=` (empty), `PAGER`,
+ * `GIT_PAGER`, `GH_PAGER` = `cat`, `CODEX_CI=1`, `CODEX_THREAD_ID` / `CODEX_SESSION_ID` (the thread
+ * id) and `CODEX_TOOL_CALL_ID` (the call id).
+ */
+export function execEnvironment(
+  env: NodeJS.ProcessEnv,
+  ids: { threadId?: string | undefined; callId: string },
+): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    NO_COLOR: '1',
+    TERM: 'dumb',
+    LANG: 'C.UTF-8',
+    LC_CTYPE: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    COLORTERM: '',
+    PAGER: 'cat',
+    GIT_PAGER: 'cat',
+    GH_PAGER: 'cat',
+    CODEX_CI: '1',
+    ...(ids.threadId ? { CODEX_THREAD_ID: ids.threadId, CODEX_SESSION_ID: ids.threadId } : {}),
+    CODEX_TOOL_CALL_ID: ids.callId,
+  };
+}
+
+const DENIAL_HINTS = [
+  'operation not permitted',
+  'permission denied',
+  'read-only file system',
+  'seccomp',
+  'sandbox',
+  'landlock',
+  'failed to write file',
+];
+
+/**
+ * Whether a sandboxed command's failure looks like the sandbox stopping it (upstream
+ * `is_likely_sandbox_denied`): a non-zero exit other than 2, 126, 127 whose output mentions a
+ * denial ("Read-only file system", "Operation not permitted", …), or death by SIGSYS (seccomp).
+ */
+export function isLikelySandboxDenial(exitCode: number, output: string): boolean {
+  if (exitCode === 0 || exitCode === 2 || exitCode === 126 || exitCode === 127) return false;
+  if (exitCode === 128 + 31) return true;
+  const lower = output.toLowerCase();
+  return DENIAL_HINTS.some((hint) => lower.includes(hint));
+}
+
+function clamp(value: unknown, fallback: number, min: number, max: number): number {
+  const n = typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+  return Math.min(max, Math.max(min, n));
+}
+
+function answerItem(call: ToolCallItem, text: string): ResponseItem {
+  return functionCallOutput(toolCallId(call) ?? '', text, `fco_${uuidv7()}`);
+}
+
+function parseArguments(call: ToolCallItem): Record<string, unknown> {
+  const raw = (call as { arguments?: unknown }).arguments;
+  const parsed: unknown = JSON.parse(typeof raw === 'string' && raw.length > 0 ? raw : '{}');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('expected a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function commandItem(command: string, exitCode: number | null, output: string): ToolThreadItem {
+  return {
+    type: 'command_execution',
+    command,
+    aggregated_output: output,
+    exit_code: exitCode,
+    status: exitCode === null ? 'in_progress' : exitCode === 0 ? 'completed' : 'failed',
+  };
+}
+
+const OS_ERRORS: Record<string, string> = {
+  ENOENT: 'No such file or directory (os error 2)',
+  EACCES: 'Permission denied (os error 13)',
+  ENOTDIR: 'Not a directory (os error 20)',
+  EPERM: 'Operation not permitted (os error 1)',
+};
+
+/** A spawn error as Rust's `io::Error` displays it (`No such file or directory (os error 2)`). */
+function osErrorText(error: Error | undefined): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (code && OS_ERRORS[code]) ?? error?.message ?? 'unknown error';
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('aborted');
+}
+
+/**
+ * `exec_command` and `write_stdin` (codex-cli 0.169.0 unified exec, observed-cli-0.169-auth §14):
+ *
+ * - `exec_command {cmd, workdir?, shell?, login?, tty?, yield_time_ms?, max_output_tokens?}` runs
+ *   `<shell> -lc <cmd>` (`-c` with `login: false`; the user's shell, e.g. `/bin/bash`) in its own
+ *   process group through `sandbox.prepare`, stdout and stderr merged, stdin `/dev/null` (a pipe
+ *   with `tty: true`; no PTY is allocated). It waits `yield_time_ms` (default 10000, 250–30000)
+ *   or until the process exits, and answers (`function_call_output`, id `fco_<uuid>`) in the
+ *   format of {@link formatExecAnswer}: `Process exited with code N`, or `Process running with
+ *   session ID N` when the process outlives the wait (kept in the store for `write_stdin`).
+ * - `write_stdin {session_id, chars?, yield_time_ms?, max_output_tokens?}` writes `chars` (then
+ *   waits 250–30000 ms, default 250) or polls (5000–300000 ms, default 5000), answering with the
+ *   output since the previous answer. Texts of its failures: `write_stdin failed: Unknown process
+ *   id N`; `write_stdin failed: stdin is closed for this session; rerun exec_command with tty=true
+ *   to keep stdin open`.
+ * - Items: a `command_execution` item (key = the `exec_command` call id, `command` =
+ *   `/bin/bash -lc 'echo hi'`) is `started` once the process runs and `completed` by whichever
+ *   call sees it exit, with all its output (`aggregated_output`), `exit_code` and status
+ *   `completed` (0) / `failed`. A sandboxed command that fails like a sandbox denial
+ *   ({@link isLikelySandboxDenial}) within its first 300 ms, and a command the sandbox refuses
+ *   (never run: its output is the refusal message, exit code 1), report no item, as the original.
+ * - A command that cannot be started (e.g. `workdir` does not exist): its item completes `failed`
+ *   with exit code -1 and `Failed to create unified exec process: <os error>`; the answer is
+ *   `exec_command failed: CreateProcess { message: "Rejected(\"…\")" }`, as 0.169.0.
+ * - `sandbox_permissions: "require_escalated"` under approval policy `never` is answered with
+ *   {@link ESCALATION_REJECTED_TEXT} (no item, nothing run).
+ * - A turn abort (`context.signal`) kills the process group of every command started in that
+ *   turn; the call then rejects with the abort reason.
+ */
+export function createExecTools(options: ExecToolsOptions): ExecTools {
+  const store = options.store ?? new ExecSessionStore();
+  const env = options.env ?? process.env;
+
+  const execCommand = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
+    let args: Record<string, unknown>;
+    try {
+      args = parseArguments(call);
+      if (typeof args.cmd !== 'string') throw new Error('missing field `cmd`');
+    } catch (error) {
+      return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
+    }
+    if (args.sandbox_permissions === 'require_escalated' && (options.approvalPolicy ?? 'never') === 'never')
+      return answerItem(call, ESCALATION_REJECTED_TEXT);
+    const callId = toolCallId(call) ?? '';
+    const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
+    const argv = shellArgv(shell, args.cmd as string, args.login !== false);
+    const command = displayCommand(argv);
+    const cwd = resolve(options.cwd, typeof args.workdir === 'string' ? args.workdir : '.');
+    const yieldMs = clamp(args.yield_time_ms, 10_000, 250, 30_000);
+    const maxOutputTokens = clamp(
+      args.max_output_tokens,
+      DEFAULT_MAX_OUTPUT_TOKENS,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+    const childEnv = execEnvironment(env, { threadId: options.threadId, callId });
+
+    const started = Date.now();
+    const prepared = await options.sandbox.prepare(argv, { cwd, env: childEnv });
+    if (prepared.kind === 'refused') {
+      const output = prepared.message.endsWith('\n') ? prepared.message : `${prepared.message}\n`;
+      return answerItem(call, formatExecAnswer({ wallTimeSeconds: 0, exitCode: 1, output, maxOutputTokens }));
+    }
+    if (context.signal.aborted) throw abortError(context.signal);
+    const child = new ExecProcess({
+      argv: prepared.argv,
+      cwd: prepared.cwd,
+      env: prepared.env,
+      openStdin: args.tty === true,
+    });
+    if (!(await child.spawned)) {
+      // As 0.169.0 (e.g. a `workdir` that does not exist): the item fails with exit code -1.
+      const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'completed', key: callId, item: commandItem(command, -1, reason) });
+      return answerItem(
+        call,
+        `exec_command failed: CreateProcess { message: ${JSON.stringify(`Rejected(${JSON.stringify(reason)})`)} }`,
+      );
+    }
+    const onAbort = (): void => child.kill();
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    void child.finished.then(() => context.signal.removeEventListener('abort', onAbort));
+
+    let itemStarted = false;
+    if (prepared.sandboxed) {
+      await child.waitUntil(started + Math.min(yieldMs, DENIAL_WINDOW_MS), context.signal);
+      const code = child.exitCode;
+      if (code !== undefined && isLikelySandboxDenial(code, child.aggregated.text())) {
+        const output = child.pending.take();
+        const wallTimeSeconds = (Date.now() - started) / 1000;
+        return answerItem(
+          call,
+          formatExecAnswer({ wallTimeSeconds, exitCode: code, output, maxOutputTokens }),
+        );
+      }
+    }
+    if (!context.signal.aborted) {
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      itemStarted = true;
+    }
+    await child.waitUntil(started + yieldMs, context.signal);
+    if (context.signal.aborted) {
+      child.kill();
+      throw abortError(context.signal);
+    }
+    const wallTimeSeconds = (Date.now() - started) / 1000;
+    const exitCode = child.exitCode;
+    if (exitCode !== undefined) {
+      context.emit({
+        phase: 'completed',
+        key: callId,
+        item: commandItem(command, exitCode, child.aggregated.text()),
+      });
+      const output = child.pending.take();
+      return answerItem(call, formatExecAnswer({ wallTimeSeconds, exitCode, output, maxOutputTokens }));
+    }
+    const session = store.add(child, callId, command, itemStarted);
+    const output = child.pending.take();
+    return answerItem(
+      call,
+      formatExecAnswer({ wallTimeSeconds, sessionId: session.id, output, maxOutputTokens }),
+    );
+  };
+
+  const writeStdin = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
+    let args: Record<string, unknown>;
+    try {
+      args = parseArguments(call);
+      if (typeof args.session_id !== 'number') throw new Error('missing field `session_id`');
+    } catch (error) {
+      return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
+    }
+    const id = args.session_id as number;
+    const session = store.get(id);
+    if (!session) return answerItem(call, `write_stdin failed: Unknown process id ${id}`);
+    const chars = typeof args.chars === 'string' ? args.chars : '';
+    const child = session.process;
+    if (chars.length > 0) {
+      if (!child.stdinOpen)
+        return answerItem(
+          call,
+          'write_stdin failed: stdin is closed for this session; rerun exec_command with tty=true to keep stdin open',
+        );
+      child.write(chars);
+    }
+    const yieldMs =
+      chars.length > 0
+        ? clamp(args.yield_time_ms, 250, 250, 30_000)
+        : clamp(args.yield_time_ms, 5_000, 5_000, 300_000);
+    const maxOutputTokens = clamp(
+      args.max_output_tokens,
+      DEFAULT_MAX_OUTPUT_TOKENS,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+    const started = Date.now();
+    const onAbort = (): void => child.kill();
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await child.waitUntil(started + yieldMs, context.signal);
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+    }
+    if (context.signal.aborted) {
+      child.kill();
+      store.delete(id);
+      throw abortError(context.signal);
+    }
+    const wallTimeSeconds = (Date.now() - started) / 1000;
+    const exitCode = child.exitCode;
+    const output = child.pending.take();
+    if (exitCode === undefined)
+      return answerItem(call, formatExecAnswer({ wallTimeSeconds, sessionId: id, output, maxOutputTokens }));
+    store.delete(id);
+    if (session.itemStarted)
+      context.emit({
+        phase: 'completed',
+        key: session.key,
+        item: commandItem(session.command, exitCode, child.aggregated.text()),
+      });
+    return answerItem(call, formatExecAnswer({ wallTimeSeconds, exitCode, output, maxOutputTokens }));
+  };
+
+  return {
+    execCommand: { name: 'exec_command', spec: EXEC_COMMAND_SPEC, handle: execCommand },
+    writeStdin: { name: 'write_stdin', spec: WRITE_STDIN_SPEC, handle: writeStdin },
+    store,
+    close: () => store.closeAll(),
+  };
+}
