@@ -108,7 +108,13 @@ export {
   type SandboxPermissions,
   UNTRUSTED_APPROVAL_POLICY_ERROR,
 } from './sandbox/approval.js';
-export { BWRAP_UNAVAILABLE_MESSAGE, detectSandbox, type SandboxDetection } from './sandbox/bwrap.js';
+export {
+  BWRAP_UNAVAILABLE_MESSAGE,
+  detectSandbox,
+  probeSandbox,
+  type SandboxDetection,
+  USER_NAMESPACE_WARNING,
+} from './sandbox/bwrap.js';
 export {
   type CommandSandbox,
   type CommandSandboxOptions,

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { accessSync, constants, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, sep } from 'node:path';
 import type { SandboxPolicy } from './sandbox.js';
@@ -59,6 +60,51 @@ function isExecutableFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The startup warning of codex-cli 0.169.0 (printed as `warning: <text>` on stderr) when
+ * bubblewrap is present but cannot create the namespaces it needs (codex-rs linux-sandbox).
+ */
+export const USER_NAMESPACE_WARNING =
+  "Codex's Linux sandbox uses bubblewrap and needs access to create user namespaces.";
+
+/** bubblewrap errors that mean the host forbids the namespaces (AppArmor, sysctl, containers). */
+const USER_NAMESPACE_FAILURES = [
+  'loopback: Failed RTM_NEWADDR',
+  'loopback: Failed RTM_NEWLINK',
+  'setting up uid map: Permission denied',
+  'No permissions to create a new namespace',
+];
+
+/**
+ * Runs `/bin/true` under `bwrapPath` with the namespaces a sandboxed command gets (user, pid,
+ * ipc, net; read-only root, fresh `/dev` and `/proc`), bounded to `timeoutMs` (default 5000),
+ * as codex-cli 0.169.0 probes its bubblewrap at startup. Resolves `undefined` when it works,
+ * {@link USER_NAMESPACE_WARNING} when bubblewrap reported a namespace failure, else
+ * `bubblewrap probe failed: <stderr or error>`. Never rejects. Commands still run through
+ * bubblewrap after a failed probe: they fail with its error, they are never run unsandboxed.
+ */
+export function probeSandbox(bwrapPath: string, timeoutMs = 5000): Promise<string | undefined> {
+  const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev'];
+  args.push(
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-net',
+    '--proc',
+    '/proc',
+    '--',
+    '/bin/true',
+  );
+  return new Promise((resolve) => {
+    execFile(bwrapPath, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, _stdout, stderr) => {
+      if (!error) return resolve(undefined);
+      if (USER_NAMESPACE_FAILURES.some((failure) => stderr.includes(failure)))
+        return resolve(USER_NAMESPACE_WARNING);
+      resolve(`bubblewrap probe failed: ${stderr.trim() || error.message}`);
+    });
+  });
 }
 
 /** Bubblewrap options for one command, plus the mount points it will create on the host. */

@@ -4,15 +4,19 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BWRAP_UNAVAILABLE_MESSAGE, detectSandbox } from './bwrap.js';
+import { BWRAP_UNAVAILABLE_MESSAGE, detectSandbox, probeSandbox, USER_NAMESPACE_WARNING } from './bwrap.js';
 import { createCommandSandbox, type PreparedCommand, type SandboxPolicy } from './sandbox.js';
 
 const detection = detectSandbox();
-const bwrapSuite = detection.available ? describe : describe.skip;
-if (!detection.available)
-  console.warn(
-    `sandbox.test.ts: bubblewrap tests SKIPPED (${detection.message}); install bubblewrap to run them`,
-  );
+// Skip (loudly) only when bubblewrap is missing or the host forbids its namespaces; any other
+// failure of our sandboxed commands fails the tests.
+const skipReason = !detection.available
+  ? `${detection.message}; install bubblewrap to run them`
+  : (await probeSandbox(detection.bwrapPath)) === USER_NAMESPACE_WARNING
+    ? USER_NAMESPACE_WARNING
+    : undefined;
+const bwrapSuite = skipReason === undefined ? describe : describe.skip;
+if (skipReason !== undefined) console.warn(`sandbox.test.ts: bubblewrap tests SKIPPED: ${skipReason}`);
 
 interface RunResult {
   code: number | null;
@@ -49,6 +53,19 @@ async function run(prepared: PreparedCommand): Promise<RunResult> {
   } finally {
     await prepared.cleanup?.();
   }
+}
+
+function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('timed out'));
+    }, 20_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
 }
 
 const bash = (script: string) => ['/bin/bash', '-c', script];
@@ -198,6 +215,31 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(existsSync(join(gitDir, 'index'))).toBe(false);
     expect(readFileSync(join(extra, 'other.txt'), 'utf8')).toBe('y\n');
     expect(readFileSync(join(worktree, '.git'), 'utf8')).toBe(`gitdir: ${gitDir}\n`);
+  });
+
+  it('passes stdin through, and killing the bubblewrap process ends the sandboxed command', async () => {
+    const sandbox = createCommandSandbox(policy('workspace-write'));
+    const echo = await sandbox.prepare(bash('read -r line; echo "got: $line"'), { cwd: ws, env: env() });
+    if (echo.kind !== 'run') throw new Error(echo.message);
+    const reader = spawn(echo.argv[0]!, echo.argv.slice(1), { cwd: echo.cwd, env: echo.env });
+    let stdout = '';
+    reader.stdout.on('data', (chunk) => (stdout += chunk));
+    reader.stdin.end('from the host\n');
+    expect(await exitOf(reader)).toBe(0);
+    await echo.cleanup?.();
+    expect(stdout).toBe('got: from the host\n');
+
+    const marker = join(ws, 'survived-kill');
+    const slow = await sandbox.prepare(bash(`sleep 1; touch ${marker}`), { cwd: ws, env: env() });
+    if (slow.kind !== 'run') throw new Error(slow.message);
+    const child = spawn(slow.argv[0]!, slow.argv.slice(1), { cwd: slow.cwd, env: slow.env, stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBeNull();
+    await slow.cleanup?.();
+    // Well past the point where the command would have written the marker had it survived.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses a writable root that does not exist', async () => {
