@@ -53,7 +53,9 @@ export type PreparedCommand =
 export interface CommandSandbox {
   /** `sandbox` of the turn metadata: `seccomp` when commands run in the Linux sandbox, else `none`. */
   readonly tag: string;
+  /** The policy this sandbox enforces. */
   readonly policy: SandboxPolicy;
+  /** How to start `argv` in `cwd` with `env` under {@link CommandSandbox.policy}; see `createCommandSandbox`. */
   prepare(
     argv: readonly string[],
     options: { cwd: string; env: NodeJS.ProcessEnv },
