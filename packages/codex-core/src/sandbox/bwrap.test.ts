@@ -129,7 +129,7 @@ describe('planBwrap', () => {
       expect(text).toContain(
         `--dev /dev --bind ${join(base, 'plan')} ${join(base, 'plan')} --bind ${ws} ${ws} --bind ${extra} ${extra} `,
       );
-      expect(text).toContain(`--ro-bind ${ws}/.git ${ws}/.git`);
+      expect(text).toContain(`--ro-bind-try ${ws}/.git ${ws}/.git`);
       expect(text).toContain(`--perms 555 --tmpfs ${ws}/.codex --remount-ro ${ws}/.codex`);
       expect(text).toContain(`--perms 555 --tmpfs ${extra}/.aws --remount-ro ${extra}/.aws`);
       expect(plan.args.slice(-10)).toEqual([

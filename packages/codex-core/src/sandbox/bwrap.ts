@@ -123,7 +123,7 @@ const syntheticUsers = new Map<string, number>();
  * given writable roots, following codex-cli 0.169.0's argv (codex-rs linux-sandbox `bwrap.rs`):
  * `--new-session --die-with-parent`, the whole filesystem read-only (`--ro-bind / /`), a fresh
  * `/dev`, then `--bind <root> <root>` per writable root (parents first), then the protected paths
- * of all roots (parents first): an existing one `--ro-bind <p> <p>`, a missing one an empty
+ * of all roots (parents first): an existing one `--ro-bind-try <p> <p>`, a missing one an empty
  * read-only tmpfs (`--perms 555 --tmpfs <p> --remount-ro <p>`, so the command cannot create it;
  * 0.169.0 interleaves them per root, which lets a later root's bind cover an earlier root's
  * protected path, e.g. a worktree's git dir); then
@@ -145,7 +145,9 @@ export function planBwrap(policy: SandboxPolicy, cwd: string, roots: readonly Wr
     .sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const path of protectedPaths) {
     if (!syntheticUsers.has(path) && pathExists(path)) {
-      args.push('--ro-bind', path, path);
+      // `-try`: another process may remove its own synthetic mount point (e.g. /tmp/.git) before
+      // bubblewrap starts; the command must not fail for that.
+      args.push('--ro-bind-try', path, path);
     } else {
       args.push('--perms', '555', '--tmpfs', path, '--remount-ro', path);
       syntheticUsers.set(path, (syntheticUsers.get(path) ?? 0) + 1);

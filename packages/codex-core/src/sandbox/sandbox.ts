@@ -21,8 +21,9 @@ export interface SandboxPolicy {
   writableRoots: readonly string[];
   /**
    * `sandbox_workspace_write.network_access` (default false). False gives the command its own
-   * network namespace (`--unshare-net`: only a private loopback, no route out), in `read-only`
-   * too.
+   * network namespace (`--unshare-net`: only a private loopback, no route out). The config key
+   * applies to `workspace-write` only: 0.169.0 cut the network under `read-only` even with it
+   * set, so build a `read-only` policy with `false`.
    */
   networkAccess: boolean;
   /** `sandbox_workspace_write.exclude_tmpdir_env_var`: $TMPDIR is not writable. */
