@@ -139,7 +139,7 @@ describe('createCommandSandbox without bubblewrap', () => {
 
 bwrapSuite('createCommandSandbox with bubblewrap', () => {
   it('read-only: reads files, cannot write in cwd, /tmp or $TMPDIR; exit code and stderr pass through', async () => {
-    const sandbox = createCommandSandbox(policy('read-only'));
+    const sandbox = createCommandSandbox(policy('read-only'), { cwd: ws });
     expect(sandbox.tag).toBe('seccomp');
     const prepared = await sandbox.prepare(
       bash(
@@ -162,6 +162,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
   it('workspace-write: writes cwd, writable roots and $TMPDIR; not outside, not .git, not an excluded /tmp', async () => {
     const sandbox = createCommandSandbox(
       policy('workspace-write', { writableRoots: [extra], excludeSlashTmp: true }),
+      { cwd: ws },
     );
     const script = [
       'echo a > a.txt && echo cwd-ok',
@@ -190,8 +191,22 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(existsSync(join(extra, '.git'))).toBe(false);
   });
 
+  it("workspace-write: a command's workdir outside the session cwd is not writable", async () => {
+    const sandbox = createCommandSandbox(policy('workspace-write', { excludeSlashTmp: true }), { cwd: ws });
+    const result = await run(
+      await sandbox.prepare(bash('pwd; echo x > workdir.txt; echo y > ' + join(ws, 'session.txt')), {
+        cwd: outside,
+        env: env(),
+      }),
+    );
+    expect(result.stdout).toBe(`${outside}\n`);
+    expect(result.stderr).toContain('workdir.txt: Read-only file system');
+    expect(existsSync(join(outside, 'workdir.txt'))).toBe(false);
+    expect(readFileSync(join(ws, 'session.txt'), 'utf8')).toBe('y\n');
+  });
+
   it('workspace-write: /tmp is writable unless excluded', async () => {
-    const sandbox = createCommandSandbox(policy('workspace-write'));
+    const sandbox = createCommandSandbox(policy('workspace-write'), { cwd: ws });
     const target = join(base, 'slash-tmp.txt');
     const result = await run(await sandbox.prepare(bash(`echo t > ${target}`), { cwd: ws, env: env() }));
     expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
@@ -204,7 +219,9 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     mkdirSync(worktree, { recursive: true });
     mkdirSync(gitDir, { recursive: true });
     writeFileSync(join(worktree, '.git'), `gitdir: ${gitDir}\n`);
-    const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [extra] }));
+    const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [extra] }), {
+      cwd: worktree,
+    });
     const result = await run(
       await sandbox.prepare(bash(`echo x > ${gitDir}/index; echo y > ${extra}/other.txt; echo z > .git`), {
         cwd: worktree,
@@ -218,7 +235,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
   });
 
   it('passes stdin through, and killing the bubblewrap process ends the sandboxed command', async () => {
-    const sandbox = createCommandSandbox(policy('workspace-write'));
+    const sandbox = createCommandSandbox(policy('workspace-write'), { cwd: ws });
     const echo = await sandbox.prepare(bash('read -r line; echo "got: $line"'), { cwd: ws, env: env() });
     if (echo.kind !== 'run') throw new Error(echo.message);
     const reader = spawn(echo.argv[0]!, echo.argv.slice(1), { cwd: echo.cwd, env: echo.env });
@@ -244,7 +261,9 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
 
   it('refuses a writable root that does not exist', async () => {
     const missing = join(base, 'missing-root');
-    const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [missing] }));
+    const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [missing] }), {
+      cwd: ws,
+    });
     expect(await sandbox.prepare(bash('true'), { cwd: ws, env: env() })).toEqual({
       kind: 'refused',
       message: `Sandbox expected writable root ${missing}, but it does not exist.`,
@@ -266,7 +285,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     it('a loopback listener of the host is unreachable when network access is off', async () => {
       for (const mode of ['read-only', 'workspace-write'] as const) {
         const result = await run(
-          await createCommandSandbox(policy(mode)).prepare(connect(), { cwd: ws, env: env() }),
+          await createCommandSandbox(policy(mode), { cwd: ws }).prepare(connect(), { cwd: ws, env: env() }),
         );
         expect(result.code).not.toBe(0);
         expect(result.stdout).toBe('');
@@ -275,7 +294,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     });
 
     it('is reachable with network access on', async () => {
-      const sandbox = createCommandSandbox(policy('workspace-write', { networkAccess: true }));
+      const sandbox = createCommandSandbox(policy('workspace-write', { networkAccess: true }), { cwd: ws });
       const result = await run(await sandbox.prepare(connect(), { cwd: ws, env: env() }));
       expect(result).toEqual({ code: 0, stdout: 'hello from the host\n', stderr: '' });
     });

@@ -66,6 +66,13 @@ export interface CommandSandbox {
 /** Options of {@link createCommandSandbox}. */
 export interface CommandSandboxOptions {
   /**
+   * The session's working directory (codex-rs `sandbox_policy_cwd`): writable under
+   * `workspace-write`. Default `process.cwd()` when the sandbox is created. A command's own `cwd`
+   * (`exec_command` `workdir`) is only where it starts: 0.169.0 kept a workdir outside the
+   * writable roots read-only.
+   */
+  cwd?: string | undefined;
+  /**
    * Environment in which bubblewrap is looked up (`PATH`, `CODEX_TS_BWRAP`); default
    * `process.env` at the first `prepare`. Not the command's environment (that is `prepare`'s).
    */
@@ -87,8 +94,9 @@ export function sandboxTag(mode: SandboxMode): 'seccomp' | 'none' {
  * The command sandbox for `policy`. `prepare(argv, {cwd, env})` resolves to:
  * - `danger-full-access`: `{kind:'run', argv, sandboxed:false}` unchanged;
  * - `read-only` / `workspace-write` on Linux with bubblewrap (`detectSandbox`):
- *   `{kind:'run', argv: [bwrap, …options, '--', …argv], sandboxed:true, cleanup}` where the
- *   filesystem is read-only except, under `workspace-write`, `cwd`, `policy.writableRoots`, /tmp
+ *   `{kind:'run', argv: [bwrap, …options, '--', …argv], sandboxed:true, cleanup}` started in
+ *   `cwd`, where the filesystem is read-only except, under `workspace-write`, the session cwd
+ *   (`options.cwd`, not the command's `cwd`), `policy.writableRoots`, /tmp
  *   and $TMPDIR (their `.git`, `.agents`, `.codex`, `.aws` staying read-only), and the network is
  *   cut unless `policy.networkAccess`; exit code, stdout and stderr of the command pass through
  *   (a bubblewrap setup failure exits 1 with `bwrap: …` on stderr);
@@ -101,6 +109,7 @@ export function createCommandSandbox(
   options: CommandSandboxOptions = {},
 ): CommandSandbox {
   const platform = options.platform ?? process.platform;
+  const policyCwd = options.cwd ?? process.cwd();
   return {
     tag: sandboxTag(policy.mode),
     policy,
@@ -117,7 +126,7 @@ export function createCommandSandbox(
       if (!detection.available) return { kind: 'refused', message: detection.message };
       let roots: ReturnType<typeof writableRootsFor>;
       try {
-        roots = writableRootsFor(policy, cwd, env);
+        roots = writableRootsFor(policy, policyCwd, env);
       } catch (error) {
         const message =
           error instanceof WritableRootError ? error.message : `sandbox setup failed: ${String(error)}`;

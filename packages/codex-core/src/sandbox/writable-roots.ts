@@ -22,7 +22,8 @@ export class WritableRootError extends Error {
 }
 
 /**
- * The writable roots of a `workspace-write` policy for a command run in `cwd`: `cwd`, then the
+ * The writable roots of a `workspace-write` policy for a session in `cwd` (the session's working
+ * directory, not a command's `workdir`): `cwd`, then the
  * policy's `writableRoots` (relative ones resolved against `cwd`), then `/tmp` unless
  * `excludeSlashTmp`, then `env.TMPDIR` unless `excludeTmpdirEnvVar` (codex-rs
  * `SandboxPolicy::get_writable_roots_with_cwd`). Symlinks are resolved, duplicates dropped, and the
