@@ -119,6 +119,7 @@ export {
   type CommandSandbox,
   type CommandSandboxOptions,
   createCommandSandbox,
+  NETWORK_DISABLED_ENV_VAR,
   type PreparedCommand,
   type SandboxMode,
   type SandboxPolicy,

@@ -143,7 +143,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(sandbox.tag).toBe('seccomp');
     const prepared = await sandbox.prepare(
       bash(
-        `cat readme.txt; echo x > new.txt; echo x > ${base}/in-tmp.txt; echo x > $TMPDIR/t.txt; ` +
+        `cat readme.txt; echo x > /dev/null && echo devnull-ok; echo x > new.txt; echo x > ${base}/in-tmp.txt; echo x > $TMPDIR/t.txt; ` +
           'echo failing >&2; exit 3',
       ),
       { cwd: ws, env: env() },
@@ -151,7 +151,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(prepared).toMatchObject({ kind: 'run', sandboxed: true });
     const result = await run(prepared);
     expect(result.code).toBe(3);
-    expect(result.stdout).toBe('hello from the workspace\n');
+    expect(result.stdout).toBe('hello from the workspace\ndevnull-ok\n');
     expect(result.stderr.match(/Read-only file system/g)).toHaveLength(3);
     expect(result.stderr.endsWith('failing\n')).toBe(true);
     expect(existsSync(join(ws, 'new.txt'))).toBe(false);
@@ -280,7 +280,8 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const connect = () => bash(`exec 3<>/dev/tcp/127.0.0.1/${port} && head -n1 <&3`);
+    const connect = () =>
+      bash(`echo "flag=$CODEX_SANDBOX_NETWORK_DISABLED"; exec 3<>/dev/tcp/127.0.0.1/${port} && head -n1 <&3`);
 
     it('a loopback listener of the host is unreachable when network access is off', async () => {
       for (const mode of ['read-only', 'workspace-write'] as const) {
@@ -288,7 +289,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
           await createCommandSandbox(policy(mode), { cwd: ws }).prepare(connect(), { cwd: ws, env: env() }),
         );
         expect(result.code).not.toBe(0);
-        expect(result.stdout).toBe('');
+        expect(result.stdout).toBe('flag=1\n');
         expect(result.stderr).toContain('Connection refused');
       }
     });
@@ -296,7 +297,7 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     it('is reachable with network access on', async () => {
       const sandbox = createCommandSandbox(policy('workspace-write', { networkAccess: true }), { cwd: ws });
       const result = await run(await sandbox.prepare(connect(), { cwd: ws, env: env() }));
-      expect(result).toEqual({ code: 0, stdout: 'hello from the host\n', stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: 'flag=\nhello from the host\n', stderr: '' });
     });
   });
 });

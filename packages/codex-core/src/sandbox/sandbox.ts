@@ -63,6 +63,13 @@ export interface CommandSandbox {
   ): Promise<PreparedCommand>;
 }
 
+/**
+ * Set to `1` in the environment of a sandboxed command whose network is cut, as codex-cli 0.169.0
+ * does (codex-rs `spawn.rs` `CODEX_SANDBOX_NETWORK_DISABLED_ENV_VAR`), so scripts and test suites
+ * can skip what needs the network.
+ */
+export const NETWORK_DISABLED_ENV_VAR = 'CODEX_SANDBOX_NETWORK_DISABLED';
+
 /** Options of {@link createCommandSandbox}. */
 export interface CommandSandboxOptions {
   /**
@@ -99,7 +106,8 @@ export function sandboxTag(mode: SandboxMode): 'seccomp' | 'none' {
  *   (`options.cwd`, not the command's `cwd`), `policy.writableRoots`, /tmp
  *   and $TMPDIR (their `.git`, `.agents`, `.codex`, `.aws` staying read-only), and the network is
  *   cut unless `policy.networkAccess`; exit code, stdout and stderr of the command pass through
- *   (a bubblewrap setup failure exits 1 with `bwrap: …` on stderr);
+ *   (a bubblewrap setup failure exits 1 with `bwrap: …` on stderr); without network the env
+ *   gains `CODEX_SANDBOX_NETWORK_DISABLED=1` ({@link NETWORK_DISABLED_ENV_VAR});
  * - `{kind:'refused', message}` when no bubblewrap is found (`BWRAP_UNAVAILABLE_MESSAGE`),
  *   the platform is not Linux, a writable root does not exist, or `argv` is empty.
  * Never rejects.
@@ -137,7 +145,7 @@ export function createCommandSandbox(
         kind: 'run',
         argv: [detection.bwrapPath, ...plan.args, '--', ...argv],
         cwd,
-        env,
+        env: policy.networkAccess ? env : { ...env, [NETWORK_DISABLED_ENV_VAR]: '1' },
         sandboxed: true,
         cleanup: async () => releaseSyntheticTargets(plan),
       };
