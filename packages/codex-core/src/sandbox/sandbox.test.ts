@@ -213,23 +213,32 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(readFileSync(target, 'utf8')).toBe('t\n');
   });
 
-  it('keeps the git dir of a worktree (.git file) read-only when it lies in a writable root', async () => {
+  it('keeps the git dir of a worktree (.git file) and its hooks read-only when they lie in a writable root', async () => {
     const worktree = join(base, 'worktree');
     const gitDir = join(extra, 'repo.git', 'worktrees', 'w');
     mkdirSync(worktree, { recursive: true });
     mkdirSync(gitDir, { recursive: true });
+    mkdirSync(join(extra, 'repo.git', 'hooks'));
+    writeFileSync(join(gitDir, 'commondir'), '../..\n');
     writeFileSync(join(worktree, '.git'), `gitdir: ${gitDir}\n`);
     const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [extra] }), {
       cwd: worktree,
     });
     const result = await run(
-      await sandbox.prepare(bash(`echo x > ${gitDir}/index; echo y > ${extra}/other.txt; echo z > .git`), {
-        cwd: worktree,
-        env: env(),
-      }),
+      await sandbox.prepare(
+        bash(
+          `echo x > ${gitDir}/index; echo y > ${extra}/other.txt; echo z > .git; ` +
+            `echo h > ${extra}/repo.git/hooks/pre-commit`,
+        ),
+        {
+          cwd: worktree,
+          env: env(),
+        },
+      ),
     );
-    expect(result.stderr.match(/Read-only file system/g)).toHaveLength(2);
+    expect(result.stderr.match(/Read-only file system/g)).toHaveLength(3);
     expect(existsSync(join(gitDir, 'index'))).toBe(false);
+    expect(existsSync(join(extra, 'repo.git', 'hooks', 'pre-commit'))).toBe(false);
     expect(readFileSync(join(extra, 'other.txt'), 'utf8')).toBe('y\n');
     expect(readFileSync(join(worktree, '.git'), 'utf8')).toBe(`gitdir: ${gitDir}\n`);
   });

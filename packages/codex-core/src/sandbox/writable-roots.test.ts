@@ -66,15 +66,22 @@ describe('writableRootsFor', () => {
     );
   });
 
-  it("adds a worktree's git dir named by a .git file when a writable root holds it", () => {
+  it("adds a worktree's git dir and its common dir when a writable root holds them", () => {
     const worktree = join(base, 'wt');
-    const gitDir = join(base, 'extra', 'main.git', 'worktrees', 'wt');
+    const commonDir = join(base, 'extra', 'main', '.git');
+    const gitDir = join(commonDir, 'worktrees', 'wt');
     mkdirSync(worktree);
     mkdirSync(gitDir, { recursive: true });
-    writeFileSync(join(worktree, '.git'), 'gitdir: ../extra/main.git/worktrees/wt\n');
+    writeFileSync(join(worktree, '.git'), 'gitdir: ../extra/main/.git/worktrees/wt\n');
+    writeFileSync(join(gitDir, 'commondir'), '../..\n');
     const policy = workspaceWrite({ excludeSlashTmp: true });
-    expect(writableRootsFor(policy, worktree, {})[0]!.readOnlySubpaths).not.toContain(gitDir);
+    expect(writableRootsFor(policy, worktree, {})[0]!.readOnlySubpaths).toEqual(
+      PROTECTED_SUBPATH_NAMES.map((name) => join(worktree, name)),
+    );
     const withExtra = writableRootsFor({ ...policy, writableRoots: [join(base, 'extra')] }, worktree, {});
-    expect(withExtra.find((r) => r.root === worktree)!.readOnlySubpaths).toContain(gitDir);
+    expect(withExtra.find((r) => r.root === worktree)!.readOnlySubpaths.slice(-2)).toEqual([
+      gitDir,
+      commonDir,
+    ]);
   });
 });

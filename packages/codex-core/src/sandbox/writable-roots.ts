@@ -59,13 +59,28 @@ export function writableRootsFor(policy: SandboxPolicy, cwd: string, env: NodeJS
   return ordered.map((root) => ({ root, readOnlySubpaths: protectedSubpaths(root, ordered) }));
 }
 
-/** `root/.git`, `root/.agents`, … plus, when `.git` is a `gitdir:` file, the git dir it names if writable. */
+/**
+ * `root/.git`, `root/.agents`, … plus, when `.git` is a `gitdir:` file (a linked worktree), the
+ * git dir it names and that git dir's common dir (`commondir`: the main repository's `.git`,
+ * with its hooks and config) when a writable root holds them.
+ */
 function protectedSubpaths(root: string, roots: readonly string[]): string[] {
   const paths = PROTECTED_SUBPATH_NAMES.map((name) => resolve(root, name));
   const gitDir = gitDirOfFile(resolve(root, '.git'));
-  if (gitDir !== undefined && roots.some((r) => isWithin(gitDir, r)) && !paths.includes(gitDir))
-    paths.push(gitDir);
+  const linked = gitDir === undefined ? [] : [gitDir, commonDirOf(gitDir)];
+  for (const dir of linked)
+    if (dir !== undefined && roots.some((r) => isWithin(dir, r)) && !paths.includes(dir)) paths.push(dir);
   return paths;
+}
+
+/** The `commondir` of a linked worktree's git dir (relative to it), resolved. */
+function commonDirOf(gitDir: string): string | undefined {
+  try {
+    const text = readFileSync(resolve(gitDir, 'commondir'), 'utf8').trim();
+    return text === '' ? undefined : realDirectory(resolve(gitDir, text));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A worktree's `.git` file (`gitdir: <path>`): the directory it points to, resolved. */
