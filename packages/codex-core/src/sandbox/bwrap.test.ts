@@ -7,6 +7,7 @@ import {
   detectSandbox,
   planBwrap,
   probeSandbox,
+  procMountSupported,
   releaseSyntheticTargets,
   USER_NAMESPACE_WARNING,
 } from './bwrap.js';
@@ -79,6 +80,24 @@ describe('probeSandbox', () => {
       'bubblewrap probe failed: bwrap: something else',
     );
     expect(await probeSandbox(join(base, 'missing-bwrap'))).toMatch(/^bubblewrap probe failed: .*ENOENT/);
+  });
+
+  it('falls back to no fresh /proc only when bubblewrap cannot mount one', async () => {
+    const noProc = fake(
+      'no-proc-bwrap',
+      'for a in "$@"; do if [ "$a" = --proc ]; then ' +
+        `echo "bwrap: Can't mount proc on /newroot/proc: Operation not permitted" >&2; exit 1; fi; done; exit 0`,
+    );
+    expect(await probeSandbox(noProc)).toBeUndefined();
+    expect(await procMountSupported(noProc)).toBe(false);
+    expect(await procMountSupported(fake('proc-ok-bwrap', 'exit 0'))).toBe(true);
+    // Another failure is not a reason to drop /proc: the command will fail with bwrap's own error.
+    expect(
+      await procMountSupported(
+        fake('userns-fail-bwrap', 'echo "bwrap: No permissions to create a new namespace" >&2; exit 1'),
+      ),
+    ).toBe(true);
+    expect(planBwrap(policy('read-only'), '/', [], { mountProc: false }).args).not.toContain('--proc');
   });
 });
 

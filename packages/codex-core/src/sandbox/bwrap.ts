@@ -77,34 +77,60 @@ const USER_NAMESPACE_FAILURES = [
   'No permissions to create a new namespace',
 ];
 
-/**
- * Runs `/bin/true` under `bwrapPath` with the namespaces a sandboxed command gets (user, pid,
- * ipc, net; read-only root, fresh `/dev` and `/proc`), bounded to `timeoutMs` (default 5000),
- * as codex-cli 0.169.0 probes its bubblewrap at startup. Resolves `undefined` when it works,
- * {@link USER_NAMESPACE_WARNING} when bubblewrap reported a namespace failure, else
- * `bubblewrap probe failed: <stderr or error>`. Never rejects. Commands still run through
- * bubblewrap after a failed probe: they fail with its error, they are never run unsandboxed.
- */
-export function probeSandbox(bwrapPath: string, timeoutMs = 5000): Promise<string | undefined> {
+/** bubblewrap's error when the host forbids a fresh procfs (masked `/proc` in containers). */
+const PROC_MOUNT_FAILURE = "Can't mount proc on /newroot/proc";
+
+/** Runs `/bin/true` under `bwrapPath` with a sandboxed command's namespaces, with or without `--proc`. */
+function runProbe(
+  bwrapPath: string,
+  mountProc: boolean,
+  timeoutMs: number,
+): Promise<{ ok: boolean; stderr: string; error?: string }> {
   const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev'];
-  args.push(
-    '--unshare-user',
-    '--unshare-pid',
-    '--unshare-ipc',
-    '--unshare-net',
-    '--proc',
-    '/proc',
-    '--',
-    '/bin/true',
-  );
+  args.push('--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-net');
+  if (mountProc) args.push('--proc', '/proc');
+  args.push('--', '/bin/true');
   return new Promise((resolve) => {
     execFile(bwrapPath, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      if (!error) return resolve(undefined);
-      if (USER_NAMESPACE_FAILURES.some((failure) => stderr.includes(failure)))
-        return resolve(USER_NAMESPACE_WARNING);
-      resolve(`bubblewrap probe failed: ${stderr.trim() || error.message}`);
+      resolve(error ? { ok: false, stderr: stderr.trim(), error: error.message } : { ok: true, stderr });
     });
   });
+}
+
+/**
+ * Runs `/bin/true` under `bwrapPath` with the namespaces a sandboxed command gets (user, pid,
+ * ipc, net; read-only root, fresh `/dev` and `/proc`, or without `/proc` where the host forbids
+ * it), bounded to `timeoutMs` (default 5000), as codex-cli 0.169.0 probes its bubblewrap at
+ * startup. Resolves `undefined` when it works, {@link USER_NAMESPACE_WARNING} when bubblewrap
+ * reported a namespace failure, else `bubblewrap probe failed: <stderr or error>`. Never
+ * rejects. Commands still run through bubblewrap after a failed probe: they fail with its error,
+ * they are never run unsandboxed.
+ */
+export async function probeSandbox(bwrapPath: string, timeoutMs = 5000): Promise<string | undefined> {
+  let result = await runProbe(bwrapPath, true, timeoutMs);
+  if (!result.ok && result.stderr.includes(PROC_MOUNT_FAILURE))
+    result = await runProbe(bwrapPath, false, timeoutMs);
+  if (result.ok) return undefined;
+  if (USER_NAMESPACE_FAILURES.some((failure) => result.stderr.includes(failure)))
+    return USER_NAMESPACE_WARNING;
+  return `bubblewrap probe failed: ${result.stderr || result.error}`;
+}
+
+const procMount = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether commands under `bwrapPath` get a fresh `/proc` (`--proc /proc`): false only when a probe
+ * failed with bubblewrap's `Can't mount proc on /newroot/proc` (containers that mask `/proc`);
+ * the command then sees the host's `/proc` read-only, as codex-cli 0.169.0 falls back to
+ * (`--no-proc`). Probed once per path for the life of the process.
+ */
+export function procMountSupported(bwrapPath: string): Promise<boolean> {
+  let cached = procMount.get(bwrapPath);
+  if (!cached) {
+    cached = runProbe(bwrapPath, true, 5000).then((r) => r.ok || !r.stderr.includes(PROC_MOUNT_FAILURE));
+    procMount.set(bwrapPath, cached);
+  }
+  return cached;
 }
 
 /** Bubblewrap options for one command, plus the mount points it will create on the host. */
@@ -128,12 +154,18 @@ const syntheticUsers = new Map<string, number>();
  * 0.169.0 interleaves them per root, which lets a later root's bind cover an earlier root's
  * protected path, e.g. a worktree's git dir); then
  * `--unshare-user --unshare-pid --unshare-ipc`, `--unshare-net` unless `policy.networkAccess`,
- * `--proc /proc`, `--cap-drop ALL` and `--chdir <cwd>`. Unlike the original there is no
+ * `--proc /proc` (not with `mountProc: false`, see {@link procMountSupported}), `--cap-drop ALL`
+ * and `--chdir <cwd>`. Unlike the original there is no
  * `--as-pid-1` (its own helper ran as pid 1 to load seccomp; here bwrap's reaper is pid 1).
  * Bubblewrap creates the missing mount points on the host; they are registered so that
  * {@link releaseSyntheticTargets} removes them once no sandboxed command of this process uses them.
  */
-export function planBwrap(policy: SandboxPolicy, cwd: string, roots: readonly WritableRoot[]): BwrapPlan {
+export function planBwrap(
+  policy: SandboxPolicy,
+  cwd: string,
+  roots: readonly WritableRoot[],
+  options: { mountProc?: boolean } = {},
+): BwrapPlan {
   const args = ['--new-session', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev'];
   const syntheticTargets: string[] = [];
   const allowed = roots.map((r) => r.root);
@@ -156,7 +188,8 @@ export function planBwrap(policy: SandboxPolicy, cwd: string, roots: readonly Wr
   }
   args.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
   if (!policy.networkAccess) args.push('--unshare-net');
-  args.push('--proc', '/proc', '--cap-drop', 'ALL', '--chdir', cwd);
+  if (options.mountProc !== false) args.push('--proc', '/proc');
+  args.push('--cap-drop', 'ALL', '--chdir', cwd);
   return { args, syntheticTargets };
 }
 

@@ -268,6 +268,36 @@ bwrapSuite('createCommandSandbox with bubblewrap', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("runs with the host's /proc where bubblewrap cannot mount a fresh one (masked /proc in containers)", async () => {
+    if (!detection.available) throw new Error('unreachable');
+    const probe = bash(`test -d /proc/${process.pid} && echo host-proc || echo own-proc`);
+    const own = await run(
+      await createCommandSandbox(policy('read-only'), { cwd: ws }).prepare(probe, { cwd: ws, env: env() }),
+    );
+    expect(own.stdout).toBe('own-proc\n');
+    const wrapper = join(base, 'bwrap-without-proc');
+    writeFileSync(
+      wrapper,
+      '#!/bin/sh\nfor a in "$@"; do if [ "$a" = --proc ]; then ' +
+        `echo "bwrap: Can't mount proc on /newroot/proc: Operation not permitted" >&2; exit 1; fi; done\n` +
+        `exec ${detection.bwrapPath} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const sandbox = createCommandSandbox(policy('read-only'), {
+      cwd: ws,
+      detectionEnv: { PATH: process.env.PATH, CODEX_TS_BWRAP: wrapper },
+    });
+    const prepared = await sandbox.prepare(bash(`test -d /proc/${process.pid} && echo host-proc; touch x`), {
+      cwd: ws,
+      env: env(),
+    });
+    expect(prepared.kind === 'run' && prepared.argv[0]).toBe(wrapper);
+    const result = await run(prepared);
+    expect(result.stdout).toBe('host-proc\n');
+    expect(result.stderr).toContain('Read-only file system');
+    expect(existsSync(join(ws, 'x'))).toBe(false);
+  });
+
   it('refuses a writable root that does not exist', async () => {
     const missing = join(base, 'missing-root');
     const sandbox = createCommandSandbox(policy('workspace-write', { writableRoots: [missing] }), {

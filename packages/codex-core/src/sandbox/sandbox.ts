@@ -5,7 +5,7 @@
  * `danger-full-access` runs it directly. Without a usable sandbox a command is refused, never run
  * unsandboxed.
  */
-import { detectSandbox, planBwrap, releaseSyntheticTargets } from './bwrap.js';
+import { detectSandbox, planBwrap, procMountSupported, releaseSyntheticTargets } from './bwrap.js';
 import { WritableRootError, writableRootsFor } from './writable-roots.js';
 
 /** `sandbox_mode` of config.toml / `-s`: `read-only`, `workspace-write`, `danger-full-access`. */
@@ -140,7 +140,9 @@ export function createCommandSandbox(
           error instanceof WritableRootError ? error.message : `sandbox setup failed: ${String(error)}`;
         return { kind: 'refused', message };
       }
-      const plan = planBwrap(policy, cwd, roots);
+      const plan = planBwrap(policy, cwd, roots, {
+        mountProc: await procMountSupported(detection.bwrapPath),
+      });
       return {
         kind: 'run',
         argv: [detection.bwrapPath, ...plan.args, '--', ...argv],
