@@ -9,6 +9,7 @@ import {
   probeSandbox,
   procMountSupported,
   releaseSyntheticTargets,
+  removeSyntheticTargetsAtExit,
   USER_NAMESPACE_WARNING,
 } from './bwrap.js';
 import type { SandboxPolicy } from './sandbox.js';
@@ -186,6 +187,17 @@ describe('planBwrap', () => {
     releaseSyntheticTargets(second);
     expect(existsSync(join(ws, '.codex'))).toBe(false);
     releaseSyntheticTargets(second);
+  });
+
+  it('removes mount points whose cleanup never ran when the process exits', () => {
+    const ws = join(base, 'forgotten');
+    mkdirSync(ws, { recursive: true });
+    const roots = writableRootsFor(policy('workspace-write', { excludeSlashTmp: true }), ws, {});
+    const plan = planBwrap(policy('workspace-write'), ws, roots);
+    for (const target of plan.syntheticTargets) mkdirSync(target);
+    expect(process.listeners('exit')).toContain(removeSyntheticTargetsAtExit);
+    removeSyntheticTargetsAtExit();
+    for (const target of plan.syntheticTargets) expect(existsSync(target)).toBe(false);
   });
 
   it('never removes a mount point that gained content', () => {

@@ -143,6 +143,26 @@ export interface BwrapPlan {
 
 /** How many live sandboxed commands use each synthetic mount point this process created. */
 const syntheticUsers = new Map<string, number>();
+let exitHookInstalled = false;
+
+/**
+ * The `exit` hook installed with the first synthetic mount point: removes every one still
+ * registered (a caller that never ran `cleanup`, or commands still running at exit), if empty.
+ */
+export function removeSyntheticTargetsAtExit(): void {
+  for (const path of [...syntheticUsers.keys()]) {
+    syntheticUsers.delete(path);
+    removeEmptyDir(path);
+  }
+}
+
+function removeEmptyDir(path: string): void {
+  try {
+    if (lstatSync(path).isDirectory()) rmdirSync(path);
+  } catch {
+    // Not there, not empty or not ours to remove: leave it.
+  }
+}
 
 /**
  * The bubblewrap options for `policy` (`read-only` or `workspace-write`) running in `cwd` with the
@@ -158,7 +178,8 @@ const syntheticUsers = new Map<string, number>();
  * and `--chdir <cwd>`. Unlike the original there is no
  * `--as-pid-1` (its own helper ran as pid 1 to load seccomp; here bwrap's reaper is pid 1).
  * Bubblewrap creates the missing mount points on the host; they are registered so that
- * {@link releaseSyntheticTargets} removes them once no sandboxed command of this process uses them.
+ * {@link releaseSyntheticTargets} removes them once no sandboxed command of this process uses them,
+ * and the process's `exit` removes any left (see {@link removeSyntheticTargetsAtExit}).
  */
 export function planBwrap(
   policy: SandboxPolicy,
@@ -184,6 +205,10 @@ export function planBwrap(
       args.push('--perms', '555', '--tmpfs', path, '--remount-ro', path);
       syntheticUsers.set(path, (syntheticUsers.get(path) ?? 0) + 1);
       syntheticTargets.push(path);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.once('exit', removeSyntheticTargetsAtExit);
+      }
     }
   }
   args.push('--unshare-user', '--unshare-pid', '--unshare-ipc');
@@ -205,12 +230,8 @@ export function releaseSyntheticTargets(plan: BwrapPlan): void {
       syntheticUsers.set(path, users);
       continue;
     }
-    syntheticUsers.delete(path);
-    try {
-      if (lstatSync(path).isDirectory()) rmdirSync(path);
-    } catch {
-      // Not there, not empty or not ours to remove: leave it.
-    }
+    if (!syntheticUsers.delete(path)) continue;
+    removeEmptyDir(path);
   }
 }
 
