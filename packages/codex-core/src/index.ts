@@ -123,14 +123,37 @@ export {
   type ModelsCatalogOptions,
   type ModelsFetchResult,
 } from './models/models-catalog.js';
-// Sandboxing of commands run by tools.
+// Sandboxing of commands run by tools, and the approval policy of `exec`.
+export {
+  type ApprovalPolicy,
+  type CommandLaunchDecision,
+  decideCommandLaunch,
+  escalationRejectedMessage,
+  execApprovalPolicy,
+  isLikelySandboxDenial,
+  NO_APPROVER_MESSAGE,
+  SANDBOX_PERMISSIONS,
+  type SandboxPermissions,
+  UNTRUSTED_APPROVAL_POLICY_ERROR,
+} from './sandbox/approval.js';
+export {
+  BWRAP_UNAVAILABLE_MESSAGE,
+  detectSandbox,
+  probeSandbox,
+  type SandboxDetection,
+  USER_NAMESPACE_WARNING,
+} from './sandbox/bwrap.js';
 export {
   type CommandSandbox,
+  type CommandSandboxOptions,
   createCommandSandbox,
+  NETWORK_DISABLED_ENV_VAR,
   type PreparedCommand,
   type SandboxMode,
   type SandboxPolicy,
+  sandboxTag,
 } from './sandbox/sandbox.js';
+export { PROTECTED_SUBPATH_NAMES, type WritableRoot, writableRootsFor } from './sandbox/writable-roots.js';
 // `codex exec` wiring from config and environment.
 export { CREDENTIAL_ENV_VARS } from './session/credentials.js';
 export {
@@ -167,7 +190,6 @@ export {
   type ExecTools,
   type ExecToolsOptions,
   execEnvironment,
-  isLikelySandboxDenial,
 } from './tools/exec/exec-tools.js';
 export {
   approxTokenCount,
