@@ -113,8 +113,28 @@ export {
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';
 // The pluggable tool layer.
+export {
+  APPLY_PATCH_LARK_GRAMMAR,
+  APPLY_PATCH_TOOL_DESCRIPTION,
+  applyPatchToolSpec,
+} from './tools/apply-patch/spec.js';
+export {
+  APPLY_PATCH_FUNCTION_CALL_OUTPUT,
+  type ApplyPatchToolOptions,
+  applyPatchTool,
+  formatApplyPatchOutput,
+} from './tools/apply-patch/tool.js';
 export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
 export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
+export {
+  PLAN_UPDATED,
+  type PlanStepStatus,
+  parseUpdatePlanArgs,
+  UPDATE_PLAN_TOOL_DESCRIPTION,
+  type UpdatePlanArgs,
+  updatePlanTool,
+  updatePlanToolSpec,
+} from './tools/update-plan/tool.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
 export { MODEL_REROUTE_WARNING, type ModelRerouteReason } from './turn/signals.js';
