@@ -73,6 +73,28 @@ describe('verifyHunks / applyHunks', () => {
     expect(await read('uni.txt')).toBe('said\nend\n');
   });
 
+  it('keeps each line ending and gives new lines the first line ending; trims a move path', async () => {
+    await writeFile(join(dir, 'lf-first.txt'), 'a\nb\r\nc\r\n');
+    await writeFile(join(dir, 'crlf-first.txt'), 'a\r\nb\nc\nd\n');
+    await writeFile(join(dir, 't.txt'), 'a\n');
+    await apply(
+      '*** Begin Patch\n*** Update File: lf-first.txt\n@@\n-b\n+B\n+B2\n*** Update File: crlf-first.txt\n@@\n-d\n+D\n*** Update File: t.txt\n*** Move to: u.txt \n@@\n-a\n+b\n*** End Patch',
+    );
+    expect(await read('lf-first.txt')).toBe('a\nB\nB2\nc\r\n');
+    expect(await read('crlf-first.txt')).toBe('a\r\nb\nc\nD\r\n');
+    expect(await read('u.txt')).toBe('b\n');
+  });
+
+  it('keeps context lines as the file has them (loosely matched text, line endings)', async () => {
+    await writeFile(join(dir, 'ctx.txt'), 'p\nq  \n  r\ns \u2013 t\nu\n');
+    await writeFile(join(dir, 'mixed.txt'), 'a\r\nb\nc\n');
+    await apply(
+      '*** Begin Patch\n*** Update File: ctx.txt\n@@\n-p\n+P\n q\n r\n s - t\n-u\n+U\n*** Update File: mixed.txt\n@@\n b\n-c\n+C\n*** End Patch',
+    );
+    expect(await read('ctx.txt')).toBe('P\nq  \n  r\ns \u2013 t\nU\n');
+    expect(await read('mixed.txt')).toBe('a\r\nb\nC\r\n');
+  });
+
   it('uses @@ context to pick the occurrence and *** End of File to anchor at the end', async () => {
     await writeFile(join(dir, 'f.py'), 'def a():\n    x = 1\ndef b():\n    x = 1\nx = 1\n');
     await apply('*** Begin Patch\n*** Update File: f.py\n@@ def b():\n-    x = 1\n+    x = 2\n*** End Patch');
@@ -86,6 +108,9 @@ describe('verifyHunks / applyHunks', () => {
   it('fails verification with the original texts (absolute paths) and writes nothing', async () => {
     await writeFile(join(dir, 'mod.txt'), 'line1\nline2\n');
     await mkdir(join(dir, 'adir'));
+    await writeFile(join(dir, 'bin.txt'), Buffer.from([0x80, 0x81, 0x82, 0x0a]));
+    await writeFile(join(dir, 'cut.txt'), Buffer.from([0x61, 0x62, 0xe2]));
+    await writeFile(join(dir, 'bad2.txt'), Buffer.from([0x61, 0x62, 0xe2, 0x81, 0x0a]));
     const cases: [string, string][] = [
       [
         '*** Update File: mod.txt\n@@\n-nothere\n+x',
@@ -103,7 +128,34 @@ describe('verifyHunks / applyHunks', () => {
         '*** Delete File: missing.txt',
         `Failed to read ${join(dir, 'missing.txt')}: No such file or directory (os error 2)`,
       ],
-      ['*** Delete File: adir', `Failed to read ${join(dir, 'adir')}: Is a directory (os error 21)`],
+      [
+        '*** Delete File: adir',
+        `Failed to read ${join(dir, 'adir')}: path \`${join(dir, 'adir')}\` is not a file`,
+      ],
+      [
+        '*** Update File: adir\n@@\n-a\n+b',
+        `Failed to read file to update ${join(dir, 'adir')}: path \`${join(dir, 'adir')}\` is not a file`,
+      ],
+      [
+        '*** Delete File: bin.txt',
+        `Failed to read ${join(dir, 'bin.txt')}: invalid utf-8 sequence of 1 bytes from index 0`,
+      ],
+      [
+        '*** Update File: cut.txt\n@@\n-a\n+b',
+        `Failed to read file to update ${join(dir, 'cut.txt')}: incomplete utf-8 byte sequence from index 2`,
+      ],
+      [
+        '*** Update File: bad2.txt\n@@\n-a\n+b',
+        `Failed to read file to update ${join(dir, 'bad2.txt')}: invalid utf-8 sequence of 2 bytes from index 2`,
+      ],
+      [
+        '*** Delete File: mod.txt\n*** Delete File: ./mod.txt',
+        `invalid patch: multiple operations target ${join(dir, 'mod.txt')}`,
+      ],
+      [
+        '*** Update File: mod.txt\n@@\n-line1\n+a\n*** Update File: mod.txt\n@@\n-line2\n+b',
+        `invalid patch: multiple operations target ${join(dir, 'mod.txt')}`,
+      ],
     ];
     for (const [body, message] of cases) {
       const hunks = parsePatch(`*** Begin Patch\n*** Add File: first.txt\n+x\n${body}\n*** End Patch`);

@@ -4,10 +4,11 @@
  * `apply-patch/src/eol.rs`). Error texts are the original's, with Rust's I/O error wording
  * (`No such file or directory (os error 2)`).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { PatchHunk, UpdateFileChunk } from './parser.js';
 import { seekSequence } from './seek-sequence.js';
+import { decodeUtf8, type Replacement, SourceFile } from './text-file.js';
 
 /** A patch that cannot be applied as written (a missing file, context not found); `message` is the original's text. */
 export class PatchVerificationError extends Error {
@@ -49,13 +50,21 @@ export function rustIoErrorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function readUtf8(path: string): Promise<string> {
-  const bytes = await readFile(path);
+/**
+ * A file's text as the original reads it: `path \`<path>\` is not a file` for a directory or other
+ * non-file, Rust's I/O error text, or Rust's UTF-8 error text.
+ */
+async function readText(path: string): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error('stream did not contain valid UTF-8');
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`path \`${path}\` is not a file`);
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    throw new Error(rustIoErrorText(error));
   }
+  return decodeUtf8(bytes);
 }
 
 /** Resolves a patch path against `cwd` (absolute paths stay), normalising `.` and `..`. */
@@ -64,49 +73,29 @@ export function resolvePatchPath(cwd: string, path: string): string {
 }
 
 /**
- * The file's new contents after the chunks, line endings kept: CRLF when the original has at least
- * as many CRLF as lone LF, else LF; the result always ends with a newline.
+ * The file's new contents after the chunks: each kept line keeps its own ending, new lines get the
+ * file's first line ending (LF if none), and the result always ends with a line ending.
  * @throws PatchVerificationError `Failed to read file to update <path>: …`,
  * `Failed to find context '<ctx>' in <path>`, `Failed to find expected lines in <path>:\n<lines>`.
  */
 export async function deriveNewContents(path: string, chunks: readonly UpdateFileChunk[]): Promise<string> {
   let original: string;
   try {
-    original = await readUtf8(path);
+    original = await readText(path);
   } catch (error) {
-    throw new PatchVerificationError(`Failed to read file to update ${path}: ${rustIoErrorText(error)}`);
+    throw new PatchVerificationError(`Failed to read file to update ${path}: ${(error as Error).message}`);
   }
-  const lines = original.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const replacements = computeReplacements(lines, path, chunks);
-  for (const [start, oldLength, newLines] of [...replacements].reverse()) {
-    lines.splice(start, Math.min(oldLength, Math.max(0, lines.length - start)), ...newLines);
-  }
-  if (lines[lines.length - 1] !== '') lines.push('');
-  return withLineEndings(lines.join('\n'), detectCrlf(original));
-}
-
-function detectCrlf(text: string): boolean {
-  let crlf = 0;
-  let lf = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    if (i > 0 && text[i - 1] === '\r') crlf += 1;
-    else lf += 1;
-  }
-  return crlf > 0 && crlf >= lf;
-}
-
-function withLineEndings(text: string, crlf: boolean): string {
-  const lf = text.replaceAll('\r\n', '\n');
-  return crlf ? lf.replaceAll('\n', '\r\n') : lf;
+  const file = new SourceFile(original);
+  file.applyReplacements(computeReplacements(file.texts, path, chunks));
+  return file.toString();
 }
 
 function computeReplacements(
   lines: readonly string[],
   path: string,
   chunks: readonly UpdateFileChunk[],
-): [number, number, string[]][] {
-  const replacements: [number, number, string[]][] = [];
+): Replacement[] {
+  const replacements: Replacement[] = [];
   let index = 0;
   for (const chunk of chunks) {
     if (chunk.changeContext !== undefined) {
@@ -122,11 +111,11 @@ function computeReplacements(
       continue;
     }
     let pattern = chunk.oldLines;
-    let newLines = chunk.newLines;
     let found = seekSequence(lines, pattern, index, chunk.isEndOfFile);
+    let dropLastNew = false;
     if (found === undefined && pattern[pattern.length - 1] === '') {
       pattern = pattern.slice(0, -1);
-      if (newLines[newLines.length - 1] === '') newLines = newLines.slice(0, -1);
+      dropLastNew = chunk.newLines[chunk.newLines.length - 1] === '';
       found = seekSequence(lines, pattern, index, chunk.isEndOfFile);
     }
     if (found === undefined) {
@@ -134,29 +123,56 @@ function computeReplacements(
         `Failed to find expected lines in ${path}:\n${chunk.oldLines.join('\n')}`,
       );
     }
-    replacements.push([found, pattern.length, [...newLines]]);
+    replacements.push([found, pattern.length, newSegment(chunk, found, pattern.length, dropLastNew)]);
     index = found + pattern.length;
   }
   return replacements.sort((a, b) => a[0] - b[0]);
 }
 
 /**
+ * The lines replacing a matched block: context lines stay as the file has them (their index), `+`
+ * lines are new; a block matched without its trailing empty line skips the ops past it.
+ */
+function newSegment(
+  chunk: UpdateFileChunk,
+  start: number,
+  length: number,
+  dropLastNew: boolean,
+): (string | number)[] {
+  const segment: (string | number)[] = [];
+  let consumed = 0;
+  for (const { op, text } of chunk.ops) {
+    if (op === 'insert') {
+      segment.push(text);
+    } else if (consumed < length) {
+      if (op === 'context') segment.push(start + consumed);
+      consumed += 1;
+    }
+  }
+  const expected = chunk.newLines.length - (dropLastNew ? 1 : 0);
+  return segment.length > expected ? segment.slice(0, expected) : segment;
+}
+
+/**
  * Checks that every hunk can be applied to the files as they are now, writing nothing: deleted
- * files must be readable, updated files must contain every chunk. Returns the touched files sorted
- * by absolute path (one entry per path, as the original's map).
+ * files must be readable, updated files must contain every chunk, and no two hunks may name the
+ * same file (`invalid patch: multiple operations target <path>`; a move's destination does not
+ * count). Returns the touched files sorted by absolute path.
  * @throws PatchVerificationError with the original's text (`Failed to read <path>: …` for a delete).
  */
 export async function verifyHunks(hunks: readonly PatchHunk[], cwd: string): Promise<PatchFileChange[]> {
   const changes = new Map<string, PatchFileChange>();
   for (const hunk of hunks) {
     const path = resolvePatchPath(cwd, hunk.path);
+    if (changes.has(path))
+      throw new PatchVerificationError(`invalid patch: multiple operations target ${path}`);
     if (hunk.kind === 'add') {
       changes.set(path, { path, kind: 'add' });
     } else if (hunk.kind === 'delete') {
       try {
-        await readUtf8(path);
+        await readText(path);
       } catch (error) {
-        throw new PatchVerificationError(`Failed to read ${path}: ${rustIoErrorText(error)}`);
+        throw new PatchVerificationError(`Failed to read ${path}: ${(error as Error).message}`);
       }
       changes.set(path, { path, kind: 'delete' });
     } else {

@@ -37,9 +37,22 @@ describe('parsePatch', () => {
             changeContext: 'def f():',
             oldLines: ['    pass'],
             newLines: ['    return 123'],
+            ops: [
+              { op: 'delete', text: '    pass' },
+              { op: 'insert', text: '    return 123' },
+            ],
             isEndOfFile: false,
           },
-          { changeContext: undefined, oldLines: ['tail'], newLines: ['tail', 'more'], isEndOfFile: true },
+          {
+            changeContext: undefined,
+            oldLines: ['tail'],
+            newLines: ['tail', 'more'],
+            ops: [
+              { op: 'context', text: 'tail' },
+              { op: 'insert', text: 'more' },
+            ],
+            isEndOfFile: true,
+          },
         ],
       },
     ]);
@@ -62,9 +75,20 @@ describe('parsePatch', () => {
             changeContext: undefined,
             oldLines: ['import foo', ''],
             newLines: ['import foo', 'bar', ''],
+            ops: [
+              { op: 'context', text: 'import foo' },
+              { op: 'insert', text: 'bar' },
+              { op: 'context', text: '' },
+            ],
             isEndOfFile: false,
           },
-          { changeContext: undefined, oldLines: ['x'], newLines: [], isEndOfFile: false },
+          {
+            changeContext: undefined,
+            oldLines: ['x'],
+            newLines: [],
+            ops: [{ op: 'delete', text: 'x' }],
+            isEndOfFile: false,
+          },
         ],
       },
     ]);
@@ -131,6 +155,10 @@ describe('parsePatch', () => {
           changeContext: c.changeContext,
           oldLines: c.lines.filter(([m]) => m !== '+').map(([, l]) => l),
           newLines: c.lines.filter(([m]) => m !== '-').map(([, l]) => l),
+          ops: c.lines.map(([m, l]) => ({
+            op: m === ' ' ? 'context' : m === '-' ? 'delete' : 'insert',
+            text: l,
+          })),
           isEndOfFile: c.isEndOfFile,
           text: c.lines.map(([m, l]) => `${m}${l}`),
         })),
@@ -172,10 +200,11 @@ describe('parsePatch', () => {
           h.kind === 'update'
             ? {
                 ...h,
-                chunks: h.chunks.map(({ changeContext, oldLines, newLines, isEndOfFile }) => ({
+                chunks: h.chunks.map(({ changeContext, oldLines, newLines, ops, isEndOfFile }) => ({
                   changeContext,
                   oldLines,
                   newLines,
+                  ops,
                   isEndOfFile,
                 })),
               }

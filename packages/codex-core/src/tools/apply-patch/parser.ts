@@ -23,6 +23,11 @@ export interface UpdateFileChunk {
   oldLines: string[];
   /** Lines that replace them (context and `+` lines), in order. */
   newLines: string[];
+  /**
+   * The chunk's lines in order, by marker: `context` (` ` or an empty line: kept as the file has
+   * it), `delete` (`-`), `insert` (`+`).
+   */
+  ops: { op: 'context' | 'delete' | 'insert'; text: string }[];
   /** `*** End of File` closed the chunk: `oldLines` are looked for at the end of the file first. */
   isEndOfFile: boolean;
 }
@@ -138,7 +143,7 @@ function parseHunk(lines: string[], lineNumber: number): [PatchHunk, number] {
     let used = 1;
     let movePath: string | undefined;
     if (rest[0]?.startsWith(MOVE_TO)) {
-      movePath = rest[0].slice(MOVE_TO.length);
+      movePath = trim(rest[0].slice(MOVE_TO.length));
       rest = rest.slice(1);
       used += 1;
     }
@@ -186,7 +191,7 @@ function parseChunk(
     start = 0;
   }
   if (start >= lines.length) throw invalidHunk(EMPTY_UPDATE, lineNumber + 1);
-  const chunk: UpdateFileChunk = { changeContext, oldLines: [], newLines: [], isEndOfFile: false };
+  const chunk: UpdateFileChunk = { changeContext, oldLines: [], newLines: [], ops: [], isEndOfFile: false };
   let parsed = 0;
   for (const line of lines.slice(start)) {
     if (line === END_OF_FILE) {
@@ -196,16 +201,17 @@ function parseChunk(
       break;
     }
     const marker = line[0];
-    if (marker === undefined) {
-      chunk.oldLines.push('');
-      chunk.newLines.push('');
-    } else if (marker === ' ') {
-      chunk.oldLines.push(line.slice(1));
-      chunk.newLines.push(line.slice(1));
+    const text = line.slice(1);
+    if (marker === undefined || marker === ' ') {
+      chunk.oldLines.push(text);
+      chunk.newLines.push(text);
+      chunk.ops.push({ op: 'context', text });
     } else if (marker === '+') {
-      chunk.newLines.push(line.slice(1));
+      chunk.newLines.push(text);
+      chunk.ops.push({ op: 'insert', text });
     } else if (marker === '-') {
-      chunk.oldLines.push(line.slice(1));
+      chunk.oldLines.push(text);
+      chunk.ops.push({ op: 'delete', text });
     } else {
       if (parsed === 0) {
         throw invalidHunk(
