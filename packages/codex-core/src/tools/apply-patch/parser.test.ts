@@ -93,12 +93,21 @@ describe('parsePatch', () => {
       },
     ]);
     expect(parsePatch('*** Begin Patch\n*** End Patch')).toEqual([]);
+    const contexts = parsePatch(wrap('*** Update File: a\n@@ \n-x\n*** Update File: b\n@@   zz  \n-y'));
+    expect(contexts.map((h) => (h.kind === 'update' ? h.chunks[0]?.changeContext : null))).toEqual([
+      undefined,
+      '  zz',
+    ]);
   });
 
   it('fails with the original texts', () => {
     const cases: [string, string][] = [
       ['bad', "invalid patch: The first line of the patch must be '*** Begin Patch'"],
-      ['', "invalid patch: The first line of the patch must be '*** Begin Patch'"],
+      ['  \n ', "invalid patch: The last line of the patch must be '*** End Patch'"],
+      [
+        wrap('*** Update File: b\n@@\n-a\n+b\n***x'),
+        "invalid hunk at line 6, Expected update hunk to start with a @@ context marker, got: '***x'",
+      ],
       ['*** Begin Patch\nbad', "invalid patch: The last line of the patch must be '*** End Patch'"],
       [
         wrap('*** Frobnicate File: x'),

@@ -12,7 +12,8 @@
  *
  * Leniencies of the original kept here: whitespace around the marker lines, a heredoc wrapper
  * (`<<EOF` … `EOF`, also `<<'EOF'` / `<<"EOF"`), blank lines between chunks, an update whose first
- * chunk has no `@@` line, an empty line inside a chunk read as an empty context line.
+ * chunk has no `@@` line, an empty line inside a chunk read as an empty context line, trailing
+ * whitespace after `@@` and its context text, a `*** Move to:` path trimmed.
  */
 
 /** One `@@` chunk of an `*** Update File:` hunk. */
@@ -82,7 +83,9 @@ function checkBoundaries(lines: readonly string[]): void {
   const first = lines[0]?.trim();
   const last = lines[lines.length - 1]?.trim();
   if (first === BEGIN_PATCH && last === END_PATCH && lines.length >= 2) return;
-  if (first !== BEGIN_PATCH) throw invalidPatch(`The first line of the patch must be '${BEGIN_PATCH}'`);
+  if (first !== undefined && first !== BEGIN_PATCH) {
+    throw invalidPatch(`The first line of the patch must be '${BEGIN_PATCH}'`);
+  }
   throw invalidPatch(`The last line of the patch must be '${END_PATCH}'`);
 }
 
@@ -155,7 +158,7 @@ function parseHunk(lines: string[], lineNumber: number): [PatchHunk, number] {
         used += 1;
         continue;
       }
-      if (line.startsWith('*')) break;
+      if (line.startsWith('*** ')) break;
       const [chunk, chunkLines] = parseChunk(rest, lineNumber + used, chunks.length === 0);
       chunks.push(chunk);
       used += chunkLines;
@@ -178,12 +181,13 @@ function parseChunk(
   allowMissingContext: boolean,
 ): [UpdateFileChunk, number] {
   const head = lines[0] as string;
+  const headText = head.trimEnd();
   let changeContext: string | undefined;
   let start = 1;
-  if (head === '@@') {
+  if (headText === '@@') {
     changeContext = undefined;
-  } else if (head.startsWith('@@ ')) {
-    changeContext = head.slice(3);
+  } else if (headText.startsWith('@@ ')) {
+    changeContext = headText.slice(3);
   } else {
     if (!allowMissingContext) {
       throw invalidHunk(`Expected update hunk to start with a @@ context marker, got: '${head}'`, lineNumber);
