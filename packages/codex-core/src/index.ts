@@ -114,6 +114,11 @@ export {
 export type { AuthLog } from './session/provider-auth.js';
 // The pluggable tool layer.
 export {
+  type ApplyPatchCommand,
+  parseApplyPatchCommand,
+  runApplyPatchCommand,
+} from './tools/apply-patch/command.js';
+export {
   APPLY_PATCH_LARK_GRAMMAR,
   APPLY_PATCH_TOOL_DESCRIPTION,
   applyPatchToolSpec,

@@ -92,6 +92,21 @@ export function applyPatchTool(options: ApplyPatchToolOptions): Tool {
   };
 }
 
+/**
+ * Parses, verifies, checks against the policy and applies `input` in `cwd`, reporting the
+ * `file_change` item under `run.key`. `ran` tells whether the patch got to be written (the text is
+ * then the `Exit code:` output), else `text` is the verification failure or the refusal.
+ */
+export async function executePatch(
+  input: string,
+  cwd: string,
+  policy: SandboxPolicy,
+  run: { env: NodeJS.ProcessEnv; now: () => number; context: ToolContext; key: string },
+): Promise<{ text: string; ran: boolean }> {
+  const text = await runApplyPatch(input, cwd, policy, run);
+  return { text, ran: text.startsWith('Exit code: ') };
+}
+
 async function runApplyPatch(
   input: string,
   cwd: string,
