@@ -189,23 +189,37 @@ export class PatchApplyError extends Error {
   override readonly name = 'PatchApplyError';
 }
 
-async function writeWithParents(path: string, contents: string): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, contents);
-  } catch {
-    throw new PatchApplyError(`Failed to write file ${path}`);
-  }
-}
-
 /**
  * Applies the hunks in order (each update re-read from disk, so a second update of a file sees
  * the first). Not transactional, as the original: a failure leaves earlier hunks applied; call
- * {@link verifyHunks} first so that only I/O failures can stop it half-way.
+ * {@link verifyHunks} first so that only I/O failures can stop it half-way. `guard` (the sandbox
+ * of `writeGuard`) is asked before each write or removal; a refused path fails like an I/O error.
  * @throws PatchApplyError (`Failed to write file <path>`, `Failed to delete file <path>`,
  * `Failed to remove original <path>`) or PatchVerificationError when a file changed meanwhile.
  */
-export async function applyHunks(hunks: readonly PatchHunk[], cwd: string): Promise<AffectedPaths> {
+export async function applyHunks(
+  hunks: readonly PatchHunk[],
+  cwd: string,
+  guard?: (path: string, removal?: boolean) => Promise<boolean>,
+): Promise<AffectedPaths> {
+  const allowed = async (path: string, removal = false) => (guard ? guard(path, removal) : true);
+  const writeWithParents = async (path: string, contents: string): Promise<void> => {
+    try {
+      if (!(await allowed(path))) throw new Error('blocked by the sandbox');
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, contents);
+    } catch {
+      throw new PatchApplyError(`Failed to write file ${path}`);
+    }
+  };
+  const remove = async (path: string, message: string): Promise<void> => {
+    try {
+      if (!(await allowed(path, true))) throw new Error('blocked by the sandbox');
+      await rm(path);
+    } catch {
+      throw new PatchApplyError(`${message} ${path}`);
+    }
+  };
   const affected: AffectedPaths = { added: [], modified: [], deleted: [] };
   for (const hunk of hunks) {
     const path = resolvePatchPath(cwd, hunk.path);
@@ -213,11 +227,7 @@ export async function applyHunks(hunks: readonly PatchHunk[], cwd: string): Prom
       await writeWithParents(path, hunk.contents);
       affected.added.push(hunk.path);
     } else if (hunk.kind === 'delete') {
-      try {
-        await rm(path);
-      } catch {
-        throw new PatchApplyError(`Failed to delete file ${path}`);
-      }
+      await remove(path, 'Failed to delete file');
       affected.deleted.push(hunk.path);
     } else {
       const contents = await deriveNewContents(path, hunk.chunks);
@@ -226,11 +236,7 @@ export async function applyHunks(hunks: readonly PatchHunk[], cwd: string): Prom
         affected.modified.push(hunk.path);
       } else {
         await writeWithParents(resolvePatchPath(cwd, hunk.movePath), contents);
-        try {
-          await rm(path);
-        } catch {
-          throw new PatchApplyError(`Failed to remove original ${path}`);
-        }
+        await remove(path, 'Failed to remove original');
         affected.modified.push(hunk.movePath);
       }
     }

@@ -116,7 +116,7 @@ describe('applyPatchTool', () => {
     expect(await exists(join(cwd, 'a.txt'))).toBe(false);
   });
 
-  it('under workspace-write writes inside the workspace only (not .git, not through a symlink)', async () => {
+  it('under workspace-write writes inside the workspace only (not .git, not through a symlink to elsewhere)', async () => {
     const outside = 'patch rejected: writing outside of the project; rejected by user approval settings';
     const inside = await call('*** Begin Patch\n*** Add File: in.txt\n+a\n*** End Patch', WORKSPACE);
     expect(inside.output.output).toContain('Success. Updated the following files:\nA in.txt\n');
@@ -129,13 +129,21 @@ describe('applyPatchTool', () => {
       `*** Begin Patch\n*** Add File: ${join(root, 'out.txt')}\n+a\n*** End Patch`,
       '*** Begin Patch\n*** Add File: ../out.txt\n+a\n*** End Patch',
       '*** Begin Patch\n*** Add File: .git/config\n+a\n*** End Patch',
-      '*** Begin Patch\n*** Add File: link/x.txt\n+a\n*** End Patch',
       '*** Begin Patch\n*** Update File: src.txt\n*** Move to: ../moved.txt\n@@\n-a\n+b\n*** End Patch',
     ]) {
       const { output, events } = await call(input, WORKSPACE);
       expect(output.output, input).toBe(outside);
       expect(events).toEqual([]);
     }
+    // As 0.169.0: the approval check passes (paths as written), the sandbox then blocks the write.
+    const viaLink = await call('*** Begin Patch\n*** Add File: link/x.txt\n+a\n*** End Patch', WORKSPACE);
+    expect(viaLink.output.output).toBe(
+      `Exit code: 1\nWall time: 0 seconds\nOutput:\nFailed to write file ${join(cwd, 'link/x.txt')}\n`,
+    );
+    expect(viaLink.events.map((e) => (e.item as { status: string }).status)).toEqual([
+      'in_progress',
+      'failed',
+    ]);
     expect(await exists(join(root, 'out.txt'))).toBe(false);
     expect(await exists(join(root, 'elsewhere', 'x.txt'))).toBe(false);
     expect(await readFile(join(cwd, 'src.txt'), 'utf8')).toBe('a\n');

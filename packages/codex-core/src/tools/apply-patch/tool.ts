@@ -11,7 +11,7 @@ import type { Tool } from '../registry.js';
 import type { ToolContext } from '../tool-handler.js';
 import { applyHunks, formatSummary, PatchApplyError, PatchVerificationError, verifyHunks } from './apply.js';
 import { PatchParseError, parsePatch } from './parser.js';
-import { patchRejection } from './safety.js';
+import { patchRejection, writeGuard } from './safety.js';
 import { applyPatchToolSpec } from './spec.js';
 
 /** Options of {@link applyPatchTool}. */
@@ -139,7 +139,7 @@ async function runApplyPatch(
   run.context.emit({ phase: 'started', key: run.key, item: item('in_progress') });
   const started = run.now();
   try {
-    const affected = await applyHunks(hunks, cwd);
+    const affected = await applyHunks(hunks, cwd, await writeGuard(policy, cwd, run.env));
     run.context.emit({ phase: 'completed', key: run.key, item: item('completed') });
     return formatApplyPatchOutput(0, run.now() - started, formatSummary(affected));
   } catch (error) {
