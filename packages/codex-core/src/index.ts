@@ -184,6 +184,22 @@ export type {
 } from './thread/thread-options.js';
 // The pluggable tool layer.
 export {
+  type ApplyPatchCommand,
+  parseApplyPatchCommand,
+  runApplyPatchCommand,
+} from './tools/apply-patch/command.js';
+export {
+  APPLY_PATCH_LARK_GRAMMAR,
+  APPLY_PATCH_TOOL_DESCRIPTION,
+  applyPatchToolSpec,
+} from './tools/apply-patch/spec.js';
+export {
+  APPLY_PATCH_FUNCTION_CALL_OUTPUT,
+  type ApplyPatchToolOptions,
+  applyPatchTool,
+  formatApplyPatchOutput,
+} from './tools/apply-patch/tool.js';
+export {
   createExecTools,
   DEFAULT_MAX_OUTPUT_TOKENS,
   ESCALATION_REJECTED_TEXT,
@@ -201,6 +217,15 @@ export { type ExecSession, ExecSessionStore, MAX_LIVE_EXEC_PROCESSES } from './t
 export { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './tools/exec/specs.js';
 export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
 export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
+export {
+  PLAN_UPDATED,
+  type PlanStepStatus,
+  parseUpdatePlanArgs,
+  UPDATE_PLAN_TOOL_DESCRIPTION,
+  type UpdatePlanArgs,
+  updatePlanTool,
+  updatePlanToolSpec,
+} from './tools/update-plan/tool.js';
 export type { TurnEvent } from './turn/events.js';
 export { type RunTurnOptions, runTurn } from './turn/run-turn.js';
 export {

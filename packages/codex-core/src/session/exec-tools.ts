@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/load-config.js';
 import type { CommandSandbox, SandboxMode, SandboxPolicy } from '../sandbox/sandbox.js';
+import { applyPatchTool } from '../tools/apply-patch/tool.js';
 import { createExecTools, type ExecTools } from '../tools/exec/exec-tools.js';
 import { ToolRegistry } from '../tools/registry.js';
 
@@ -70,8 +71,8 @@ export interface ExecToolSet {
 
 /**
  * The `exec` tool set, in the order codex-cli 0.169.0 sends its tools: `exec_command`,
- * `write_stdin` (then, once implemented, `apply_patch` and `update_plan`). Tools the original also
- * sends but codex-ts does not implement (`request_user_input`, `view_image`, `get_goal`,
+ * `write_stdin`, `apply_patch` (`update_plan` is not in it: 0.169.0 does not send it in `exec`;
+ * a host registers `updatePlanTool()`). Tools the original also sends but codex-ts does not implement (`request_user_input`, `view_image`, `get_goal`,
  * `create_goal`, `update_goal`, `tool_search`, `web_search`) are not sent.
  */
 export function createExecToolSet(options: {
@@ -83,8 +84,11 @@ export function createExecToolSet(options: {
   approvalPolicy?: string | undefined;
 }): ExecToolSet {
   const exec: ExecTools = createExecTools(options);
-  const registry = new ToolRegistry([exec.execCommand, exec.writeStdin]);
-  // apply_patch and update_plan register here, after write_stdin.
+  const registry = new ToolRegistry([
+    exec.execCommand,
+    exec.writeStdin,
+    applyPatchTool({ cwd: options.cwd, sandboxPolicy: options.sandbox.policy, env: options.env }),
+  ]);
   return {
     registry,
     sandbox: options.sandbox,
