@@ -31,6 +31,14 @@ export {
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
+  type FeatureInfo,
+  type FeatureStage,
+  featureFlagOverrides,
+  isKnownFeature,
+  KNOWN_FEATURES,
+  resolveFeatures,
+} from './config/features.js';
+export {
   type ApprovalPolicySetting,
   type CliAuthCredentialsStore,
   type Config,
@@ -54,6 +62,12 @@ export {
   resolveModelProvider,
 } from './config/providers.js';
 export {
+  DEFAULT_REQUIREMENTS_FILE,
+  KNOWN_REQUIREMENT_KEYS,
+  loadRequirements,
+  type Requirements,
+} from './config/requirements.js';
+export {
   CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
@@ -66,6 +80,7 @@ export {
   SERVICE_TIERS,
   VERBOSITIES,
 } from './config/schema.js';
+export type { SettingSource, UnknownSetting } from './config/unknown-keys.js';
 // Conversations and turns.
 export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
 // Identity of a session (what ModelClientOptions needs).
