@@ -18,7 +18,12 @@
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
-export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
+export {
+  type ChatgptRequestOptions,
+  OUTPUT_SCHEMA_NAME,
+  type ReasoningSettings,
+  type SamplingRequest,
+} from './client/request-builder.js';
 // Automatic mid-turn compaction (prompt texts, history rewrite, the compaction request).
 export { compactedHistory, compactionRequestInput, summaryMessage } from './compaction/history.js';
 export { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './compaction/prompts.js';
@@ -82,7 +87,18 @@ export {
 } from './config/schema.js';
 export type { SettingSource, UnknownSetting } from './config/unknown-keys.js';
 // Conversations and turns.
-export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
+export {
+  Conversation,
+  type ConversationOptions,
+  type ConversationTurnOptions,
+  messageItem,
+} from './conversation/conversation.js';
+export {
+  buildUserTurnInput,
+  imageMimeType,
+  ioErrorText,
+  type UserTurnInput,
+} from './conversation/user-input.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
@@ -125,6 +141,7 @@ export {
   type OpenedExecConversation,
   openExecConversation,
 } from './session/open-exec.js';
+export { ensureOssProviderReady, OSS_DEFAULT_MODELS, type OssReadyOptions } from './session/oss.js';
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';
 // The pluggable tool layer.

@@ -22,6 +22,9 @@ export interface ReasoningSettings {
   summary?: string | undefined;
 }
 
+/** `text.format.name` of an output schema (codex-rs `codex_output_schema`). */
+export const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
+
 /** Everything one sampling request needs besides the session-wide identity. */
 export interface SamplingRequest {
   /** Model slug, e.g. `gpt-5.5`. */
@@ -40,6 +43,12 @@ export interface SamplingRequest {
   verbosity?: string | undefined;
   /** `service_tier` (`priority`, `flex`). */
   serviceTier?: string | undefined;
+  /**
+   * A JSON Schema the final answer must follow (`exec --output-schema`): sent as
+   * `text.format = {type:"json_schema", strict:true, schema, name:"codex_output_schema"}` after
+   * `text.verbosity`, as 0.169.0 does.
+   */
+  outputSchema?: unknown;
   /** Turn metadata of this request (`request_kind`, turn id, …). */
   metadata: TurnMetadataInput;
   /**
@@ -250,6 +259,12 @@ function requestBody(
   };
   if (request.serviceTier) body.service_tier = request.serviceTier;
   if (request.verbosity) body.text = { verbosity: request.verbosity };
+  if (request.outputSchema !== undefined) {
+    body.text = {
+      ...body.text,
+      format: { type: 'json_schema', strict: true, schema: request.outputSchema, name: OUTPUT_SCHEMA_NAME },
+    };
+  }
   return body;
 }
 

@@ -69,6 +69,17 @@ export function messageItem(role: 'user' | 'developer', text: string, id = `msg_
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
 }
 
+/** Options of one {@link Conversation.runTurn}. */
+export interface ConversationTurnOptions {
+  /** Aborts the turn (it ends with `turn.aborted`). */
+  signal?: AbortSignal | undefined;
+  /**
+   * A JSON Schema for the final answer (`exec --output-schema`), sent on every request of this
+   * turn as `text.format` (see `SamplingRequest.outputSchema`); never on compaction requests.
+   */
+  outputSchema?: unknown;
+}
+
 /**
  * Records the user items of a turn as `codex.user_prompt`: the `input_text` parts of the
  * user messages joined by newlines, with counts of text and image inputs. No-op without telemetry.
@@ -140,7 +151,7 @@ export class Conversation {
    */
   async *runTurn(
     input: string | ResponseItem[],
-    options: { signal?: AbortSignal } = {},
+    options: ConversationTurnOptions = {},
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
     const turnId = uuidv7();
@@ -165,8 +176,10 @@ export class Conversation {
       model: o.model,
       reasoningEffort: o.reasoning?.effort,
     };
-    const makeRequest = (items: ResponseItem[]): SamplingRequest =>
-      this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata });
+    const makeRequest = (items: ResponseItem[]): SamplingRequest => ({
+      ...this.#samplingRequest(items, { requestKind: 'turn', ...turnMetadata }),
+      ...(options.outputSchema === undefined ? {} : { outputSchema: options.outputSchema }),
+    });
     const makeCompactionRequest = (items: ResponseItem[]): SamplingRequest => ({
       ...this.#samplingRequest(items, {
         requestKind: 'compaction',

@@ -37,6 +37,24 @@ export interface OpenExecOptions {
   configOverrides?: readonly string[] | undefined;
   /** `-m`: wins over `model` in config.toml. */
   model?: string | undefined;
+  /** `-p/--profile`: layer `$CODEX_HOME/<name>.config.toml` over config.toml (see `loadConfig`). */
+  profile?: string | undefined;
+  /** `--strict-config`: an unrecognized config key fails the load instead of warning. */
+  strictConfig?: boolean | undefined;
+  /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
+  ignoreUserConfig?: boolean | undefined;
+  /**
+   * `--ephemeral`: persist nothing of the session (no rollout file). Default false: the session
+   * is recorded under `$CODEX_HOME/sessions/`.
+   */
+  ephemeral?: boolean | undefined;
+  /** `--thread-source <SOURCE>`: the turn metadata's `thread_source` (default `user`). */
+  threadSource?: string | undefined;
+  /**
+   * `--approve-for-me`: approvals go to automatic review (turn metadata `auto_review_enabled:
+   * true`). codex-ts has no automatic reviewer; the CLI also selects `workspace-write`.
+   */
+  autoReview?: boolean | undefined;
   /** Default `codex_exec` (overridable by `CODEX_INTERNAL_ORIGINATOR_OVERRIDE`). */
   originator?: string | undefined;
   baseInstructions?: string | undefined;
@@ -169,7 +187,15 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
-  const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
+  const config = await loadConfig({
+    codexHome,
+    overrides: options.configOverrides,
+    env,
+    cwd,
+    profile: options.profile,
+    strictConfig: options.strictConfig,
+    ignoreUserConfig: options.ignoreUserConfig,
+  });
   let provider = resolveModelProvider(config, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
@@ -273,6 +299,8 @@ async function build(
     historyInitialization: 'new',
     sandbox: 'none',
     sandboxMode: config.sandboxMode ?? 'read-only',
+    ...(options.threadSource === undefined ? {} : { threadSource: options.threadSource }),
+    ...(options.autoReview ? { autoReviewEnabled: true } : {}),
   };
   // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
   const models =
