@@ -66,6 +66,7 @@ export interface ExecOptions {
   outputLastMessageFile?: string | undefined;
   /** `--oss` (with `--local-provider`, else `oss_provider` of config.toml). */
   oss?: boolean | undefined;
+  /** `--local-provider` (`lmstudio` or `ollama`): the provider `--oss` uses. */
   localProvider?: string | undefined;
   /** `--trust`: record the git root as trusted in config.toml. */
   trust?: boolean | undefined;
