@@ -166,7 +166,7 @@ export interface OpenedExecConversation {
  * the provider's `env_key` value, `experimental_bearer_token` and credential-named header / query
  * values; then the resolved auth header values (`Bearer <key>` and the key), or every token the
  * `AuthManager` loads or receives. The clients add whatever else they send. Every error this function throws, and every error of the session's
- * requests, is redacted with it (`***`).
+ * requests, is redacted with it (`***`), and so is each of the returned `config.warnings`.
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
@@ -187,7 +187,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
-  const config = await loadConfig({
+  const loaded = await loadConfig({
     codexHome,
     overrides: options.configOverrides,
     env,
@@ -196,9 +196,11 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     strictConfig: options.strictConfig,
     ignoreUserConfig: options.ignoreUserConfig,
   });
-  let provider = resolveModelProvider(config, { version: options.version, env });
+  let provider = resolveModelProvider(loaded, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
+  // A warning names unrecognized keys, which may be a pasted credential (`-c sk-…=1`).
+  const config: Config = { ...loaded, warnings: loaded.warnings.map((w) => redactor.redact(w)) };
 
   const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
   const bareUserAgent = buildUserAgent({ originator, version: options.version, env });
