@@ -5,7 +5,7 @@ import { featureFlagOverrides, ioErrorText } from '@codex-ts/core';
 import { type Command, Option } from 'commander';
 import { configOption } from '../config-option.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
-import { choiceOption, imageOption, listOption, profileOption } from './exec-flags.js';
+import { choiceOption, clapError, imageOption, listOption, profileOption, USAGE } from './exec-flags.js';
 import { PromptInputError, resolvePrompt } from './prompt-input.js';
 import { type ExecOptions, runExec } from './run-exec.js';
 import { registerExecSubcommands } from './subcommands.js';
@@ -170,6 +170,16 @@ async function runExecAction(
   deps: ExecCommandDeps,
 ): Promise<number> {
   const { stderr } = deps;
+  const bypass = flags.dangerouslyBypassApprovalsAndSandbox === true || flags.yolo === true;
+  if (flags.approveForMe) {
+    const other = bypass
+      ? '--dangerously-bypass-approvals-and-sandbox'
+      : flags.sandbox !== undefined
+        ? '--sandbox <SANDBOX_MODE>'
+        : undefined;
+    if (other !== undefined)
+      clapError(stderr, `the argument '--approve-for-me' cannot be used with '${other}'${USAGE}`);
+  }
   let featureOverrides: string[];
   try {
     featureOverrides = featureFlagOverrides(flags.enable, flags.disable);
@@ -199,7 +209,6 @@ async function runExecAction(
     stderr.write(`${error.message}\n`);
     return 1;
   }
-  const bypass = flags.dangerouslyBypassApprovalsAndSandbox === true || flags.yolo === true;
   const options: ExecOptions = {
     prompt,
     json: flags.json === true,

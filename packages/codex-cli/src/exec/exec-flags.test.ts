@@ -157,7 +157,7 @@ describe('codex-ts exec: flags that shape the session', () => {
     }
   });
 
-  it('refuses values outside the choices with clap texts (exit 2)', async () => {
+  it('refuses values outside the choices and conflicting flags with clap texts (exit 2)', async () => {
     const cases = [
       ['--color', 'bad', '--color <COLOR>', 'always, never, auto'],
       ['-s', 'bad', '--sandbox <SANDBOX_MODE>', 'read-only, workspace-write, danger-full-access'],
@@ -174,6 +174,17 @@ describe('codex-ts exec: flags that shape the session', () => {
       expect(r.stderr).toBe(
         `error: invalid value '${value}' for '${display}'\n  [possible values: ${values}]\n\nFor more information, try '--help'.\n`,
       );
+    }
+    const usage = '\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]';
+    for (const [flags, other] of [
+      [['--yolo'], '--dangerously-bypass-approvals-and-sandbox'],
+      [['-s', 'read-only'], '--sandbox <SANDBOX_MODE>'],
+    ] as const) {
+      const r = await runCli(['exec', '--approve-for-me', ...flags, 'hi'], { home: home.home });
+      expect(r).toMatchObject({
+        code: 2,
+        stderr: `error: the argument '--approve-for-me' cannot be used with '${other}'${usage}\n\nFor more information, try '--help'.\n`,
+      });
     }
     expect(server.requests).toHaveLength(0);
   });

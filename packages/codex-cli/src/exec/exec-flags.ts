@@ -1,6 +1,9 @@
 import { CommanderError, Option } from 'commander';
 import type { OutputSink } from '../output/jsonl-printer.js';
 
+/** clap's usage block of `codex exec`, appended to some of its errors (with the blank line before it). */
+export const USAGE = '\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]';
+
 /**
  * Writes a usage error the way clap (the original's parser) prints it — "error: <message>",
  * a blank line, "For more information, try '--help'." — and throws a silent CommanderError
@@ -24,10 +27,7 @@ export function choiceOption(
 ): Option {
   return new Option(flags, description).argParser((value: string, previous: unknown) => {
     if (previous !== undefined) {
-      clapError(
-        stderr,
-        `the argument '${display}' cannot be used multiple times\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]`,
-      );
+      clapError(stderr, `the argument '${display}' cannot be used multiple times${USAGE}`);
     }
     if (!choices.includes(value)) {
       stderr.write(
