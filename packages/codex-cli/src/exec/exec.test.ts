@@ -194,7 +194,7 @@ describe('codex-ts exec start-up errors', () => {
       const r = await runCli(['exec', '--strict-config', 'hi'], { home: bad.home });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
-        `Error loading config.toml:\n${bad.home}/config.toml:9:1: unknown configuration field \`model_providers.local.base_urll\`\n  |\n9 | base_urll = "x"\n  | ^^^^^^^^^\n`,
+        `Error loading config.toml:\n${bad.home}/config.toml:9:1: unknown configuration field \`model_providers.local.base_urll\`\n  |\n9 | base_urll = ***\n  | ^^^^^^^^^\n`,
       );
       expect(server.requests).toHaveLength(0);
     } finally {

@@ -49,8 +49,16 @@ describe('loadConfig: unrecognized settings (0.169.0 is lenient unless --strict-
     );
     expect(error.code).toBe('unknown_key');
     expect(error.message).toBe(
-      `Error loading config.toml:\n${file}:5:3: unknown configuration field \`model_providers.local.foo_bar\`\n  |\n5 |   foo_bar = 1\n  |   ^^^^^^^`,
+      `Error loading config.toml:\n${file}:5:3: unknown configuration field \`model_providers.local.foo_bar\`\n  |\n5 |   foo_bar = ***\n  |   ^^^^^^^`,
     );
+  });
+
+  it('never shows the value of a mistyped key in the strict error (it may be a credential)', async () => {
+    const error = await loadError('[model_providers.p]\nexperimental_bearer_tokn = "sk-secret-123"\n', {
+      strictConfig: true,
+    });
+    expect(error.message).not.toContain('sk-secret-123');
+    expect(error.message).toContain('\n2 | experimental_bearer_tokn = ***\n');
   });
 
   it('still rejects bad values of known keys', async () => {

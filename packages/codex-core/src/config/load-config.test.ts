@@ -175,7 +175,7 @@ describe('loadConfig: errors name the key and the file', () => {
     const error = await loadError('[model_providers.my]\nbase_urll = "http://x"\n', strict);
     expect(error.code).toBe('unknown_key');
     expect(error.message).toBe(
-      `Error loading config.toml:\n${file}:2:1: unknown configuration field \`model_providers.my.base_urll\`\n  |\n2 | base_urll = "http://x"\n  | ^^^^^^^^^`,
+      `Error loading config.toml:\n${file}:2:1: unknown configuration field \`model_providers.my.base_urll\`\n  |\n2 | base_urll = ***\n  | ^^^^^^^^^`,
     );
     expect(error.keyPath).toBe('model_providers.my.base_urll');
     expect(error.file).toBe(file);

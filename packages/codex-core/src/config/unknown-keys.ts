@@ -87,7 +87,8 @@ export function unknownSettingsWarning(settings: readonly UnknownSetting[]): str
  * The `--strict-config` error for the first unknown setting (file order: the earliest line of
  * the first file, then `-c` overrides), with the original's text:
  * "Error loading config.toml:\n<file>:<line>:<col>: unknown configuration field `<key>`" plus
- * the line and a caret under the key; for an override "Error loading config.toml: unknown
+ * the line (its value shown as `***`, unlike the original: it may be a credential) and a caret
+ * under the key; for an override "Error loading config.toml: unknown
  * configuration field `<key>` in -c/--config override".
  */
 export function strictConfigError(settings: readonly UnknownSetting[]): ConfigError {
@@ -139,8 +140,9 @@ export function strictConfigError(settings: readonly UnknownSetting[]): ConfigEr
 /**
  * Finds where `path` is written in a TOML text: a `key = …` line (dotted keys included) under
  * the table headers seen so far, or a `[table]` header naming it. Returns the 1-based line, the
- * 1-based column and length of the key, and the line's text; undefined when not found (inline
- * tables, multi-line strings spanning keys).
+ * 1-based column and length of the key, and the line's text with any value replaced by `***`
+ * (a mistyped key may hold a credential); undefined when not found (inline tables, multi-line
+ * strings spanning keys).
  */
 export function locateKey(
   text: string,
@@ -166,7 +168,14 @@ export function locateKey(
     const full = [...table, ...splitKey(keyText)];
     for (let n = table.length + 1; n <= full.length; n++) {
       if (formatKeyPath(full.slice(0, n)) === target) {
-        return { line: i + 1, column: (assignment[1] ?? '').length + 1, length: keyText.length, text: raw };
+        // The value may be a credential under a mistyped key: it is never shown.
+        const masked = `${(assignment[0] ?? '').trimEnd()} ***`;
+        return {
+          line: i + 1,
+          column: (assignment[1] ?? '').length + 1,
+          length: keyText.length,
+          text: masked,
+        };
       }
     }
   }
