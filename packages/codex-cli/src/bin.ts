@@ -4,10 +4,14 @@ import { main } from './main.js';
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
 
-async function readStdin(): Promise<string> {
+async function readStdinBytes(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readStdin(): Promise<string> {
+  return Buffer.from(await readStdinBytes()).toString('utf8');
 }
 
 const code = await main(process.argv.slice(2), {
@@ -16,6 +20,7 @@ const code = await main(process.argv.slice(2), {
   stdout: { write: (s) => process.stdout.write(s) },
   stderr: { write: (s) => process.stderr.write(s) },
   readStdin,
+  readStdinBytes,
   stdinIsTty: Boolean(process.stdin.isTTY),
   signal: controller.signal,
 });

@@ -1,8 +1,7 @@
 import { SecretRedactor } from '@codex-ts/client';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
-import { configOption } from './config-option.js';
-import { runExec } from './exec/run-exec.js';
+import { registerExecCommand } from './exec/exec-command.js';
 import { registerLoginCommands } from './login/login-command.js';
 import type { OutputSink } from './output/jsonl-printer.js';
 import { CLI_VERSION } from './version.js';
@@ -13,15 +12,22 @@ export interface MainIo {
   cwd: string;
   stdout: OutputSink;
   stderr: OutputSink;
-  /** Reads all of standard input (used for a `-` prompt or a missing one with piped stdin). */
+  /** Reads all of standard input as text (`login --with-api-key`). */
   readStdin(): Promise<string>;
+  /**
+   * Reads all of standard input as bytes (the `exec` prompt: decoded as the original does,
+   * UTF-8 or UTF-16 with a BOM). Default: {@link MainIo.readStdin} encoded as UTF-8.
+   */
+  readStdinBytes?(): Promise<Uint8Array>;
   stdinIsTty: boolean;
   signal?: AbortSignal | undefined;
 }
 
 /**
  * Runs the `codex-ts` command line (`argv` without the node and script paths) and
- * resolves to the exit code. Subcommands: `exec [--json] [-m MODEL] [-c KEY=VALUE]... [PROMPT | -]`;
+ * resolves to the exit code. Subcommands: `exec [OPTIONS] [PROMPT | -]` with every option of
+ * `codex exec` 0.169.0 (see `registerExecCommand`) and its `resume` / `fork` / `review` / `help`
+ * subcommands;
  * `login [--with-api-key | --device-auth]`, `login status`, `logout` (see `registerLoginCommands`).
  * Usage errors print commander's message on stderr and exit 2. Everything printed is redacted with
  * one `SecretRedactor` shared with the session (see `runExec`).
@@ -41,40 +47,19 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       writeErr: (s) => io.stderr.write(redactor.redact(s)),
     });
 
-  program
-    .command('exec')
-    .description('Run one turn non-interactively and print the result.')
-    .argument('[prompt]', 'the prompt; `-` (or nothing, with piped stdin) reads it from stdin')
-    .option('--json', 'print events as JSON Lines (the `codex exec --json` format)', false)
-    .option('-m, --model <model>', 'model slug to use')
-    .addOption(configOption())
-    .option('--skip-git-repo-check', 'accepted for compatibility with `codex exec`', false)
-    .action(
-      async (promptArg: string | undefined, opts: { json: boolean; model?: string; config: string[] }) => {
-        let prompt = promptArg;
-        if (prompt === '-' || (prompt === undefined && !io.stdinIsTty)) {
-          if (prompt === undefined) io.stderr.write('Reading prompt from stdin...\n');
-          prompt = await io.readStdin();
-        }
-        if (prompt === undefined || prompt.trim() === '') {
-          io.stderr.write('No prompt provided. Pass a prompt argument or pipe one on stdin.\n');
-          exitCode = 1;
-          return;
-        }
-        exitCode = await runExec({
-          prompt,
-          json: opts.json,
-          model: opts.model,
-          configOverrides: opts.config,
-          env: io.env,
-          cwd: io.cwd,
-          stdout: io.stdout,
-          stderr: io.stderr,
-          signal: io.signal,
-          redactor,
-        });
-      },
-    );
+  registerExecCommand(program, {
+    env: io.env,
+    cwd: io.cwd,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    stdinIsTty: io.stdinIsTty,
+    readStdinBytes: io.readStdinBytes ?? (async () => Buffer.from(await io.readStdin(), 'utf8')),
+    signal: io.signal,
+    redactor,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   registerLoginCommands(program, {
     ...io,

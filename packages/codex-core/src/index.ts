@@ -20,7 +20,12 @@
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { ModelClientSession } from './client/model-client-session.js';
 export type { PrewarmOutcome } from './client/prewarm.js';
-export type { ChatgptRequestOptions, ReasoningSettings, SamplingRequest } from './client/request-builder.js';
+export {
+  type ChatgptRequestOptions,
+  OUTPUT_SCHEMA_NAME,
+  type ReasoningSettings,
+  type SamplingRequest,
+} from './client/request-builder.js';
 // Compaction: the implementations, prompt texts, history rewrite and the compaction requests.
 export {
   compactedHistory,
@@ -54,6 +59,14 @@ export {
 // config.toml.
 export { ConfigError, type ConfigErrorCode, type ConfigErrorDetails } from './config/config-error.js';
 export {
+  type FeatureInfo,
+  type FeatureStage,
+  featureFlagOverrides,
+  isKnownFeature,
+  KNOWN_FEATURES,
+  resolveFeatures,
+} from './config/features.js';
+export {
   type ApprovalPolicySetting,
   type CliAuthCredentialsStore,
   type Config,
@@ -77,6 +90,12 @@ export {
   resolveModelProvider,
 } from './config/providers.js';
 export {
+  DEFAULT_REQUIREMENTS_FILE,
+  KNOWN_REQUIREMENT_KEYS,
+  loadRequirements,
+  type Requirements,
+} from './config/requirements.js';
+export {
   CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
@@ -89,13 +108,21 @@ export {
   SERVICE_TIERS,
   VERBOSITIES,
 } from './config/schema.js';
+export type { SettingSource, UnknownSetting } from './config/unknown-keys.js';
 // Conversations and turns.
 export {
   Conversation,
   type ConversationCompaction,
   type ConversationOptions,
+  type ConversationTurnOptions,
   messageItem,
 } from './conversation/conversation.js';
+export {
+  buildUserTurnInput,
+  imageMimeType,
+  ioErrorText,
+  type UserTurnInput,
+} from './conversation/user-input.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
@@ -167,6 +194,7 @@ export {
   type OpenedExecConversation,
   openExecConversation,
 } from './session/open-exec.js';
+export { ensureOssProviderReady, OSS_DEFAULT_MODELS, type OssReadyOptions } from './session/oss.js';
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';
 // The in-process thread API (the `@openai/codex-sdk` shape) and the exec JSONL event mapping.

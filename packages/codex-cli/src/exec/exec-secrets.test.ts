@@ -122,14 +122,18 @@ describe('codex-ts exec never prints the key', () => {
   });
 
   it('config and auth errors: a pasted key as -c override, a TOML error next to it, a corrupt auth.json', async () => {
-    const override = await exec(['-c', `${KEY}=1`, 'hi'], home(), { CODEX_API_KEY: KEY });
+    const override = await exec(['--strict-config', '-c', `${KEY}=1`, 'hi'], home(), { CODEX_API_KEY: KEY });
     expect(override.code).toBe(1);
-    expect(override.stderr).toMatch(/^Error: unknown key `\*\*\*` in -c override `\*\*\*`/);
+    expect(override.stderr).toContain(
+      'Error loading config.toml: unknown configuration field `***` in -c/--config override',
+    );
     expectClean(override);
 
     const toml = await exec(['hi'], home(`experimental_bearer_token = "${KEY}" oops`));
     expect(toml.code).toBe(1);
-    expect(toml.stderr).toMatch(/^Error: invalid TOML in .*config\.toml at line \d+, column \d+/);
+    expect(toml.stderr).toMatch(
+      /^Reading additional input from stdin...\nError: invalid TOML in .*config\.toml at line \d+, column \d+/,
+    );
     expectClean(toml);
 
     const codexHome = home();

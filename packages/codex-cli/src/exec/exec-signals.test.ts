@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 // `codex-ts exec --json` turn signals as codex-cli 0.169.0 printed them (observed-cli-0.169-auth
 // §9, §11–§13): the built binary against the responses server on 127.0.0.1, over HTTP and WebSocket.
 import {
@@ -229,11 +231,11 @@ describe('codex-ts exec: request shaping', () => {
     expect(server.requests[1]!.json).not.toHaveProperty('service_tier');
   });
 
-  it('sends the beta features on the WebSocket handshake and service_tier from a profile', async () => {
+  it('sends the beta features on the WebSocket handshake and service_tier from a -p profile file', async () => {
     server.setWsScenario({ responses: [{ events: answer('r1') }] });
-    const r = await runCli(['exec', '--json', 'hi'], {
-      home: home({ websocket: true, top: 'profile = "fast"\n[profiles.fast]\nservice_tier = "fast"' }),
-    });
+    const codexHome = home({ websocket: true });
+    writeFileSync(join(codexHome, 'fast.config.toml'), 'service_tier = "fast"\n');
+    const r = await runCli(['exec', '--json', '-p', 'fast', 'hi'], { home: codexHome });
     expect(r.code).toBe(0);
     expect(server.handshakes[0]!.headerMap['x-codex-beta-features']).toBe('remote_compaction_v2');
     const frames = server.wsFrames.map((f) => f.json as Record<string, unknown>);

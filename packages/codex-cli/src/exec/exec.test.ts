@@ -188,13 +188,14 @@ describe('codex-ts exec (human output)', () => {
 });
 
 describe('codex-ts exec start-up errors', () => {
-  it('names the bad key and the file for an unknown config key', async () => {
+  it('names the bad key and the file for an unknown config key under --strict-config', async () => {
     const bad = tempHome(providerConfig(server.url, 'base_urll = "x"'));
     try {
-      const r = await runCli(['exec', 'hi'], { home: bad.home });
+      const r = await runCli(['exec', '--strict-config', 'hi'], { home: bad.home });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('model_providers.local.base_urll');
-      expect(r.stderr).toContain(`${bad.home}/config.toml`);
+      expect(r.stderr).toContain(
+        `Error loading config.toml:\n${bad.home}/config.toml:9:1: unknown configuration field \`model_providers.local.base_urll\`\n  |\n9 | base_urll = ***\n  | ^^^^^^^^^\n`,
+      );
       expect(server.requests).toHaveLength(0);
     } finally {
       bad.cleanup();
@@ -216,7 +217,8 @@ describe('codex-ts exec start-up errors', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'Error: The API key in environment variable `LOCAL_API_KEY` contains a non-ASCII character at position 14, which cannot be sent in an HTTP header; correct the key (a stray character is often picked up when copying it).\n',
+      'Reading additional input from stdin...\n' +
+        'Error: The API key in environment variable `LOCAL_API_KEY` contains a non-ASCII character at position 14, which cannot be sent in an HTTP header; correct the key (a stray character is often picked up when copying it).\n',
     );
     expect(server.requests).toHaveLength(0);
     expect(server.handshakes).toHaveLength(0);

@@ -1,8 +1,25 @@
 import { SecretRedactor } from '@codex-ts/client';
-import { openExecConversation } from '@codex-ts/core';
+import {
+  buildUserTurnInput,
+  ensureOssProviderReady,
+  loadConfig,
+  OSS_DEFAULT_MODELS,
+  openExecConversation,
+} from '@codex-ts/core';
+import { resolveCodexHome } from '@codex-ts/login';
+import { isAssistantMessage, messageText } from '@codex-ts/protocol';
 import { HumanPrinter } from '../output/human-printer.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
+import {
+  checkLastMessageFile,
+  ExecSetupError,
+  gitRepoRoot,
+  loadOutputSchema,
+  NOT_TRUSTED_TEXT,
+  trustProject,
+  writeLastMessage,
+} from './exec-setup.js';
 
 /** Options of one `codex-ts exec` run (already parsed from the command line). */
 export interface ExecOptions {
@@ -21,12 +38,56 @@ export interface ExecOptions {
    * every credential it uses in it. Default: a new one.
    */
   redactor?: SecretRedactor | undefined;
+  /** `-i`: local images attached to the prompt (see `buildUserTurnInput`). */
+  images?: readonly string[] | undefined;
+  /** `-p`: the profile file to layer (see `loadConfig`). */
+  profile?: string | undefined;
+  /** `--strict-config`. */
+  strictConfig?: boolean | undefined;
+  /** `--ignore-user-config`. */
+  ignoreUserConfig?: boolean | undefined;
+  /** `--ephemeral`: nothing of the session is persisted. */
+  ephemeral?: boolean | undefined;
+  /** `--thread-source`: the turn metadata's `thread_source`. */
+  threadSource?: string | undefined;
+  /** `-s` (or `workspace-write` from `--approve-for-me`). */
+  sandboxMode?: 'read-only' | 'workspace-write' | 'danger-full-access' | undefined;
+  /** `--approve-for-me`: turn metadata `auto_review_enabled: true`. */
+  approveForMe?: boolean | undefined;
+  /** `--add-dir`. */
+  additionalWritableRoots?: readonly string[] | undefined;
+  /** `--dangerously-bypass-approvals-and-sandbox` / `--yolo` (also skips the git check). */
+  dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
+  /** `--skip-git-repo-check`. */
+  skipGitRepoCheck?: boolean | undefined;
+  /** `--output-schema <FILE>`. */
+  outputSchemaFile?: string | undefined;
+  /** `-o <FILE>`. */
+  outputLastMessageFile?: string | undefined;
+  /** `--oss` (with `--local-provider`, else `oss_provider` of config.toml). */
+  oss?: boolean | undefined;
+  /** `--local-provider` (`lmstudio` or `ollama`): the provider `--oss` uses. */
+  localProvider?: string | undefined;
+  /** `--trust`: record the git root as trusted in config.toml. */
+  trust?: boolean | undefined;
+  /** `--worktree`: refused (codex-ts does not create managed worktrees). */
+  worktree?: boolean | undefined;
+  /** `--color` (`auto` by default); the output is not colored by codex-ts. */
+  color?: 'always' | 'never' | 'auto' | undefined;
 }
 
 /**
  * Runs one `exec` turn and prints it. Resolves to the process exit code: 0 when the turn
  * completed, 1 when it failed (a `turn.failed` line in JSON mode, `ERROR: …` on stderr in
  * human mode) or could not start (bad config, missing credentials: the message on stderr).
+ *
+ * Before the session, in 0.169.0's order and with its texts: `--oss` picks and checks the local
+ * provider (see `ensureOssProviderReady`), `-o` must be writable, `--output-schema` must load,
+ * and outside a git repository (see `gitRepoRoot`) the run stops with "Not inside a trusted
+ * directory and --skip-git-repo-check was not specified." unless `--skip-git-repo-check` or
+ * the sandbox bypass is given. After `thread.started` each config warning (`Config.warnings`)
+ * is printed twice, as 0.169.0 does (an `error` item in JSON mode, `warning: …` otherwise).
+ * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`).
  *
  * Last line of defence for secrets: everything written to `stdout` and `stderr` (human text,
  * JSONL, error messages) goes through the session's `SecretRedactor` (`options.redactor`), which
@@ -52,21 +113,43 @@ async function runTurn(
   stdout: OutputSink,
   stderr: OutputSink,
 ): Promise<number> {
+  let setup: Setup;
+  try {
+    setup = await prepare(options);
+  } catch (error) {
+    if (error instanceof ExecSetupError) {
+      stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   let opened: Awaited<ReturnType<typeof openExecConversation>>;
   try {
     opened = await openExecConversation({
       env: options.env,
       cwd: options.cwd,
-      configOverrides: options.configOverrides,
+      configOverrides: setup.configOverrides,
       version: CLI_VERSION,
       redactor,
       // The original's tracing line on stderr (observed-cli-0.169-auth §8); the text is redacted.
       authLog: (level, message) =>
         stderr.write(`${level.toUpperCase().padStart(5)} codex_login::auth::manager: ${message}\n`),
-      ...(options.model ? { model: options.model } : {}),
+      ...(setup.model ? { model: setup.model } : {}),
+      profile: options.profile,
+      strictConfig: options.strictConfig,
+      ignoreUserConfig: options.ignoreUserConfig,
+      ephemeral: options.ephemeral,
+      threadSource: options.threadSource,
+      autoReview: options.approveForMe,
+      sandboxMode: options.sandboxMode,
+      additionalWritableRoots: options.additionalWritableRoots,
+      dangerouslyBypassApprovalsAndSandbox: options.dangerouslyBypassApprovalsAndSandbox,
     });
   } catch (error) {
-    stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    // The original's loader errors print as they are ("Error loading config.toml: …").
+    stderr.write(message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`);
     return 1;
   }
   const { conversation } = opened;
@@ -74,17 +157,83 @@ async function runTurn(
   const human = options.json ? undefined : new HumanPrinter(stdout, stderr, { cwd: options.cwd });
   json?.threadStarted(conversation.threadId);
   let exitCode = 1;
+  let lastMessage: string | undefined;
   try {
-    for await (const event of conversation.runTurn(
-      options.prompt,
-      options.signal ? { signal: options.signal } : {},
-    )) {
+    if (options.trust) await trustProject(opened.config.configFile, options.cwd).catch(() => undefined);
+    for (const warning of opened.config.warnings) {
+      for (let i = 0; i < 2; i++) {
+        json?.warning(warning);
+        human?.handle({ type: 'warning', message: warning });
+      }
+    }
+    const input = options.images?.length
+      ? await buildUserTurnInput({ text: options.prompt, images: options.images }, options.cwd)
+      : options.prompt;
+    for await (const event of conversation.runTurn(input, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(setup.outputSchema === undefined ? {} : { outputSchema: setup.outputSchema }),
+    })) {
       json?.handle(event);
       human?.handle(event);
-      if (event.type === 'turn.completed') exitCode = 0;
+      if (event.type === 'item.completed' && isAssistantMessage(event.item))
+        lastMessage = messageText(event.item);
+      if (event.type === 'turn.completed') {
+        exitCode = 0;
+        if (options.outputLastMessageFile !== undefined)
+          await writeLastMessage(options.outputLastMessageFile, lastMessage, stderr);
+      }
     }
   } finally {
     await opened.close();
   }
   return exitCode;
+}
+
+interface Setup {
+  configOverrides: string[];
+  model: string | undefined;
+  outputSchema: unknown;
+}
+
+/** The checks before the session (see {@link runExec}); throws the error to print. */
+async function prepare(options: ExecOptions): Promise<Setup> {
+  let configOverrides = [...options.configOverrides];
+  let model = options.model;
+  if (options.oss) {
+    let providerId = options.localProvider;
+    if (providerId === undefined) {
+      const config = await loadConfig({
+        codexHome: resolveCodexHome(options.env),
+        overrides: configOverrides,
+        env: options.env,
+        cwd: options.cwd,
+        profile: options.profile,
+        ignoreUserConfig: options.ignoreUserConfig,
+      });
+      providerId = config.ossProvider;
+    }
+    if (providerId === undefined)
+      throw new Error(
+        'No default OSS provider configured. Use --local-provider=provider or set oss_provider to one of: lmstudio, ollama in config.toml',
+      );
+    const defaultModel = OSS_DEFAULT_MODELS[providerId];
+    if (defaultModel === undefined) throw new Error(`Model provider \`${providerId}\` not found`);
+    model ??= defaultModel;
+    configOverrides = [...configOverrides, `model_provider=${providerId}`];
+    await ensureOssProviderReady(providerId, { env: options.env, version: CLI_VERSION, model });
+  }
+  if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
+  const outputSchema =
+    options.outputSchemaFile === undefined ? undefined : await loadOutputSchema(options.outputSchemaFile);
+  const inRepo = (await gitRepoRoot(options.cwd)) !== undefined;
+  if (options.worktree) {
+    if (!inRepo)
+      throw new Error(
+        'git command failed: fatal: not a git repository (or any of the parent directories): .git',
+      );
+    throw new Error('`--worktree` is not supported by codex-ts yet');
+  }
+  if (!options.skipGitRepoCheck && !options.dangerouslyBypassApprovalsAndSandbox && !inRepo)
+    throw new ExecSetupError(NOT_TRUSTED_TEXT);
+  return { configOverrides, model, outputSchema };
 }

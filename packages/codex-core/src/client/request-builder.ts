@@ -22,6 +22,9 @@ export interface ReasoningSettings {
   summary?: string | undefined;
 }
 
+/** `text.format.name` of an output schema (codex-rs `codex_output_schema`). */
+export const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
+
 /** Everything one sampling request needs besides the session-wide identity. */
 export interface SamplingRequest {
   /** Model slug, e.g. `gpt-5.5`. */
@@ -272,7 +275,7 @@ function textControls(request: SamplingRequest): Record<string, unknown> | undef
       type: 'json_schema',
       strict: true,
       schema: request.outputSchema,
-      name: 'codex_output_schema',
+      name: OUTPUT_SCHEMA_NAME,
     };
   return text;
 }

@@ -1,14 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { ConfigError, formatKeyPath } from './config-error.js';
+import { resolveFeatures } from './features.js';
 import {
-  applyConfigOverrides,
-  type ConfigOverride,
-  parseConfigOverride,
-  TOML_PARSE_OPTIONS,
-} from './overrides.js';
+  checkLegacyProfile,
+  isValidProfileName,
+  mergeTables,
+  profileFilePath,
+  readConfigLayer,
+} from './layers.js';
+import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,
   BUILT_IN_PROVIDER_IDS,
@@ -18,19 +19,25 @@ import {
   modelProviderInfoFromToml,
   OPENAI_PROVIDER_ID,
 } from './providers.js';
+import { DEFAULT_REQUIREMENTS_FILE, loadRequirements } from './requirements.js';
 import {
   type CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
   ConfigTomlSchema,
   type FORCED_LOGIN_METHODS,
-  type ProfileToml,
   type REASONING_EFFORTS,
   type REASONING_SUMMARIES,
   type SANDBOX_MODES,
   type SERVICE_TIERS,
   type VERBOSITIES,
 } from './schema.js';
-import { decodeUtf8Strict } from './utf8.js';
+import {
+  type SettingSource,
+  strictConfigError,
+  stripUnknownKeys,
+  type UnknownSetting,
+  unknownSettingsWarning,
+} from './unknown-keys.js';
 
 /** File name of the configuration inside `$CODEX_HOME`. */
 export const CONFIG_FILE_NAME = 'config.toml';
@@ -49,6 +56,21 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Working directory of the session; defaults to `process.cwd()`. Project config layers are not read yet. */
   cwd?: string | undefined;
+  /**
+   * `-p/--profile <name>`: layer `$CODEX_HOME/<name>.config.toml` over config.toml (a missing
+   * file adds nothing, as in 0.169.0); `-c` overrides still win. The name must be ASCII
+   * letters, digits, `_` or `-`.
+   */
+  profile?: string | undefined;
+  /** `--strict-config`: an unrecognized key is an error instead of a warning. */
+  strictConfig?: boolean | undefined;
+  /** `--ignore-user-config`: do not read `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
+  ignoreUserConfig?: boolean | undefined;
+  /**
+   * The administrator's requirements file. Default: `env.CODEX_TS_REQUIREMENTS_FILE` (a codex-ts
+   * hook for packaging and tests), else `/etc/codex/requirements.toml` as in the original.
+   */
+  requirementsFile?: string | undefined;
 }
 
 /** `model_reasoning_effort` value. */
@@ -82,8 +104,8 @@ export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api/';
 export type ApprovalPolicySetting = NonNullable<ConfigToml['approval_policy']>;
 
 /**
- * The effective configuration: `config.toml` plus `-c` overrides, with the active profile
- * applied (profile values win over top-level ones for the keys a profile may set).
+ * The effective configuration: `config.toml`, the `-p` profile file over it, then `-c`
+ * overrides; requirements.toml pins on top of the features.
  */
 export interface Config {
   /** `$CODEX_HOME`, absolute. */
@@ -92,8 +114,10 @@ export interface Config {
   configFile: string;
   /** Session working directory, absolute. */
   cwd: string;
-  /** Active profile name (`profile`), if any. */
+  /** The `-p` profile name, if any. */
   profile: string | undefined;
+  /** `$CODEX_HOME/<profile>.config.toml` when a profile was given (it may not exist). */
+  profileFile: string | undefined;
   /** `model`; undefined lets the caller pick its default model. */
   model: string | undefined;
   /** `model_provider`; default `openai`. Always a built-in or configured provider id. */
@@ -137,35 +161,85 @@ export interface Config {
   sandboxMode: SandboxModeSetting | undefined;
   /** Configured `[model_providers.<id>]` entries with defaults applied (built-ins excluded). */
   modelProviders: Readonly<Record<string, ModelProviderInfo>>;
-  /** The validated TOML (file + overrides, before profile application), snake_case. */
+  /** `oss_provider`: the local provider `--oss` uses without `--local-provider`. */
+  ossProvider: 'lmstudio' | 'ollama' | undefined;
+  /**
+   * Effective feature flags, every known feature (see `KNOWN_FEATURES`): defaults, then the
+   * configured `[features]`, then the requirements.toml pins, which always win.
+   */
+  features: Readonly<Record<string, boolean>>;
+  /**
+   * Startup warnings to show the user, in order, texts as 0.169.0 words them: the
+   * unrecognized-settings notice ("Codex is ignoring N unrecognized configuration setting…"),
+   * then "Ignoring unknown `features` requirement `<name>` from <file>" per unknown pin.
+   * `codex exec` prints each as a warning item.
+   */
+  warnings: readonly string[];
+  /** The validated TOML (merged layers + overrides, unrecognized keys removed), snake_case. */
   toml: ConfigToml;
 }
 
 /**
- * Loads `$CODEX_HOME/config.toml` (a missing file is an empty config), applies the `-c`
- * overrides, validates everything against {@link ConfigTomlSchema}, applies the active
- * profile, and checks the selected `model_provider` exists.
+ * Loads the configuration as 0.169.0 does: `$CODEX_HOME/config.toml` (a missing file is an
+ * empty config; skipped with `ignoreUserConfig`), the `-p` profile file merged over it
+ * (`$CODEX_HOME/<name>.config.toml`), then the `-c` overrides; validates everything against
+ * {@link ConfigTomlSchema}, checks the selected `model_provider` exists, and applies the
+ * requirements.toml feature pins (see `loadRequirements`).
  *
- * Precedence for `model`, `model_provider` and the other profile keys: the active profile,
- * then the top-level key (after `-c` overrides), then the default — as in the original,
- * where `-c` edits the TOML before the profile is applied.
+ * Unrecognized keys (anywhere, `[features]` names included) are dropped and reported in
+ * {@link Config.warnings}; with `strictConfig` the first one is an error. The legacy
+ * `profile = …` selector is refused, as is `-p <name>` next to a `[profiles.<name>]` table;
+ * other `[profiles.*]` tables are not applied.
  *
  * @throws {ConfigError} with code `syntax` (TOML error, or bytes that are not UTF-8: file,
- *   line, column; the message never quotes the file's contents), `unknown_key`,
- *   `invalid_value` (key path + file or override + what was expected), `invalid_override`,
- *   `unknown_provider`, `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable`.
- *   Redefining a built-in provider id (`openai`, `ollama`, `lmstudio`) is an `invalid_value`.
+ *   line, column; the message never quotes the file's contents), `unknown_key` (strict mode:
+ *   the original's "Error loading config.toml:" text with the line and a caret),
+ *   `invalid_value` (key path + file or override + what was expected; the legacy profile
+ *   errors; a non-boolean requirements pin), `invalid_override`, `unknown_provider`,
+ *   `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable`. Redefining a built-in
+ *   provider id (`openai`, `ollama`, `lmstudio`) is an `invalid_value`.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   const codexHome = resolve(options.codexHome);
   const configFile = join(codexHome, CONFIG_FILE_NAME);
   const overrides = (options.overrides ?? []).map(parseConfigOverride);
+  const env = options.env ?? process.env;
+  const profileName = options.profile;
+  if (profileName !== undefined && !isValidProfileName(profileName)) {
+    throw new ConfigError(
+      'invalid_value',
+      `invalid --profile value \`${profileName}\`; pass a plain name such as \`work\``,
+      { keyPath: 'profile' },
+    );
+  }
 
-  const table = await readConfigTable(configFile);
+  const user = options.ignoreUserConfig
+    ? { file: configFile, table: {}, text: '', exists: false }
+    : await readConfigLayer(configFile);
+  const profileFile = profileName === undefined ? undefined : profileFilePath(codexHome, profileName);
+  const profileLayer = profileFile === undefined ? undefined : await readConfigLayer(profileFile);
+  const table = profileLayer ? mergeTables(user.table, profileLayer.table) : mergeTables(user.table, {});
   applyConfigOverrides(table, overrides);
+  checkLegacyProfile(user, table, codexHome, profileName);
 
-  const result = ConfigTomlSchema.safeParse(table);
-  if (!result.success) throw issueToError(result.error, configFile, overrides);
+  const requirements = await loadRequirements(
+    options.requirementsFile ?? (env.CODEX_TS_REQUIREMENTS_FILE?.trim() || DEFAULT_REQUIREMENTS_FILE),
+  );
+  const { result, unknown } = stripUnknownKeys(table, (value) => ConfigTomlSchema.safeParse(value));
+  const sourceOf = (path: readonly string[]): SettingSource => {
+    if (describeSource(path, configFile, overrides).details.override !== undefined)
+      return { kind: 'session-flags' };
+    if (profileLayer && hasPath(profileLayer.table, path))
+      return { kind: 'user', file: profileLayer.file, text: profileLayer.text };
+    return { kind: 'user', file: configFile, text: user.text };
+  };
+  const unknownSettings: UnknownSetting[] = [
+    ...unknown.map((path) => ({ path, source: sourceOf(path) })),
+    ...requirements.unknown,
+  ];
+  if (options.strictConfig && unknownSettings.length > 0) throw strictConfigError(unknownSettings);
+  if (!result.success || result.data === undefined)
+    throw issueToError(result.error as z.ZodError, configFile, overrides);
   const toml = result.data;
 
   const modelProviders: Record<string, ModelProviderInfo> = {};
@@ -179,95 +253,52 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     modelProviders[id] = modelProviderInfoFromToml(entry, { configDir: codexHome });
   }
 
-  const profileName = toml.profile;
-  let profile: ProfileToml = {};
-  if (profileName !== undefined) {
-    const found = toml.profiles?.[profileName];
-    if (found === undefined) {
-      const where = describeSource(['profile'], configFile, overrides);
-      throw new ConfigError(
-        'invalid_value',
-        `invalid value for \`profile\` in ${where.text}: config profile \`${profileName}\` not found`,
-        { ...where.details, keyPath: 'profile' },
-      );
-    }
-    profile = found;
-  }
-
-  const modelProvider = profile.model_provider ?? toml.model_provider ?? OPENAI_PROVIDER_ID;
+  const modelProvider = toml.model_provider ?? OPENAI_PROVIDER_ID;
   if (!isOfferedBuiltInProviderId(modelProvider) && modelProviders[modelProvider] === undefined) {
     throw missingProviderError(modelProvider, Object.keys(modelProviders), configFile);
   }
+  const unknownWarning = unknownSettingsWarning(unknownSettings);
 
   return {
     codexHome,
     configFile,
     cwd: resolve(options.cwd ?? process.cwd()),
     profile: profileName,
-    model: profile.model ?? toml.model,
+    profileFile,
+    model: toml.model,
     modelProvider,
-    modelReasoningEffort: profile.model_reasoning_effort ?? toml.model_reasoning_effort,
-    modelReasoningSummary: profile.model_reasoning_summary ?? toml.model_reasoning_summary,
-    modelVerbosity: profile.model_verbosity ?? toml.model_verbosity,
-    serviceTier: profile.service_tier ?? toml.service_tier,
+    modelReasoningEffort: toml.model_reasoning_effort,
+    modelReasoningSummary: toml.model_reasoning_summary,
+    modelVerbosity: toml.model_verbosity,
+    serviceTier: toml.service_tier,
     openaiBaseUrl: toml.openai_base_url,
-    chatgptBaseUrl: profile.chatgpt_base_url ?? toml.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
+    chatgptBaseUrl: toml.chatgpt_base_url ?? DEFAULT_CHATGPT_BASE_URL,
     forcedLoginMethod: toml.forced_login_method,
     forcedChatgptWorkspaceIds: workspaceIds(toml.forced_chatgpt_workspace_id),
     cliAuthCredentialsStore: toml.cli_auth_credentials_store ?? 'file',
     modelAutoCompactTokenLimit: toml.model_auto_compact_token_limit,
-    approvalPolicy: profile.approval_policy ?? toml.approval_policy,
-    sandboxMode: profile.sandbox_mode ?? toml.sandbox_mode,
+    approvalPolicy: toml.approval_policy,
+    sandboxMode: toml.sandbox_mode,
     modelProviders,
+    ossProvider: toml.oss_provider,
+    features: resolveFeatures(toml.features, requirements.featurePins),
+    warnings: [...(unknownWarning === undefined ? [] : [unknownWarning]), ...requirements.warnings],
     toml,
   };
+}
+
+function hasPath(table: Record<string, unknown>, path: readonly string[]): boolean {
+  let node: unknown = table;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment)) return false;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return true;
 }
 
 function workspaceIds(value: string | readonly string[] | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined;
   return (typeof value === 'string' ? [value] : value).map((id) => id.trim());
-}
-
-async function readConfigTable(configFile: string): Promise<Record<string, unknown>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(configFile);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') return {};
-    throw new ConfigError('unreadable', `could not read ${configFile}: ${code ?? 'unknown error'}`, {
-      file: configFile,
-      cause: error,
-    });
-  }
-  // TOML is UTF-8 only: decoding leniently would turn stray bytes into U+FFFD and send them.
-  const decoded = decodeUtf8Strict(bytes);
-  if ('invalid' in decoded) {
-    const { line, column, offset } = decoded.invalid;
-    throw new ConfigError(
-      'syntax',
-      `invalid TOML in ${configFile} at line ${line}, column ${column}: the file is not valid UTF-8 (byte offset ${offset}); save it as UTF-8`,
-      { file: configFile, line, column },
-    );
-  }
-  const text = decoded.text;
-  try {
-    // Integers beyond 2^53 arrive as bigints, so the schema can name the key (a count is capped, a
-    // duration is out of range) instead of the parser failing on the whole file.
-    return parseToml(text, TOML_PARSE_OPTIONS) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TomlError) {
-      // The parser's message ends with a code excerpt of the file, which may hold a key (a bearer
-      // token, an `http_headers` value): keep only the reason, and not the parser error as `cause`.
-      const reason = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document:\s*/, '');
-      throw new ConfigError(
-        'syntax',
-        `invalid TOML in ${configFile} at line ${error.line}, column ${error.column}: ${reason}`,
-        { file: configFile, line: error.line, column: error.column },
-      );
-    }
-    throw error;
-  }
 }
 
 interface Source {

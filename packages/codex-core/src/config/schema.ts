@@ -273,7 +273,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'experimental_use_freeform_apply_patch',
   'experimental_use_rmcp_client',
   'experimental_use_unified_exec_tool',
-  'features',
   'feedback',
   'file_opener',
   'ghost_snapshot',
@@ -307,7 +306,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'model_supports_reasoning_summaries',
   'notice',
   'notify',
-  'oss_provider',
   'otel',
   'permissions',
   'personality',
@@ -379,8 +377,11 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
  * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
  * `service_tier`, `openai_base_url`, `chatgpt_base_url`, `forced_login_method`, `forced_chatgpt_workspace_id`,
  * `cli_auth_credentials_store`, `model_auto_compact_token_limit` (tokens, a non-negative
- * integer), `approval_policy`, `sandbox_mode`, `profile`, `profiles`, `model_providers` — plus
- * {@link IGNORED_TOP_LEVEL_KEYS}. Any other top-level key is rejected.
+ * integer), `approval_policy`, `sandbox_mode`, `profile` (only to reject it: 0.169.0 refuses the
+ * legacy selector), `profiles` (legacy tables: validated, not applied), `model_providers`,
+ * `features` (a boolean, or a table for the few features taking options, per feature name),
+ * `oss_provider` (`lmstudio` or `ollama`) — plus {@link IGNORED_TOP_LEVEL_KEYS}. Any other key is
+ * an unrecognized setting: `loadConfig` drops it with a warning, or fails with `strictConfig`.
  */
 export const ConfigTomlSchema = z.strictObject(
   {
@@ -393,6 +394,12 @@ export const ConfigTomlSchema = z.strictObject(
     profile: str.optional(),
     profiles: z.record(z.string(), ProfileTomlSchema, { error: EXPECT_TABLE }).optional(),
     model_providers: z.record(z.string(), ModelProviderTomlSchema, { error: EXPECT_TABLE }).optional(),
+    features: z
+      .record(z.string(), z.union([bool, z.record(z.string(), z.unknown())], { error: EXPECT_BOOL }), {
+        error: EXPECT_TABLE,
+      })
+      .optional(),
+    oss_provider: stringEnum(['lmstudio', 'ollama']).optional(),
     ...ignoredShape(IGNORED_TOP_LEVEL_KEYS),
   },
   { error: EXPECT_TABLE },

@@ -112,6 +112,17 @@ export function messageItem(role: 'user' | 'developer', text: string, id = `msg_
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
 }
 
+/** Options of one {@link Conversation.runTurn}. */
+export interface ConversationTurnOptions {
+  /** Aborts the turn (it ends with `turn.aborted`). */
+  signal?: AbortSignal | undefined;
+  /**
+   * A JSON Schema for the final answer (`exec --output-schema`), sent on every request of this
+   * turn as `text.format` (see `SamplingRequest.outputSchema`); never on compaction requests.
+   */
+  outputSchema?: unknown;
+}
+
 /**
  * Records the user items of a turn as `codex.user_prompt`: the `input_text` parts of the
  * user messages joined by newlines, with counts of text and image inputs. No-op without telemetry.
@@ -199,7 +210,7 @@ export class Conversation {
    */
   async *runTurn(
     input: string | ResponseItem[],
-    options: { signal?: AbortSignal; outputSchema?: unknown } = {},
+    options: ConversationTurnOptions = {},
   ): AsyncGenerator<TurnEvent> {
     const o = this.#options;
     const turnId = uuidv7();

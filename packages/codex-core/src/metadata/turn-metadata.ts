@@ -28,6 +28,10 @@ export interface SessionIdentity {
   sandbox: string;
   /** The configured sandbox mode (`read-only`, `workspace-write`, `danger-full-access`). */
   sandboxMode: string;
+  /** `thread_source` (`exec --thread-source <SOURCE>`, any string); default `user`. */
+  threadSource?: string | undefined;
+  /** `auto_review_enabled` (true under `exec --approve-for-me`); default false. */
+  autoReviewEnabled?: boolean | undefined;
 }
 
 /**
@@ -127,11 +131,11 @@ export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput
     history_initialization: identity.historyInitialization,
   };
   if (isTurn) meta.root_turn_id = input.turnId;
-  meta.thread_source = 'user';
+  meta.thread_source = identity.threadSource ?? 'user';
   if (isTurn && input.turnTrigger) meta.turn_trigger = input.turnTrigger;
   meta.sandbox = identity.sandbox;
   meta.sandbox_mode = identity.sandboxMode;
-  meta.auto_review_enabled = false;
+  meta.auto_review_enabled = identity.autoReviewEnabled ?? false;
   meta.node_repl_auto_review_required = false;
   meta.node_repl_disabled = false;
   if (isTurn && input.turnStartedAtUnixMs !== undefined)

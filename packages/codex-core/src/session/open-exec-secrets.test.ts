@@ -40,13 +40,14 @@ function writeConfig(provider: string[], top: string[] = []): void {
   writeFileSync(join(home, 'config.toml'), `${lines.join('\n')}\n`);
 }
 
-function open(env: Record<string, string> = {}, configOverrides: string[] = []) {
+function open(env: Record<string, string> = {}, configOverrides: string[] = [], strictConfig = false) {
   return openExecConversation({
     version: '0.1.0-test',
     env: { CODEX_HOME: home, LOCAL_API_KEY: KEY, ...env },
     cwd: home,
     configOverrides,
     prewarm: false,
+    strictConfig,
   });
 }
 
@@ -67,11 +68,18 @@ describe('opening a session', () => {
     expectNoSecret(error, KEY);
   });
 
-  it('a -c override whose key is the pasted API key is masked', async () => {
+  it('a -c override whose key is the pasted API key is masked (strict error, lenient warning)', async () => {
     writeConfig(['env_key = "LOCAL_API_KEY"']);
-    const error = await rejection(open({ CODEX_API_KEY: KEY }, [`${KEY}=1`]));
-    expect((error as Error).message).toContain('unknown key `***`');
+    const error = await rejection(open({ CODEX_API_KEY: KEY }, [`${KEY}=1`], true));
+    expect((error as Error).message).toContain('unknown configuration field `***`');
     expectNoSecret(error, KEY);
+    const opened = await open({ CODEX_API_KEY: KEY }, [`${KEY}=1`]);
+    try {
+      expect(opened.config.warnings.join('\n')).toContain('session-flags: `***` is ignored.');
+      expect(opened.config.warnings.join('\n')).not.toContain(KEY);
+    } finally {
+      await opened.close();
+    }
   });
 
   it('a corrupt auth.json holding the key is reported by position only', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useConfigHome } from '../test/config-home.js';
+import { applyPatchToolSpec } from '../tools/apply-patch/spec.js';
 import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../tools/exec/specs.js';
 import { ToolRegistry } from '../tools/registry.js';
 import type { TurnEvent } from '../turn/events.js';
@@ -129,7 +130,7 @@ describe('openExecConversation default tools', () => {
 
     const [first, second] = server.requests;
     const body = (first?.json ?? {}) as { tools?: unknown[] };
-    expect(body.tools).toEqual([EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC]);
+    expect(body.tools).toEqual([EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC, applyPatchToolSpec()]);
     expect(JSON.parse(first?.headerMap['x-codex-turn-metadata'] ?? '{}')).toMatchObject({
       sandbox: 'none',
       sandbox_mode: 'danger-full-access',

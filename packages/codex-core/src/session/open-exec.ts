@@ -39,6 +39,24 @@ export interface OpenExecOptions {
   configOverrides?: readonly string[] | undefined;
   /** `-m`: wins over `model` in config.toml. */
   model?: string | undefined;
+  /** `-p/--profile`: layer `$CODEX_HOME/<name>.config.toml` over config.toml (see `loadConfig`). */
+  profile?: string | undefined;
+  /** `--strict-config`: an unrecognized config key fails the load instead of warning. */
+  strictConfig?: boolean | undefined;
+  /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
+  ignoreUserConfig?: boolean | undefined;
+  /**
+   * `--ephemeral`: persist nothing of the session (no rollout file). Default false: the session
+   * is recorded under `$CODEX_HOME/sessions/`.
+   */
+  ephemeral?: boolean | undefined;
+  /** `--thread-source <SOURCE>`: the turn metadata's `thread_source` (default `user`). */
+  threadSource?: string | undefined;
+  /**
+   * `--approve-for-me`: approvals go to automatic review (turn metadata `auto_review_enabled:
+   * true`). codex-ts has no automatic reviewer; the CLI also selects `workspace-write`.
+   */
+  autoReview?: boolean | undefined;
   /** Default `codex_exec` (overridable by `CODEX_INTERNAL_ORIGINATOR_OVERRIDE`). */
   originator?: string | undefined;
   baseInstructions?: string | undefined;
@@ -162,7 +180,7 @@ export interface OpenedExecConversation {
  * the provider's `env_key` value, `experimental_bearer_token` and credential-named header / query
  * values; then the resolved auth header values (`Bearer <key>` and the key), or every token the
  * `AuthManager` loads or receives. The clients add whatever else they send. Every error this function throws, and every error of the session's
- * requests, is redacted with it (`***`).
+ * requests, is redacted with it (`***`), and so is each of the returned `config.warnings`.
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
@@ -183,10 +201,20 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
-  const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
-  let provider = resolveModelProvider(config, { version: options.version, env });
+  const loaded = await loadConfig({
+    codexHome,
+    overrides: options.configOverrides,
+    env,
+    cwd,
+    profile: options.profile,
+    strictConfig: options.strictConfig,
+    ignoreUserConfig: options.ignoreUserConfig,
+  });
+  let provider = resolveModelProvider(loaded, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
+  // A warning names unrecognized keys, which may be a pasted credential (`-c sk-…=1`).
+  const config: Config = { ...loaded, warnings: loaded.warnings.map((w) => redactor.redact(w)) };
 
   const originator = resolveOriginator(options.originator ?? EXEC_ORIGINATOR, env);
   const bareUserAgent = buildUserAgent({ originator, version: options.version, env });
@@ -295,6 +323,8 @@ async function build(
     historyInitialization: 'new',
     sandbox: sandbox.tag,
     sandboxMode: sandboxPolicy.mode,
+    ...(options.threadSource === undefined ? {} : { threadSource: options.threadSource }),
+    ...(options.autoReview ? { autoReviewEnabled: true } : {}),
   };
   // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).
   const models =

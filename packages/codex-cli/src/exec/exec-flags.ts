@@ -1,0 +1,81 @@
+import { CommanderError, Option } from 'commander';
+import type { OutputSink } from '../output/jsonl-printer.js';
+
+/** clap's usage block of `codex exec`, appended to some of its errors (with the blank line before it). */
+export const USAGE = '\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]';
+
+/**
+ * Writes a usage error the way clap (the original's parser) prints it — "error: <message>",
+ * a blank line, "For more information, try '--help'." — and throws a silent CommanderError
+ * (exit code 2) for `main` to turn into the exit code.
+ */
+export function clapError(stderr: OutputSink, message: string): never {
+  stderr.write(`error: ${message}\n\nFor more information, try '--help'.\n`);
+  throw new CommanderError(2, 'codex-ts.usage', message);
+}
+
+/**
+ * An option taking one of `choices`; any other value is refused with clap's text:
+ * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]".
+ */
+export function choiceOption(
+  flags: string,
+  display: string,
+  description: string,
+  choices: readonly string[],
+  stderr: OutputSink,
+): Option {
+  return new Option(flags, description).argParser((value: string, previous: unknown) => {
+    if (previous !== undefined) {
+      clapError(stderr, `the argument '${display}' cannot be used multiple times${USAGE}`);
+    }
+    if (!choices.includes(value)) {
+      stderr.write(
+        `error: invalid value '${value}' for '${display}'\n  [possible values: ${choices.join(', ')}]\n\nFor more information, try '--help'.\n`,
+      );
+      throw new CommanderError(2, 'codex-ts.usage', `invalid value for ${display}`);
+    }
+    return value;
+  });
+}
+
+/** A repeatable option: every value appended to a `string[]` (default `[]`). */
+export function listOption(flags: string, description: string): Option {
+  return new Option(flags, description)
+    .argParser((value: string, previous: string[]) => [...previous, value])
+    .default([]);
+}
+
+/**
+ * `-i, --image <FILE>...`: clap's `num_args = 1..` with `,` as a delimiter: each value may
+ * list several files (`-i a.png,b.png`), and the option takes every following argument until
+ * the next option (so `-i a.png "prompt"` swallows the prompt, as in the original).
+ */
+export function imageOption(): Option {
+  return new Option('-i, --image <FILE...>', 'Optional image(s) to attach to the initial prompt')
+    .argParser((value: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...value.split(',').filter((part) => part !== ''),
+    ])
+    .default([]);
+}
+
+/**
+ * `-p, --profile <CONFIG_PROFILE_V2>`: a plain name (ASCII letters, digits, `_`, `-`); anything
+ * else is refused with clap's text "error: invalid value '<v>' for '--profile
+ * <CONFIG_PROFILE_V2>': invalid --profile value `<v>`; pass a plain name such as `work`".
+ */
+export function profileOption(stderr: OutputSink): Option {
+  return new Option(
+    '-p, --profile <CONFIG_PROFILE_V2>',
+    'Layer $CODEX_HOME/<name>.config.toml on top of the base user config',
+  ).argParser((value: string) => {
+    if (!/^[A-Za-z0-9_-]+$/.test(value)) {
+      clapError(
+        stderr,
+        `invalid value '${value}' for '--profile <CONFIG_PROFILE_V2>': invalid --profile value \`${value}\`; pass a plain name such as \`work\``,
+      );
+    }
+    return value;
+  });
+}
