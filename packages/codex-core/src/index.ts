@@ -67,7 +67,12 @@ export {
   VERBOSITIES,
 } from './config/schema.js';
 // Conversations and turns.
-export { Conversation, type ConversationOptions, messageItem } from './conversation/conversation.js';
+export {
+  baseInstructionsMessageId,
+  Conversation,
+  type ConversationOptions,
+  messageItem,
+} from './conversation/conversation.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
 export { buildUserAgent } from './identity/user-agent.js';
@@ -95,6 +100,33 @@ export {
   type ModelsCatalogOptions,
   type ModelsFetchResult,
 } from './models/models-catalog.js';
+// Rollout files: where a thread is recorded, how it is written, found, read and resumed.
+export {
+  loadResumeTarget,
+  type ResumedRollout,
+  type ResumeTarget,
+  rolloutNotFoundMessage,
+} from './rollout/resume.js';
+export {
+  findLatestRollout,
+  findRolloutById,
+  findThreadIdByName,
+  isThreadId,
+  MAX_SCANNED_ROLLOUTS,
+} from './rollout/rollout-finder.js';
+export {
+  type RolloutFile,
+  type RolloutResumeState,
+  readRolloutFile,
+  resumeStateFromRollout,
+} from './rollout/rollout-reader.js';
+export {
+  type ConversationRecorder,
+  RolloutRecorder,
+  type RolloutSessionMeta,
+  type RolloutTurnSettings,
+} from './rollout/rollout-recorder.js';
+export { RolloutWriter, rolloutPathFor, SESSIONS_DIR } from './rollout/rollout-writer.js';
 // Sandboxing of commands run by tools.
 export {
   type CommandSandbox,

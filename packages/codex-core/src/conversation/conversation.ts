@@ -5,6 +5,7 @@ import type { PrewarmOutcome } from '../client/prewarm.js';
 import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
 import { AUTO_MID_TURN_COMPACTION, runCompaction } from '../compaction/run-compaction.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
+import type { ConversationRecorder } from '../rollout/rollout-recorder.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn } from '../turn/run-turn.js';
@@ -47,8 +48,22 @@ export interface ConversationOptions {
   tools?: ToolHandler | undefined;
   /** `turn_trigger` of the turn metadata; `exec` for the CLI. */
   turnTrigger?: string | undefined;
-  /** Items of an earlier conversation to continue (resume). */
+  /**
+   * Items of an earlier conversation to continue (resume), base-instructions message first:
+   * no base instructions or environment context are added then.
+   */
   history?: ResponseItem[] | undefined;
+  /**
+   * Records the thread as it runs (the rollout file, `RolloutRecorder`): told each turn's start
+   * and every event with the history after it. Default: nothing is recorded.
+   */
+  recorder?: ConversationRecorder | undefined;
+  /**
+   * A resumed thread's history without its base-instructions message (what
+   * `resumeStateFromRollout` returns): the conversation puts its own base-instructions message
+   * first and adds no environment context. Ignored when `history` is given.
+   */
+  resumeHistory?: readonly ResponseItem[] | undefined;
   /**
    * API-key mode with the built-in `openai` provider (observed-cli-0.169 §5): the user prompt
    * items of each turn carry `internal_chat_message_metadata_passthrough: {turn_id, create_time}`
@@ -62,6 +77,14 @@ export interface ConversationOptions {
   random?: (() => number) | undefined;
   /** Injected for tests: now as unix seconds with a fraction (a message's `create_time`). */
   clock?: (() => number) | undefined;
+}
+
+/**
+ * The id of the base-instructions developer message for `text`: `msg_<uuid v5 of the text>`, the
+ * same in every process (a resumed thread's first message keeps its id).
+ */
+export function baseInstructionsMessageId(text: string): string {
+  return `msg_${uuidv5(text, BASE_INSTRUCTIONS_NAMESPACE)}`;
 }
 
 /** A user or developer message item with a `msg_<uuid v7>` id. */
@@ -105,7 +128,11 @@ export class Conversation {
 
   constructor(options: ConversationOptions) {
     this.#options = options;
-    this.#history = options.history ? [...options.history] : [];
+    this.#history = options.history
+      ? [...options.history]
+      : options.resumeHistory
+        ? [this.#baseInstructionsMessage(), ...options.resumeHistory]
+        : [];
   }
 
   /** The thread id (also the session id and `prompt_cache_key`). */
@@ -145,16 +172,19 @@ export class Conversation {
     const o = this.#options;
     const turnId = uuidv7();
     const stamp = this.#stamper(turnId);
+    const contextItems: ResponseItem[] = [];
     if (this.#history.length === 0) {
       this.#history.push(this.#baseInstructionsMessage());
       if (o.environmentContext)
-        this.#history.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
+        contextItems.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
+      this.#history.push(...contextItems);
     }
     const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
       stamp(item, userContentItemKinds(item), true),
     );
     recordUserPrompt(o.client, items);
     this.#history.push(...items);
+    o.recorder?.turnStarted({ turnId, history: this.#history, contextItems, userItems: items });
 
     const turnStartedAtUnixMs = Date.now();
     const session = o.client.newSession();
@@ -194,7 +224,7 @@ export class Conversation {
               }),
           };
     try {
-      yield* runTurn({
+      const events = runTurn({
         session,
         turnId,
         history: this.#history,
@@ -207,6 +237,10 @@ export class Conversation {
         contextWindow: o.contextWindow,
         autoCompact,
       });
+      for await (const event of events) {
+        o.recorder?.turnEvent(event, this.#history);
+        yield event;
+      }
     } finally {
       session.end();
     }
@@ -237,11 +271,7 @@ export class Conversation {
 
   #baseInstructionsMessage(): ResponseItem {
     const o = this.#options;
-    const item = messageItem(
-      'developer',
-      o.baseInstructions,
-      `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`,
-    );
+    const item = messageItem('developer', o.baseInstructions, baseInstructionsMessageId(o.baseInstructions));
     return this.#codexBackend ? withPassthrough(item, baseInstructionsPassthrough()) : item;
   }
 

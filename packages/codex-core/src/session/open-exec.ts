@@ -2,6 +2,7 @@ import { readCaCertificateFromEnv } from '@codex-ts/api';
 import { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import { type AuthManager, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
+import type { TokenUsage } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
@@ -12,6 +13,9 @@ import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
+import type { ResumeTarget } from '../rollout/resume.js';
+import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
+import { startThread } from '../rollout/thread-recording.js';
 import type { SandboxMode } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
@@ -58,10 +62,23 @@ export interface OpenExecOptions {
    */
   dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
   /**
-   * Continue a recorded thread (`codex exec resume`): its rollout file is found by id, or the most
-   * recent one with `last`; the conversation keeps its thread id and history.
+   * Continue a recorded thread (`codex exec resume`, observed-cli-0.169-auth §15): its rollout
+   * file is found by id (a UUID; else `threadId` is taken as a thread name of
+   * `session_index.jsonl`), or with `last` the newest one recorded for `cwd` (any directory with
+   * `all`). The conversation keeps the thread id (session-id, thread-id, x-client-request-id,
+   * window id, `prompt_cache_key`), its recorded base instructions and history (sent in full
+   * over HTTP; over WebSocket after a new prewarm), sends `history_initialization:
+   * "cold_resume"` on every request, and appends to the same rollout file. A thread name or
+   * `last` that finds nothing starts a new thread, as 0.169.0 does.
+   * @throws Error `thread/resume: thread/resume failed: no rollout found for thread id <id> (code
+   *   -32600)` (0.169.0's text) for a UUID with no rollout file.
    */
-  resume?: { threadId: string } | { last: true } | undefined;
+  resume?: ResumeTarget | undefined;
+  /**
+   * `--ephemeral`: record no rollout file (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`,
+   * written as the turn runs otherwise; see `RolloutRecorder`). Default false.
+   */
+  ephemeral?: boolean | undefined;
   /**
    * Start the WebSocket startup prewarm right away (default true; only when the provider
    * `supports_websockets`). The first turn waits for it.
@@ -110,6 +127,14 @@ export interface OpenedExecConversation {
    * turn loop's automatic compaction), `preferWebsockets`, the entry used.
    */
   modelSettings: ModelSettings;
+  /** The rollout file the session records to (undefined when ephemeral; created at the first turn). */
+  rolloutPath?: string | undefined;
+  /**
+   * A resumed thread's token usage before this process (the rollout's last `token_count` total),
+   * in tokens: `codex exec` adds it to the printed `turn.completed.usage` (0.169.0 prints the
+   * thread's total). Undefined for a new thread.
+   */
+  resumedUsage?: TokenUsage | undefined;
   /** Releases the HTTP connection pool, cancels a running prewarm, drops the WebSocket, waits for a catalog fetch. */
   close(): Promise<void>;
 }
@@ -262,15 +287,27 @@ async function build(
         })
       : undefined;
 
+  let turnSettings: RolloutTurnSettings | undefined;
+  const thread = await startThread({
+    codexHome,
+    cwd,
+    resume: options.resume,
+    ephemeral: options.ephemeral === true,
+    baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    originator,
+    cliVersion: options.version,
+    modelProvider: provider.id,
+    settings: () => turnSettings as RolloutTurnSettings,
+  });
   const installationId = await getOrCreateInstallationId(codexHome);
-  const threadId = uuidv7();
+  const threadId = thread.threadId;
   const identity: SessionIdentity = {
     installationId,
     sessionId: threadId,
     threadId,
     contextWindowId: uuidv7(),
     windowNumber: 0,
-    historyInitialization: 'new',
+    historyInitialization: thread.historyInitialization,
     sandbox: 'none',
     sandboxMode: config.sandboxMode ?? 'read-only',
   };
@@ -336,10 +373,22 @@ async function build(
     redactor,
   });
 
+  const bypass = options.dangerouslyBypassApprovalsAndSandbox === true;
+  turnSettings = {
+    cwd,
+    model,
+    approvalPolicy: bypass ? 'never' : String(options.approvalPolicy ?? config.approvalPolicy ?? 'never'),
+    sandboxMode: bypass ? 'danger-full-access' : (options.sandboxMode ?? config.sandboxMode ?? 'read-only'),
+    effort: modelSettings.reasoningEffort,
+    summary: modelSettings.reasoningSummary,
+    contextWindow: modelSettings.contextWindow,
+  };
   const conversation = new Conversation({
     client,
     model,
-    baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    baseInstructions: thread.baseInstructions,
+    resumeHistory: thread.resumeHistory,
+    recorder: thread.recorder,
     environmentContext: environmentContext(cwd, env),
     reasoning: { effort: modelSettings.reasoningEffort, summary: modelSettings.reasoningSummary },
     verbosity: modelSettings.verbosity,
@@ -361,6 +410,8 @@ async function build(
     modelSettings,
     telemetry,
     redactor,
+    rolloutPath: thread.rolloutPath,
+    resumedUsage: thread.resumedUsage,
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
