@@ -2,6 +2,7 @@ import { SecretRedactor } from '@codex-ts/client';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
 import { configOption } from './config-option.js';
+import { registerExecResume } from './exec/resume-command.js';
 import { runExec } from './exec/run-exec.js';
 import { registerLoginCommands } from './login/login-command.js';
 import type { OutputSink } from './output/jsonl-printer.js';
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       writeErr: (s) => io.stderr.write(redactor.redact(s)),
     });
 
-  program
+  const exec = program
     .command('exec')
     .description('Run one turn non-interactively and print the result.')
     .argument('[prompt]', 'the prompt; `-` (or nothing, with piped stdin) reads it from stdin')
@@ -75,6 +76,13 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
         });
       },
     );
+  registerExecResume(exec, {
+    io,
+    redactor,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   registerLoginCommands(program, {
     ...io,

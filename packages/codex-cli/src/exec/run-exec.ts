@@ -1,5 +1,6 @@
 import { SecretRedactor } from '@codex-ts/client';
-import { openExecConversation } from '@codex-ts/core';
+import { openExecConversation, type ResumeTarget, type TurnEvent } from '@codex-ts/core';
+import { addTokenUsage } from '@codex-ts/protocol';
 import { HumanPrinter } from '../output/human-printer.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
@@ -21,6 +22,12 @@ export interface ExecOptions {
    * every credential it uses in it. Default: a new one.
    */
   redactor?: SecretRedactor | undefined;
+  /** `exec resume`: the thread to continue (see `OpenExecOptions.resume`). */
+  resume?: ResumeTarget | undefined;
+  /** `--ephemeral`: no rollout file. */
+  ephemeral?: boolean | undefined;
+  /** `--dangerously-bypass-approvals-and-sandbox`. */
+  dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
 }
 
 /**
@@ -64,6 +71,9 @@ async function runTurn(
       authLog: (level, message) =>
         stderr.write(`${level.toUpperCase().padStart(5)} codex_login::auth::manager: ${message}\n`),
       ...(options.model ? { model: options.model } : {}),
+      ...(options.resume ? { resume: options.resume } : {}),
+      ...(options.ephemeral ? { ephemeral: true } : {}),
+      ...(options.dangerouslyBypassApprovalsAndSandbox ? { dangerouslyBypassApprovalsAndSandbox: true } : {}),
     });
   } catch (error) {
     stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -79,8 +89,13 @@ async function runTurn(
       options.prompt,
       options.signal ? { signal: options.signal } : {},
     )) {
-      json?.handle(event);
-      human?.handle(event);
+      // A resumed thread's usage before this process counts too (0.169.0 prints the thread total).
+      const shown: TurnEvent =
+        event.type === 'turn.completed' && opened.resumedUsage
+          ? { ...event, usage: addTokenUsage(opened.resumedUsage, event.usage) }
+          : event;
+      json?.handle(shown);
+      human?.handle(shown);
       if (event.type === 'turn.completed') exitCode = 0;
     }
   } finally {
