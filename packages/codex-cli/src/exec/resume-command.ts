@@ -84,7 +84,7 @@ function mergedOptions(command: Command): ResumeOptions {
 /**
  * Adds `codex-ts exec resume [OPTIONS] [SESSION_ID] [PROMPT]` to the `exec` command, as 0.169.0's
  * `codex exec resume` (observed-cli-0.169-auth §15): `SESSION_ID` is a thread id (UUID) or a
- * thread name; `--last` picks the newest thread recorded for the working directory (`--all`:
+ * thread name; `--last` picks the thread updated last in the working directory (`--all`:
  * any), and then a single positional is the prompt. The prompt is `-` (read from stdin), given,
  * or read from piped stdin ("Reading prompt from stdin..."; empty: "No prompt provided via
  * stdin.", exit 1); none with a terminal on stdin: "No prompt provided. Either specify one as an

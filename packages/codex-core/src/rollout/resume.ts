@@ -3,7 +3,7 @@ import { type RolloutResumeState, readRolloutFile, resumeStateFromRollout } from
 
 /**
  * Which thread to continue (`codex exec resume`): `threadId` is a thread id (UUID) or a thread
- * name (looked up in `session_index.jsonl`); `last` picks the newest thread recorded for the
+ * name (looked up in `session_index.jsonl`); `last` picks the thread updated last for the
  * working directory, or for any directory with `all` (`--all`).
  */
 export type ResumeTarget = { threadId: string } | { last: true; all?: boolean | undefined };

@@ -1,4 +1,4 @@
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseRolloutLine } from '@codex-ts/protocol';
 import { SESSIONS_DIR } from './rollout-writer.js';
@@ -71,20 +71,26 @@ async function firstLine(path: string): Promise<string | undefined> {
 }
 
 /**
- * The newest recorded thread for `codex exec resume --last`: the rollout files newest first (by
- * the timestamp and id in their names; at most {@link MAX_SCANNED_ROLLOUTS}), the first whose
- * first line is a readable `session_meta` and, unless `cwd` is undefined (`--all`), whose
- * `session_meta.cwd` is `cwd` (0.169.0 filters by the working directory; with none it starts a
- * new thread). `undefined` when there is none.
+ * The most recently updated recorded thread, for `codex exec resume --last` (0.169.0 picks the
+ * thread updated last, not the one created last): rollout files (at most
+ * {@link MAX_SCANNED_ROLLOUTS}, newest names first) ordered by modification time, newest first
+ * (ties: newer name first); the first whose first line is a readable `session_meta` and, unless
+ * `cwd` is undefined (`--all`), whose `session_meta.cwd` is `cwd` (0.169.0 filters by the working
+ * directory). `undefined` when there is none.
  */
 export async function findLatestRollout(
   codexHome: string,
   options: { cwd?: string | undefined } = {},
 ): Promise<string | undefined> {
   const cwd = options.cwd === undefined ? undefined : resolve(options.cwd);
-  let scanned = 0;
+  const files: { path: string; order: number; mtimeMs: number }[] = [];
   for await (const file of rolloutFilesNewestFirst(codexHome)) {
-    if (++scanned > MAX_SCANNED_ROLLOUTS) return undefined;
+    if (files.length >= MAX_SCANNED_ROLLOUTS) break;
+    const info = await stat(file.path).catch(() => undefined);
+    if (info) files.push({ path: file.path, order: files.length, mtimeMs: info.mtimeMs });
+  }
+  files.sort((a, b) => b.mtimeMs - a.mtimeMs || a.order - b.order);
+  for (const file of files) {
     const line = await firstLine(file.path);
     if (line === undefined) continue;
     const parsed = parseRolloutLine(line);

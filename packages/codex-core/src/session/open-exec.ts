@@ -64,7 +64,7 @@ export interface OpenExecOptions {
   /**
    * Continue a recorded thread (`codex exec resume`, observed-cli-0.169-auth §15): its rollout
    * file is found by id (a UUID; else `threadId` is taken as a thread name of
-   * `session_index.jsonl`), or with `last` the newest one recorded for `cwd` (any directory with
+   * `session_index.jsonl`), or with `last` the one updated last for `cwd` (any directory with
    * `all`). The conversation keeps the thread id (session-id, thread-id, x-client-request-id,
    * window id, `prompt_cache_key`), its recorded base instructions and history (sent in full
    * over HTTP; over WebSocket after a new prewarm), sends `history_initialization:
