@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect } from '@codex-ts/client/test';
-import { echoTools, harness, IDENTITY, testConversation } from '@codex-ts/core/test';
 import { type ResponseItem, serializeResponseItem } from '@codex-ts/protocol';
 import {
   completed,
@@ -18,6 +17,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseInstructionsMessageId, messageItem } from '../conversation/conversation.js';
+import { echoTools, harness, IDENTITY, testConversation } from '../test/index.js';
 import { readRolloutFile, resumeStateFromRollout } from './rollout-reader.js';
 import { RolloutRecorder, type RolloutTurnSettings } from './rollout-recorder.js';
 import { RolloutWriter, rolloutPathFor } from './rollout-writer.js';
