@@ -131,7 +131,7 @@ export class Conversation {
     this.#history = options.history
       ? [...options.history]
       : options.resumeHistory
-        ? [this.#baseInstructionsMessage(), ...options.resumeHistory]
+        ? [this.#baseInstructionsMessage(), ...options.resumeHistory.map((item) => this.#resumedItem(item))]
         : [];
   }
 
@@ -267,6 +267,21 @@ export class Conversation {
         reasoningEffort: o.reasoning?.effort,
       }),
     );
+  }
+
+  /**
+   * A recorded item as this client sends it: 0.169.0 records every item with its
+   * `internal_chat_message_metadata_passthrough` but sends it only to the Codex backend (and, with
+   * `stampUserPrompt`, on user messages), so it is dropped elsewhere.
+   */
+  #resumedItem(item: ResponseItem): ResponseItem {
+    const passthrough = (item as { internal_chat_message_metadata_passthrough?: unknown })
+      .internal_chat_message_metadata_passthrough;
+    if (passthrough === undefined || this.#codexBackend) return item;
+    if (this.#options.stampUserPrompt === true && item.type === 'message' && item.role === 'user')
+      return item;
+    const { internal_chat_message_metadata_passthrough: _dropped, ...rest } = item as Record<string, unknown>;
+    return rest as ResponseItem;
   }
 
   #baseInstructionsMessage(): ResponseItem {

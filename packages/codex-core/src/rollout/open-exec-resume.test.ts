@@ -221,6 +221,145 @@ describe('openExecConversation resume', () => {
     expect(named.opened.conversation.threadId).toBe(byName.opened.conversation.threadId);
   });
 
+  it("resumes a file in 0.169.0's format: its base instructions, items without passthrough, its usage", async () => {
+    writeConfig();
+    const id = '01a23d09-e276-7e20-8270-96ee437b779a';
+    const turnId = '01a23d09-e288-7f80-96b4-9ee5db39fd09';
+    const pass = {
+      internal_chat_message_metadata_passthrough: { turn_id: turnId, create_time: 1796320387.7 },
+    };
+    const msg = (role: string, text: string, n: number) => ({
+      type: 'message',
+      id: `msg_01a23d09-e2ac-7c73-b97e-79875e25ce4${n}`,
+      role,
+      content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text }],
+      ...pass,
+    });
+    const usage0169 = {
+      input_tokens: 1200,
+      cached_input_tokens: 1024,
+      cache_write_input_tokens: 0,
+      output_tokens: 42,
+      reasoning_output_tokens: 16,
+      total_tokens: 1242,
+    };
+    const records: [string, unknown, Record<string, unknown>?][] = [
+      [
+        'session_meta',
+        {
+          account_scoped: true,
+          session_id: id,
+          id,
+          timestamp: '2026-12-03T17:53:07.705Z',
+          cwd,
+          runtime_workspace_roots: [cwd],
+          originator: 'codex_exec',
+          cli_version: '0.169.0',
+          source: 'exec',
+          thread_source: 'user',
+          model_provider: 'local',
+          base_instructions: { text: 'Recorded base instructions.' },
+          history_mode: 'paginated',
+          context_window: { window_id: '01a23d09-e420-7ea1-9027-17e356119596' },
+        },
+      ],
+      ['event_msg', { type: 'task_started', turn_id: turnId, started_at: 1796320387 }],
+      [
+        'response_item',
+        msg('developer', '<skills_instructions>recorded</skills_instructions>', 1),
+        { history_sequence: 1 },
+      ],
+      [
+        'response_item',
+        msg('user', '<environment_context>recorded</environment_context>', 2),
+        { history_sequence: 2 },
+      ],
+      ['world_state', { full: true, state: {} }],
+      ['turn_context', { turn_id: turnId, cwd, approval_policy: 'never', model: 'gpt-5.5', summary: 'none' }],
+      ['response_item', msg('user', 'First question.', 3), { history_sequence: 3 }],
+      [
+        'event_msg',
+        { type: 'item_completed', thread_id: id, turn_id: turnId, item: { type: 'UserMessage' } },
+      ],
+      [
+        'response_item',
+        {
+          type: 'reasoning',
+          id: 'rs_resp_1',
+          summary: [{ type: 'summary_text', text: 'Thinking' }],
+          content: null,
+          encrypted_content: 'gAAAAenc1',
+          ...pass,
+        },
+      ],
+      ['response_item', { ...msg('assistant', 'First answer.', 4), id: 'msg_resp_1', phase: 'final_answer' }],
+      ['token_usage_record', { thread_id: id, response_id: 'resp_1', usage: usage0169 }],
+      [
+        'event_msg',
+        {
+          type: 'token_count',
+          info: { total_token_usage: usage0169, last_token_usage: usage0169 },
+          rate_limits: null,
+        },
+      ],
+      ['event_msg', { type: 'task_complete', turn_id: turnId, last_agent_message: 'First answer.' }],
+    ];
+    const path = join(home, 'sessions/2026/12/03', `rollout-2026-12-03T17-53-07-${id}.jsonl`);
+    mkdirSync(join(home, 'sessions/2026/12/03'), { recursive: true });
+    writeFileSync(
+      path,
+      `${records
+        .map(([type, payload, metadata], ordinal) =>
+          JSON.stringify({
+            timestamp: '2026-12-03T17:53:07.728Z',
+            ordinal,
+            type,
+            payload,
+            ...(metadata ? { metadata } : {}),
+          }),
+        )
+        .join('\n')}\n`,
+    );
+
+    server.pushSteps({ kind: 'sse', events: turn('resp_2', 'Second answer.') });
+    const { opened } = await session('Second question.', { resume: { last: true } });
+    expect(opened.conversation.threadId).toBe(id);
+    expect(opened.resumedUsage).toMatchObject({ inputTokens: 1200, totalTokens: 1242 });
+    const input = (server.requests[0]!.json as { input: Record<string, unknown>[] }).input;
+    expect(describeItems(input)).toEqual([
+      'developer:Recorded base instru',
+      'developer:<skills_instructions',
+      'user:<environment_context',
+      'user:First question.',
+      'reasoning',
+      'assistant:First answer.',
+      'user:Second question.',
+    ]);
+    expect(input.filter((item) => 'internal_chat_message_metadata_passthrough' in item)).toEqual([]);
+    expect(input[3]).toEqual({
+      type: 'message',
+      id: 'msg_01a23d09-e2ac-7c73-b97e-79875e25ce43',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'First question.' }],
+    });
+    const appended = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(records.length)
+      .map((l) => JSON.parse(l));
+    expect(appended[0]).toMatchObject({
+      ordinal: records.length,
+      type: 'event_msg',
+      payload: { type: 'task_started' },
+    });
+    expect(appended.at(-2)).toMatchObject({
+      payload: {
+        type: 'token_count',
+        info: { total_token_usage: { input_tokens: 2400, total_tokens: 2484 } },
+      },
+    });
+  });
+
   it('ephemeral records nothing', async () => {
     writeConfig();
     server.pushSteps({ kind: 'sse', events: turn('resp_1', 'One.') });
