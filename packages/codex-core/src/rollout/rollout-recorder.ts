@@ -104,11 +104,10 @@ export class RolloutRecorder implements ConversationRecorder {
   #metaWritten: boolean;
 
   /**
-   * @param options.meta the new thread's `session_meta` (omit when resuming: the file has one).
-   * @param options.settings read at each turn start for its `turn_context`.
-   * @param options.history the resumed history already in the file (not written again).
-   * @param options.threadUsage the thread's token usage before this process (resume), in tokens.
-   * @param options.baseItemId id of the base-instructions message, never written as an item.
+   * `meta`: the new thread's `session_meta` (omit when resuming: the file has one); `settings`:
+   * read at each turn start for its `turn_context`; `history`: the resumed history already in the
+   * file (not written again); `threadUsage`: the thread's token usage before this process
+   * (resume), in tokens; `baseItemId`: id of the base-instructions message, never written as an item.
    */
   constructor(options: {
     writer: RolloutWriter;
