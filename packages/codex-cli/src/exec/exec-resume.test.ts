@@ -42,8 +42,11 @@ describe('codex-ts exec resume', () => {
     expect(first.code).toBe(0);
     const thread = threadOf(first.lines);
 
-    // Options of `exec` given before `resume` count too.
-    const second = await runCli(['exec', '--json', 'resume', '--last', 'Second question.'], { home });
+    // Options of `exec` given before `resume` count too; with a prompt, piped stdin is not read.
+    const second = await runCli(['exec', '--json', 'resume', '--last', 'Second question.'], {
+      home,
+      stdin: 'ignored piped input\n',
+    });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(second.lines).toEqual([`{"type":"thread.started","thread_id":"${thread}"}`, ...SECOND_TURN_LINES]);
