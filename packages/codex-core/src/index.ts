@@ -103,7 +103,10 @@ export {
 // Rollout files: where a thread is recorded, how it is written, found, read and resumed.
 export {
   loadResumeTarget,
+  providerChangedMessage,
+  providerNotConfiguredMessage,
   type ResumedRollout,
+  type ResumeProvider,
   type ResumeTarget,
   rolloutNotFoundMessage,
 } from './rollout/resume.js';

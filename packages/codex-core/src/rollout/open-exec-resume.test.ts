@@ -360,6 +360,53 @@ describe('openExecConversation resume', () => {
     });
   });
 
+  it("refuses a thread of another model provider with 0.169.0's texts; --last skips it", async () => {
+    writeConfig();
+    server.pushSteps(
+      { kind: 'sse', events: turn('resp_1', 'One.') },
+      { kind: 'sse', events: turn('resp_2', 'Two.') },
+    );
+    const first = await session('Hello.');
+    const thread = first.opened.conversation.threadId;
+    const provider = (id: string) =>
+      [
+        `[model_providers.${id}]`,
+        `name = "${id}"`,
+        `base_url = "${server.url}"`,
+        'env_key = "LOCAL_API_KEY"',
+        '',
+      ].join('\n');
+    const open = () =>
+      openExecConversation({
+        version: '0.1.0-test',
+        env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local' },
+        cwd,
+        resume: { threadId: thread },
+      });
+    writeFileSync(
+      join(home, 'config.toml'),
+      `model = "gpt-5.5"\nmodel_provider = "other"\n${provider('other')}`,
+    );
+    await expect(open()).rejects.toThrow(
+      'thread/resume: thread/resume failed: This chat uses model provider \u201clocal\u201d, which is no longer ' +
+        'configured. Restore this provider\u2019s configuration to continue. (code -32600), data: ' +
+        '{"type":"modelProviderNotConfigured","modelProvider":"local"}',
+    );
+    writeFileSync(
+      join(home, 'config.toml'),
+      `model = "gpt-5.5"\nmodel_provider = "other"\n${provider('other')}${provider('local')}`,
+    );
+    await expect(open()).rejects.toThrow(
+      "thread/resume: thread/resume failed: failed to load configuration: Cannot change this thread's model " +
+        'provider from `local` to `other` on resume. (code -32600)',
+    );
+    const last = await session('Which?', { resume: { last: true } });
+    expect(last.opened.conversation.threadId).not.toBe(thread);
+    expect(metadata(server.requests[1]!.headerMap['x-codex-turn-metadata']).history_initialization).toBe(
+      'new',
+    );
+  });
+
   it('ephemeral records nothing', async () => {
     writeConfig();
     server.pushSteps({ kind: 'sse', events: turn('resp_1', 'One.') });

@@ -76,11 +76,12 @@ async function firstLine(path: string): Promise<string | undefined> {
  * {@link MAX_SCANNED_ROLLOUTS}, newest names first) ordered by modification time, newest first
  * (ties: newer name first); the first whose first line is a readable `session_meta` and, unless
  * `cwd` is undefined (`--all`), whose `session_meta.cwd` is `cwd` (0.169.0 filters by the working
- * directory). `undefined` when there is none.
+ * directory) and, when `modelProvider` is given, whose `session_meta.model_provider` is it (or
+ * unset; 0.169.0 lists only the current provider's threads). `undefined` when there is none.
  */
 export async function findLatestRollout(
   codexHome: string,
-  options: { cwd?: string | undefined } = {},
+  options: { cwd?: string | undefined; modelProvider?: string | undefined } = {},
 ): Promise<string | undefined> {
   const cwd = options.cwd === undefined ? undefined : resolve(options.cwd);
   const files: { path: string; order: number; mtimeMs: number }[] = [];
@@ -95,7 +96,14 @@ export async function findLatestRollout(
     if (line === undefined) continue;
     const parsed = parseRolloutLine(line);
     if (!parsed.ok || parsed.record.type !== 'session_meta') continue;
-    if (cwd === undefined || resolve(parsed.record.meta.cwd) === cwd) return file.path;
+    const meta = parsed.record.meta;
+    if (
+      options.modelProvider !== undefined &&
+      meta.model_provider &&
+      meta.model_provider !== options.modelProvider
+    )
+      continue;
+    if (cwd === undefined || resolve(meta.cwd) === cwd) return file.path;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { baseInstructionsMessageId } from '../conversation/conversation.js';
-import { loadResumeTarget, type ResumeTarget } from './resume.js';
+import { loadResumeTarget, type ResumeProvider, type ResumeTarget } from './resume.js';
 import { RolloutRecorder, type RolloutTurnSettings } from './rollout-recorder.js';
 import { RolloutWriter, rolloutPathFor } from './rollout-writer.js';
 
@@ -38,10 +38,15 @@ export async function startThread(options: {
   originator: string;
   cliVersion: string;
   modelProvider: string;
+  /** Whether a provider id is configured (resuming a thread of another provider is refused). */
+  isProviderConfigured: ResumeProvider['isConfigured'];
   settings: () => RolloutTurnSettings;
 }): Promise<ThreadStart> {
   const resumed = options.resume
-    ? await loadResumeTarget(options.codexHome, options.cwd, options.resume)
+    ? await loadResumeTarget(options.codexHome, options.cwd, options.resume, {
+        id: options.modelProvider,
+        isConfigured: options.isProviderConfigured,
+      })
     : undefined;
   if (resumed) {
     const { state, path } = resumed;

@@ -7,7 +7,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
 import { type ApprovalPolicySetting, type Config, loadConfig } from '../config/load-config.js';
-import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
+import {
+  isOfferedBuiltInProviderId,
+  type ResolvedProvider,
+  resolveModelProvider,
+} from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
@@ -297,6 +301,7 @@ async function build(
     originator,
     cliVersion: options.version,
     modelProvider: provider.id,
+    isProviderConfigured: (id) => isOfferedBuiltInProviderId(id) || Object.hasOwn(config.modelProviders, id),
     settings: () => turnSettings as RolloutTurnSettings,
   });
   const installationId = await getOrCreateInstallationId(codexHome);
