@@ -66,16 +66,11 @@ export interface OpenExecOptions {
    */
   dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
   /**
-   * Continue a recorded thread (`codex exec resume`, observed-cli-0.169-auth §15): its rollout
-   * file is found by id (a UUID; else `threadId` is taken as a thread name of
-   * `session_index.jsonl`), or with `last` the one updated last for `cwd` (any directory with
-   * `all`). The conversation keeps the thread id (session-id, thread-id, x-client-request-id,
-   * window id, `prompt_cache_key`), its recorded base instructions and history (sent in full
-   * over HTTP; over WebSocket after a new prewarm), sends `history_initialization:
-   * "cold_resume"` on every request, and appends to the same rollout file. A thread name or
-   * `last` that finds nothing starts a new thread, as 0.169.0 does.
-   * @throws Error `thread/resume: thread/resume failed: no rollout found for thread id <id> (code
-   *   -32600)` (0.169.0's text) for a UUID with no rollout file.
+   * Continue a recorded thread (`codex exec resume`, observed-cli-0.169-auth §15; found as
+   * `loadResumeTarget` does): same thread id everywhere, `history_initialization: "cold_resume"`,
+   * the recorded base instructions and history, the same rollout file appended. A name or `last`
+   * that finds nothing starts a new thread.
+   * @throws Error with 0.169.0's text for an unknown UUID or a thread of another model provider.
    */
   resume?: ResumeTarget | undefined;
   /**
