@@ -101,6 +101,7 @@ export {
   type ModelsFetchResult,
 } from './models/models-catalog.js';
 // Rollout files: where a thread is recorded, how it is written, found, read and resumed.
+export { collectGitInfo, GIT_COMMAND_TIMEOUT_MS, type RolloutGitInfo } from './rollout/git-info.js';
 export {
   loadResumeTarget,
   providerChangedMessage,

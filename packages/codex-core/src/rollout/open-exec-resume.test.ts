@@ -130,6 +130,7 @@ describe('openExecConversation resume', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { ordinal: number; type: string; payload: { type?: string } });
     expect(lines.filter((l) => l.type === 'session_meta')).toHaveLength(1);
+    expect(lines[0]?.payload).not.toHaveProperty('git'); // the temp cwd is no git repository
     expect(lines.map((l) => l.ordinal)).toEqual(lines.map((_, i) => i));
     expect(lines.filter((l) => l.payload.type === 'task_complete')).toHaveLength(2);
     expect(lines.filter((l) => l.payload.type === 'token_count').at(-1)).toMatchObject({

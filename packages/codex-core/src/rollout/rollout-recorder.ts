@@ -10,6 +10,7 @@ import {
   userInputParts,
 } from '@codex-ts/protocol';
 import type { TurnEvent } from '../turn/events.js';
+import type { RolloutGitInfo } from './git-info.js';
 import type { RolloutWriter } from './rollout-writer.js';
 
 /** The text parts of a message item joined (input or output text), else ''. */
@@ -34,6 +35,8 @@ export interface RolloutSessionMeta {
   modelProvider: string;
   /** The base instructions text (the first developer message of every request). */
   baseInstructions: string;
+  /** The working tree's git state (`git`, written last; omitted outside a git repository). */
+  git?: RolloutGitInfo | undefined;
 }
 
 /** The settings of a turn, written as its `turn_context` record. */
@@ -73,7 +76,7 @@ export interface ConversationRecorder {
  *
  * 1. `session_meta` before the first record of a new thread: `{session_id, id, timestamp, cwd,
  *    originator, cli_version, source:"exec", thread_source:"user", model_provider,
- *    base_instructions:{text}}` (not for a resumed thread, whose file already has it);
+ *    base_instructions:{text}, git?:{commit_hash?, branch?, repository_url?}}` (not for a resumed thread, whose file already has it);
  * 2. per turn: `event_msg` `task_started {turn_id, started_at (unix s), model_context_window,
  *    collaboration_mode_kind}`, a `response_item` per context item (the environment context),
  *    `turn_context {turn_id, cwd, approval_policy, sandbox_policy:{type}, model, effort?, summary}`,
@@ -146,6 +149,7 @@ export class RolloutRecorder implements ConversationRecorder {
       thread_source: 'user',
       model_provider: m.modelProvider,
       base_instructions: { text: m.baseInstructions },
+      ...(m.git ? { git: m.git } : {}),
     });
   }
 

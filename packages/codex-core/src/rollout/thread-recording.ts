@@ -1,6 +1,7 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { baseInstructionsMessageId } from '../conversation/conversation.js';
+import { collectGitInfo } from './git-info.js';
 import { loadResumeTarget, type ResumeProvider, type ResumeTarget } from './resume.js';
 import { RolloutRecorder, type RolloutTurnSettings } from './rollout-recorder.js';
 import { RolloutWriter, rolloutPathFor } from './rollout-writer.js';
@@ -25,7 +26,8 @@ export interface ThreadStart {
  * Starts a session's thread for `exec`: resumes `resume` when it names a recorded thread
  * ({@link loadResumeTarget}; its id, history, base instructions and usage, `cold_resume`, the
  * recorder appending to its rollout file), else a new thread (UUID v7, `new`, a new rollout
- * file `rolloutPathFor(codexHome, id)` with a `session_meta` first). `ephemeral` records nothing
+ * file `rolloutPathFor(codexHome, id)` with a `session_meta` first, holding the git state of
+ * `cwd`, `collectGitInfo`). `ephemeral` records nothing
  * (a resume still reads the file).
  * @throws what {@link loadResumeTarget} throws.
  */
@@ -89,6 +91,7 @@ export async function startThread(options: {
             cliVersion: options.cliVersion,
             modelProvider: options.modelProvider,
             baseInstructions: options.baseInstructions,
+            git: await collectGitInfo(options.cwd),
           },
           settings: options.settings,
           baseItemId: baseInstructionsMessageId(options.baseInstructions),
