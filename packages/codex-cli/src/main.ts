@@ -2,6 +2,7 @@ import { SecretRedactor } from '@codex-ts/client';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { Command, CommanderError } from 'commander';
 import { registerExecCommand } from './exec/exec-command.js';
+import { registerExecResume } from './exec/resume-command.js';
 import { registerLoginCommands } from './login/login-command.js';
 import type { OutputSink } from './output/jsonl-printer.js';
 import { CLI_VERSION } from './version.js';
@@ -55,6 +56,14 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     stdinIsTty: io.stdinIsTty,
     readStdinBytes: io.readStdinBytes ?? (async () => Buffer.from(await io.readStdin(), 'utf8')),
     signal: io.signal,
+    registerResume: (exec) =>
+      registerExecResume(exec, {
+        io,
+        redactor,
+        setExitCode: (code) => {
+          exitCode = code;
+        },
+      }),
     redactor,
     setExitCode: (code) => {
       exitCode = code;

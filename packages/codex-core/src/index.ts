@@ -111,6 +111,7 @@ export {
 export type { SettingSource, UnknownSetting } from './config/unknown-keys.js';
 // Conversations and turns.
 export {
+  baseInstructionsMessageId,
   Conversation,
   type ConversationCompaction,
   type ConversationOptions,
@@ -150,6 +151,37 @@ export {
   type ModelsCatalogOptions,
   type ModelsFetchResult,
 } from './models/models-catalog.js';
+// Rollout files: where a thread is recorded, how it is written, found, read and resumed.
+export { collectGitInfo, GIT_COMMAND_TIMEOUT_MS, type RolloutGitInfo } from './rollout/git-info.js';
+export {
+  loadResumeTarget,
+  providerChangedMessage,
+  providerNotConfiguredMessage,
+  type ResumedRollout,
+  type ResumeProvider,
+  type ResumeTarget,
+  rolloutNotFoundMessage,
+} from './rollout/resume.js';
+export {
+  findLatestRollout,
+  findRolloutById,
+  findThreadIdByName,
+  isThreadId,
+  MAX_SCANNED_ROLLOUTS,
+} from './rollout/rollout-finder.js';
+export {
+  type RolloutFile,
+  type RolloutResumeState,
+  readRolloutFile,
+  resumeStateFromRollout,
+} from './rollout/rollout-reader.js';
+export {
+  type ConversationRecorder,
+  RolloutRecorder,
+  type RolloutSessionMeta,
+  type RolloutTurnSettings,
+} from './rollout/rollout-recorder.js';
+export { RolloutWriter, rolloutPathFor, SESSIONS_DIR } from './rollout/rollout-writer.js';
 // Sandboxing of commands run by tools, and the approval policy of `exec`.
 export {
   type ApprovalPolicy,

@@ -8,7 +8,10 @@
  * - Config enums sent in request bodies (`ReasoningEffort`, `ReasoningSummary`, `Verbosity`,
  *   `ServiceTier`).
  * - Token usage (`TokenUsage`) and rate limits (`RateLimitSnapshot`), camelCase.
- * - The `codex exec --json` JSONL events (`ThreadEvent`, observed-cli-0.169 §8), snake_case.
+ * - The `codex exec --json` JSONL events (`ThreadEvent`, observed-cli-0.169 §8), snake_case, and a
+ *   tolerant reader of such streams (`readThreadEvents`).
+ * - Rollout files (`$CODEX_HOME/sessions/…/rollout-*.jsonl`): typed records (`RolloutRecord`) and a
+ *   tolerant reader (`parseRolloutText`).
  */
 
 export {
@@ -31,6 +34,16 @@ export {
  * siblings, parents and non-objects. `ErrorClass` is the constructor shape it accepts.
  */
 export { type ErrorClass, hasErrorMarker, markErrorClass } from './errors/error-marker.js';
+/**
+ * Tolerant readers of `codex exec --json` output: `readThreadEventLine(line)` and
+ * `readThreadEvents(chunks)` (line splitting over text or byte chunks) yield a `ThreadEventLine`
+ * (`event` | `unknown` type | `malformed`) per line and never throw.
+ */
+export {
+  readThreadEventLine,
+  readThreadEvents,
+  type ThreadEventLine,
+} from './exec-events/read-thread-events.js';
 export {
   type AgentMessageThreadItem,
   AgentMessageThreadItemSchema,
@@ -182,6 +195,29 @@ export {
   type RateLimitWindow,
   RateLimitWindowSchema,
 } from './rate-limits/rate-limits.js';
+export {
+  type Compacted,
+  CompactedSchema,
+  type EventMsg,
+  EventMsgSchema,
+  parseRolloutLine,
+  parseRolloutText,
+  type RolloutLine,
+  type RolloutLineResult,
+  RolloutLineSchema,
+  type RolloutProblem,
+  type RolloutRecord,
+  type RolloutTokenUsage,
+  RolloutTokenUsageSchema,
+  type SessionMeta,
+  SessionMetaSchema,
+  type TokenCountEvent,
+  TokenCountEventSchema,
+  type TurnContext,
+  TurnContextSchema,
+  tokenUsageFromRollout,
+  tokenUsageToRollout,
+} from './rollout/rollout-line.js';
 export {
   addTokenUsage,
   blendedTotal,

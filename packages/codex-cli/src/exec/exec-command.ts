@@ -21,6 +21,8 @@ export interface ExecCommandDeps {
   signal?: AbortSignal | undefined;
   redactor: SecretRedactor;
   setExitCode(code: number): void;
+  /** Adds `exec resume` to the `exec` command (in the original's subcommand order). */
+  registerResume?: ((exec: Command) => void) | undefined;
 }
 
 interface ExecFlags {
@@ -159,7 +161,11 @@ export function registerExecCommand(program: Command, deps: ExecCommandDeps): Co
     .action(async (promptArg: string | undefined, flags: ExecFlags & { yolo?: boolean }) => {
       deps.setExitCode(await runExecAction(promptArg, flags, deps));
     });
-  registerExecSubcommands(exec, { stderr, setExitCode: deps.setExitCode });
+  registerExecSubcommands(exec, {
+    stderr,
+    setExitCode: deps.setExitCode,
+    registerResume: deps.registerResume,
+  });
   exec.helpCommand('help [COMMAND]', 'Print this message or the help of the given subcommand(s)');
   return exec;
 }

@@ -5,9 +5,11 @@ import {
   loadConfig,
   OSS_DEFAULT_MODELS,
   openExecConversation,
+  type ResumeTarget,
+  type TurnEvent,
 } from '@codex-ts/core';
 import { resolveCodexHome } from '@codex-ts/login';
-import { isAssistantMessage, messageText } from '@codex-ts/protocol';
+import { addTokenUsage, isAssistantMessage, messageText } from '@codex-ts/protocol';
 import { HumanPrinter } from '../output/human-printer.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
@@ -74,6 +76,8 @@ export interface ExecOptions {
   worktree?: boolean | undefined;
   /** `--color` (`auto` by default); the output is not colored by codex-ts. */
   color?: 'always' | 'never' | 'auto' | undefined;
+  /** `exec resume`: the thread to continue (see `OpenExecOptions.resume`). */
+  resume?: ResumeTarget | undefined;
 }
 
 /**
@@ -145,6 +149,7 @@ async function runTurn(
       sandboxMode: options.sandboxMode,
       additionalWritableRoots: options.additionalWritableRoots,
       dangerouslyBypassApprovalsAndSandbox: options.dangerouslyBypassApprovalsAndSandbox,
+      ...(options.resume ? { resume: options.resume } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -173,8 +178,13 @@ async function runTurn(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(setup.outputSchema === undefined ? {} : { outputSchema: setup.outputSchema }),
     })) {
-      json?.handle(event);
-      human?.handle(event);
+      // A resumed thread's usage before this process counts too (0.169.0 prints the thread total).
+      const shown: TurnEvent =
+        event.type === 'turn.completed' && opened.resumedUsage
+          ? { ...event, usage: addTokenUsage(opened.resumedUsage, event.usage) }
+          : event;
+      json?.handle(shown);
+      human?.handle(shown);
       if (event.type === 'item.completed' && isAssistantMessage(event.item))
         lastMessage = messageText(event.item);
       if (event.type === 'turn.completed') {

@@ -5,6 +5,8 @@ import type { OutputSink } from '../output/jsonl-printer.js';
 export interface ExecSubcommandDeps {
   stderr: OutputSink;
   setExitCode(code: number): void;
+  /** Registers the real `resume` (see `registerExecResume`); without it `resume` is refused like `fork`. */
+  registerResume?: ((exec: Command) => void) | undefined;
 }
 
 /**
@@ -12,22 +14,22 @@ export interface ExecSubcommandDeps {
  * from commander) so that none of their names is ever sent to the model as a prompt. codex-ts
  * does not run `review` (its review prompts and flow) nor `fork` yet: both print
  * "Error: `codex exec <name>` is not supported by codex-ts yet" and exit 1 without sending
- * anything. `resume` is wired by the rollout/resume work; until then it fails the same way.
+ * anything. `resume` is `deps.registerResume` (main passes `registerExecResume`).
  */
 export function registerExecSubcommands(exec: Command, deps: ExecSubcommandDeps): void {
   const unsupported = (name: string) => () => {
     deps.stderr.write(`Error: \`codex exec ${name}\` is not supported by codex-ts yet\n`);
     deps.setExitCode(1);
   };
-  exec
-    .command('resume')
-    .description('Resume a previous session by id or pick the most recent with --last')
-    .argument('[SESSION_ID]')
-    .argument('[PROMPT]')
-    .option('--last', 'Resume the most recent session')
-    .option('--all', 'Include sessions from any directory')
-    .allowUnknownOption()
-    .action(unsupported('resume'));
+  if (deps.registerResume) deps.registerResume(exec);
+  else
+    exec
+      .command('resume')
+      .description('Resume a previous session by id or pick the most recent with --last')
+      .argument('[SESSION_ID]')
+      .argument('[PROMPT]')
+      .allowUnknownOption()
+      .action(unsupported('resume'));
   exec
     .command('fork')
     .description('Fork a previous session by id into a new session')

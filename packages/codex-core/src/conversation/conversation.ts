@@ -16,6 +16,7 @@ import { compactWith } from '../compaction/compact-with.js';
 import type { CompactionOutcome } from '../compaction/run-compaction.js';
 import type { CompactionImplementation, CompactionPhase } from '../compaction/strategy.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
+import type { ConversationRecorder } from '../rollout/rollout-recorder.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn, STREAM_RETRY_BASE_DELAY_MS } from '../turn/run-turn.js';
@@ -78,8 +79,22 @@ export interface ConversationOptions {
   tools?: ToolHandler | undefined;
   /** `turn_trigger` of the turn metadata; `exec` for the CLI. */
   turnTrigger?: string | undefined;
-  /** Items of an earlier conversation to continue (resume). */
+  /**
+   * Items of an earlier conversation to continue (resume), base-instructions message first:
+   * no base instructions or environment context are added then.
+   */
   history?: ResponseItem[] | undefined;
+  /**
+   * Records the thread as it runs (the rollout file, `RolloutRecorder`): told each turn's start
+   * and every event with the history after it. Default: nothing is recorded.
+   */
+  recorder?: ConversationRecorder | undefined;
+  /**
+   * A resumed thread's history without its base-instructions message (what
+   * `resumeStateFromRollout` returns): the conversation puts its own base-instructions message
+   * first and adds no environment context. Ignored when `history` is given.
+   */
+  resumeHistory?: readonly ResponseItem[] | undefined;
   /**
    * API-key mode with the built-in `openai` provider (observed-cli-0.169 §5): the user prompt
    * items of each turn carry `internal_chat_message_metadata_passthrough: {turn_id, create_time}`
@@ -105,6 +120,14 @@ export interface ConversationCompaction {
   summary: string | undefined;
   /** The compaction response's usage (`responses` only), tokens. */
   usage: TokenUsage | undefined;
+}
+
+/**
+ * The id of the base-instructions developer message for `text`: `msg_<uuid v5 of the text>`, the
+ * same in every process (a resumed thread's first message keeps its id).
+ */
+export function baseInstructionsMessageId(text: string): string {
+  return `msg_${uuidv5(text, BASE_INSTRUCTIONS_NAMESPACE)}`;
 }
 
 /** A user or developer message item with a `msg_<uuid v7>` id. */
@@ -161,7 +184,11 @@ export class Conversation {
 
   constructor(options: ConversationOptions) {
     this.#options = options;
-    this.#history = options.history ? [...options.history] : [];
+    this.#history = options.history
+      ? [...options.history]
+      : options.resumeHistory
+        ? [this.#baseInstructionsMessage(), ...options.resumeHistory.map((item) => this.#resumedItem(item))]
+        : [];
     this.#contextTokens = options.contextTokens;
   }
 
@@ -215,10 +242,12 @@ export class Conversation {
     const o = this.#options;
     const turnId = uuidv7();
     const stamp = this.#stamper(turnId);
+    const contextItems: ResponseItem[] = [];
     if (this.#history.length === 0) {
       this.#history.push(this.#baseInstructionsMessage());
       if (o.environmentContext)
-        this.#history.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
+        contextItems.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
+      this.#history.push(...contextItems);
     }
     const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
       stamp(item, userContentItemKinds(item), true),
@@ -226,6 +255,7 @@ export class Conversation {
     recordUserPrompt(o.client, items);
     const historyBefore = this.#history.length;
     this.#history.push(...items);
+    o.recorder?.turnStarted({ turnId, history: this.#history, contextItems, userItems: items });
 
     const turnStartedAtUnixMs = Date.now();
     const session = o.client.newSession();
@@ -284,6 +314,7 @@ export class Conversation {
         autoCompact,
       })) {
         if (event.type === 'token_count') this.#contextTokens = event.last.totalTokens;
+        o.recorder?.turnEvent(event, this.#history);
         yield event;
       }
     } finally {
@@ -405,13 +436,24 @@ export class Conversation {
     );
   }
 
+  /**
+   * A recorded item as this client sends it: 0.169.0 records every item with its
+   * `internal_chat_message_metadata_passthrough` but sends it only to the Codex backend (and, with
+   * `stampUserPrompt`, on user messages), so it is dropped elsewhere.
+   */
+  #resumedItem(item: ResponseItem): ResponseItem {
+    const passthrough = (item as { internal_chat_message_metadata_passthrough?: unknown })
+      .internal_chat_message_metadata_passthrough;
+    if (passthrough === undefined || this.#codexBackend) return item;
+    if (this.#options.stampUserPrompt === true && item.type === 'message' && item.role === 'user')
+      return item;
+    const { internal_chat_message_metadata_passthrough: _dropped, ...rest } = item as Record<string, unknown>;
+    return rest as ResponseItem;
+  }
+
   #baseInstructionsMessage(): ResponseItem {
     const o = this.#options;
-    const item = messageItem(
-      'developer',
-      o.baseInstructions,
-      `msg_${uuidv5(o.baseInstructions, BASE_INSTRUCTIONS_NAMESPACE)}`,
-    );
+    const item = messageItem('developer', o.baseInstructions, baseInstructionsMessageId(o.baseInstructions));
     return this.#codexBackend ? withPassthrough(item, baseInstructionsPassthrough()) : item;
   }
 

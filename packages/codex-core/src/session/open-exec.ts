@@ -2,17 +2,25 @@ import { readCaCertificateFromEnv } from '@codex-ts/api';
 import { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import { type AuthManager, resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
+import type { TokenUsage } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import { ModelClient } from '../client/model-client.js';
 import { EXEC_BETA_FEATURES } from '../client/request-builder.js';
 import { defaultCompactionImplementation } from '../compaction/strategy.js';
 import { type ApprovalPolicySetting, type Config, loadConfig } from '../config/load-config.js';
-import { type ResolvedProvider, resolveModelProvider } from '../config/providers.js';
+import {
+  isOfferedBuiltInProviderId,
+  type ResolvedProvider,
+  resolveModelProvider,
+} from '../config/providers.js';
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
+import type { ResumeTarget } from '../rollout/resume.js';
+import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
+import { startThread } from '../rollout/thread-recording.js';
 import { createCommandSandbox, type SandboxMode, type SandboxPolicy } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
@@ -45,11 +53,6 @@ export interface OpenExecOptions {
   strictConfig?: boolean | undefined;
   /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
   ignoreUserConfig?: boolean | undefined;
-  /**
-   * `--ephemeral`: persist nothing of the session (no rollout file). Default false: the session
-   * is recorded under `$CODEX_HOME/sessions/`.
-   */
-  ephemeral?: boolean | undefined;
   /** `--thread-source <SOURCE>`: the turn metadata's `thread_source` (default `user`). */
   threadSource?: string | undefined;
   /**
@@ -78,10 +81,18 @@ export interface OpenExecOptions {
    */
   dangerouslyBypassApprovalsAndSandbox?: boolean | undefined;
   /**
-   * Continue a recorded thread (`codex exec resume`): its rollout file is found by id, or the most
-   * recent one with `last`; the conversation keeps its thread id and history.
+   * Continue a recorded thread (`codex exec resume`, observed-cli-0.169-auth §15; found as
+   * `loadResumeTarget` does): same thread id everywhere, `history_initialization: "cold_resume"`,
+   * the recorded base instructions and history, the same rollout file appended. A name or `last`
+   * that finds nothing starts a new thread.
+   * @throws Error with 0.169.0's text for an unknown UUID or a thread of another model provider.
    */
-  resume?: { threadId: string } | { last: true } | undefined;
+  resume?: ResumeTarget | undefined;
+  /**
+   * `--ephemeral`: record no rollout file (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`,
+   * written as the turn runs otherwise; see `RolloutRecorder`). Default false.
+   */
+  ephemeral?: boolean | undefined;
   /**
    * Start the WebSocket startup prewarm right away (default true; only when the provider
    * `supports_websockets`). The first turn waits for it.
@@ -142,6 +153,14 @@ export interface OpenedExecConversation {
    * under, and the turn metadata's `sandbox_mode`.
    */
   sandboxPolicy: SandboxPolicy;
+  /** The rollout file the session records to (undefined when ephemeral; created at the first turn). */
+  rolloutPath?: string | undefined;
+  /**
+   * A resumed thread's token usage before this process (the rollout's last `token_count` total),
+   * in tokens: `codex exec` adds it to the printed `turn.completed.usage` (0.169.0 prints the
+   * thread's total). Undefined for a new thread.
+   */
+  resumedUsage?: TokenUsage | undefined;
   /** Releases the HTTP connection pool (unless `OpenExecOptions.transport` gave it), cancels a running prewarm, drops the WebSocket, waits for a catalog fetch, kills the default tools' live processes. */
   close(): Promise<void>;
 }
@@ -307,11 +326,24 @@ async function build(
         })
       : undefined;
 
+  let turnSettings: RolloutTurnSettings | undefined;
+  const thread = await startThread({
+    codexHome,
+    cwd,
+    resume: options.resume,
+    ephemeral: options.ephemeral === true,
+    baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    originator,
+    cliVersion: options.version,
+    modelProvider: provider.id,
+    isProviderConfigured: (id) => isOfferedBuiltInProviderId(id) || Object.hasOwn(config.modelProviders, id),
+    settings: () => turnSettings as RolloutTurnSettings,
+  });
   const installationId = await getOrCreateInstallationId(codexHome);
-  const threadId = uuidv7();
+  const threadId = thread.threadId;
   const sandboxPolicy = execSandboxPolicy(config, cwd, options);
   const sandbox = createCommandSandbox(sandboxPolicy);
-  // The default tools (exec_command, write_stdin, …) run commands under the session's sandbox.
+  // The default tools (exec_command, write_stdin, apply_patch) run commands under the session's sandbox.
   const toolSet: ExecToolSet | undefined =
     options.tools === undefined ? createExecToolSet({ sandbox, cwd, env, threadId }) : undefined;
   const identity: SessionIdentity = {
@@ -320,7 +352,7 @@ async function build(
     threadId,
     contextWindowId: uuidv7(),
     windowNumber: 0,
-    historyInitialization: 'new',
+    historyInitialization: thread.historyInitialization,
     sandbox: sandbox.tag,
     sandboxMode: sandboxPolicy.mode,
     ...(options.threadSource === undefined ? {} : { threadSource: options.threadSource }),
@@ -388,10 +420,22 @@ async function build(
     redactor,
   });
 
+  const bypass = options.dangerouslyBypassApprovalsAndSandbox === true;
+  turnSettings = {
+    cwd,
+    model,
+    approvalPolicy: bypass ? 'never' : String(options.approvalPolicy ?? config.approvalPolicy ?? 'never'),
+    sandboxMode: bypass ? 'danger-full-access' : (options.sandboxMode ?? config.sandboxMode ?? 'read-only'),
+    effort: modelSettings.reasoningEffort,
+    summary: modelSettings.reasoningSummary,
+    contextWindow: modelSettings.contextWindow,
+  };
   const conversation = new Conversation({
     client,
     model,
-    baseInstructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    baseInstructions: thread.baseInstructions,
+    resumeHistory: thread.resumeHistory,
+    recorder: thread.recorder,
     environmentContext: environmentContext(cwd, env),
     reasoning: { effort: modelSettings.reasoningEffort, summary: modelSettings.reasoningSummary },
     verbosity: modelSettings.verbosity,
@@ -416,6 +460,8 @@ async function build(
     sandboxPolicy,
     telemetry,
     redactor,
+    rolloutPath: thread.rolloutPath,
+    resumedUsage: thread.resumedUsage,
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {

@@ -1,0 +1,101 @@
+import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
+import { v7 as uuidv7 } from 'uuid';
+import { baseInstructionsMessageId } from '../conversation/conversation.js';
+import { collectGitInfo } from './git-info.js';
+import { loadResumeTarget, type ResumeProvider, type ResumeTarget } from './resume.js';
+import { RolloutRecorder, type RolloutTurnSettings } from './rollout-recorder.js';
+import { RolloutWriter, rolloutPathFor } from './rollout-writer.js';
+
+/** How a session starts its thread: new or resumed, and where it is recorded. */
+export interface ThreadStart {
+  threadId: string;
+  historyInitialization: 'new' | 'cold_resume';
+  /** The base instructions to send (a resumed thread's recorded ones win). */
+  baseInstructions: string;
+  /** A resumed thread's history (without the base-instructions message). */
+  resumeHistory: ResponseItem[] | undefined;
+  /** The thread's token usage before this process (resumed threads with a `token_count`). */
+  resumedUsage: TokenUsage | undefined;
+  /** The recorder to give the conversation (none when ephemeral). */
+  recorder: RolloutRecorder | undefined;
+  /** The rollout file (written from the first turn on), undefined when ephemeral. */
+  rolloutPath: string | undefined;
+}
+
+/**
+ * Starts a session's thread for `exec`: resumes `resume` when it names a recorded thread
+ * ({@link loadResumeTarget}; its id, history, base instructions and usage, `cold_resume`, the
+ * recorder appending to its rollout file), else a new thread (UUID v7, `new`, a new rollout
+ * file `rolloutPathFor(codexHome, id)` with a `session_meta` first, holding the git state of
+ * `cwd`, `collectGitInfo`). `ephemeral` records nothing
+ * (a resume still reads the file).
+ * @throws what {@link loadResumeTarget} throws.
+ */
+export async function startThread(options: {
+  codexHome: string;
+  cwd: string;
+  resume: ResumeTarget | undefined;
+  ephemeral: boolean;
+  baseInstructions: string;
+  originator: string;
+  cliVersion: string;
+  modelProvider: string;
+  /** Whether a provider id is configured (resuming a thread of another provider is refused). */
+  isProviderConfigured: ResumeProvider['isConfigured'];
+  settings: () => RolloutTurnSettings;
+}): Promise<ThreadStart> {
+  const resumed = options.resume
+    ? await loadResumeTarget(options.codexHome, options.cwd, options.resume, {
+        id: options.modelProvider,
+        isConfigured: options.isProviderConfigured,
+      })
+    : undefined;
+  if (resumed) {
+    const { state, path } = resumed;
+    const baseInstructions = state.baseInstructions ?? options.baseInstructions;
+    return {
+      threadId: state.threadId,
+      historyInitialization: 'cold_resume',
+      baseInstructions,
+      resumeHistory: state.history,
+      resumedUsage: state.threadUsage,
+      recorder: options.ephemeral
+        ? undefined
+        : new RolloutRecorder({
+            writer: new RolloutWriter(path, { nextOrdinal: state.nextOrdinal }),
+            settings: options.settings,
+            threadUsage: state.threadUsage,
+            baseItemId: baseInstructionsMessageId(baseInstructions),
+          }),
+      rolloutPath: options.ephemeral ? undefined : path,
+    };
+  }
+  const threadId = uuidv7();
+  const startedAt = new Date();
+  const path = rolloutPathFor(options.codexHome, threadId, startedAt);
+  return {
+    threadId,
+    historyInitialization: 'new',
+    baseInstructions: options.baseInstructions,
+    resumeHistory: undefined,
+    resumedUsage: undefined,
+    recorder: options.ephemeral
+      ? undefined
+      : new RolloutRecorder({
+          writer: new RolloutWriter(path),
+          meta: {
+            threadId,
+            startedAt,
+            cwd: options.cwd,
+            originator: options.originator,
+            cliVersion: options.cliVersion,
+            modelProvider: options.modelProvider,
+            baseInstructions: options.baseInstructions,
+            git: await collectGitInfo(options.cwd),
+          },
+          settings: options.settings,
+          baseItemId: baseInstructionsMessageId(options.baseInstructions),
+        }),
+    rolloutPath: options.ephemeral ? undefined : path,
+  };
+}
