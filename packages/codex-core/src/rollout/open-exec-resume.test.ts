@@ -415,4 +415,31 @@ describe('openExecConversation resume', () => {
     expect(opened.rolloutPath).toBeUndefined();
     expect(existsSync(join(home, 'sessions'))).toBe(false);
   });
+
+  it('compacts before the first turn when the resumed thread last reached the auto-compact limit', async () => {
+    // 0.169.0 ran a pre-turn compaction on `exec resume` when the thread's last usage was over
+    // the limit: the history without the new prompt, then the turn in window 1.
+    writeConfig();
+    const config = join(home, 'config.toml');
+    writeFileSync(config, `model_auto_compact_token_limit = 1000\n${readFileSync(config, 'utf8')}`);
+    server.pushSteps({ kind: 'sse', events: turn('resp_1', 'First answer.') });
+    server.pushSteps({ kind: 'sse', events: turn('resp_c', 'Summary of the thread.') });
+    server.pushSteps({ kind: 'sse', events: turn('resp_2', 'Second answer.') });
+    await session('First question.');
+    await session('Second question.', { resume: { last: true } });
+
+    const kinds = server.requests.map((r) => metadata(r.headerMap['x-codex-turn-metadata']));
+    expect(kinds.map((m) => m.request_kind)).toEqual(['turn', 'compaction', 'turn']);
+    expect(kinds[1]).toMatchObject({
+      compaction: { phase: 'pre_turn' },
+      history_initialization: 'cold_resume',
+    });
+    const compaction = describeItems((server.requests[1]!.json as { input: unknown }).input);
+    expect(compaction).toContain('user:First question.');
+    expect(compaction).not.toContain('user:Second question.');
+    const last = describeItems((server.requests[2]!.json as { input: unknown }).input);
+    expect(last.at(-1)).toBe('user:Second question.');
+    expect(last).not.toContain('assistant:First answer.');
+    expect(last).not.toContain('reasoning');
+  });
 });

@@ -45,6 +45,11 @@ export interface RolloutResumeState {
   baseInstructions: string | undefined;
   /** The thread's token usage: the last `token_count`'s `total_token_usage` (undefined: none). */
   threadUsage: TokenUsage | undefined;
+  /**
+   * The last response's usage (the last `token_count`'s `last_token_usage`): its `totalTokens`
+   * is the context a resumed thread starts with (pre-turn compaction, `ConversationOptions.contextTokens`).
+   */
+  lastUsage: TokenUsage | undefined;
   /** The last `turn_context` (model, cwd…), when any. */
   lastTurnContext: TurnContext | undefined;
   /** The ordinal the next appended line gets (last ordinal + 1, else the number of records). */
@@ -62,6 +67,7 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
   let meta: SessionMeta | undefined;
   let history: ResponseItem[] = [];
   let threadUsage: TokenUsage | undefined;
+  let lastUsage: TokenUsage | undefined;
   let lastTurnContext: TurnContext | undefined;
   let maxOrdinal = -1;
   for (const record of file.records) {
@@ -88,8 +94,10 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
       case 'event_msg': {
         if (record.event.type !== 'token_count') break;
         const count = TokenCountEventSchema.safeParse(record.event);
-        if (count.success && count.data.info)
+        if (count.success && count.data.info) {
           threadUsage = tokenUsageFromRollout(count.data.info.total_token_usage);
+          lastUsage = tokenUsageFromRollout(count.data.info.last_token_usage);
+        }
         break;
       }
       default:
@@ -103,6 +111,7 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
     history,
     baseInstructions: meta.base_instructions?.text,
     threadUsage,
+    lastUsage,
     lastTurnContext,
     nextOrdinal: Math.max(maxOrdinal + 1, file.records.length),
   };

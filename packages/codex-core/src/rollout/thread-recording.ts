@@ -16,6 +16,8 @@ export interface ThreadStart {
   resumeHistory: ResponseItem[] | undefined;
   /** The thread's token usage before this process (resumed threads with a `token_count`). */
   resumedUsage: TokenUsage | undefined;
+  /** A resumed thread's context size in tokens (its last response's `total_tokens`), for pre-turn compaction. */
+  contextTokens: number | undefined;
   /** The recorder to give the conversation (none when ephemeral). */
   recorder: RolloutRecorder | undefined;
   /** The rollout file (written from the first turn on), undefined when ephemeral. */
@@ -59,6 +61,7 @@ export async function startThread(options: {
       baseInstructions,
       resumeHistory: state.history,
       resumedUsage: state.threadUsage,
+      contextTokens: state.lastUsage?.totalTokens,
       recorder: options.ephemeral
         ? undefined
         : new RolloutRecorder({
@@ -79,6 +82,7 @@ export async function startThread(options: {
     baseInstructions: options.baseInstructions,
     resumeHistory: undefined,
     resumedUsage: undefined,
+    contextTokens: undefined,
     recorder: options.ephemeral
       ? undefined
       : new RolloutRecorder({

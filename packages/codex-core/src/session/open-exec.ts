@@ -443,6 +443,7 @@ async function build(
     serviceTier: modelSettings.serviceTier,
     streamMaxRetries: provider.streamMaxRetries,
     autoCompactTokenLimit: modelSettings.autoCompactTokenLimit,
+    contextTokens: thread.contextTokens,
     fallbackModelMetadata: modelSettings.info === undefined,
     compaction: defaultCompactionImplementation(provider.provider),
     tools: options.tools ?? toolSet?.registry,
