@@ -79,11 +79,15 @@ describe('codex-ts exec: prompt and stdin', () => {
   });
 
   it('never sends a subcommand name as the prompt', async () => {
-    for (const name of ['review', 'resume', 'fork']) {
+    for (const name of ['review', 'fork']) {
       const r = await runCli(['exec', name, ...(name === 'fork' ? ['some-id'] : [])], { home: home.home });
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error: \`codex exec ${name}\` is not supported by codex-ts yet\n`);
     }
+    // `resume` is the real subcommand: without a prompt it asks for one (0.169.0's text).
+    const resume = await runCli(['exec', 'resume', '--last'], { home: home.home });
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toContain('No prompt provided');
     const help = await runCli(['exec', 'help'], { home: home.home });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: codex-ts exec');

@@ -95,6 +95,7 @@ describe('codex-ts exec: exec_command round trips', () => {
     expect((first?.json as { tools?: { name?: string }[] } | undefined)?.tools?.map((t) => t.name)).toEqual([
       'exec_command',
       'write_stdin',
+      'apply_patch',
     ]);
     const firstInput = (first?.json as { input?: unknown[] } | undefined)?.input ?? [];
     const input = (second?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];

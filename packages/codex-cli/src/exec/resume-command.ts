@@ -121,7 +121,13 @@ export function registerExecResume(
   resume.action(
     async (sessionArg: string | undefined, promptArg: string | undefined, _opts, command: Command) => {
       const opts = mergedOptions(command);
-      const refused = NOT_YET.find(([, key]) => opts[key] !== undefined);
+      // Only options given on the command line count (`exec`'s defaults, e.g. `--enable` = [], do not).
+      const given = (key: string) =>
+        [command.parent, command].some((c) => {
+          const source = c?.getOptionValueSource(key);
+          return source !== undefined && source !== 'default';
+        });
+      const refused = NOT_YET.find(([, key]) => given(key));
       if (refused) {
         io.stderr.write(
           `error: '${refused[0].split(' <')[0]}' is not supported by codex-ts exec resume yet\n`,
