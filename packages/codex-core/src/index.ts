@@ -186,7 +186,6 @@ export type {
 export {
   createExecTools,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  ESCALATION_REJECTED_TEXT,
   type ExecTools,
   type ExecToolsOptions,
   execEnvironment,

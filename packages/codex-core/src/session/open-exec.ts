@@ -13,6 +13,7 @@ import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { ModelsCatalog } from '../models/models-catalog.js';
+import { execApprovalPolicy } from '../sandbox/approval.js';
 import { createCommandSandbox, type SandboxMode, type SandboxPolicy } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
@@ -52,7 +53,11 @@ export interface OpenExecOptions {
   sandboxMode?: SandboxMode | undefined;
   /** `--add-dir`: extra writable roots under `workspace-write` (absolute, or relative to `cwd`). */
   additionalWritableRoots?: readonly string[] | undefined;
-  /** `approval_policy` override (`-c approval_policy=…` also works); `exec` is non-interactive. */
+  /**
+   * `approval_policy` override (`-c approval_policy=…` also works). `exec` is non-interactive: every
+   * value runs as `never` (`execApprovalPolicy`; escalation requests are rejected), except
+   * `untrusted`, the original's load error.
+   */
   approvalPolicy?: ApprovalPolicySetting | undefined;
   /**
    * `--dangerously-bypass-approvals-and-sandbox`: approval policy `never` and sandbox
@@ -166,8 +171,10 @@ export interface OpenedExecConversation {
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
- *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`.
- *   Messages never contain secrets.
+ *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`; Error
+ *   `approval_policy = "untrusted" is no longer supported; remove this setting` (0.169.0's load
+ *   error, `UNTRUSTED_APPROVAL_POLICY_ERROR`) for `approval_policy = "untrusted"` in config.toml,
+ *   `-c` or `approvalPolicy`, before any request. Messages never contain secrets.
  */
 export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
   const redactor = options.redactor ?? options.telemetry?.redactor ?? new SecretRedactor();
@@ -184,6 +191,8 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
   const config = await loadConfig({ codexHome, overrides: options.configOverrides, env, cwd });
+  // `exec` cannot ask for approval: `never` (`untrusted` is the original's load error).
+  const approvalPolicy = execApprovalPolicy(options.approvalPolicy ?? config.approvalPolicy);
   let provider = resolveModelProvider(config, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
@@ -224,7 +233,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
       for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
     return await build(
       options,
-      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent },
+      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent, approvalPolicy },
       {
         session,
         transport,
@@ -248,6 +257,7 @@ interface SessionBasics {
   originator: string;
   userAgent: string;
   bareUserAgent: string;
+  approvalPolicy: 'never';
 }
 
 async function build(
@@ -261,8 +271,9 @@ async function build(
     redactor: SecretRedactor;
   },
 ): Promise<OpenedExecConversation> {
-  const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
+  const { env, cwd, codexHome, config, provider, originator, userAgent, approvalPolicy } = basics;
   const { session, transport, ownsTransport, ca, redactor } = wiring;
+
   const backend =
     session.kind === 'chatgpt' && provider.usesCodexBackend
       ? new ChatgptBackend({
@@ -282,10 +293,13 @@ async function build(
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = uuidv7();
   const sandboxPolicy = execSandboxPolicy(config, cwd, options);
-  const sandbox = createCommandSandbox(sandboxPolicy);
+  // The session cwd is the writable one (not a command's workdir); bwrap is looked up in `env`.
+  const sandbox = createCommandSandbox(sandboxPolicy, { cwd, detectionEnv: env });
   // The default tools (exec_command, write_stdin, …) run commands under the session's sandbox.
   const toolSet: ExecToolSet | undefined =
-    options.tools === undefined ? createExecToolSet({ sandbox, cwd, env, threadId }) : undefined;
+    options.tools === undefined
+      ? createExecToolSet({ sandbox, cwd, env, threadId, approvalPolicy })
+      : undefined;
   const identity: SessionIdentity = {
     installationId,
     sessionId: threadId,
