@@ -262,7 +262,6 @@ export {
 export {
   createExecTools,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  ESCALATION_REJECTED_TEXT,
   type ExecTools,
   type ExecToolsOptions,
   execEnvironment,

@@ -53,10 +53,11 @@ export function providerConfig(baseUrl: string, extra = ''): string {
 
 export function runCli(
   args: string[],
-  options: { home: string; env?: Record<string, string>; stdin?: string; timeoutMs?: number },
+  options: { home: string; env?: Record<string, string>; stdin?: string; timeoutMs?: number; cwd?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '',
         TERM: 'xterm',

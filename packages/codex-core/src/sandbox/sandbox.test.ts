@@ -4,17 +4,14 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BWRAP_UNAVAILABLE_MESSAGE, detectSandbox, probeSandbox, USER_NAMESPACE_WARNING } from './bwrap.js';
+import { sandboxSkipReason } from '../test/sandbox-skip.js';
+import { BWRAP_UNAVAILABLE_MESSAGE, detectSandbox } from './bwrap.js';
 import { createCommandSandbox, type PreparedCommand, type SandboxPolicy } from './sandbox.js';
 
 const detection = detectSandbox();
 // Skip (loudly) only when bubblewrap is missing or the host forbids its namespaces; any other
 // failure of our sandboxed commands fails the tests.
-const skipReason = !detection.available
-  ? `${detection.message}; install bubblewrap to run them`
-  : (await probeSandbox(detection.bwrapPath)) === USER_NAMESPACE_WARNING
-    ? USER_NAMESPACE_WARNING
-    : undefined;
+const skipReason = await sandboxSkipReason();
 const bwrapSuite = skipReason === undefined ? describe : describe.skip;
 if (skipReason !== undefined) console.warn(`sandbox.test.ts: bubblewrap tests SKIPPED: ${skipReason}`);
 

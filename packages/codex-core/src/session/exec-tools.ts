@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/load-config.js';
+import type { ApprovalPolicy } from '../sandbox/approval.js';
 import type { CommandSandbox, SandboxMode, SandboxPolicy } from '../sandbox/sandbox.js';
 import { applyPatchTool } from '../tools/apply-patch/tool.js';
 import { createExecTools, type ExecTools } from '../tools/exec/exec-tools.js';
@@ -31,8 +32,10 @@ function optionalBoolean(value: unknown): boolean | undefined {
  * The session's sandbox policy, as codex-cli 0.169.0 derives it for `exec`: the mode is
  * `danger-full-access` with `dangerouslyBypassApprovalsAndSandbox`, else `settings.sandboxMode`,
  * else `sandbox_mode` of config.toml (the active profile's first), else `read-only`. Under
- * `workspace-write` the writable roots are `cwd`, then `[sandbox_workspace_write].writable_roots`,
- * then `additionalWritableRoots` (each resolved against `cwd`, duplicates dropped), and
+ * `workspace-write` the policy's `writableRoots` are the roots besides the session cwd (which the
+ * sandbox makes writable itself, `createCommandSandbox(policy, {cwd})`):
+ * `[sandbox_workspace_write].writable_roots`, then `additionalWritableRoots` (each resolved
+ * against `cwd`, duplicates and `cwd` itself dropped), and
  * `network_access`, `exclude_tmpdir_env_var`, `exclude_slash_tmp` come from the same table; other
  * modes have no writable roots and no network.
  */
@@ -49,12 +52,13 @@ export function execSandboxPolicy(
   const configured = Array.isArray(table.writable_roots)
     ? table.writable_roots.filter((root): root is string => typeof root === 'string')
     : [];
-  const roots = [cwd, ...configured, ...(settings.additionalWritableRoots ?? [])].map((root) =>
+  const roots = [...configured, ...(settings.additionalWritableRoots ?? [])].map((root) =>
     isAbsolute(root) ? resolve(root) : resolve(cwd, root),
   );
+  const sessionCwd = resolve(cwd);
   return {
     mode,
-    writableRoots: [...new Set(roots)],
+    writableRoots: [...new Set(roots)].filter((root) => root !== sessionCwd),
     networkAccess: table.network_access === true,
     excludeTmpdirEnvVar: optionalBoolean(table.exclude_tmpdir_env_var),
     excludeSlashTmp: optionalBoolean(table.exclude_slash_tmp),
@@ -81,7 +85,7 @@ export function createExecToolSet(options: {
   env: NodeJS.ProcessEnv;
   threadId: string;
   /** See `ExecToolsOptions.approvalPolicy` (default `never`, what `codex exec` always uses). */
-  approvalPolicy?: string | undefined;
+  approvalPolicy?: ApprovalPolicy | undefined;
 }): ExecToolSet {
   const exec: ExecTools = createExecTools(options);
   const registry = new ToolRegistry([

@@ -14,13 +14,19 @@ import {
   usage,
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { escalationRejectedMessage, UNTRUSTED_APPROVAL_POLICY_ERROR } from '../sandbox/approval.js';
 import { useConfigHome } from '../test/config-home.js';
+import { sandboxSkipReason } from '../test/sandbox-skip.js';
 import { applyPatchToolSpec } from '../tools/apply-patch/spec.js';
 import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../tools/exec/specs.js';
 import { ToolRegistry } from '../tools/registry.js';
 import type { TurnEvent } from '../turn/events.js';
 import { execSandboxPolicy } from './exec-tools.js';
 import { openExecConversation } from './open-exec.js';
+
+const skipReason = await sandboxSkipReason();
+if (skipReason !== undefined)
+  console.warn(`open-exec-tools.test.ts: bubblewrap tests SKIPPED: ${skipReason}`);
 
 let server: ResponsesServer;
 let home: string;
@@ -222,6 +228,99 @@ describe('openExecConversation default tools', () => {
   });
 });
 
+describe('openExecConversation: sandbox and approvals', () => {
+  function lastOutput(): string {
+    const input =
+      (server.requests.at(-1)?.json as { input?: { type?: string; output?: string }[] } | undefined)?.input ??
+      [];
+    const fco = input.at(-1);
+    expect(fco?.type).toBe('function_call_output');
+    return fco?.output ?? '';
+  }
+
+  async function runOneCommand(cmd: string, options: Parameters<typeof open>[0]): Promise<TurnEvent[]> {
+    server.pushSteps(toolCallTurn(cmd), {
+      kind: 'sse',
+      events: textTurn({ responseId: 'resp_2', text: 'Done.' }),
+    });
+    const opened = await open(options);
+    const events: TurnEvent[] = [];
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.')) events.push(event);
+    } finally {
+      await opened.close();
+    }
+    return events;
+  }
+
+  it('approval_policy "untrusted" is the original load error, before any request; other values run as never', async () => {
+    await expect(open({ configOverrides: ['approval_policy="untrusted"'] })).rejects.toThrow(
+      /^approval_policy = "untrusted" is no longer supported; remove this setting$/,
+    );
+    await expect(open({ approvalPolicy: 'untrusted' })).rejects.toThrow(UNTRUSTED_APPROVAL_POLICY_ERROR);
+    expect(server.requests).toHaveLength(0);
+    // on-request still rejects an escalation (exec pins never): the rejection text, nothing run.
+    server.pushSteps(
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('resp_1'),
+          functionCall(
+            'call_1',
+            'exec_command',
+            { cmd: 'touch escalated', sandbox_permissions: 'require_escalated' },
+            'fc_1',
+          ),
+          completed('resp_1'),
+        ],
+      },
+      { kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'Done.' }) },
+    );
+    const opened = await open({
+      configOverrides: ['approval_policy="on-request"', 'sandbox_mode="danger-full-access"'],
+    });
+    try {
+      for await (const _ of opened.conversation.runTurn('Run it.'));
+    } finally {
+      await opened.close();
+    }
+    expect(lastOutput()).toBe(escalationRejectedMessage('never'));
+    expect(existsSync(join(work, 'escalated'))).toBe(false);
+  });
+
+  it('bubblewrap is looked up on the session env PATH: none there → refused with exit code 101, nothing run, no item', async () => {
+    const events = await runOneCommand('touch ran', {
+      configOverrides: ['sandbox_mode="workspace-write"'],
+      env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local', PATH: join(work, 'no-bin'), HOME: work },
+    });
+    expect(lastOutput()).toMatch(
+      /^Chunk ID: [0-9a-f]{6}\nWall time: 0\.0000 seconds\nProcess exited with code 101\nOriginal token count: 16\nOutput:\nbubblewrap is unavailable: no system bwrap was found on PATH\n$/,
+    );
+    expect(events.filter((e) => e.type === 'tool.item')).toEqual([]);
+    expect(existsSync(join(work, 'ran'))).toBe(false);
+  });
+
+  it.skipIf(skipReason !== undefined)(
+    'workspace-write: the session cwd is writable, the host process cwd is not (a thread in another directory)',
+    async () => {
+      const probe = join(process.cwd(), `.sandbox-probe-${process.pid}`);
+      try {
+        expect(process.cwd()).not.toBe(work);
+        await runOneCommand(`echo x > inside; echo y > ${probe}`, {
+          configOverrides: ['sandbox_mode="workspace-write"'],
+        });
+        expect(readFileSync(join(work, 'inside'), 'utf8')).toBe('x\n');
+        expect(existsSync(probe)).toBe(false);
+        expect(lastOutput()).toContain(`${probe}: Read-only file system\n`);
+        const meta = JSON.parse(server.requests[0]?.headerMap['x-codex-turn-metadata'] ?? '{}');
+        expect(meta).toMatchObject({ sandbox: 'seccomp', sandbox_mode: 'workspace-write' });
+      } finally {
+        rmSync(probe, { force: true });
+      }
+    },
+  );
+});
+
 const config = await useConfigHome();
 
 describe('execSandboxPolicy', () => {
@@ -240,7 +339,7 @@ describe('execSandboxPolicy', () => {
     ).toBe('danger-full-access');
   });
 
-  it('workspace-write: cwd, [sandbox_workspace_write] roots and --add-dir roots, network and tmp exclusions', async () => {
+  it('workspace-write: [sandbox_workspace_write] roots and --add-dir roots besides cwd, network and tmp exclusions', async () => {
     const loaded = await config.load(
       [
         'sandbox_mode = "workspace-write"',
@@ -251,9 +350,12 @@ describe('execSandboxPolicy', () => {
         '',
       ].join('\n'),
     );
-    expect(execSandboxPolicy(loaded, '/w', { additionalWritableRoots: ['extra', '/data'] })).toEqual({
+    expect(
+      execSandboxPolicy(loaded, '/w', { additionalWritableRoots: ['extra', '/data', '.', '/w'] }),
+    ).toEqual({
       mode: 'workspace-write',
-      writableRoots: ['/w', '/data', '/w/rel', '/w/extra'],
+      // The session cwd is not listed: the sandbox makes it writable itself.
+      writableRoots: ['/data', '/w/rel', '/w/extra'],
       networkAccess: true,
       excludeTmpdirEnvVar: undefined,
       excludeSlashTmp: true,

@@ -21,6 +21,7 @@ import type { ModelsCatalog } from '../models/models-catalog.js';
 import type { ResumeTarget } from '../rollout/resume.js';
 import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
 import { startThread } from '../rollout/thread-recording.js';
+import { execApprovalPolicy } from '../sandbox/approval.js';
 import { createCommandSandbox, type SandboxMode, type SandboxPolicy } from '../sandbox/sandbox.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
@@ -73,7 +74,11 @@ export interface OpenExecOptions {
   sandboxMode?: SandboxMode | undefined;
   /** `--add-dir`: extra writable roots under `workspace-write` (absolute, or relative to `cwd`). */
   additionalWritableRoots?: readonly string[] | undefined;
-  /** `approval_policy` override (`-c approval_policy=…` also works); `exec` is non-interactive. */
+  /**
+   * `approval_policy` override (`-c approval_policy=…` also works). `exec` is non-interactive: every
+   * value runs as `never` (`execApprovalPolicy`; escalation requests are rejected), except
+   * `untrusted`, the original's load error.
+   */
   approvalPolicy?: ApprovalPolicySetting | undefined;
   /**
    * `--dangerously-bypass-approvals-and-sandbox`: approval policy `never` and sandbox
@@ -203,8 +208,10 @@ export interface OpenedExecConversation {
  *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
  *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
- *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`.
- *   Messages never contain secrets.
+ *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`; Error
+ *   `approval_policy = "untrusted" is no longer supported; remove this setting` (0.169.0's load
+ *   error, `UNTRUSTED_APPROVAL_POLICY_ERROR`) for `approval_policy = "untrusted"` in config.toml,
+ *   `-c` or `approvalPolicy`, before any request. Messages never contain secrets.
  */
 export async function openExecConversation(options: OpenExecOptions): Promise<OpenedExecConversation> {
   const redactor = options.redactor ?? options.telemetry?.redactor ?? new SecretRedactor();
@@ -229,6 +236,8 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     strictConfig: options.strictConfig,
     ignoreUserConfig: options.ignoreUserConfig,
   });
+  // `exec` cannot ask for approval: `never` (`untrusted` is the original's load error).
+  const approvalPolicy = execApprovalPolicy(options.approvalPolicy ?? loaded.approvalPolicy);
   let provider = resolveModelProvider(loaded, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
@@ -271,7 +280,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
       for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
     return await build(
       options,
-      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent },
+      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent, approvalPolicy },
       {
         session,
         transport,
@@ -295,6 +304,7 @@ interface SessionBasics {
   originator: string;
   userAgent: string;
   bareUserAgent: string;
+  approvalPolicy: 'never';
 }
 
 async function build(
@@ -308,8 +318,9 @@ async function build(
     redactor: SecretRedactor;
   },
 ): Promise<OpenedExecConversation> {
-  const { env, cwd, codexHome, config, provider, originator, userAgent } = basics;
+  const { env, cwd, codexHome, config, provider, originator, userAgent, approvalPolicy } = basics;
   const { session, transport, ownsTransport, ca, redactor } = wiring;
+
   const backend =
     session.kind === 'chatgpt' && provider.usesCodexBackend
       ? new ChatgptBackend({
@@ -342,10 +353,13 @@ async function build(
   const installationId = await getOrCreateInstallationId(codexHome);
   const threadId = thread.threadId;
   const sandboxPolicy = execSandboxPolicy(config, cwd, options);
-  const sandbox = createCommandSandbox(sandboxPolicy);
+  // The session cwd is the writable one (not a command's workdir); bwrap is looked up in `env`.
+  const sandbox = createCommandSandbox(sandboxPolicy, { cwd, detectionEnv: env });
   // The default tools (exec_command, write_stdin, apply_patch) run commands under the session's sandbox.
   const toolSet: ExecToolSet | undefined =
-    options.tools === undefined ? createExecToolSet({ sandbox, cwd, env, threadId }) : undefined;
+    options.tools === undefined
+      ? createExecToolSet({ sandbox, cwd, env, threadId, approvalPolicy })
+      : undefined;
   const identity: SessionIdentity = {
     installationId,
     sessionId: threadId,
@@ -420,12 +434,11 @@ async function build(
     redactor,
   });
 
-  const bypass = options.dangerouslyBypassApprovalsAndSandbox === true;
   turnSettings = {
     cwd,
     model,
-    approvalPolicy: bypass ? 'never' : String(options.approvalPolicy ?? config.approvalPolicy ?? 'never'),
-    sandboxMode: bypass ? 'danger-full-access' : (options.sandboxMode ?? config.sandboxMode ?? 'read-only'),
+    approvalPolicy,
+    sandboxMode: sandboxPolicy.mode,
     effort: modelSettings.reasoningEffort,
     summary: modelSettings.reasoningSummary,
     contextWindow: modelSettings.contextWindow,

@@ -1,7 +1,7 @@
 /**
  * `@codex-ts/core/test`: the harness of the core tests (workspace-only: not published, see
  * tsup.shared.ts): a ModelClient and Conversation on a local responses server, the shared session
- * identity and a test SessionTelemetry.
+ * identity, a test SessionTelemetry and the skip reason of the bubblewrap tests.
  */
 export { type ConfigHome, useConfigHome } from './config-home.js';
 export {
@@ -15,5 +15,6 @@ export {
   testConversation,
   testTelemetry,
 } from './harness.js';
+export { sandboxSkipReason } from './sandbox-skip.js';
 export { type ScriptedAuth, type ScriptedAuthScript, scriptedRecoveryAuth } from './scripted-auth.js';
 export { THREAD_HOME_API_KEY, type ThreadHome, threadHome } from './thread-home.js';

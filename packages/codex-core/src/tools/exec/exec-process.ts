@@ -66,6 +66,11 @@ export interface ExecProcessOptions {
   env: NodeJS.ProcessEnv;
   /** Keep stdin open as a pipe (`tty: true`); otherwise stdin is `/dev/null`. */
   openStdin: boolean;
+  /**
+   * Run once after the process exited (or failed to start), before `exitCode` is set and
+   * `finished` resolves (the sandbox's `PreparedCommand.cleanup`); a rejection is ignored.
+   */
+  cleanup?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -115,11 +120,20 @@ export class ExecProcess {
           }),
       ),
     );
+    const release = async (): Promise<void> => {
+      try {
+        await options.cleanup?.();
+      } catch {
+        // A mount point left behind is removed at process exit (sandbox module).
+      }
+    };
     this.finished = new Promise<void>((resolve) => {
       this.#child.once('error', (error) => {
         this.#spawnError = error;
-        this.#exitCode = 127;
-        resolve();
+        void release().then(() => {
+          this.#exitCode = 127;
+          resolve();
+        });
       });
       this.#child.once('exit', (code, signal) => {
         const exitCode = code ?? 128 + signalNumber(signal);
@@ -127,8 +141,9 @@ export class ExecProcess {
         const grace = new Promise<void>((done) => {
           timer = setTimeout(done, DRAIN_GRACE_MS);
         });
-        void Promise.race([streamsDone, grace]).then(() => {
+        void Promise.race([streamsDone, grace]).then(async () => {
           clearTimeout(timer);
+          await release();
           this.#exitCode = exitCode;
           resolve();
         });

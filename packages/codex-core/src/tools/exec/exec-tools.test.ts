@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandSandbox, createCommandSandbox } from '../../sandbox/sandbox.js';
+import { sandboxSkipReason } from '../../test/sandbox-skip.js';
 import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
-import { createExecTools, type ExecTools, isLikelySandboxDenial } from './exec-tools.js';
+import { createExecTools, type ExecTools } from './exec-tools.js';
 
 const FULL_ACCESS = createCommandSandbox({
   mode: 'danger-full-access',
@@ -243,7 +244,7 @@ describe('exec_command', () => {
     expect(alive).toBe(false);
   });
 
-  it('a refused command never runs: exit code 1 with the refusal text, no item', async () => {
+  it('a refused command never runs: exit code 101 (0.169.0) with the refusal text, no item', async () => {
     const dir = tempDir();
     const refusing: CommandSandbox = {
       tag: 'seccomp',
@@ -255,7 +256,7 @@ describe('exec_command', () => {
       await tools(refusing, dir).execCommand.handle(call('exec_command', { cmd: `touch ${dir}/ran` }), ctx),
     );
     expect(text.replace(HEADER, '')).toBe(
-      'Process exited with code 1\nOriginal token count: 10\nOutput:\nsandbox unavailable: bwrap not found\n',
+      'Process exited with code 101\nOriginal token count: 10\nOutput:\nsandbox unavailable: bwrap not found\n',
     );
     expect(ctx.events).toEqual([]);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
@@ -291,24 +292,56 @@ describe('exec_command', () => {
     ]);
   });
 
-  it('rejects require_escalated under approval policy never, as codex exec 0.169.0 (which always uses never)', async () => {
+  it.each(['require_escalated', 'with_additional_permissions'])(
+    'rejects sandbox_permissions %s under approval policy never, as codex exec 0.169.0 (which always uses never)',
+    async (permissions) => {
+      const dir = tempDir();
+      const ctx = context();
+      const text = outputText(
+        await tools(FULL_ACCESS, dir).execCommand.handle(
+          call('exec_command', {
+            cmd: `touch ${dir}/ran`,
+            sandbox_permissions: permissions,
+            justification: 'x',
+          }),
+          ctx,
+        ),
+      );
+      expect(text).toBe(
+        'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never',
+      );
+      expect(ctx.events).toEqual([]);
+      expect(existsSync(join(dir, 'ran'))).toBe(false);
+    },
+  );
+
+  it('an unknown sandbox_permissions value fails the argument parsing with the original text; use_default runs', async () => {
     const dir = tempDir();
+    const t = tools(FULL_ACCESS, dir);
+    // Captured from codex-cli 0.169.0 for the same arguments.
+    const bogus = {
+      ...call('exec_command', {}),
+      arguments: '{"cmd":"echo hi","sandbox_permissions":"bogus"}',
+    };
+    expect(outputText(await t.execCommand.handle(bogus as ToolCallItem, context()))).toBe(
+      'failed to parse function arguments: unknown variant `bogus`, expected one of `use_default`, `require_escalated`, `with_additional_permissions` at line 1 column 46',
+    );
+    const multiline = {
+      ...call('exec_command', {}),
+      arguments: '{\n  "cmd": "echo hi",\n  "sandbox_permissions": "nope"\n}',
+    };
+    expect(outputText(await t.execCommand.handle(multiline as ToolCallItem, context()))).toMatch(
+      /unknown variant `nope`, .* at line 3 column 31$/,
+    );
     const ctx = context();
     const text = outputText(
-      await tools(FULL_ACCESS, dir).execCommand.handle(
-        call('exec_command', {
-          cmd: `touch ${dir}/ran`,
-          sandbox_permissions: 'require_escalated',
-          justification: 'x',
-        }),
+      await t.execCommand.handle(
+        call('exec_command', { cmd: `touch ${dir}/ran`, sandbox_permissions: 'use_default' }),
         ctx,
       ),
     );
-    expect(text).toBe(
-      'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never',
-    );
-    expect(ctx.events).toEqual([]);
-    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    expect(text).toContain('Process exited with code 0\n');
+    expect(existsSync(join(dir, 'ran'))).toBe(true);
   });
 
   it('a workdir that does not exist fails the item with exit code -1 and the original texts', async () => {
@@ -346,13 +379,65 @@ describe('exec_command', () => {
   });
 });
 
-describe('isLikelySandboxDenial', () => {
-  it('needs a failing exit (not 2, 126, 127) and a denial text, or SIGSYS', () => {
-    expect(isLikelySandboxDenial(1, 'touch: x: Read-only file system')).toBe(true);
-    expect(isLikelySandboxDenial(1, 'Operation not permitted')).toBe(true);
-    expect(isLikelySandboxDenial(0, 'Read-only file system')).toBe(false);
-    expect(isLikelySandboxDenial(127, 'permission denied')).toBe(false);
-    expect(isLikelySandboxDenial(3, 'oops')).toBe(false);
-    expect(isLikelySandboxDenial(159, '')).toBe(true);
+const skipReason = await sandboxSkipReason();
+if (skipReason !== undefined) console.warn(`exec-tools.test.ts: bubblewrap tests SKIPPED: ${skipReason}`);
+
+describe('exec_command under the real sandbox', () => {
+  it('without bubblewrap: refused with the sandbox message and exit code 101, nothing run, no item', async () => {
+    const dir = tempDir();
+    const sandbox = createCommandSandbox(
+      { mode: 'read-only', writableRoots: [], networkAccess: false },
+      { cwd: dir, detectionEnv: { PATH: tempDir() }, platform: 'linux' },
+    );
+    const ctx = context();
+    const text = outputText(
+      await tools(sandbox, dir).execCommand.handle(call('exec_command', { cmd: `touch ${dir}/ran` }), ctx),
+    );
+    expect(text.replace(HEADER, '')).toBe(
+      'Process exited with code 101\nOriginal token count: 16\nOutput:\nbubblewrap is unavailable: no system bwrap was found on PATH\n',
+    );
+    expect(ctx.events).toEqual([]);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
+
+  it.skipIf(skipReason !== undefined)(
+    'workspace-write: the command writes in the session cwd; the mount points bubblewrap made there are gone when it answers',
+    async () => {
+      const dir = tempDir();
+      const sandbox = createCommandSandbox(
+        { mode: 'workspace-write', writableRoots: [], networkAccess: false },
+        { cwd: dir },
+      );
+      const t = tools(sandbox, dir);
+      const ctx = context();
+      const text = outputText(
+        await t.execCommand.handle(
+          call('exec_command', { cmd: 'echo x > f; ls -a .git >/dev/null && echo seen' }),
+          ctx,
+        ),
+      );
+      expect(text).toContain('Process exited with code 0\n');
+      expect(text).toContain('seen\n');
+      expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('x\n');
+      for (const name of ['.git', '.agents', '.codex', '.aws'])
+        expect(existsSync(join(dir, name))).toBe(false);
+
+      // The same for a command that outlives its first answer and is finished through write_stdin.
+      const long = outputText(
+        await t.execCommand.handle(
+          call('exec_command', { cmd: 'sleep 0.5; echo y > g', yield_time_ms: 250 }),
+          context(),
+        ),
+      );
+      const id = Number(/session ID (\d+)/.exec(long)?.[1]);
+      expect(id).toBeGreaterThan(0);
+      const end = outputText(
+        await t.writeStdin.handle(call('write_stdin', { session_id: id, yield_time_ms: 10_000 }), context()),
+      );
+      expect(end).toContain('Process exited with code 0\n');
+      expect(readFileSync(join(dir, 'g'), 'utf8')).toBe('y\n');
+      for (const name of ['.git', '.agents', '.codex', '.aws'])
+        expect(existsSync(join(dir, name))).toBe(false);
+    },
+  );
 });

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { functionCallOutput, type ResponseItem, type ToolCallItem, toolCallId } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
+import {
+  type ApprovalPolicy,
+  decideCommandLaunch,
+  isLikelySandboxDenial,
+  SANDBOX_PERMISSIONS,
+  type SandboxPermissions,
+} from '../../sandbox/approval.js';
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
 import type { Tool } from '../registry.js';
 import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
@@ -12,9 +19,11 @@ import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './specs.js';
 
 /** Default `max_output_tokens` of both tools. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
-/** The answer to a `require_escalated` call under approval policy `never` (codex-cli 0.169.0, observed). */
-export const ESCALATION_REJECTED_TEXT =
-  'approval policy is Never; reject command \u2014 you cannot ask for escalated permissions if the approval policy is Never';
+/**
+ * Exit code in the answer for a command the sandbox refused (nothing ran): codex-cli 0.169.0's
+ * sandbox launcher panicked (Rust's exit code 101) when it found no bubblewrap.
+ */
+const REFUSED_EXIT_CODE = 101;
 /** How long a sandboxed command may take to show a sandbox denial before its item is started. */
 const DENIAL_WINDOW_MS = 300;
 
@@ -31,11 +40,12 @@ export interface ExecToolsOptions {
   /** The shell of calls that name none (default: the user's login shell, see `resolveShell`). */
   defaultShell?: string | undefined;
   /**
-   * The approval policy commands run under. `never` (the default, and what `codex exec` always uses)
-   * rejects a call asking for `sandbox_permissions: "require_escalated"` with
-   * {@link ESCALATION_REJECTED_TEXT}; other policies run such a call like any other (under the sandbox).
+   * The effective approval policy (`execApprovalPolicy(…)`: always `never` in `codex exec`, the
+   * default). Each call goes through `decideCommandLaunch`: a call asking for escalated
+   * `sandbox_permissions` is answered with the rejection text (`escalationRejectedMessage`) and
+   * nothing runs.
    */
-  approvalPolicy?: string | undefined;
+  approvalPolicy?: ApprovalPolicy | undefined;
   /** The live-process store (default: a new one of 64 processes). */
   store?: ExecSessionStore | undefined;
 }
@@ -76,28 +86,6 @@ export function execEnvironment(
   };
 }
 
-const DENIAL_HINTS = [
-  'operation not permitted',
-  'permission denied',
-  'read-only file system',
-  'seccomp',
-  'sandbox',
-  'landlock',
-  'failed to write file',
-];
-
-/**
- * Whether a sandboxed command's failure looks like the sandbox stopping it (upstream
- * `is_likely_sandbox_denied`): a non-zero exit other than 2, 126, 127 whose output mentions a
- * denial ("Read-only file system", "Operation not permitted", …), or death by SIGSYS (seccomp).
- */
-export function isLikelySandboxDenial(exitCode: number, output: string): boolean {
-  if (exitCode === 0 || exitCode === 2 || exitCode === 126 || exitCode === 127) return false;
-  if (exitCode === 128 + 31) return true;
-  const lower = output.toLowerCase();
-  return DENIAL_HINTS.some((hint) => lower.includes(hint));
-}
-
 function clamp(value: unknown, fallback: number, min: number, max: number): number {
   const n = typeof value === 'number' && Number.isFinite(value) ? value : fallback;
   return Math.min(max, Math.max(min, n));
@@ -113,6 +101,31 @@ function parseArguments(call: ToolCallItem): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new Error('expected a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The call's `sandbox_permissions` (absent or null = `use_default`). An unknown value fails as the
+ * original's argument parsing does (serde): `unknown variant \`x\`, expected one of …` with the
+ * line and column of the value's closing quote in the raw arguments.
+ */
+function sandboxPermissionsOf(call: ToolCallItem, value: unknown): SandboxPermissions {
+  if (value === undefined || value === null) return 'use_default';
+  if (typeof value === 'string' && (SANDBOX_PERMISSIONS as readonly string[]).includes(value))
+    return value as SandboxPermissions;
+  const expected = SANDBOX_PERMISSIONS.map((v) => `\`${v}\``).join(', ');
+  if (typeof value !== 'string')
+    throw new Error(`invalid type for \`sandbox_permissions\`, expected one of ${expected}`);
+  const raw = String((call as { arguments?: unknown }).arguments ?? '');
+  const matches = [...raw.matchAll(/"sandbox_permissions"\s*:\s*"(?:[^"\\]|\\.)*"/g)];
+  const last = matches.at(-1);
+  let where = '';
+  if (last?.index !== undefined) {
+    const end = last.index + last[0].length;
+    const before = raw.slice(0, end);
+    const line = before.split('\n').length;
+    where = ` at line ${line} column ${end - (before.lastIndexOf('\n') + 1)}`;
+  }
+  throw new Error(`unknown variant \`${value}\`, expected one of ${expected}${where}`);
 }
 
 function commandItem(command: string, exitCode: number | null, output: string): ToolThreadItem {
@@ -151,7 +164,9 @@ function abortError(signal: AbortSignal): unknown {
  *   with `tty: true`; no PTY is allocated). It waits `yield_time_ms` (default 10000, 250–30000)
  *   or until the process exits, and answers (`function_call_output`, id `fco_<uuid>`) in the
  *   format of {@link formatExecAnswer}: `Process exited with code N`, or `Process running with
- *   session ID N` when the process outlives the wait (kept in the store for `write_stdin`).
+ *   session ID N` when the process outlives the wait (kept in the store for `write_stdin`). The
+ *   sandbox's `cleanup` (mount points bubblewrap left on the host) runs once the process exited or
+ *   failed to start, before anyone sees its exit.
  * - `write_stdin {session_id, chars?, yield_time_ms?, max_output_tokens?}` writes `chars` (then
  *   waits 250–30000 ms, default 250) or polls (5000–300000 ms, default 5000), answering with the
  *   output since the previous answer. Texts of its failures: `write_stdin failed: Unknown process
@@ -161,13 +176,17 @@ function abortError(signal: AbortSignal): unknown {
  *   `/bin/bash -lc 'echo hi'`) is `started` once the process runs and `completed` by whichever
  *   call sees it exit, with all its output (`aggregated_output`), `exit_code` and status
  *   `completed` (0) / `failed`. A sandboxed command that fails like a sandbox denial
- *   ({@link isLikelySandboxDenial}) within its first 300 ms, and a command the sandbox refuses
- *   (never run: its output is the refusal message, exit code 1), report no item, as the original.
+ *   (`isLikelySandboxDenial` of the sandbox module) within its first 300 ms, and a command the
+ *   sandbox refuses (never run: its output is the refusal message with exit code 101, as 0.169.0's
+ *   sandbox launcher panicked without bubblewrap), report no item, as the original.
  * - A command that cannot be started (e.g. `workdir` does not exist): its item completes `failed`
  *   with exit code -1 and `Failed to create unified exec process: <os error>`; the answer is
  *   `exec_command failed: CreateProcess { message: "Rejected(\"…\")" }`, as 0.169.0.
- * - `sandbox_permissions: "require_escalated"` under approval policy `never` is answered with
- *   {@link ESCALATION_REJECTED_TEXT} (no item, nothing run).
+ * - Approval: each call goes through `decideCommandLaunch({approvalPolicy, sandboxPermissions})`;
+ *   an escalation (`sandbox_permissions` `require_escalated` / `with_additional_permissions`) is
+ *   answered with its rejection text (`approval policy is Never; reject command — …`), no item,
+ *   nothing run. Another value fails the argument parsing as the original's:
+ *   `failed to parse function arguments: unknown variant \`x\`, expected one of … at line L column C`.
  * - A turn abort (`context.signal`) kills the process group of every command started in that
  *   turn; the call then rejects with the abort reason.
  */
@@ -177,14 +196,19 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
 
   const execCommand = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
     let args: Record<string, unknown>;
+    let sandboxPermissions: SandboxPermissions;
     try {
       args = parseArguments(call);
       if (typeof args.cmd !== 'string') throw new Error('missing field `cmd`');
+      sandboxPermissions = sandboxPermissionsOf(call, args.sandbox_permissions);
     } catch (error) {
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
-    if (args.sandbox_permissions === 'require_escalated' && (options.approvalPolicy ?? 'never') === 'never')
-      return answerItem(call, ESCALATION_REJECTED_TEXT);
+    const decision = decideCommandLaunch({
+      approvalPolicy: options.approvalPolicy ?? 'never',
+      sandboxPermissions,
+    });
+    if (decision.kind === 'reject') return answerItem(call, decision.message);
     const callId = toolCallId(call) ?? '';
     const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
     const argv = shellArgv(shell, args.cmd as string, args.login !== false);
@@ -203,16 +227,24 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     const prepared = await options.sandbox.prepare(argv, { cwd, env: childEnv });
     if (prepared.kind === 'refused') {
       const output = prepared.message.endsWith('\n') ? prepared.message : `${prepared.message}\n`;
-      return answerItem(call, formatExecAnswer({ wallTimeSeconds: 0, exitCode: 1, output, maxOutputTokens }));
+      return answerItem(
+        call,
+        formatExecAnswer({ wallTimeSeconds: 0, exitCode: REFUSED_EXIT_CODE, output, maxOutputTokens }),
+      );
     }
-    if (context.signal.aborted) throw abortError(context.signal);
+    if (context.signal.aborted) {
+      await prepared.cleanup?.();
+      throw abortError(context.signal);
+    }
     const child = new ExecProcess({
       argv: prepared.argv,
       cwd: prepared.cwd,
       env: prepared.env,
       openStdin: args.tty === true,
+      cleanup: prepared.cleanup,
     });
     if (!(await child.spawned)) {
+      await child.finished; // (after the sandbox's cleanup)
       // As 0.169.0 (e.g. a `workdir` that does not exist): the item fails with exit code -1.
       const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
       context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
@@ -230,7 +262,10 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     if (prepared.sandboxed) {
       await child.waitUntil(started + Math.min(yieldMs, DENIAL_WINDOW_MS), context.signal);
       const code = child.exitCode;
-      if (code !== undefined && isLikelySandboxDenial(code, child.aggregated.text())) {
+      if (
+        code !== undefined &&
+        isLikelySandboxDenial({ sandboxed: true, exitCode: code, output: child.aggregated.text() })
+      ) {
         const output = child.pending.take();
         const wallTimeSeconds = (Date.now() - started) / 1000;
         return answerItem(
