@@ -202,6 +202,43 @@ describe('openExecConversation default tools', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a call cut off by an abort gets an `aborted` output, so the next turn is a valid request', async () => {
+    server.pushSteps(toolCallTurn('sleep 30'), {
+      kind: 'sse',
+      events: textTurn({ responseId: 'resp_2', text: 'Fine.' }),
+    });
+    const controller = new AbortController();
+    const hanging = new ToolRegistry([
+      {
+        name: 'exec_command',
+        spec: EXEC_COMMAND_SPEC,
+        handle: (_call, ctx) =>
+          new Promise((_resolve, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+            setTimeout(() => controller.abort(new Error('user interrupt')), 10);
+          }),
+      },
+    ]);
+    const opened = await open({ tools: hanging });
+    try {
+      const first: TurnEvent[] = [];
+      for await (const event of opened.conversation.runTurn('Run it.', { signal: controller.signal }))
+        first.push(event);
+      expect(first.at(-1)?.type).toBe('turn.aborted');
+      for await (const _ of opened.conversation.runTurn('Go on.'));
+    } finally {
+      await opened.close();
+    }
+    const input =
+      (server.requests[1]?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
+    const callAt = input.findIndex((item) => item.type === 'function_call');
+    expect(input.slice(callAt, callAt + 3)).toEqual([
+      expect.objectContaining({ type: 'function_call', call_id: 'call_1' }),
+      { type: 'function_call_output', call_id: 'call_1', output: 'aborted' },
+      expect.objectContaining({ type: 'message', role: 'user' }),
+    ]);
+  });
+
   it('--dangerously-bypass-approvals-and-sandbox wins over sandbox_mode; caller tools replace the default set', async () => {
     server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'hi' }) });
     server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'hi' }) });
