@@ -239,6 +239,38 @@ describe('openExecConversation default tools', () => {
     ]);
   });
 
+  it('a tool whose handle throws synchronously still answers the call (`tool call failed: …`), no resend', async () => {
+    server.pushSteps(toolCallTurn('true'), {
+      kind: 'sse',
+      events: textTurn({ responseId: 'resp_2', text: 'OK.' }),
+    });
+    const throwing = new ToolRegistry([
+      {
+        name: 'exec_command',
+        spec: EXEC_COMMAND_SPEC,
+        handle: () => {
+          throw new Error('boom');
+        },
+      },
+    ]);
+    const opened = await open({ tools: throwing });
+    const events: TurnEvent[] = [];
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.')) events.push(event);
+    } finally {
+      await opened.close();
+    }
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    expect(server.requests).toHaveLength(2);
+    const input =
+      (server.requests[1]?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
+    expect(input.at(-1)).toEqual({
+      type: 'function_call_output',
+      call_id: 'call_1',
+      output: 'tool call failed: boom',
+    });
+  });
+
   it('--dangerously-bypass-approvals-and-sandbox wins over sandbox_mode; caller tools replace the default set', async () => {
     server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'hi' }) });
     server.pushSteps({ kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'hi' }) });

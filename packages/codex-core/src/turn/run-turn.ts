@@ -295,7 +295,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
 
 /**
  * Runs one tool call, yielding the items it reports (`ToolContext.emit`) as they come and then
- * its output. A handler that throws (it should report failures in its output instead)
+ * its output. A handler that throws or rejects (it should report failures in its output instead)
  * still answers the call: the model gets `tool call failed: <message>` as the output, so the
  * history never holds a call without an output and the turn goes on.
  */
@@ -312,7 +312,14 @@ async function* runTool(
     wake?.();
   };
   let settled = false;
-  const result = tools.handle(call, { signal, turnId, emit }).then(
+  let handled: Promise<ResponseItem>;
+  try {
+    handled = tools.handle(call, { signal, turnId, emit });
+  } catch (error) {
+    // A handler that throws before returning its promise fails the call, not the sampling request.
+    handled = Promise.reject(error);
+  }
+  const result = handled.then(
     (output) => ({ output }),
     (error: unknown) => ({ error }),
   );
