@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processGone } from '@codex-ts/core/test';
 import {
   completed,
   functionCall,
@@ -209,16 +210,7 @@ describe('codex-ts exec: exec_command round trips', () => {
       /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\nProcess running with session ID \d+\nOriginal token count: 2\nOutput:\nstart\n$/,
     );
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(pid)).toBe(true);
   });
 
   it('human output: each command on stderr with its cwd, status and output', async () => {

@@ -16,6 +16,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalationRejectedMessage, UNTRUSTED_APPROVAL_POLICY_ERROR } from '../sandbox/approval.js';
 import { useConfigHome } from '../test/config-home.js';
+import { processGone } from '../test/processes.js';
 import { sandboxSkipReason } from '../test/sandbox-skip.js';
 import { applyPatchToolSpec } from '../tools/apply-patch/spec.js';
 import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../tools/exec/specs.js';
@@ -189,16 +190,7 @@ describe('openExecConversation default tools', () => {
     }
     expect(events.at(-1)?.type).toBe('turn.aborted');
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(pid)).toBe(true);
     expect(server.requests).toHaveLength(1);
   });
 

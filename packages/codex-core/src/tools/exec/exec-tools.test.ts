@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandSandbox, createCommandSandbox } from '../../sandbox/sandbox.js';
+import { processGone } from '../../test/processes.js';
 import { sandboxSkipReason } from '../../test/sandbox-skip.js';
 import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
 import { createExecTools, type ExecTools } from './exec-tools.js';
@@ -232,16 +233,7 @@ describe('exec_command', () => {
     expect(grandchild).toBeGreaterThan(0);
     controller.abort(new Error('turn aborted'));
     await expect(pending).rejects.toThrow('turn aborted');
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(grandchild, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(grandchild)).toBe(true);
   });
 
   it('a refused command never runs: exit code 101 (0.169.0) with the refusal text, no item', async () => {
