@@ -217,6 +217,14 @@ describe('codex-ts exec: exec_command round trips', () => {
     server.pushSteps(
       { kind: 'sse', events: toolCall(1, 'echo hi') },
       { kind: 'sse', events: toolCall(2, 'echo oops >&2; exit 3') },
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('resp_3'),
+          functionCall('call_3', 'exec_command', { cmd: 'pwd', workdir: userHome }, 'fc_3'),
+          completed('resp_3'),
+        ],
+      },
       { kind: 'sse', events: helloTurn() },
     );
     const r = await run(FULL_ACCESS, newHome(server.url));
@@ -230,5 +238,7 @@ describe('codex-ts exec: exec_command round trips', () => {
     expect(stderr).toContain(
       `exec\nSHELL -lc 'echo oops >&2; exit 3' in ${cwd}\n exited 3 in Nms:\noops\n\n`,
     );
+    // As 0.169.0: a command with a workdir is shown in that directory.
+    expect(stderr).toContain(`exec\nSHELL -lc pwd in ${userHome}\n succeeded in Nms:\n${userHome}\n\n`);
   });
 });

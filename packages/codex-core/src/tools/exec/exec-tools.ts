@@ -259,7 +259,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       await child.finished; // (after the sandbox's cleanup)
       // As 0.169.0 (e.g. a `workdir` that does not exist): the item fails with exit code -1.
       const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
-      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, ''), cwd });
       context.emit({ phase: 'completed', key: callId, item: commandItem(command, -1, reason) });
       return answerItem(
         call,
@@ -287,7 +287,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       }
     }
     if (!context.signal.aborted) {
-      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, ''), cwd });
       itemStarted = true;
     }
     await child.waitUntil(started + yieldMs, context.signal);
