@@ -122,6 +122,7 @@ describe('openExecConversation default tools', () => {
           exit_code: null,
           status: 'in_progress',
         },
+        cwd: work,
       },
       {
         type: 'tool.item',

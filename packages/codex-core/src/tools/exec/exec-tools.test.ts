@@ -67,7 +67,8 @@ const HEADER = /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\n/;
 
 describe('exec_command', () => {
   it('runs /bin/bash -lc <cmd>, answers in the original format and reports started/completed items', async () => {
-    const t = tools();
+    const cwd = tempDir();
+    const t = tools(FULL_ACCESS, cwd);
     const ctx = context();
     const c = call('exec_command', { cmd: 'echo hi' });
     const text = outputText(await t.execCommand.handle(c, ctx));
@@ -86,6 +87,7 @@ describe('exec_command', () => {
           exit_code: null,
           status: 'in_progress',
         },
+        cwd: cwd,
       },
       {
         phase: 'completed',
