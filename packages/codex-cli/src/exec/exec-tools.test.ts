@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processGone } from '@codex-ts/core/test';
 import {
   completed,
   functionCall,
@@ -209,22 +210,21 @@ describe('codex-ts exec: exec_command round trips', () => {
       /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\nProcess running with session ID \d+\nOriginal token count: 2\nOutput:\nstart\n$/,
     );
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(pid)).toBe(true);
   });
 
   it('human output: each command on stderr with its cwd, status and output', async () => {
     server.pushSteps(
       { kind: 'sse', events: toolCall(1, 'echo hi') },
       { kind: 'sse', events: toolCall(2, 'echo oops >&2; exit 3') },
+      {
+        kind: 'sse',
+        events: [
+          responseCreated('resp_3'),
+          functionCall('call_3', 'exec_command', { cmd: 'pwd', workdir: userHome }, 'fc_3'),
+          completed('resp_3'),
+        ],
+      },
       { kind: 'sse', events: helloTurn() },
     );
     const r = await run(FULL_ACCESS, newHome(server.url));
@@ -238,5 +238,7 @@ describe('codex-ts exec: exec_command round trips', () => {
     expect(stderr).toContain(
       `exec\nSHELL -lc 'echo oops >&2; exit 3' in ${cwd}\n exited 3 in Nms:\noops\n\n`,
     );
+    // As 0.169.0: a command with a workdir is shown in that directory.
+    expect(stderr).toContain(`exec\nSHELL -lc pwd in ${userHome}\n succeeded in Nms:\n${userHome}\n\n`);
   });
 });

@@ -7,7 +7,7 @@ import type { OutputSink } from './jsonl-printer.js';
  * summary to stderr when its response completed (`item.completed`), notices go to stderr, and a
  * failed turn prints `ERROR: <message>` on stderr. A command the agent runs (`command_execution`
  * tool items) is shown on stderr as codex-cli 0.169.0 shows it: `exec`, then `<command> in <cwd>`
- * when it starts; ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
+ * when it starts (the directory it runs in: the event's `cwd`, else the session's); ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
  * (if any, followed by a newline) when it completes, the duration measured between the two
  * (`269ms`, `1.50s`, `2m 05s`). Deltas are not printed: a retried attempt
  * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
@@ -20,7 +20,7 @@ export class HumanPrinter {
   /** Start times (ms) of the command items shown, by `tool.item` key. */
   readonly #commandStarts = new Map<string, number>();
 
-  /** `options.cwd`: the directory shown after each command (`… in <cwd>`). */
+  /** `options.cwd`: the directory shown after a command whose event names none (`… in <cwd>`). */
   constructor(out: OutputSink, err: OutputSink, options: { cwd?: string } = {}) {
     this.#out = out;
     this.#err = err;
@@ -32,7 +32,8 @@ export class HumanPrinter {
     if (item.type !== 'command_execution') return;
     if (event.phase === 'started') {
       this.#commandStarts.set(event.key, Date.now());
-      this.#err.write(`exec\n${item.command}${this.#cwd ? ` in ${this.#cwd}` : ''}\n`);
+      const cwd = event.cwd ?? this.#cwd;
+      this.#err.write(`exec\n${item.command}${cwd ? ` in ${cwd}` : ''}\n`);
       return;
     }
     if (event.phase !== 'completed') return;

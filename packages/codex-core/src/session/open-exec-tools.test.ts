@@ -16,6 +16,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalationRejectedMessage, UNTRUSTED_APPROVAL_POLICY_ERROR } from '../sandbox/approval.js';
 import { useConfigHome } from '../test/config-home.js';
+import { processGone } from '../test/processes.js';
 import { sandboxSkipReason } from '../test/sandbox-skip.js';
 import { applyPatchToolSpec } from '../tools/apply-patch/spec.js';
 import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../tools/exec/specs.js';
@@ -121,6 +122,7 @@ describe('openExecConversation default tools', () => {
           exit_code: null,
           status: 'in_progress',
         },
+        cwd: work,
       },
       {
         type: 'tool.item',
@@ -189,17 +191,77 @@ describe('openExecConversation default tools', () => {
     }
     expect(events.at(-1)?.type).toBe('turn.aborted');
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(pid, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(pid)).toBe(true);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('a call cut off by an abort gets an `aborted` output, so the next turn is a valid request', async () => {
+    server.pushSteps(toolCallTurn('sleep 30'), {
+      kind: 'sse',
+      events: textTurn({ responseId: 'resp_2', text: 'Fine.' }),
+    });
+    const controller = new AbortController();
+    const hanging = new ToolRegistry([
+      {
+        name: 'exec_command',
+        spec: EXEC_COMMAND_SPEC,
+        handle: (_call, ctx) =>
+          new Promise((_resolve, reject) => {
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+            setTimeout(() => controller.abort(new Error('user interrupt')), 10);
+          }),
+      },
+    ]);
+    const opened = await open({ tools: hanging });
+    try {
+      const first: TurnEvent[] = [];
+      for await (const event of opened.conversation.runTurn('Run it.', { signal: controller.signal }))
+        first.push(event);
+      expect(first.at(-1)?.type).toBe('turn.aborted');
+      for await (const _ of opened.conversation.runTurn('Go on.'));
+    } finally {
+      await opened.close();
+    }
+    const input =
+      (server.requests[1]?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
+    const callAt = input.findIndex((item) => item.type === 'function_call');
+    expect(input.slice(callAt, callAt + 3)).toEqual([
+      expect.objectContaining({ type: 'function_call', call_id: 'call_1' }),
+      { type: 'function_call_output', call_id: 'call_1', output: 'aborted' },
+      expect.objectContaining({ type: 'message', role: 'user' }),
+    ]);
+  });
+
+  it('a tool whose handle throws synchronously still answers the call (`tool call failed: …`), no resend', async () => {
+    server.pushSteps(toolCallTurn('true'), {
+      kind: 'sse',
+      events: textTurn({ responseId: 'resp_2', text: 'OK.' }),
+    });
+    const throwing = new ToolRegistry([
+      {
+        name: 'exec_command',
+        spec: EXEC_COMMAND_SPEC,
+        handle: () => {
+          throw new Error('boom');
+        },
+      },
+    ]);
+    const opened = await open({ tools: throwing });
+    const events: TurnEvent[] = [];
+    try {
+      for await (const event of opened.conversation.runTurn('Run it.')) events.push(event);
+    } finally {
+      await opened.close();
+    }
+    expect(events.at(-1)?.type).toBe('turn.completed');
+    expect(server.requests).toHaveLength(2);
+    const input =
+      (server.requests[1]?.json as { input?: Record<string, unknown>[] } | undefined)?.input ?? [];
+    expect(input.at(-1)).toEqual({
+      type: 'function_call_output',
+      call_id: 'call_1',
+      output: 'tool call failed: boom',
+    });
   });
 
   it('--dangerously-bypass-approvals-and-sandbox wins over sandbox_mode; caller tools replace the default set', async () => {

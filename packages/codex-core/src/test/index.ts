@@ -15,6 +15,7 @@ export {
   testConversation,
   testTelemetry,
 } from './harness.js';
+export { processGone } from './processes.js';
 export { sandboxSkipReason } from './sandbox-skip.js';
 export { type ScriptedAuth, type ScriptedAuthScript, scriptedRecoveryAuth } from './scripted-auth.js';
 export { THREAD_HOME_API_KEY, type ThreadHome, threadHome } from './thread-home.js';

@@ -64,6 +64,21 @@ describe('ThreadEventMapper', () => {
     ]);
   });
 
+  it('a command left running keeps its id into the next turn, where write_stdin completes it', () => {
+    const mapper = new ThreadEventMapper();
+    const lines = mapAll(mapper, [
+      { type: 'turn.started', turnId: 't1' },
+      { type: 'tool.item', phase: 'started', key: 'call_1', item: command('in_progress') },
+      { type: 'turn.completed', usage: emptyTokenUsage() },
+      { type: 'turn.started', turnId: 't2' },
+      { type: 'tool.item', phase: 'completed', key: 'call_1', item: command('completed', 'hi\n') },
+    ]);
+    expect(lines).toContainEqual({
+      type: 'item.completed',
+      item: { id: 'item_0', ...command('completed', 'hi\n') },
+    });
+  });
+
   it('shows notices, warnings and reroutes; drops deltas and bookkeeping events', () => {
     const error = new ApiError('internal_server_error', 'x');
     const events = mapAll(new ThreadEventMapper(), [

@@ -39,11 +39,15 @@ export const TURN_ABORTED_MESSAGE = 'turn aborted';
  * mapper's life (all turns it maps). Tool items still open when a turn ends (e.g. the `todo_list`
  * of `update_plan`, started and updated but never completed by its tool) are completed with their
  * last state, as exec's event processor does at the end of a turn. A `command_execution` whose
- * process is still running (left for `write_stdin`) stays open, as codex-cli 0.169.0 printed it.
+ * process is still running (left for `write_stdin`) stays open, as codex-cli 0.169.0 printed it,
+ * and keeps its id: a `write_stdin` of a later turn that sees it exit completes that same item.
  */
 export class ThreadEventMapper {
   #nextItem = 0;
-  /** The current turn's tool items by `tool.item` key: their id and last reported state. */
+  /**
+   * Tool items by `tool.item` key: their id and last reported state. The current turn's, plus the
+   * `command_execution` items of earlier turns whose process still runs.
+   */
   readonly #toolItems = new Map<string, { id: string; item: ThreadItem; open: boolean }>();
 
   #itemId(): string {
@@ -64,7 +68,9 @@ export class ThreadEventMapper {
   map(event: TurnEvent): ThreadEvent[] {
     switch (event.type) {
       case 'turn.started':
-        this.#toolItems.clear();
+        // A command left running for `write_stdin` keeps its id: a later turn may complete it.
+        for (const [key, entry] of this.#toolItems)
+          if (!entry.open || entry.item.type !== 'command_execution') this.#toolItems.delete(key);
         return [{ type: 'turn.started' }];
       case 'tool.item': {
         const id = this.#toolItems.get(event.key)?.id ?? this.#itemId();

@@ -21,6 +21,12 @@ export interface ToolItemEvent {
   phase: 'started' | 'updated' | 'completed';
   key: string;
   item: ToolThreadItem;
+  /**
+   * The absolute directory a `command_execution` runs in (the call's `workdir` resolved, else the
+   * turn cwd), which the human output of `exec` shows (`<command> in <cwd>`); not part of the
+   * item (`exec --json` prints none).
+   */
+  cwd?: string | undefined;
 }
 
 /** What the turn loop hands a tool call besides the call itself. */

@@ -16,6 +16,7 @@ import type { ModelClientSession } from '../client/model-client-session.js';
 import type { SamplingRequest } from '../client/request-builder.js';
 import type { CompactionOutcome } from '../compaction/run-compaction.js';
 import type { ToolHandler, ToolItemEvent } from '../tools/tool-handler.js';
+import { missingCallOutputs } from './call-outputs.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
 
@@ -107,7 +108,9 @@ export interface RunTurnOptions {
  * emitted, the retry count restarts at 0 and the request is sent at once over HTTP.
  * Each retry is recorded as a `codex.retry` span event when telemetry is wired.
  * A non-retryable error, or exhausted retries on HTTP, ends the turn with `turn.failed`; the
- * caller's abort ends it with `turn.aborted`. The caller owns `session` (and ends it).
+ * caller's abort ends it with `turn.aborted`, after giving each tool call of the history still
+ * without an output an `aborted` one (`missingCallOutputs`: the call running when the abort came
+ * and those after it), so the next turn's request is valid. The caller owns `session` (and ends it).
  */
 export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEvent> {
   const { session, history, streamMaxRetries, tools, signal } = options;
@@ -232,6 +235,8 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
       return;
     } catch (error) {
       if (signal?.aborted || (ApiError.isInstance(error) && error.code === 'aborted')) {
+        // Calls the abort cut off get `aborted` outputs, so that the thread can go on.
+        history.push(...missingCallOutputs(history));
         yield { type: 'turn.aborted', reason: signal?.reason ?? error };
         return;
       }
@@ -290,7 +295,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
 
 /**
  * Runs one tool call, yielding the items it reports (`ToolContext.emit`) as they come and then
- * its output. A handler that throws (it should report failures in its output instead)
+ * its output. A handler that throws or rejects (it should report failures in its output instead)
  * still answers the call: the model gets `tool call failed: <message>` as the output, so the
  * history never holds a call without an output and the turn goes on.
  */
@@ -307,7 +312,14 @@ async function* runTool(
     wake?.();
   };
   let settled = false;
-  const result = tools.handle(call, { signal, turnId, emit }).then(
+  let handled: Promise<ResponseItem>;
+  try {
+    handled = tools.handle(call, { signal, turnId, emit });
+  } catch (error) {
+    // A handler that throws before returning its promise fails the call, not the sampling request.
+    handled = Promise.reject(error);
+  }
+  const result = handled.then(
     (output) => ({ output }),
     (error: unknown) => ({ error }),
   );

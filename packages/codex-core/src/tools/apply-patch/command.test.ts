@@ -84,4 +84,30 @@ describe('apply_patch inside exec_command (outputs observed from codex-cli 0.169
     expect(readOnly.events).toEqual([]);
     expect((await run('echo hi')).text).toBeUndefined();
   });
+
+  it('workspace-write: `cd <dir> &&` moves where paths resolve, not the workspace (0.169.0 refuses outside)', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'apply-patch-outside-'));
+    try {
+      const policy: SandboxPolicy = {
+        mode: 'workspace-write',
+        writableRoots: [],
+        networkAccess: false,
+        excludeSlashTmp: true,
+        excludeTmpdirEnvVar: true,
+      };
+      const escaped = await run(`cd ${outside} && apply_patch <<'EOF'\n${PATCH}\nEOF\n`, policy);
+      expect(escaped.text).toBe(
+        'patch rejected: writing outside of the project; rejected by user approval settings',
+      );
+      expect(escaped.events).toEqual([]);
+      await expect(readFile(join(outside, 'hd.txt'), 'utf8')).rejects.toThrow();
+      await mkdir(join(cwd, 'sub'));
+      expect((await run(`cd sub && apply_patch <<'EOF'\n${PATCH}\nEOF\n`, policy)).text).toContain(
+        'Success.',
+      );
+      expect(await readFile(join(cwd, 'sub', 'hd.txt'), 'utf8')).toBe('hd\n');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 });

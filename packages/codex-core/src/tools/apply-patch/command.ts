@@ -48,10 +48,14 @@ export const IMPLICIT_APPLY_PATCH_OUTPUT =
   'apply_patch verification failed: patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]';
 
 /**
- * For `exec_command`: when `script` (the `cmd` run as `/bin/bash -lc <cmd>` in `options.cwd`) is
- * an `apply_patch` invocation ({@link parseApplyPatchCommand}), applies the patch in-process as
- * the `apply_patch` tool does (same checks, refusals and `file_change` item under `key`, normally
- * the call's `call_id`) and returns the `function_call_output` text 0.169.0 sends:
+ * For `exec_command`: when `script` (the `cmd` run as `/bin/bash -lc <cmd>` in `workdir`, default
+ * `options.cwd`; relative to it) is an `apply_patch` invocation ({@link parseApplyPatchCommand}),
+ * applies the patch in-process as the `apply_patch` tool does (same checks, refusals and
+ * `file_change` item under `key`, normally the call's `call_id`). Patch paths resolve against the
+ * script's directory (`workdir`, then its `cd <dir>`), while the sandbox policy's writable roots
+ * stay those of the session cwd `options.cwd` (0.169.0 refuses `cd /elsewhere && apply_patch …`
+ * under `workspace-write` as `writing outside of the project`). Returns the
+ * `function_call_output` text 0.169.0 sends:
  * `Wall time: 0.0000 seconds\nOutput:\n` (always zero, as observed) + the tool's `Exit code: …` text when the patch was
  * written, else the bare `apply_patch verification failed: …` / `patch rejected: …` text.
  * Returns `undefined` for any other script (run it normally).
@@ -61,6 +65,7 @@ export async function runApplyPatchCommand(
   options: ApplyPatchToolOptions,
   context: ToolContext,
   key: string,
+  workdir?: string | undefined,
 ): Promise<string | undefined> {
   const command = parseApplyPatchCommand(script);
   if (command === undefined) return undefined;
@@ -68,12 +73,13 @@ export async function runApplyPatchCommand(
   const now = options.now ?? (() => performance.now());
   const policy =
     typeof options.sandboxPolicy === 'function' ? options.sandboxPolicy() : options.sandboxPolicy;
-  const cwd = command.workdir === undefined ? options.cwd : resolve(options.cwd, command.workdir);
+  const cwd = resolve(options.cwd, workdir ?? '.', command.workdir ?? '.');
   const result = await executePatch(command.body, cwd, policy, {
     env: options.env ?? process.env,
     now,
     context,
     key,
+    sessionCwd: options.cwd,
   });
   return result.ran ? `${INTERCEPTED_PREFIX}${result.text}` : result.text;
 }

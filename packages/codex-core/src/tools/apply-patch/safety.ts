@@ -3,13 +3,15 @@
  * decides it (codex-rs `core/src/safety.rs` `assess_patch_safety`; exec never asks for approval):
  * `danger-full-access` writes anywhere, `read-only` nowhere, `workspace-write` only inside the
  * writable roots (the cwd, `writableRoots`, `/tmp` and `$TMPDIR` unless excluded) and never
- * inside their `.git`, `.codex` or `.agents`. The check compares paths as written; while writing,
+ * inside their `.git`, `.agents`, `.codex` or `.aws` (`PROTECTED_SUBPATH_NAMES` of the sandbox,
+ * existing or not). The check compares paths as written; while writing,
  * {@link writeGuard} resolves symbolic links as the original's sandbox would, so a link inside the
  * workspace cannot lead a write outside.
  */
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../sandbox/sandbox.js';
+import { PROTECTED_SUBPATH_NAMES } from '../../sandbox/writable-roots.js';
 
 /** Text of `patch rejected: <reason>` for a patch whose `changes` are empty. */
 export const EMPTY_PATCH_REJECTION = 'patch rejected: empty patch';
@@ -19,17 +21,6 @@ export const READ_ONLY_REJECTION =
 /** The text 0.169.0 answers with in `workspace-write` mode for a path outside the writable roots. */
 export const OUTSIDE_WORKSPACE_REJECTION =
   'patch rejected: writing outside of the project; rejected by user approval settings';
-
-const PROTECTED_SUBDIRS = ['.git', '.codex', '.agents'];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `path` with the symbolic links of its deepest existing ancestor resolved. */
 async function realTarget(path: string): Promise<string> {
@@ -70,11 +61,8 @@ async function writableRoots(
   const result: { root: string; readOnly: string[] }[] = [];
   for (const entry of roots) {
     const root = real ? await realTarget(resolve(cwd, entry)) : resolve(cwd, entry);
-    const readOnly: string[] = [];
-    for (const name of PROTECTED_SUBDIRS) {
-      if (await exists(join(root, name))) readOnly.push(join(root, name));
-    }
-    result.push({ root, readOnly });
+    // Whether they exist or not (0.169.0 refused `.codex/x` and `.git/x` in a folder without them).
+    result.push({ root, readOnly: PROTECTED_SUBPATH_NAMES.map((name) => join(root, name)) });
   }
   return result;
 }

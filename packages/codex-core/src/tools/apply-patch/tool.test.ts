@@ -158,6 +158,23 @@ describe('applyPatchTool', () => {
     expect(extra.output.output).toContain(`A ${join(root, 'elsewhere', 'y.txt')}\n`);
   });
 
+  it('under workspace-write refuses .git, .agents, .codex and .aws of a root, existing or not (as 0.169.0)', async () => {
+    const outside = 'patch rejected: writing outside of the project; rejected by user approval settings';
+    await mkdir(join(cwd, '.aws'));
+    for (const path of ['.aws/credentials', '.codex/x.txt', '.git/x.txt', '.agents/x.txt']) {
+      const { output, events } = await call(
+        `*** Begin Patch\n*** Add File: ${path}\n+a\n*** End Patch`,
+        WORKSPACE,
+      );
+      expect(output.output, path).toBe(outside);
+      expect(events).toEqual([]);
+      expect(await exists(join(cwd, path))).toBe(false);
+    }
+    // Only a root's own: a nested `.aws` is an ordinary folder.
+    const nested = await call('*** Begin Patch\n*** Add File: sub/.aws/y.txt\n+a\n*** End Patch', WORKSPACE);
+    expect(nested.output.output).toContain('A sub/.aws/y.txt\n');
+  });
+
   it('answers a function_call with `aborted`, as 0.169.0 does for its freeform tool', async () => {
     const tool = applyPatchTool({ cwd, sandboxPolicy: FULL });
     const output = await tool.handle(

@@ -92,16 +92,31 @@ export function applyPatchTool(options: ApplyPatchToolOptions): Tool {
   };
 }
 
+/** How {@link executePatch} runs: environment, clock, the call's context and item key. */
+interface PatchRun {
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  context: ToolContext;
+  key: string;
+  /**
+   * The session cwd whose writable roots the policy grants (default: the `cwd` the patch paths
+   * resolve against). Differs when `exec_command` runs a patch in another directory (`workdir`,
+   * `cd <dir> &&`): paths resolve there, but the workspace stays the session's.
+   */
+  sessionCwd?: string | undefined;
+}
+
 /**
- * Parses, verifies, checks against the policy and applies `input` in `cwd`, reporting the
- * `file_change` item under `run.key`. `ran` tells whether the patch got to be written (the text is
- * then the `Exit code:` output), else `text` is the verification failure or the refusal.
+ * Parses, verifies, checks against the policy and applies `input` (paths relative to `cwd`),
+ * reporting the `file_change` item under `run.key`. `ran` tells whether the patch got to be
+ * written (the text is then the `Exit code:` output), else `text` is the verification failure or
+ * the refusal.
  */
 export async function executePatch(
   input: string,
   cwd: string,
   policy: SandboxPolicy,
-  run: { env: NodeJS.ProcessEnv; now: () => number; context: ToolContext; key: string },
+  run: PatchRun,
 ): Promise<{ text: string; ran: boolean }> {
   const text = await runApplyPatch(input, cwd, policy, run);
   return { text, ran: text.startsWith('Exit code: ') };
@@ -111,8 +126,9 @@ async function runApplyPatch(
   input: string,
   cwd: string,
   policy: SandboxPolicy,
-  run: { env: NodeJS.ProcessEnv; now: () => number; context: ToolContext; key: string },
+  run: PatchRun,
 ): Promise<string> {
+  const sessionCwd = run.sessionCwd ?? cwd;
   let changes: Awaited<ReturnType<typeof verifyHunks>>;
   let hunks: ReturnType<typeof parsePatch>;
   try {
@@ -127,7 +143,7 @@ async function runApplyPatch(
   const written = changes.flatMap((change) =>
     change.movePath === undefined ? [change.path] : [change.path, change.movePath],
   );
-  const rejection = await patchRejection(written, policy, cwd, run.env);
+  const rejection = await patchRejection(written, policy, sessionCwd, run.env);
   if (rejection !== undefined) return rejection;
   if (run.context.signal.aborted) throw run.context.signal.reason ?? new Error('aborted');
 
@@ -139,7 +155,7 @@ async function runApplyPatch(
   run.context.emit({ phase: 'started', key: run.key, item: item('in_progress') });
   const started = run.now();
   try {
-    const affected = await applyHunks(hunks, cwd, await writeGuard(policy, cwd, run.env));
+    const affected = await applyHunks(hunks, cwd, await writeGuard(policy, sessionCwd, run.env));
     run.context.emit({ phase: 'completed', key: run.key, item: item('completed') });
     return formatApplyPatchOutput(0, run.now() - started, formatSummary(affected));
   } catch (error) {

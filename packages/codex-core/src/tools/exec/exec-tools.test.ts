@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandSandbox, createCommandSandbox } from '../../sandbox/sandbox.js';
+import { processGone } from '../../test/processes.js';
 import { sandboxSkipReason } from '../../test/sandbox-skip.js';
 import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
 import { createExecTools, type ExecTools } from './exec-tools.js';
@@ -66,7 +67,8 @@ const HEADER = /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\n/;
 
 describe('exec_command', () => {
   it('runs /bin/bash -lc <cmd>, answers in the original format and reports started/completed items', async () => {
-    const t = tools();
+    const cwd = tempDir();
+    const t = tools(FULL_ACCESS, cwd);
     const ctx = context();
     const c = call('exec_command', { cmd: 'echo hi' });
     const text = outputText(await t.execCommand.handle(c, ctx));
@@ -85,6 +87,7 @@ describe('exec_command', () => {
           exit_code: null,
           status: 'in_progress',
         },
+        cwd: cwd,
       },
       {
         phase: 'completed',
@@ -232,16 +235,7 @@ describe('exec_command', () => {
     expect(grandchild).toBeGreaterThan(0);
     controller.abort(new Error('turn aborted'));
     await expect(pending).rejects.toThrow('turn aborted');
-    let alive = true;
-    for (let i = 0; i < 100 && alive; i++) {
-      try {
-        process.kill(grandchild, 0);
-        await new Promise((r) => setTimeout(r, 20));
-      } catch {
-        alive = false;
-      }
-    }
-    expect(alive).toBe(false);
+    expect(await processGone(grandchild)).toBe(true);
   });
 
   it('a refused command never runs: exit code 101 (0.169.0) with the refusal text, no item', async () => {

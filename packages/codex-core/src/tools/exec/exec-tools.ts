@@ -9,6 +9,7 @@ import {
   type SandboxPermissions,
 } from '../../sandbox/approval.js';
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
+import { runApplyPatchCommand } from '../apply-patch/command.js';
 import type { Tool } from '../registry.js';
 import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
 import { ExecProcess } from './exec-process.js';
@@ -182,6 +183,9 @@ function abortError(signal: AbortSignal): unknown {
  * - A command that cannot be started (e.g. `workdir` does not exist): its item completes `failed`
  *   with exit code -1 and `Failed to create unified exec process: <os error>`; the answer is
  *   `exec_command failed: CreateProcess { message: "Rejected(\"…\")" }`, as 0.169.0.
+ * - A script that is an `apply_patch` invocation (`[cd <dir> && ]apply_patch <<'EOF'` … or a bare
+ *   patch) is not run: `runApplyPatchCommand` applies it in-process (a `file_change` item, no
+ *   `command_execution` item) and its text is the answer, as 0.169.0 intercepts it.
  * - Approval: each call goes through `decideCommandLaunch({approvalPolicy, sandboxPermissions})`;
  *   an escalation (`sandbox_permissions` `require_escalated` / `with_additional_permissions`) is
  *   answered with its rejection text (`approval policy is Never; reject command — …`), no item,
@@ -221,6 +225,14 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       0,
       Number.MAX_SAFE_INTEGER,
     );
+    const patched = await runApplyPatchCommand(
+      args.cmd as string,
+      { cwd: options.cwd, sandboxPolicy: options.sandbox.policy, env },
+      context,
+      callId,
+      cwd,
+    );
+    if (patched !== undefined) return answerItem(call, patched);
     const childEnv = execEnvironment(env, { threadId: options.threadId, callId });
 
     const started = Date.now();
@@ -247,7 +259,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       await child.finished; // (after the sandbox's cleanup)
       // As 0.169.0 (e.g. a `workdir` that does not exist): the item fails with exit code -1.
       const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
-      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, ''), cwd });
       context.emit({ phase: 'completed', key: callId, item: commandItem(command, -1, reason) });
       return answerItem(
         call,
@@ -275,7 +287,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       }
     }
     if (!context.signal.aborted) {
-      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, '') });
+      context.emit({ phase: 'started', key: callId, item: commandItem(command, null, ''), cwd });
       itemStarted = true;
     }
     await child.waitUntil(started + yieldMs, context.signal);
