@@ -328,8 +328,10 @@ export class Conversation {
    * {@link ConversationOptions.compaction}, else `responses`), in a turn scope of its own with a
    * new `turn_id`, turn metadata `request_kind: "compaction"` and `compaction: {trigger:"manual",
    * reason:"user_requested", implementation, phase:"standalone_turn", strategy:"memento"}`. On
-   * success the history is replaced as an automatic compaction replaces it, the client moves to its
-   * next context window and the next turn does not compact before its first request. Nothing is
+   * success the history is replaced as an automatic compaction replaces it (and told to the
+   * recorder, `ConversationRecorder.historyReplaced`: a rollout gets its `compacted` record at
+   * once), the client moves to its next context window and the next turn does not compact before
+   * its first request. Nothing is
    * sent when the history is empty (`compacted: false`). Retryable failures are retried like a
    * sampling request (`stream_max_retries`, backoff from 200 ms); do not call it while a turn runs.
    *
@@ -366,6 +368,7 @@ export class Conversation {
           });
           this.#history.splice(0, this.#history.length, ...outcome.history);
           this.#contextTokens = undefined;
+          o.recorder?.historyReplaced(this.#history);
           return {
             compacted: true,
             implementation,

@@ -68,6 +68,12 @@ export interface ConversationRecorder {
     userItems: readonly ResponseItem[];
   }): void;
   turnEvent(event: TurnEvent, history: readonly ResponseItem[]): void;
+  /**
+   * The history was replaced outside a turn (`Conversation.compact()`): `history` is the new one.
+   * A recorder that writes the history must record it now, or a resume would continue from the
+   * history before the compaction.
+   */
+  historyReplaced(history: readonly ResponseItem[]): void;
 }
 
 /**
@@ -88,7 +94,8 @@ export interface ConversationRecorder {
  *    {total_token_usage (the thread's, across processes), last_token_usage,
  *    model_context_window}, rate_limits: null}`;
  * 4. the turn's end: `task_complete {turn_id, last_agent_message}`, `turn_aborted {turn_id,
- *    reason:"interrupted"}` or `error {message}`.
+ *    reason:"interrupted"}` or `error {message}`;
+ * 5. a history replaced between turns (`Conversation.compact()`) as `compacted` at once.
  *
  * The base-instructions message is never a `response_item` (it lives in `session_meta`).
  * Writes go through a {@link RolloutWriter} (append, one write per line, never throws).
@@ -237,6 +244,12 @@ export class RolloutRecorder implements ConversationRecorder {
       default:
         return;
     }
+  }
+
+  /** Writes the replaced history as a `compacted` record (after `session_meta` when none was written yet). */
+  historyReplaced(history: readonly ResponseItem[]): void {
+    this.#writeMeta();
+    this.#syncHistory(history);
   }
 
   #endTurn(): void {

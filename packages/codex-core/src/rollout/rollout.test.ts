@@ -226,6 +226,36 @@ describe('rollout recording', () => {
     expect(wire(state.history)).toEqual(wire([prompt, summary]));
   });
 
+  it('records Conversation.compact() between turns, so a resume continues from the compacted history', async () => {
+    const h = await harness({
+      steps: [
+        { kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'First answer.', usage: u }) },
+        { kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'SUMMARY', usage: u }) },
+        { kind: 'sse', events: textTurn({ responseId: 'resp_3', text: 'Second answer.', usage: u }) },
+      ],
+    });
+    const path = join(home, 'rollout.jsonl');
+    try {
+      const { conversation } = testConversation(h.client, { recorder: newRecorder(path) });
+      await collect(conversation.runTurn('First.'));
+      expect(await conversation.compact()).toMatchObject({ compacted: true, summary: 'SUMMARY' });
+      // On disk at once: a process that ends here resumes the compacted history.
+      expect(lines(path).at(-1)).toMatchObject({
+        type: 'compacted',
+        payload: { replacement_history: wire(conversation.history.slice(1)) },
+      });
+      expect(wire(resumeStateFromRollout(await readRolloutFile(path)).history)).toEqual(
+        wire(conversation.history.slice(1)),
+      );
+      await collect(conversation.runTurn('Second.'));
+      const state = resumeStateFromRollout(await readRolloutFile(path));
+      expect(wire(state.history)).toEqual(wire(conversation.history.slice(1)));
+      expect(JSON.stringify(wire(state.history))).not.toContain('First answer.');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a write failure stops recording without throwing', () => {
     writeFileSync(join(home, 'file'), '');
     const writer = new RolloutWriter(join(home, 'file', 'sub', 'rollout.jsonl'));
