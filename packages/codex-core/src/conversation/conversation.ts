@@ -65,7 +65,9 @@ export interface ConversationOptions {
   /**
    * Tokens already in the context window when the conversation starts (a resumed thread's last
    * `usage.total_tokens`): when it reaches the auto-compact limit, the first turn compacts before
-   * its first request. Later turns use the last response's `total_tokens`.
+   * its first request. Later turns use the last response's `total_tokens` (not a compaction
+   * request's; after a compaction the size is unknown until the next response, so a turn that
+   * failed right after compacting does not make the next one compact again).
    */
   contextTokens?: number | undefined;
   /**
@@ -291,10 +293,10 @@ export class Conversation {
                 session: ModelClientSession;
               },
             ) =>
-              this.#compact(history, {
-                ...context,
-                trigger: 'auto',
-                turnMetadata,
+              this.#compact(history, { ...context, trigger: 'auto', turnMetadata }).then((outcome) => {
+                // The context is the compacted history now: its size is unknown until the next response.
+                this.#contextTokens = undefined;
+                return outcome;
               }),
           };
     try {
@@ -313,7 +315,8 @@ export class Conversation {
         contextWindow: o.contextWindow,
         autoCompact,
       })) {
-        if (event.type === 'token_count') this.#contextTokens = event.last.totalTokens;
+        if (event.type === 'token_count' && event.compaction !== true)
+          this.#contextTokens = event.last.totalTokens;
         o.recorder?.turnEvent(event, this.#history);
         yield event;
       }
