@@ -1,26 +1,23 @@
 import { ApiError } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
-import {
-  developerMessage,
-  type ResponseItem,
-  type TokenUsage,
-  userInputParts,
-  userMessage,
-} from '@codex-ts/protocol';
+import { developerMessage, type ResponseItem, userInputParts, userMessage } from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { ModelClient } from '../client/model-client.js';
 import type { ModelClientSession } from '../client/model-client-session.js';
 import type { PrewarmOutcome } from '../client/prewarm.js';
-import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
+import type { SamplingRequest } from '../client/request-builder.js';
 import { compactWith } from '../compaction/compact-with.js';
 import type { CompactionOutcome } from '../compaction/run-compaction.js';
 import type { CompactionImplementation, CompactionPhase } from '../compaction/strategy.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
-import type { ConversationRecorder } from '../rollout/rollout-recorder.js';
-import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn, STREAM_RETRY_BASE_DELAY_MS } from '../turn/run-turn.js';
 import { fallbackModelMetadataWarning } from '../turn/signals.js';
+import type {
+  ConversationCompaction,
+  ConversationOptions,
+  ConversationTurnOptions,
+} from './conversation-options.js';
 import {
   baseInstructionsPassthrough,
   ENVIRONMENT_CONTEXT_KIND,
@@ -33,97 +30,6 @@ import {
 /** Namespace for the name-based (v5) id of the base-instructions message. */
 const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
 
-/** Options of a {@link Conversation}. */
-export interface ConversationOptions {
-  client: ModelClient;
-  /** Model slug for every request. */
-  model: string;
-  /** Base instructions, sent as the first developer message of the input (no `instructions` field). */
-  baseInstructions: string;
-  /** A user message describing the environment (`<environment_context>…`), sent once after the instructions. */
-  environmentContext?: string | undefined;
-  reasoning?: ReasoningSettings | undefined;
-  verbosity?: string | undefined;
-  /** `service_tier` of every request (`priority` for config `fast`, `flex`). */
-  serviceTier?: string | undefined;
-  /** The model's context window in tokens (reported before a context-window error). */
-  contextWindow?: number | undefined;
-  /**
-   * Automatic mid-turn compaction limit in tokens (`model_auto_compact_token_limit`, else the
-   * model's limit from the catalog): when a response's `usage.total_tokens` reaches it and the
-   * turn goes on (tool outputs to send), the history is compacted first (see {@link
-   * Conversation.runTurn}). Unset: never compacts.
-   */
-  autoCompactTokenLimit?: number | undefined;
-  /**
-   * How the conversation compacts (automatic and {@link Conversation.compact}), see
-   * `CompactionImplementation`. Default `responses`; `openExecConversation` picks what 0.169.0
-   * used for the provider (`defaultCompactionImplementation`: `responses_compaction_v2` for the
-   * built-in `openai` and Azure providers).
-   */
-  compaction?: CompactionImplementation | undefined;
-  /**
-   * Tokens already in the context window when the conversation starts (a resumed thread's last
-   * `usage.total_tokens`): when it reaches the auto-compact limit, the first turn compacts before
-   * its first request. Later turns use the last response's `total_tokens` (not a compaction
-   * request's; after a compaction the size is unknown until the next response, so a turn that
-   * failed right after compacting does not make the next one compact again).
-   */
-  contextTokens?: number | undefined;
-  /**
-   * The model is not in the models catalog (its request settings are fallback defaults): every
-   * turn then yields the `warning` {@link fallbackModelMetadataWarning} before `turn.started`, as
-   * 0.169.0 did. `openExecConversation` sets it when the catalog has no entry for the model.
-   */
-  fallbackModelMetadata?: boolean | undefined;
-  /** Turn-level retries (`stream_max_retries`). */
-  streamMaxRetries: number;
-  tools?: ToolHandler | undefined;
-  /** `turn_trigger` of the turn metadata; `exec` for the CLI. */
-  turnTrigger?: string | undefined;
-  /**
-   * Items of an earlier conversation to continue (resume), base-instructions message first:
-   * no base instructions or environment context are added then.
-   */
-  history?: ResponseItem[] | undefined;
-  /**
-   * Records the thread as it runs (the rollout file, `RolloutRecorder`): told each turn's start
-   * and every event with the history after it. Default: nothing is recorded.
-   */
-  recorder?: ConversationRecorder | undefined;
-  /**
-   * A resumed thread's history without its base-instructions message (what
-   * `resumeStateFromRollout` returns): the conversation puts its own base-instructions message
-   * first and adds no environment context. Ignored when `history` is given.
-   */
-  resumeHistory?: readonly ResponseItem[] | undefined;
-  /**
-   * API-key mode with the built-in `openai` provider (observed-cli-0.169 §5): the user prompt
-   * items of each turn carry `internal_chat_message_metadata_passthrough: {turn_id, create_time}`
-   * (no `content_item_kinds`; the other messages nothing). Ignored with the ChatGPT Codex backend
-   * (`ModelClientOptions.chatgpt`), which stamps every message. Default false (custom providers).
-   */
-  stampUserPrompt?: boolean | undefined;
-  /** Injected for tests. */
-  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
-  /** Injected for tests: jitter source in [0, 1) for the retry backoff. */
-  random?: (() => number) | undefined;
-  /** Injected for tests: now as unix seconds with a fraction (a message's `create_time`). */
-  clock?: (() => number) | undefined;
-}
-
-/** What {@link Conversation.compact} resolves with. */
-export interface ConversationCompaction {
-  /** False when there was nothing to compact (empty history; no request was sent). */
-  compacted: boolean;
-  /** The implementation used. */
-  implementation: CompactionImplementation;
-  /** The summary the model wrote (`responses` only; never shown to the user by the CLI). */
-  summary: string | undefined;
-  /** The compaction response's usage (`responses` only), tokens. */
-  usage: TokenUsage | undefined;
-}
-
 /**
  * The id of the base-instructions developer message for `text`: `msg_<uuid v5 of the text>`, the
  * same in every process (a resumed thread's first message keeps its id).
@@ -135,17 +41,6 @@ export function baseInstructionsMessageId(text: string): string {
 /** A user or developer message item with a `msg_<uuid v7>` id. */
 export function messageItem(role: 'user' | 'developer', text: string, id = `msg_${uuidv7()}`): ResponseItem {
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
-}
-
-/** Options of one {@link Conversation.runTurn}. */
-export interface ConversationTurnOptions {
-  /** Aborts the turn (it ends with `turn.aborted`). */
-  signal?: AbortSignal | undefined;
-  /**
-   * A JSON Schema for the final answer (`exec --output-schema`), sent on every request of this
-   * turn as `text.format` (see `SamplingRequest.outputSchema`); never on compaction requests.
-   */
-  outputSchema?: unknown;
 }
 
 /**
