@@ -103,7 +103,8 @@ export class Conversation {
    * Runs one turn for `input` (a prompt string or ready-made items) and yields its events
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
    * `turn.aborted`; it starts with `turn.started`, preceded only by the fallback-metadata `warning`
-   * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. With client telemetry,
+   * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. Leaving the loop
+   * early ends the turn (the recorder records it as aborted). With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
    * built with `logUserPrompt`). `outputSchema` (a JSON Schema) goes into every sampling request
    * of this turn as `text.format` (`SamplingRequest.outputSchema`), not into the prewarm or a
@@ -194,6 +195,7 @@ export class Conversation {
                 return outcome;
               }),
           };
+    let ended = false;
     try {
       if (o.fallbackModelMetadata === true)
         yield { type: 'warning', message: fallbackModelMetadataWarning(o.model) };
@@ -212,10 +214,15 @@ export class Conversation {
       })) {
         if (event.type === 'token_count' && event.compaction !== true)
           this.#contextTokens = event.last.totalTokens;
+        if (event.type === 'turn.completed' || event.type === 'turn.failed' || event.type === 'turn.aborted')
+          ended = true;
         o.recorder?.turnEvent(event, this.#history);
         yield event;
       }
     } finally {
+      // Left before its end (the consumer stopped iterating, or an unexpected error): the turn is
+      // over, and recorded as aborted.
+      if (!ended) o.recorder?.turnEvent({ type: 'turn.aborted', reason: 'abandoned' }, this.#history);
       session.end();
     }
   }

@@ -297,6 +297,22 @@ describe('rollout recording', () => {
     }
   });
 
+  it('a turn its consumer left before it ended is recorded as turn_aborted', async () => {
+    const h = await harness({
+      steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'Never read.', usage: u }) }],
+    });
+    const path = join(home, 'rollout.jsonl');
+    try {
+      const { conversation } = testConversation(h.client, { recorder: newRecorder(path) });
+      for await (const event of conversation.runTurn('First.')) if (event.type === 'turn.started') break;
+      const last = lines(path).at(-1);
+      expect(last?.type).toBe('event_msg');
+      expect(last?.payload).toMatchObject({ type: 'turn_aborted', reason: 'interrupted' });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a write failure stops recording without throwing', () => {
     writeFileSync(join(home, 'file'), '');
     const writer = new RolloutWriter(join(home, 'file', 'sub', 'rollout.jsonl'));
