@@ -113,11 +113,13 @@ export type { SettingSource, UnknownSetting } from './config/unknown-keys.js';
 export {
   baseInstructionsMessageId,
   Conversation,
-  type ConversationCompaction,
-  type ConversationOptions,
-  type ConversationTurnOptions,
   messageItem,
 } from './conversation/conversation.js';
+export type {
+  ConversationCompaction,
+  ConversationOptions,
+  ConversationTurnOptions,
+} from './conversation/conversation-options.js';
 export {
   buildUserTurnInput,
   imageMimeType,

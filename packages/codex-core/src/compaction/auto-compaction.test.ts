@@ -197,6 +197,26 @@ describe('automatic mid-turn compaction over HTTP', () => {
     expect(last.server.requests).toHaveLength(1);
   });
 
+  it('a compacted context is not compacted again by the next turn when the follow-up failed', async () => {
+    const { server, conversation } = await httpSetup(
+      [
+        { kind: 'sse', events: toolCallEvents('resp_1') },
+        { kind: 'sse', events: summaryEvents('resp_2') }, // its usage (2 050) is over the limit too
+        { kind: 'error', status: 400, body: 'bad request' },
+        { kind: 'sse', events: answerEvents('resp_3') },
+      ],
+      1_000,
+    );
+    expect((await collect(conversation.runTurn('run echo'))).at(-1)?.type).toBe('turn.failed');
+    expect((await collect(conversation.runTurn('again'))).at(-1)?.type).toBe('turn.completed');
+    expect(server.requests.map((r) => metaOf(r.json as Body).request_kind)).toEqual([
+      'turn',
+      'compaction',
+      'turn',
+      'turn',
+    ]);
+  });
+
   it('retries a failed compaction request, then continues', async () => {
     const { server, conversation } = await httpSetup(
       [

@@ -1,26 +1,23 @@
 import { ApiError } from '@codex-ts/api';
 import { backoffMs, sleep as defaultSleep } from '@codex-ts/client';
-import {
-  developerMessage,
-  type ResponseItem,
-  type TokenUsage,
-  userInputParts,
-  userMessage,
-} from '@codex-ts/protocol';
+import { developerMessage, type ResponseItem, userInputParts, userMessage } from '@codex-ts/protocol';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { ModelClient } from '../client/model-client.js';
 import type { ModelClientSession } from '../client/model-client-session.js';
 import type { PrewarmOutcome } from '../client/prewarm.js';
-import type { ReasoningSettings, SamplingRequest } from '../client/request-builder.js';
+import type { SamplingRequest } from '../client/request-builder.js';
 import { compactWith } from '../compaction/compact-with.js';
 import type { CompactionOutcome } from '../compaction/run-compaction.js';
 import type { CompactionImplementation, CompactionPhase } from '../compaction/strategy.js';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
-import type { ConversationRecorder } from '../rollout/rollout-recorder.js';
-import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn, STREAM_RETRY_BASE_DELAY_MS } from '../turn/run-turn.js';
 import { fallbackModelMetadataWarning } from '../turn/signals.js';
+import type {
+  ConversationCompaction,
+  ConversationOptions,
+  ConversationTurnOptions,
+} from './conversation-options.js';
 import {
   baseInstructionsPassthrough,
   ENVIRONMENT_CONTEXT_KIND,
@@ -33,95 +30,6 @@ import {
 /** Namespace for the name-based (v5) id of the base-instructions message. */
 const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
 
-/** Options of a {@link Conversation}. */
-export interface ConversationOptions {
-  client: ModelClient;
-  /** Model slug for every request. */
-  model: string;
-  /** Base instructions, sent as the first developer message of the input (no `instructions` field). */
-  baseInstructions: string;
-  /** A user message describing the environment (`<environment_context>…`), sent once after the instructions. */
-  environmentContext?: string | undefined;
-  reasoning?: ReasoningSettings | undefined;
-  verbosity?: string | undefined;
-  /** `service_tier` of every request (`priority` for config `fast`, `flex`). */
-  serviceTier?: string | undefined;
-  /** The model's context window in tokens (reported before a context-window error). */
-  contextWindow?: number | undefined;
-  /**
-   * Automatic mid-turn compaction limit in tokens (`model_auto_compact_token_limit`, else the
-   * model's limit from the catalog): when a response's `usage.total_tokens` reaches it and the
-   * turn goes on (tool outputs to send), the history is compacted first (see {@link
-   * Conversation.runTurn}). Unset: never compacts.
-   */
-  autoCompactTokenLimit?: number | undefined;
-  /**
-   * How the conversation compacts (automatic and {@link Conversation.compact}), see
-   * `CompactionImplementation`. Default `responses`; `openExecConversation` picks what 0.169.0
-   * used for the provider (`defaultCompactionImplementation`: `responses_compaction_v2` for the
-   * built-in `openai` and Azure providers).
-   */
-  compaction?: CompactionImplementation | undefined;
-  /**
-   * Tokens already in the context window when the conversation starts (a resumed thread's last
-   * `usage.total_tokens`): when it reaches the auto-compact limit, the first turn compacts before
-   * its first request. Later turns use the last response's `total_tokens`.
-   */
-  contextTokens?: number | undefined;
-  /**
-   * The model is not in the models catalog (its request settings are fallback defaults): every
-   * turn then yields the `warning` {@link fallbackModelMetadataWarning} before `turn.started`, as
-   * 0.169.0 did. `openExecConversation` sets it when the catalog has no entry for the model.
-   */
-  fallbackModelMetadata?: boolean | undefined;
-  /** Turn-level retries (`stream_max_retries`). */
-  streamMaxRetries: number;
-  tools?: ToolHandler | undefined;
-  /** `turn_trigger` of the turn metadata; `exec` for the CLI. */
-  turnTrigger?: string | undefined;
-  /**
-   * Items of an earlier conversation to continue (resume), base-instructions message first:
-   * no base instructions or environment context are added then.
-   */
-  history?: ResponseItem[] | undefined;
-  /**
-   * Records the thread as it runs (the rollout file, `RolloutRecorder`): told each turn's start
-   * and every event with the history after it. Default: nothing is recorded.
-   */
-  recorder?: ConversationRecorder | undefined;
-  /**
-   * A resumed thread's history without its base-instructions message (what
-   * `resumeStateFromRollout` returns): the conversation puts its own base-instructions message
-   * first and adds no environment context. Ignored when `history` is given.
-   */
-  resumeHistory?: readonly ResponseItem[] | undefined;
-  /**
-   * API-key mode with the built-in `openai` provider (observed-cli-0.169 §5): the user prompt
-   * items of each turn carry `internal_chat_message_metadata_passthrough: {turn_id, create_time}`
-   * (no `content_item_kinds`; the other messages nothing). Ignored with the ChatGPT Codex backend
-   * (`ModelClientOptions.chatgpt`), which stamps every message. Default false (custom providers).
-   */
-  stampUserPrompt?: boolean | undefined;
-  /** Injected for tests. */
-  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
-  /** Injected for tests: jitter source in [0, 1) for the retry backoff. */
-  random?: (() => number) | undefined;
-  /** Injected for tests: now as unix seconds with a fraction (a message's `create_time`). */
-  clock?: (() => number) | undefined;
-}
-
-/** What {@link Conversation.compact} resolves with. */
-export interface ConversationCompaction {
-  /** False when there was nothing to compact (empty history; no request was sent). */
-  compacted: boolean;
-  /** The implementation used. */
-  implementation: CompactionImplementation;
-  /** The summary the model wrote (`responses` only; never shown to the user by the CLI). */
-  summary: string | undefined;
-  /** The compaction response's usage (`responses` only), tokens. */
-  usage: TokenUsage | undefined;
-}
-
 /**
  * The id of the base-instructions developer message for `text`: `msg_<uuid v5 of the text>`, the
  * same in every process (a resumed thread's first message keeps its id).
@@ -133,17 +41,6 @@ export function baseInstructionsMessageId(text: string): string {
 /** A user or developer message item with a `msg_<uuid v7>` id. */
 export function messageItem(role: 'user' | 'developer', text: string, id = `msg_${uuidv7()}`): ResponseItem {
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
-}
-
-/** Options of one {@link Conversation.runTurn}. */
-export interface ConversationTurnOptions {
-  /** Aborts the turn (it ends with `turn.aborted`). */
-  signal?: AbortSignal | undefined;
-  /**
-   * A JSON Schema for the final answer (`exec --output-schema`), sent on every request of this
-   * turn as `text.format` (see `SamplingRequest.outputSchema`); never on compaction requests.
-   */
-  outputSchema?: unknown;
 }
 
 /**
@@ -206,7 +103,8 @@ export class Conversation {
    * Runs one turn for `input` (a prompt string or ready-made items) and yields its events
    * (see `TurnEvent`); the sequence ends with `turn.completed`, `turn.failed` or
    * `turn.aborted`; it starts with `turn.started`, preceded only by the fallback-metadata `warning`
-   * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. With client telemetry,
+   * ({@link ConversationOptions.fallbackModelMetadata}). Do not run two turns of one conversation at once. Leaving the loop
+   * early ends the turn (the recorder records it as aborted). With client telemetry,
    * the user's text is recorded as `codex.user_prompt` (`[REDACTED]` unless the telemetry was
    * built with `logUserPrompt`). `outputSchema` (a JSON Schema) goes into every sampling request
    * of this turn as `text.format` (`SamplingRequest.outputSchema`), not into the prewarm or a
@@ -291,12 +189,13 @@ export class Conversation {
                 session: ModelClientSession;
               },
             ) =>
-              this.#compact(history, {
-                ...context,
-                trigger: 'auto',
-                turnMetadata,
+              this.#compact(history, { ...context, trigger: 'auto', turnMetadata }).then((outcome) => {
+                // The context is the compacted history now: its size is unknown until the next response.
+                this.#contextTokens = undefined;
+                return outcome;
               }),
           };
+    let ended = false;
     try {
       if (o.fallbackModelMetadata === true)
         yield { type: 'warning', message: fallbackModelMetadataWarning(o.model) };
@@ -313,11 +212,17 @@ export class Conversation {
         contextWindow: o.contextWindow,
         autoCompact,
       })) {
-        if (event.type === 'token_count') this.#contextTokens = event.last.totalTokens;
+        if (event.type === 'token_count' && event.compaction !== true)
+          this.#contextTokens = event.last.totalTokens;
+        if (event.type === 'turn.completed' || event.type === 'turn.failed' || event.type === 'turn.aborted')
+          ended = true;
         o.recorder?.turnEvent(event, this.#history);
         yield event;
       }
     } finally {
+      // Left before its end (the consumer stopped iterating, or an unexpected error): the turn is
+      // over, and recorded as aborted.
+      if (!ended) o.recorder?.turnEvent({ type: 'turn.aborted', reason: 'abandoned' }, this.#history);
       session.end();
     }
   }
@@ -328,8 +233,10 @@ export class Conversation {
    * {@link ConversationOptions.compaction}, else `responses`), in a turn scope of its own with a
    * new `turn_id`, turn metadata `request_kind: "compaction"` and `compaction: {trigger:"manual",
    * reason:"user_requested", implementation, phase:"standalone_turn", strategy:"memento"}`. On
-   * success the history is replaced as an automatic compaction replaces it, the client moves to its
-   * next context window and the next turn does not compact before its first request. Nothing is
+   * success the history is replaced as an automatic compaction replaces it (and told to the
+   * recorder, `ConversationRecorder.historyReplaced`: a rollout gets its `compacted` record at
+   * once), the client moves to its next context window and the next turn does not compact before
+   * its first request. Nothing is
    * sent when the history is empty (`compacted: false`). Retryable failures are retried like a
    * sampling request (`stream_max_retries`, backoff from 200 ms); do not call it while a turn runs.
    *
@@ -366,6 +273,7 @@ export class Conversation {
           });
           this.#history.splice(0, this.#history.length, ...outcome.history);
           this.#contextTokens = undefined;
+          o.recorder?.historyReplaced(this.#history);
           return {
             compacted: true,
             implementation,

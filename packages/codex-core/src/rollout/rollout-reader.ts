@@ -48,6 +48,8 @@ export interface RolloutResumeState {
   /**
    * The last response's usage (the last `token_count`'s `last_token_usage`): its `totalTokens`
    * is the context a resumed thread starts with (pre-turn compaction, `ConversationOptions.contextTokens`).
+   * Undefined when there is none after the last `compacted` record (the compacted context's size
+   * is unknown; 0.169.0 writes a `token_count` after it, ours comes with the next response).
    */
   lastUsage: TokenUsage | undefined;
   /** The last `turn_context` (model, cwd…), when any. */
@@ -80,6 +82,7 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
         history.push(record.item);
         break;
       case 'compacted':
+        lastUsage = undefined;
         if (record.compacted.replacement_history) {
           history = [];
           for (const value of record.compacted.replacement_history) {

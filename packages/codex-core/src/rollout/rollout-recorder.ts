@@ -68,6 +68,12 @@ export interface ConversationRecorder {
     userItems: readonly ResponseItem[];
   }): void;
   turnEvent(event: TurnEvent, history: readonly ResponseItem[]): void;
+  /**
+   * The history was replaced outside a turn (`Conversation.compact()`): `history` is the new one.
+   * A recorder that writes the history must record it now, or a resume would continue from the
+   * history before the compaction.
+   */
+  historyReplaced(history: readonly ResponseItem[]): void;
 }
 
 /**
@@ -84,11 +90,13 @@ export interface ConversationRecorder {
  *    text_elements}`;
  * 3. every item entering the history as it arrives (model output when its response completed,
  *    tool outputs) as a `response_item`; a history replaced by compaction as `compacted
- *    {message, replacement_history}`; after each response `event_msg` `token_count {info:
+ *    {message, replacement_history}` (after the compaction request's `token_count`); after each
+ *    response `event_msg` `token_count {info:
  *    {total_token_usage (the thread's, across processes), last_token_usage,
  *    model_context_window}, rate_limits: null}`;
  * 4. the turn's end: `task_complete {turn_id, last_agent_message}`, `turn_aborted {turn_id,
- *    reason:"interrupted"}` or `error {message}`.
+ *    reason:"interrupted"}` or `error {message}`;
+ * 5. a history replaced between turns (`Conversation.compact()`) as `compacted` at once.
  *
  * The base-instructions message is never a `response_item` (it lives in `session_meta`).
  * Writes go through a {@link RolloutWriter} (append, one write per line, never throws).
@@ -197,7 +205,9 @@ export class RolloutRecorder implements ConversationRecorder {
   }
 
   turnEvent(event: TurnEvent, history: readonly ResponseItem[]): void {
-    this.#syncHistory(history);
+    // A compaction's usage goes before its `compacted` record, as 0.169.0 writes them.
+    const compaction = event.type === 'token_count' && event.compaction === true;
+    if (!compaction) this.#syncHistory(history);
     switch (event.type) {
       case 'item.completed':
         if (isAssistantMessage(event.item)) this.#lastAgentMessage = messageText(event.item);
@@ -213,6 +223,7 @@ export class RolloutRecorder implements ConversationRecorder {
           },
           rate_limits: null,
         });
+        if (compaction) this.#syncHistory(history);
         return;
       case 'turn.completed':
         this.#endTurn();
@@ -237,6 +248,12 @@ export class RolloutRecorder implements ConversationRecorder {
       default:
         return;
     }
+  }
+
+  /** Writes the replaced history as a `compacted` record (after `session_meta` when none was written yet). */
+  historyReplaced(history: readonly ResponseItem[]): void {
+    this.#writeMeta();
+    this.#syncHistory(history);
   }
 
   #endTurn(): void {

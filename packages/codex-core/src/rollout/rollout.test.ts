@@ -226,6 +226,93 @@ describe('rollout recording', () => {
     expect(wire(state.history)).toEqual(wire([prompt, summary]));
   });
 
+  it('records Conversation.compact() between turns, so a resume continues from the compacted history', async () => {
+    const h = await harness({
+      steps: [
+        { kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'First answer.', usage: u }) },
+        { kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'SUMMARY', usage: u }) },
+        { kind: 'sse', events: textTurn({ responseId: 'resp_3', text: 'Second answer.', usage: u }) },
+      ],
+    });
+    const path = join(home, 'rollout.jsonl');
+    try {
+      const { conversation } = testConversation(h.client, { recorder: newRecorder(path) });
+      await collect(conversation.runTurn('First.'));
+      expect(await conversation.compact()).toMatchObject({ compacted: true, summary: 'SUMMARY' });
+      // On disk at once: a process that ends here resumes the compacted history.
+      expect(lines(path).at(-1)).toMatchObject({
+        type: 'compacted',
+        payload: { replacement_history: wire(conversation.history.slice(1)) },
+      });
+      expect(wire(resumeStateFromRollout(await readRolloutFile(path)).history)).toEqual(
+        wire(conversation.history.slice(1)),
+      );
+      await collect(conversation.runTurn('Second.'));
+      const state = resumeStateFromRollout(await readRolloutFile(path));
+      expect(wire(state.history)).toEqual(wire(conversation.history.slice(1)));
+      expect(JSON.stringify(wire(state.history))).not.toContain('First answer.');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("records a compaction's usage before its compacted record (as 0.169.0); a resume then starts with an unknown context size", async () => {
+    const h = await harness({
+      steps: [
+        {
+          kind: 'sse',
+          events: [
+            responseCreated('resp_1'),
+            functionCall('call_1', 'exec_command', { cmd: 'echo hi' }),
+            completed('resp_1', usage({ input: 200_000, output: 10 })),
+          ],
+        },
+        {
+          kind: 'sse',
+          events: textTurn({ responseId: 'resp_2', text: 'SUMMARY', usage: usage({ input: 2_000 }) }),
+        },
+        { kind: 'error', status: 400, body: 'bad request' },
+      ],
+    });
+    const path = join(home, 'rollout.jsonl');
+    try {
+      const { conversation } = testConversation(h.client, {
+        tools: echoTools(),
+        autoCompactTokenLimit: 1_000,
+        recorder: newRecorder(path),
+      });
+      expect((await collect(conversation.runTurn('Run echo hi.'))).at(-1)?.type).toBe('turn.failed');
+      const kinds = lines(path).map((l) => (l.type === 'event_msg' ? `event_msg:${l.payload.type}` : l.type));
+      const at = kinds.indexOf('compacted');
+      expect(kinds.slice(at - 1, at + 1)).toEqual(['event_msg:token_count', 'compacted']);
+      expect(lines(path)[at - 1]?.payload).toMatchObject({
+        info: { last_token_usage: { input_tokens: 2_000 } },
+      });
+      const state = resumeStateFromRollout(await readRolloutFile(path));
+      expect(wire(state.history)).toEqual(wire(conversation.history.slice(1)));
+      expect(state.lastUsage).toBeUndefined();
+      expect(state.threadUsage).toMatchObject({ inputTokens: 202_000 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a turn its consumer left before it ended is recorded as turn_aborted', async () => {
+    const h = await harness({
+      steps: [{ kind: 'sse', events: textTurn({ responseId: 'resp_1', text: 'Never read.', usage: u }) }],
+    });
+    const path = join(home, 'rollout.jsonl');
+    try {
+      const { conversation } = testConversation(h.client, { recorder: newRecorder(path) });
+      for await (const event of conversation.runTurn('First.')) if (event.type === 'turn.started') break;
+      const last = lines(path).at(-1);
+      expect(last?.type).toBe('event_msg');
+      expect(last?.payload).toMatchObject({ type: 'turn_aborted', reason: 'interrupted' });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a write failure stops recording without throwing', () => {
     writeFileSync(join(home, 'file'), '');
     const writer = new RolloutWriter(join(home, 'file', 'sub', 'rollout.jsonl'));

@@ -1,11 +1,14 @@
 // The in-process thread API against a local responses server: run() / runStreamed() results,
 // two threads at once in one process, the output schema on the wire, image input.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ResponseItem, serializeThreadEvent, type ThreadEvent } from '@codex-ts/protocol';
 import {
+  completed,
+  functionCall,
   type RecordedRequest,
   type ResponsesServer,
+  responseCreated,
   startResponsesServer,
   textTurn,
   usage,
@@ -233,6 +236,54 @@ describe('Thread.runStreamed', () => {
     const posts = responsesPosts(server as ResponsesServer);
     expect(posts).toHaveLength(1);
     expect(userTexts(posts[0] as RecordedRequest)).toEqual(['first', 'second']);
+  });
+
+  it('leaving the loop while a command runs kills the command (its process group)', async () => {
+    const { codex, home } = await setup({
+      scenario: {
+        steps: [
+          {
+            kind: 'sse',
+            events: [
+              responseCreated('resp_1'),
+              functionCall('call_1', 'exec_command', { cmd: 'echo $$ > pid; exec sleep 60' }),
+              completed('resp_1'),
+            ],
+          },
+        ],
+      },
+    });
+    const thread = codex.startThread({
+      workingDirectory: home,
+      skipGitRepoCheck: true,
+      sandboxMode: 'danger-full-access',
+      approvalPolicy: 'never',
+    });
+    const { events } = await thread.runStreamed('Run a long command.');
+    const pidFile = join(home, 'pid');
+    const pidOf = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let pid = 0;
+    try {
+      for await (const event of events) {
+        if (event.type !== 'item.started') continue;
+        for (let i = 0; i < 200 && pidOf() === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+        pid = pidOf();
+        break;
+      }
+      expect(pid).toBeGreaterThan(0);
+      for (let i = 0; i < 100 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(alive(pid)).toBe(false);
+    } finally {
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('yields the exec --json events of the turn, thread.started first', async () => {

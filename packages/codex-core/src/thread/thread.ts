@@ -90,8 +90,8 @@ export class Thread {
    * ends with `turn.failed` "turn aborted". The generator throws (nothing yielded) when the
    * run cannot start: `ThreadError` (`turn_in_progress`, `aborted` for a signal already aborted,
    * `not_git_repo`, `invalid_input`, `resume_failed`, `closed`) or the error of opening the
-   * session (`ConfigError`, `LoginError`, …). Leaving the loop early (`break`) ends the turn and
-   * cancels its request.
+   * session (`ConfigError`, `LoginError`, …). Leaving the loop early (`break`) ends the turn as an
+   * abort: its request is cancelled and a running tool is stopped (a command's process group killed).
    */
   async runStreamed(input: ThreadInput, turnOptions: TurnOptions = {}): Promise<StreamedTurn> {
     return { events: this.#events(input, turnOptions) };
@@ -145,10 +145,16 @@ export class Thread {
     if (this.#closing.signal.aborted) throw new ThreadError('closed', 'thread closed');
     if (this.#running) throw new ThreadError('turn_in_progress', 'a turn of this thread is still running');
     this.#running = true;
+    // Aborted when the consumer leaves before the turn ended: the turn's tools (a running
+    // command's process group) stop with it, as on an abort.
+    const left = new AbortController();
+    let ended = false;
     try {
-      const signal = turnOptions.signal
-        ? AbortSignal.any([turnOptions.signal, this.#closing.signal])
-        : this.#closing.signal;
+      const signal = AbortSignal.any(
+        turnOptions.signal
+          ? [turnOptions.signal, this.#closing.signal, left.signal]
+          : [this.#closing.signal, left.signal],
+      );
       if (turnOptions.signal?.aborted)
         throw new ThreadError('aborted', 'turn aborted', { cause: turnOptions.signal.reason });
       if (!this.#skipGitRepoCheck && !(await insideGitRepo(this.#workingDirectory)))
@@ -164,8 +170,17 @@ export class Thread {
         signal,
         ...(turnOptions.outputSchema === undefined ? {} : { outputSchema: turnOptions.outputSchema }),
       });
-      for await (const source of turn) for (const event of mapper.map(source)) yield { event, source };
+      for await (const source of turn) {
+        if (
+          source.type === 'turn.completed' ||
+          source.type === 'turn.failed' ||
+          source.type === 'turn.aborted'
+        )
+          ended = true;
+        for (const event of mapper.map(source)) yield { event, source };
+      }
     } finally {
+      if (!ended) left.abort(new ThreadError('aborted', 'turn aborted'));
       this.#running = false;
     }
   }

@@ -19,7 +19,7 @@ import type { ModelRerouteReason } from './signals.js';
  * | `model_reroute` | the server answered with another model than requested (`openai-model` response header on HTTP; `codex.response.metadata` / event headers on WebSocket, also when it changes mid-stream), compared ignoring ASCII case; at most once per turn, followed by the `warning` `MODEL_REROUTE_WARNING`; the turn goes on |
  * | `rate_limits` | every rate-limit snapshot: one per limit family of the response headers (`codex` first, then named families such as `codex_other` with `limitName`, credits with balance), each WebSocket `codex.rate_limits` frame, and the snapshot of a usage-limit error just before its `turn.failed` |
  * | `server_model` | each model the server reports (`openai-model`) |
- * | `token_count` | after each completed response (an automatic compaction's included, whose items and text are never delivered): that response's usage and the turn total; before a context-window error's `turn.failed`: both with `totalTokens` = the model's context window |
+ * | `token_count` | after each completed response (an automatic compaction's included, with `compaction: true`, whose items and text are never delivered): that response's usage and the turn total; before a context-window error's `turn.failed`: both with `totalTokens` = the model's context window |
  * | `turn.completed` | the model ended the turn; `usage` sums every response of the turn |
  * | `turn.failed` | a non-retryable error, or retries exhausted; `message` is the user-visible text. After `response.incomplete` ("Incomplete response returned, reason: <reason>", not retried) the items that arrived before it are delivered first |
  * | `turn.aborted` | the caller's AbortSignal fired |
@@ -54,7 +54,13 @@ export type TurnEvent =
   | { type: 'model_reroute'; fromModel: string; toModel: string; reason: ModelRerouteReason }
   | { type: 'rate_limits'; snapshot: RateLimitSnapshot }
   | { type: 'server_model'; model: string }
-  | { type: 'token_count'; last: TokenUsage; total: TokenUsage }
+  | {
+      type: 'token_count';
+      last: TokenUsage;
+      total: TokenUsage;
+      /** True for the usage of an automatic compaction request (`last` is not the context's size then). */
+      compaction?: boolean | undefined;
+    }
   | { type: 'turn.completed'; usage: TokenUsage }
   | { type: 'turn.failed'; message: string; error: unknown }
   | { type: 'turn.aborted'; reason: unknown };

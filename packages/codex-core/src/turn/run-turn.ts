@@ -151,7 +151,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         history.splice(0, history.length, ...outcome.history, ...tail);
         if (outcome.usage) {
           total = addTokenUsage(total, outcome.usage);
-          yield { type: 'token_count', last: outcome.usage, total };
+          yield { type: 'token_count', last: outcome.usage, total, compaction: true };
         }
       }
       const request = options.makeRequest(history.slice());
