@@ -42,6 +42,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     .name('codex-ts')
     .description('Codex model client in TypeScript: a drop-in for `codex exec`.')
     .version(CLI_VERSION, '-V, --version')
+    // As clap: options belong to the command they follow (`exec -p x resume`, not `exec resume -p x`).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(redactor.redact(s)),

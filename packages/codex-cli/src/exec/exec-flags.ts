@@ -17,6 +17,8 @@ export function clapError(stderr: OutputSink, message: string): never {
 /**
  * An option taking one of `choices`; any other value is refused with clap's text:
  * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]".
+ * Given twice: "the argument '<display>' cannot be used multiple times" and `usage` (default
+ * `exec`'s {@link USAGE}).
  */
 export function choiceOption(
   flags: string,
@@ -24,10 +26,11 @@ export function choiceOption(
   description: string,
   choices: readonly string[],
   stderr: OutputSink,
+  usage = USAGE,
 ): Option {
   return new Option(flags, description).argParser((value: string, previous: unknown) => {
     if (previous !== undefined) {
-      clapError(stderr, `the argument '${display}' cannot be used multiple times${USAGE}`);
+      clapError(stderr, `the argument '${display}' cannot be used multiple times${usage}`);
     }
     if (!choices.includes(value)) {
       stderr.write(
@@ -47,12 +50,16 @@ export function listOption(flags: string, description: string): Option {
 }
 
 /**
- * `-i, --image <FILE>...`: clap's `num_args = 1..` with `,` as a delimiter: each value may
- * list several files (`-i a.png,b.png`), and the option takes every following argument until
- * the next option (so `-i a.png "prompt"` swallows the prompt, as in the original).
+ * `-i, --image <FILE>...` of `exec`: clap's `num_args = 1..` with `,` as a delimiter: each value
+ * may list several files (`-i a.png,b.png`), and the option takes every following argument until
+ * the next option (so `-i a.png "prompt"` swallows the prompt, as in the original). With
+ * `variadic = false` (`exec resume`'s `-i <FILE>`, `num_args = 1`) it takes one argument.
  */
-export function imageOption(): Option {
-  return new Option('-i, --image <FILE...>', 'Optional image(s) to attach to the initial prompt')
+export function imageOption(
+  description = 'Optional image(s) to attach to the initial prompt',
+  variadic = true,
+): Option {
+  return new Option(variadic ? '-i, --image <FILE...>' : '-i, --image <FILE>', description)
     .argParser((value: string, previous: string[] | undefined) => [
       ...(previous ?? []),
       ...value.split(',').filter((part) => part !== ''),

@@ -86,10 +86,10 @@ export interface ExecOptions {
  * human mode) or could not start (bad config, missing credentials: the message on stderr).
  *
  * Before the session, in 0.169.0's order and with its texts: `--oss` picks and checks the local
- * provider (see `ensureOssProviderReady`), `-o` must be writable, `--output-schema` must load,
- * and outside a git repository (see `gitRepoRoot`) the run stops with "Not inside a trusted
- * directory and --skip-git-repo-check was not specified." unless `--skip-git-repo-check` or
- * the sandbox bypass is given. After `thread.started` each config warning (`Config.warnings`)
+ * provider (see `ensureOssProviderReady`), `--output-schema` must load, outside a git repository
+ * (see `gitRepoRoot`) the run stops with "Not inside a trusted directory and
+ * --skip-git-repo-check was not specified." unless `--skip-git-repo-check` or the sandbox bypass
+ * is given, and then `-o` must be writable. After `thread.started` each config warning (`Config.warnings`)
  * is printed twice, as 0.169.0 does (an `error` item in JSON mode, `warning: …` otherwise).
  * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`).
  *
@@ -232,7 +232,6 @@ async function prepare(options: ExecOptions): Promise<Setup> {
     configOverrides = [...configOverrides, `model_provider=${providerId}`];
     await ensureOssProviderReady(providerId, { env: options.env, version: CLI_VERSION, model });
   }
-  if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
   const outputSchema =
     options.outputSchemaFile === undefined ? undefined : await loadOutputSchema(options.outputSchemaFile);
   const inRepo = (await gitRepoRoot(options.cwd)) !== undefined;
@@ -245,5 +244,6 @@ async function prepare(options: ExecOptions): Promise<Setup> {
   }
   if (!options.skipGitRepoCheck && !options.dangerouslyBypassApprovalsAndSandbox && !inRepo)
     throw new ExecSetupError(NOT_TRUSTED_TEXT);
+  if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
   return { configOverrides, model, outputSchema };
 }

@@ -35,6 +35,8 @@ export interface RolloutSessionMeta {
   modelProvider: string;
   /** The base instructions text (the first developer message of every request). */
   baseInstructions: string;
+  /** `thread_source` (`--thread-source`; default `user`). */
+  threadSource?: string | undefined;
   /** The working tree's git state (`git`, written last; omitted outside a git repository). */
   git?: RolloutGitInfo | undefined;
 }
@@ -81,7 +83,7 @@ export interface ConversationRecorder {
  * `codex-rs/protocol/src/protocol.rs` `RolloutItem`), as the turn runs, one line per record:
  *
  * 1. `session_meta` before the first record of a new thread: `{session_id, id, timestamp, cwd,
- *    originator, cli_version, source:"exec", thread_source:"user", model_provider,
+ *    originator, cli_version, source:"exec", thread_source (default "user"), model_provider,
  *    base_instructions:{text}, git?:{commit_hash?, branch?, repository_url?}}` (not for a resumed thread, whose file already has it);
  * 2. per turn: `event_msg` `task_started {turn_id, started_at (unix s), model_context_window,
  *    collaboration_mode_kind}`, a `response_item` per context item (the environment context),
@@ -154,7 +156,7 @@ export class RolloutRecorder implements ConversationRecorder {
       originator: m.originator,
       cli_version: m.cliVersion,
       source: 'exec',
-      thread_source: 'user',
+      thread_source: m.threadSource ?? 'user',
       model_provider: m.modelProvider,
       base_instructions: { text: m.baseInstructions },
       ...(m.git ? { git: m.git } : {}),

@@ -22,6 +22,11 @@ export interface ThreadStart {
   recorder: RolloutRecorder | undefined;
   /** The rollout file (written from the first turn on), undefined when ephemeral. */
   rolloutPath: string | undefined;
+  /**
+   * The thread's `thread_source`: a resumed thread's recorded one (0.169.0 ignores
+   * `--thread-source` on resume), else the given one.
+   */
+  threadSource: string | undefined;
 }
 
 /**
@@ -42,6 +47,8 @@ export async function startThread(options: {
   originator: string;
   cliVersion: string;
   modelProvider: string;
+  /** `--thread-source` of a new thread (recorded in its `session_meta`). */
+  threadSource?: string | undefined;
   /** Whether a provider id is configured (resuming a thread of another provider is refused). */
   isProviderConfigured: ResumeProvider['isConfigured'];
   settings: () => RolloutTurnSettings;
@@ -71,6 +78,7 @@ export async function startThread(options: {
             baseItemId: baseInstructionsMessageId(baseInstructions),
           }),
       rolloutPath: options.ephemeral ? undefined : path,
+      threadSource: typeof state.meta.thread_source === 'string' ? state.meta.thread_source : undefined,
     };
   }
   const threadId = uuidv7();
@@ -95,11 +103,13 @@ export async function startThread(options: {
             cliVersion: options.cliVersion,
             modelProvider: options.modelProvider,
             baseInstructions: options.baseInstructions,
+            threadSource: options.threadSource,
             git: await collectGitInfo(options.cwd),
           },
           settings: options.settings,
           baseItemId: baseInstructionsMessageId(options.baseInstructions),
         }),
     rolloutPath: options.ephemeral ? undefined : path,
+    threadSource: options.threadSource,
   };
 }

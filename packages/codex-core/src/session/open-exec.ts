@@ -54,7 +54,10 @@ export interface OpenExecOptions {
   strictConfig?: boolean | undefined;
   /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
   ignoreUserConfig?: boolean | undefined;
-  /** `--thread-source <SOURCE>`: the turn metadata's `thread_source` (default `user`). */
+  /**
+   * `--thread-source <SOURCE>`: the turn metadata's and the rollout's `thread_source` (default
+   * `user`) of a new thread; a resumed thread keeps its recorded one, as 0.169.0.
+   */
   threadSource?: string | undefined;
   /**
    * `--approve-for-me`: approvals go to automatic review (turn metadata `auto_review_enabled:
@@ -347,6 +350,7 @@ async function build(
     originator,
     cliVersion: options.version,
     modelProvider: provider.id,
+    threadSource: options.threadSource,
     isProviderConfigured: (id) => isOfferedBuiltInProviderId(id) || Object.hasOwn(config.modelProviders, id),
     settings: () => turnSettings as RolloutTurnSettings,
   });
@@ -369,7 +373,7 @@ async function build(
     historyInitialization: thread.historyInitialization,
     sandbox: sandbox.tag,
     sandboxMode: sandboxPolicy.mode,
-    ...(options.threadSource === undefined ? {} : { threadSource: options.threadSource }),
+    ...(thread.threadSource === undefined ? {} : { threadSource: thread.threadSource }),
     ...(options.autoReview ? { autoReviewEnabled: true } : {}),
   };
   // With command auth the original fetches the provider's `/models` catalog (never with `env_key`).

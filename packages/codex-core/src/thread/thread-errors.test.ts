@@ -8,13 +8,15 @@ import type { ThreadEvent } from '@codex-ts/protocol';
 import {
   completed,
   openAiError,
+  type RecordedRequest,
   type ResponsesServer,
   responseCreated,
   startResponsesServer,
   textTurn,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ThreadHome, threadHome } from '../test/index.js';
+import { THREAD_HOME_API_KEY, type ThreadHome, threadHome } from '../test/index.js';
+import { Codex } from './codex.js';
 import { NOT_GIT_REPO_MESSAGE, ThreadError } from './thread-error.js';
 import { openOptionsFor } from './thread-options.js';
 
@@ -165,10 +167,53 @@ describe('resumeThread', () => {
     expect(server?.requests.filter((r) => r.route === 'responses')).toHaveLength(0);
   });
 
-  // Needs rollout files and `openExecConversation({resume})` (the rollout/resume work of issue 11,
-  // not on main yet): run a thread, then resumeThread(its id) in a new Codex must send the same
-  // thread id with `history_initialization: "cold_resume"` and the first turn's history.
-  it.todo('continues a recorded thread: same thread id, cold_resume, the earlier history first');
+  it('continues a recorded thread: same thread id, cold_resume, the earlier history first', async () => {
+    const turn = (id: string, text: string) =>
+      textTurn({ responseId: id, text, reasoning: `Thinking ${id}`, encryptedContent: `enc-${id}` });
+    const { codex, home } = await setup({
+      scenario: {
+        steps: [
+          { kind: 'sse', events: turn('resp_1', 'First answer.') },
+          { kind: 'sse', events: turn('resp_2', 'Second answer.') },
+        ],
+      },
+    });
+    const first = codex.startThread({ workingDirectory: home, skipGitRepoCheck: true });
+    expect((await first.run('First question.')).finalResponse).toBe('First answer.');
+    const id = first.id as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    // A second Codex on the same CODEX_HOME (as a new process would be).
+    const second = new Codex({
+      env: { CODEX_HOME: home, LOCAL_API_KEY: THREAD_HOME_API_KEY, TERM: 'xterm', SHELL: '/bin/bash' },
+    });
+    try {
+      const resumed = second.resumeThread(id, { workingDirectory: home, skipGitRepoCheck: true });
+      const result = await resumed.run('Second question.');
+      expect(result.finalResponse).toBe('Second answer.');
+      expect(resumed.id).toBe(id);
+    } finally {
+      await second.close();
+    }
+    const posts = server?.requests.filter((r) => r.route === 'responses') ?? [];
+    expect(posts).toHaveLength(2);
+    const [r1, r2] = posts as [RecordedRequest, RecordedRequest];
+    const metadata = (r: RecordedRequest) => JSON.parse(r.headerMap['x-codex-turn-metadata'] ?? '{}');
+    expect(metadata(r1).history_initialization).toBe('new');
+    expect(metadata(r2)).toMatchObject({ history_initialization: 'cold_resume', thread_id: id });
+    for (const name of ['session-id', 'thread-id']) expect(r2.headerMap[name]).toBe(id);
+    const body = r2.json as { input: { type: string; role?: string; content?: { text?: string }[] }[] };
+    expect((r2.json as { prompt_cache_key?: string }).prompt_cache_key).toBe(id);
+    expect(body).not.toHaveProperty('previous_response_id');
+    // The whole recorded history (developer, environment, first exchange), then the new prompt.
+    const firstInput = (r1.json as { input: unknown[] }).input;
+    expect(body.input.slice(0, firstInput.length)).toEqual(firstInput);
+    expect(
+      body.input
+        .slice(firstInput.length)
+        .map((i) => (i.type === 'message' ? `${i.role}:${i.content?.[0]?.text}` : i.type)),
+    ).toEqual(['reasoning', 'assistant:First answer.', 'user:Second question.']);
+  });
 });
 
 describe('openOptionsFor', () => {
