@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SecretRedactor } from '@codex-ts/client';
-import { featureFlagOverrides, ioErrorText } from '@codex-ts/core';
+import { execApprovalPolicy, featureFlagOverrides, ioErrorText, loadConfig } from '@codex-ts/core';
+import { resolveCodexHome } from '@codex-ts/login';
 import { type Command, Option } from 'commander';
 import { configOption } from '../config-option.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
@@ -266,8 +267,10 @@ export interface ExecOptionsContext {
  * `--enable/--disable` become `-c features.<name>=…` after the `-c` values (unknown name:
  * "Error: Unknown feature flag: <name>"), `-C` is resolved against `cwd` (missing: "Error:
  * <io error>"), `--approve-for-me` without `-s` selects `workspace-write`, `--yolo` is the
- * sandbox bypass. Only then is `readPrompt` called (it prints its own error and resolves to an
- * exit code when there is no prompt), as 0.169.0 checks the flags before reading stdin.
+ * sandbox bypass. Then config.toml is loaded once to report a load error (also `approval_policy =
+ * "untrusted"`) before anything is read from stdin, as 0.169.0 does. Only then is `readPrompt` called
+ * (it prints its own error and resolves to an exit code when there is no prompt); the output-schema,
+ * git-repo and `-o` checks come after it (in `runExec`), as 0.169.0 orders them.
  * Resolves to the options, or to an exit code (1) after printing the error.
  */
 export async function buildExecOptions(
@@ -291,6 +294,11 @@ export async function buildExecOptions(
       stderr.write(`Error: ${ioErrorText(error)}\n`);
       return 1;
     }
+  }
+  const configError = await configLoadError(flags, cwd, [...flags.config, ...featureOverrides], context);
+  if (configError !== undefined) {
+    stderr.write(configError);
+    return 1;
   }
   const prompt = await readPrompt();
   if (typeof prompt === 'number') return prompt;
@@ -325,4 +333,33 @@ export async function buildExecOptions(
     worktree: flags.worktree === true,
     color: flags.color ?? 'auto',
   };
+}
+
+/**
+ * The text 0.169.0 prints when config.toml (with the `-c` / feature overrides, `-p`, `--strict-config`,
+ * `--ignore-user-config`) does not load or sets an approval policy exec refuses; undefined when it loads.
+ * Redacted with the session's redactor.
+ */
+async function configLoadError(
+  flags: ExecFlags,
+  cwd: string,
+  overrides: string[],
+  context: ExecOptionsContext,
+): Promise<string | undefined> {
+  try {
+    const config = await loadConfig({
+      codexHome: resolveCodexHome(context.env),
+      overrides,
+      env: context.env,
+      cwd,
+      profile: flags.profile,
+      strictConfig: flags.strictConfig === true,
+      ignoreUserConfig: flags.ignoreUserConfig === true,
+    });
+    execApprovalPolicy(config.approvalPolicy);
+    return undefined;
+  } catch (error) {
+    const message = context.redactor.redact(error instanceof Error ? error.message : String(error));
+    return message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`;
+  }
 }

@@ -147,9 +147,9 @@ describe('codex-ts exec: sandbox refusals and approval policy', () => {
     const r = await run(['-c', 'approval_policy="untrusted"']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    // (The prompt is an argument and stdin a pipe: 0.169.0 reads it first, saying so.)
+    // 0.169.0 loads the config before it reads stdin: no "Reading additional input" notice.
     expect(r.stderr).toBe(
-      'Reading additional input from stdin...\nError: approval_policy = "untrusted" is no longer supported; remove this setting\n',
+      'Error: approval_policy = "untrusted" is no longer supported; remove this setting\n',
     );
     expect(server.requests).toHaveLength(0);
   });
