@@ -86,6 +86,30 @@ describe('loadConfig: -p profile files (0.169.0)', () => {
     expect(config.model).toBe('base');
   });
 
+  it('names the profile file for its unknown keys, also under [features] and in strict mode', async () => {
+    await writeFile(devFile, '[features]\nbogus_feature = true\n[model_providers.p]\nbase_url = "http://x/v1"\nextra = 1\n');
+    const config = await load('model = "base"\n', { profile: 'dev' });
+    expect(config.warnings).toEqual([
+      [
+        'Codex is ignoring 2 unrecognized configuration settings. Check for typos or deprecated settings.',
+        `  user (${devFile}): \`features.bogus_feature\` is ignored.`,
+        `  user (${devFile}): \`model_providers.p.extra\` is ignored.`,
+      ].join('\n'),
+    ]);
+    const error = await loadError('model = "base"\n', { profile: 'dev', strictConfig: true });
+    expect(error.message).toBe(
+      `Error loading config.toml:\n${devFile}:2:1: unknown configuration field \`features.bogus_feature\`\n  |\n2 | bogus_feature = ***\n  | ^^^^^^^^^^^^^`,
+    );
+  });
+
+  it('applies -c into a copy: an override under [profiles] does not make config.toml a legacy profile', async () => {
+    const config = await load('model = "base"\n[profiles.other]\nmodel = "m-other"\n', {
+      profile: 'dev',
+      overrides: ['profiles.dev.model=x'],
+    });
+    expect(config.model).toBe('base');
+  });
+
   it('refuses the legacy selector and -p next to a legacy table of the same name', async () => {
     let error = await loadError('profile = "dev"\n');
     expect(error.message).toBe(
