@@ -91,7 +91,8 @@ export interface ExecOptions {
  * directory and --skip-git-repo-check was not specified." unless `--skip-git-repo-check` or
  * the sandbox bypass is given. After `thread.started` each config warning (`Config.warnings`)
  * is printed twice, as 0.169.0 does (an `error` item in JSON mode, `warning: …` otherwise).
- * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`).
+ * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`; a failed
+ * write prints its error and exits 1, as 0.169.0).
  *
  * Last line of defence for secrets: everything written to `stdout` and `stderr` (human text,
  * JSONL, error messages) goes through the session's `SecretRedactor` (`options.redactor`), which
@@ -189,8 +190,15 @@ async function runTurn(
         lastMessage = messageText(event.item);
       if (event.type === 'turn.completed') {
         exitCode = 0;
-        if (options.outputLastMessageFile !== undefined)
-          await writeLastMessage(options.outputLastMessageFile, lastMessage, stderr);
+        if (options.outputLastMessageFile !== undefined) {
+          try {
+            await writeLastMessage(options.outputLastMessageFile, lastMessage, stderr);
+          } catch (error) {
+            if (!(error instanceof ExecSetupError)) throw error;
+            stderr.write(`${error.message}\n`);
+            exitCode = 1;
+          }
+        }
       }
     }
   } finally {
