@@ -1,6 +1,14 @@
 // `codex-ts exec` inputs against 0.169.0: prompt + stdin, images, -o, --output-schema, -C and
 // the git-repository check (texts and files as the original printed and wrote them).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {

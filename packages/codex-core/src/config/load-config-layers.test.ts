@@ -87,7 +87,10 @@ describe('loadConfig: -p profile files (0.169.0)', () => {
   });
 
   it('names the profile file for its unknown keys, also under [features] and in strict mode', async () => {
-    await writeFile(devFile, '[features]\nbogus_feature = true\n[model_providers.p]\nbase_url = "http://x/v1"\nextra = 1\n');
+    await writeFile(
+      devFile,
+      '[features]\nbogus_feature = true\n[model_providers.p]\nbase_url = "http://x/v1"\nextra = 1\n',
+    );
     const config = await load('model = "base"\n', { profile: 'dev' });
     expect(config.warnings).toEqual([
       [
