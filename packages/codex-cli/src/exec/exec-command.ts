@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { configOption } from '../config-option.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
 import { choiceOption, clapError, imageOption, listOption, profileOption, USAGE } from './exec-flags.js';
-import { PromptInputError, resolvePrompt } from './prompt-input.js';
+import { resolvePrompt } from './prompt-input.js';
 import { type ExecOptions, runExec } from './run-exec.js';
 import { registerExecSubcommands } from './subcommands.js';
 
@@ -202,21 +202,15 @@ async function runExecAction(
       return 1;
     }
   }
-  let prompt: string;
-  try {
-    prompt = await resolvePrompt({
-      prompt: promptArg,
-      stdinIsTty: deps.stdinIsTty,
-      readStdinBytes: () => deps.readStdinBytes(),
-      stderr,
-    });
-  } catch (error) {
-    if (!(error instanceof PromptInputError)) throw error;
-    stderr.write(`${error.message}\n`);
-    return 1;
-  }
   const options: ExecOptions = {
-    prompt,
+    // Read after the config has loaded, as 0.169.0 (see `runExec`).
+    prompt: () =>
+      resolvePrompt({
+        prompt: promptArg,
+        stdinIsTty: deps.stdinIsTty,
+        readStdinBytes: () => deps.readStdinBytes(),
+        stderr,
+      }),
     json: flags.json === true,
     model: flags.model,
     configOverrides: [...flags.config, ...featureOverrides],
