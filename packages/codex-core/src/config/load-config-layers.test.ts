@@ -53,6 +53,16 @@ describe('loadConfig: unrecognized settings (0.169.0 is lenient unless --strict-
     );
   });
 
+  it('reports -c first, then config.toml, then the profile file under strictConfig, as 0.169.0', async () => {
+    await writeFile(devFile, 'aaa_profile = 1\n');
+    let error = await loadError('model = "m"\n\nzzz_base = 1\n', { strictConfig: true, profile: 'dev' });
+    expect(error.message.split('\n')[1]).toBe(`${file}:3:1: unknown configuration field \`zzz_base\``);
+    error = await loadError('zzz_base = 1\n', { strictConfig: true, profile: 'dev', overrides: ['yyy=1'] });
+    expect(error.message).toBe(
+      'Error loading config.toml: unknown configuration field `yyy` in -c/--config override',
+    );
+  });
+
   it('never shows the value of a mistyped key in the strict error (it may be a credential)', async () => {
     const error = await loadError('[model_providers.p]\nexperimental_bearer_tokn = "sk-secret-123"\n', {
       strictConfig: true,
