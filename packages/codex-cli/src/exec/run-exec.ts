@@ -2,6 +2,7 @@ import { SecretRedactor } from '@codex-ts/client';
 import {
   buildUserTurnInput,
   ensureOssProviderReady,
+  execApprovalPolicy,
   loadConfig,
   OSS_DEFAULT_MODELS,
   openExecConversation,
@@ -91,8 +92,8 @@ export interface ExecOptions {
  * completed, 1 when it failed (a `turn.failed` line in JSON mode, `ERROR: …` on stderr in
  * human mode) or could not start (bad config, missing credentials: the message on stderr).
  *
- * Before the session, in 0.169.0's order and with its texts: the config must load (its errors
- * come before stdin is read), `--oss` picks and checks the local provider (see
+ * Before the session, in 0.169.0's order and with its texts: the config must load (its errors,
+ * `approval_policy = "untrusted"` included, come before stdin is read), `--oss` picks and checks the local provider (see
  * `ensureOssProviderReady`), the prompt is read (`options.prompt`), `-o` must be writable,
  * `--output-schema` must load, and outside a git repository (see `gitRepoRoot`) the run stops
  * with "Not inside a trusted directory and --skip-git-repo-check was not specified." unless
@@ -239,6 +240,7 @@ async function prepare(options: ExecOptions): Promise<Setup> {
     strictConfig: options.strictConfig,
     ignoreUserConfig: options.ignoreUserConfig,
   });
+  execApprovalPolicy(config.approvalPolicy); // `untrusted` is a load error in 0.169.0
   if (options.oss) {
     const providerId = options.localProvider ?? config.ossProvider;
     if (providerId === undefined)
