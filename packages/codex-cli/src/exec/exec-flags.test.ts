@@ -63,6 +63,29 @@ describe('codex-ts exec: config as 0.169.0 loads it', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('reports config errors and --oss problems before reading stdin, as 0.169.0', async () => {
+    const r = await runCli(['exec', '--strict-config', '-c', 'foo_bar=1', 'hi'], {
+      home: home.home,
+      stdin: 'piped',
+    });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'Error loading config.toml: unknown configuration field `foo_bar` in -c/--config override\n',
+    });
+    const oss = await runCli(['exec', '--oss', 'hi'], { home: home.home, stdin: 'piped' });
+    expect(oss).toMatchObject({
+      code: 1,
+      stderr:
+        'Error: No default OSS provider configured. Use --local-provider=provider or set oss_provider to one of: lmstudio, ollama in config.toml\n',
+    });
+    // The other checks come after it (here the git check).
+    const git = await runCli(['exec', '-C', scratch, 'hi'], { home: home.home, stdin: 'piped' });
+    expect(git.stderr).toBe(
+      'Reading additional input from stdin...\nNot inside a trusted directory and --skip-git-repo-check was not specified.\n',
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('layers -p <name>.config.toml and refuses the legacy profile selector', async () => {
     writeFileSync(join(home.home, 'dev.config.toml'), 'model = "gpt-from-profile-file"\n');
     const r = await runCli(['exec', '--json', '-p', 'dev', 'hi'], { home: home.home });

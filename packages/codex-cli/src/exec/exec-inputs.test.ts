@@ -1,6 +1,14 @@
 // `codex-ts exec` inputs against 0.169.0: prompt + stdin, images, -o, --output-schema, -C and
 // the git-repository check (texts and files as the original printed and wrote them).
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -180,6 +188,18 @@ describe('codex-ts exec -o', () => {
     expect(failed.code).toBe(1);
     expect(readFileSync(out, 'utf8')).toBe('OLD\n');
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'reports a failed write after the turn with the original text and exit 1, no stack trace',
+    async () => {
+      const r = await runCli(['exec', '--json', '-o', '/dev/full', 'hi'], { home: home.home });
+      expect(r.code).toBe(1);
+      expect(r.lines.at(-1)).toMatch(/^\{"type":"turn\.completed"/);
+      expect(r.stderr).toBe(
+        'Reading additional input from stdin...\nError: Failed to write last message file "/dev/full"\n\nCaused by:\n    No space left on device (os error 28)\n',
+      );
+    },
+  );
 
   it('refuses a file it cannot open before sending anything', async () => {
     const r = await runCli(['exec', '-o', join(scratch, 'no/such/dir.txt'), 'hi'], { home: home.home });

@@ -33,13 +33,22 @@ export async function checkLastMessageFile(path: string): Promise<void> {
  * `-o <FILE>` after a completed turn, as 0.169.0: the last agent message's text exactly (no
  * newline added); with none, an empty file and "Warning: no last agent message; wrote empty
  * content to <path>" on stderr. A failed turn leaves the file as it was (not called).
+ *
+ * @throws ExecSetupError "Error: Failed to write last message file \"<path>\"\n\nCaused by:\n
+ *   <io error>" (0.169.0's text without its backtrace; the run then exits 1).
  */
 export async function writeLastMessage(
   path: string,
   text: string | undefined,
   stderr: OutputSink,
 ): Promise<void> {
-  await writeFile(path, text ?? '');
+  try {
+    await writeFile(path, text ?? '');
+  } catch (error) {
+    throw new ExecSetupError(
+      `Error: Failed to write last message file ${JSON.stringify(path)}\n\nCaused by:\n    ${ioErrorText(error)}`,
+    );
+  }
   if (text === undefined) stderr.write(`Warning: no last agent message; wrote empty content to ${path}\n`);
 }
 

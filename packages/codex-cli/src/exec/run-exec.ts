@@ -2,6 +2,7 @@ import { SecretRedactor } from '@codex-ts/client';
 import {
   buildUserTurnInput,
   ensureOssProviderReady,
+  execApprovalPolicy,
   loadConfig,
   OSS_DEFAULT_MODELS,
   openExecConversation,
@@ -22,10 +23,16 @@ import {
   trustProject,
   writeLastMessage,
 } from './exec-setup.js';
+import { PromptInputError } from './prompt-input.js';
 
 /** Options of one `codex-ts exec` run (already parsed from the command line). */
 export interface ExecOptions {
-  prompt: string;
+  /**
+   * The prompt, or how to read it (see `resolvePrompt`): a function is called once the config
+   * has loaded and `--oss` is ready, before the other checks, where 0.169.0 reads stdin; a
+   * `PromptInputError` it throws is printed and the run exits 1.
+   */
+  prompt: string | (() => Promise<string>);
   json: boolean;
   model?: string | undefined;
   /** `-c key=value` overrides, in order. */
@@ -85,13 +92,15 @@ export interface ExecOptions {
  * completed, 1 when it failed (a `turn.failed` line in JSON mode, `ERROR: …` on stderr in
  * human mode) or could not start (bad config, missing credentials: the message on stderr).
  *
- * Before the session, in 0.169.0's order and with its texts: `--oss` picks and checks the local
- * provider (see `ensureOssProviderReady`), `--output-schema` must load, outside a git repository
- * (see `gitRepoRoot`) the run stops with "Not inside a trusted directory and
- * --skip-git-repo-check was not specified." unless `--skip-git-repo-check` or the sandbox bypass
- * is given, and then `-o` must be writable. After `thread.started` each config warning (`Config.warnings`)
+ * Before the session, in 0.169.0's order and with its texts: the config must load (its errors,
+ * `approval_policy = "untrusted"` included, come before stdin is read), `--oss` picks and checks
+ * the local provider (see `ensureOssProviderReady`), the prompt is read (`options.prompt`),
+ * `--output-schema` must load, outside a git repository (see `gitRepoRoot`) the run stops with
+ * "Not inside a trusted directory and --skip-git-repo-check was not specified." unless
+ * `--skip-git-repo-check` or the sandbox bypass is given, and then `-o` must be writable. After `thread.started` each config warning (`Config.warnings`)
  * is printed twice, as 0.169.0 does (an `error` item in JSON mode, `warning: …` otherwise).
- * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`).
+ * On `turn.completed`, `-o` receives the last agent message (see `writeLastMessage`; a failed
+ * write prints its error and exits 1, as 0.169.0).
  *
  * Last line of defence for secrets: everything written to `stdout` and `stderr` (human text,
  * JSONL, error messages) goes through the session's `SecretRedactor` (`options.redactor`), which
@@ -121,11 +130,11 @@ async function runTurn(
   try {
     setup = await prepare(options);
   } catch (error) {
-    if (error instanceof ExecSetupError) {
+    if (error instanceof ExecSetupError || error instanceof PromptInputError) {
       stderr.write(`${error.message}\n`);
       return 1;
     }
-    stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(startupErrorText(error));
     return 1;
   }
   let opened: Awaited<ReturnType<typeof openExecConversation>>;
@@ -152,9 +161,7 @@ async function runTurn(
       ...(options.resume ? { resume: options.resume } : {}),
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // The original's loader errors print as they are ("Error loading config.toml: …").
-    stderr.write(message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`);
+    stderr.write(startupErrorText(error));
     return 1;
   }
   const { conversation } = opened;
@@ -172,8 +179,8 @@ async function runTurn(
       }
     }
     const input = options.images?.length
-      ? await buildUserTurnInput({ text: options.prompt, images: options.images }, options.cwd)
-      : options.prompt;
+      ? await buildUserTurnInput({ text: setup.prompt, images: options.images }, options.cwd)
+      : setup.prompt;
     for await (const event of conversation.runTurn(input, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(setup.outputSchema === undefined ? {} : { outputSchema: setup.outputSchema }),
@@ -189,8 +196,15 @@ async function runTurn(
         lastMessage = messageText(event.item);
       if (event.type === 'turn.completed') {
         exitCode = 0;
-        if (options.outputLastMessageFile !== undefined)
-          await writeLastMessage(options.outputLastMessageFile, lastMessage, stderr);
+        if (options.outputLastMessageFile !== undefined) {
+          try {
+            await writeLastMessage(options.outputLastMessageFile, lastMessage, stderr);
+          } catch (error) {
+            if (!(error instanceof ExecSetupError)) throw error;
+            stderr.write(`${error.message}\n`);
+            exitCode = 1;
+          }
+        }
       }
     }
   } finally {
@@ -199,7 +213,14 @@ async function runTurn(
   return exitCode;
 }
 
+/** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …"). */
+function startupErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`;
+}
+
 interface Setup {
+  prompt: string;
   configOverrides: string[];
   model: string | undefined;
   outputSchema: unknown;
@@ -209,19 +230,19 @@ interface Setup {
 async function prepare(options: ExecOptions): Promise<Setup> {
   let configOverrides = [...options.configOverrides];
   let model = options.model;
+  // Loaded again by the session; here so that its errors come first, as in 0.169.0.
+  const config = await loadConfig({
+    codexHome: resolveCodexHome(options.env),
+    overrides: configOverrides,
+    env: options.env,
+    cwd: options.cwd,
+    profile: options.profile,
+    strictConfig: options.strictConfig,
+    ignoreUserConfig: options.ignoreUserConfig,
+  });
+  execApprovalPolicy(config.approvalPolicy); // `untrusted` is a load error in 0.169.0
   if (options.oss) {
-    let providerId = options.localProvider;
-    if (providerId === undefined) {
-      const config = await loadConfig({
-        codexHome: resolveCodexHome(options.env),
-        overrides: configOverrides,
-        env: options.env,
-        cwd: options.cwd,
-        profile: options.profile,
-        ignoreUserConfig: options.ignoreUserConfig,
-      });
-      providerId = config.ossProvider;
-    }
+    const providerId = options.localProvider ?? config.ossProvider;
     if (providerId === undefined)
       throw new Error(
         'No default OSS provider configured. Use --local-provider=provider or set oss_provider to one of: lmstudio, ollama in config.toml',
@@ -232,6 +253,7 @@ async function prepare(options: ExecOptions): Promise<Setup> {
     configOverrides = [...configOverrides, `model_provider=${providerId}`];
     await ensureOssProviderReady(providerId, { env: options.env, version: CLI_VERSION, model });
   }
+  const prompt = typeof options.prompt === 'string' ? options.prompt : await options.prompt();
   const outputSchema =
     options.outputSchemaFile === undefined ? undefined : await loadOutputSchema(options.outputSchemaFile);
   const inRepo = (await gitRepoRoot(options.cwd)) !== undefined;
@@ -245,5 +267,5 @@ async function prepare(options: ExecOptions): Promise<Setup> {
   if (!options.skipGitRepoCheck && !options.dangerouslyBypassApprovalsAndSandbox && !inRepo)
     throw new ExecSetupError(NOT_TRUSTED_TEXT);
   if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
-  return { configOverrides, model, outputSchema };
+  return { prompt, configOverrides, model, outputSchema };
 }

@@ -116,15 +116,20 @@ export function checkLegacyProfile(
   }
 }
 
-/** Deep-merges `overlay` into a copy of `base` (tables merge key by key; anything else replaces). */
+/**
+ * Deep-merges `overlay` into a copy of `base` (tables merge key by key; anything else replaces).
+ * Every table of the result is new: the caller may mutate it (`-c` overrides, dropping unknown
+ * keys) without touching the layers, which still tell where each key came from.
+ */
 export function mergeTables(
   base: Record<string, unknown>,
   overlay: Record<string, unknown>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) out[key] = isTable(value) ? mergeTables(value, {}) : value;
   for (const [key, value] of Object.entries(overlay)) {
     const current = out[key];
-    out[key] = isTable(current) && isTable(value) ? mergeTables(current, value) : value;
+    out[key] = isTable(value) ? mergeTables(isTable(current) ? current : {}, value) : value;
   }
   return out;
 }

@@ -53,6 +53,16 @@ describe('loadConfig: unrecognized settings (0.169.0 is lenient unless --strict-
     );
   });
 
+  it('reports -c first, then config.toml, then the profile file under strictConfig, as 0.169.0', async () => {
+    await writeFile(devFile, 'aaa_profile = 1\n');
+    let error = await loadError('model = "m"\n\nzzz_base = 1\n', { strictConfig: true, profile: 'dev' });
+    expect(error.message.split('\n')[1]).toBe(`${file}:3:1: unknown configuration field \`zzz_base\``);
+    error = await loadError('zzz_base = 1\n', { strictConfig: true, profile: 'dev', overrides: ['yyy=1'] });
+    expect(error.message).toBe(
+      'Error loading config.toml: unknown configuration field `yyy` in -c/--config override',
+    );
+  });
+
   it('never shows the value of a mistyped key in the strict error (it may be a credential)', async () => {
     const error = await loadError('[model_providers.p]\nexperimental_bearer_tokn = "sk-secret-123"\n', {
       strictConfig: true,
@@ -83,6 +93,33 @@ describe('loadConfig: -p profile files (0.169.0)', () => {
     config = await load(undefined, { profile: 'dev', overrides: ['model=cli'] });
     expect(config.model).toBe('cli');
     config = await load(undefined, { profile: 'nothere' });
+    expect(config.model).toBe('base');
+  });
+
+  it('names the profile file for its unknown keys, also under [features] and in strict mode', async () => {
+    await writeFile(
+      devFile,
+      '[features]\nbogus_feature = true\n[model_providers.p]\nbase_url = "http://x/v1"\nextra = 1\n',
+    );
+    const config = await load('model = "base"\n', { profile: 'dev' });
+    expect(config.warnings).toEqual([
+      [
+        'Codex is ignoring 2 unrecognized configuration settings. Check for typos or deprecated settings.',
+        `  user (${devFile}): \`features.bogus_feature\` is ignored.`,
+        `  user (${devFile}): \`model_providers.p.extra\` is ignored.`,
+      ].join('\n'),
+    ]);
+    const error = await loadError('model = "base"\n', { profile: 'dev', strictConfig: true });
+    expect(error.message).toBe(
+      `Error loading config.toml:\n${devFile}:2:1: unknown configuration field \`features.bogus_feature\`\n  |\n2 | bogus_feature = ***\n  | ^^^^^^^^^^^^^`,
+    );
+  });
+
+  it('applies -c into a copy: an override under [profiles] does not make config.toml a legacy profile', async () => {
+    const config = await load('model = "base"\n[profiles.other]\nmodel = "m-other"\n', {
+      profile: 'dev',
+      overrides: ['profiles.dev.model=x'],
+    });
     expect(config.model).toBe('base');
   });
 

@@ -237,7 +237,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     ...unknown.map((path) => ({ path, source: sourceOf(path) })),
     ...requirements.unknown,
   ];
-  if (options.strictConfig && unknownSettings.length > 0) throw strictConfigError(unknownSettings);
+  if (options.strictConfig && unknownSettings.length > 0)
+    throw strictConfigError(unknownSettings, profileLayer ? [configFile, profileLayer.file] : [configFile]);
   if (!result.success || result.data === undefined)
     throw issueToError(result.error as z.ZodError, configFile, overrides);
   const toml = result.data;

@@ -84,21 +84,44 @@ export function unknownSettingsWarning(settings: readonly UnknownSetting[]): str
 }
 
 /**
- * The `--strict-config` error for the first unknown setting (file order: the earliest line of
- * the first file, then `-c` overrides), with the original's text:
- * "Error loading config.toml:\n<file>:<line>:<col>: unknown configuration field `<key>`" plus
- * the line (its value shown as `***`, unlike the original: it may be a credential) and a caret
- * under the key; for an override "Error loading config.toml: unknown
- * configuration field `<key>` in -c/--config override".
+ * The `--strict-config` error for the first unknown setting in 0.169.0's order: a `-c` override
+ * ("Error loading config.toml: unknown configuration field `<key>` in -c/--config override"),
+ * else the earliest line of the first file in `layerFiles` order (config.toml before the `-p`
+ * profile file): "Error loading config.toml:\n<file>:<line>:<col>: unknown configuration field
+ * `<key>`" plus the line (its value shown as `***`, unlike the original: it may be a
+ * credential) and a caret under the key.
  */
-export function strictConfigError(settings: readonly UnknownSetting[]): ConfigError {
+export function strictConfigError(
+  settings: readonly UnknownSetting[],
+  layerFiles: readonly string[] = [],
+): ConfigError {
+  const override = settings.find((s) => s.source.kind === 'session-flags');
+  if (override) {
+    const key = formatKeyPath(override.path);
+    return new ConfigError(
+      'unknown_key',
+      `Error loading config.toml: unknown configuration field \`${key}\` in -c/--config override`,
+      { keyPath: key, override: key },
+    );
+  }
+  const rank = (file: string) => {
+    const i = layerFiles.indexOf(file);
+    return i < 0 ? layerFiles.length : i;
+  };
   let best:
-    | { setting: UnknownSetting; line: number; column: number; length: number; text: string }
+    | { setting: UnknownSetting; rank: number; line: number; column: number; length: number; text: string }
     | undefined;
   for (const setting of settings) {
     if (setting.source.kind !== 'user') continue;
     const at = locateKey(setting.source.text, setting.path);
-    if (at && (best === undefined || at.line < best.line)) best = { setting, ...at };
+    if (!at) continue;
+    const candidate = { setting, rank: rank(setting.source.file), ...at };
+    if (
+      best === undefined ||
+      candidate.rank < best.rank ||
+      (candidate.rank === best.rank && candidate.line < best.line)
+    )
+      best = candidate;
   }
   if (best && best.setting.source.kind === 'user') {
     const { file } = best.setting.source;
@@ -116,17 +139,10 @@ export function strictConfigError(settings: readonly UnknownSetting[]): ConfigEr
       { file, keyPath: key, line: best.line, column: best.column },
     );
   }
-  const first = settings.find((s) => s.source.kind === 'session-flags') ?? settings[0];
+  const first = settings[0];
   const key = formatKeyPath(first?.path ?? []);
   const source = first?.source;
-  if (source?.kind === 'session-flags') {
-    return new ConfigError(
-      'unknown_key',
-      `Error loading config.toml: unknown configuration field \`${key}\` in -c/--config override`,
-      { keyPath: key, override: key },
-    );
-  }
-  const file = source?.file ?? 'config.toml';
+  const file = source !== undefined && source.kind !== 'session-flags' ? source.file : 'config.toml';
   return new ConfigError(
     'unknown_key',
     `Error loading config.toml:\n${file}: unknown configuration field \`${key}\``,

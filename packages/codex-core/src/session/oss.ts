@@ -44,13 +44,20 @@ export async function ensureOssProviderReady(providerId: string, options: OssRea
   const info = builtInModelProviders({ version: options.version, env: options.env })[providerId];
   const base = (info?.baseUrl ?? '').replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 5000;
-  const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  // A body is read only when needed and otherwise cancelled: one left unread would hold its
+  // socket, and so the process, until the timeout fires or the server drops the connection.
+  const get = async (url: string, read = false) => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const text = read ? await response.text() : '';
+    if (!read) await response.body?.cancel();
+    return { ok: response.ok, status: response.status, statusText: response.statusText, text };
+  };
   if (providerId === OLLAMA_PROVIDER_ID) {
     const root = base.replace(/\/v1$/, '');
     const probe = await get(`${base}/models`).catch(() => undefined);
     if (!probe?.ok) throw new Error(`OSS setup failed: ${OLLAMA_NOT_RUNNING}`);
-    const version = await get(`${root}/api/version`)
-      .then((r) => r.json() as Promise<{ version?: unknown }>)
+    const version = await get(`${root}/api/version`, true)
+      .then((r) => JSON.parse(r.text) as { version?: unknown })
       .then((body) => (typeof body.version === 'string' ? body.version : undefined))
       .catch(() => undefined);
     if (version !== undefined && isOlder(version, MIN_OLLAMA)) {
@@ -62,7 +69,7 @@ export async function ensureOssProviderReady(providerId: string, options: OssRea
     return;
   }
   if (providerId === LMSTUDIO_PROVIDER_ID) {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof get>>;
     try {
       response = await get(`${base}/models`);
     } catch {
@@ -79,7 +86,7 @@ export async function ensureOssProviderReady(providerId: string, options: OssRea
       body: JSON.stringify({ model: options.model, input: '', max_output_tokens: 1 }),
       signal: AbortSignal.timeout(timeoutMs),
     })
-      .then((r) => r.arrayBuffer())
+      .then((r) => r.body?.cancel())
       .catch(() => undefined);
   }
 }
