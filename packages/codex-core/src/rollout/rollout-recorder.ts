@@ -9,6 +9,7 @@ import {
   tokenUsageToRollout,
   userInputParts,
 } from '@codex-ts/protocol';
+import { isSummaryMessage } from '../compaction/history.js';
 import type { TurnEvent } from '../turn/events.js';
 import type { RolloutGitInfo } from './git-info.js';
 import type { RolloutWriter } from './rollout-writer.js';
@@ -254,7 +255,9 @@ export class RolloutRecorder implements ConversationRecorder {
       const replacement = history.filter(
         (item) => this.#baseItemId === undefined || (item as { id?: unknown }).id !== this.#baseItemId,
       );
-      const last = replacement[replacement.length - 1];
+      // `message`: the summary message's text, as 0.169.0 writes it (a pre-turn compaction's
+      // replacement ends with the turn's prompt); else the last item's.
+      const last = replacement.findLast(isSummaryMessage) ?? replacement[replacement.length - 1];
       this.writer.append('compacted', {
         message: last ? partsText(last) : '',
         replacement_history: replacement.map((item) => serializeResponseItem(item)),
