@@ -177,6 +177,7 @@ export {
 } from './rollout/rollout-reader.js';
 export {
   type ConversationRecorder,
+  type RolloutContextWindow,
   RolloutRecorder,
   type RolloutSessionMeta,
   type RolloutTurnSettings,

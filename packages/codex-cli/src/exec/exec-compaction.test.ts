@@ -278,6 +278,8 @@ describe('codex-ts exec --json: automatic compaction as 0.169.0', () => {
       history_initialization: 'cold_resume',
     });
     expect(nextMeta.context_window_id).not.toBe(compactionMeta.context_window_id);
+    // 0.169.0 goes on in the recorded context window (session_meta.context_window.window_id).
+    expect(compactionMeta.context_window_id).toBe(metaOf(firstTurn!).context_window_id);
     // The compaction: the recorded history (no new prompt) plus the checkpoint prompt.
     expect(compaction!.tools).toEqual([]);
     expect(compaction!.input.map((i) => `${i.type}:${i.role ?? ''}`)).toEqual([
@@ -344,7 +346,11 @@ describe('codex-ts exec --json: automatic compaction as 0.169.0', () => {
     expect(compaction!.previous_response_id).toBeUndefined();
     expect(compaction!.input[0]).toEqual(prewarm!.input[0]);
     expect(compaction!.input.at(-1)).toEqual(userText(CHECKPOINT));
-    expect(metaOf(compaction!)).toMatchObject({ window_number: 0, history_initialization: 'cold_resume' });
+    expect(metaOf(compaction!)).toMatchObject({
+      window_number: 0,
+      history_initialization: 'cold_resume',
+      context_window_id: metaOf(server.wsFrames[0]!.json as Body).context_window_id,
+    });
     expect(next!.previous_response_id).toMatch(/^resp_prewarm_/);
     expect(metaOf(next!)).toMatchObject({ window_number: 1, request_kind: 'turn' });
     expect(next!.input.map(textOf)).toEqual([
@@ -353,5 +359,39 @@ describe('codex-ts exec --json: automatic compaction as 0.169.0', () => {
       `${SUMMARY_PREFIX}\n${SUMMARY}`,
       'Second question.',
     ]);
+  });
+
+  it('exec resume after a mid-turn compaction goes on in the window the compaction opened', async () => {
+    const home = newHome(false);
+    const small = (id: string) =>
+      textTurn({
+        responseId: id,
+        text: 'Done.',
+        usage: usage({ input: 500, cached: 0, output: 10, reasoning: 0 }),
+      });
+    server.pushSteps(
+      { kind: 'sse', events: toolCallOverLimit() },
+      { kind: 'sse', events: summaryTurn() },
+      { kind: 'sse', events: small('resp_2') },
+    );
+    expect((await run(['Run the commands.'], home)).code).toBe(0);
+    server.pushSteps({ kind: 'sse', events: small('resp_3') });
+    const r = await runCli(['exec', 'resume', '--last', '--json', BYPASS, 'Again.'], {
+      home,
+      env: { HOME: userHome },
+    });
+    expect(r.code).toBe(0);
+    const thread = (JSON.parse(r.lines[0] ?? '{}') as { thread_id: string }).thread_id;
+    // As 0.169.0: window 1 and the context window id of the continuation, from the `compacted` record.
+    const metas = server.requests.map((q) => metaOf(q.json as Body));
+    expect(metas.map((m) => [m.request_kind, m.window_id])).toEqual([
+      ['turn', `${thread}:0`],
+      ['compaction', `${thread}:0`],
+      ['turn', `${thread}:1`],
+      ['turn', `${thread}:1`],
+    ]);
+    expect(server.requests[3]!.headerMap['x-codex-window-id']).toBe(`${thread}:1`);
+    expect(metas[3]).toMatchObject({ window_number: 1, history_initialization: 'cold_resume' });
+    expect(metas[3]!.context_window_id).toBe(metas[2]!.context_window_id);
   });
 });
