@@ -179,6 +179,7 @@ export {
 } from './rollout/rollout-reader.js';
 export {
   type ConversationRecorder,
+  type RolloutContextWindow,
   RolloutRecorder,
   type RolloutSessionMeta,
   type RolloutTurnSettings,

@@ -317,6 +317,21 @@ export class ModelClientSession {
   }
 
   /**
+   * Takes the client's cached WebSocket for this turn scope now (after the startup prewarm
+   * finished, waiting for it as {@link stream} does) without sending anything, so that another
+   * scope streaming meanwhile opens its own connection: 0.169.0 sent a pre-turn compaction on a
+   * new connection and then the turn on the prewarmed socket, continuing from the prewarm's
+   * response. Does nothing over HTTP or when the scope already holds a socket.
+   *
+   * @throws ApiError `aborted` when `signal` fires while waiting for the prewarm.
+   */
+  async holdWebsocket(signal?: AbortSignal): Promise<void> {
+    if (!this.#scope.websocketsEnabled()) return;
+    await this.#scope.awaitStartupPrewarm(signal);
+    if (this.#scope.websocketsEnabled()) this.#websocketSession();
+  }
+
+  /**
    * Ends the turn scope: the socket and its incremental baseline go back to the client cache for
    * the next turn, or are dropped with `discard` or when the client already holds
    * one. Idempotent; the session must not be used afterwards.

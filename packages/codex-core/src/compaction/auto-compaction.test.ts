@@ -25,6 +25,7 @@ afterEach(async () => {
 const COMPACTION_JSON =
   '"compaction":{"trigger":"auto","reason":"context_limit","implementation":"responses","phase":"mid_turn","strategy":"memento"}';
 const SUMMARY = 'Ran echo hi; next: report the output.';
+const MSG_V7 = /^msg_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The three responses of §16: a tool call over the limit, the summary, the answer. */
 const toolCallEvents = (id: string) => [
@@ -147,9 +148,18 @@ describe('automatic mid-turn compaction over HTTP', () => {
     expect(continuation!.tools).toHaveLength(1);
     expect(continuation!.parallel_tool_calls).toBe(true);
     expect(roles(continuation!.input)).toEqual(['developer', 'user', 'user', 'user']);
-    expect(continuation!.input.slice(0, 3)).toEqual(first!.input);
+    // As 0.169.0: the base instructions and the prompt keep their ids, the environment context is
+    // rebuilt with a new one, the summary has one of its own.
+    const [base, env, prompt] = first!.input as { id: string }[];
+    expect(continuation!.input.slice(0, 3)).toEqual([
+      base,
+      { ...env, id: expect.stringMatching(MSG_V7) },
+      prompt,
+    ]);
+    expect((continuation!.input[1] as { id: string }).id).not.toBe(env!.id);
     expect(continuation!.input[3]).toEqual({
       type: 'message',
+      id: expect.stringMatching(MSG_V7),
       role: 'user',
       content: [{ type: 'input_text', text: `${COMPACTION_SUMMARY_PREFIX}\n${SUMMARY}` }],
     });

@@ -17,6 +17,8 @@ const assistant = {
   ],
 } as unknown as ResponseItem;
 
+const MSG_V7 = /^msg_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 describe('compaction history', () => {
   it('appends the checkpoint prompt (no id, trailing newline) to the whole history', () => {
     const input = compactionRequestInput([base, env, prompt, functionCallOutput('c1', 'hi')]);
@@ -34,12 +36,47 @@ describe('compaction history', () => {
 
   it('keeps developer then user messages, drops tool items, assistant text and earlier summaries', () => {
     const first = compactedHistory([base, env, prompt, assistant, functionCallOutput('c1', 'hi')], 'S1');
-    expect(first).toEqual([base, env, prompt, summaryMessage('S1')]);
+    expect(first).toEqual([base, env, prompt, summaryMessage('S1', expect.stringMatching(MSG_V7))]);
     const again = compactedHistory([...first, userMessage('more', 'msg_5')], 'S2');
-    expect(again).toEqual([base, env, prompt, userMessage('more', 'msg_5'), summaryMessage('S2')]);
+    expect(again).toEqual([
+      base,
+      env,
+      prompt,
+      userMessage('more', 'msg_5'),
+      summaryMessage('S2', expect.stringMatching(MSG_V7)),
+    ]);
     expect((summaryMessage('S2') as { content: { text: string }[] }).content[0]?.text).toBe(
       `${COMPACTION_SUMMARY_PREFIX}\nS2`,
     );
+  });
+
+  it('rebuilds the window context with new ids and gives the summary one (as 0.169.0 sent them)', () => {
+    // 0.169.0 continued with the base instructions (content-derived id) kept, the other developer
+    // messages and the environment context with new msg_<uuid v7> ids, the prompt's id kept and
+    // the summary with an id of its own.
+    const v5 = developerMessage('base', 'msg_c4628433-1a0c-5af6-9032-cea4d76f2380');
+    const skills = developerMessage('skills', 'msg_01a23d5b-923d-7403-8c20-068e336700d2');
+    const envV7 = userMessage(
+      '<environment_context>x</environment_context>',
+      'msg_01a23d5b-923d-7403-8c20-069beb1ce3e9',
+    );
+    const promptV7 = userMessage('Run it.', 'msg_01a23d5b-9247-7ae1-b295-536f5ca5a6e6');
+    const out = compactedHistory([v5, skills, envV7, promptV7, functionCallOutput('c1', 'hi')], 'S');
+    expect(out.map((i) => (i as { role?: string }).role)).toEqual([
+      'developer',
+      'developer',
+      'user',
+      'user',
+      'user',
+    ]);
+    expect(out[0]).toBe(v5);
+    expect(out[1]).toEqual({ ...skills, id: expect.stringMatching(MSG_V7) });
+    expect(out[2]).toEqual({ ...envV7, id: expect.stringMatching(MSG_V7) });
+    expect((out[1] as { id: string }).id).not.toBe(skills.id);
+    expect((out[2] as { id: string }).id).not.toBe((envV7 as { id: string }).id);
+    expect(out[3]).toBe(promptV7);
+    expect(out[4]).toEqual(summaryMessage('S', expect.stringMatching(MSG_V7)));
+    expect(new Set(out.map((i) => (i as { id: string }).id)).size).toBe(5);
   });
 
   it('reads the summary from the last assistant message, "" without one', () => {

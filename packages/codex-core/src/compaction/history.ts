@@ -2,6 +2,7 @@
 // turn continues with (observed-cli-0.169-auth §16; upstream `codex-rs/core/src/compact.rs`).
 
 import { type ResponseItem, userMessage } from '@codex-ts/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import { COMPACTION_CHECKPOINT_PROMPT, COMPACTION_SUMMARY_PREFIX } from './prompts.js';
 
 /** A user `message` with one `input_text` part and no `id`. */
@@ -20,10 +21,11 @@ export function compactionRequestInput(history: readonly ResponseItem[]): Respon
 
 /**
  * The user message carrying the summary into the new context window:
- * `<COMPACTION_SUMMARY_PREFIX>\n<summary>`, no `id`.
+ * `<COMPACTION_SUMMARY_PREFIX>\n<summary>`, with `id` when given (`compactedHistory` gives it a
+ * `msg_<uuid v7>` id, as 0.169.0 sent it), else without.
  */
-export function summaryMessage(summary: string): ResponseItem {
-  return plainUserMessage(`${COMPACTION_SUMMARY_PREFIX}\n${summary}`);
+export function summaryMessage(summary: string, id?: string): ResponseItem {
+  return userMessage(`${COMPACTION_SUMMARY_PREFIX}\n${summary}`, id);
 }
 
 /** True for a user message written by {@link summaryMessage} (an earlier compaction's summary). */
@@ -34,11 +36,32 @@ export function isSummaryMessage(item: ResponseItem): boolean {
 
 /**
  * The history the turn continues with after a compaction whose answer was `summary`:
- * {@link keptHistory} followed by {@link summaryMessage} (0.169.0: `[developer…, user (environment),
- * user (prompt), user (summary)]`). Not done: upstream's cap on the kept user messages' size.
+ * {@link keptHistory} followed by {@link summaryMessage} with a new `msg_<uuid v7>` id (0.169.0:
+ * `[developer…, user (environment), user (prompt), user (summary)]`). The context the session
+ * builds for a window (developer messages and the `<environment_context>` message whose ids are
+ * `msg_<uuid v7>`) is rebuilt with new `msg_<uuid v7>` ids, as 0.169.0 re-injects it; ids derived
+ * from content (the base instructions' `msg_<uuid v5>`), other ids and the prompts' ids are kept.
+ * Not done: upstream's cap on the kept user messages' size.
  */
 export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
-  return [...keptHistory(history), summaryMessage(summary)];
+  const kept = keptHistory(history).map((item) =>
+    isWindowContext(item) ? { ...item, id: newMessageId() } : item,
+  );
+  return [...kept, summaryMessage(summary, newMessageId())];
+}
+
+/** A `msg_<uuid v7>` id, as the session gives the messages it builds. */
+function newMessageId(): string {
+  return `msg_${uuidv7()}`;
+}
+
+/** A developer or environment-context message with a `msg_<uuid v7>` id (built per context window). */
+function isWindowContext(item: ResponseItem): boolean {
+  const id = (item as { id?: unknown }).id;
+  if (typeof id !== 'string' || !/^msg_[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id)) return false;
+  const role = (item as { role?: string }).role;
+  if (role === 'developer') return true;
+  return messageText(item, 'user')?.startsWith('<environment_context>') === true;
 }
 
 /**

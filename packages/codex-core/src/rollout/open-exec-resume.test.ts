@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { collect } from '@codex-ts/client/test';
 import { type ResponsesServer, startResponsesServer, textTurn, usage } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMPACTION_SUMMARY_PREFIX } from '../compaction/prompts.js';
 import { type OpenExecOptions, openExecConversation } from '../session/open-exec.js';
 import { findLatestRollout } from './rollout-finder.js';
 
@@ -425,11 +426,18 @@ describe('openExecConversation resume', () => {
     server.pushSteps({ kind: 'sse', events: turn('resp_1', 'First answer.') });
     server.pushSteps({ kind: 'sse', events: turn('resp_c', 'Summary of the thread.') });
     server.pushSteps({ kind: 'sse', events: turn('resp_2', 'Second answer.') });
-    await session('First question.');
+    const { opened } = await session('First question.');
     await session('Second question.', { resume: { last: true } });
 
     const kinds = server.requests.map((r) => metadata(r.headerMap['x-codex-turn-metadata']));
     expect(kinds.map((m) => m.request_kind)).toEqual(['turn', 'compaction', 'turn']);
+    // The `compacted` record's message is the summary message (0.169.0), not the turn's prompt
+    // that follows the compacted history.
+    const compacted = readFileSync(opened.rolloutPath as string, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"type":"compacted"'))
+      .map((line) => (JSON.parse(line) as { payload: { message: string } }).payload.message);
+    expect(compacted).toEqual([`${COMPACTION_SUMMARY_PREFIX}\nSummary of the thread.`]);
     expect(kinds[1]).toMatchObject({
       compaction: { phase: 'pre_turn' },
       history_initialization: 'cold_resume',

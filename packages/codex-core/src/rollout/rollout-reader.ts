@@ -52,6 +52,12 @@ export interface RolloutResumeState {
    * is unknown; 0.169.0 writes a `token_count` after it, ours comes with the next response).
    */
   lastUsage: TokenUsage | undefined;
+  /**
+   * The context window the thread was last in: the last `compacted` record's `window_number` /
+   * `window_id`, else window 0 with `session_meta.context_window.window_id` (0.169.0 goes on in it
+   * on resume); undefined when the file records none.
+   */
+  contextWindow: { windowNumber: number; contextWindowId: string } | undefined;
   /** The last `turn_context` (model, cwd…), when any. */
   lastTurnContext: TurnContext | undefined;
   /** The ordinal the next appended line gets (last ordinal + 1, else the number of records). */
@@ -71,18 +77,29 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
   let threadUsage: TokenUsage | undefined;
   let lastUsage: TokenUsage | undefined;
   let lastTurnContext: TurnContext | undefined;
+  let window: { windowNumber: number; contextWindowId: string } | undefined;
   let maxOrdinal = -1;
   for (const record of file.records) {
     if (record.ordinal !== undefined && record.ordinal > maxOrdinal) maxOrdinal = record.ordinal;
     switch (record.type) {
-      case 'session_meta':
-        meta ??= record.meta;
+      case 'session_meta': {
+        if (meta) break;
+        meta = record.meta;
+        const id = (meta as { context_window?: { window_id?: unknown } }).context_window?.window_id;
+        if (typeof id === 'string') window = { windowNumber: 0, contextWindowId: id };
         break;
+      }
       case 'response_item':
         history.push(record.item);
         break;
-      case 'compacted':
+      case 'compacted': {
         lastUsage = undefined;
+        const { window_number: n, window_id: id } = record.compacted as {
+          window_number?: unknown;
+          window_id?: unknown;
+        };
+        if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && typeof id === 'string')
+          window = { windowNumber: n, contextWindowId: id };
         if (record.compacted.replacement_history) {
           history = [];
           for (const value of record.compacted.replacement_history) {
@@ -91,6 +108,7 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
           }
         }
         break;
+      }
       case 'turn_context':
         lastTurnContext = record.context;
         break;
@@ -115,6 +133,7 @@ export function resumeStateFromRollout(file: Pick<RolloutFile, 'records'>): Roll
     baseInstructions: meta.base_instructions?.text,
     threadUsage,
     lastUsage,
+    contextWindow: window,
     lastTurnContext,
     nextOrdinal: Math.max(maxOrdinal + 1, file.records.length),
   };

@@ -9,6 +9,7 @@ import {
   tokenUsageToRollout,
   userInputParts,
 } from '@codex-ts/protocol';
+import { isSummaryMessage } from '../compaction/history.js';
 import type { TurnEvent } from '../turn/events.js';
 import type { RolloutGitInfo } from './git-info.js';
 import type { RolloutWriter } from './rollout-writer.js';
@@ -37,8 +38,16 @@ export interface RolloutSessionMeta {
   baseInstructions: string;
   /** `thread_source` (`--thread-source`; default `user`). */
   threadSource?: string | undefined;
-  /** The working tree's git state (`git`, written last; omitted outside a git repository). */
+  /** The working tree's git state (`git`; omitted outside a git repository). */
   git?: RolloutGitInfo | undefined;
+  /** The first context window's id (`context_window: {window_id}`, written last, as 0.169.0). */
+  contextWindowId?: string | undefined;
+}
+
+/** The session's current context window, as the model client numbers it (`SessionIdentity`). */
+export interface RolloutContextWindow {
+  windowNumber: number;
+  contextWindowId: string;
 }
 
 /** The settings of a turn, written as its `turn_context` record. */
@@ -84,7 +93,7 @@ export interface ConversationRecorder {
  *
  * 1. `session_meta` before the first record of a new thread: `{session_id, id, timestamp, cwd,
  *    originator, cli_version, source:"exec", thread_source (default "user"), model_provider,
- *    base_instructions:{text}, git?:{commit_hash?, branch?, repository_url?}}` (not for a resumed thread, whose file already has it);
+ *    base_instructions:{text}, git?:{commit_hash?, branch?, repository_url?}, context_window?:{window_id}}` (not for a resumed thread, whose file already has it);
  * 2. per turn: `event_msg` `task_started {turn_id, started_at (unix s), model_context_window,
  *    collaboration_mode_kind}`, a `response_item` per context item (the environment context),
  *    `turn_context {turn_id, cwd, approval_policy, sandbox_policy:{type}, model, effort?, summary}`,
@@ -92,8 +101,8 @@ export interface ConversationRecorder {
  *    text_elements}`;
  * 3. every item entering the history as it arrives (model output when its response completed,
  *    tool outputs) as a `response_item`; a history replaced by compaction as `compacted
- *    {message, replacement_history}` (after the compaction request's `token_count`); after each
- *    response `event_msg` `token_count {info:
+ *    {message (the summary), replacement_history, window_number?, window_id?}` (after the
+ *    compaction request's `token_count`); after each response `event_msg` `token_count {info:
  *    {total_token_usage (the thread's, across processes), last_token_usage,
  *    model_context_window}, rate_limits: null}`;
  * 4. the turn's end: `task_complete {turn_id, last_agent_message}`, `turn_aborted {turn_id,
@@ -108,6 +117,7 @@ export class RolloutRecorder implements ConversationRecorder {
   readonly #meta: RolloutSessionMeta | undefined;
   readonly #settings: () => RolloutTurnSettings;
   readonly #baseItemId: string | undefined;
+  #contextWindow: (() => RolloutContextWindow) | undefined;
   /** History items already written (by identity), in order. */
   #known: readonly ResponseItem[] = [];
   #threadTotal: TokenUsage;
@@ -160,7 +170,16 @@ export class RolloutRecorder implements ConversationRecorder {
       model_provider: m.modelProvider,
       base_instructions: { text: m.baseInstructions },
       ...(m.git ? { git: m.git } : {}),
+      ...(m.contextWindowId ? { context_window: { window_id: m.contextWindowId } } : {}),
     });
+  }
+
+  /**
+   * Gives the recorder the session's context window (read when a compaction is recorded: the
+   * `compacted` record's `window_number` and `window_id`, what a resumed thread continues in).
+   */
+  trackContextWindow(current: () => RolloutContextWindow): void {
+    this.#contextWindow = current;
   }
 
   #item(item: ResponseItem): void {
@@ -273,10 +292,15 @@ export class RolloutRecorder implements ConversationRecorder {
       const replacement = history.filter(
         (item) => this.#baseItemId === undefined || (item as { id?: unknown }).id !== this.#baseItemId,
       );
-      const last = replacement[replacement.length - 1];
+      // `message`: the summary message's text, as 0.169.0 writes it (a pre-turn compaction's
+      // replacement ends with the turn's prompt); else the last item's.
+      const last = replacement.findLast(isSummaryMessage) ?? replacement[replacement.length - 1];
+      const window = this.#contextWindow?.();
       this.writer.append('compacted', {
         message: last ? partsText(last) : '',
         replacement_history: replacement.map((item) => serializeResponseItem(item)),
+        // The window the history continues in (0.169.0; a resumed thread goes on in it).
+        ...(window ? { window_number: window.windowNumber, window_id: window.contextWindowId } : {}),
       });
     }
     this.#known = [...history];

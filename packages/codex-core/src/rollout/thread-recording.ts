@@ -16,6 +16,8 @@ export interface ThreadStart {
   resumeHistory: ResponseItem[] | undefined;
   /** The thread's token usage before this process (resumed threads with a `token_count`). */
   resumedUsage: TokenUsage | undefined;
+  /** A resumed thread's context window (see `RolloutResumeState.contextWindow`); undefined for a new thread. */
+  contextWindow: { windowNumber: number; contextWindowId: string } | undefined;
   /** A resumed thread's context size in tokens (its last response's `total_tokens`), for pre-turn compaction. */
   contextTokens: number | undefined;
   /** The recorder to give the conversation (none when ephemeral). */
@@ -49,6 +51,8 @@ export async function startThread(options: {
   modelProvider: string;
   /** `--thread-source` of a new thread (recorded in its `session_meta`). */
   threadSource?: string | undefined;
+  /** A new thread's first context window id (`session_meta.context_window.window_id`). */
+  contextWindowId?: string | undefined;
   /** Whether a provider id is configured (resuming a thread of another provider is refused). */
   isProviderConfigured: ResumeProvider['isConfigured'];
   settings: () => RolloutTurnSettings;
@@ -69,6 +73,7 @@ export async function startThread(options: {
       resumeHistory: state.history,
       resumedUsage: state.threadUsage,
       contextTokens: state.lastUsage?.totalTokens,
+      contextWindow: state.contextWindow,
       recorder: options.ephemeral
         ? undefined
         : new RolloutRecorder({
@@ -91,6 +96,7 @@ export async function startThread(options: {
     resumeHistory: undefined,
     resumedUsage: undefined,
     contextTokens: undefined,
+    contextWindow: undefined,
     recorder: options.ephemeral
       ? undefined
       : new RolloutRecorder({
@@ -105,6 +111,7 @@ export async function startThread(options: {
             baseInstructions: options.baseInstructions,
             threadSource: options.threadSource,
             git: await collectGitInfo(options.cwd),
+            contextWindowId: options.contextWindowId,
           },
           settings: options.settings,
           baseItemId: baseInstructionsMessageId(options.baseInstructions),

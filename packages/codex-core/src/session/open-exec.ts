@@ -341,8 +341,10 @@ async function build(
       : undefined;
 
   let turnSettings: RolloutTurnSettings | undefined;
+  const firstContextWindowId = uuidv7();
   const thread = await startThread({
     codexHome,
+    contextWindowId: firstContextWindowId,
     cwd,
     resume: options.resume,
     ephemeral: options.ephemeral === true,
@@ -368,8 +370,9 @@ async function build(
     installationId,
     sessionId: threadId,
     threadId,
-    contextWindowId: uuidv7(),
-    windowNumber: 0,
+    // A resumed thread goes on in the context window it was last in (0.169.0).
+    contextWindowId: thread.contextWindow?.contextWindowId ?? firstContextWindowId,
+    windowNumber: thread.contextWindow?.windowNumber ?? 0,
     historyInitialization: thread.historyInitialization,
     sandbox: sandbox.tag,
     sandboxMode: sandboxPolicy.mode,
@@ -437,6 +440,8 @@ async function build(
     telemetry,
     redactor,
   });
+  // The rollout records the window a compaction moved to (the client keeps its own identity copy).
+  thread.recorder?.trackContextWindow(() => client.options.identity);
 
   turnSettings = {
     cwd,

@@ -140,6 +140,8 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         const phase = compactionPending;
         const trailing = phase === 'pre_turn' ? (options.autoCompact.preTurn?.trailingItems ?? 0) : 0;
         const tail = history.slice(history.length - trailing);
+        // The turn keeps the prewarmed socket; the compaction goes on a new connection (0.169.0).
+        if (phase === 'pre_turn') await session.holdWebsocket(signal);
         const outcome = await options.autoCompact.compact(history.slice(0, history.length - trailing), {
           turnState: session.turnState,
           signal,
