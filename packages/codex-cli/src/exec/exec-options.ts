@@ -1,12 +1,12 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SecretRedactor } from '@codex-ts/client';
-import { execApprovalPolicy, featureFlagOverrides, ioErrorText, loadConfig } from '@codex-ts/core';
-import { resolveCodexHome } from '@codex-ts/login';
+import { featureFlagOverrides, ioErrorText } from '@codex-ts/core';
 import { type Command, Option } from 'commander';
 import { configOption } from '../config-option.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
 import { choiceOption, clapError, imageOption, listOption, profileOption, USAGE } from './exec-flags.js';
+import { ExecExit } from './exec-setup.js';
 import type { ExecOptions } from './run-exec.js';
 
 /** The parsed options of `exec` (and of `exec resume`, merged with `exec`'s: see {@link resumeFlags}). */
@@ -267,10 +267,9 @@ export interface ExecOptionsContext {
  * `--enable/--disable` become `-c features.<name>=…` after the `-c` values (unknown name:
  * "Error: Unknown feature flag: <name>"), `-C` is resolved against `cwd` (missing: "Error:
  * <io error>"), `--approve-for-me` without `-s` selects `workspace-write`, `--yolo` is the
- * sandbox bypass. Then config.toml is loaded once to report a load error (also `approval_policy =
- * "untrusted"`) before anything is read from stdin, as 0.169.0 does. Only then is `readPrompt` called
- * (it prints its own error and resolves to an exit code when there is no prompt); the output-schema,
- * git-repo and `-o` checks come after it (in `runExec`), as 0.169.0 orders them.
+ * sandbox bypass. `readPrompt` (it prints its own error and resolves to an exit code when there is
+ * no prompt) becomes the options' prompt reader: `runExec` calls it after the config loaded and the
+ * `--oss` check, before the output-schema, git-repo and `-o` checks, as 0.169.0 orders them.
  * Resolves to the options, or to an exit code (1) after printing the error.
  */
 export async function buildExecOptions(
@@ -295,15 +294,13 @@ export async function buildExecOptions(
       return 1;
     }
   }
-  const configError = await configLoadError(flags, cwd, [...flags.config, ...featureOverrides], context);
-  if (configError !== undefined) {
-    stderr.write(configError);
-    return 1;
-  }
-  const prompt = await readPrompt();
-  if (typeof prompt === 'number') return prompt;
   return {
-    prompt,
+    // Read by `runExec` after the config loaded and the `--oss` check, as 0.169.0.
+    prompt: async () => {
+      const prompt = await readPrompt();
+      if (typeof prompt === 'number') throw new ExecExit(prompt);
+      return prompt;
+    },
     json: flags.json === true,
     model: flags.model,
     configOverrides: [...flags.config, ...featureOverrides],
@@ -333,33 +330,4 @@ export async function buildExecOptions(
     worktree: flags.worktree === true,
     color: flags.color ?? 'auto',
   };
-}
-
-/**
- * The text 0.169.0 prints when config.toml (with the `-c` / feature overrides, `-p`, `--strict-config`,
- * `--ignore-user-config`) does not load or sets an approval policy exec refuses; undefined when it loads.
- * Redacted with the session's redactor.
- */
-async function configLoadError(
-  flags: ExecFlags,
-  cwd: string,
-  overrides: string[],
-  context: ExecOptionsContext,
-): Promise<string | undefined> {
-  try {
-    const config = await loadConfig({
-      codexHome: resolveCodexHome(context.env),
-      overrides,
-      env: context.env,
-      cwd,
-      profile: flags.profile,
-      strictConfig: flags.strictConfig === true,
-      ignoreUserConfig: flags.ignoreUserConfig === true,
-    });
-    execApprovalPolicy(config.approvalPolicy);
-    return undefined;
-  } catch (error) {
-    const message = context.redactor.redact(error instanceof Error ? error.message : String(error));
-    return message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`;
-  }
 }

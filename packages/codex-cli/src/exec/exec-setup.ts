@@ -5,6 +5,14 @@ import { Ajv } from 'ajv';
 import type { OutputSink } from '../output/jsonl-printer.js';
 
 /** A setup step failed; `message` is the whole line to print on stderr (exit 1). */
+/** Ends the run with `code` before the session; whatever explains it has been printed already. */
+export class ExecExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'ExecExit';
+  }
+}
+
 export class ExecSetupError extends Error {
   constructor(message: string) {
     super(message);

@@ -16,6 +16,7 @@ import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
 import {
   checkLastMessageFile,
+  ExecExit,
   ExecSetupError,
   gitRepoRoot,
   loadOutputSchema,
@@ -130,6 +131,7 @@ async function runTurn(
   try {
     setup = await prepare(options);
   } catch (error) {
+    if (error instanceof ExecExit) return error.code;
     if (error instanceof ExecSetupError || error instanceof PromptInputError) {
       stderr.write(`${error.message}\n`);
       return 1;
