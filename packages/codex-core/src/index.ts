@@ -224,11 +224,8 @@ export {
   type ExecToolSet,
   execSandboxPolicy,
 } from './session/exec-tools.js';
-export {
-  type OpenExecOptions,
-  type OpenedExecConversation,
-  openExecConversation,
-} from './session/open-exec.js';
+export { openExecConversation } from './session/open-exec.js';
+export type { OpenExecOptions, OpenedExecConversation } from './session/open-exec-options.js';
 export { ensureOssProviderReady, OSS_DEFAULT_MODELS, type OssReadyOptions } from './session/oss.js';
 /** `AuthLog`: the credential layer's log sink (`OpenExecOptions.authLog`), e.g. "Failed to resolve external auth: …". */
 export type { AuthLog } from './session/provider-auth.js';

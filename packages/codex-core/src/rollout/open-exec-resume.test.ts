@@ -16,7 +16,8 @@ import { collect } from '@codex-ts/client/test';
 import { type ResponsesServer, startResponsesServer, textTurn, usage } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPACTION_SUMMARY_PREFIX } from '../compaction/prompts.js';
-import { type OpenExecOptions, openExecConversation } from '../session/open-exec.js';
+import { openExecConversation } from '../session/open-exec.js';
+import type { OpenExecOptions } from '../session/open-exec-options.js';
 import { findLatestRollout } from './rollout-finder.js';
 
 let server: ResponsesServer;

@@ -1,7 +1,7 @@
 import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { ApprovalPolicySetting, ReasoningEffortSetting } from '../config/load-config.js';
 import type { SandboxMode } from '../sandbox/sandbox.js';
-import type { OpenExecOptions } from '../session/open-exec.js';
+import type { OpenExecOptions } from '../session/open-exec-options.js';
 import type { AuthLog } from '../session/provider-auth.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 

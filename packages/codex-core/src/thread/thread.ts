@@ -1,11 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ThreadEvent, ThreadItem, Usage } from '@codex-ts/protocol';
-import {
-  type OpenExecOptions,
-  type OpenedExecConversation,
-  openExecConversation,
-} from '../session/open-exec.js';
+import { openExecConversation } from '../session/open-exec.js';
+import type { OpenExecOptions, OpenedExecConversation } from '../session/open-exec-options.js';
 import type { TurnEvent } from '../turn/events.js';
 import { NOT_GIT_REPO_MESSAGE, ThreadError } from './thread-error.js';
 import { ThreadEventMapper } from './thread-event-mapper.js';
