@@ -369,7 +369,12 @@ describe('openExecConversation: sandbox and approvals', () => {
       try {
         expect(process.cwd()).not.toBe(work);
         await runOneCommand(`echo x > inside; echo y > ${probe}`, {
-          configOverrides: ['sandbox_mode="workspace-write"'],
+          // The checkout (and so the host cwd) may live under /tmp, writable by default.
+          configOverrides: [
+            'sandbox_mode="workspace-write"',
+            'sandbox_workspace_write.exclude_slash_tmp=true',
+            'sandbox_workspace_write.exclude_tmpdir_env_var=true',
+          ],
         });
         expect(readFileSync(join(work, 'inside'), 'utf8')).toBe('x\n');
         expect(existsSync(probe)).toBe(false);
