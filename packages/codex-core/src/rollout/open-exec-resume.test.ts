@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPACTION_SUMMARY_PREFIX } from '../compaction/prompts.js';
 import { openExecConversation } from '../session/open-exec.js';
 import type { OpenExecOptions } from '../session/open-exec-options.js';
+import { localProviderToml } from '../test/config-home.js';
 import { findLatestRollout } from './rollout-finder.js';
 
 let server: ResponsesServer;
@@ -41,17 +42,7 @@ afterEach(async () => {
 function writeConfig(websockets = false): void {
   writeFileSync(
     join(home, 'config.toml'),
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      `supports_websockets = ${websockets}`,
-      '',
-    ].join('\n'),
+    localProviderToml(server.url, [`supports_websockets = ${websockets}`]),
   );
 }
 

@@ -15,7 +15,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalationRejectedMessage, UNTRUSTED_APPROVAL_POLICY_ERROR } from '../sandbox/approval.js';
-import { useConfigHome } from '../test/config-home.js';
+import { localProviderToml, useConfigHome } from '../test/config-home.js';
 import { processGone } from '../test/processes.js';
 import { sandboxSkipReason } from '../test/sandbox-skip.js';
 import { applyPatchToolSpec } from '../tools/apply-patch/spec.js';
@@ -37,19 +37,7 @@ beforeEach(async () => {
   server = await startResponsesServer();
   home = mkdtempSync(join(tmpdir(), 'codex-ts-core-tools-'));
   work = mkdtempSync(join(tmpdir(), 'codex-ts-core-work-'));
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(home, 'config.toml'), localProviderToml(server.url));
 });
 afterEach(async () => {
   await server.close();

@@ -43,3 +43,23 @@ export async function useConfigHome(): Promise<ConfigHome> {
   };
   return { home, file, load, loadError };
 }
+
+/**
+ * The `config.toml` text of the core tests' custom provider: `model = "gpt-5.5"`, provider `local`
+ * at `baseUrl` (requests go to `{baseUrl}/responses`) with `env_key = "LOCAL_API_KEY"` and
+ * `wire_api = "responses"`, then `extraLines` (keys of the provider table, e.g.
+ * `supports_websockets = true`), newline-terminated.
+ */
+export function localProviderToml(baseUrl: string, extraLines: readonly string[] = []): string {
+  return [
+    'model = "gpt-5.5"',
+    'model_provider = "local"',
+    '[model_providers.local]',
+    'name = "local"',
+    `base_url = "${baseUrl}"`,
+    'env_key = "LOCAL_API_KEY"',
+    'wire_api = "responses"',
+    ...extraLines,
+    '',
+  ].join('\n');
+}

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Codex, type CodexOptions } from '@codex-ts/core';
 import type { ResponsesServer } from '@codex-ts/responses-server';
+import { localProviderToml } from './config-home.js';
 
 /** The API key the provider of {@link threadHome} reads from `LOCAL_API_KEY`. */
 export const THREAD_HOME_API_KEY = 'sk-thread-api-secret';
@@ -23,21 +24,7 @@ export interface ThreadHome {
  */
 export function threadHome(server: ResponsesServer, extraToml = '', options: CodexOptions = {}): ThreadHome {
   const home = mkdtempSync(join(tmpdir(), 'codex-ts-thread-'));
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      '',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      extraToml,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(home, 'config.toml'), localProviderToml(server.url, [extraToml]));
   const codex = new Codex({
     env: { CODEX_HOME: home, LOCAL_API_KEY: THREAD_HOME_API_KEY, TERM: 'xterm', SHELL: '/bin/bash' },
     ...options,
