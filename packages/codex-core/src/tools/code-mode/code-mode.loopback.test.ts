@@ -69,9 +69,12 @@ function writeConfig(kind: 'custom' | 'openai'): void {
     );
 }
 
-async function runPrompt(options: { kind?: 'custom' | 'openai'; prewarm?: boolean } = {}) {
+async function runPrompt(
+  options: { kind?: 'custom' | 'openai'; prewarm?: boolean; resume?: boolean; prompt?: string } = {},
+) {
   writeConfig(options.kind ?? 'custom');
   const opened = await openExecConversation({
+    ...(options.resume ? { resume: { last: true } } : {}),
     version: '0.169.0',
     env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local', PATH: process.env.PATH ?? '', HOME: work },
     cwd: work,
@@ -79,7 +82,7 @@ async function runPrompt(options: { kind?: 'custom' | 'openai'; prewarm?: boolea
     dangerouslyBypassApprovalsAndSandbox: true,
   });
   try {
-    const events = await collect(opened.conversation.runTurn('Run echo hi.'));
+    const events = await collect(opened.conversation.runTurn(options.prompt ?? 'Run echo hi.'));
     expect(events.at(-1)?.type).toBe('turn.completed');
     return { opened, events };
   } finally {
@@ -268,6 +271,33 @@ describe('no model configured: gpt-6.1-sol, Responses-Lite', () => {
     expect(normalise(withoutIds(third!.filter((i) => i.type === 'function_call_output')))).toEqual(
       withoutIds(finished),
     );
+  });
+});
+
+describe('no model configured: exec resume', () => {
+  it('resends the recorded additional_tools item first, then the base instructions and the history (0.169.0)', async () => {
+    server.pushSteps(execCall('text("one");'), done(), done('resp_3'));
+    await runPrompt();
+    await runPrompt({ resume: true, prompt: 'Again.' });
+    const [first, , resumed] = posts().map((q) => (q.json as { input: Record<string, unknown>[] }).input);
+    const original = observed['ws-resume']!.wsFrames[1]!.body.input;
+    expect(resumed!.map((item) => `${item.type}:${item.role ?? ''}`)).toEqual([
+      'additional_tools:developer',
+      'message:developer',
+      'message:user',
+      'message:user',
+      'custom_tool_call:',
+      'custom_tool_call_output:',
+      'message:assistant',
+      'message:user',
+    ]);
+    // 0.169.0 resent the same shape (with its extra developer messages and the reasoning item).
+    const kinds = (items: Record<string, unknown>[]) =>
+      items
+        .filter((item) => item.role !== 'developer' || item.type === 'additional_tools')
+        .map((item) => item.type);
+    expect(kinds(original).filter((type) => type !== 'reasoning')).toEqual(kinds(resumed!));
+    expect(resumed![0]).toEqual(first![0]);
   });
 });
 
