@@ -33,8 +33,9 @@ const PRAGMA = /^[ \t]*\/\/ @exec:([^\r\n]*)\r?\n/;
 
 /** The code-mode tools built by {@link createCodeModeTools}. */
 export interface CodeModeTools {
-  /** `exec` and `wait`, the tools the model calls directly. */
+  /** `exec` (custom tool: JavaScript source), called by the model directly. */
   readonly exec: Tool;
+  /** `wait` (function tool `{cell_id, yield_time_ms?, max_tokens?, terminate?}`), called by the model directly. */
   readonly wait: Tool;
   /**
    * The `tools` of the `additional_tools` item: `[{type: "namespace", name: "functions",
