@@ -91,9 +91,10 @@ describe('code-mode exec', () => {
     expect(texts(polled)[0]).toMatch(/^Script running with cell ID 1\n/);
     const stopped = await wait({ cell_id: '1', terminate: true });
     expect(texts(stopped)[0]).toMatch(/^Script terminated\n/);
-    expect((await wait({ cell_id: '1' })) as { output: unknown }).toMatchObject({
-      output: 'exec cell 1 not found',
-    });
+    expect(texts(await wait({ cell_id: '1' }))).toEqual([
+      'Script failed\nWall time 0.0 seconds\nOutput:\n',
+      'Script error:\nexec cell 1 not found',
+    ]);
   });
 
   it('yield_control() answers at once with the output so far; the cell finishes in wait', async () => {
@@ -105,18 +106,27 @@ describe('code-mode exec', () => {
     expect(texts(rest)).toEqual([expect.stringMatching(/^Script completed\n/), 'b']);
   });
 
-  it('nested-call errors reject inside the script; store/load carry over to the next cell', async () => {
+  it('nested-call failures reject with their text as a string (0.169.0); store/load carry over to the next cell', async () => {
     const answer = await exec(
       [
-        'try { await tools.apply_patch({}); } catch (e) { text(e.message); }',
-        'try { await tools.exec_command("ls"); } catch (e) { text(e.message); }',
+        'try { await tools.apply_patch({}); } catch (e) { text(typeof e + ":" + e); }',
+        'try { await tools.exec_command("ls"); } catch (e) { text(e); }',
+        'try { await tools.exec_command({}); } catch (e) { text(typeof e + ":" + e.message); }',
+        'try { await tools.write_stdin({session_id: 12345}); } catch (e) { text(e); }',
+        'text(await tools.apply_patch("bad patch").catch((e) => e));',
+        'try { await tools.nope(); } catch (e) { text(String(e)); }',
         'text(typeof tools.exec);',
         'store("n", [1, 2]);',
       ].join('\n'),
     );
+    // 0.169.0 (fixtures/observed-0.169.json, http-nesterr2): string rejections, e.message undefined.
     expect(texts(answer).slice(1)).toEqual([
-      'tool `apply_patch` expects a string input',
+      'string:tool `apply_patch` expects a string input',
       'tool `exec_command` expects a JSON object for arguments',
+      'string:undefined',
+      'write_stdin failed: Unknown process id 12345',
+      "apply_patch verification failed: invalid patch: The first line of the patch must be '*** Begin Patch'",
+      'TypeError: tools.nope is not a function',
       'undefined',
     ]);
     expect(texts(await exec('text(load("n"));')).slice(1)).toEqual(['[1,2]']);
@@ -125,9 +135,10 @@ describe('code-mode exec', () => {
   it('close() stops a running cell', async () => {
     await exec('// @exec: {"yield_time_ms": 100}\nwhile (true) {}');
     await codeMode.close();
-    expect((await wait({ cell_id: '1' })) as { output: unknown }).toMatchObject({
-      output: 'exec cell 1 not found',
-    });
+    expect(texts(await wait({ cell_id: '1' }))).toEqual([
+      'Script failed\nWall time 0.0 seconds\nOutput:\n',
+      'Script error:\nexec cell 1 not found',
+    ]);
   });
 
   it('parses the first-line pragma', () => {

@@ -114,11 +114,12 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  *   `SyntaxError: <message>`), as 0.169.0 answered.
  * - `wait {cell_id, yield_time_ms?, max_tokens?, terminate?}` (`function_call_output`, `fco_…`):
  *   the cell's output since the last answer, with the same header (`Script terminated` after
- *   `terminate: true`); an unknown cell: `exec cell <id> not found`.
+ *   `terminate: true`); an unknown cell: `Script failed` and `Script error:\nexec cell <id> not found`.
  * - Globals of the script: `tools.<name>(input)` (object input for function tools, string for
  *   freeform ones; resolves with the result: `exec_command` / `write_stdin` as `{chunk_id,
  *   wall_time_seconds, exit_code | session_id, original_token_count, output}`, `apply_patch` as
- *   `{}` as 0.169.0 did, others as their output text; rejects with the failure text), `text`,
+ *   `{}` as 0.169.0 did, others as their output text; rejects with the failure text as a string, as
+ *   0.169.0: argument errors, `write_stdin failed: …`, a rejected patch), `text`,
  *   `image`, `generatedImage`, `notify` (an extra `custom_tool_call_output` `{call_id, name:
  *   "exec", output}` after the call's answer, via `ToolContext.inject`), `store` / `load`
  *   (JSON values kept per conversation), `exit`, `yield_control`, `setTimeout` / `clearTimeout`,
@@ -269,7 +270,11 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
       }
       const cellId = typeof args.cell_id === 'string' ? args.cell_id : String(args.cell_id ?? '');
       const cell = cells.get(cellId);
-      if (!cell) return reply(`exec cell ${cellId} not found`);
+      if (!cell)
+        return reply([
+          header('Script failed', startedAt),
+          { type: 'input_text', text: `Script error:\nexec cell ${cellId} not found` },
+        ]);
       const maxTokens = typeof args.max_tokens === 'number' ? args.max_tokens : DEFAULT_CODE_MODE_MAX_TOKENS;
       if (args.terminate === true) await cell.terminate();
       const yieldMs =

@@ -18,18 +18,22 @@ function outputText(item: ResponseItem): string {
 }
 
 /**
- * The JSON text of the value a nested call of `name` resolves with, from the tool's output item:
+ * The JSON text of the value a nested call of `name` resolves with, from the tool's output item;
+ * throws an Error whose message is the tool's failure text when the call failed (the script's
+ * promise then rejects with that text as a string, as 0.169.0's did):
  * - `exec_command` / `write_stdin`: their answer (`formatExecAnswer`) as the structured result
  *   0.169.0 returned, keys `chunk_id, wall_time_seconds, exit_code | session_id,
- *   original_token_count, output` (a text in another shape, e.g. a rejection, as a string);
- * - a freeform tool (`apply_patch`): `{}` (what 0.169.0's script saw for `apply_patch`);
+ *   original_token_count, output`; any other text (argument errors, `write_stdin failed: …`, an
+ *   approval rejection) is a failure;
+ * - a freeform tool (`apply_patch`): `{}` (what 0.169.0's script saw) when the answer is an
+ *   `Exit code: …` report, else a failure (`apply_patch verification failed: …`, `patch rejected: …`);
  * - other tools: the output text as a string.
  */
 export function nestedResultJson(name: string, kind: 'function' | 'freeform', item: ResponseItem): string {
   const text = outputText(item);
   if (name === 'exec_command' || name === 'write_stdin') {
     const match = EXEC_ANSWER.exec(text);
-    if (!match) return JSON.stringify(text);
+    if (!match) throw new Error(text);
     const [, chunkId, wall, exitCode, sessionId, tokens, output] = match;
     return JSON.stringify({
       chunk_id: chunkId,
@@ -39,6 +43,9 @@ export function nestedResultJson(name: string, kind: 'function' | 'freeform', it
       output,
     });
   }
-  if (kind === 'freeform') return '{}';
+  if (kind === 'freeform') {
+    if (!text.startsWith('Exit code: ')) throw new Error(text);
+    return '{}';
+  }
   return JSON.stringify(text);
 }

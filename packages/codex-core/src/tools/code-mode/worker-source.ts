@@ -135,7 +135,7 @@ function bootstrapSource(): string {
       if (!call) return;
       pendingCalls.delete(id);
       if (ok === 1) call.resolve(value === '' ? undefined : parse(value));
-      else call.reject(new ErrorCtor(value));
+      else call.reject(value);
     },
     fireTimer(id) {
       const callback = timerCallbacks.get(id);
