@@ -14,7 +14,7 @@ import {
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { approxTokenCount, truncateMiddleTokens } from '../exec/output-format.js';
 import type { Tool, ToolRegistry } from '../registry.js';
-import type { ToolContext } from '../tool-handler.js';
+import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
 import { type CellContent, type CellEnd, CodeCell } from './cell.js';
 import { execToolSpec, type NestedToolInfo, nestedToolInfo } from './declarations.js';
 import { nestedResultJson } from './nested-result.js';
@@ -125,8 +125,9 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  *   (JSON values kept per conversation), `exit`, `yield_control`, `setTimeout` / `clearTimeout`,
  *   `ALL_TOOLS`; no `console`, `process`, `require`, file system or network. `audio()` throws
  *   (not supported).
- * - Nested calls run the nested tool's handler with the `exec` (or latest `wait`) call's context,
- *   so their items (`command_execution`, `file_change`) are reported as for direct calls, and
+ * - Nested calls run the nested tool's handler with the `exec` (or latest `wait`) call's signal;
+ *   their items (`command_execution`, `file_change`) are reported through the call answering for
+ *   the cell at that moment (held for the next `wait` while none does), as for direct calls, and
  *   commands run under the session's sandbox. A script ends when its top-level code settled; the
  *   worker is then stopped (unawaited promises and timers are dropped). Turn abort and
  *   {@link CodeModeTools.close} stop running scripts.
@@ -135,8 +136,12 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
   const cells = new Map<string, CodeCell>();
   const stored: Record<string, string> = {};
   let nextCellId = 1;
-  /** The context nested calls of a cell use: the call that last waited on it. */
+  /** The signal and turn of a cell's nested calls: those of the call that last waited on it. */
   const contexts = new Map<string, ToolContext>();
+  /** The `exec` / `wait` call answering for a cell right now (its nested items are reported there). */
+  const active = new Map<string, ToolContext>();
+  /** Nested items reported while no call answers for the cell, for the next `wait`. */
+  const queued = new Map<string, ToolItemEvent[]>();
   /** `notify` items waiting for the end of the current call, by cell id. */
   const notes = new Map<string, ResponseItem[]>();
 
@@ -166,8 +171,17 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
         arguments: value === undefined ? '{}' : JSON.stringify(value),
       } as ToolCallItem;
     }
-    const context = contexts.get(cellId);
-    if (!context) throw new Error(`exec cell ${cellId} has no active call`);
+    const last = contexts.get(cellId);
+    if (!last) throw new Error(`exec cell ${cellId} has no active call`);
+    const context: ToolContext = {
+      signal: last.signal,
+      turnId: last.turnId,
+      emit: (event) => {
+        const current = active.get(cellId);
+        if (current) current.emit(event);
+        else queued.set(cellId, [...(queued.get(cellId) ?? []), event]);
+      },
+    };
     const output = await tool.handle(call, context);
     return nestedResultJson(name, info.kind, output);
   }
@@ -180,12 +194,16 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
     maxTokens: number,
   ): Promise<CellContent[]> {
     contexts.set(cell.id, context);
+    active.set(cell.id, context);
+    for (const event of queued.get(cell.id) ?? []) context.emit(event);
+    queued.delete(cell.id);
     const onAbort = (): void => void cell.terminate();
     context.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await cell.progress(deadline, context.signal);
     } finally {
       context.signal.removeEventListener('abort', onAbort);
+      active.delete(cell.id);
     }
     const end = cell.end;
     const content = cell.take();
@@ -193,6 +211,7 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
     if (end !== undefined) {
       cells.delete(cell.id);
       contexts.delete(cell.id);
+      queued.delete(cell.id);
     }
     for (const item of notes.get(cell.id) ?? []) context.inject?.(item);
     notes.delete(cell.id);

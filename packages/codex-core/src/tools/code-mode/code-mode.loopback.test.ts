@@ -258,7 +258,12 @@ describe('no model configured: gpt-6.1-sol, Responses-Lite', () => {
       },
       done('resp_3'),
     );
-    await runPrompt();
+    const { events } = await runPrompt();
+    // The command started during `exec` and completed during `wait`: both phases printed, as 0.169.0.
+    expect(events.flatMap((e) => (e.type === 'tool.item' ? [`${e.phase}:${e.item.type}`] : []))).toEqual([
+      'started:command_execution',
+      'completed:command_execution',
+    ]);
     const capture = observed['http-yield']!.requests;
     const running = capture[1]!.body.input.filter((item) => item.type === 'custom_tool_call_output');
     const finished = capture[2]!.body.input.filter((item) => item.type === 'function_call_output');
