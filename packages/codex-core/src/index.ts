@@ -260,6 +260,13 @@ export {
   formatApplyPatchOutput,
 } from './tools/apply-patch/tool.js';
 export {
+  type CodeModeTools,
+  createCodeModeTools,
+  DEFAULT_CODE_MODE_MAX_TOKENS,
+  DEFAULT_EXEC_YIELD_TIME_MS,
+  DEFAULT_WAIT_YIELD_TIME_MS,
+} from './tools/code-mode/code-mode-tools.js';
+export {
   createExecTools,
   DEFAULT_MAX_OUTPUT_TOKENS,
   type ExecTools,

@@ -205,6 +205,7 @@ export class ModelClientSession {
       request.metadata,
       this.#turnState,
       request.serviceTier,
+      request.responsesLite,
     );
     // `traceparent` / `tracestate` of the active span (nothing without one).
     clientOptions.telemetry?.injectTraceHeaders(extraHeaders);

@@ -35,9 +35,18 @@ export interface SamplingRequest {
    * everything.
    */
   input: ResponseItem[];
-  /** Responses tool definitions (raw JSON). */
+  /** Responses tool definitions (raw JSON); not sent on a {@link responsesLite} request. */
   tools: unknown[];
   parallelToolCalls: boolean;
+  /**
+   * A Responses-Lite request (the model's catalog entry has `use_responses_lite`; 0.169.0 with
+   * `gpt-6.1-sol`, observed-cli-0.169 §5.3): no top-level `tools` key (the tools travel in the
+   * `additional_tools` input item), `reasoning.context: "all_turns"` after the effort and summary,
+   * the HTTP header `x-openai-internal-codex-responses-lite: true` right after
+   * `x-codex-turn-metadata`, and over WebSocket `client_metadata` key
+   * `ws_request_header_x_openai_internal_codex_responses_lite: "true"` (no handshake header).
+   */
+  responsesLite?: boolean | undefined;
   reasoning?: ReasoningSettings | undefined;
   /** `text.verbosity`. */
   verbosity?: string | undefined;
@@ -87,6 +96,11 @@ export interface ChatgptRequestOptions {
  * and WebSocket handshake, as codex-cli 0.169.0 did (API key and ChatGPT login alike).
  */
 export const EXEC_BETA_FEATURES: readonly string[] = ['remote_compaction_v2'];
+
+/** The HTTP header of a Responses-Lite request (value `true`). */
+export const RESPONSES_LITE_HEADER = 'x-openai-internal-codex-responses-lite';
+/** Its WebSocket stand-in, a `client_metadata` key (value `"true"`). */
+const RESPONSES_LITE_WS_METADATA_KEY = 'ws_request_header_x_openai_internal_codex_responses_lite';
 
 /** `account_routing_override` values that become the `x-openai-account-routing-override` header. */
 const ROUTING_OVERRIDES: ReadonlySet<string> = new Set(['us', 'us_cr']);
@@ -153,6 +167,7 @@ export function websocketRequestBody(
   if (options.turnState !== undefined) metadata['x-codex-turn-state'] = options.turnState;
   if (options.trace?.traceparent) metadata.ws_request_header_traceparent = options.trace.traceparent;
   if (options.trace?.tracestate) metadata.ws_request_header_tracestate = options.trace.tracestate;
+  if (request.responsesLite) metadata[RESPONSES_LITE_WS_METADATA_KEY] = 'true';
   const body: ResponseCreateWsRequest = requestBody(settings, request, metadata);
   if (options.generate !== undefined) body.generate = options.generate;
   return body;
@@ -162,7 +177,8 @@ export function websocketRequestBody(
  * The headers core adds to an HTTP request, in 0.169.0's order (observed-cli-0.169 §4,
  * observed-cli-0.169-auth §5): `x-openai-account-routing-override` (ChatGPT, when `us` /
  * `us_cr`), `x-codex-beta-features` (when any), `x-codex-turn-state` (when latched),
- * `x-codex-window-id`, `x-codex-turn-metadata` (ASCII JSON), `x-codex-routing-hint:
+ * `x-codex-window-id`, `x-codex-turn-metadata` (ASCII JSON), `x-openai-internal-codex-responses-lite:
+ * true` (when `responsesLite`, see `SamplingRequest.responsesLite`), `x-codex-routing-hint:
  * model=<slug>[;tier=<serviceTier>]` (ChatGPT only), `x-client-request-id`, `session-id`, `thread-id`. The API layer
  * adds the provider headers (`version`) before and `accept`, `content-encoding` (its zstd
  * body, ChatGPT), `content-type`, the auth headers (`authorization`, `chatgpt-account-id`),
@@ -173,6 +189,7 @@ export function httpRequestHeaders(
   metadata: TurnMetadataInput,
   turnState: string | undefined,
   serviceTier?: string | undefined,
+  responsesLite?: boolean | undefined,
 ): Record<string, string> {
   const { identity, betaFeatures, chatgpt } = settings;
   const headers: Record<string, string> = {};
@@ -182,6 +199,7 @@ export function httpRequestHeaders(
   if (turnState !== undefined) headers['x-codex-turn-state'] = turnState;
   headers['x-codex-window-id'] = windowId(identity);
   headers['x-codex-turn-metadata'] = asciiJson(turnMetadata(identity, metadata));
+  if (responsesLite) headers[RESPONSES_LITE_HEADER] = 'true';
   if (chatgpt) headers['x-codex-routing-hint'] = routingHint(metadata.model, serviceTier);
   headers['x-client-request-id'] = identity.threadId;
   headers['session-id'] = identity.sessionId;
@@ -250,10 +268,14 @@ function requestBody(
     model: request.model,
     stream: true,
     input: request.input,
-    tools: request.tools,
+    ...(request.responsesLite ? {} : { tools: request.tools }),
     tool_choice: 'auto',
     parallel_tool_calls: request.parallelToolCalls,
-    reasoning: compact({ effort: request.reasoning?.effort, summary: request.reasoning?.summary }),
+    reasoning: compact({
+      effort: request.reasoning?.effort,
+      summary: request.reasoning?.summary,
+      context: request.responsesLite ? 'all_turns' : undefined,
+    }),
     store: false,
     include: ['reasoning.encrypted_content'],
     prompt_cache_key: settings.identity.threadId,

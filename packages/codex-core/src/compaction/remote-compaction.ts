@@ -114,6 +114,7 @@ export async function runResponsesCompact(options: ResponsesCompactOptions): Pro
     request.metadata,
     options.turnState,
     request.serviceTier,
+    request.responsesLite,
   );
   const result = await options.compact.compact(
     {

@@ -50,6 +50,19 @@ export interface ConversationOptions {
    * 0.169.0 did. `openExecConversation` sets it when the catalog has no entry for the model.
    */
   fallbackModelMetadata?: boolean | undefined;
+  /**
+   * The model is Responses-Lite (its catalog entry's `use_responses_lite`, e.g. `gpt-6.1-sol`;
+   * observed-cli-0.169 §5.3): every request is `SamplingRequest.responsesLite` with
+   * `parallel_tool_calls: false` and no top-level `tools`; the first turn's input starts with an
+   * `additional_tools` developer item `{type, id: "at_<uuid v7>", role: "developer", tools:
+   * additionalTools()}` (read once, when the item enters the history; recorded with the
+   * environment context) followed by the base-instructions message; the WebSocket prewarm's input is
+   * empty. A resumed thread keeps its recorded `additional_tools` item, first. Unset: the
+   * ordinary request shape.
+   */
+  responsesLite?: { additionalTools(): unknown[] } | undefined;
+  /** `node_repl_auto_review_required` of every request's turn metadata (the catalog entry's flag); default false. */
+  nodeReplAutoReviewRequired?: boolean | undefined;
   /** Turn-level retries (`stream_max_retries`). */
   streamMaxRetries: number;
   tools?: ToolHandler | undefined;

@@ -38,6 +38,14 @@ export function baseInstructionsMessageId(text: string): string {
   return `msg_${uuidv5(text, BASE_INSTRUCTIONS_NAMESPACE)}`;
 }
 
+/**
+ * The `additional_tools` item of a Responses-Lite conversation (observed-cli-0.169 §5.3):
+ * `{type: "additional_tools", id: "at_<uuid v7>", role: "developer", tools}`, keys in that order.
+ */
+export function additionalToolsItem(tools: unknown[]): ResponseItem {
+  return { type: 'additional_tools', id: `at_${uuidv7()}`, role: 'developer', tools } as ResponseItem;
+}
+
 /** A user or developer message item with a `msg_<uuid v7>` id. */
 export function messageItem(role: 'user' | 'developer', text: string, id = `msg_${uuidv7()}`): ResponseItem {
   return role === 'user' ? userMessage(text, id) : developerMessage(text, id);
@@ -84,7 +92,7 @@ export class Conversation {
     this.#history = options.history
       ? [...options.history]
       : options.resumeHistory
-        ? [this.#baseInstructionsMessage(), ...options.resumeHistory.map((item) => this.#resumedItem(item))]
+        ? this.#resumed(options.resumeHistory)
         : [];
     this.#contextTokens = options.contextTokens;
   }
@@ -142,10 +150,15 @@ export class Conversation {
     const stamp = this.#stamper(turnId);
     const contextItems: ResponseItem[] = [];
     if (this.#history.length === 0) {
-      this.#history.push(this.#baseInstructionsMessage());
-      if (o.environmentContext)
-        contextItems.push(stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]));
-      this.#history.push(...contextItems);
+      // Responses-Lite: the additional_tools item leads, before the base instructions.
+      const lead = o.responsesLite ? [additionalToolsItem(o.responsesLite.additionalTools())] : [];
+      this.#history.push(...lead, this.#baseInstructionsMessage());
+      contextItems.push(...lead);
+      if (o.environmentContext) {
+        const environment = stamp(messageItem('user', o.environmentContext), [ENVIRONMENT_CONTEXT_KIND]);
+        contextItems.push(environment);
+        this.#history.push(environment);
+      }
     }
     const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
       stamp(item, userContentItemKinds(item), true),
@@ -334,8 +347,9 @@ export class Conversation {
   prewarm(): Promise<PrewarmOutcome> {
     const o = this.#options;
     const first = this.#history[0] ?? this.#baseInstructionsMessage();
+    // Responses-Lite: 0.169.0's prewarm carried no input at all.
     return o.client.prewarm(
-      this.#samplingRequest([first], {
+      this.#samplingRequest(o.responsesLite ? [] : [first], {
         requestKind: 'prewarm',
         turnId: '',
         model: o.model,
@@ -357,6 +371,16 @@ export class Conversation {
       return item;
     const { internal_chat_message_metadata_passthrough: _dropped, ...rest } = item as Record<string, unknown>;
     return rest as ResponseItem;
+  }
+
+  /**
+   * The history of a resumed thread: the base-instructions message, then the recorded items; a
+   * recorded `additional_tools` item (Responses-Lite) stays first, as 0.169.0 resent it.
+   */
+  #resumed(items: readonly ResponseItem[]): ResponseItem[] {
+    const resumed = items.map((item) => this.#resumedItem(item));
+    const lead = resumed[0]?.type === 'additional_tools' ? resumed.splice(0, 1) : [];
+    return [...lead, this.#baseInstructionsMessage(), ...resumed];
   }
 
   #baseInstructionsMessage(): ResponseItem {
@@ -396,15 +420,17 @@ export class Conversation {
 
   #samplingRequest(items: ResponseItem[], metadata: TurnMetadataInput): SamplingRequest {
     const o = this.#options;
+    const lite = o.responsesLite !== undefined;
     return {
       model: o.model,
       input: items,
-      tools: o.tools ? [...o.tools.specs] : [],
-      parallelToolCalls: true,
+      tools: o.tools && !lite ? [...o.tools.specs] : [],
+      parallelToolCalls: !lite,
+      ...(lite ? { responsesLite: true } : {}),
       reasoning: o.reasoning,
       verbosity: o.verbosity,
       serviceTier: o.serviceTier,
-      metadata,
+      metadata: o.nodeReplAutoReviewRequired ? { ...metadata, nodeReplAutoReviewRequired: true } : metadata,
     };
   }
 }

@@ -59,6 +59,11 @@ export interface TurnMetadataInput {
   model: string;
   reasoningEffort?: string | undefined;
   /**
+   * `node_repl_auto_review_required` (default false): the model's catalog entry flag (0.169.0
+   * sent `true` with `gpt-6.1-sol`, on the prewarm too).
+   */
+  nodeReplAutoReviewRequired?: boolean | undefined;
+  /**
    * Set on `requestKind: "compaction"`: written as the `compaction` key where a turn has
    * `model` / `reasoning_effort` (a compaction request carries neither).
    */
@@ -136,7 +141,7 @@ export function turnMetadata(identity: SessionIdentity, input: TurnMetadataInput
   meta.sandbox = identity.sandbox;
   meta.sandbox_mode = identity.sandboxMode;
   meta.auto_review_enabled = identity.autoReviewEnabled ?? false;
-  meta.node_repl_auto_review_required = false;
+  meta.node_repl_auto_review_required = input.nodeReplAutoReviewRequired === true;
   meta.node_repl_disabled = false;
   if (isTurn && input.turnStartedAtUnixMs !== undefined)
     meta.turn_started_at_unix_ms = input.turnStartedAtUnixMs;

@@ -15,21 +15,42 @@ const m = (slug: string, priority: number, fields: Record<string, unknown> = {})
 });
 
 describe('defaultModelSlug', () => {
-  it('the bundled catalog picks gpt-5.5, and every bundled entry parses as a catalog entry', () => {
-    expect(defaultModelSlug(BUNDLED_MODELS, { chatgpt: false })).toBe('gpt-5.5');
+  it('the bundled catalog picks gpt-6.1-sol (0.169.0), and every bundled entry parses as a catalog entry', () => {
+    expect(defaultModelSlug(BUNDLED_MODELS, { chatgpt: false })).toBe('gpt-6.1-sol');
+    expect(defaultModelSlug(BUNDLED_MODELS, { chatgpt: true })).toBe('gpt-6.1-sol');
     expect(parseModels([...BUNDLED_MODELS])).toHaveLength(BUNDLED_MODELS.length);
   });
 
-  it('lowest priority first; hidden, Responses-Lite and (with an API key) API-less entries skipped', () => {
+  it('lowest priority first; hidden and (with an API key) API-less entries skipped; Responses-Lite entries count', () => {
     const catalog = [
       m('c', 3),
       m('hidden', 0, { visibility: 'hide' }),
-      m('lite', 0, { use_responses_lite: true }),
       m('chatgpt-only', 1, { supported_in_api: false }),
       m('b', 2),
     ];
     expect(defaultModelSlug(catalog, { chatgpt: false })).toBe('b');
     expect(defaultModelSlug(catalog, { chatgpt: true })).toBe('chatgpt-only');
+    expect(
+      defaultModelSlug([...catalog, m('lite', 0, { use_responses_lite: true })], { chatgpt: false }),
+    ).toBe('lite');
+  });
+
+  it('gpt-6.1-sol resolves to the Responses-Lite, code-mode settings 0.169.0 sent', () => {
+    const settings = resolveModelSettings(BUNDLED_MODELS, 'gpt-6.1-sol', {}, NO_FAMILY);
+    expect(settings).toMatchObject({
+      reasoningEffort: 'low',
+      reasoningSummary: undefined,
+      verbosity: 'low',
+      contextWindow: 272_000,
+      responsesLite: true,
+      codeModeOnly: true,
+      nodeReplAutoReviewRequired: true,
+    });
+    expect(resolveModelSettings(BUNDLED_MODELS, 'gpt-5.5', {}, NO_FAMILY)).toMatchObject({
+      responsesLite: false,
+      codeModeOnly: false,
+      nodeReplAutoReviewRequired: false,
+    });
   });
 
   it('no visible entry: the first by priority; nothing left → undefined', () => {
@@ -38,7 +59,7 @@ describe('defaultModelSlug', () => {
         chatgpt: true,
       }),
     ).toBe('a');
-    expect(defaultModelSlug([m('lite', 1, { use_responses_lite: true })], { chatgpt: true })).toBeUndefined();
+    expect(defaultModelSlug([], { chatgpt: true })).toBeUndefined();
   });
 });
 

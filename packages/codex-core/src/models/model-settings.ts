@@ -25,9 +25,9 @@ export function effectiveCatalog(remote: readonly ModelInfo[] | undefined): Mode
  * The model used when neither `-m` nor `model` is set (upstream `ModelsManager` /
  * `ModelPreset::mark_default_by_picker_visibility`): the catalog sorted by `priority` (ascending,
  * stable; entries without one last), outside ChatGPT mode only entries with `supported_in_api` not
- * false; the first with `visibility: "list"`, else the first one. Responses-Lite entries
- * (`use_responses_lite`) are skipped: codex-ts does not build that request shape yet. Undefined
- * when none qualifies.
+ * false; the first with `visibility: "list"`, else the first one (Responses-Lite entries
+ * included: with the bundled catalog this is `gpt-6.1-sol`, as 0.169.0 picked). Undefined when
+ * none qualifies.
  */
 export function defaultModelSlug(
   catalog: readonly ModelInfo[],
@@ -36,7 +36,7 @@ export function defaultModelSlug(
   const priority = (m: ModelInfo) => (typeof m.priority === 'number' ? m.priority : Number.MAX_SAFE_INTEGER);
   const candidates = [...catalog]
     .sort((a, b) => priority(a) - priority(b))
-    .filter((m) => (options.chatgpt || m.supported_in_api !== false) && m.use_responses_lite !== true);
+    .filter((m) => options.chatgpt || m.supported_in_api !== false);
   return (candidates.find((m) => m.visibility === 'list') ?? candidates[0])?.slug;
 }
 
@@ -89,6 +89,16 @@ export interface ModelSettings {
    * the window when neither is set; undefined without a window or limit.
    */
   autoCompactTokenLimit: number | undefined;
+  /**
+   * The entry's `use_responses_lite`: the request is Responses-Lite (no top-level `tools`; the
+   * `additional_tools` input item; `parallel_tool_calls: false`; `reasoning.context:
+   * "all_turns"`; the `x-openai-internal-codex-responses-lite: true` header). False when absent.
+   */
+  responsesLite: boolean;
+  /** The entry's `tool_mode` is `code_mode_only`: the model gets the code-mode `exec` / `wait` tools only. */
+  codeModeOnly: boolean;
+  /** The entry's `node_repl_auto_review_required` (turn metadata); false when absent. */
+  nodeReplAutoReviewRequired: boolean;
   /** The entry's `prefer_websockets` (false when absent). 0.169.0 decides WebSocket use by the provider alone; informational. */
   preferWebsockets: boolean;
   /** Problems found, e.g. a configured verbosity the model does not support (dropped). Not printed by `exec`. */
@@ -164,6 +174,9 @@ export function resolveModelSettings(
     serviceTier,
     contextWindow,
     autoCompactTokenLimit,
+    responsesLite: info?.use_responses_lite === true,
+    codeModeOnly: info?.tool_mode === 'code_mode_only',
+    nodeReplAutoReviewRequired: info?.node_repl_auto_review_required === true,
     preferWebsockets: info?.prefer_websockets === true,
     warnings,
   };

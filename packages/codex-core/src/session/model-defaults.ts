@@ -9,7 +9,11 @@ export interface ModelDefaults {
   verbosity: string | undefined;
 }
 
-/** The model `codex-ts exec` uses when neither `-m` nor `model` is set. */
+/**
+ * The last-resort model of `codex-ts exec` when neither `-m` nor `model` is set and the catalog
+ * offers no entry (`defaultModelSlug` undefined). With the bundled catalog the default is its
+ * first listed entry, `gpt-6.1-sol`, as 0.169.0.
+ */
 export const DEFAULT_MODEL = 'gpt-5.5';
 
 /**

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 const turn = { steps: [{ kind: 'sse' as const, events: textTurn({ responseId: 'resp_1', text: 'hi' }) }] };
-type Body = { model?: string; reasoning?: unknown; text?: unknown };
+type Body = { model?: string; reasoning?: unknown; text?: unknown; parallel_tool_calls?: boolean };
 const bodies = () =>
   (server?.requests ?? [])
     .filter((q) => q.route === 'responses' && q.method === 'POST')
@@ -69,16 +69,22 @@ describe('API key, custom provider: the bundled catalog', () => {
     return { opened, body: bodies()[0]! };
   }
 
-  it('no model configured: the bundled default gpt-5.5 with its effort and verbosity, no summary', async () => {
+  it('no model configured: the bundled default gpt-6.1-sol (Responses-Lite) with its effort and verbosity, no summary', async () => {
     const { opened, body } = await run([]);
-    expect(opened.model).toBe('gpt-5.5');
+    expect(opened.model).toBe('gpt-6.1-sol');
     expect(body).toMatchObject({
-      model: 'gpt-5.5',
-      reasoning: { effort: 'medium' },
+      model: 'gpt-6.1-sol',
+      reasoning: { effort: 'low', context: 'all_turns' },
       text: { verbosity: 'low' },
+      parallel_tool_calls: false,
     });
-    expect(body.reasoning).toEqual({ effort: 'medium' });
-    expect(opened.modelSettings).toMatchObject({ contextWindow: 272_000, autoCompactTokenLimit: 244_800 });
+    expect(body).not.toHaveProperty('tools');
+    expect(body.reasoning).toEqual({ effort: 'low', context: 'all_turns' });
+    expect(opened.modelSettings).toMatchObject({
+      contextWindow: 272_000,
+      autoCompactTokenLimit: 244_800,
+      responsesLite: true,
+    });
     expect(server?.requests.some((q) => q.path.includes('/models'))).toBe(false);
   });
 
@@ -182,7 +188,7 @@ describe('ChatGPT login: the /models catalog over the bundled one', () => {
     const { opened, body } = await run([
       remote('gpt-5.5', 2),
       remote('gpt-hidden', 0, { visibility: 'hide' }),
-      remote('gpt-lite', 0, { use_responses_lite: true }),
+      remote('gpt-lite', 3, { use_responses_lite: true }),
       remote('gpt-cat', 1, {
         default_reasoning_level: 'high',
         default_reasoning_summary: 'detailed',
@@ -220,10 +226,10 @@ describe('ChatGPT login: the /models catalog over the bundled one', () => {
     expect(unlisted.body).not.toHaveProperty('service_tier');
   });
 
-  it('an empty /models answer: the bundled catalog (default gpt-5.5)', async () => {
+  it('an empty /models answer: the bundled catalog (default gpt-6.1-sol)', async () => {
     const { opened, body } = await run([]);
-    expect(opened.model).toBe('gpt-5.5');
-    expect(body.reasoning).toEqual({ effort: 'medium' });
+    expect(opened.model).toBe('gpt-6.1-sol');
+    expect(body.reasoning).toEqual({ effort: 'low', context: 'all_turns' });
     expect(body.text).toEqual({ verbosity: 'low' });
   });
 });

@@ -20,11 +20,14 @@ import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
 import { startThread } from '../rollout/thread-recording.js';
 import { execApprovalPolicy } from '../sandbox/approval.js';
 import { createCommandSandbox } from '../sandbox/sandbox.js';
+import { createCodeModeTools } from '../tools/code-mode/code-mode-tools.js';
+import { ToolRegistry } from '../tools/registry.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
 import { resolveSessionAuth, type SessionAuth } from './auth.js';
 import { ChatgptBackend } from './chatgpt.js';
 import { registerEnvCredentials, registerProviderCredentials } from './credentials.js';
 import { createExecToolSet, type ExecToolSet, execSandboxPolicy } from './exec-tools.js';
-import { modelSettingsFor } from './model-choice.js';
+import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import type { OpenExecOptions, OpenedExecConversation } from './open-exec-options.js';
 import { commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 
@@ -303,6 +306,7 @@ async function build(
   // The rollout records the window a compaction moved to (the client keeps its own identity copy).
   thread.recorder?.trackContextWindow(() => client.options.identity);
 
+  const lite = responsesLiteTools(modelSettings, options.tools ?? toolSet?.registry);
   turnSettings = {
     cwd,
     model,
@@ -328,7 +332,9 @@ async function build(
     contextTokens: thread.contextTokens,
     fallbackModelMetadata: modelSettings.info === undefined,
     compaction: defaultCompactionImplementation(provider.provider),
-    tools: options.tools ?? toolSet?.registry,
+    tools: lite?.tools ?? options.tools ?? toolSet?.registry,
+    ...(lite ? { responsesLite: { additionalTools: lite.additionalTools } } : {}),
+    nodeReplAutoReviewRequired: modelSettings.nodeReplAutoReviewRequired,
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',
   });
@@ -348,12 +354,43 @@ async function build(
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
+      await lite?.close();
       toolSet?.close();
       await models?.close();
       await client.close();
       await backend?.close();
       if (ownsTransport) await transport.close();
     },
+  };
+}
+
+/**
+ * The tools of a Responses-Lite model (`ModelSettings.responsesLite`), or undefined for others.
+ * With `tool_mode = "code_mode_only"` (gpt-6.1-sol) the model gets the code-mode `exec` and `wait`
+ * tools over the session's tools (`createCodeModeTools`); otherwise the session's tools go into the
+ * `additional_tools` item as they are. Both under a `functions` namespace, as 0.169.0 sent them.
+ */
+function responsesLiteTools(
+  settings: ModelSettings,
+  tools: ToolHandler | undefined,
+):
+  | { tools: ToolHandler | undefined; additionalTools: () => unknown[]; close: () => Promise<void> }
+  | undefined {
+  if (!settings.responsesLite) return undefined;
+  if (settings.codeModeOnly && tools instanceof ToolRegistry) {
+    const codeMode = createCodeModeTools(tools);
+    return {
+      tools: new ToolRegistry([codeMode.exec, codeMode.wait]),
+      additionalTools: codeMode.additionalTools,
+      close: codeMode.close,
+    };
+  }
+  return {
+    tools,
+    additionalTools: () => [
+      { type: 'namespace', name: 'functions', description: '', tools: tools ? [...tools.specs] : [] },
+    ],
+    close: async () => {},
   };
 }
 

@@ -36,6 +36,11 @@ export interface ToolContext {
   turnId: string;
   /** Reports the call's thread item (see {@link ToolItemEvent}); the turn yields it at once. */
   emit(event: ToolItemEvent): void;
+  /**
+   * Adds an extra item to the history right after this call's output (and to the next request),
+   * e.g. the code-mode `notify()` output. Optional: hosts that run tools themselves may leave it out.
+   */
+  inject?(item: ResponseItem): void;
 }
 
 /**

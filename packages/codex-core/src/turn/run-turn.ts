@@ -220,13 +220,16 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         const controller = signal ?? new AbortController().signal;
         for (const call of calls) {
           let output: ResponseItem | undefined;
-          for await (const step of runTool(tools, call, controller, options.turnId)) {
+          const injected: ResponseItem[] = [];
+          for await (const step of runTool(tools, call, controller, options.turnId, injected)) {
             if ('output' in step) output = step.output;
             else yield { type: 'tool.item', ...step.event };
           }
           if (output === undefined) throw new Error('tool produced no output');
-          history.push(output);
-          yield { type: 'item.completed', item: output };
+          for (const item of [output, ...injected]) {
+            history.push(item);
+            yield { type: 'item.completed', item };
+          }
         }
         const limit = options.autoCompact?.limit;
         if (limit !== undefined && completedUsage && completedUsage.totalTokens >= limit)
@@ -299,13 +302,15 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
  * Runs one tool call, yielding the items it reports (`ToolContext.emit`) as they come and then
  * its output. A handler that throws or rejects (it should report failures in its output instead)
  * still answers the call: the model gets `tool call failed: <message>` as the output, so the
- * history never holds a call without an output and the turn goes on.
+ * history never holds a call without an output and the turn goes on. Items the tool injects
+ * (`ToolContext.inject`) are appended to `injected`.
  */
 async function* runTool(
   tools: ToolHandler,
   call: ToolCallItem,
   signal: AbortSignal,
   turnId: string,
+  injected: ResponseItem[],
 ): AsyncGenerator<{ event: ToolItemEvent } | { output: ResponseItem }> {
   const pending: ToolItemEvent[] = [];
   let wake: (() => void) | undefined;
@@ -316,7 +321,7 @@ async function* runTool(
   let settled = false;
   let handled: Promise<ResponseItem>;
   try {
-    handled = tools.handle(call, { signal, turnId, emit });
+    handled = tools.handle(call, { signal, turnId, emit, inject: (item) => injected.push(item) });
   } catch (error) {
     // A handler that throws before returning its promise fails the call, not the sampling request.
     handled = Promise.reject(error);

@@ -1,0 +1,166 @@
+// One running `exec` script ("cell"): a worker thread evaluating the model's JavaScript in a fresh
+// `node:vm` context (see `worker-source.ts`), the content items it produced since the last time
+// they were taken, and its end. Nested tool calls go to `callTool` on the main thread.
+
+import { Worker } from 'node:worker_threads';
+import { CELL_WORKER_SOURCE } from './worker-source.js';
+
+/** An item of an `exec` / `wait` answer (`input_text` / `input_image` content). */
+export type CellContent = { type: 'input_text'; text: string } | { type: 'input_image'; image_url: string };
+
+/** How a cell ended. */
+export type CellEnd = { kind: 'completed' } | { kind: 'failed'; error: string } | { kind: 'terminated' };
+
+/** What a cell asks of its host. */
+export interface CellHost {
+  /** Runs nested tool `name` with `input` (the JSON text of the JS value, undefined when none); resolves with the JSON text of the result (`""` for undefined), rejects with the error text. */
+  callTool(name: string, input: string | undefined): Promise<string>;
+  /** `notify(text)`: an extra output item for the current call. */
+  notify(text: string): void;
+  /** `store(key, value)`: `json` is the value's JSON text. */
+  store(key: string, json: string): void;
+}
+
+/** Heap limit of a cell's worker, MiB. */
+const CELL_HEAP_MB = 256;
+
+/** Lines of the wrapper before the model's first line (see `worker-source.ts`). */
+function scriptErrorText(raw: string, sourceLines: number): string {
+  const [head, ...frames] = raw.split('\n');
+  const kept = frames.filter((frame) => {
+    const match = /exec_main\.mjs:(\d+):\d+/.exec(frame);
+    return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= sourceLines;
+  });
+  return [head, ...kept].join('\n');
+}
+
+/**
+ * A running cell. Output accumulates until {@link take}; {@link progress} resolves when the
+ * script ended, called `yield_control()`, or `deadline` passed, whichever is first.
+ */
+export class CodeCell {
+  readonly id: string;
+  readonly #worker: Worker;
+  readonly #sourceLines: number;
+  #content: CellContent[] = [];
+  #end: CellEnd | undefined;
+  #yieldRequested = false;
+  #wake: (() => void) | undefined;
+
+  constructor(options: {
+    id: string;
+    source: string;
+    tools: readonly { name: string; description: string }[];
+    stored: Readonly<Record<string, string>>;
+    host: CellHost;
+  }) {
+    this.id = options.id;
+    this.#sourceLines = options.source.split('\n').length;
+    this.#worker = new Worker(CELL_WORKER_SOURCE, {
+      eval: true,
+      workerData: { source: options.source, tools: options.tools, stored: options.stored },
+      resourceLimits: { maxOldGenerationSizeMb: CELL_HEAP_MB },
+      stdout: true,
+      stderr: true,
+      env: {},
+    });
+    const host = options.host;
+    this.#worker.on('message', (message: Record<string, unknown>) => {
+      switch (message.kind) {
+        case 'text':
+          this.#content.push({ type: 'input_text', text: String(message.text) });
+          break;
+        case 'image':
+          this.#content.push({ type: 'input_image', image_url: String(message.url) });
+          break;
+        case 'notify':
+          if (String(message.text).trim() !== '') host.notify(String(message.text));
+          break;
+        case 'store':
+          host.store(String(message.key), String(message.json));
+          break;
+        case 'yield':
+          this.#yieldRequested = true;
+          break;
+        case 'call': {
+          const id = message.id;
+          const input = typeof message.input === 'string' ? message.input : undefined;
+          host.callTool(String(message.name), input).then(
+            (value) => this.#post({ kind: 'result', id, ok: true, value }),
+            (error: unknown) =>
+              this.#post({
+                kind: 'result',
+                id,
+                ok: false,
+                value: error instanceof Error ? error.message : String(error),
+              }),
+          );
+          return;
+        }
+        case 'done':
+          this.#finish(
+            message.ok === true
+              ? { kind: 'completed' }
+              : { kind: 'failed', error: scriptErrorText(String(message.error ?? ''), this.#sourceLines) },
+          );
+          return;
+      }
+      this.#wake?.();
+    });
+    this.#worker.on('error', (error) =>
+      this.#finish({ kind: 'failed', error: `${error.name}: ${error.message}` }),
+    );
+    this.#worker.on('exit', () => this.#finish({ kind: 'terminated' }));
+  }
+
+  /** How the script ended, undefined while it runs. */
+  get end(): CellEnd | undefined {
+    return this.#end;
+  }
+
+  /** The content produced since the last call (and forgets it). */
+  take(): CellContent[] {
+    const content = this.#content;
+    this.#content = [];
+    return content;
+  }
+
+  /** Resolves when the script ended, asked to yield (`yield_control()`), `deadline` (epoch ms) passed or `signal` fired. */
+  async progress(deadline: number, signal?: AbortSignal): Promise<void> {
+    this.#yieldRequested = false;
+    while (this.#end === undefined && !this.#yieldRequested && !signal?.aborted) {
+      const wait = deadline - Date.now();
+      if (wait <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, wait);
+        const onAbort = (): void => done();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.#wake = done;
+        function done(): void {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  /** Stops the script now (its end becomes `terminated` unless it had ended). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+    this.#finish({ kind: 'terminated' });
+  }
+
+  #post(message: unknown): void {
+    if (this.#end === undefined) this.#worker.postMessage(message);
+  }
+
+  #finish(end: CellEnd): void {
+    if (this.#end !== undefined) return;
+    this.#end = end;
+    // The script is over: unawaited promises and pending timers are discarded with the worker.
+    void this.#worker.terminate();
+    this.#wake?.();
+  }
+}
