@@ -7,7 +7,7 @@ import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
-import { withAuthRecoveryTelemetry } from './auth-recovery.js';
+import { AuthAttemptTracker, withAuthRecoveryTelemetry } from './auth-recovery.js';
 import {
   type ModelClientScope,
   type ModelClientSession,
@@ -134,10 +134,14 @@ export class ModelClient {
     const { telemetry } = options;
     const redactor = options.redactor ?? telemetry?.redactor ?? new SecretRedactor();
     this.redactor = redactor;
-    const requestTelemetry = telemetry?.requestTelemetry({ endpoint: RESPONSES_ENDPOINT });
+    const attempts = new AuthAttemptTracker();
+    const requestTelemetry = telemetry?.requestTelemetry({
+      endpoint: RESPONSES_ENDPOINT,
+      auth: () => attempts.take(),
+    });
     const sseTelemetry = telemetry?.sseTelemetry();
     // Both transports run the 401 recovery steps through this wrapper (`codex.auth_recovery`).
-    const auth = withAuthRecoveryTelemetry(options.auth, telemetry);
+    const auth = withAuthRecoveryTelemetry(options.auth, telemetry, attempts);
     this.responses = new ResponsesClient({
       provider: options.provider,
       auth,

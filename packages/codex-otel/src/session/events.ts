@@ -128,10 +128,12 @@ export class SessionEvents {
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
 
-  /** `codex.sse_event` with `event.kind = response.completed` and the token counts. */
+  /**
+   * `codex.sse_event` with `event.kind = response.completed` and the token counts: a log event
+   * only (0.169.0 exported no span event for it).
+   */
   responseCompleted(usage: ResponseCompletedRecord): void {
-    const span = recordingSpan();
-    if (!this.logsEnabled && span === undefined) return;
+    if (!this.logsEnabled) return;
     const attrs: AttrMap = {
       'event.kind': 'response.completed',
       input_token_count: String(Math.trunc(usage.inputTokens)),
@@ -145,7 +147,7 @@ export class SessionEvents {
     attrs.tool_token_count = String(Math.trunc(usage.toolTokens ?? 0));
     if (usage.ttftMs !== undefined) attrs.ttft_ms = truncMs(usage.ttftMs);
     if (usage.reasoningEffort !== undefined) attrs.model_reasoning_effort = usage.reasoningEffort;
-    this.emit(TelemetryEventNames.sseEvent, attrs, span);
+    this.emitLog(TelemetryEventNames.sseEvent, attrs, Date.now());
   }
 
   /** `codex.retry`, span event only: `retry.attempt`, `retry.delay_ms`, `retry.layer`, `retry.operation`. */

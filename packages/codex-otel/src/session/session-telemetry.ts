@@ -42,6 +42,7 @@ import { boundedOriginatorTagValue } from './tags.js';
 import { recordSsePoll, recordWebsocketEvent } from './transport-records.js';
 import type {
   ApiRequestInfo,
+  AuthAttemptInfo,
   AuthRecoveryRecord,
   ContinuationRecord,
   ResponseCompletedRecord,
@@ -146,11 +147,15 @@ export class SessionTelemetry {
 
   /**
    * A hook for `@codex-ts/client`'s `HttpRequest.telemetry` (`RequestTelemetry`): each attempt
-   * becomes {@link recordApiRequest}. `endpoint` labels the `endpoint` attribute. Never throws.
+   * becomes {@link recordApiRequest}. `endpoint` labels the `endpoint` attribute; `auth`, called
+   * once per attempt, gives its `auth.*` details (header name, never a value). Never throws.
    */
-  requestTelemetry(options?: { endpoint?: string }): RequestTelemetry {
-    if (options?.endpoint === undefined) return this.defaultRequestHook;
-    return requestHook(this, options.endpoint);
+  requestTelemetry(options?: {
+    endpoint?: string;
+    auth?: () => AuthAttemptInfo | undefined;
+  }): RequestTelemetry {
+    if (options?.endpoint === undefined && options?.auth === undefined) return this.defaultRequestHook;
+    return requestHook(this, options.endpoint, options.auth);
   }
 
   /**
@@ -202,9 +207,8 @@ export class SessionTelemetry {
   }
 
   /**
-   * Records the token usage of a completed response: log and span event `codex.sse_event` with
-   * `event.kind = response.completed`, `input_token_count`, `output_token_count`,
-   * `cached_token_count`, `reasoning_token_count`, `tool_token_count` (tokens).
+   * Records the token usage of a completed response: log event `codex.sse_event` (no span event,
+   * as 0.169.0) with `event.kind = response.completed` and the fields of {@link ResponseCompletedRecord}.
    */
   recordResponseCompleted(usage: ResponseCompletedRecord): void {
     this.events.responseCompleted(usage);
