@@ -4,8 +4,10 @@ import type { Provider } from '@codex-ts/api';
 import { collect } from '@codex-ts/client/test';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
 import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
+import { functionCallOutput } from '@codex-ts/protocol';
 import {
   completed,
+  functionCall,
   openAiError,
   responseCreated,
   type Scenario,
@@ -15,6 +17,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { harness, recordingSleep, THREAD_ID, testTelemetry } from '../test/index.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { Conversation } from './conversation.js';
 
@@ -35,6 +38,7 @@ async function setup(opts: {
   streamMaxRetries?: number;
   provider?: Partial<Provider>;
   logUserPrompt?: boolean;
+  tools?: ToolHandler;
 }) {
   const otel = inMemoryOtel();
   const telemetry = testTelemetry({
@@ -65,6 +69,7 @@ async function setup(opts: {
     streamMaxRetries: opts.streamMaxRetries ?? 5,
     sleep: sleeper.sleep,
     random: () => 0.5,
+    ...(opts.tools ? { tools: opts.tools } : {}),
   });
   const frames = () => h.server.wsFrames.map((f) => f.json as Record<string, unknown>);
   return { ...h, otel, telemetry, conversation, delays: sleeper.delays, frames };
@@ -144,6 +149,49 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.metricPoints(M.websocketRequest)).toEqual([]);
     expect(await otel.metricPoints(M.websocketEvent)).toEqual([]);
     expect(await otel.metricPoints(M.websocketContinuation)).toEqual([]);
+  });
+
+  it('records each tool call (codex.tool.call, codex.tool_result) and the turn metrics', async () => {
+    const tools: ToolHandler = {
+      specs: [{ type: 'function', name: 'exec_command' }],
+      handle: async (call) => functionCallOutput((call as { call_id: string }).call_id, 'hi\nthere\n'),
+    };
+    const { otel, conversation } = await setup({
+      tools,
+      http: [
+        {
+          kind: 'sse',
+          events: [
+            responseCreated('resp_1'),
+            functionCall('call_1', 'exec_command', { cmd: 'echo hi' }, 'fc_1'),
+            completed('resp_1'),
+          ],
+        },
+        sse('resp_2', 'done'),
+      ],
+    });
+    expect(lastType(await collect(conversation.runTurn('run echo')))).toBe('turn.completed');
+    expect(await otel.total(M.toolCall, { tool: 'exec_command', success: 'true' })).toBe(1);
+    expect(await otel.total(M.toolCallDuration, { tool: 'exec_command' })).toBe(1);
+    expect(otel.logs('codex.tool_result').map((r) => r.attributes)).toEqual([
+      expect.objectContaining({
+        tool_name: 'exec_command',
+        call_id: 'call_1',
+        arguments: '{"cmd":"echo hi"}',
+        output: 'hi\nthere\n',
+        success: 'true',
+      }),
+    ]);
+    // One turn: one tool call, two sampling requests, e2e / ttft / ttfm once, the turn count once.
+    expect((await otel.metricPoints(M.turnToolCall))[0]).toMatchObject({ value: 1, sum: 1 });
+    for (const name of [M.turnE2eDuration, M.turnTtftDuration, M.turnTtfmDuration, M.conversationTurnCount])
+      expect(await otel.total(name), name).toBe(1);
+    const turn = otel.spans().find((s) => s.name === 'session_task.turn');
+    expect(turn?.events.find((e) => e.name === 'codex.turn_profile')?.attributes).toMatchObject({
+      sampling_request_count: '2',
+      sampling_retry_count: '0',
+    });
+    expect(otel.spans().filter((s) => s.name === 'run_sampling_request')).toHaveLength(2);
   });
 
   it('records the user prompt redacted by default, verbatim with logUserPrompt', async () => {
