@@ -146,7 +146,8 @@ export class ModelClientSession {
    * The full WebSocket `response.create` body this session sends for `request` (no
    * `previous_response_id`): the HTTP fields plus, in `client_metadata`, the latched
    * `x-codex-turn-state` and the W3C trace context of the active span (from
-   * `ModelClientOptions.telemetry`) as `ws_request_header_traceparent` / `…_tracestate`;
+   * `ModelClientOptions.telemetry`; when {@link stream} sends it, the request's own
+   * `model_client.stream_responses_websocket` span) as `ws_request_header_traceparent` / `…_tracestate`;
    * `generate` when given. The API layer stamps `x-codex-ws-stream-request-start-ms` when it
    * sends the frame.
    */

@@ -80,17 +80,24 @@ export interface ModelClientOptions {
   websocketCa?: string | readonly string[] | undefined;
   /**
    * The session's telemetry (`@codex-ts/otel`, telemetry.md); the client's only telemetry input.
-   * When given, the client records: every HTTP attempt (`codex.api_request`, through
-   * `telemetry.requestTelemetry({ endpoint: '/responses' })`) and SSE event (`codex.sse_event`,
-   * `telemetry.sseTelemetry()`) — the HTTP requests also carry `traceparent` / `tracestate` of
-   * the active span; every WebSocket connect (`codex.websocket_connect`), request
-   * (`codex.websocket.request`) and frame (`codex.websocket.event`, through
-   * `telemetry.websocketTelemetry()`); the W3C trace context of the active span in each
-   * WebSocket request's `client_metadata` (`ws_request_header_traceparent` / `…_tracestate`,
-   * `telemetry.w3cTraceContext()`); the continuation decision of each WebSocket
-   * request (`codex.websocket.continuation` with `mode`, `reason`, `phase`); the switch to
-   * HTTP (`codex.transport.fallback_to_http`, once per session). The turn loop records
-   * retries through it (`codex.retry`). Without it nothing is recorded and no trace context is sent.
+   * When given, the client records: every HTTP attempt (`codex.api_request` with the auth
+   * header's name and `auth.retry_after_unauthorized`, through
+   * `telemetry.requestTelemetry({ endpoint: '/responses', auth })`) and SSE event
+   * (`codex.sse_event`, `telemetry.sseTelemetry()`), each request inside the spans
+   * `model_client.stream_responses_api` > `responses.stream_request` >
+   * `endpoint_session.stream_encoded_json_with`, whose context is the request's `traceparent` /
+   * `tracestate`; every WebSocket request inside `model_client.stream_responses_websocket`
+   * (`websocket.warmup`), whose W3C trace context goes into that request's `client_metadata`
+   * (`ws_request_header_traceparent` / `…_tracestate`), with `model_client.websocket_connection`
+   * (> `responses_websocket.connect` for a handshake; `codex.websocket_connect` and
+   * `codex.websocket.connect` with `reauth`) and `responses_websocket.stream_request`
+   * (`codex.websocket_request`, `codex.websocket.request`); every frame (`codex.websocket.event`,
+   * `telemetry.websocketTelemetry()`); the continuation decision of each WebSocket request
+   * (`codex.websocket.continuation` with `mode`, `reason`, `phase`, `after_prewarm`); the startup
+   * prewarm (`startup_prewarm` span, `codex.startup_phase` events, `codex.startup_prewarm.*`);
+   * the switch to HTTP (`codex.transport.fallback_to_http`, once per session). The turn loop
+   * records its spans, retries (`codex.retry`) and turn metrics through it. Without it nothing is
+   * recorded and no trace context is sent.
    */
   telemetry?: SessionTelemetry | undefined;
   /**
