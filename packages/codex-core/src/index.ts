@@ -299,3 +299,4 @@ export {
   MODEL_REROUTE_WARNING,
   type ModelRerouteReason,
 } from './turn/signals.js';
+export { type SpanScope, TurnTrace, type TurnUsage } from './turn/turn-trace.js';

@@ -4,7 +4,21 @@
  * application registers an SDK (or passes providers) to export anything.
  */
 
-export { INSTRUMENTATION_SCOPE, TelemetryEventNames, TelemetryMetricNames } from './names.js';
+export {
+  INSTRUMENTATION_SCOPE,
+  TelemetryEventNames,
+  TelemetryMetricNames,
+  TelemetrySpanNames,
+} from './names.js';
+export type {
+  ConversationStartsInfo,
+  StartupPhaseRecord,
+  StartupPrewarmAgeStatus,
+  ToolDecisionRecord,
+  ToolResultRecord,
+  TurnProfileRecord,
+  TurnTokenUsageRecord,
+} from './session/lifecycle-types.js';
 export { SessionTelemetry } from './session/session-telemetry.js';
 export {
   boundedOriginatorTagValue,
@@ -14,6 +28,7 @@ export {
 export type {
   ApiRequestInfo,
   AuthAttemptInfo,
+  AuthEnvInfo,
   AuthRecoveryRecord,
   ContinuationRecord,
   ResponseCompletedRecord,

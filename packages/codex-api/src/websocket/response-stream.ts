@@ -1,5 +1,6 @@
 // The events of one response.create on a Responses WebSocket: the per-request stream that
 // ResponsesWebsocketConnection feeds frames into (split out of connection.ts).
+import { AsyncResource } from 'node:async_hooks';
 import { IdleClock, type SecretRedactor } from '@codex-ts/client';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport } from '../errors/map-errors.js';
@@ -115,19 +116,24 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
     this.lastFrameAt = start;
     this.clock.start();
     this.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.socket.send(text, (error?: Error | null) => {
-      if (!this.sending) return; // already failed (abort, idle timeout, socket closed)
-      if (error) {
-        this.fail(websocketStreamError(WebsocketErrorTexts.sendFailed + error.message, error), undefined);
-        return;
-      }
-      this.sending = false;
-      const now = performance.now();
-      this.lastFrameAt = now;
-      this.clock.touch();
-      if (this.telemetry) this.report('request', undefined, now - start);
-      this.sentResolve();
-    });
+    // Bound to the sender's async context: the socket's write callbacks otherwise run in the
+    // context the socket was opened in, and the `onWsRequest` hook would see another request's span.
+    this.socket.send(
+      text,
+      AsyncResource.bind((error?: Error | null) => {
+        if (!this.sending) return; // already failed (abort, idle timeout, socket closed)
+        if (error) {
+          this.fail(websocketStreamError(WebsocketErrorTexts.sendFailed + error.message, error), undefined);
+          return;
+        }
+        this.sending = false;
+        const now = performance.now();
+        this.lastFrameAt = now;
+        this.clock.touch();
+        if (this.telemetry) this.report('request', undefined, now - start);
+        this.sentResolve();
+      }),
+    );
   }
 
   /**

@@ -50,12 +50,38 @@ export function isUnauthorized(error: unknown): error is ApiError {
 export function withAuthRecoveryTelemetry(
   auth: AuthProvider,
   telemetry: SessionTelemetry | undefined,
+  attempts?: AuthAttemptTracker,
 ): AuthProvider {
   if (telemetry === undefined) return auth;
   return {
-    authHeaders: (signal) => auth.authHeaders(signal),
-    unauthorizedRecovery: () => new RecordedRecovery(auth.unauthorizedRecovery?.(), telemetry),
+    authHeaders: async (signal) => {
+      const headers = await auth.authHeaders(signal);
+      // The NAME of the auth header only, for `auth.header_name`.
+      if (attempts) attempts.headerName = Object.keys(headers)[0];
+      return headers;
+    },
+    unauthorizedRecovery: () => new RecordedRecovery(auth.unauthorizedRecovery?.(), telemetry, attempts),
   };
+}
+
+/**
+ * What the HTTP attempts of a session report as their `auth.*` attributes: the auth header's
+ * name from the last `authHeaders()` call and whether a recovery step ran since the last
+ * attempt was recorded (`auth.retry_after_unauthorized`). Internal to core.
+ */
+export class AuthAttemptTracker {
+  headerName: string | undefined;
+  recovered = false;
+
+  /** The `auth.*` details of the attempt being recorded (clears the recovery flag). */
+  take(): { headerAttached: boolean; headerName?: string; retryAfterUnauthorized: boolean } {
+    const retryAfterUnauthorized = this.recovered;
+    this.recovered = false;
+    const name = this.headerName;
+    return name === undefined
+      ? { headerAttached: false, retryAfterUnauthorized }
+      : { headerAttached: true, headerName: name, retryAfterUnauthorized };
+  }
 }
 
 class RecordedRecovery implements UnauthorizedRecovery {
@@ -63,9 +89,16 @@ class RecordedRecovery implements UnauthorizedRecovery {
   readonly #telemetry: SessionTelemetry;
   #stepsRun = 0;
 
-  constructor(inner: UnauthorizedRecovery | undefined, telemetry: SessionTelemetry) {
+  readonly #attempts: AuthAttemptTracker | undefined;
+
+  constructor(
+    inner: UnauthorizedRecovery | undefined,
+    telemetry: SessionTelemetry,
+    attempts: AuthAttemptTracker | undefined,
+  ) {
     this.#inner = inner;
     this.#telemetry = telemetry;
+    this.#attempts = attempts;
   }
 
   get mode(): string {
@@ -105,6 +138,7 @@ class RecordedRecovery implements UnauthorizedRecovery {
       }
       throw error;
     }
+    if (this.#attempts) this.#attempts.recovered = true;
     this.#record(unauthorized, {
       mode: inner.mode,
       step: step.step,

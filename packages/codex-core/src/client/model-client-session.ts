@@ -12,7 +12,8 @@ import {
   type ResponsesWebsocketConnection,
 } from '@codex-ts/api';
 import type { SessionTelemetry } from '@codex-ts/otel';
-import type { ResponseItem } from '@codex-ts/protocol';
+import { TelemetrySpanNames } from '@codex-ts/otel';
+import type { ResponseItem, TokenUsage } from '@codex-ts/protocol';
 import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import { isUnauthorized, UnauthorizedRetry } from './auth-recovery.js';
 import { incrementalInput } from './incremental.js';
@@ -25,6 +26,13 @@ import {
   websocketHandshakeHeaders,
   websocketRequestBody,
 } from './request-builder.js';
+import {
+  inHttpRequestSpans,
+  inSpan,
+  WEBSOCKET_SPAN_ATTRIBUTES,
+  websocketConnectionAttributes,
+  websocketRequestAttributes,
+} from './request-trace.js';
 import type { WebsocketConnector } from './websocket-connector.js';
 import type { WebsocketSession } from './websocket-session.js';
 
@@ -138,7 +146,8 @@ export class ModelClientSession {
    * The full WebSocket `response.create` body this session sends for `request` (no
    * `previous_response_id`): the HTTP fields plus, in `client_metadata`, the latched
    * `x-codex-turn-state` and the W3C trace context of the active span (from
-   * `ModelClientOptions.telemetry`) as `ws_request_header_traceparent` / `…_tracestate`;
+   * `ModelClientOptions.telemetry`; when {@link stream} sends it, the request's own
+   * `model_client.stream_responses_websocket` span) as `ws_request_header_traceparent` / `…_tracestate`;
    * `generate` when given. The API layer stamps `x-codex-ws-stream-request-start-ms` when it
    * sends the frame.
    */
@@ -207,9 +216,16 @@ export class ModelClientSession {
       request.serviceTier,
       request.responsesLite,
     );
-    // `traceparent` / `tracestate` of the active span (nothing without one).
-    clientOptions.telemetry?.injectTraceHeaders(extraHeaders);
-    const stream = await responses.stream(body, { extraHeaders, ...(signal ? { signal } : {}) });
+    const telemetry = clientOptions.telemetry;
+    const info = {
+      model: body.model,
+      hasMetadataHeader: extraHeaders['x-codex-turn-metadata'] !== undefined,
+    };
+    const stream = await inHttpRequestSpans(telemetry, info, () => {
+      // `traceparent` / `tracestate` of the request's span (nothing without one).
+      telemetry?.injectTraceHeaders(extraHeaders);
+      return responses.stream(body, { extraHeaders, ...(signal ? { signal } : {}) });
+    });
     return this.#latchTurnState(stream);
   }
 
@@ -299,9 +315,12 @@ export class ModelClientSession {
     const retry = new UnauthorizedRetry(this.#scope.auth);
     const events = await this.#streamWebsocket(request, false, options.signal, retry);
     if (!events) return 'http_fallback';
-    for await (const _event of events) {
+    for await (const event of events) {
       // drained: the tracker records the response id on `completed`
+      if (event.type === 'completed') this.#recordWarmupCompleted(event.tokenUsage);
     }
+    const ws = this.#ws;
+    if (ws !== undefined && ws.lastResponse !== undefined) ws.afterPrewarm = true;
     return 'ready';
   }
 
@@ -360,21 +379,41 @@ export class ModelClientSession {
     }
   }
 
-  /** Makes sure the turn holds an open socket for `metadata`'s handshake; true when reused. */
+  /** The warm-up's `response.completed` as `codex.sse_event` (its usage, zeros when absent). */
+  #recordWarmupCompleted(usage: TokenUsage | undefined): void {
+    this.#scope.options.telemetry?.recordResponseCompleted({
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cachedInputTokens: usage?.cachedInputTokens ?? 0,
+      cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? 0,
+      reasoningOutputTokens: usage?.reasoningOutputTokens ?? 0,
+      toolTokens: usage?.totalTokens ?? 0,
+    });
+  }
+
+  /**
+   * Makes sure the turn holds an open socket for `metadata`'s handshake, in a
+   * `model_client.websocket_connection` span; true when reused. `reauth`: the handshake follows
+   * a 401 recovery step.
+   */
   async #connect(
     ws: WebsocketSession,
     metadata: TurnMetadataInput,
     signal: AbortSignal | undefined,
     serviceTier?: string | undefined,
+    reauth = false,
   ): Promise<boolean> {
-    await this.#prepare(signal);
-    const headers = websocketHandshakeHeaders(
-      this.#scope.options,
-      this.#scope.options.provider.headers,
-      metadata,
-      serviceTier,
+    const options = this.#scope.options;
+    return inSpan(
+      options.telemetry,
+      TelemetrySpanNames.modelClientWebsocketConnection,
+      websocketConnectionAttributes(options.provider.name, true),
+      async () => {
+        await this.#prepare(signal);
+        const headers = websocketHandshakeHeaders(options, options.provider.headers, metadata, serviceTier);
+        return this.#scope.connector.connect(ws, headers, signal, reauth);
+      },
     );
-    return this.#scope.connector.connect(ws, headers, signal);
   }
 
   /**
@@ -388,19 +427,42 @@ export class ModelClientSession {
     signal: AbortSignal | undefined,
     retry: UnauthorizedRetry,
   ): Promise<AsyncIterable<ResponseEvent> | undefined> {
+    // The request's span: its trace context goes into `client_metadata` (built inside it).
+    return inSpan(
+      this.#scope.options.telemetry,
+      TelemetrySpanNames.modelClientStreamResponsesWebsocket,
+      websocketRequestAttributes({
+        model: request.model,
+        hasMetadataHeader: true,
+        warmup: generate === false,
+      }),
+      () => this.#sendWebsocket(request, generate, signal, retry),
+    );
+  }
+
+  async #sendWebsocket(
+    request: SamplingRequest,
+    generate: boolean | undefined,
+    signal: AbortSignal | undefined,
+    retry: UnauthorizedRetry,
+  ): Promise<AsyncIterable<ResponseEvent> | undefined> {
     const ws = this.#websocketSession();
     const full = this.buildWebsocketRequest(request, generate === undefined ? {} : { generate });
     let reused: boolean;
+    let reauth = false;
     for (;;) {
       try {
-        reused = await this.#connect(ws, request.metadata, signal, request.serviceTier);
+        reused = await this.#connect(ws, request.metadata, signal, request.serviceTier, reauth);
         break;
       } catch (error) {
         if (isUpgradeRequired(error)) {
           this.tryFallbackToHttp();
           return undefined;
         }
-        if (isUnauthorized(error) && (await this.#recover(retry, error, signal))) continue;
+        if (isUnauthorized(error) && (await this.#recover(retry, error, signal))) {
+          reauth = true;
+          continue;
+        }
         throw error;
       }
     }
@@ -413,16 +475,24 @@ export class ModelClientSession {
       ? { ...full, previous_response_id: last.responseId, input: delta }
       : full;
     // one continuation decision per WebSocket request.
+    const afterPrewarm = reused && ws.afterPrewarm;
+    ws.afterPrewarm = false;
     this.#scope.options.telemetry?.recordContinuation({
       mode: incremental ? 'incremental' : 'full',
       reason: incremental ? 'incremental' : (resetReason ?? (previous ? 'other' : 'no_previous_request')),
       phase: generate === false ? 'warmup' : 'generation',
+      afterPrewarm,
     });
     const connection = ws.connection as ResponsesWebsocketConnection;
     ws.lastRequest = full;
     ws.lastResponse = undefined;
     try {
-      const stream = await connection.stream(wire, signal ? { signal } : {});
+      const stream = await inSpan(
+        this.#scope.options.telemetry,
+        TelemetrySpanNames.responsesWebsocketStreamRequest,
+        WEBSOCKET_SPAN_ATTRIBUTES,
+        () => connection.stream(wire, signal ? { signal } : {}),
+      );
       return this.#trackWebsocket(ws, connection, stream);
     } catch (error) {
       if (ws.connection === connection) ws.reset();

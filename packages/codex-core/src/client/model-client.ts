@@ -7,7 +7,7 @@ import { type HttpTransport, SecretRedactor } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
-import { withAuthRecoveryTelemetry } from './auth-recovery.js';
+import { AuthAttemptTracker, withAuthRecoveryTelemetry } from './auth-recovery.js';
 import {
   type ModelClientScope,
   type ModelClientSession,
@@ -80,17 +80,24 @@ export interface ModelClientOptions {
   websocketCa?: string | readonly string[] | undefined;
   /**
    * The session's telemetry (`@codex-ts/otel`, telemetry.md); the client's only telemetry input.
-   * When given, the client records: every HTTP attempt (`codex.api_request`, through
-   * `telemetry.requestTelemetry({ endpoint: '/responses' })`) and SSE event (`codex.sse_event`,
-   * `telemetry.sseTelemetry()`) — the HTTP requests also carry `traceparent` / `tracestate` of
-   * the active span; every WebSocket connect (`codex.websocket_connect`), request
-   * (`codex.websocket.request`) and frame (`codex.websocket.event`, through
-   * `telemetry.websocketTelemetry()`); the W3C trace context of the active span in each
-   * WebSocket request's `client_metadata` (`ws_request_header_traceparent` / `…_tracestate`,
-   * `telemetry.w3cTraceContext()`); the continuation decision of each WebSocket
-   * request (`codex.websocket.continuation` with `mode`, `reason`, `phase`); the switch to
-   * HTTP (`codex.transport.fallback_to_http`, once per session). The turn loop records
-   * retries through it (`codex.retry`). Without it nothing is recorded and no trace context is sent.
+   * When given, the client records: every HTTP attempt (`codex.api_request` with the auth
+   * header's name and `auth.retry_after_unauthorized`, through
+   * `telemetry.requestTelemetry({ endpoint: '/responses', auth })`) and SSE event
+   * (`codex.sse_event`, `telemetry.sseTelemetry()`), each request inside the spans
+   * `model_client.stream_responses_api` > `responses.stream_request` >
+   * `endpoint_session.stream_encoded_json_with`, whose context is the request's `traceparent` /
+   * `tracestate`; every WebSocket request inside `model_client.stream_responses_websocket`
+   * (`websocket.warmup`), whose W3C trace context goes into that request's `client_metadata`
+   * (`ws_request_header_traceparent` / `…_tracestate`), with `model_client.websocket_connection`
+   * (> `responses_websocket.connect` for a handshake; `codex.websocket_connect` and
+   * `codex.websocket.connect` with `reauth`) and `responses_websocket.stream_request`
+   * (`codex.websocket_request`, `codex.websocket.request`); every frame (`codex.websocket.event`,
+   * `telemetry.websocketTelemetry()`); the continuation decision of each WebSocket request
+   * (`codex.websocket.continuation` with `mode`, `reason`, `phase`, `after_prewarm`); the startup
+   * prewarm (`startup_prewarm` span, `codex.startup_phase` events, `codex.startup_prewarm.*`);
+   * the switch to HTTP (`codex.transport.fallback_to_http`, once per session). The turn loop
+   * records its spans, retries (`codex.retry`) and turn metrics through it. Without it nothing is
+   * recorded and no trace context is sent.
    */
   telemetry?: SessionTelemetry | undefined;
   /**
@@ -134,10 +141,14 @@ export class ModelClient {
     const { telemetry } = options;
     const redactor = options.redactor ?? telemetry?.redactor ?? new SecretRedactor();
     this.redactor = redactor;
-    const requestTelemetry = telemetry?.requestTelemetry({ endpoint: RESPONSES_ENDPOINT });
+    const attempts = new AuthAttemptTracker();
+    const requestTelemetry = telemetry?.requestTelemetry({
+      endpoint: RESPONSES_ENDPOINT,
+      auth: () => attempts.take(),
+    });
     const sseTelemetry = telemetry?.sseTelemetry();
     // Both transports run the 401 recovery steps through this wrapper (`codex.auth_recovery`).
-    const auth = withAuthRecoveryTelemetry(options.auth, telemetry);
+    const auth = withAuthRecoveryTelemetry(options.auth, telemetry, attempts);
     this.responses = new ResponsesClient({
       provider: options.provider,
       auth,

@@ -4,6 +4,7 @@
 
 import { ApiError } from '@codex-ts/api';
 import { clampTimerMs } from '@codex-ts/client';
+import { type StartupPrewarmAgeStatus, TelemetrySpanNames } from '@codex-ts/otel';
 import type { ModelClientSession } from './model-client-session.js';
 import type { SamplingRequest } from './request-builder.js';
 
@@ -26,6 +27,7 @@ export class StartupPrewarm {
   readonly promise: Promise<PrewarmOutcome>;
   readonly #startedAt: number;
   readonly #controller: AbortController;
+  readonly #telemetry: ModelClientSession['telemetry'];
   #consumed = false;
 
   /**
@@ -35,18 +37,39 @@ export class StartupPrewarm {
    */
   constructor(session: ModelClientSession, request: SamplingRequest) {
     const controller = new AbortController();
+    const telemetry = session.telemetry;
     const run = async (): Promise<PrewarmOutcome> => {
+      const started = performance.now();
+      let outcome: PrewarmOutcome;
       try {
-        return await session.prewarmWebsocket(request, { signal: controller.signal });
+        outcome = await session.prewarmWebsocket(request, { signal: controller.signal });
       } catch {
-        return controller.signal.aborted ? 'cancelled' : 'failed';
+        outcome = controller.signal.aborted ? 'cancelled' : 'failed';
       } finally {
         session.end({ discard: controller.signal.aborted });
       }
+      if (telemetry !== undefined) {
+        const durationMs = performance.now() - started;
+        const status = outcome === 'ready' ? 'ready' : outcome;
+        telemetry.recordStartupPhase({ phase: 'startup_prewarm_websocket_warmup', durationMs });
+        telemetry.recordStartupPhase({ phase: 'startup_prewarm_total', status, durationMs });
+        telemetry.recordStartupPrewarm(durationMs, status);
+      }
+      return outcome;
     };
-    this.promise = run();
+    telemetry?.recordStartupPrewarmWebsocketCheck('needs_prewarm');
+    // `startup_prewarm` (`prewarm.input = base`) below the span active now; the warm-up's request spans below it.
+    this.promise =
+      telemetry === undefined
+        ? run()
+        : telemetry.withSpan(
+            TelemetrySpanNames.startupPrewarm,
+            { attributes: { 'prewarm.input': 'base' } },
+            run,
+          );
     this.#startedAt = Date.now();
     this.#controller = controller;
+    this.#telemetry = telemetry;
   }
 
   /** Aborts the prewarm (its outcome becomes `cancelled`). Idempotent. */
@@ -62,7 +85,11 @@ export class StartupPrewarm {
   async waitOnce(connectTimeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     if (this.#consumed) return;
     this.#consumed = true;
-    if (signal?.aborted) return;
+    if (signal?.aborted) {
+      this.#recordAge('cancelled');
+      return;
+    }
+    const waitStarted = performance.now();
     const remainingMs = connectTimeoutMs - (Date.now() - this.#startedAt);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -80,5 +107,24 @@ export class StartupPrewarm {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     if (timedOut) this.cancel(new ApiError('aborted', 'startup prewarm timed out'));
+    const outcome = timedOut ? 'timed_out' : signal?.aborted ? 'cancelled' : await this.#settled();
+    this.#telemetry?.recordStartupPhase({
+      phase: 'startup_prewarm_resolve',
+      status: outcome === 'consumed' ? 'ready' : outcome,
+      durationMs: performance.now() - waitStarted,
+    });
+    this.#recordAge(outcome);
+  }
+
+  /** The age status of a settled prewarm: `consumed` when ready, else `failed` / `cancelled`. */
+  async #settled(): Promise<StartupPrewarmAgeStatus> {
+    const outcome = await this.promise;
+    if (outcome === 'ready' || outcome === 'skipped' || outcome === 'http_fallback') return 'consumed';
+    return outcome === 'cancelled' ? 'cancelled' : 'failed';
+  }
+
+  /** `codex.startup_prewarm.age_at_first_turn_ms`: how old the prewarm was when the first turn took it. */
+  #recordAge(status: StartupPrewarmAgeStatus): void {
+    this.#telemetry?.recordStartupPrewarmAge(Date.now() - this.#startedAt, status);
   }
 }

@@ -15,7 +15,8 @@ import {
   websocketUrlForPath,
 } from '@codex-ts/api';
 import type { SecretRedactor } from '@codex-ts/client';
-import type { SessionTelemetry } from '@codex-ts/otel';
+import { type SessionTelemetry, TelemetrySpanNames } from '@codex-ts/otel';
+import { inSpan, WEBSOCKET_SPAN_ATTRIBUTES } from './request-trace.js';
 import { WebsocketSession } from './websocket-session.js';
 
 /** `endpoint` label of the Responses endpoint in `codex.api_request` / `codex.websocket_connect`. */
@@ -82,6 +83,7 @@ export class WebsocketConnector {
     ws: WebsocketSession,
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
+    reauth = false,
   ): Promise<boolean> {
     const { key, authHeaderName } = await this.#connectionKey(headers, signal);
     if (ws.isOpen && ws.connectionKey === key) return true;
@@ -92,10 +94,13 @@ export class WebsocketConnector {
     const started = performance.now();
     let connection: ResponsesWebsocketConnection;
     try {
-      connection = await this.#websocketClient().connect({
-        extraHeaders: headers,
-        ...(signal ? { signal } : {}),
-      });
+      // The handshake in `responses_websocket.connect`; the connect event lands on the caller's span.
+      connection = await inSpan(
+        telemetry,
+        TelemetrySpanNames.responsesWebsocketConnect,
+        WEBSOCKET_SPAN_ATTRIBUTES,
+        () => this.#websocketClient().connect({ extraHeaders: headers, ...(signal ? { signal } : {}) }),
+      );
     } catch (error) {
       telemetry?.recordWebsocketConnect({
         durationMs: performance.now() - started,
@@ -103,6 +108,7 @@ export class WebsocketConnector {
         error,
         endpoint: RESPONSES_ENDPOINT,
         connectionReused: false,
+        reauth,
         auth: authAttempt(authHeaderName),
       });
       throw error;
@@ -112,6 +118,7 @@ export class WebsocketConnector {
       status: 101,
       endpoint: RESPONSES_ENDPOINT,
       connectionReused: false,
+      reauth,
       auth: authAttempt(authHeaderName),
     });
     ws.connection = connection;

@@ -28,6 +28,11 @@ export class WebsocketSession {
    * next request for its continuation telemetry. Kept across turns with the cached session.
    */
   continuationResetReason: ContinuationResetReason | undefined;
+  /**
+   * The last request on `connection` was the startup prewarm: the next request's continuation is
+   * tagged `after_prewarm = true` (then this is cleared). Cleared by {@link reset}.
+   */
+  afterPrewarm = false;
 
   /** True when a socket is held and has not failed or been closed. */
   get isOpen(): boolean {
@@ -57,6 +62,7 @@ export class WebsocketSession {
     // Forget the incremental baseline: the next request is a full `response.create`.
     this.lastRequest = undefined;
     this.lastResponse = undefined;
+    this.afterPrewarm = false;
     connection?.close();
   }
 }

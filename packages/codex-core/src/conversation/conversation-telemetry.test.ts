@@ -4,8 +4,10 @@ import type { Provider } from '@codex-ts/api';
 import { collect } from '@codex-ts/client/test';
 import { TelemetryMetricNames as M } from '@codex-ts/otel';
 import { enableAsyncContext, type InMemoryOtel, inMemoryOtel } from '@codex-ts/otel/test';
+import { functionCallOutput } from '@codex-ts/protocol';
 import {
   completed,
+  functionCall,
   openAiError,
   responseCreated,
   type Scenario,
@@ -15,6 +17,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { harness, recordingSleep, THREAD_ID, testTelemetry } from '../test/index.js';
+import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
 import { Conversation } from './conversation.js';
 
@@ -35,6 +38,7 @@ async function setup(opts: {
   streamMaxRetries?: number;
   provider?: Partial<Provider>;
   logUserPrompt?: boolean;
+  tools?: ToolHandler;
 }) {
   const otel = inMemoryOtel();
   const telemetry = testTelemetry({
@@ -65,6 +69,7 @@ async function setup(opts: {
     streamMaxRetries: opts.streamMaxRetries ?? 5,
     sleep: sleeper.sleep,
     random: () => 0.5,
+    ...(opts.tools ? { tools: opts.tools } : {}),
   });
   const frames = () => h.server.wsFrames.map((f) => f.json as Record<string, unknown>);
   return { ...h, otel, telemetry, conversation, delays: sleeper.delays, frames };
@@ -99,7 +104,8 @@ async function continuations(otel: InMemoryOtel): Promise<Record<string, number>
   const out: Record<string, number> = {};
   for (const p of await otel.metricPoints(M.websocketContinuation)) {
     const a = p.attributes;
-    out[`${a.mode}|${a.reason}|${a.phase}`] = p.value;
+    const key = `${a.mode}|${a.reason}|${a.phase}`;
+    out[key] = (out[key] ?? 0) + p.value;
   }
   return out;
 }
@@ -131,7 +137,12 @@ describe('telemetry wired into the model client', () => {
     expect(kinds['response.output_text.delta']).toBeGreaterThanOrEqual(1);
     const sseSuccess = (await otel.metricPoints(M.sseEvent)).map((p) => p.attributes.success);
     expect(new Set(sseSuccess)).toEqual(new Set(['true']));
-    expect(await otel.total(M.sseEvent)).toBe(otel.logs('codex.sse_event').length);
+    // One log per SSE event, plus the completion variant with the token counts.
+    const sseLogs = otel.logs('codex.sse_event');
+    expect(await otel.total(M.sseEvent)).toBe(
+      sseLogs.filter((r) => !('input_token_count' in r.attributes)).length,
+    );
+    expect(sseLogs.filter((r) => 'input_token_count' in r.attributes)).toHaveLength(1);
     for (const p of await otel.metricPoints(M.sseEvent)) expect(p.attributes).toMatchObject(sessionTags);
 
     // No WebSocket metrics on HTTP.
@@ -140,11 +151,54 @@ describe('telemetry wired into the model client', () => {
     expect(await otel.metricPoints(M.websocketContinuation)).toEqual([]);
   });
 
+  it('records each tool call (codex.tool.call, codex.tool_result) and the turn metrics', async () => {
+    const tools: ToolHandler = {
+      specs: [{ type: 'function', name: 'exec_command' }],
+      handle: async (call) => functionCallOutput((call as { call_id: string }).call_id, 'hi\nthere\n'),
+    };
+    const { otel, conversation } = await setup({
+      tools,
+      http: [
+        {
+          kind: 'sse',
+          events: [
+            responseCreated('resp_1'),
+            functionCall('call_1', 'exec_command', { cmd: 'echo hi' }, 'fc_1'),
+            completed('resp_1'),
+          ],
+        },
+        sse('resp_2', 'done'),
+      ],
+    });
+    expect(lastType(await collect(conversation.runTurn('run echo')))).toBe('turn.completed');
+    expect(await otel.total(M.toolCall, { tool: 'exec_command', success: 'true' })).toBe(1);
+    expect(await otel.total(M.toolCallDuration, { tool: 'exec_command' })).toBe(1);
+    expect(otel.logs('codex.tool_result').map((r) => r.attributes)).toEqual([
+      expect.objectContaining({
+        tool_name: 'exec_command',
+        call_id: 'call_1',
+        arguments: '{"cmd":"echo hi"}',
+        output: 'hi\nthere\n',
+        success: 'true',
+      }),
+    ]);
+    // One turn: one tool call, two sampling requests, e2e / ttft / ttfm once, the turn count once.
+    expect((await otel.metricPoints(M.turnToolCall))[0]).toMatchObject({ value: 1, sum: 1 });
+    for (const name of [M.turnE2eDuration, M.turnTtftDuration, M.turnTtfmDuration, M.conversationTurnCount])
+      expect(await otel.total(name), name).toBe(1);
+    const turn = otel.spans().find((s) => s.name === 'session_task.turn');
+    expect(turn?.events.find((e) => e.name === 'codex.turn_profile')?.attributes).toMatchObject({
+      sampling_request_count: '2',
+      sampling_retry_count: '0',
+    });
+    expect(otel.spans().filter((s) => s.name === 'run_sampling_request')).toHaveLength(2);
+  });
+
   it('records the user prompt redacted by default, verbatim with logUserPrompt', async () => {
     const redacted = await setup({ http: [sse('resp_1')] });
     await collect(redacted.conversation.runTurn('my secret plan'));
     expect(redacted.otel.logs('codex.user_prompt').map((r) => r.attributes)).toEqual([
-      expect.objectContaining({ prompt: '[REDACTED]', prompt_length: 14 }),
+      expect.objectContaining({ prompt: '[REDACTED]', prompt_length: '14' }),
     ]);
 
     const verbatim = await setup({ http: [sse('resp_1')], logUserPrompt: true });
@@ -256,7 +310,17 @@ describe('telemetry wired into the model client', () => {
       'incremental|incremental|generation': 2,
     });
     for (const p of await otel.metricPoints(M.websocketContinuation))
-      expect(p.attributes).toMatchObject(sessionTags);
+      expect(p.attributes).toMatchObject({
+        ...sessionTags,
+        previous_item_type: 'none',
+        current_item_type: 'none',
+      });
+    // The first turn's request went on the prewarmed socket (after_prewarm), the second did not.
+    expect(await otel.total(M.websocketContinuation, { phase: 'warmup', after_prewarm: 'false' })).toBe(1);
+    expect(await otel.total(M.websocketContinuation, { phase: 'generation', after_prewarm: 'true' })).toBe(1);
+    expect(await otel.total(M.websocketContinuation, { phase: 'generation', after_prewarm: 'false' })).toBe(
+      1,
+    );
     // Three requests on one reused socket.
     expect(await otel.total(M.websocketRequest, { success: 'true' })).toBe(3);
     expect(otel.logs('codex.websocket_request').map((r) => r.attributes['auth.connection_reused'])).toEqual([
@@ -325,7 +389,10 @@ describe('telemetry wired into the model client', () => {
     expect(server.requests).toHaveLength(1);
     expect(delays).toEqual([200, 400]);
 
-    const [span] = otel.spans().filter((s) => s.name === 'test.turn');
+    // On the sampling request's span (`run_sampling_request`), inside the turn started under test.turn.
+    const [span] = otel.spans().filter((s) => s.name === 'run_sampling_request');
+    const [outer] = otel.spans().filter((s) => s.name === 'test.turn');
+    expect(span?.spanContext().traceId).toBe(outer?.spanContext().traceId);
     const retries = (span?.events ?? []).filter((e) => e.name === 'codex.retry').map((e) => e.attributes);
     expect(retries).toEqual([
       expect.objectContaining({
@@ -351,23 +418,27 @@ describe('telemetry wired into the model client', () => {
     });
     await telemetry.withSpan('turn.one', undefined, () => collect(conversation.runTurn('first')));
     await telemetry.withSpan('turn.two', undefined, () => collect(conversation.runTurn('second')));
-    const parent = (name: string) => {
-      const span = otel.spans().find((s) => s.name === name);
+    const traceparent = (span: { spanContext(): { traceId: string; spanId: string } } | undefined) => {
       const ctx = span?.spanContext();
       return ctx ? `00-${ctx.traceId}-${ctx.spanId}-01` : undefined;
     };
+    // Each request's own span (`model_client.stream_responses_websocket`), in its turn's trace.
+    const requestSpans = otel.spans().filter((s) => s.name === 'model_client.stream_responses_websocket');
+    const turns = ['turn.one', 'turn.two'].map((n) => otel.spans().find((s) => s.name === n));
+    expect(requestSpans.map((s) => s.spanContext().traceId)).toEqual(
+      turns.map((t) => t?.spanContext().traceId),
+    );
     const metadata = frames().map((f) => f.client_metadata as Record<string, string>);
-    expect(metadata.map((m) => m.ws_request_header_traceparent)).toEqual([
-      parent('turn.one'),
-      parent('turn.two'),
-    ]);
+    expect(metadata.map((m) => m.ws_request_header_traceparent)).toEqual(requestSpans.map(traceparent));
     expect(metadata[0]!.ws_request_header_traceparent).not.toBe(metadata[1]!.ws_request_header_traceparent);
     for (const f of frames()) expect(f).not.toHaveProperty('trace');
 
     const http = await setup({ http: [sse('resp_1')] });
     await http.telemetry.withSpan('turn.http', undefined, () => collect(http.conversation.runTurn('hi')));
-    const span = http.otel.spans().find((s) => s.name === 'turn.http');
-    const traceparent = http.server.requests[0]?.headers.find(([n]) => n === 'traceparent')?.[1];
-    expect(traceparent).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+    const span = http.otel.spans().find((s) => s.name === 'endpoint_session.stream_encoded_json_with');
+    const outer = http.otel.spans().find((s) => s.name === 'turn.http');
+    expect(span?.spanContext().traceId).toBe(outer?.spanContext().traceId);
+    const header = http.server.requests[0]?.headers.find(([n]) => n === 'traceparent')?.[1];
+    expect(header).toBe(traceparent(span));
   });
 });

@@ -13,6 +13,7 @@ import type { TurnMetadataInput } from '../metadata/turn-metadata.js';
 import type { TurnEvent } from '../turn/events.js';
 import { runTurn, STREAM_RETRY_BASE_DELAY_MS } from '../turn/run-turn.js';
 import { fallbackModelMetadataWarning } from '../turn/signals.js';
+import { TurnTrace } from '../turn/turn-trace.js';
 import type {
   ConversationCompaction,
   ConversationOptions,
@@ -163,7 +164,15 @@ export class Conversation {
     const items = (typeof input === 'string' ? [messageItem('user', input)] : input).map((item) =>
       stamp(item, userContentItemKinds(item), true),
     );
-    recordUserPrompt(o.client, items);
+    const telemetry = o.client.options.telemetry;
+    // Spans as children of whatever span is active when the turn starts (the consumer's context).
+    const trace =
+      telemetry === undefined
+        ? undefined
+        : new TurnTrace(telemetry, { turnId, model: o.model, reasoningEffort: o.reasoning?.effort });
+    telemetry?.recordTurnStarted();
+    if (trace === undefined) recordUserPrompt(o.client, items);
+    else trace.recordInputs(() => recordUserPrompt(o.client, items));
     const historyBefore = this.#history.length;
     this.#history.push(...items);
     o.recorder?.turnStarted({ turnId, history: this.#history, contextItems, userItems: items });
@@ -224,6 +233,7 @@ export class Conversation {
         random: o.random,
         contextWindow: o.contextWindow,
         autoCompact,
+        trace,
       })) {
         if (event.type === 'token_count' && event.compaction !== true)
           this.#contextTokens = event.last.totalTokens;

@@ -30,6 +30,7 @@ import { createExecToolSet, type ExecToolSet, execSandboxPolicy } from './exec-t
 import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import type { OpenExecOptions, OpenedExecConversation } from './open-exec-options.js';
 import { commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
+import { authEnvInfo, recordSessionStart } from './session-start-telemetry.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -90,6 +91,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
 }
 
 async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Promise<OpenedExecConversation> {
+  const openStartedAt = performance.now();
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
@@ -146,7 +148,18 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
       for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
     return await build(
       options,
-      { env, cwd, codexHome, config, provider, originator, userAgent, bareUserAgent, approvalPolicy },
+      {
+        env,
+        cwd,
+        codexHome,
+        config,
+        provider,
+        originator,
+        userAgent,
+        bareUserAgent,
+        approvalPolicy,
+        openStartedAt,
+      },
       {
         session,
         transport,
@@ -171,6 +184,8 @@ interface SessionBasics {
   userAgent: string;
   bareUserAgent: string;
   approvalPolicy: 'never';
+  /** `performance.now()` when the open started (`thread_start_total`). */
+  openStartedAt: number;
 }
 
 async function build(
@@ -184,7 +199,8 @@ async function build(
     redactor: SecretRedactor;
   },
 ): Promise<OpenedExecConversation> {
-  const { env, cwd, codexHome, config, provider, originator, userAgent, approvalPolicy } = basics;
+  const { env, cwd, codexHome, config, provider, originator, userAgent, approvalPolicy, openStartedAt } =
+    basics;
   const { session, transport, ownsTransport, ca, redactor } = wiring;
 
   const backend =
@@ -269,6 +285,7 @@ async function build(
     remote: backend?.catalog.models,
     chatgpt: session.kind === 'chatgpt',
   });
+  const createThreadStartedAt = performance.now();
   const telemetry =
     options.telemetry ??
     new SessionTelemetry({
@@ -281,6 +298,7 @@ async function build(
       sessionSource: 'exec',
       logUserPrompt: logUserPromptSetting(config),
       redactor,
+      authEnv: authEnvInfo(env, provider.info.envKey),
     });
   const client = new ModelClient({
     provider: provider.provider,
@@ -338,6 +356,19 @@ async function build(
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',
   });
+  recordSessionStart(telemetry, {
+    providerName: provider.id,
+    reasoningEffort: modelSettings.reasoningEffort,
+    reasoningSummary: modelSettings.reasoningSummary,
+    contextWindow: modelSettings.contextWindow,
+    autoCompactTokenLimit: modelSettings.autoCompactTokenLimit,
+    approvalPolicy,
+    sandboxPolicy: sandboxPolicy.mode,
+    mcpServers: mcpServerNames(config),
+    cwd,
+    createThreadMs: performance.now() - createThreadStartedAt,
+    totalMs: performance.now() - openStartedAt,
+  });
   if (options.prewarm !== false) void conversation.prewarm();
   return {
     conversation,
@@ -392,6 +423,12 @@ function responsesLiteTools(
     ],
     close: async () => {},
   };
+}
+
+/** The `[mcp_servers]` names of config.toml. */
+function mcpServerNames(config: Config): string[] {
+  const servers: unknown = config.toml.mcp_servers;
+  return typeof servers === 'object' && servers !== null ? Object.keys(servers) : [];
 }
 
 /** `[otel].log_user_prompt` of config.toml (the table is otherwise ignored); true only for `true`. */

@@ -19,6 +19,7 @@ import type { ToolHandler, ToolItemEvent } from '../tools/tool-handler.js';
 import { missingCallOutputs } from './call-outputs.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
+import { TurnTiming, type TurnTrace } from './turn-trace.js';
 
 /** Base delay of the turn-level retry backoff, in ms. */
 export const STREAM_RETRY_BASE_DELAY_MS = 200;
@@ -56,6 +57,17 @@ export interface RunTurnOptions {
    * session's client (`ModelClientOptions.telemetry`).
    */
   telemetry?: SessionTelemetry | undefined;
+  /**
+   * The turn's spans (`TurnTrace`, made by `Conversation.runTurn`): each sampling request gets
+   * `run_sampling_request` (`turn_id`, `model`) > one `try_run_sampling_request` per attempt
+   * (`turn_id`, `model`; the `codex.turn_ttft` event) > `stream_request` (sending, the
+   * transport's request spans below it) and `receiving_stream` (reading); `codex.retry` goes on
+   * `run_sampling_request`. The turn metrics are recorded on the trace's telemetry
+   * (`codex.turn.ttft/ttfm/e2e`, `codex.turn.token_usage`, `codex.turn.tool.call`, the
+   * `response.completed` variant of `codex.sse_event`, `codex.tool.call`, `codex.tool_result`,
+   * `codex.model_warning`) and the trace is ended when the turn ends. Default: none of these.
+   */
+  trace?: TurnTrace | undefined;
   /**
    * The model's context window in tokens, reported as `totalTokens` of the `token_count` that
    * precedes a context-window error (unknown: the turn's total so far).
@@ -116,183 +128,208 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
   const { session, history, streamMaxRetries, tools, signal } = options;
   const sleep = options.sleep ?? defaultSleep;
   const telemetry = options.telemetry ?? session.telemetry;
+  const turnTrace = options.trace;
+  const timing = turnTrace === undefined ? undefined : new TurnTiming(turnTrace);
   let total = emptyTokenUsage();
-  yield { type: 'turn.started', turnId: options.turnId };
+  let turnError: unknown;
+  try {
+    yield* runTurnLoop();
+  } catch (error) {
+    turnError = error;
+    throw error;
+  } finally {
+    timing?.end(total, turnError);
+  }
 
-  let retries = 0;
-  let attempt = 0;
-  let rerouteWarned = false;
-  let lastUsage: TokenUsage | undefined;
-  let compactionPending: 'mid_turn' | 'pre_turn' | undefined =
-    options.autoCompact?.preTurn !== undefined ? 'pre_turn' : undefined;
-  for (;;) {
-    if (signal?.aborted) {
-      yield { type: 'turn.aborted', reason: signal.reason };
-      return;
-    }
-    attempt += 1;
-    // Items are withheld until the response completes (replay safety, see TurnEvent).
-    const attemptItems: ResponseItem[] = [];
-    let deliveredDeltas = false;
-    try {
-      if (compactionPending !== undefined && options.autoCompact) {
-        // Retried like a sampling request (the flag stays set until a compaction succeeds).
-        const phase = compactionPending;
-        const trailing = phase === 'pre_turn' ? (options.autoCompact.preTurn?.trailingItems ?? 0) : 0;
-        const tail = history.slice(history.length - trailing);
-        // The turn keeps the prewarmed socket; the compaction goes on a new connection (0.169.0).
-        if (phase === 'pre_turn') await session.holdWebsocket(signal);
-        const outcome = await options.autoCompact.compact(history.slice(0, history.length - trailing), {
-          turnState: session.turnState,
-          signal,
-          phase,
-          session,
-        });
-        compactionPending = undefined;
-        retries = 0;
-        history.splice(0, history.length, ...outcome.history, ...tail);
-        if (outcome.usage) {
-          total = addTokenUsage(total, outcome.usage);
-          yield { type: 'token_count', last: outcome.usage, total, compaction: true };
-        }
-      }
-      const request = options.makeRequest(history.slice());
-      const events = await session.stream(request, signal ? { signal } : {});
-      let completedUsage: TokenUsage | undefined;
-      let completed = false;
-      for await (const event of events) {
-        switch (event.type) {
-          case 'output_text.delta':
-            deliveredDeltas = true;
-            yield { type: 'output_text.delta', delta: event.delta, attempt };
-            break;
-          case 'reasoning_summary_text.delta':
-            deliveredDeltas = true;
-            yield {
-              type: 'reasoning_summary.delta',
-              delta: event.delta,
-              summaryIndex: event.summaryIndex,
-              attempt,
-            };
-            break;
-          case 'output_item.done':
-            attemptItems.push(event.item);
-            break;
-          case 'rate_limits':
-            yield { type: 'rate_limits', snapshot: event.snapshot };
-            break;
-          case 'server_model':
-            yield { type: 'server_model', model: event.model };
-            if (!rerouteWarned && isReroute(request.model, event.model)) {
-              rerouteWarned = true;
-              yield {
-                type: 'model_reroute',
-                fromModel: request.model,
-                toModel: event.model,
-                reason: 'HighRiskCyberActivity',
-              };
-              yield { type: 'warning', message: MODEL_REROUTE_WARNING };
-              history.push(modelWarningMessage(MODEL_REROUTE_WARNING));
-            }
-            break;
-          case 'completed':
-            completed = true;
-            completedUsage = event.tokenUsage;
-            break;
-          default:
-            break;
-        }
-      }
-      if (!completed) {
-        throw ApiError.streamDisconnected(ErrorTexts.streamClosedEarly);
-      }
-      // Into the history first: a consumer that stops at an item still leaves a consistent history.
-      retries = 0;
-      history.push(...attemptItems);
-      for (const item of attemptItems) yield { type: 'item.completed', item };
-      if (completedUsage) {
-        lastUsage = completedUsage;
-        total = addTokenUsage(total, completedUsage);
-        yield { type: 'token_count', last: completedUsage, total };
-      }
-      const calls = attemptItems.filter(isToolCall);
-      if (calls.length > 0 && tools) {
-        const controller = signal ?? new AbortController().signal;
-        for (const call of calls) {
-          let output: ResponseItem | undefined;
-          const injected: ResponseItem[] = [];
-          for await (const step of runTool(tools, call, controller, options.turnId, injected)) {
-            if ('output' in step) output = step.output;
-            else yield { type: 'tool.item', ...step.event };
-          }
-          if (output === undefined) throw new Error('tool produced no output');
-          for (const item of [output, ...injected]) {
-            history.push(item);
-            yield { type: 'item.completed', item };
-          }
-        }
-        const limit = options.autoCompact?.limit;
-        if (limit !== undefined && completedUsage && completedUsage.totalTokens >= limit)
-          compactionPending = 'mid_turn';
-        continue;
-      }
-      yield { type: 'turn.completed', usage: total };
-      return;
-    } catch (error) {
-      if (signal?.aborted || (ApiError.isInstance(error) && error.code === 'aborted')) {
-        // Calls the abort cut off get `aborted` outputs, so that the thread can go on.
-        history.push(...missingCallOutputs(history));
-        yield { type: 'turn.aborted', reason: signal?.reason ?? error };
+  async function* runTurnLoop(): AsyncGenerator<TurnEvent> {
+    yield { type: 'turn.started', turnId: options.turnId };
+
+    let retries = 0;
+    let attempt = 0;
+    let rerouteWarned = false;
+    let lastUsage: TokenUsage | undefined;
+    let compactionPending: 'mid_turn' | 'pre_turn' | undefined =
+      options.autoCompact?.preTurn !== undefined ? 'pre_turn' : undefined;
+    for (;;) {
+      if (signal?.aborted) {
+        yield { type: 'turn.aborted', reason: signal.reason };
         return;
       }
-      const apiError = ApiError.isInstance(error)
-        ? error
-        : ApiError.streamDisconnected(errorText(error), { cause: error });
-      if (apiError.code === 'response_incomplete') {
-        // 0.169.0: the items that arrived before `response.incomplete` are shown, then the error.
+      attempt += 1;
+      timing?.beginAttempt(retries > 0);
+      // Items are withheld until the response completes (replay safety, see TurnEvent).
+      const attemptItems: ResponseItem[] = [];
+      let deliveredDeltas = false;
+      try {
+        if (compactionPending !== undefined && options.autoCompact) {
+          // Retried like a sampling request (the flag stays set until a compaction succeeds).
+          const phase = compactionPending;
+          const trailing = phase === 'pre_turn' ? (options.autoCompact.preTurn?.trailingItems ?? 0) : 0;
+          const tail = history.slice(history.length - trailing);
+          // The turn keeps the prewarmed socket; the compaction goes on a new connection (0.169.0).
+          if (phase === 'pre_turn') await session.holdWebsocket(signal);
+          const outcome = await options.autoCompact.compact(history.slice(0, history.length - trailing), {
+            turnState: session.turnState,
+            signal,
+            phase,
+            session,
+          });
+          compactionPending = undefined;
+          retries = 0;
+          history.splice(0, history.length, ...outcome.history, ...tail);
+          if (outcome.usage) {
+            total = addTokenUsage(total, outcome.usage);
+            yield { type: 'token_count', last: outcome.usage, total, compaction: true };
+          }
+        }
+        const request = options.makeRequest(history.slice());
+        const send = () => session.stream(request, signal ? { signal } : {});
+        const events = timing === undefined ? await send() : await timing.streamRequest(send);
+        let completedUsage: TokenUsage | undefined;
+        let completed = false;
+        for await (const event of events) {
+          timing?.observe(event);
+          switch (event.type) {
+            case 'output_text.delta':
+              deliveredDeltas = true;
+              yield { type: 'output_text.delta', delta: event.delta, attempt };
+              break;
+            case 'reasoning_summary_text.delta':
+              deliveredDeltas = true;
+              yield {
+                type: 'reasoning_summary.delta',
+                delta: event.delta,
+                summaryIndex: event.summaryIndex,
+                attempt,
+              };
+              break;
+            case 'output_item.done':
+              attemptItems.push(event.item);
+              break;
+            case 'rate_limits':
+              yield { type: 'rate_limits', snapshot: event.snapshot };
+              break;
+            case 'server_model':
+              yield { type: 'server_model', model: event.model };
+              if (!rerouteWarned && isReroute(request.model, event.model)) {
+                rerouteWarned = true;
+                yield {
+                  type: 'model_reroute',
+                  fromModel: request.model,
+                  toModel: event.model,
+                  reason: 'HighRiskCyberActivity',
+                };
+                telemetry?.recordModelWarning();
+                yield { type: 'warning', message: MODEL_REROUTE_WARNING };
+                history.push(modelWarningMessage(MODEL_REROUTE_WARNING));
+              }
+              break;
+            case 'completed':
+              completed = true;
+              completedUsage = event.tokenUsage;
+              timing?.completed(event.tokenUsage, request.reasoning?.effort);
+              break;
+            default:
+              break;
+          }
+        }
+        if (!completed) {
+          throw ApiError.streamDisconnected(ErrorTexts.streamClosedEarly);
+        }
+        timing?.attemptSucceeded();
+        // Into the history first: a consumer that stops at an item still leaves a consistent history.
+        retries = 0;
         history.push(...attemptItems);
         for (const item of attemptItems) yield { type: 'item.completed', item };
-      } else if (deliveredDeltas) {
-        yield { type: 'attempt.discarded', attempt, error: apiError };
-      }
-      if (apiError.code === 'usage_limit_reached' && apiError.rateLimits) {
-        yield { type: 'rate_limits', snapshot: apiError.rateLimits };
-      }
-      if (apiError.code === 'context_window_exceeded') {
-        yield { type: 'token_count', ...contextWindowTokenCount(lastUsage, total, options.contextWindow) };
-      }
-      if (!apiError.retryable) {
-        yield { type: 'turn.failed', message: apiError.message, error: apiError };
-        return;
-      }
-      if (retries >= streamMaxRetries) {
-        if (session.tryFallbackToHttp()) {
-          yield { type: 'warning', message: `${WEBSOCKET_FALLBACK_WARNING} ${apiError.message}` };
-          retries = 0;
+        if (completedUsage) {
+          lastUsage = completedUsage;
+          total = addTokenUsage(total, completedUsage);
+          yield { type: 'token_count', last: completedUsage, total };
+        }
+        const calls = attemptItems.filter(isToolCall);
+        if (calls.length > 0 && tools) {
+          const controller = signal ?? new AbortController().signal;
+          timing?.countToolCalls(calls.length);
+          for (const call of calls) {
+            let output: ResponseItem | undefined;
+            const injected: ResponseItem[] = [];
+            for await (const step of runTool(tools, call, controller, options.turnId, telemetry, injected)) {
+              if ('output' in step) output = step.output;
+              else yield { type: 'tool.item', ...step.event };
+            }
+            if (output === undefined) throw new Error('tool produced no output');
+            for (const item of [output, ...injected]) {
+              history.push(item);
+              yield { type: 'item.completed', item };
+            }
+          }
+          const limit = options.autoCompact?.limit;
+          if (limit !== undefined && completedUsage && completedUsage.totalTokens >= limit)
+            compactionPending = 'mid_turn';
           continue;
         }
-        yield { type: 'turn.failed', message: apiError.message, error: apiError };
+        yield { type: 'turn.completed', usage: total };
         return;
-      }
-      const onWebsocket = session.websocketsEnabled;
-      retries += 1;
-      const delayMs = apiError.retryDelayMs ?? backoffMs(STREAM_RETRY_BASE_DELAY_MS, retries, options.random);
-      if (retries > 1 || !onWebsocket) {
-        yield {
-          type: 'stream_error',
-          message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
-          retry: retries,
-          maxRetries: streamMaxRetries,
-          delayMs,
-          error: apiError,
-        };
-      }
-      telemetry?.recordRetry({ attempt: retries, delayMs, layer: 'stream', operation: 'sampling' });
-      try {
-        await sleep(delayMs, signal);
-      } catch {
-        yield { type: 'turn.aborted', reason: signal?.reason };
-        return;
+      } catch (error) {
+        timing?.attemptFailed(error);
+        if (signal?.aborted || (ApiError.isInstance(error) && error.code === 'aborted')) {
+          // Calls the abort cut off get `aborted` outputs, so that the thread can go on.
+          history.push(...missingCallOutputs(history));
+          yield { type: 'turn.aborted', reason: signal?.reason ?? error };
+          return;
+        }
+        const apiError = ApiError.isInstance(error)
+          ? error
+          : ApiError.streamDisconnected(errorText(error), { cause: error });
+        if (apiError.code === 'response_incomplete') {
+          // 0.169.0: the items that arrived before `response.incomplete` are shown, then the error.
+          history.push(...attemptItems);
+          for (const item of attemptItems) yield { type: 'item.completed', item };
+        } else if (deliveredDeltas) {
+          yield { type: 'attempt.discarded', attempt, error: apiError };
+        }
+        if (apiError.code === 'usage_limit_reached' && apiError.rateLimits) {
+          yield { type: 'rate_limits', snapshot: apiError.rateLimits };
+        }
+        if (apiError.code === 'context_window_exceeded') {
+          yield { type: 'token_count', ...contextWindowTokenCount(lastUsage, total, options.contextWindow) };
+        }
+        if (!apiError.retryable) {
+          yield { type: 'turn.failed', message: apiError.message, error: apiError };
+          return;
+        }
+        if (retries >= streamMaxRetries) {
+          if (session.tryFallbackToHttp()) {
+            yield { type: 'warning', message: `${WEBSOCKET_FALLBACK_WARNING} ${apiError.message}` };
+            retries = 0;
+            continue;
+          }
+          yield { type: 'turn.failed', message: apiError.message, error: apiError };
+          return;
+        }
+        const onWebsocket = session.websocketsEnabled;
+        retries += 1;
+        const delayMs =
+          apiError.retryDelayMs ?? backoffMs(STREAM_RETRY_BASE_DELAY_MS, retries, options.random);
+        if (retries > 1 || !onWebsocket) {
+          yield {
+            type: 'stream_error',
+            message: `Reconnecting... ${retries}/${streamMaxRetries} (${apiError.message})`,
+            retry: retries,
+            maxRetries: streamMaxRetries,
+            delayMs,
+            error: apiError,
+          };
+        }
+        const retry = { attempt: retries, delayMs, layer: 'stream', operation: 'sampling' } as const;
+        if (timing === undefined) telemetry?.recordRetry(retry);
+        else timing.inSampling(() => telemetry?.recordRetry(retry));
+        try {
+          await sleep(delayMs, signal);
+        } catch {
+          yield { type: 'turn.aborted', reason: signal?.reason };
+          return;
+        }
       }
     }
   }
@@ -310,8 +347,23 @@ async function* runTool(
   call: ToolCallItem,
   signal: AbortSignal,
   turnId: string,
+  telemetry: SessionTelemetry | undefined,
   injected: ResponseItem[],
 ): AsyncGenerator<{ event: ToolItemEvent } | { output: ResponseItem }> {
+  const startedAt = performance.now();
+  let recorded = false;
+  const record = (output: ResponseItem, success: boolean): void => {
+    if (telemetry === undefined || recorded) return;
+    recorded = true;
+    telemetry.recordToolResult({
+      toolName: toolName(call),
+      callId: toolCallId(call) ?? '',
+      arguments: toolArguments(call),
+      durationMs: performance.now() - startedAt,
+      success,
+      output: outputText(output),
+    });
+  };
   const pending: ToolItemEvent[] = [];
   let wake: (() => void) | undefined;
   const emit = (event: ToolItemEvent): void => {
@@ -345,18 +397,38 @@ async function* runTool(
   const outcome = await result;
   while (pending.length > 0) yield { event: pending.shift() as ToolItemEvent };
   if ('output' in outcome) {
+    record(outcome.output, true);
     yield { output: outcome.output };
     return;
   }
   if (signal.aborted) throw outcome.error;
   const callId = toolCallId(call) ?? '';
   const text = `tool call failed: ${errorText(outcome.error)}`;
-  yield {
-    output:
-      call.type === 'custom_tool_call'
-        ? customToolCallOutput(callId, text)
-        : functionCallOutput(callId, text),
-  };
+  const output =
+    call.type === 'custom_tool_call' ? customToolCallOutput(callId, text) : functionCallOutput(callId, text);
+  record(output, false);
+  yield { output };
+}
+
+/** The tool's name (`name` of a function / custom call, else the item type). */
+function toolName(call: ToolCallItem): string {
+  const name = (call as { name?: unknown }).name;
+  return typeof name === 'string' ? name : call.type;
+}
+
+/** The call's arguments as the model sent them (`arguments` / `input`), else `''`. */
+function toolArguments(call: ToolCallItem): string {
+  const c = call as { arguments?: unknown; input?: unknown };
+  if (typeof c.arguments === 'string') return c.arguments;
+  if (typeof c.input === 'string') return c.input;
+  return '';
+}
+
+/** The text of a call output item (a string `output`, or the JSON of a structured one). */
+function outputText(item: ResponseItem): string {
+  const output = (item as { output?: unknown }).output;
+  if (typeof output === 'string') return output;
+  return output === undefined ? '' : JSON.stringify(output);
 }
 
 function errorText(error: unknown): string {

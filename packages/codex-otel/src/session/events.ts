@@ -14,11 +14,19 @@ import {
   SeverityNumber,
 } from '@opentelemetry/api-logs';
 import { INSTRUMENTATION_SCOPE, TelemetryEventNames } from '../names.js';
+import { authEnvAttributes, commonAttributes, putAuth, unsignedAsText } from './event-attributes.js';
+import type {
+  ConversationStartsInfo,
+  StartupPhaseRecord,
+  ToolDecisionRecord,
+  ToolResultRecord,
+  TurnProfileRecord,
+} from './lifecycle-types.js';
 import type { SessionMeta } from './meta.js';
 import { recordingSpan } from './spans.js';
 import type {
   ApiRequestInfo,
-  AuthAttemptInfo,
+  AuthEnvInfo,
   AuthRecoveryRecord,
   ResponseCompletedRecord,
   RetryRecord,
@@ -26,7 +34,14 @@ import type {
   WebsocketConnectInfo,
   WebsocketRequestInfo,
 } from './types.js';
-import { type AttrMap, countCodePoints, durationValue, errorMessage, RESPONSE_FAILED } from './values.js';
+import {
+  type AttrMap,
+  countCodePoints,
+  durationMsText,
+  errorMessage,
+  RESPONSE_FAILED,
+  truncMs,
+} from './values.js';
 
 /** The `prompt` of `codex.user_prompt` when `logUserPrompt` is off. */
 export const REDACTED = '[REDACTED]';
@@ -37,47 +52,13 @@ export function isLoggerProviderNoop(provider: LoggerProvider): boolean {
 }
 
 /**
- * The common attributes of the session's events (telemetry.md §2): `trace` for span events
- * (`conversation.id`, `app.version`, `originator`, `terminal.type`, `model`, `slug`, and `auth_mode`
- * when known), `log` for log events (the same plus `user.account_id` / `user.email` when known).
- * Both frozen.
- */
-export function commonAttributes(meta: SessionMeta): { log: Readonly<AttrMap>; trace: Readonly<AttrMap> } {
-  const trace: AttrMap = {
-    'conversation.id': meta.conversationId,
-    'app.version': meta.appVersion,
-    originator: meta.originator,
-    'terminal.type': meta.terminalType,
-    model: meta.model,
-    slug: meta.slug,
-  };
-  if (meta.authMode !== undefined) trace.auth_mode = meta.authMode;
-  const log: AttrMap = { ...trace };
-  if (meta.accountId !== undefined) log['user.account_id'] = meta.accountId;
-  if (meta.accountEmail !== undefined) log['user.email'] = meta.accountEmail;
-  return { log: Object.freeze(log), trace: Object.freeze(trace) };
-}
-
-function putAuth(attrs: AttrMap, auth: AuthAttemptInfo | undefined): void {
-  if (auth === undefined) return;
-  if (auth.headerAttached !== undefined) attrs['auth.header_attached'] = auth.headerAttached;
-  if (auth.headerName !== undefined) attrs['auth.header_name'] = auth.headerName;
-  if (auth.retryAfterUnauthorized !== undefined)
-    attrs['auth.retry_after_unauthorized'] = auth.retryAfterUnauthorized;
-  if (auth.recoveryMode !== undefined) attrs['auth.recovery_mode'] = auth.recoveryMode;
-  if (auth.recoveryPhase !== undefined) attrs['auth.recovery_phase'] = auth.recoveryPhase;
-  if (auth.requestId !== undefined) attrs['auth.request_id'] = auth.requestId;
-  if (auth.cfRay !== undefined) attrs['auth.cf_ray'] = auth.cfRay;
-  if (auth.error !== undefined) attrs['auth.error'] = auth.error;
-  if (auth.errorCode !== undefined) attrs['auth.error_code'] = auth.errorCode;
-}
-
-/**
  * Emits the session's events. Each one goes to the logger (when {@link logsEnabled}) as a log record
  * with `event.name`, `event.timestamp` (RFC 3339, ms), its own attributes and the log common
  * attributes, and to the recording active span (if any) as a span event with the trace common
- * attributes instead; with neither, nothing is built. `duration_ms` values are whole ms; every
- * `error.message` goes through {@link errorMessage} (redacted, bounded). Throws nothing for
+ * attributes instead; with neither, nothing is built. Value types follow 0.169.0's export:
+ * `duration_ms` is a string of whole ms; `http.response.status_code` and `attempt` are integers in
+ * logs but strings in span events (the Rust tracing bridge wrote unsigned integers as strings);
+ * every `error.message` goes through {@link errorMessage} (redacted, bounded). Throws nothing for
  * well-formed input.
  */
 export class SessionEvents {
@@ -87,12 +68,20 @@ export class SessionEvents {
   private readonly logger: Logger;
   private readonly redactor: SecretRedactor;
   private readonly logUserPrompt: boolean;
+  private readonly authEnv: Readonly<AttrMap>;
   // Derived from the session metadata, rebuilt by setMeta().
   private logBase!: Readonly<AttrMap>;
   private traceBase!: Readonly<AttrMap>;
 
-  constructor(provider: LoggerProvider, meta: SessionMeta, redactor: SecretRedactor, logUserPrompt: boolean) {
+  constructor(
+    provider: LoggerProvider,
+    meta: SessionMeta,
+    redactor: SecretRedactor,
+    logUserPrompt: boolean,
+    authEnv: AuthEnvInfo | undefined,
+  ) {
     this.logsEnabled = !isLoggerProviderNoop(provider);
+    this.authEnv = authEnvAttributes(authEnv);
     this.logger = provider.getLogger(INSTRUMENTATION_SCOPE, meta.appVersion);
     this.redactor = redactor;
     this.logUserPrompt = logUserPrompt;
@@ -113,13 +102,15 @@ export class SessionEvents {
   apiRequest(info: ApiRequestInfo): void {
     const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
-    const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(info.durationMs)), attempt: info.attempt };
+    const attrs: AttrMap = { duration_ms: durationMsText(info.durationMs) };
     if (info.status !== undefined) attrs['http.response.status_code'] = info.status;
     if (info.error !== undefined && info.error !== null)
       attrs['error.message'] = errorMessage(info.error, this.redactor);
-    if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
+    attrs.attempt = info.attempt;
     putAuth(attrs, info.auth);
-    this.emit(TelemetryEventNames.apiRequest, attrs, span);
+    if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
+    Object.assign(attrs, this.authEnv);
+    this.emit(TelemetryEventNames.apiRequest, attrs, span, unsignedAsText(attrs));
   }
 
   /**
@@ -129,26 +120,34 @@ export class SessionEvents {
   sseEvent(kind: string | undefined, error: unknown, failed: boolean, durationMs: number): void {
     const span = failed ? recordingSpan() : undefined;
     if (!this.logsEnabled && span === undefined) return;
-    const attrs: AttrMap = { duration_ms: Math.trunc(durationValue(durationMs)) };
+    const attrs: AttrMap = {};
     if (kind !== undefined) attrs['event.kind'] = kind;
+    attrs.duration_ms = durationMsText(durationMs);
     if (error !== undefined && error !== null) attrs['error.message'] = errorMessage(error, this.redactor);
     else if (failed) attrs['error.message'] = RESPONSE_FAILED;
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
 
-  /** `codex.sse_event` with `event.kind = response.completed` and the token counts. */
+  /**
+   * `codex.sse_event` with `event.kind = response.completed` and the token counts: a log event
+   * only (0.169.0 exported no span event for it).
+   */
   responseCompleted(usage: ResponseCompletedRecord): void {
-    const span = recordingSpan();
-    if (!this.logsEnabled && span === undefined) return;
+    if (!this.logsEnabled) return;
     const attrs: AttrMap = {
       'event.kind': 'response.completed',
-      input_token_count: usage.inputTokens,
-      output_token_count: usage.outputTokens,
-      tool_token_count: usage.toolTokens ?? 0,
+      input_token_count: String(Math.trunc(usage.inputTokens)),
+      output_token_count: String(Math.trunc(usage.outputTokens)),
     };
-    if (usage.cachedInputTokens !== undefined) attrs.cached_token_count = usage.cachedInputTokens;
-    if (usage.reasoningOutputTokens !== undefined) attrs.reasoning_token_count = usage.reasoningOutputTokens;
-    this.emit(TelemetryEventNames.sseEvent, attrs, span);
+    if (usage.cachedInputTokens !== undefined) attrs.cached_token_count = Math.trunc(usage.cachedInputTokens);
+    if (usage.cacheWriteInputTokens !== undefined)
+      attrs.cache_write_token_count = Math.trunc(usage.cacheWriteInputTokens);
+    if (usage.reasoningOutputTokens !== undefined)
+      attrs.reasoning_token_count = Math.trunc(usage.reasoningOutputTokens);
+    attrs.tool_token_count = String(Math.trunc(usage.toolTokens ?? 0));
+    if (usage.ttftMs !== undefined) attrs.ttft_ms = truncMs(usage.ttftMs);
+    if (usage.reasoningEffort !== undefined) attrs.model_reasoning_effort = usage.reasoningEffort;
+    this.emitLog(TelemetryEventNames.sseEvent, attrs, Date.now());
   }
 
   /** `codex.retry`, span event only: `retry.attempt`, `retry.delay_ms`, `retry.layer`, `retry.operation`. */
@@ -159,7 +158,7 @@ export class SessionEvents {
       'event.name': TelemetryEventNames.retry,
       'event.timestamp': new Date().toISOString(),
       'retry.attempt': info.attempt,
-      'retry.delay_ms': Math.trunc(durationValue(info.delayMs)),
+      'retry.delay_ms': truncMs(info.delayMs),
       'retry.layer': info.layer,
       'retry.operation': info.operation,
       ...this.traceBase,
@@ -177,16 +176,16 @@ export class SessionEvents {
     const status = info.status;
     // 101 Switching Protocols is a completed WebSocket handshake.
     const success = !hasError && (status === undefined || status === 101 || (status >= 200 && status <= 299));
-    const attrs: AttrMap = {
-      duration_ms: Math.trunc(durationValue(info.durationMs)),
-      success: success ? 'true' : 'false',
-      'auth.connection_reused': info.connectionReused ?? false,
-    };
+    const attrs: AttrMap = { duration_ms: durationMsText(info.durationMs) };
     if (status !== undefined) attrs['http.response.status_code'] = status;
+    attrs.success = success ? 'true' : 'false';
     if (hasError) attrs['error.message'] = errorMessage(info.error, this.redactor);
-    if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
     putAuth(attrs, info.auth);
-    this.emit(TelemetryEventNames.websocketConnect, attrs, span);
+    if (info.endpoint !== undefined) attrs.endpoint = info.endpoint;
+    Object.assign(attrs, this.authEnv);
+    attrs['auth.connection_reused'] = info.connectionReused ?? false;
+    attrs['auth.reauth'] = info.reauth ?? false;
+    this.emit(TelemetryEventNames.websocketConnect, attrs, span, unsignedAsText(attrs));
   }
 
   /** `codex.websocket_request`: `duration_ms`, `success`, `error.message`, `auth.connection_reused`. */
@@ -195,11 +194,12 @@ export class SessionEvents {
     if (!this.logsEnabled && span === undefined) return;
     const hasError = info.error !== undefined && info.error !== null;
     const attrs: AttrMap = {
-      duration_ms: Math.trunc(durationValue(info.durationMs)),
+      duration_ms: durationMsText(info.durationMs),
       success: hasError ? 'false' : 'true',
-      'auth.connection_reused': info.connectionReused ?? false,
     };
     if (hasError) attrs['error.message'] = errorMessage(info.error, this.redactor);
+    Object.assign(attrs, this.authEnv);
+    attrs['auth.connection_reused'] = info.connectionReused ?? false;
     this.emit(TelemetryEventNames.websocketRequest, attrs, span);
   }
 
@@ -226,7 +226,7 @@ export class SessionEvents {
   userPrompt(text: string, counts: UserPromptCounts | undefined): void {
     const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
-    const promptLength = countCodePoints(text);
+    const promptLength = String(countCodePoints(text));
     const now = Date.now();
     if (this.logsEnabled) {
       const prompt = this.logUserPrompt ? text : REDACTED;
@@ -247,10 +247,142 @@ export class SessionEvents {
     }
   }
 
-  private emit(name: string, attrs: AttrMap, span: Span | undefined): void {
+  /**
+   * `codex.conversation_starts`: `provider_name`, the `auth.env_*` flags, `reasoning_effort`,
+   * `reasoning_summary`, `context_window`, `auto_compact_token_limit`, `approval_policy`,
+   * `sandbox_policy`, `config.legacy_multi_agent_disabled_sources`; the log adds `mcp_servers`
+   * (names joined by `, `), the span event `mcp_server_count` (integer) instead.
+   */
+  conversationStarts(info: ConversationStartsInfo): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    const attrs: AttrMap = {
+      'config.legacy_multi_agent_disabled_sources': info.legacyMultiAgentDisabledSources ?? 'none',
+      provider_name: info.providerName,
+      ...this.authEnv,
+    };
+    if (info.reasoningEffort !== undefined) attrs.reasoning_effort = info.reasoningEffort;
+    attrs.reasoning_summary = info.reasoningSummary;
+    if (info.contextWindow !== undefined) attrs.context_window = Math.trunc(info.contextWindow);
+    if (info.autoCompactTokenLimit !== undefined)
+      attrs.auto_compact_token_limit = Math.trunc(info.autoCompactTokenLimit);
+    attrs.approval_policy = info.approvalPolicy;
+    attrs.sandbox_policy = info.sandboxPolicy;
+    this.emit(
+      TelemetryEventNames.conversationStarts,
+      { ...attrs, mcp_servers: info.mcpServers.join(', ') },
+      span,
+      { ...attrs, mcp_server_count: info.mcpServers.length },
+    );
+  }
+
+  /** `codex.startup_phase`: `startup.phase`, `startup.status` (when given), `duration_ms`. */
+  startupPhase(record: StartupPhaseRecord): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    const attrs: AttrMap = { 'startup.phase': record.phase };
+    if (record.status !== undefined) attrs['startup.status'] = record.status;
+    attrs.duration_ms = durationMsText(record.durationMs);
+    this.emit(TelemetryEventNames.startupPhase, attrs, span);
+  }
+
+  /** `codex.turn_ttft`: `duration_ms`. */
+  turnTtft(durationMs: number): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    this.emit(TelemetryEventNames.turnTtft, { duration_ms: durationMsText(durationMs) }, span);
+  }
+
+  /** `codex.tool_decision` (log only): `tool_name`, `call_id`, `decision`, `source`. */
+  toolDecision(record: ToolDecisionRecord): void {
+    if (!this.logsEnabled) return;
+    this.emitLog(
+      TelemetryEventNames.toolDecision,
+      {
+        tool_name: record.toolName,
+        call_id: record.callId,
+        decision: record.decision,
+        source: record.source,
+      },
+      Date.now(),
+    );
+  }
+
+  /**
+   * `codex.tool_result`: the log has `tool_name`, `call_id`, `arguments`, `duration_ms`, `success`,
+   * `output` (both redacted), `mcp_server`, `mcp_server_origin`; the span event never the
+   * arguments or output, only `arguments_length`, `output_length`, `output_line_count`,
+   * `tool_origin` (`builtin` | `mcp`) and `mcp_tool`.
+   */
+  toolResult(record: ToolResultRecord): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    const now = Date.now();
+    const mcpServer = record.mcpServer ?? '';
+    const common: AttrMap = {
+      tool_name: record.toolName,
+      call_id: record.callId,
+    };
+    const durationMs = durationMsText(record.durationMs);
+    const success = record.success ? 'true' : 'false';
+    if (this.logsEnabled) {
+      this.emitLog(
+        TelemetryEventNames.toolResult,
+        {
+          ...common,
+          arguments: this.redactor.redact(record.arguments),
+          duration_ms: durationMs,
+          success,
+          output: this.redactor.redact(record.output),
+          mcp_server: mcpServer,
+          mcp_server_origin: record.mcpServerOrigin ?? '',
+        },
+        now,
+      );
+    }
+    if (span !== undefined) {
+      const output = record.output;
+      this.emitSpanEvent(
+        span,
+        TelemetryEventNames.toolResult,
+        {
+          ...common,
+          duration_ms: durationMs,
+          success,
+          arguments_length: record.arguments.length,
+          output_length: output.length,
+          output_line_count:
+            output === '' ? 0 : output.split(/\r?\n/).length - (output.endsWith('\n') ? 1 : 0),
+          tool_origin: mcpServer === '' ? 'builtin' : 'mcp',
+          mcp_tool: mcpServer !== '',
+        },
+        now,
+      );
+    }
+  }
+
+  /**
+   * `codex.turn_profile` on the active span (trace only, like 0.169.0 without the common
+   * attributes): `conversation.id`, `turn_id`, `critical_path_status = disabled`,
+   * `sampling_request_count`, `sampling_retry_count` (strings).
+   */
+  turnProfile(record: TurnProfileRecord): void {
+    const span = recordingSpan();
+    if (span === undefined) return;
+    span.addEvent(TelemetryEventNames.turnProfile, {
+      'event.name': TelemetryEventNames.turnProfile,
+      'conversation.id': this.traceBase['conversation.id'] as string,
+      turn_id: record.turnId,
+      critical_path_status: 'disabled',
+      sampling_request_count: String(record.samplingRequestCount),
+      sampling_retry_count: String(record.samplingRetryCount),
+    });
+  }
+
+  private emit(name: string, attrs: AttrMap, span: Span | undefined, traceAttrs: AttrMap = attrs): void {
     const now = Date.now();
     if (this.logsEnabled) this.emitLog(name, attrs, now);
-    if (span !== undefined) this.emitSpanEvent(span, name, attrs, now);
+    if (span !== undefined) this.emitSpanEvent(span, name, traceAttrs, now);
   }
 
   private emitLog(name: string, attrs: AttrMap, now: number): void {

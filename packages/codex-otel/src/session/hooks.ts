@@ -11,7 +11,7 @@ import type {
   SseTelemetry,
   SseTelemetryInfo,
 } from '@codex-ts/client';
-import type { ApiRequestInfo, WebsocketEventInfo, WebsocketRequestInfo } from './types.js';
+import type { ApiRequestInfo, AuthAttemptInfo, WebsocketEventInfo, WebsocketRequestInfo } from './types.js';
 
 /** The recorders the hooks feed (`SessionTelemetry`'s public methods of the same names). */
 export interface TransportRecorder {
@@ -65,23 +65,31 @@ function guarded<T>(record: (info: T) => void): (info: T) => void {
 
 /**
  * A `RequestTelemetry` whose `onRequest` hands each attempt to `recorder.recordApiRequest`, with
- * `endpoint` as its `endpoint` label when given. Never throws: a failure while recording is dropped.
+ * `endpoint` as its `endpoint` label and `auth()` as its `auth.*` details when given. Never throws:
+ * a failure while recording is dropped.
  */
-export function requestHook(recorder: TransportRecorder, endpoint: string | undefined): RequestTelemetry {
+export function requestHook(
+  recorder: TransportRecorder,
+  endpoint: string | undefined,
+  auth?: () => AuthAttemptInfo | undefined,
+): RequestTelemetry {
   return {
-    onRequest: guarded((info: RequestTelemetryInfo) =>
-      recorder.recordApiRequest(
-        endpoint === undefined
-          ? info
-          : {
-              attempt: info.attempt,
-              status: info.status,
-              error: info.error,
-              durationMs: info.durationMs,
-              endpoint,
-            },
-      ),
-    ),
+    onRequest: guarded((info: RequestTelemetryInfo) => {
+      if (endpoint === undefined && auth === undefined) {
+        recorder.recordApiRequest(info);
+        return;
+      }
+      const record: ApiRequestInfo = {
+        attempt: info.attempt,
+        status: info.status,
+        error: info.error,
+        durationMs: info.durationMs,
+      };
+      if (endpoint !== undefined) record.endpoint = endpoint;
+      const attempt = auth?.();
+      if (attempt !== undefined) record.auth = attempt;
+      recorder.recordApiRequest(record);
+    }),
   };
 }
 

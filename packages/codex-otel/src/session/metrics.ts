@@ -12,6 +12,7 @@ import {
   ValueType,
 } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE, TelemetryMetricNames } from '../names.js';
+import { LifecycleMetrics } from './lifecycle-metrics.js';
 import type { SessionMeta } from './meta.js';
 import { boundedOriginatorTagValue, sanitizeMetricTagValue } from './tags.js';
 import type { ApiRequestInfo, ContinuationRecord, WebsocketRequestInfo } from './types.js';
@@ -66,6 +67,8 @@ type KindTagCache = [Map<string, Attributes>, Map<string, Attributes>];
 export class SessionMetrics {
   /** False when the provider handed out the API's no-op meter: nothing would be exported. */
   readonly enabled: boolean;
+  /** The session, start-up, turn and tool metrics. */
+  readonly lifecycle: LifecycleMetrics;
 
   private readonly useMetadataTags: boolean;
   private readonly apiRequestCounter: Counter;
@@ -119,6 +122,7 @@ export class SessionMetrics {
       ([field, name]) => [field, histogram(name, `Responses API timing: ${field}`)] as const,
     );
 
+    this.lifecycle = new LifecycleMetrics(meter, this.enabled, sessionMetricTags(meta, useMetadataTags));
     this.setMeta(meta);
   }
 
@@ -126,6 +130,7 @@ export class SessionMetrics {
   setMeta(meta: SessionMeta): void {
     const sessionTags = sessionMetricTags(meta, this.useMetadataTags);
     this.sessionTags = sessionTags;
+    this.lifecycle.setSessionTags(sessionTags);
     this.apiRequestTags = new Map();
     this.sseTags = [new Map(), new Map()];
     this.wsEventTags = [new Map(), new Map()];
@@ -218,10 +223,16 @@ export class SessionMetrics {
     this.fallbackCounter.add(1, this.fallbackTags);
   }
 
-  /** `codex.websocket.continuation`, tags `mode`, `reason`, `phase` (sanitised). */
+  /**
+   * `codex.websocket.continuation`, tags `mode`, `reason`, `phase`, `after_prewarm`,
+   * `previous_item_type`, `current_item_type` (sanitised; the item types default to `none`).
+   */
   continuation(info: ContinuationRecord): void {
     if (!this.enabled) return;
-    const key = `${info.mode}|${info.reason}|${info.phase}`;
+    const afterPrewarm = info.afterPrewarm === true ? 'true' : 'false';
+    const previousItemType = info.previousItemType ?? 'none';
+    const currentItemType = info.currentItemType ?? 'none';
+    const key = `${info.mode}|${info.reason}|${info.phase}|${afterPrewarm}|${previousItemType}|${currentItemType}`;
     let tags = this.continuationTags.get(key);
     if (tags === undefined) {
       tags = {
@@ -229,6 +240,9 @@ export class SessionMetrics {
         mode: sanitizeMetricTagValue(info.mode),
         reason: sanitizeMetricTagValue(info.reason),
         phase: sanitizeMetricTagValue(info.phase),
+        after_prewarm: afterPrewarm,
+        previous_item_type: sanitizeMetricTagValue(previousItemType),
+        current_item_type: sanitizeMetricTagValue(currentItemType),
       };
       if (this.continuationTags.size < MAX_CACHED_TAG_SETS) this.continuationTags.set(key, tags);
     }

@@ -93,7 +93,8 @@ describe('requestTelemetry (codex.api_request)', () => {
       model: 'gpt-5.1-codex',
       slug: 'gpt-5.1-codex-slug',
       attempt: 0,
-      duration_ms: 42,
+      // 0.169.0's types: duration_ms a string, status and attempt integers in logs.
+      duration_ms: '42',
       'http.response.status_code': 200,
     });
     expect(attrs['event.timestamp']).toMatch(RFC3339_MS);
@@ -178,9 +179,11 @@ describe('requestTelemetry (codex.api_request)', () => {
       telemetry.requestTelemetry().onRequest({ attempt: 0, status: 200, error: undefined, durationMs: 9 }),
     );
     const event = span.events.find((e) => e.name === TelemetryEventNames.apiRequest);
+    // 0.169.0's span events carried the unsigned integers as strings.
     expect(event?.attributes).toMatchObject({
-      attempt: 0,
-      'http.response.status_code': 200,
+      attempt: '0',
+      'http.response.status_code': '200',
+      duration_ms: '9',
       model: 'gpt-5.1-codex',
     });
     // The trace side never carries account details.
@@ -251,7 +254,7 @@ describe('sseTelemetry (codex.sse_event)', () => {
       'message',
       'response.completed',
     ]);
-    expect(records[0]?.attributes).toMatchObject({ duration_ms: 2, 'conversation.id': 'conv-123' });
+    expect(records[0]?.attributes).toMatchObject({ duration_ms: '2', 'conversation.id': 'conv-123' });
     expect(records.some((r) => 'error.message' in r.attributes)).toBe(false);
   });
 
@@ -308,15 +311,38 @@ describe('sseTelemetry (codex.sse_event)', () => {
       cachedInputTokens: 2,
       toolTokens: 0,
     });
-    const [record] = logsNamed(TelemetryEventNames.sseEvent);
+    telemetry.recordResponseCompleted({
+      inputTokens: 1843,
+      outputTokens: 52,
+      cachedInputTokens: 1024,
+      cacheWriteInputTokens: 0,
+      reasoningOutputTokens: 24,
+      toolTokens: 1895,
+      ttftMs: 3.7,
+      reasoningEffort: 'medium',
+    });
+    const [record, full] = logsNamed(TelemetryEventNames.sseEvent);
+    // 0.169.0's types: input / output / tool counts strings, the others integers.
     expect(record?.attributes).toMatchObject({
       'event.kind': 'response.completed',
-      input_token_count: 10,
-      output_token_count: 5,
+      input_token_count: '10',
+      output_token_count: '5',
       cached_token_count: 2,
-      tool_token_count: 0,
+      tool_token_count: '0',
     });
     expect(record?.attributes).not.toHaveProperty('reasoning_token_count');
+    expect(record?.attributes).not.toHaveProperty('ttft_ms');
+    expect(record?.attributes).not.toHaveProperty('model_reasoning_effort');
+    expect(full?.attributes).toMatchObject({
+      input_token_count: '1843',
+      output_token_count: '52',
+      cached_token_count: 1024,
+      cache_write_token_count: 0,
+      reasoning_token_count: 24,
+      tool_token_count: '1895',
+      ttft_ms: 3,
+      model_reasoning_effort: 'medium',
+    });
   });
 });
 
@@ -542,8 +568,9 @@ describe('WebSocket telemetry', () => {
     telemetry.recordWebsocketConnect({ durationMs: 2, status: 426, error: 'upgrade required' });
     const records = logsNamed(TelemetryEventNames.websocketConnect);
     expect(records[0]?.attributes).toMatchObject({
-      duration_ms: 15,
+      duration_ms: '15',
       'http.response.status_code': 101,
+      'auth.reauth': false,
       success: 'true',
       endpoint: '/responses',
       'auth.connection_reused': false,
@@ -583,10 +610,10 @@ describe('userPrompt (codex.user_prompt)', () => {
       telemetry.userPrompt('fix the bug in main.rs 🦀', { imageInputCount: 1 }),
     );
     const [record] = logsNamed(TelemetryEventNames.userPrompt);
-    expect(record?.attributes).toMatchObject({ prompt: '[REDACTED]', prompt_length: 24 });
+    expect(record?.attributes).toMatchObject({ prompt: '[REDACTED]', prompt_length: '24' });
     const event = span.events.find((e) => e.name === TelemetryEventNames.userPrompt);
     expect(event?.attributes).toMatchObject({
-      prompt_length: 24,
+      prompt_length: '24',
       text_input_count: 1,
       image_input_count: 1,
       local_image_input_count: 0,
@@ -599,7 +626,7 @@ describe('userPrompt (codex.user_prompt)', () => {
     telemetry.userPrompt('hello');
     expect(logsNamed(TelemetryEventNames.userPrompt)[0]?.attributes).toMatchObject({
       prompt: 'hello',
-      prompt_length: 5,
+      prompt_length: '5',
     });
   });
 });

@@ -26,11 +26,23 @@ import { INSTRUMENTATION_SCOPE } from '../names.js';
 import { injectTraceHeaders, type W3cTraceContext, w3cTraceContext } from '../trace-context/w3c.js';
 import { SessionEvents } from './events.js';
 import { requestHook, sseHook, websocketHooks } from './hooks.js';
+import type {
+  ConversationStartsInfo,
+  StartupPhaseRecord,
+  StartupPrewarmAgeStatus,
+  ToolDecisionRecord,
+  ToolResultRecord,
+  TurnProfileRecord,
+  TurnTokenUsageRecord,
+} from './lifecycle-types.js';
 import { type SessionMeta, sessionMeta } from './meta.js';
 import { SessionMetrics } from './metrics.js';
 import { runInSpan } from './spans.js';
+import { boundedOriginatorTagValue } from './tags.js';
+import { recordSsePoll, recordWebsocketEvent } from './transport-records.js';
 import type {
   ApiRequestInfo,
+  AuthAttemptInfo,
   AuthRecoveryRecord,
   ContinuationRecord,
   ResponseCompletedRecord,
@@ -41,7 +53,9 @@ import type {
   WebsocketEventInfo,
   WebsocketRequestInfo,
 } from './types.js';
-import { RESPONSE_FAILED, sseKind, WEBSOCKET_TIMING_KIND } from './values.js';
+
+/** `codex.process.start` is counted once per process. */
+let processStartRecorded = false;
 
 /**
  * Session-scoped telemetry on `@opentelemetry/api` (+ `@opentelemetry/api-logs`), the TypeScript
@@ -91,6 +105,7 @@ export class SessionTelemetry {
       this.meta,
       this.redactor,
       options.logUserPrompt ?? false,
+      options.authEnv,
     );
     this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
       INSTRUMENTATION_SCOPE,
@@ -132,11 +147,15 @@ export class SessionTelemetry {
 
   /**
    * A hook for `@codex-ts/client`'s `HttpRequest.telemetry` (`RequestTelemetry`): each attempt
-   * becomes {@link recordApiRequest}. `endpoint` labels the `endpoint` attribute. Never throws.
+   * becomes {@link recordApiRequest}. `endpoint` labels the `endpoint` attribute; `auth`, called
+   * once per attempt, gives its `auth.*` details (header name, never a value). Never throws.
    */
-  requestTelemetry(options?: { endpoint?: string }): RequestTelemetry {
-    if (options?.endpoint === undefined) return this.defaultRequestHook;
-    return requestHook(this, options.endpoint);
+  requestTelemetry(options?: {
+    endpoint?: string;
+    auth?: () => AuthAttemptInfo | undefined;
+  }): RequestTelemetry {
+    if (options?.endpoint === undefined && options?.auth === undefined) return this.defaultRequestHook;
+    return requestHook(this, options.endpoint, options.auth);
   }
 
   /**
@@ -184,25 +203,12 @@ export class SessionTelemetry {
 
   /** Records one SSE poll (see {@link sseTelemetry}); what its hook calls. */
   recordSsePoll(info: SseTelemetryInfo): void {
-    const event = info.event;
-    const error = info.error;
-    const hasError = error !== undefined && error !== null;
-    // Clean end of stream, or the consumer aborted: not an SSE event.
-    if ((event === undefined && !hasError) || (hasError && error.code === 'aborted')) return;
-    if (!this.metrics.enabled && !this.events.logsEnabled) {
-      // Only failures go to the trace side; skip all work when there is nothing to record.
-      if (!hasError && (event === undefined || event.event !== RESPONSE_FAILED)) return;
-    }
-    const kind = event === undefined ? undefined : sseKind(event);
-    const failed = hasError || kind === RESPONSE_FAILED;
-    this.metrics.sseEvent(kind ?? 'unknown', !failed, info.durationMs);
-    this.events.sseEvent(kind, error, failed, info.durationMs);
+    recordSsePoll(this.metrics, this.events, info);
   }
 
   /**
-   * Records the token usage of a completed response: log and span event `codex.sse_event` with
-   * `event.kind = response.completed`, `input_token_count`, `output_token_count`,
-   * `cached_token_count`, `reasoning_token_count`, `tool_token_count` (tokens).
+   * Records the token usage of a completed response: log event `codex.sse_event` (no span event,
+   * as 0.169.0) with `event.kind = response.completed` and the fields of {@link ResponseCompletedRecord}.
    */
   recordResponseCompleted(usage: ResponseCompletedRecord): void {
     this.events.responseCompleted(usage);
@@ -225,10 +231,16 @@ export class SessionTelemetry {
   /**
    * Records a WebSocket connect: log and span event `codex.websocket_connect` with
    * `duration_ms`, `http.response.status_code`, `success` (`true` | `false`; true without an error
-   * and with no status, 101 or 2xx), `error.message`,
-   * `endpoint`, `auth.connection_reused` and the `auth.*` fields given. No metric.
+   * and with no status, 101 or 2xx), `error.message`, `endpoint`, the `auth.*` fields given, the
+   * `auth.env_*` flags, `auth.connection_reused` and `auth.reauth`; counter
+   * `codex.websocket.connect` and histogram `….duration_ms` (tags `reauth`, `success`).
    */
   recordWebsocketConnect(info: WebsocketConnectInfo): void {
+    const status = info.status;
+    const success =
+      (info.error === undefined || info.error === null) &&
+      (status === undefined || status === 101 || (status >= 200 && status <= 299));
+    this.metrics.lifecycle.websocketConnect(info.reauth ?? false, success, info.durationMs);
     this.events.websocketConnect(info);
   }
 
@@ -252,29 +264,7 @@ export class SessionTelemetry {
    * increments `codex.websocket.stale_event` with tag `kind`.
    */
   recordWebsocketEvent(info: WebsocketEventInfo): void {
-    const frame = info.frame;
-    if (frame === 'ping' || frame === 'pong') return;
-    if (info.stale === true) {
-      this.metrics.staleWebsocketEvent(info.kind ?? 'parse_error');
-      return;
-    }
-    let kind = info.kind;
-    let success = info.error === undefined || info.error === null;
-    if (frame === 'text') {
-      if (kind === undefined) {
-        kind = 'parse_error';
-        success = false;
-      } else if (kind === RESPONSE_FAILED) {
-        success = false;
-      } else if (kind === WEBSOCKET_TIMING_KIND && info.payload !== undefined) {
-        const payload = info.payload as { timing_metrics?: unknown } | null;
-        if (typeof payload === 'object' && payload !== null)
-          this.recordResponsesApiTiming(payload.timing_metrics);
-      }
-    } else {
-      success = false;
-    }
-    this.metrics.websocketEvent(kind ?? 'unknown', success, info.durationMs);
+    recordWebsocketEvent(this.metrics, info);
   }
 
   /**
@@ -320,6 +310,106 @@ export class SessionTelemetry {
    */
   userPrompt(text: string, counts?: UserPromptCounts): void {
     this.events.userPrompt(text, counts);
+  }
+
+  // ---------------------------------------------------------------- session and start-up
+
+  /**
+   * Counts `codex.process.start` (tag: the bounded `originator` only). Only the first call in the
+   * process records; later calls (more sessions in one process) do nothing.
+   */
+  recordProcessStart(): void {
+    if (processStartRecorded) return;
+    processStartRecorded = true;
+    this.metrics.lifecycle.processStart(boundedOriginatorTagValue(this.meta.originator));
+  }
+
+  /** Counts `codex.thread.started`, tags `is_git` / `is_worktree` (`true`, `false` or `unknown`). */
+  recordThreadStarted(info: { isGit: boolean | undefined; isWorktree: boolean | undefined }): void {
+    const text = (v: boolean | undefined) => (v === undefined ? 'unknown' : String(v));
+    this.metrics.lifecycle.threadStarted(text(info.isGit), text(info.isWorktree));
+  }
+
+  /** Records `codex.conversation_starts` (log and span event, see {@link ConversationStartsInfo}). */
+  recordConversationStarts(info: ConversationStartsInfo): void {
+    this.events.conversationStarts(info);
+  }
+
+  /**
+   * Records a start-up phase: histogram `codex.startup.phase.duration_ms` (tags `phase`,
+   * `status`) and log / span event `codex.startup_phase` (`startup.phase`, `startup.status`, `duration_ms`).
+   */
+  recordStartupPhase(record: StartupPhaseRecord): void {
+    this.metrics.lifecycle.startupPhase(record);
+    this.events.startupPhase(record);
+  }
+
+  /** Histogram `codex.startup_prewarm.duration_ms` (tags `input = base`, `status`, e.g. `ready`). */
+  recordStartupPrewarm(durationMs: number, status: string): void {
+    this.metrics.lifecycle.startupPrewarm(durationMs, status);
+  }
+
+  /** Histogram `codex.startup_prewarm.age_at_first_turn_ms` (tag `status`): the prewarm's age when the first turn took it. */
+  recordStartupPrewarmAge(ageMs: number, status: StartupPrewarmAgeStatus): void {
+    this.metrics.lifecycle.startupPrewarmAge(ageMs, status);
+  }
+
+  /** Counter `codex.startup_prewarm.websocket_check` (tags `input = base`, `outcome`, e.g. `needs_prewarm`). */
+  recordStartupPrewarmWebsocketCheck(outcome: string): void {
+    this.metrics.lifecycle.startupPrewarmWebsocketCheck(outcome);
+  }
+
+  // ---------------------------------------------------------------- turns and tools
+
+  /** Counter `codex.conversation.turn.count`: a turn started. */
+  recordTurnStarted(): void {
+    this.metrics.lifecycle.conversationTurn();
+  }
+
+  /** Time to first token: histogram `codex.turn.ttft.duration_ms` and log / span event `codex.turn_ttft` (`duration_ms`). */
+  recordTurnTtft(durationMs: number): void {
+    this.metrics.lifecycle.turnTiming('ttft', durationMs);
+    this.events.turnTtft(durationMs);
+  }
+
+  /** Time to first message: histogram `codex.turn.ttfm.duration_ms`. */
+  recordTurnTtfm(durationMs: number): void {
+    this.metrics.lifecycle.turnTiming('ttfm', durationMs);
+  }
+
+  /**
+   * The end of a turn: histograms `codex.turn.e2e_duration_ms`, `codex.turn.token_usage` (one
+   * point per `token_type`) and `codex.turn.tool.call` (the turn's tool calls).
+   */
+  recordTurnCompleted(info: { durationMs: number; usage: TurnTokenUsageRecord; toolCalls: number }): void {
+    const lifecycle = this.metrics.lifecycle;
+    lifecycle.turnTiming('e2e', info.durationMs);
+    lifecycle.turnTokenUsage(info.usage);
+    lifecycle.turnToolCalls(info.toolCalls);
+  }
+
+  /** Span event `codex.turn_profile` on the active span (trace only). */
+  recordTurnProfile(record: TurnProfileRecord): void {
+    this.events.turnProfile(record);
+  }
+
+  /** Counter `codex.model_warning`: a model warning (reroute) was shown. */
+  recordModelWarning(): void {
+    this.metrics.lifecycle.modelWarning();
+  }
+
+  /** Log event `codex.tool_decision` (see {@link ToolDecisionRecord}). */
+  recordToolDecision(record: ToolDecisionRecord): void {
+    this.events.toolDecision(record);
+  }
+
+  /**
+   * One finished tool call: counter `codex.tool.call` and histogram `codex.tool.call.duration_ms`
+   * (tags `tool`, `success`), log / span event `codex.tool_result` (see {@link ToolResultRecord}).
+   */
+  recordToolResult(record: ToolResultRecord): void {
+    this.metrics.lifecycle.toolCall(record.toolName, record.success, record.durationMs);
+    this.events.toolResult(record);
   }
 
   // ---------------------------------------------------------------- tracing

@@ -46,6 +46,34 @@ export interface SessionTelemetryOptions {
    * credentials. Default: a new one, filled only through `SessionTelemetry.redact()`.
    */
   redactor?: SecretRedactor;
+  /**
+   * Which credentials the environment offered (upstream `with_auth_env`): the `auth.env_*` flags of
+   * `codex.conversation_starts`, `codex.api_request`, `codex.websocket_connect` and
+   * `codex.websocket_request`. Never a variable's value. Default: no `auth.env_*` attributes.
+   */
+  authEnv?: AuthEnvInfo;
+}
+
+/**
+ * The `auth.env_*` attributes (booleans, plus one string): presence flags of the credential
+ * environment variables, never their values.
+ */
+export interface AuthEnvInfo {
+  /** `OPENAI_API_KEY` is set (`auth.env_openai_api_key_present`). */
+  openaiApiKeyPresent: boolean;
+  /** `CODEX_API_KEY` is set (`auth.env_codex_api_key_present`). */
+  codexApiKeyPresent: boolean;
+  /** `CODEX_API_KEY` is honoured in this session (`auth.env_codex_api_key_enabled`; true for `exec`). */
+  codexApiKeyEnabled: boolean;
+  /**
+   * `auth.env_provider_key_name`: 0.169.0 sent `configured` when the provider names an `env_key`
+   * (the variable's name is not recorded). Absent: attribute omitted.
+   */
+  providerKeyName?: string;
+  /** The provider's `env_key` variable is set (`auth.env_provider_key_present`). Absent: omitted. */
+  providerKeyPresent?: boolean;
+  /** A refresh-token URL override is set in the environment (`auth.env_refresh_token_url_override_present`). */
+  refreshTokenUrlOverridePresent: boolean;
 }
 
 /** Auth details of one HTTP attempt or WebSocket connect (`auth.*` attributes). Never values of secrets. */
@@ -98,6 +126,8 @@ export interface WebsocketConnectInfo {
   endpoint?: string;
   /** An existing connection was reused (`auth.connection_reused`). Default false. */
   connectionReused?: boolean;
+  /** The handshake follows a 401 recovery step (`auth.reauth`, metric tag `reauth`). Default false. */
+  reauth?: boolean;
   /** Auth details of the handshake. */
   auth?: AuthAttemptInfo;
 }
@@ -151,6 +181,14 @@ export interface ContinuationRecord {
   reason: 'incremental' | 'no_previous_request' | 'restored_history' | 'connection_closed' | 'other';
   /** Warm-up request or generation request. */
   phase: 'warmup' | 'generation';
+  /** The request goes on the socket a startup prewarm opened (tag `after_prewarm`). Default false. */
+  afterPrewarm?: boolean;
+  /**
+   * Tags `previous_item_type` / `current_item_type`, default `none`: 0.169.0 sent `none` for its
+   * prewarm and for an incremental turn request; their values for other cases are unverified.
+   */
+  previousItemType?: string;
+  currentItemType?: string;
 }
 
 /** An auth recovery step (`codex.auth_recovery`). */
@@ -175,13 +213,25 @@ export interface AuthRecoveryRecord {
   stateChanged?: boolean;
 }
 
-/** Token counts of a completed response (`codex.sse_event` with `event.kind = response.completed`). */
+/**
+ * Token counts of a completed response (`codex.sse_event` with `event.kind = response.completed`),
+ * in tokens. Attribute types as 0.169.0 exported them: `input_token_count`, `output_token_count`,
+ * `tool_token_count` strings; `cached_token_count`, `cache_write_token_count`,
+ * `reasoning_token_count`, `ttft_ms` integers; `model_reasoning_effort` a string.
+ */
 export interface ResponseCompletedRecord {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache (`cache_write_token_count`). */
+  cacheWriteInputTokens?: number;
   reasoningOutputTokens?: number;
+  /** `tool_token_count`: 0.169.0 sent the response's total tokens here. Default 0. */
   toolTokens?: number;
+  /** Time from the request to its first output (ms, `ttft_ms`); omitted when unknown (a warm-up). */
+  ttftMs?: number;
+  /** The request's reasoning effort (`model_reasoning_effort`); omitted when unknown. */
+  reasoningEffort?: string;
 }
 
 /** Input counts of a user turn for the trace side of `codex.user_prompt`. */

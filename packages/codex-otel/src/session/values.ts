@@ -40,6 +40,16 @@ export function durationValue(ms: number): number {
   return ms > 0 && Number.isFinite(ms) ? ms : 0;
 }
 
+/** Whole ms of a duration ({@link durationValue}, truncated): integer attributes such as `ttft_ms`. */
+export function truncMs(ms: number): number {
+  return Math.trunc(durationValue(ms));
+}
+
+/** `duration_ms` of an event: whole ms as a decimal string, as 0.169.0 exported it. */
+export function durationMsText(ms: number): string {
+  return String(truncMs(ms));
+}
+
 /** Unicode code points in `text` (a surrogate pair counts once): `prompt_length` of `codex.user_prompt`. */
 export function countCodePoints(text: string): number {
   let count = 0;
