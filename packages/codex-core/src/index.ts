@@ -90,6 +90,16 @@ export {
   resolveModelProvider,
 } from './config/providers.js';
 export {
+  DEFAULT_OTEL_ENVIRONMENT,
+  OTEL_EXPORTER_NAMES,
+  type OtelConfig,
+  type OtelExporterSetting,
+  type OtelTlsSetting,
+  type OtelToml,
+  OtelTomlSchema,
+  otelExportEnabled,
+} from './config/otel.js';
+export {
   DEFAULT_REQUIREMENTS_FILE,
   KNOWN_REQUIREMENT_KEYS,
   loadRequirements,

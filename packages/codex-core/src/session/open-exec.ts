@@ -276,7 +276,7 @@ async function build(
       appVersion: options.version,
       terminalType: env.TERM || 'unknown',
       sessionSource: 'exec',
-      logUserPrompt: logUserPromptSetting(config),
+      logUserPrompt: config.otel.logUserPrompt,
       redactor,
     });
   const client = new ModelClient({
@@ -355,14 +355,6 @@ async function build(
       if (ownsTransport) await transport.close();
     },
   };
-}
-
-/** `[otel].log_user_prompt` of config.toml (the table is otherwise ignored); true only for `true`. */
-function logUserPromptSetting(config: Config): boolean {
-  const otel: unknown = config.toml.otel;
-  return (
-    typeof otel === 'object' && otel !== null && (otel as Record<string, unknown>).log_user_prompt === true
-  );
 }
 
 /** The `<environment_context>` user message: working directory, shell, date and time zone. */
