@@ -82,14 +82,6 @@ export {
   type VerbositySetting,
 } from './config/load-config.js';
 export {
-  type ModelProviderInfo,
-  type ProviderCommandAuth,
-  type ProviderSelection,
-  type ResolvedProvider,
-  type ResolveModelProviderOptions,
-  resolveModelProvider,
-} from './config/providers.js';
-export {
   DEFAULT_OTEL_ENVIRONMENT,
   OTEL_EXPORTER_NAMES,
   type OtelConfig,
@@ -99,6 +91,14 @@ export {
   OtelTomlSchema,
   otelExportEnabled,
 } from './config/otel.js';
+export {
+  type ModelProviderInfo,
+  type ProviderCommandAuth,
+  type ProviderSelection,
+  type ResolvedProvider,
+  type ResolveModelProviderOptions,
+  resolveModelProvider,
+} from './config/providers.js';
 export {
   DEFAULT_REQUIREMENTS_FILE,
   KNOWN_REQUIREMENT_KEYS,
@@ -138,7 +138,7 @@ export {
 } from './conversation/user-input.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
-export { buildUserAgent } from './identity/user-agent.js';
+export { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from './identity/user-agent.js';
 export type {
   CompactionMetadata,
   RequestKind,

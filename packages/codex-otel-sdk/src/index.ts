@@ -5,7 +5,7 @@
  * parent context, and a bounded flush. Optional: `@codex-ts/otel` records to whatever SDK is
  * registered; this package is the one `codex-ts exec` loads when an exporter is configured.
  */
-export type { OtelExporterSettings, OtelSdkSettings, OtelTlsSettings } from './sdk/settings.js';
+
 export {
   codexResource,
   DEFAULT_EXPORT_TIMEOUT_MS,
@@ -16,3 +16,4 @@ export {
   type StartOtelSdkOptions,
   startOtelSdk,
 } from './sdk/sdk.js';
+export type { OtelExporterSettings, OtelSdkSettings, OtelTlsSettings } from './sdk/settings.js';

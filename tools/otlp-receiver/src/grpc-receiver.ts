@@ -1,10 +1,10 @@
 // OTLP/gRPC receiver on 127.0.0.1: the logs, trace and metrics collector services.
 import {
-  type sendUnaryData,
   Server,
   ServerCredentials,
   type ServerUnaryCall,
   type ServiceDefinition,
+  type sendUnaryData,
 } from '@grpc/grpc-js';
 import { normalizeExport, type OtlpSignal, protobufToObject } from './decode.js';
 import { type OtlpCollected, OtlpStore } from './store.js';

@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, formatKeyPath } from './config-error.js';
 import { resolveFeatures } from './features.js';
-import { type OtelConfig, resolveOtelConfig } from './otel.js';
 import {
   checkLegacyProfile,
   isValidProfileName,
@@ -10,6 +9,7 @@ import {
   profileFilePath,
   readConfigLayer,
 } from './layers.js';
+import { type OtelConfig, resolveOtelConfig } from './otel.js';
 import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,

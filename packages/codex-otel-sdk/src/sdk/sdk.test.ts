@@ -2,8 +2,8 @@
 // metrics with the Codex resource; headers reach the collector; TRACEPARENT parents the root
 // span; shutdown is bounded against collectors that never answer.
 import {
-  type OtlpCollected,
   closedPortUrl,
+  type OtlpCollected,
   startOtlpGrpcReceiver,
   startOtlpHttpReceiver,
   startStallingCollector,
@@ -11,8 +11,8 @@ import {
 import { context, metrics, trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OtelExporterSettings, OtelSdkSettings } from './settings.js';
 import { type OtelSdk, startOtelSdk } from './sdk.js';
+import type { OtelExporterSettings, OtelSdkSettings } from './settings.js';
 
 const started: OtelSdk[] = [];
 afterEach(async () => {

@@ -1,13 +1,13 @@
 // The OpenTelemetry SDK of a Codex process: providers with OTLP exporters, registered globally,
 // and a flush that never outlives its bound.
-import { hostname, release, type as osType } from 'node:os';
+import { hostname, type as osType, release } from 'node:os';
 import { clampTimerMs } from '@codex-ts/client';
 import { parentContextFromEnv } from '@codex-ts/otel';
 import {
-  type Context,
-  context,
   type MeterProvider as ApiMeterProvider,
   type TracerProvider as ApiTracerProvider,
+  type Context,
+  context,
   metrics,
   propagation,
   trace,
@@ -16,7 +16,7 @@ import { type LoggerProvider as ApiLoggerProvider, logs } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import {
   MeterProvider,
   PeriodicExportingMetricReader,
