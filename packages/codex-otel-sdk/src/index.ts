@@ -7,6 +7,7 @@
  */
 
 export {
+  BATCH_QUEUE_SIZE,
   codexResource,
   DEFAULT_EXPORT_TIMEOUT_MS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,

@@ -187,7 +187,7 @@ describe('codex-ts exec with a dead collector', () => {
     } finally {
       await stalling.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('codex-ts exec: bad [otel] config', () => {

@@ -28,6 +28,12 @@ import type { OtelSdkSettings } from './settings.js';
 
 /** Default per-request export timeout, ms. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 5000;
+/**
+ * Records a batch processor holds before it drops new ones (logs and spans each). The SDK default
+ * (2048) drops most `codex.sse_event` records of one long streamed answer; this bounds the
+ * memory at a few MB instead.
+ */
+export const BATCH_QUEUE_SIZE = 16_384;
 /** Default bound of {@link OtelSdk.shutdown}, ms. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 3000;
 
@@ -136,13 +142,20 @@ export async function startOtelSdk(
   const tracerProvider = spans
     ? new BasicTracerProvider({
         resource,
-        spanProcessors: [new BatchSpanProcessor(spans, { exportTimeoutMillis: timeout })],
+        spanProcessors: [
+          new BatchSpanProcessor(spans, { exportTimeoutMillis: timeout, maxQueueSize: BATCH_QUEUE_SIZE }),
+        ],
       })
     : undefined;
   const loggerProvider = records
     ? new LoggerProvider({
         resource,
-        processors: [new BatchLogRecordProcessor(records, { exportTimeoutMillis: timeout })],
+        processors: [
+          new BatchLogRecordProcessor(records, {
+            exportTimeoutMillis: timeout,
+            maxQueueSize: BATCH_QUEUE_SIZE,
+          }),
+        ],
       })
     : undefined;
   const meterProvider = points
