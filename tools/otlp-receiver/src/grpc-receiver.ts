@@ -7,6 +7,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { normalizeExport, type OtlpSignal, protobufToObject } from './decode.js';
+import type { ReceiverTls } from './http-receiver.js';
 import { type OtlpCollected, OtlpStore } from './store.js';
 
 /** A running OTLP/gRPC receiver. */
@@ -39,11 +40,11 @@ function serviceFor(signal: OtlpSignal): ServiceDefinition {
 }
 
 /**
- * Starts an OTLP/gRPC receiver on 127.0.0.1 (an ephemeral port, no TLS) serving the three OTLP
+ * Starts an OTLP/gRPC receiver on 127.0.0.1 (an ephemeral port; TLS with `tls`) serving the three OTLP
  * collector services; each `Export` call is decoded through the OTLP protos, recorded with its
  * metadata (as headers) and answered with an empty response.
  */
-export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
+export async function startOtlpGrpcReceiver(options: { tls?: ReceiverTls } = {}): Promise<OtlpGrpcReceiver> {
   const store = new OtlpStore();
   const server = new Server();
   for (const signal of Object.keys(SERVICES) as OtlpSignal[]) {
@@ -63,13 +64,18 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
       },
     });
   }
+  const credentials = options.tls
+    ? ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }],
+        false,
+      )
+    : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests: () => store.requests(),
     logs: (n) => store.logs(n),
     spans: (n) => store.spans(n),

@@ -1,5 +1,6 @@
 // OTLP/HTTP receiver on 127.0.0.1: POST /v1/logs, /v1/traces, /v1/metrics with JSON or protobuf.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { normalizeExport, type OtlpSignal, protobufToObject } from './decode.js';
@@ -7,7 +8,7 @@ import { type OtlpCollected, OtlpStore } from './store.js';
 
 /** A running OTLP/HTTP receiver. */
 export interface OtlpHttpReceiver extends OtlpCollected {
-  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`; no trailing slash). */
   url: string;
   /** Full endpoint per signal: `${url}/v1/logs`, `/v1/traces`, `/v1/metrics`. */
   endpoints: Record<OtlpSignal, string>;
@@ -30,15 +31,21 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Server certificate and key (PEM) to serve HTTPS / gRPC over TLS with. */
+export interface ReceiverTls {
+  cert: string;
+  key: string;
+}
+
 /**
- * Starts an OTLP/HTTP receiver on 127.0.0.1 (an ephemeral port). Each POST to `/v1/<signal>`
+ * Starts an OTLP/HTTP receiver on 127.0.0.1 (an ephemeral port; HTTPS with `tls`). Each POST to `/v1/<signal>`
  * is decoded (`application/json`, or `application/x-protobuf` through the OTLP protos; gzip
  * bodies are inflated), recorded with its headers, and answered 200 with an empty export
  * response in the request's encoding. Anything else gets 404; an undecodable body 400.
  */
-export async function startOtlpHttpReceiver(): Promise<OtlpHttpReceiver> {
+export async function startOtlpHttpReceiver(options: { tls?: ReceiverTls } = {}): Promise<OtlpHttpReceiver> {
   const store = new OtlpStore();
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const signal = PATHS[(req.url ?? '').split('?')[0] ?? ''];
     if (req.method !== 'POST' || signal === undefined) {
       res.writeHead(404).end();
@@ -65,9 +72,10 @@ export async function startOtlpHttpReceiver(): Promise<OtlpHttpReceiver> {
         if (!res.headersSent) res.writeHead(400);
         res.end();
       });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     endpoints: { logs: `${url}/v1/logs`, traces: `${url}/v1/traces`, metrics: `${url}/v1/metrics` },

@@ -17,5 +17,5 @@ export type {
 } from './decode.js';
 export { normalizeExport, protobufToObject } from './decode.js';
 export { type OtlpGrpcReceiver, startOtlpGrpcReceiver } from './grpc-receiver.js';
-export { type OtlpHttpReceiver, startOtlpHttpReceiver } from './http-receiver.js';
+export { type OtlpHttpReceiver, type ReceiverTls, startOtlpHttpReceiver } from './http-receiver.js';
 export type { OtlpCollected, OtlpTransport, ReceivedRequest } from './store.js';
