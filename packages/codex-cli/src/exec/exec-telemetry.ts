@@ -35,7 +35,7 @@ export async function startExecTelemetry(
   if (!otelExportEnabled(otel)) return undefined;
   for (const exporter of [otel.exporter, otel.traceExporter, otel.metricsExporter]) {
     if (exporter.kind !== 'none')
-      for (const value of Object.values(exporter.headers)) deps.redactor.add(value);
+      for (const value of Object.values(exporter.headers)) deps.redactor.addCredential(value);
   }
   try {
     const { startOtelSdk } = await import('@codex-ts/otel-sdk');
