@@ -16,10 +16,12 @@ const sources: Record<string, string> = {
   '@codex-ts/login': 'packages/codex-login/src/index.ts',
   '@codex-ts/otel': 'packages/codex-otel/src/index.ts',
   '@codex-ts/otel/test': 'packages/codex-otel/src/test/index.ts',
+  '@codex-ts/otel-sdk': 'packages/codex-otel-sdk/src/index.ts',
   '@codex-ts/core': 'packages/codex-core/src/index.ts',
   '@codex-ts/core/test': 'packages/codex-core/src/test/index.ts',
   '@codex-ts/cli': 'packages/codex-cli/src/index.ts',
   '@codex-ts/responses-server': 'tools/responses-server/src/index.ts',
+  '@codex-ts/otlp-receiver': 'tools/otlp-receiver/src/index.ts',
 };
 
 /** A pattern matching `name` and nothing longer. */

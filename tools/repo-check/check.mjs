@@ -28,6 +28,7 @@ export const LAYERS = {
   '@codex-ts/login': 3,
   '@codex-ts/otel': 3,
   '@codex-ts/core': 4,
+  '@codex-ts/otel-sdk': 4,
   '@codex-ts/cli': 5,
 };
 /** Tools sit above every package; nothing in packages/ may import them except in tests. */

@@ -25,3 +25,6 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
 });
 process.exitCode = code;
+// Whatever still holds the event loop once main returned (an OpenTelemetry exporter's request to a
+// stalled collector, past the bounded flush) gets one more second, then the process exits with its code.
+setTimeout(() => process.exit(code), 1000).unref();

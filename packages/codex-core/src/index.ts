@@ -82,6 +82,16 @@ export {
   type VerbositySetting,
 } from './config/load-config.js';
 export {
+  DEFAULT_OTEL_ENVIRONMENT,
+  OTEL_EXPORTER_NAMES,
+  type OtelConfig,
+  type OtelExporterSetting,
+  type OtelTlsSetting,
+  type OtelToml,
+  OtelTomlSchema,
+  otelExportEnabled,
+} from './config/otel.js';
+export {
   type ModelProviderInfo,
   type ProviderCommandAuth,
   type ProviderSelection,
@@ -128,7 +138,7 @@ export {
 } from './conversation/user-input.js';
 // Identity of a session (what ModelClientOptions needs).
 export { getOrCreateInstallationId } from './identity/installation-id.js';
-export { buildUserAgent } from './identity/user-agent.js';
+export { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from './identity/user-agent.js';
 export type {
   CompactionMetadata,
   RequestKind,

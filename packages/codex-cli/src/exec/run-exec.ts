@@ -5,12 +5,14 @@ import {
   execApprovalPolicy,
   loadConfig,
   OSS_DEFAULT_MODELS,
+  type OtelConfig,
   openExecConversation,
   type ResumeTarget,
   type TurnEvent,
 } from '@codex-ts/core';
 import { resolveCodexHome } from '@codex-ts/login';
 import { addTokenUsage, isAssistantMessage, messageText } from '@codex-ts/protocol';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { HumanPrinter } from '../output/human-printer.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
@@ -24,6 +26,7 @@ import {
   trustProject,
   writeLastMessage,
 } from './exec-setup.js';
+import { startExecTelemetry } from './exec-telemetry.js';
 import { PromptInputError } from './prompt-input.js';
 
 /** Options of one `codex-ts exec` run (already parsed from the command line). */
@@ -139,6 +142,28 @@ async function runTurn(
     stderr.write(startupErrorText(error));
     return 1;
   }
+  const telemetry = await startExecTelemetry(setup.otel, { env: options.env, redactor, stderr });
+  if (telemetry === undefined) return runSession(options, setup, redactor, stdout, stderr, undefined);
+  try {
+    return await telemetry.inRootSpan(async (span) => {
+      const code = await runSession(options, setup, redactor, stdout, stderr, span);
+      if (code !== 0) span?.setStatus({ code: SpanStatusCode.ERROR });
+      return code;
+    });
+  } finally {
+    await telemetry.shutdown();
+  }
+}
+
+/** The session and its turn, after the checks; `span` is the root span `codex.exec` when traced. */
+async function runSession(
+  options: ExecOptions,
+  setup: Setup,
+  redactor: SecretRedactor,
+  stdout: OutputSink,
+  stderr: OutputSink,
+  span: Span | undefined,
+): Promise<number> {
   let opened: Awaited<ReturnType<typeof openExecConversation>>;
   try {
     opened = await openExecConversation({
@@ -167,6 +192,7 @@ async function runTurn(
     return 1;
   }
   const { conversation } = opened;
+  span?.setAttribute('thread.id', conversation.threadId);
   const json = options.json ? new JsonlPrinter(stdout) : undefined;
   const human = options.json ? undefined : new HumanPrinter(stdout, stderr, { cwd: options.cwd });
   json?.threadStarted(conversation.threadId);
@@ -192,6 +218,7 @@ async function runTurn(
         event.type === 'turn.completed' && opened.resumedUsage
           ? { ...event, usage: addTokenUsage(opened.resumedUsage, event.usage) }
           : event;
+      if (event.type === 'turn.started') span?.setAttribute('turn.id', event.turnId);
       json?.handle(shown);
       human?.handle(shown);
       if (event.type === 'item.completed' && isAssistantMessage(event.item))
@@ -223,6 +250,8 @@ function startupErrorText(error: unknown): string {
 
 interface Setup {
   prompt: string;
+  /** `[otel]` of the loaded config: whether and where telemetry is exported. */
+  otel: OtelConfig;
   configOverrides: string[];
   model: string | undefined;
   outputSchema: unknown;
@@ -269,5 +298,5 @@ async function prepare(options: ExecOptions): Promise<Setup> {
   if (!options.skipGitRepoCheck && !options.dangerouslyBypassApprovalsAndSandbox && !inRepo)
     throw new ExecSetupError(NOT_TRUSTED_TEXT);
   if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
-  return { prompt, configOverrides, model, outputSchema };
+  return { prompt, configOverrides, model, outputSchema, otel: config.otel };
 }

@@ -9,6 +9,7 @@ import {
   profileFilePath,
   readConfigLayer,
 } from './layers.js';
+import { type OtelConfig, resolveOtelConfig } from './otel.js';
 import { applyConfigOverrides, type ConfigOverride, parseConfigOverride } from './overrides.js';
 import {
   AMAZON_BEDROCK_PROVIDER_ID,
@@ -175,6 +176,11 @@ export interface Config {
    * `codex exec` prints each as a warning item.
    */
   warnings: readonly string[];
+  /**
+   * `[otel]`: exporters (logs, traces, metrics), `environment`, `log_user_prompt`, with defaults
+   * applied and TLS files checked (see `resolveOtelConfig`).
+   */
+  otel: OtelConfig;
   /** The validated TOML (merged layers + overrides, unrecognized keys removed), snake_case. */
   toml: ConfigToml;
 }
@@ -196,7 +202,8 @@ export interface Config {
  *   the original's "Error loading config.toml:" text with the line and a caret),
  *   `invalid_value` (key path + file or override + what was expected; the legacy profile
  *   errors; a non-boolean requirements pin), `invalid_override`, `unknown_provider`,
- *   `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable`. Redefining a built-in
+ *   `unsupported` (`ollama-chat`, `amazon-bedrock`) or `unreadable` (also an `[otel]` TLS file
+ *   that cannot be read, naming its key). Redefining a built-in
  *   provider id (`openai`, `ollama`, `lmstudio`) is an `invalid_value`.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
@@ -259,6 +266,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     throw missingProviderError(modelProvider, Object.keys(modelProviders), configFile);
   }
   const unknownWarning = unknownSettingsWarning(unknownSettings);
+  const otel = await resolveOtelConfig(toml.otel, codexHome, (path) =>
+    describeSource(path, configFile, overrides),
+  );
 
   return {
     codexHome,
@@ -283,6 +293,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     modelProviders,
     ossProvider: toml.oss_provider,
     features: resolveFeatures(toml.features, requirements.featurePins),
+    otel,
     warnings: [...(unknownWarning === undefined ? [] : [unknownWarning]), ...requirements.warnings],
     toml,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OtelTomlSchema } from './otel.js';
 
 // Every leaf carries its own message: ConfigError shows it after the key path.
 const EXPECT_UINT = 'expected a non-negative integer';
@@ -306,7 +307,6 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'model_supports_reasoning_summaries',
   'notice',
   'notify',
-  'otel',
   'permissions',
   'personality',
   'plan_mode_reasoning_effort',
@@ -380,7 +380,7 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
  * integer), `approval_policy`, `sandbox_mode`, `profile` (only to reject it: 0.169.0 refuses the
  * legacy selector), `profiles` (legacy tables: validated, not applied), `model_providers`,
  * `features` (a boolean, or a table for the few features taking options, per feature name),
- * `oss_provider` (`lmstudio` or `ollama`) — plus {@link IGNORED_TOP_LEVEL_KEYS}. Any other key is
+ * `oss_provider` (`lmstudio` or `ollama`), `otel` (see `OtelTomlSchema`) — plus {@link IGNORED_TOP_LEVEL_KEYS}. Any other key is
  * an unrecognized setting: `loadConfig` drops it with a warning, or fails with `strictConfig`.
  */
 export const ConfigTomlSchema = z.strictObject(
@@ -400,6 +400,7 @@ export const ConfigTomlSchema = z.strictObject(
       })
       .optional(),
     oss_provider: stringEnum(['lmstudio', 'ollama']).optional(),
+    otel: OtelTomlSchema.optional(),
     ...ignoredShape(IGNORED_TOP_LEVEL_KEYS),
   },
   { error: EXPECT_TABLE },

@@ -296,7 +296,7 @@ async function build(
       appVersion: options.version,
       terminalType: env.TERM || 'unknown',
       sessionSource: 'exec',
-      logUserPrompt: logUserPromptSetting(config),
+      logUserPrompt: config.otel.logUserPrompt,
       redactor,
       authEnv: authEnvInfo(env, provider.info.envKey),
     });
@@ -429,14 +429,6 @@ function responsesLiteTools(
 function mcpServerNames(config: Config): string[] {
   const servers: unknown = config.toml.mcp_servers;
   return typeof servers === 'object' && servers !== null ? Object.keys(servers) : [];
-}
-
-/** `[otel].log_user_prompt` of config.toml (the table is otherwise ignored); true only for `true`. */
-function logUserPromptSetting(config: Config): boolean {
-  const otel: unknown = config.toml.otel;
-  return (
-    typeof otel === 'object' && otel !== null && (otel as Record<string, unknown>).log_user_prompt === true
-  );
 }
 
 /** The `<environment_context>` user message: working directory, shell, date and time zone. */
