@@ -98,6 +98,20 @@ describe('installSyncDeflate', () => {
     expect(deflate('abcabcabc')).toEqual(deflate('abcabcabc'));
   });
 
+  it('starts a new stream after a message that ends its DEFLATE stream (BFINAL), as ws does', async () => {
+    const { inflate } = fakePmd({});
+    // A complete raw DEFLATE stream per message (final block); what follows it (the appended
+    // trailer) is dropped and the next message starts a new stream.
+    const finished = (text: string) => zlib.deflateRawSync(Buffer.from(text));
+    await expect(inflate(finished('first message'))).resolves.toEqual(Buffer.from('first message'));
+    await expect(inflate(finished('second'))).resolves.toEqual(Buffer.from('second'));
+    // A fragment that ends exactly with the final block: the next message starts a new stream.
+    await expect(inflate(finished('fourth'), false)).resolves.toEqual(Buffer.from('fourth'));
+    await expect(inflate(finished('fifth'))).resolves.toEqual(Buffer.from('fifth'));
+    const [takeover] = await deflateMessages(['third, sync-flushed']);
+    await expect(inflate(takeover as Buffer)).resolves.toEqual(Buffer.from('third, sync-flushed'));
+  });
+
   it('fails a message that inflates past maxPayload, and invalid data', async () => {
     const [bomb] = await deflateMessages(['x'.repeat(5000)]);
     await expect(fakePmd({}, 1000).inflate(bomb as Buffer)).rejects.toThrow('Max payload size exceeded');

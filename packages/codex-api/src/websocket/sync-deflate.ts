@@ -60,6 +60,8 @@ function frameError(message: string, code: string): Error {
 /**
  * Runs `input` through `stream` synchronously with a sync flush; returns the output (a fresh
  * buffer, owned by the caller). Throws when zlib reports an error or `limit` (> 0) is exceeded.
+ * When the input ends the DEFLATE stream (only the inflater can see that) the rest of `input` is
+ * dropped and the stream reset for the next message, as `ws` does.
  */
 function runSync(stream: RawStream, input: Buffer, limit: number): Buffer {
   const handle = stream._handle as SyncHandle;
@@ -71,6 +73,7 @@ function runSync(stream: RawStream, input: Buffer, limit: number): Buffer {
   let total = 0;
   let inOff = 0;
   let inLen = input.length;
+  let retried = false;
   for (;;) {
     handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, inOff, inLen, out, 0, out.length);
     if (stream.destroyed) throw stream.errored ?? frameError('invalid compressed data', 'Z_DATA_ERROR');
@@ -90,9 +93,17 @@ function runSync(stream: RawStream, input: Buffer, limit: number): Buffer {
         parts.push(piece);
       }
     }
-    inOff += inLen - availIn;
+    const consumed = inLen - availIn;
+    inOff += consumed;
     inLen = availIn;
-    if (availOut !== 0) break; // zlib had room left: everything it could produce is out
+    if (availOut === 0) continue; // out of room: call again for the rest
+    if (availIn === 0) break;
+    // Room left but input left: the sender ended its DEFLATE stream (a BFINAL block). Like `ws`,
+    // drop what follows in this message and start a new stream (empty window) for the next one;
+    // when the stream had already ended with the previous input, start over with this one.
+    stream.reset();
+    if (consumed !== 0 || have !== 0 || inOff !== 0 || retried) break;
+    retried = true;
   }
   if (parts !== undefined) return Buffer.concat(parts, total);
   return first ?? Buffer.alloc(0);
