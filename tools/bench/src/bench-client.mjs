@@ -15,8 +15,11 @@ const IDENTITY = {
   sandboxMode: 'workspace-write',
 };
 
-/** A client for `baseUrl`; no retries anywhere, so a failure stops the benchmark instead of hiding. */
-export function newClient(baseUrl, websocket) {
+/**
+ * A client for `baseUrl`; no retries anywhere, so a failure stops the benchmark instead of hiding.
+ * `idleTimeoutMs` (default 10 s) bounds the stream idle time and the WebSocket handshake.
+ */
+export function newClient(baseUrl, websocket, idleTimeoutMs = 10_000) {
   return new ModelClient({
     provider: {
       name: 'bench',
@@ -27,8 +30,8 @@ export function newClient(baseUrl, websocket) {
         baseDelayMs: 1,
         retryOn: { retry429: false, retry5xx: false, retryTransport: false },
       },
-      streamIdleTimeoutMs: 10_000,
-      websocketConnectTimeoutMs: 10_000,
+      streamIdleTimeoutMs: idleTimeoutMs,
+      websocketConnectTimeoutMs: idleTimeoutMs,
     },
     auth: staticBearerAuth('bench'),
     identity: IDENTITY,

@@ -1,5 +1,5 @@
 // The server side of the WebSocket benchmark: @codex-ts/responses-server (HTTP SSE + WebSocket with
-// permessage-deflate) plus a byte-counting TCP proxy in front of it, both on 127.0.0.1, on a worker
+// permessage-deflate, compressed synchronously: sync-server-deflate.mjs) plus a byte-counting TCP proxy in front of it, both on 127.0.0.1, on a worker
 // thread by default so the server's JavaScript does not run on the client's event loop.
 //
 // `url` reaches the server directly (latency runs); `proxyUrl` goes through the proxy, which counts
@@ -8,6 +8,7 @@
 
 import { createConnection, createServer } from 'node:net';
 import { startResponsesServer } from '@codex-ts/responses-server';
+import { syncServerCompression } from './sync-server-deflate.mjs';
 import { startWorkerRpc } from './worker-rpc.mjs';
 
 export const SERVER_THREADS = ['worker', 'main'];
@@ -64,6 +65,7 @@ export async function startBenchServer(thread = 'worker') {
 
 /** The server and the proxy on the calling thread (synchronous methods; see {@link startBenchServer}). */
 export async function startLocalBenchServer() {
+  syncServerCompression();
   const server = await startResponsesServer();
   const proxy = await startCountingProxy(server.port);
   const clear = () => {

@@ -1,4 +1,6 @@
+import type { ClientOptions } from 'ws';
 import { WebSocket } from 'ws';
+import { installSyncDeflate, type PerMessageDeflateLike } from './sync-deflate.js';
 
 /** Largest message accepted from the server, in bytes (64 MiB, the tungstenite default). */
 export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -35,6 +37,18 @@ export interface ConnectionSocket {
 export class DroppableWebSocket extends WebSocket implements ConnectionSocket {
   /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
   onPeerClose: (() => void) | undefined;
+
+  constructor(address: string, options: ClientOptions) {
+    super(address, options);
+    // Once the handshake negotiated permessage-deflate (and before any frame is read), inflate and
+    // deflate synchronously instead of through zlib's thread pool (`sync-deflate.ts`).
+    this.once('open', () => {
+      const extensions = (this as unknown as { _extensions?: Record<string, PerMessageDeflateLike> })
+        ._extensions;
+      const pmd = extensions?.['permessage-deflate'];
+      if (pmd !== undefined) installSyncDeflate(pmd);
+    });
+  }
 
   override close(code?: number, data?: string | Buffer): void {
     const hook = this.onPeerClose;

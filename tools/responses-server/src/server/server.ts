@@ -54,6 +54,12 @@ export interface ResponsesServerOptions {
    * upgrade and answer nothing. Throws `ScenarioError` when malformed.
    */
   realtime?: RealtimeScenario;
+  /**
+   * permessage-deflate on `GET …/responses` upgrades: `true` (default) accepts a client's offer
+   * (`ws`'s server defaults: context takeover, so every message is compressed), `false` declines it
+   * (the 101 has no `sec-websocket-extensions`, frames go uncompressed).
+   */
+  websocketDeflate?: boolean;
 }
 
 /** A running responses server. Every method is safe to call after `close()` (waits then reject). */
@@ -191,6 +197,7 @@ class ResponsesServerImpl implements ResponsesServer {
       notify: () => this.waiters.notify(),
       log: this.log,
       lifetime: this.lifetime,
+      deflate: options.websocketDeflate ?? true,
     });
     if (options.wsScenario) this.ws.setScenario(options.wsScenario);
     this.realtime = new RealtimeEndpoint({

@@ -31,6 +31,8 @@ export interface WsEndpointContext {
   log: (line: string) => void;
   /** Ends when the server closes; take a scope per operation that must stop then. */
   lifetime: Lifetime;
+  /** `ResponsesServerOptions.websocketDeflate`. */
+  deflate: boolean;
 }
 
 interface Connection {
@@ -50,7 +52,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Scripted WebSocket endpoint; owned by the responses server. */
 export class WsEndpoint {
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
+  private readonly wss: WebSocketServer;
   private readonly extraHeaders = new WeakMap<IncomingMessage, Record<string, string>>();
   private readonly connections = new Set<Connection>();
   private readonly upgrading = new Set<Socket>();
@@ -66,6 +68,7 @@ export class WsEndpoint {
   private prewarmCount = 0;
 
   constructor(private readonly ctx: WsEndpointContext) {
+    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: ctx.deflate });
     this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
       const extra = this.extraHeaders.get(req);
       if (extra) for (const [name, value] of Object.entries(extra)) headers.push(`${name}: ${value}`);

@@ -139,6 +139,22 @@ describe('WebSocket endpoint', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('declines permessage-deflate with websocketDeflate: false and still answers', async () => {
+    const server = await startResponsesServer({
+      websocketDeflate: false,
+      wsScenario: { responses: [{ events: [responseCreated('resp_1'), completed('resp_1')] }] },
+    });
+    servers.push(server);
+    const client = await connect(server);
+    expect(client.upgrade.headers['sec-websocket-extensions']).toBeUndefined();
+    expect(client.ws.extensions).toBe('');
+    const [handshake] = await server.waitForHandshakes(1, 2000);
+    expect(handshake?.headerMap['sec-websocket-extensions']).toContain('permessage-deflate');
+    client.create({ model: 'gpt-5.5', input: [] });
+    expect((await client.next()).json).toMatchObject({ type: 'response.created' });
+    expect((await client.next()).json).toMatchObject({ type: 'response.completed' });
+  });
+
   it('rejects handshakes with the scripted status, headers and body', async () => {
     const server = await start({
       handshakes: [
