@@ -37,6 +37,8 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 4_000;
 const KEEP_ALIVE_HINT = /timeout=(\d+)/;
 const KEEP_ALIVE_HINT_MARGIN_MS = 2_000;
 const KEEP_ALIVE_MAX_MS = 600_000;
+/** TCP keep-alive probes after a minute of silence (undici's `keepAliveInitialDelay`). */
+const TCP_KEEP_ALIVE_DELAY_MS = 60_000;
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
@@ -105,11 +107,16 @@ function keepAliveAgent<A extends HttpAgent>(
   options: object,
   defaultIdleMs: number,
 ): A {
-  const agent = new Base({ ...options, keepAlive: true, scheduling: 'lifo' });
+  const agent = new Base({
+    ...options,
+    keepAlive: true,
+    keepAliveMsecs: TCP_KEEP_ALIVE_DELAY_MS,
+    scheduling: 'lifo',
+  });
   const keepSocketAlive = (socket: FinishedSocket): boolean => {
     const ms = idleTimeoutMs(socket, defaultIdleMs);
     if (ms === undefined) return false;
-    socket.setKeepAlive(true, 1_000);
+    socket.setKeepAlive(true, TCP_KEEP_ALIVE_DELAY_MS);
     socket.unref();
     socket.setTimeout(ms);
     return true;
