@@ -34,9 +34,13 @@ export interface HttpDispatcherRequest {
   origin: string;
   /** Path and query of the URL. */
   path: string;
+  /** `HttpRequest.method`. */
   method: string;
+  /** `HttpRequest.headers` as given (insertion order, names as given). */
   headers: Record<string, string>;
+  /** `HttpRequest.body` (a string is UTF-8), or null. */
   body: string | Uint8Array | null;
+  /** Aborted on the caller's abort, the deadline or the headers timeout; also ends the body. */
   signal: AbortSignal;
   /** Always 0 (off): the transport's own deadlines decide. */
   headersTimeout: number;
@@ -46,6 +50,7 @@ export interface HttpDispatcherRequest {
 
 /** What {@link HttpDispatcher.request} resolves with (undici's `Dispatcher.ResponseData`). */
 export interface HttpDispatcherResponse {
+  /** The HTTP status. */
   statusCode: number;
   /** Lower-cased names; a repeated header as an array. */
   headers: Record<string, string | string[] | undefined>;
@@ -59,6 +64,7 @@ export interface HttpDispatcherResponse {
  * a caller that wants undici (e.g. for a proxy) passes its own.
  */
 export interface HttpDispatcher {
+  /** Sends one request; resolves when the response headers arrived, rejects with the library's error. */
   request(options: HttpDispatcherRequest): Promise<HttpDispatcherResponse>;
 }
 

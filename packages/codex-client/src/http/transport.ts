@@ -40,13 +40,15 @@ export interface HttpTransportOptions {
    */
   connectTimeoutMs?: number;
   /**
-   * How long an idle keep-alive connection is kept, ms (default 4 000, or less when the server's
-   * `keep-alive: timeout=` says so; clamped with `clampTimerMs`). Ignored with `dispatcher`.
+   * How long an idle keep-alive connection is kept, ms (default 4 000; clamped with
+   * `clampTimerMs`). A response's `keep-alive: timeout=<s>` overrides it for that connection with
+   * `s` minus 2 s (at most 600 s; not reused when nothing is left), as undici does. Ignored with
+   * `dispatcher`.
    */
   keepAliveTimeoutMs?: number;
   /**
    * Extra trusted CA certificates for HTTPS, PEM text (one string may hold several `CERTIFICATE`
-   * blocks). The default Agent then trusts Node's bundled roots (`tls.rootCertificates`) **plus**
+   * blocks). The default sender then trusts Node's bundled roots (`tls.rootCertificates`) **plus**
    * these, never these alone (one shared `extraCaSecureContext`). Ignored with `dispatcher`
    * (configure that one yourself). Default:
    * Node's roots only.
