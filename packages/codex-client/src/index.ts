@@ -5,7 +5,7 @@
  *   the static `isInstance()` methods.
  * - `retry/`: {@link runWithRetry}, {@link shouldRetry}, {@link backoffMs}, {@link sleep}
  *  .
- * - `http/`: {@link HttpTransport} on undici, unary and streaming.
+ * - `http/`: {@link HttpTransport} on `node:http` / `node:https` (or a caller's undici dispatcher), unary and streaming.
  * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
  *   an idle timeout and abort).
  * - `timers/`: {@link clampTimerMs} and {@link IdleClock}, the one timer implementation.
@@ -57,8 +57,17 @@ export {
   type TransportErrorCode,
 } from './errors/transport-error.js';
 /**
- * `HttpTransport` (undici, keep-alive, `request()` / `stream()` / `close()`) and its options (`ca`:
- * extra trusted CA PEMs on top of Node's roots); `withSystemRoots(pem)` → `[...tls.rootCertificates,
+ * `HttpDispatcher`: what `HttpTransportOptions.dispatcher` must offer, the promise form of undici's
+ * `Dispatcher.request()` (`HttpDispatcherRequest` in: `origin`, `path`, `method`, `headers`,
+ * `body`, `signal`, `headersTimeout`/`bodyTimeout` always 0; `HttpDispatcherResponse` out:
+ * `statusCode`, lower-cased `headers`, `body` as a Node `Readable`). Any undici `Agent`, `Pool` or
+ * `ProxyAgent` fits; the transport itself never imports undici.
+ */
+export type { HttpDispatcher, HttpDispatcherRequest, HttpDispatcherResponse } from './http/sender.js';
+/**
+ * `HttpTransport` (`node:http` / `node:https` keep-alive agents, `request()` / `stream()` /
+ * `close()`) and its options (`ca`: extra trusted CA PEMs on top of Node's roots; `dispatcher`: an
+ * undici dispatcher to send through instead, e.g. a proxy agent); `withSystemRoots(pem)` → `[...tls.rootCertificates,
  * ...pem]`, the `ca` list that adds a CA without dropping the system roots, and
  * `extraCaSecureContext(pem)`, the same trust as one shared TLS `SecureContext` (built once, not per
  * connection).

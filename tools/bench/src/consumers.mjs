@@ -2,11 +2,13 @@
 // reused across runs, as a long-lived client would) and `run(n)` streams one response, resolving
 // with what it saw: `{ deltas, completed, bytes }`.
 
+import { Agent as NodeAgent, request as nodeRequest } from 'node:http';
 import { ResponsesClient, staticBearerAuth } from '@codex-ts/api';
+import { HttpTransport } from '@codex-ts/client';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 
-export const CONSUMERS = ['server-only', 'floor', 'ours', 'openai'];
+export const CONSUMERS = ['server-only', 'floor', 'floor-node', 'ours', 'ours-undici', 'openai'];
 
 const MODEL = 'gpt-5.5';
 const DELTA_TYPE = 'response.output_text.delta';
@@ -29,6 +31,62 @@ async function post(agent, url) {
     throw new Error(`POST ${url}/responses answered ${statusCode}: ${text.slice(0, 200)}`);
   }
   return body;
+}
+
+/** POST `{url}/responses` with `node:http` on a keep-alive Agent; resolves with the response. */
+function postNode(agent, url) {
+  const target = new URL(`${url}/responses`);
+  const body = Buffer.from(JSON.stringify({ model: MODEL, input: 'hi', stream: true }));
+  return new Promise((resolve, reject) => {
+    const req = nodeRequest(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: 'Bearer bench',
+          'content-length': String(body.length),
+        },
+      },
+      (res) => {
+        if (res.statusCode === 200) return resolve(res);
+        res.resume();
+        reject(new Error(`POST ${url}/responses answered ${res.statusCode}`));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The floor's SSE work over any byte stream: UTF-8 decode, split on "\n\n", JSON.parse of `data:`. */
+async function splitAndParse(body) {
+  const decoder = new TextDecoder();
+  let carry = '';
+  let deltas = 0;
+  let completed = false;
+  let bytes = 0;
+  const onBlock = (block) => {
+    for (const line of block.split('\n')) {
+      if (!line.startsWith('data:')) continue;
+      const payload = JSON.parse(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      if (payload.type === DELTA_TYPE) deltas++;
+      else if (payload.type === COMPLETED_TYPE) completed = true;
+    }
+  };
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    const blocks = (carry + decoder.decode(chunk, { stream: true })).split('\n\n');
+    carry = blocks.pop();
+    for (const block of blocks) onBlock(block);
+  }
+  carry += decoder.decode();
+  if (carry !== '') onBlock(carry);
+  return { deltas, completed, bytes };
 }
 
 /**
@@ -57,41 +115,31 @@ function floor(url) {
   const agent = new Agent({ keepAliveTimeout: 30_000 });
   return {
     name: 'floor',
-    async run() {
-      const body = await post(agent, url);
-      const decoder = new TextDecoder();
-      let carry = '';
-      let deltas = 0;
-      let completed = false;
-      let bytes = 0;
-      const onBlock = (block) => {
-        for (const line of block.split('\n')) {
-          if (!line.startsWith('data:')) continue;
-          const payload = JSON.parse(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
-          if (payload.type === DELTA_TYPE) deltas++;
-          else if (payload.type === COMPLETED_TYPE) completed = true;
-        }
-      };
-      for await (const chunk of body) {
-        bytes += chunk.length;
-        const blocks = (carry + decoder.decode(chunk, { stream: true })).split('\n\n');
-        carry = blocks.pop();
-        for (const block of blocks) onBlock(block);
-      }
-      carry += decoder.decode();
-      if (carry !== '') onBlock(carry);
-      return { deltas, completed, bytes };
-    },
+    run: async () => splitAndParse(await post(agent, url)),
     close: () => agent.close(),
   };
 }
 
+/** floor-node: the floor's work over `node:http` (keep-alive `http.Agent`) instead of undici. */
+function floorNode(url) {
+  const agent = new NodeAgent({ keepAlive: true, timeout: 30_000 });
+  return {
+    name: 'floor-node',
+    run: async () => splitAndParse(await postNode(agent, url)),
+    close: async () => agent.destroy(),
+  };
+}
+
 /**
- * ours: `ResponsesClient` of @codex-ts/api (its default `HttpTransport` from @codex-ts/client), no
- * retries; `for await` over `stream()` counting `output_text.delta` until `completed`.
+ * ours: `ResponsesClient` of @codex-ts/api (its default `HttpTransport` from @codex-ts/client, on
+ * `node:http`), no retries; `for await` over `stream()` counting `output_text.delta` until
+ * `completed`. ours-undici: the same with `HttpTransport({ dispatcher })` on an undici `Agent` (the
+ * transport before it moved to `node:http`).
  */
-function ours(url) {
+function ours(url, name = 'ours') {
+  const dispatcher = name === 'ours-undici' ? new Agent({ keepAliveTimeout: 30_000 }) : undefined;
   const client = new ResponsesClient({
+    ...(dispatcher === undefined ? {} : { transport: new HttpTransport({ dispatcher }) }),
     provider: {
       name: 'bench',
       baseUrl: url,
@@ -116,7 +164,7 @@ function ours(url) {
     include: [],
   };
   return {
-    name: 'ours',
+    name,
     async run() {
       const stream = await client.stream(body);
       let deltas = 0;
@@ -127,7 +175,10 @@ function ours(url) {
       }
       return { deltas, completed, bytes: undefined };
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await dispatcher?.close();
+    },
   };
 }
 
@@ -153,7 +204,14 @@ function openai(url) {
   };
 }
 
-const FACTORIES = { 'server-only': serverOnly, floor, ours, openai };
+const FACTORIES = {
+  'server-only': serverOnly,
+  floor,
+  'floor-node': floorNode,
+  ours,
+  'ours-undici': (url) => ours(url, 'ours-undici'),
+  openai,
+};
 
 /** Create the consumer `name` reading from the server at `url` (base URL including `/v1`). */
 export function createConsumer(name, url) {

@@ -24,7 +24,7 @@ function parseArgs(argv) {
     warmup: 3,
     servers: ['raw', 'prechunked'],
     serverThread: 'worker',
-    consumers: ['floor', 'ours', 'openai'],
+    consumers: ['floor', 'floor-node', 'ours', 'ours-undici', 'openai'],
     survey: [...SERVER_KINDS],
     surveyIterations: 5,
     memoryN: 100_000,
@@ -301,6 +301,11 @@ async function main() {
         c.oursWithinTarget = o.medianMs / f.medianMs <= 1.3;
       }
       if (a && f) c.openaiTimeVsFloor = round(a.medianMs / f.medianMs, 2);
+      const u = get('ours-undici');
+      if (u && f) c.oursUndiciTimeVsFloor = round(u.medianMs / f.medianMs, 2);
+      if (o && u) c.oursTimeVsOursUndici = round(o.medianMs / u.medianMs, 2);
+      const fn = get('floor-node');
+      if (fn && f) c.floorNodeTimeVsFloor = round(fn.medianMs / f.medianMs, 2);
       comparisons.push(c);
       const parts = [`N=${fmtInt(n)}:`];
       if (c.oursThroughputVsOpenai !== undefined)
@@ -312,6 +317,10 @@ async function main() {
       }
       if (c.openaiTimeVsFloor !== undefined)
         parts.push(`openai time ${c.openaiTimeVsFloor}x floor (expected ~5x)`);
+      if (c.oursTimeVsOursUndici !== undefined)
+        parts.push(`ours (node:http) time ${c.oursTimeVsOursUndici}x ours-undici`);
+      if (c.floorNodeTimeVsFloor !== undefined)
+        parts.push(`floor-node time ${c.floorNodeTimeVsFloor}x floor`);
       console.log(parts.join('  '));
     }
   }

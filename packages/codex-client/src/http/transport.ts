@@ -1,44 +1,56 @@
 /**
- * `HttpTransport`: unary and streaming HTTP requests on undici.
+ * `HttpTransport`: unary and streaming HTTP requests on `node:http` / `node:https` (or a caller's
+ * undici dispatcher).
  */
-import type { Readable } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
 import {
   AbortedError,
   BuildError,
   HttpStatusError,
   type ResponseHeaders,
-  StreamError,
-  TimeoutError,
   TransportError,
 } from '../errors/transport-error.js';
 import { reportRequest } from '../telemetry/telemetry.js';
-import { clampTimerMs, IdleClock } from '../timers/idle-clock.js';
 import { classifyBodyError, classifySendError } from './classify.js';
+import { NodeSender } from './node-sender.js';
+import { RequestState } from './request-state.js';
+import {
+  type BodyStream,
+  DispatcherSender,
+  type Exchange,
+  type HttpDispatcher,
+  type Sender,
+} from './sender.js';
 import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
+
+export { HEADERS_TIMEOUT_MESSAGE } from './request-state.js';
 
 /** Options of {@link HttpTransport}. */
 export interface HttpTransportOptions {
   /**
-   * The undici dispatcher to send through. The transport does not close a dispatcher it was given.
-   * Default: a keep-alive `undici.Agent` owned (and closed) by the transport.
+   * An undici dispatcher to send through instead of `node:http` (e.g. `new undici.ProxyAgent(…)` for
+   * a proxy; any object with undici's promise `request()`). The transport does not close a
+   * dispatcher it was given, and `connectTimeoutMs`, `keepAliveTimeoutMs` and `ca` do not apply.
+   * Default: the transport's own keep-alive `node:http` / `node:https` agents, closed by `close()`.
    */
-  dispatcher?: Dispatcher;
+  dispatcher?: HttpDispatcher;
   /**
-   * Connect timeout of the default Agent, ms (undici default 10 000; clamped with `clampTimerMs`).
-   * Ignored with `dispatcher`.
+   * Connect timeout of a new connection (TCP connect plus TLS handshake), ms (default 10 000;
+   * clamped with `clampTimerMs`); exceeding it is a `ConnectionError`. Ignored with `dispatcher`.
    */
   connectTimeoutMs?: number;
   /**
-   * How long the default Agent keeps an idle connection, ms (undici default 4 000; clamped with
-   * `clampTimerMs`). Ignored with `dispatcher`.
+   * How long an idle keep-alive connection is kept, ms (default 4 000; clamped with
+   * `clampTimerMs`). A response's `keep-alive: timeout=<s>` overrides it for that connection with
+   * `s` minus 2 s (at most 600 s; not reused when nothing is left), as undici does. Ignored with
+   * `dispatcher`.
    */
   keepAliveTimeoutMs?: number;
   /**
    * Extra trusted CA certificates for HTTPS, PEM text (one string may hold several `CERTIFICATE`
-   * blocks). The default Agent then trusts Node's bundled roots (`tls.rootCertificates`) **plus**
-   * these, never these alone. Ignored with `dispatcher` (configure that one yourself). Default:
+   * blocks). The default sender then trusts Node's bundled roots (`tls.rootCertificates`) **plus**
+   * these, never these alone (one shared `extraCaSecureContext`). Ignored with `dispatcher`
+   * (configure that one yourself). Default:
    * Node's roots only.
    */
   ca?: string | readonly string[];
@@ -78,93 +90,6 @@ export function extraCaSecureContext(extra: string | readonly string[]): SecureC
   return context;
 }
 
-/** The message of the `StreamError` for a request whose response headers did not arrive in time. */
-export const HEADERS_TIMEOUT_MESSAGE = 'idle timeout waiting for response headers';
-
-/**
- * Per-request state: our own abort controller, the deadline (`timeoutMs`), the headers timeout
- * (`headersTimeoutMs`), both on {@link IdleClock}, and why the request stopped.
- */
-class RequestState {
-  readonly controller = new AbortController();
-  timedOut = false;
-  headersTimedOut = false;
-  cancelled = false;
-  cancelReason: unknown = undefined;
-  private readonly deadline: IdleClock | undefined;
-  private readonly headersClock: IdleClock | undefined;
-  private readonly userSignal: AbortSignal | undefined;
-  private readonly onUserAbort: (() => void) | undefined;
-
-  constructor(
-    signal: AbortSignal | undefined,
-    timeoutMs: number | undefined,
-    headersTimeoutMs: number | undefined,
-  ) {
-    this.userSignal = signal;
-    if (signal !== undefined) {
-      this.onUserAbort = () => this.controller.abort(signal.reason);
-      signal.addEventListener('abort', this.onUserAbort, { once: true });
-    }
-    if (timeoutMs !== undefined) {
-      this.deadline = new IdleClock(timeoutMs, () => {
-        this.timedOut = true;
-        this.controller.abort(this.timeoutError());
-      });
-      this.deadline.start();
-    }
-    if (headersTimeoutMs !== undefined) {
-      this.headersClock = new IdleClock(headersTimeoutMs, () => {
-        this.headersTimedOut = true;
-        this.controller.abort(this.headersTimeoutError());
-      });
-      this.headersClock.start();
-    }
-  }
-
-  timeoutError(): TimeoutError {
-    return new TimeoutError(`request timed out after ${this.deadline?.timeoutMs} ms`);
-  }
-
-  headersTimeoutError(): StreamError {
-    return new StreamError(HEADERS_TIMEOUT_MESSAGE, { idleTimeout: true });
-  }
-
-  /** The error that explains a stop we caused (cancel, abort, deadline, headers timeout), if any. */
-  stopError(): TransportError | undefined {
-    if (this.cancelled) return new AbortedError(this.cancelReason);
-    if (this.userSignal?.aborted) return new AbortedError(this.userSignal.reason);
-    if (this.timedOut) return this.timeoutError();
-    if (this.headersTimedOut) return this.headersTimeoutError();
-    return undefined;
-  }
-
-  /** The response headers arrived: the headers timeout no longer applies. */
-  headersArrived(): void {
-    this.headersClock?.stop();
-  }
-
-  clearDeadline(): void {
-    this.deadline?.stop();
-  }
-
-  dispose(): void {
-    this.clearDeadline();
-    this.headersArrived();
-    if (this.onUserAbort !== undefined) this.userSignal?.removeEventListener('abort', this.onUserAbort);
-  }
-}
-
-function toHeaders(raw: Record<string, string | string[] | undefined>): ResponseHeaders {
-  const entries: [string, string][] = [];
-  for (const name in raw) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    entries.push([name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]);
-  }
-  return Object.fromEntries(entries);
-}
-
 const utf8 = new TextDecoder('utf-8');
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
@@ -189,8 +114,6 @@ class BufferedResponse implements HttpResponse {
     return JSON.parse(this.text());
   }
 }
-
-type BodyStream = Readable & AsyncIterable<Uint8Array>;
 
 function noop(): void {}
 
@@ -244,14 +167,16 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
 }
 
 /**
- * HTTP/1.1 client on undici for unary and streaming requests. Knows nothing about any particular API.
+ * HTTP/1.1 client for unary and streaming requests. Knows nothing about any particular API.
  *
- * The default dispatcher is a keep-alive `undici.Agent` (connections are reused across requests).
- * undici's `headersTimeout` and `bodyTimeout` are set to 0 (off) on every request, also with a
- * caller's dispatcher: the caller's deadline (`timeoutMs`), headers timeout (`headersTimeoutMs`)
- * and the SSE idle timeout decide instead, all on one {@link IdleClock} implementation with
- * durations clamped to Node's timer range. Headers go out in insertion order with their names as
- * given.
+ * By default it sends with `node:http` / `node:https` on keep-alive agents of its own
+ * (connections are reused across requests; Node's native parser, no WebAssembly, no global
+ * side effects); with `options.dispatcher` it sends through that undici dispatcher instead, with
+ * undici's `headersTimeout` and `bodyTimeout` set to 0 (off). Either way the caller's deadline
+ * (`timeoutMs`), headers timeout (`headersTimeoutMs`) and the SSE idle timeout decide, all on one
+ * `IdleClock` implementation with durations clamped to Node's timer range. On the wire: `host`,
+ * `connection: keep-alive`, then the caller's headers in insertion order with their names as given
+ * (values as Latin-1 bytes), then `content-length`.
  *
  * Errors (all {@link TransportError}s): non-2xx → {@link HttpStatusError}
  * with `url`, lower-cased response headers (repeated values joined with `", "`) and the body text;
@@ -263,24 +188,19 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
  * failure → `NetworkError` with the library's message. Request headers never appear in errors.
  */
 export class HttpTransport {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly sender: Sender;
   private closed = false;
 
   constructor(options?: HttpTransportOptions) {
     if (options?.dispatcher !== undefined) {
-      this.dispatcher = options.dispatcher;
-      this.ownsDispatcher = false;
+      this.sender = new DispatcherSender(options.dispatcher);
     } else {
-      const agentOptions: Agent.Options = { headersTimeout: 0, bodyTimeout: 0 };
-      if (options?.connectTimeoutMs !== undefined)
-        agentOptions.connectTimeout = clampTimerMs(options.connectTimeoutMs);
-      if (options?.keepAliveTimeoutMs !== undefined)
-        agentOptions.keepAliveTimeout = clampTimerMs(options.keepAliveTimeoutMs);
       const ca = options?.ca;
-      if (ca !== undefined) agentOptions.connect = { secureContext: extraCaSecureContext(ca) };
-      this.dispatcher = new Agent(agentOptions);
-      this.ownsDispatcher = true;
+      this.sender = new NodeSender({
+        connectTimeoutMs: options?.connectTimeoutMs,
+        keepAliveTimeoutMs: options?.keepAliveTimeoutMs,
+        secureContext: ca === undefined ? undefined : extraCaSecureContext(ca),
+      });
     }
   }
 
@@ -298,9 +218,9 @@ export class HttpTransport {
     try {
       const response = await this.send(req, state);
       state.headersArrived();
-      status = response.statusCode;
-      const headers = toHeaders(response.headers);
-      const body = await readAll(response.body as BodyStream, state);
+      status = response.status;
+      const headers = response.headers;
+      const body = await readAll(response.body, state);
       if (status < 200 || status > 299) {
         throw new HttpStatusError({ status, url: req.url, headers, body: utf8OrUndefined(body) });
       }
@@ -338,9 +258,9 @@ export class HttpTransport {
     try {
       const response = await this.send(req, state);
       state.headersArrived();
-      status = response.statusCode;
-      const headers = toHeaders(response.headers);
-      const readable = response.body as BodyStream;
+      status = response.status;
+      const headers = response.headers;
+      const readable = response.body;
       if (status < 200 || status > 299) {
         let text: string | undefined;
         try {
@@ -392,16 +312,17 @@ export class HttpTransport {
   }
 
   /**
-   * Close the default Agent (waits for in-flight requests to finish). A dispatcher passed in the
-   * options is left open. Later requests reject with `BuildError`.
+   * Waits for in-flight requests (streamed bodies included) to finish, then closes the
+   * transport's own connections. A dispatcher passed in the options is left open. Later requests
+   * reject with `BuildError`.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.sender.close();
   }
 
-  private async send(req: HttpRequest, state: RequestState): Promise<Dispatcher.ResponseData> {
+  private async send(req: HttpRequest, state: RequestState): Promise<Exchange> {
     if (req.signal?.aborted) throw new AbortedError(req.signal.reason);
     if (this.closed) throw new BuildError('the transport is closed');
     let url: URL;
@@ -414,16 +335,7 @@ export class HttpTransport {
       throw new BuildError(`unsupported URL scheme ${url.protocol}`);
     }
     try {
-      return await this.dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: req.body ?? null,
-        signal: state.controller.signal,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      return await this.sender.send(req, url, state.controller.signal);
     } catch (error) {
       throw state.stopError() ?? classifySendError(error);
     }
