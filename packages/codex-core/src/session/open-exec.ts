@@ -27,6 +27,7 @@ import { createExecToolSet, type ExecToolSet, execSandboxPolicy } from './exec-t
 import { modelSettingsFor } from './model-choice.js';
 import type { OpenExecOptions, OpenedExecConversation } from './open-exec-options.js';
 import { commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
+import { systemTimeZone } from './time-zone.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -368,7 +369,7 @@ function logUserPromptSetting(config: Config): boolean {
 /** The `<environment_context>` user message: working directory, shell, date and time zone. */
 export function environmentContext(cwd: string, env: NodeJS.ProcessEnv, now = new Date()): string {
   const shell = (env.SHELL ?? 'bash').split('/').pop() || 'bash';
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = systemTimeZone();
   const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   return [
     '<environment_context>',
