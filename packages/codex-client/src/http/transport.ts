@@ -16,6 +16,7 @@ import {
 import { reportRequest } from '../telemetry/telemetry.js';
 import { clampTimerMs, IdleClock } from '../timers/idle-clock.js';
 import { classifyBodyError, classifySendError } from './classify.js';
+import { lazyCaConnector } from './lazy-ca-connector.js';
 import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
 
 /** Options of {@link HttpTransport}. */
@@ -278,7 +279,7 @@ export class HttpTransport {
       if (options?.keepAliveTimeoutMs !== undefined)
         agentOptions.keepAliveTimeout = clampTimerMs(options.keepAliveTimeoutMs);
       const ca = options?.ca;
-      if (ca !== undefined) agentOptions.connect = { secureContext: extraCaSecureContext(ca) };
+      if (ca !== undefined) agentOptions.connect = lazyCaConnector(ca, agentOptions.connectTimeout);
       this.dispatcher = new Agent(agentOptions);
       this.ownsDispatcher = true;
     }
