@@ -1,27 +1,7 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+// The `codex-ts` binary: a launcher that imports node built-ins only (see launch/launcher.ts).
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './launch/launcher.js';
 
-const controller = new AbortController();
-process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-
-async function readStdinBytes(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function readStdin(): Promise<string> {
-  return Buffer.from(await readStdinBytes()).toString('utf8');
-}
-
-const code = await main(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: { write: (s) => process.stdout.write(s) },
-  stderr: { write: (s) => process.stderr.write(s) },
-  readStdin,
-  readStdinBytes,
-  stdinIsTty: Boolean(process.stdin.isTTY),
-  signal: controller.signal,
-});
-process.exitCode = code;
+launch(process.argv.slice(2), dirname(fileURLToPath(import.meta.url)));
