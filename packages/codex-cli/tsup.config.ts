@@ -31,6 +31,27 @@ const noZodLocales: Plugin = {
   },
 };
 
+/** Loaded at run time from the package's dependencies, never bundled: what only `[otel]` needs. */
+const notBundled = [/^@codex-ts\/otel-sdk$/, /^@opentelemetry\/(?!api$|api-logs$)/, /^@grpc\//];
+
+// Keeps `notBundled` out of the bundle. Their dynamic `import()` would run inside `vm.Script`, which
+// has no loader for it without `--experimental-vm-modules`: each becomes a `require()` from the
+// bundle's folder (Node >= 20.19 requires ES modules), still made only when the `import()` runs.
+const requireNotBundled: Plugin = {
+  name: 'require-not-bundled',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (!notBundled.some((pattern) => pattern.test(args.path))) return undefined;
+      if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'require-not-bundled' };
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'require-not-bundled' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const library = packageBuild(['src/index.ts']);
 
 /** zstd's WebAssembly file, which `@bokuweb/zstd-wasm` reads from `__dirname` (dist/ in the bundle). */
@@ -63,8 +84,7 @@ export default defineConfig([
     minify: true,
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
     noExternal: [/.*/],
-    external: [/^@opentelemetry\/(?!api$|api-logs$)/, /^@grpc\//],
-    esbuildPlugins: [noZodLocales],
+    esbuildPlugins: [noZodLocales, requireNotBundled],
     async onSuccess() {
       rmSync('dist/cli.cjs.cache', { force: true });
       copyFileSync(zstdWasmPath(), 'dist/zstd.wasm');

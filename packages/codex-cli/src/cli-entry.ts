@@ -4,7 +4,10 @@
  * `vm.Script` with a V8 code cache and calls {@link run}; the build calls {@link helpFacts} to
  * write `dist/help.json`, which lets the launcher answer `--help` without loading the bundle.
  */
-import './zod-jitless.js';
+// First: zod is configured before any schema of the bundle is built (the package has no side
+// effects, so this import is kept through its export).
+export { ZOD_JITLESS } from './zod-jitless.js';
+
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { main } from './main.js';
 

@@ -4,4 +4,5 @@
 // make than they save for the handful of values each schema parses in one run.
 import { config } from 'zod';
 
-config({ jitless: true });
+/** True once zod's global config says `jitless` (always, after this module ran). */
+export const ZOD_JITLESS: boolean = config({ jitless: true }).jitless === true;
