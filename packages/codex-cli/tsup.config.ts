@@ -1,4 +1,99 @@
-import { defineConfig } from 'tsup';
+// Three builds (see README "How the binary is built"):
+// 1. the library entry `dist/index.js` (+ .d.ts): ESM, dependencies stay imports, as every package;
+// 2. the launcher `dist/bin.js`: ESM, node built-ins only, answers --version / --help on its own;
+// 3. the binary `dist/cli.cjs`: `src/cli-entry.ts` and every dependency in one minified CommonJS
+//    file, which the launcher compiles with a V8 code cache. Afterwards `dist/help.json` is written
+//    from the bundle (`helpFacts()`), in a child process whose stdout is a pipe (80 columns), and
+//    zstd's WebAssembly file is copied beside the bundle.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'esbuild';
+import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig(packageBuild(['src/index.ts', 'src/bin.ts']));
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+const define = { __CODEX_TS_CLI_VERSION__: JSON.stringify(version) };
+
+// zod's `locales` namespace (40-odd languages) is only reachable as `z.locales`, which we never
+// use; the English messages are imported on their own. In the bundle it becomes an empty module.
+const noZodLocales: Plugin = {
+  name: 'no-zod-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'no-zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-zod-locales' }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
+  },
+};
+
+/** Loaded at run time from the package's dependencies, never bundled: what only `[otel]` needs. */
+const notBundled = [/^@codex-ts\/otel-sdk$/, /^@opentelemetry\/(?!api$|api-logs$)/, /^@grpc\//];
+
+// Keeps `notBundled` out of the bundle. Their dynamic `import()` would run inside `vm.Script`, which
+// has no loader for it without `--experimental-vm-modules`: each becomes a `require()` from the
+// bundle's folder (Node >= 20.19 requires ES modules), still made only when the `import()` runs.
+const requireNotBundled: Plugin = {
+  name: 'require-not-bundled',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (!notBundled.some((pattern) => pattern.test(args.path))) return undefined;
+      if (args.kind === 'dynamic-import') return { path: args.path, namespace: 'require-not-bundled' };
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'require-not-bundled' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const library = packageBuild(['src/index.ts']);
+
+/** zstd's WebAssembly file, which `@bokuweb/zstd-wasm` reads from `__dirname` (dist/ in the bundle). */
+function zstdWasmPath(): string {
+  const client = createRequire(import.meta.url).resolve('@codex-ts/client/package.json');
+  return join(dirname(createRequire(client).resolve('@bokuweb/zstd-wasm')), 'zstd.wasm');
+}
+
+export default defineConfig([
+  { ...library, define, clean: false },
+  {
+    entry: { bin: 'src/bin.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    define,
+    clean: false,
+    minify: true,
+  },
+  {
+    entry: { cli: 'src/cli-entry.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    define,
+    clean: false,
+    minify: true,
+    // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
+    noExternal: [/.*/],
+    esbuildPlugins: [noZodLocales, requireNotBundled],
+    async onSuccess() {
+      rmSync('dist/cli.cjs.cache', { force: true });
+      copyFileSync(zstdWasmPath(), 'dist/zstd.wasm');
+      const facts = execFileSync(
+        process.execPath,
+        ['-e', "require('./dist/cli.cjs').helpFacts().then((f) => process.stdout.write(JSON.stringify(f)))"],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      writeFileSync('dist/help.json', `${JSON.stringify(JSON.parse(facts), null, 2)}\n`);
+    },
+  } satisfies Options,
+]);

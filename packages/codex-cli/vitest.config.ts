@@ -1,4 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
 
-export default defineConfig(sharedConfig);
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+// `CLI_VERSION` (src/version.ts) is a build-time constant; the tests run the sources.
+export default defineConfig({
+  ...sharedConfig,
+  define: { __CODEX_TS_CLI_VERSION__: JSON.stringify(version) },
+});

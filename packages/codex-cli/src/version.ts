@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+/** Replaced by the version of package.json at build time (tsup `define`, and vitest's `define`). */
+declare const __CODEX_TS_CLI_VERSION__: string;
 
-/** Version of this CLI, read from its package.json (sent in `User-Agent` and the OpenAI `version` header). */
-export const CLI_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** Version of this CLI, from its package.json (sent in `User-Agent` and the OpenAI `version` header). */
+export const CLI_VERSION: string = __CODEX_TS_CLI_VERSION__;

@@ -4,7 +4,6 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
@@ -31,7 +30,11 @@ import {
   readRejection,
 } from '../internal/ws-handshake.js';
 import type { Provider } from '../provider/provider.js';
-import { DroppableWebSocket, WEBSOCKET_MAX_MESSAGE_BYTES } from '../websocket/socket.js';
+import {
+  type DroppableWebSocket,
+  loadDroppableWebSocket,
+  WEBSOCKET_MAX_MESSAGE_BYTES,
+} from '../websocket/socket.js';
 import { RealtimeConnection } from './connection.js';
 import type { RealtimeProtocolVersion } from './events.js';
 import { type RealtimeSessionSettings, realtimeWebsocketUrl } from './session.js';
@@ -88,13 +91,14 @@ export interface RealtimeConnectOptions {
  */
 export class RealtimeWebsocketClient {
   private readonly options: RealtimeWebsocketClientOptions;
-  private readonly secureContext: SecureContext | undefined;
+  /** Extra trusted CAs; their TLS context is built by the first `wss:` connection (`extraCaSecureContext`). */
+  private readonly ca: string | readonly string[] | undefined;
   /** The redactor of the options (or the client's own). */
   readonly redactor: SecretRedactor;
 
   constructor(options: RealtimeWebsocketClientOptions) {
     this.options = options;
-    this.secureContext = options.ca === undefined ? undefined : extraCaSecureContext(options.ca);
+    this.ca = options.ca;
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -191,16 +195,19 @@ export class RealtimeWebsocketClient {
       apiErrorFromTransport(new AbortedError(signal?.reason), { phase: 'request' });
     if (signal?.aborted) throw aborted();
     const headers = await this.headers(config, options);
+    const Socket = await loadDroppableWebSocket();
     if (signal?.aborted) throw aborted();
     return new Promise((resolve, reject) => {
       let socket: DroppableWebSocket;
       try {
-        socket = new DroppableWebSocket(url, {
+        socket = new Socket(url, {
           headers,
           perMessageDeflate: false,
           maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
           followRedirects: false,
-          ...(this.secureContext === undefined ? {} : { secureContext: this.secureContext }),
+          ...(this.ca === undefined || !url.startsWith('wss:')
+            ? {}
+            : { secureContext: extraCaSecureContext(this.ca) }),
         });
       } catch (error) {
         reject(

@@ -1,6 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
@@ -30,7 +29,12 @@ import type { Provider } from '../provider/provider.js';
 import { websocketUrlForPath } from '../provider/provider.js';
 import { ResponsesWebsocketConnection } from './connection.js';
 import { handshakeHeaderList } from './headers.js';
-import { DroppableWebSocket, WEBSOCKET_MAX_MESSAGE_BYTES } from './socket.js';
+import {
+  type DroppableWebSocket,
+  type DroppableWebSocketClass,
+  loadDroppableWebSocket,
+  WEBSOCKET_MAX_MESSAGE_BYTES,
+} from './socket.js';
 import type { WebsocketTelemetry } from './telemetry.js';
 
 /** Options of {@link ResponsesWebsocketClient}. */
@@ -93,7 +97,8 @@ export class ResponsesWebsocketClient {
   private readonly auth: AuthProvider;
   private readonly defaultHeaders: Record<string, string>;
   private readonly telemetry: WebsocketTelemetry | undefined;
-  private readonly secureContext: SecureContext | undefined;
+  /** Extra trusted CAs; their TLS context is built by the first `wss:` connection (`extraCaSecureContext`). */
+  private readonly ca: string | readonly string[] | undefined;
   /** The redactor of {@link ResponsesWebsocketClientOptions.redactor} (or the client's own). */
   readonly redactor: SecretRedactor;
 
@@ -102,7 +107,7 @@ export class ResponsesWebsocketClient {
     this.auth = options.auth;
     this.defaultHeaders = options.defaultHeaders ?? {};
     this.telemetry = options.telemetry;
-    this.secureContext = options.ca === undefined ? undefined : extraCaSecureContext(options.ca);
+    this.ca = options.ca;
     this.redactor = options.redactor ?? new SecretRedactor();
     registerProviderSecrets(this.redactor, options.provider);
   }
@@ -173,10 +178,11 @@ export class ResponsesWebsocketClient {
         });
       }
     }
-    return this.open(url, headers, signal);
+    return this.open(await loadDroppableWebSocket(), url, headers, signal);
   }
 
   private open(
+    Socket: DroppableWebSocketClass,
     url: string,
     headers: Array<[string, string]>,
     signal: AbortSignal | undefined,
@@ -202,13 +208,15 @@ export class ResponsesWebsocketClient {
       };
       let socket: DroppableWebSocket;
       try {
-        socket = new DroppableWebSocket(url, {
+        socket = new Socket(url, {
           headers: Object.fromEntries(headers),
           perMessageDeflate: true,
           maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES,
           followRedirects: false,
           finishRequest,
-          ...(this.secureContext === undefined ? {} : { secureContext: this.secureContext }),
+          ...(this.ca === undefined || !url.startsWith('wss:')
+            ? {}
+            : { secureContext: extraCaSecureContext(this.ca) }),
         });
       } catch (error) {
         reject(

@@ -1,5 +1,4 @@
-import type { ClientOptions } from 'ws';
-import { WebSocket } from 'ws';
+import type { ClientOptions, WebSocket } from 'ws';
 import { installSyncDeflate, type PerMessageDeflateLike } from './sync-deflate.js';
 
 /** Largest message accepted from the server, in bytes (64 MiB, the tungstenite default). */
@@ -31,32 +30,50 @@ export interface ConnectionSocket {
  * A `ws` client socket that never runs a close handshake once open: `ws` answers a peer's
  * close frame (and a protocol error) by calling `close()` on the socket and then waits, up to 30 s,
  * for the peer to end the TCP connection. Here that internal `close()` call is reported to
- * {@link onPeerClose} on the next tick (after any `'error'` event `ws` emits in the same step) and
- * the owner drops the socket with `terminate()` instead. Our own code never calls `close()`.
+ * {@link ConnectionSocket.onPeerClose} on the next tick (after any `'error'` event `ws` emits in
+ * the same step) and the owner drops the socket with `terminate()` instead. Our own code never
+ * calls `close()`.
  */
-export class DroppableWebSocket extends WebSocket implements ConnectionSocket {
-  /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
-  onPeerClose: (() => void) | undefined;
+export type DroppableWebSocket = WebSocket & ConnectionSocket;
 
-  constructor(address: string, options: ClientOptions) {
-    super(address, options);
-    // Once the handshake negotiated permessage-deflate (and before any frame is read), inflate and
-    // deflate synchronously instead of through zlib's thread pool (`sync-deflate.ts`).
-    this.once('open', () => {
-      const extensions = (this as unknown as { _extensions?: Record<string, PerMessageDeflateLike> })
-        ._extensions;
-      const pmd = extensions?.['permessage-deflate'];
-      if (pmd !== undefined) installSyncDeflate(pmd);
-    });
-  }
+/** The constructor of {@link DroppableWebSocket}: `new (url, options)` as `ws`'s `WebSocket`. */
+export type DroppableWebSocketClass = new (url: string, options: ClientOptions) => DroppableWebSocket;
 
-  override close(code?: number, data?: string | Buffer): void {
-    const hook = this.onPeerClose;
-    if (hook === undefined) {
-      super.close(code, data);
-      return;
+let droppableClass: DroppableWebSocketClass | undefined;
+
+/**
+ * Loads `ws` (on the first call only: a process that never opens a WebSocket never loads it) and
+ * returns the {@link DroppableWebSocket} class.
+ */
+export async function loadDroppableWebSocket(): Promise<DroppableWebSocketClass> {
+  if (droppableClass !== undefined) return droppableClass;
+  const { WebSocket: WsSocket } = await import('ws');
+  class Droppable extends WsSocket implements ConnectionSocket {
+    /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
+    onPeerClose: (() => void) | undefined;
+
+    constructor(address: string, options: ClientOptions) {
+      super(address, options);
+      // Once the handshake negotiated permessage-deflate (and before any frame is read), inflate and
+      // deflate synchronously instead of through zlib's thread pool (`sync-deflate.ts`).
+      this.once('open', () => {
+        const extensions = (this as unknown as { _extensions?: Record<string, PerMessageDeflateLike> })
+          ._extensions;
+        const pmd = extensions?.['permessage-deflate'];
+        if (pmd !== undefined) installSyncDeflate(pmd);
+      });
     }
-    this.onPeerClose = undefined;
-    process.nextTick(hook);
+
+    override close(code?: number, data?: string | Buffer): void {
+      const hook = this.onPeerClose;
+      if (hook === undefined) {
+        super.close(code, data);
+        return;
+      }
+      this.onPeerClose = undefined;
+      process.nextTick(hook);
+    }
   }
+  droppableClass = Droppable;
+  return droppableClass;
 }

@@ -4,7 +4,6 @@
  * (`@bokuweb/zstd-wasm`, no binary downloaded at install time).
  */
 import * as zlib from 'node:zlib';
-import { compress as wasmCompress, init as wasmInit } from '@bokuweb/zstd-wasm';
 
 /** The compression level the Codex CLI uses for request bodies (zstd's default level). */
 export const DEFAULT_ZSTD_LEVEL = 3;
@@ -25,14 +24,24 @@ function nodeZstd(): { compress: NodeZstdCompress; levelParam: number } | undefi
   return { compress: z.zstdCompressSync, levelParam };
 }
 
-let wasmReady: Promise<void> | undefined;
+type WasmCompress = (input: Uint8Array, level: number) => Uint8Array;
 
-/** Loads the WebAssembly module once per process (later calls share the first load). */
-function loadWasm(): Promise<void> {
-  wasmReady ??= wasmInit().catch((error: unknown) => {
-    wasmReady = undefined;
-    throw error;
-  });
+let wasmReady: Promise<WasmCompress> | undefined;
+
+/**
+ * Imports `@bokuweb/zstd-wasm` and loads its WebAssembly module, once per process (later calls
+ * share the first load; a failed load is tried again next time). Nothing of it is loaded before.
+ */
+function loadWasm(): Promise<WasmCompress> {
+  wasmReady ??= import('@bokuweb/zstd-wasm')
+    .then(async ({ compress, init }) => {
+      await init();
+      return compress;
+    })
+    .catch((error: unknown) => {
+      wasmReady = undefined;
+      throw error;
+    });
   return wasmReady;
 }
 
@@ -62,6 +71,6 @@ export async function zstdCompress(
   if (native !== undefined && implementation !== 'wasm') {
     return native.compress(input, { params: { [native.levelParam]: level } });
   }
-  await loadWasm();
+  const wasmCompress = await loadWasm();
   return wasmCompress(input, level);
 }

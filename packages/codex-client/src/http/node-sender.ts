@@ -27,8 +27,11 @@ export interface NodeSenderOptions {
   connectTimeoutMs?: number;
   /** How long an idle connection is kept (undici's default: 4 000; a server's shorter `keep-alive: timeout=` wins). */
   keepAliveTimeoutMs?: number;
-  /** Trust for HTTPS (e.g. `extraCaSecureContext(pem)`); default: Node's. */
-  secureContext?: SecureContext;
+  /**
+   * Trust for HTTPS (e.g. `extraCaSecureContext(pem)`), or a function making it, called once when
+   * the first https: connection is made; default: Node's.
+   */
+  secureContext?: SecureContext | (() => SecureContext);
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -129,7 +132,7 @@ function keepAliveAgent<A extends HttpAgent>(
 export class NodeSender implements Sender {
   private readonly connectTimeoutMs: number;
   private readonly keepAliveTimeoutMs: number;
-  private readonly secureContext: SecureContext | undefined;
+  private readonly secureContext: SecureContext | (() => SecureContext) | undefined;
   private httpAgent: HttpAgent | undefined;
   private httpsAgent: HttpsAgent | undefined;
   private inFlight = 0;
@@ -194,8 +197,12 @@ export class NodeSender implements Sender {
       this.httpAgent ??= keepAliveAgent(HttpAgent, {}, this.keepAliveTimeoutMs);
       return this.httpAgent;
     }
-    const options = this.secureContext === undefined ? {} : { secureContext: this.secureContext };
-    this.httpsAgent ??= keepAliveAgent(HttpsAgent, options, this.keepAliveTimeoutMs);
+    if (this.httpsAgent === undefined) {
+      const trust = this.secureContext;
+      const secureContext = typeof trust === 'function' ? trust() : trust;
+      const options = secureContext === undefined ? {} : { secureContext };
+      this.httpsAgent = keepAliveAgent(HttpsAgent, options, this.keepAliveTimeoutMs);
+    }
     return this.httpsAgent;
   }
 

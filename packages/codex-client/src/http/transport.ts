@@ -199,7 +199,8 @@ export class HttpTransport {
       this.sender = new NodeSender({
         connectTimeoutMs: options?.connectTimeoutMs,
         keepAliveTimeoutMs: options?.keepAliveTimeoutMs,
-        secureContext: ca === undefined ? undefined : extraCaSecureContext(ca),
+        // Built on the first https: connection: a plain-HTTP provider never parses the ~150 roots (~100 ms).
+        secureContext: ca === undefined ? undefined : () => extraCaSecureContext(ca),
       });
     }
   }

@@ -31,6 +31,7 @@ import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import type { OpenExecOptions, OpenedExecConversation } from './open-exec-options.js';
 import { commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
 import { authEnvInfo, recordSessionStart } from './session-start-telemetry.js';
+import { systemTimeZone } from './time-zone.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
 export const DEFAULT_BASE_INSTRUCTIONS =
@@ -434,7 +435,7 @@ function mcpServerNames(config: Config): string[] {
 /** The `<environment_context>` user message: working directory, shell, date and time zone. */
 export function environmentContext(cwd: string, env: NodeJS.ProcessEnv, now = new Date()): string {
   const shell = (env.SHELL ?? 'bash').split('/').pop() || 'bash';
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = systemTimeZone();
   const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   return [
     '<environment_context>',

@@ -1,0 +1,133 @@
+/**
+ * Loads the CommonJS bundle `dist/cli.cjs` through `vm.Script` with a V8 code cache (Node 20 has
+ * no `module.enableCompileCache`). Imports node built-ins only: this file is part of the launcher.
+ *
+ * Where the cache lives: `<bundle>.cache` next to the bundle, written by the first run that had
+ * none (or whose cache V8 rejected: another Node version, other V8 flags, another bundle); when the
+ * bundle's folder is not writable (a global install), `$XDG_CACHE_HOME/codex-ts/` (default
+ * `~/.cache/codex-ts/`) under a name made of the Node version, the bundle's size and mtime. The
+ * cache is written at process exit (`createCachedData` then holds every function the run
+ * compiled), to a temporary file renamed into place, so concurrent runs never see half a file.
+ * Any failure to read or write a cache only costs speed: the bundle is then compiled from source.
+ * `CODEX_TS_CODE_CACHE=0` turns the cache off.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** What a bundle built from `cli-entry.ts` exports. */
+export interface CliBundle {
+  run(argv: string[]): Promise<void>;
+}
+
+/**
+ * What {@link loadBundle} did with the code cache: `off` (`CODEX_TS_CODE_CACHE=0`), `accepted` (a
+ * cache V8 took), `missing` (none, or only rejected ones: {@link LoadedBundle.saveCache} writes one).
+ */
+export type CodeCacheState = 'off' | 'accepted' | 'missing';
+
+/** A loaded bundle and its code cache. */
+export interface LoadedBundle {
+  bundle: CliBundle;
+  cache: CodeCacheState;
+  /** The file V8 accepted a cache from (`cache === 'accepted'`). */
+  cacheFile: string | undefined;
+  /**
+   * With `cache === 'missing'`, writes the code V8 compiled so far (call it at exit, so the cache
+   * holds every function the run used) beside the bundle, else in the user cache folder; resolves
+   * to the file written, or undefined when neither could be written (or nothing was missing).
+   */
+  saveCache(): string | undefined;
+}
+
+function userCacheFile(bundlePath: string, env: NodeJS.ProcessEnv): string | undefined {
+  let stat: { size: number; mtimeMs: number };
+  try {
+    stat = statSync(bundlePath);
+  } catch {
+    return undefined;
+  }
+  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const name = `${basename(bundlePath)}-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
+  return join(base, 'codex-ts', name);
+}
+
+function readOrUndefined(path: string | undefined): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomically(path: string, data: Buffer): boolean {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+    return true;
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {}
+    return false;
+  }
+}
+
+function compile(wrapped: string, filename: string, cachedData: Buffer | undefined): Script {
+  return new Script(wrapped, cachedData === undefined ? { filename } : { filename, cachedData });
+}
+
+/**
+ * Compiles and evaluates the bundle at `bundlePath` as a CommonJS module (its `require` resolves
+ * from the bundle's folder) with the first code cache V8 accepts, and returns its exports.
+ * Throws what reading or evaluating the bundle throws.
+ */
+export function loadBundle(bundlePath: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
+  const source = readFileSync(bundlePath, 'utf8');
+  // The CommonJS wrapper, as Node's own loader builds it.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const enabled = env.CODEX_TS_CODE_CACHE !== '0';
+  const candidates = enabled ? [`${bundlePath}.cache`, userCacheFile(bundlePath, env)] : [];
+  let script: Script | undefined;
+  let cacheFile: string | undefined;
+  for (const file of candidates) {
+    const data = readOrUndefined(file);
+    if (data === undefined) continue;
+    // A rejected cache still leaves a script compiled from source: kept in case none is taken.
+    script = compile(wrapped, bundlePath, data);
+    if (script.cachedDataRejected === false) {
+      cacheFile = file;
+      break;
+    }
+  }
+  script ??= compile(wrapped, bundlePath, undefined);
+  const cache: CodeCacheState = !enabled ? 'off' : cacheFile !== undefined ? 'accepted' : 'missing';
+  const compiled = script;
+  const saveCache = (): string | undefined => {
+    if (cache !== 'missing') return undefined;
+    const data = compiled.createCachedData();
+    return candidates.find((path) => path !== undefined && writeAtomically(path, data));
+  };
+  const module = { exports: {} as CliBundle };
+  const factory = script.runInThisContext() as (
+    exports: object,
+    require: NodeJS.Require,
+    module: { exports: CliBundle },
+    filename: string,
+    dirname: string,
+  ) => void;
+  factory.call(
+    module.exports,
+    module.exports,
+    createRequire(bundlePath),
+    module,
+    bundlePath,
+    dirname(bundlePath),
+  );
+  return { bundle: module.exports, cache, cacheFile, saveCache };
+}
