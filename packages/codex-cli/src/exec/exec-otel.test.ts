@@ -70,7 +70,7 @@ function expectCommon(got: OtlpCollected, threadId: string, kind: Kind): void {
 
   const [prompt] = got.logs('codex.user_prompt');
   expect(prompt?.attributes.prompt).toBe('[REDACTED]');
-  expect(prompt?.attributes.prompt_length).toBe([...PROMPT].length);
+  expect(prompt?.attributes.prompt_length).toBe(String([...PROMPT].length));
   expect(prompt?.resource).toMatchObject(resource);
   for (const log of got.logs()) expect(log.traceId).toBe(root.traceId);
   for (const metric of got.metrics()) expect(metric.resource).toMatchObject(resource);
