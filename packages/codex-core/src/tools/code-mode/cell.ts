@@ -34,6 +34,16 @@ function scriptErrorText(raw: string, sourceLines: number): string {
   return [head, ...kept].join('\n');
 }
 
+/** The text of a value the worker threw uncaught (an `Error` as `Name: message`, anything else as its string). */
+function workerErrorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return 'Error: the script failed';
+  }
+}
+
 /**
  * A running cell. Output accumulates until {@link take}; {@link progress} resolves when the
  * script ended, called `yield_control()`, or `deadline` passed, whichever is first.
@@ -107,8 +117,10 @@ export class CodeCell {
       }
       this.#wake?.();
     });
-    this.#worker.on('error', (error) =>
-      this.#finish({ kind: 'failed', error: `${error.name}: ${error.message}` }),
+    // What reaches here is whatever the worker threw uncaught, possibly not an Error (a
+    // FinalizationRegistry callback of the script throwing `null`): never let it throw here.
+    this.#worker.on('error', (error: unknown) =>
+      this.#finish({ kind: 'failed', error: workerErrorText(error) }),
     );
     this.#worker.on('exit', () => this.#finish({ kind: 'terminated' }));
   }

@@ -1,0 +1,38 @@
+// Review regressions of the code-mode runtime: what a hostile or broken script must not do to
+// the host (crash it, leave workers behind), checked through `CodeCell` and the tools.
+import { describe, expect, it } from 'vitest';
+import { CodeCell, type CellHost } from './cell.js';
+
+const host: CellHost = { callTool: async () => '""', notify: () => {}, store: () => {} };
+
+function cell(source: string): CodeCell {
+  return new CodeCell({ id: '1', source, tools: [], stored: {}, host });
+}
+
+describe('code-mode cell robustness', () => {
+  it('a non-Error thrown uncaught in the worker (FinalizationRegistry callback) fails the cell, not the host', async () => {
+    const errors: unknown[] = [];
+    const onUncaught = (error: unknown): void => void errors.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      // Allocates (bounded) until V8 collects the registered object and runs the throwing callback.
+      const script = cell(
+        'const registry = new FinalizationRegistry(() => { throw null; });\n' +
+          'registry.register({}, 1);\n' +
+          'let keep = [];\n' +
+          'for (let i = 0; i < 2000; i++) {\n' +
+          '  keep.push(new Array(100000).fill(i));\n' +
+          '  if (keep.length > 40) keep = [];\n' +
+          '  await new Promise((r) => setTimeout(r, 1));\n' +
+          '}\n' +
+          'text(typeof registry);',
+      );
+      await script.progress(Date.now() + 20_000);
+      await script.terminate();
+      expect(errors).toEqual([]);
+      expect(script.end).toEqual({ kind: 'failed', error: 'null' });
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  }, 30_000);
+});
