@@ -65,21 +65,25 @@ function isWindowContext(item: ResponseItem): boolean {
 }
 
 /**
- * What survives a compaction of `history`: the developer (and system) messages, then the user
- * messages (environment context, prompts; earlier summaries left out) in their order. Reasoning,
- * tool calls and outputs, assistant messages and earlier `compaction` items are dropped; the
- * compaction's own result (a summary message or a `compaction` item) goes after them.
+ * What survives a compaction of `history`: a Responses-Lite conversation's `additional_tools`
+ * item (its tools travel nowhere else; upstream leads every Lite request with it), the developer
+ * (and system) messages, then the user messages (environment context, prompts; earlier summaries
+ * left out) in their order. Reasoning, tool calls and outputs, assistant messages and earlier
+ * `compaction` items are dropped; the compaction's own result (a summary message or a
+ * `compaction` item) goes after them.
  */
 export function keptHistory(history: readonly ResponseItem[]): ResponseItem[] {
+  const tools: ResponseItem[] = [];
   const developer: ResponseItem[] = [];
   const user: ResponseItem[] = [];
   for (const item of history) {
+    if ((item.type as string) === 'additional_tools') tools.push(item);
     if (item.type !== 'message') continue;
     const role = (item as { role?: string }).role;
     if (role === 'developer' || role === 'system') developer.push(item);
     else if (role === 'user' && !isSummaryMessage(item)) user.push(item);
   }
-  return [...developer, ...user];
+  return [...tools, ...developer, ...user];
 }
 
 /**
