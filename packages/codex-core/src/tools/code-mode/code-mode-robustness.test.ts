@@ -1,7 +1,7 @@
 // Review regressions of the code-mode runtime: what a hostile or broken script must not do to
 // the host (crash it, leave workers behind), checked through `CodeCell` and the tools.
 import { describe, expect, it } from 'vitest';
-import { CodeCell, type CellHost } from './cell.js';
+import { CELL_MAX_HELD_CHARS, CodeCell, type CellHost } from './cell.js';
 
 const host: CellHost = { callTool: async () => '""', notify: () => {}, store: () => {} };
 
@@ -34,5 +34,23 @@ describe('code-mode cell robustness', () => {
     } finally {
       process.off('uncaughtException', onUncaught);
     }
+  }, 30_000);
+
+  it('a script printing in a loop holds at most CELL_MAX_HELD_CHARS in the host; the rest is counted', async () => {
+    // 24 MiB of text(): all of it used to be held on the main thread until the answer.
+    const script = cell(
+      'const s = "x".repeat(1 << 20);\nfor (let i = 0; i < 24; i++) text(s);\ntext("end");',
+    );
+    await script.progress(Date.now() + 20_000);
+    expect(script.end).toEqual({ kind: 'completed' });
+    const content = script.take();
+    const held = content.reduce((sum, item) => sum + (item.type === 'input_text' ? item.text.length : 0), 0);
+    expect(held).toBeLessThanOrEqual(CELL_MAX_HELD_CHARS + 100);
+    expect(content).toHaveLength(9);
+    expect(content.at(-1)).toEqual({
+      type: 'input_text',
+      text: '[omitted 17 items over the output limit ...]',
+    });
+    expect(script.take()).toEqual([]);
   }, 30_000);
 });
