@@ -70,27 +70,27 @@ async function runPrompt(prompt: string): Promise<void> {
   }
 }
 
-/** A response calling `exec` with `source`, then the usage given. */
-const execCall = (source: string, tokens = 100) => ({
+/** A response calling `exec` with `source` (call id `callId`), then the usage given. */
+const execCall = (source: string, tokens = 100, callId = 'call_1') => ({
   kind: 'sse' as const,
   events: [
-    responseCreated('resp_1'),
+    responseCreated(`resp_${callId}`),
     outputItemDone({
       type: 'custom_tool_call',
-      id: 'ctc_1',
+      id: `ctc_${callId}`,
       status: 'completed',
-      call_id: 'call_1',
+      call_id: callId,
       name: 'exec',
       input: source,
     }),
-    completed('resp_1', usage({ input: tokens, output: 10 })),
+    completed(`resp_${callId}`, usage({ input: tokens, output: 10 })),
   ],
 });
-/** The `output` of the item answering call_1 in the last request. */
-const answer = () =>
+/** The `output` of the item answering `callId` in the last request. */
+const answer = (callId = 'call_1') =>
   posts()
     .at(-1)!
-    .input.find((item) => item.call_id === 'call_1' && item.type === 'custom_tool_call_output')!.output as {
+    .input.find((item) => item.call_id === callId && item.type === 'custom_tool_call_output')!.output as {
     type: string;
     text?: string;
     image_url?: string;
@@ -154,4 +154,24 @@ describe('output over the token budget, as upstream truncate_code_mode_result', 
       { type: 'input_text', text: '[omitted 1 text items ...]' },
     ]);
   });
+});
+
+it('store/load keys are plain keys: load of an unset "toString" is undefined, "__proto__" round-trips', async () => {
+  writeConfig();
+  server.pushSteps(
+    execCall('text(String(load("toString")));\nstore("__proto__", 5);\nstore("constructor", "c");'),
+    execCall('text(String(load("__proto__")));\ntext(load("constructor"));', 100, 'call_2'),
+    { kind: 'sse', events: textTurn({ responseId: 'resp_3', text: 'Done.' }) },
+  );
+  await runPrompt('Store.');
+  expect(
+    answer('call_1')
+      .map((item) => item.text)
+      .slice(1),
+  ).toEqual(['undefined']);
+  expect(
+    answer('call_2')
+      .map((item) => item.text)
+      .slice(1),
+  ).toEqual(['5', 'c']);
 });

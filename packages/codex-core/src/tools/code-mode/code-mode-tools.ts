@@ -121,7 +121,8 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  */
 export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
   const cells = new Map<string, CodeCell>();
-  const stored: Record<string, string> = {};
+  /** `store()`d JSON texts by key (no prototype: any key is a plain key). */
+  const stored: Record<string, string> = Object.create(null);
   let nextCellId = 1;
   /** The signal and turn of a cell's nested calls: those of the call that last waited on it. */
   const contexts = new Map<string, ToolContext>();

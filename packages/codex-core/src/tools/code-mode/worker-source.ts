@@ -65,11 +65,14 @@ function bootstrapSource(): string {
   'use strict';
   const parse = JSON.parse, stringify = JSON.stringify, then = Promise.prototype.then;
   const PromiseCtor = Promise, ErrorCtor = Error, StringCtor = String, defineProperty = Object.defineProperty;
-  const freeze = Object.freeze, keys = Object.keys;
+  const ObjectCtor = Object, freeze = Object.freeze, keys = Object.keys;
   const pendingCalls = new Map(), timerCallbacks = new Map();
   let nextCall = 1, nextTimer = 1;
   const EXIT = {};
-  const stored = parse(storedJson);
+  // No prototype: load('toString') is undefined and store('__proto__', v) a key like any other.
+  const stored = ObjectCtor.create(null);
+  const storedEntries = parse(storedJson);
+  for (const key of keys(storedEntries)) stored[key] = storedEntries[key];
   const toText = (value) => {
     if (typeof value === 'string') return value;
     try { const json = stringify(value); return json === undefined ? StringCtor(value) : json; } catch { return StringCtor(value); }
