@@ -1,7 +1,7 @@
 // Review regressions of the code-mode runtime: what a hostile or broken script must not do to
 // the host (crash it, leave workers behind), checked through `CodeCell` and the tools.
 import { describe, expect, it } from 'vitest';
-import { CELL_MAX_HELD_CHARS, CodeCell, type CellHost } from './cell.js';
+import { CELL_MAX_HELD_CHARS, type CellHost, CodeCell } from './cell.js';
 
 const host: CellHost = { callTool: async () => '""', notify: () => {}, store: () => {} };
 
