@@ -1,7 +1,11 @@
 // Review regressions of the code-mode runtime: what a hostile or broken script must not do to
 // the host (crash it, leave workers behind), checked through `CodeCell` and the tools.
+
+import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
+import { ToolRegistry } from '../registry.js';
 import { CELL_MAX_HELD_CHARS, type CellHost, CodeCell } from './cell.js';
+import { createCodeModeTools } from './code-mode-tools.js';
 
 const host: CellHost = { callTool: async () => '""', notify: () => {}, store: () => {} };
 
@@ -52,5 +56,36 @@ describe('code-mode cell robustness', () => {
       text: '[omitted 17 items over the output limit ...]',
     });
     expect(script.take()).toEqual([]);
+  }, 30_000);
+});
+
+describe('code-mode tools robustness', () => {
+  const texts = (item: ResponseItem) =>
+    ((item as { output: { text?: string }[] }).output ?? []).map((part) => part.text ?? '');
+
+  it('a turn aborted mid-cell stops the script and answers "Script terminated"; the cell is gone', async () => {
+    const codeMode = createCodeModeTools(new ToolRegistry());
+    try {
+      const controller = new AbortController();
+      const context = { signal: controller.signal, turnId: 't', emit: () => {}, inject: () => {} };
+      setTimeout(() => controller.abort(), 200);
+      const answer = await codeMode.exec.handle(
+        {
+          type: 'custom_tool_call',
+          call_id: 'c1',
+          name: 'exec',
+          input: 'text("started");\nwhile (true) {}',
+        } as ToolCallItem,
+        context,
+      );
+      expect(texts(answer)[0]).toMatch(/^Script terminated\n/);
+      const after = await codeMode.wait.handle(
+        { type: 'function_call', call_id: 'w1', name: 'wait', arguments: '{"cell_id":"1"}' } as ToolCallItem,
+        { signal: new AbortController().signal, turnId: 't', emit: () => {} },
+      );
+      expect(texts(after)[1]).toBe('Script error:\nexec cell 1 not found');
+    } finally {
+      await codeMode.close();
+    }
   }, 30_000);
 });

@@ -116,8 +116,9 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  *   their items (`command_execution`, `file_change`) are reported through the call answering for
  *   the cell at that moment (held for the next `wait` while none does), as for direct calls, and
  *   commands run under the session's sandbox. A script ends when its top-level code settled; the
- *   worker is then stopped (unawaited promises and timers are dropped). Turn abort and
- *   {@link CodeModeTools.close} stop running scripts.
+ *   worker is then stopped (unawaited promises and timers are dropped). Turn abort (the `exec` /
+ *   `wait` call's signal: the answer is then `Script terminated`) and {@link CodeModeTools.close}
+ *   stop running scripts.
  */
 export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
   const cells = new Map<string, CodeCell>();
@@ -193,6 +194,8 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
       context.signal.removeEventListener('abort', onAbort);
       active.delete(cell.id);
     }
+    // An aborted call stopped the script: answer once it is gone, not "running".
+    if (context.signal.aborted) await cell.terminate();
     const end = cell.end;
     const content = cell.take();
     if (end?.kind === 'failed') content.push({ type: 'input_text', text: `Script error:\n${end.error}` });
