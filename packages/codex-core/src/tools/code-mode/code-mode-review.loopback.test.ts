@@ -121,7 +121,7 @@ it('a mid-turn compaction keeps the additional_tools item first in the requests 
 describe('output over the token budget, as upstream truncate_code_mode_result', () => {
   const done = { kind: 'sse' as const, events: textTurn({ responseId: 'resp_2', text: 'Done.' }) };
 
-  it('text only: the texts joined with newlines, "Total output lines: N", cut in the middle', async () => {
+  it('text only: the texts joined with newlines, cut in the middle under the truncation warning', async () => {
     writeConfig();
     server.pushSteps(
       execCall('// @exec: {"max_output_tokens": 2}\ntext("abcdefgh");\ntext("ijklmnop");'),
@@ -131,15 +131,18 @@ describe('output over the token budget, as upstream truncate_code_mode_result', 
     const output = answer();
     expect(output).toHaveLength(2);
     expect(output[0]?.text).toMatch(/^Script completed\nWall time \d+\.\d seconds\nOutput:\n$/);
+    // codex-cli 0.169.0 answered this very script so.
     expect(output[1]).toEqual({
       type: 'input_text',
-      text: 'Total output lines: 2\n\nabcd…3 tokens truncated…mnop',
+      text: 'Warning: truncated output (original token count: 5)\nTotal output lines: 2\n\nabcd…3 tokens truncated…mnop',
     });
   });
 
   it('with an image: texts kept in order while the budget lasts, the rest counted, images in place', async () => {
     writeConfig();
-    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    // A valid 1x1 PNG; codex-cli 0.169.0 answered this very script with these items.
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==';
     server.pushSteps(
       execCall(
         `// @exec: {"max_output_tokens": 3}\ntext("abcdefgh");\nimage("${png}");\ntext("ijklmnopqrst");\ntext("uvw");`,

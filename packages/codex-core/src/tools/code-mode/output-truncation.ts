@@ -1,23 +1,18 @@
 // The output budget of a code-mode answer (`max_output_tokens` of `exec`, `max_tokens` of
-// `wait`), as upstream `truncate_code_mode_result` applies it before the status header goes in.
+// `wait`), as upstream `truncate_code_mode_result` applies it before the status header goes in (checked
+// against codex-cli 0.169.0's answers).
 
-import { truncateMiddleTokens } from '../exec/output-format.js';
+import { truncatedOutputText, truncateMiddleTokens } from '../exec/output-format.js';
 import type { CellContent } from './cell.js';
 
 const BYTES_PER_TOKEN = 4;
 
-/** Number of lines as Rust's `str::lines` counts them (a final newline does not start a line). */
-function lineCount(text: string): number {
-  if (text.length === 0) return 0;
-  const newlines = text.split('\n').length - 1;
-  return text.endsWith('\n') ? newlines : newlines + 1;
-}
-
 /**
  * `content` within `maxTokens` (4 UTF-8 bytes a token), upstream's two policies:
- * - only text items: unchanged when their texts joined with `\n` fit; else one item
- *   `Total output lines: <lines of the joined text>\n\n<joined text cut in the middle>`
- *   (`…N tokens truncated…`, see `truncateMiddleTokens`);
+ * - only text items: unchanged when their texts joined with `\n` fit; else one item, the joined
+ *   text as `truncatedOutputText` gives it: `Warning: truncated output (original token count:
+ *   T)\nTotal output lines: L\n\n<joined text cut in the middle>` (`…N tokens truncated…`), as
+ *   codex-cli 0.169.0 answered;
  * - with images: items in order, each text kept while the budget lasts, the one that crosses it
  *   cut in the middle to the rest of the budget, later texts dropped and counted in a final
  *   `[omitted N text items ...]` item; images always kept in place.
@@ -28,12 +23,7 @@ export function truncateCodeModeContent(content: CellContent[], maxTokens: numbe
     if (content.length === 0) return content;
     const joined = content.map((item) => (item as { text: string }).text).join('\n');
     if (Buffer.byteLength(joined, 'utf8') <= budget) return content;
-    return [
-      {
-        type: 'input_text',
-        text: `Total output lines: ${lineCount(joined)}\n\n${truncateMiddleTokens(joined, maxTokens)}`,
-      },
-    ];
+    return [{ type: 'input_text', text: truncatedOutputText(joined, maxTokens) }];
   }
   const out: CellContent[] = [];
   let remaining = budget;
