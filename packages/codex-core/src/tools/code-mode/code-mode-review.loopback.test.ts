@@ -178,3 +178,23 @@ it('store/load keys are plain keys: load of an unset "toString" is undefined, "_
       .slice(1),
   ).toEqual(['5', 'c']);
 });
+
+it('a rejected promise nobody handles does not fail the script (as 0.169.0 answered this script)', async () => {
+  writeConfig();
+  server.pushSteps(
+    execCall(
+      [
+        'Promise.reject(new Error("x"));',
+        'await new Promise((r) => setTimeout(r, 50));',
+        'setTimeout(async () => { throw null; }, 0);',
+        'await new Promise((r) => setTimeout(r, 50));',
+        'text("after");',
+      ].join('\n'),
+    ),
+    { kind: 'sse', events: textTurn({ responseId: 'resp_2', text: 'Done.' }) },
+  );
+  await runPrompt('Reject.');
+  const output = answer();
+  expect(output[0]?.text).toMatch(/^Script completed\n/);
+  expect(output.slice(1)).toEqual([{ type: 'input_text', text: 'after' }]);
+});

@@ -15,6 +15,8 @@ export const CELL_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const vm = require('node:vm');
 const post = (message) => parentPort.postMessage(message);
+// A promise of the script rejected with no handler is not an error of the script (0.169.0 went on).
+process.on('unhandledRejection', () => {});
 const timers = new Map();
 let deliver;
 let fireTimer;
