@@ -40,6 +40,15 @@ describe('code-mode cell robustness', () => {
     }
   }, 30_000);
 
+  it('a thrown value whose reading throws (poisoned Error[Symbol.hasInstance]) still ends the cell as failed', async () => {
+    const script = cell(
+      'Object.defineProperty(Error, Symbol.hasInstance, { value() { throw null; } });\nthrow new Error("boom");',
+    );
+    await script.progress(Date.now() + 10_000);
+    expect(script.end).toEqual({ kind: 'failed', error: 'Error: the thrown value could not be read' });
+    await script.terminate();
+  }, 30_000);
+
   it('a script printing in a loop holds at most CELL_MAX_HELD_CHARS in the host; the rest is counted', async () => {
     // 24 MiB of text(): all of it used to be held on the main thread until the answer.
     const script = cell(

@@ -129,10 +129,13 @@ function bootstrapSource(): string {
   for (const name of keys(globals)) defineProperty(globalThis, name, { value: globals[name], writable: true, configurable: true });
   defineProperty(globalThis, 'tools', { value: freeze(tools), writable: true, configurable: true });
   defineProperty(globalThis, 'ALL_TOOLS', { value: freeze(all), writable: true, configurable: true });
+  // The thrown value's getters (and Error[Symbol.hasInstance]) are the script's: they may throw too.
   const errorText = (error) => {
-    if (error instanceof ErrorCtor && typeof error.stack === 'string') return error.stack;
-    if (error && typeof error === 'object' && typeof error.name === 'string' && 'message' in error) return error.name + ': ' + error.message;
-    return toText(error);
+    try {
+      if (error instanceof ErrorCtor && typeof error.stack === 'string') return error.stack;
+      if (error && typeof error === 'object' && typeof error.name === 'string' && 'message' in error) return StringCtor(error.name + ': ' + error.message);
+      return StringCtor(toText(error));
+    } catch { return 'Error: the thrown value could not be read'; }
   };
   return {
     deliver(id, ok, value) {
