@@ -41,11 +41,17 @@ export function isSummaryMessage(item: ResponseItem): boolean {
  * builds for a window (developer messages and the `<environment_context>` message whose ids are
  * `msg_<uuid v7>`) is rebuilt with new `msg_<uuid v7>` ids, as 0.169.0 re-injects it; ids derived
  * from content (the base instructions' `msg_<uuid v5>`), other ids and the prompts' ids are kept.
+ * A Responses-Lite `additional_tools` item stays first with a new `at_<uuid v7>` id (0.169.0 with
+ * gpt-6.1-sol: same tools, new id after an automatic compaction).
  * Not done: upstream's cap on the kept user messages' size.
  */
 export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
   const kept = keptHistory(history).map((item) =>
-    isWindowContext(item) ? { ...item, id: newMessageId() } : item,
+    isWindowContext(item)
+      ? { ...item, id: newMessageId() }
+      : (item.type as string) === 'additional_tools'
+        ? { ...item, id: `at_${uuidv7()}` }
+        : item,
   );
   return [...kept, summaryMessage(summary, newMessageId())];
 }

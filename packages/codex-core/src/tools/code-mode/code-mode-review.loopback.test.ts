@@ -109,11 +109,16 @@ it('a mid-turn compaction keeps the additional_tools item first in the requests 
   await runPrompt('Say hi.');
   const bodies = posts();
   expect(bodies.map(kindOf)).toEqual(['turn', 'compaction', 'turn']);
-  const first = bodies[0]!.input[0]!;
+  const first = bodies[0]!.input[0]! as { id?: string };
   expect(first).toMatchObject({ type: 'additional_tools', role: 'developer' });
+  // As codex-cli 0.169.0 sent them: the compaction request with the item as it was, the request
+  // after it with the same tools under a new at_<uuid v7> id.
+  expect(bodies[1]!.input[0]).toEqual(first);
+  const after = bodies[2]!.input[0]! as { id?: string };
+  expect(after).toEqual({ ...first, id: expect.stringMatching(/^at_[0-9a-f]{8}-[0-9a-f]{4}-7/) });
+  expect(after.id).not.toBe(first.id);
   for (const body of bodies.slice(1)) {
     expect(body).not.toHaveProperty('tools');
-    expect(body.input[0]).toEqual(first);
     expect(body.input.filter((item) => item.type === 'additional_tools')).toHaveLength(1);
   }
 });
