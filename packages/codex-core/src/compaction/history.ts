@@ -41,11 +41,17 @@ export function isSummaryMessage(item: ResponseItem): boolean {
  * builds for a window (developer messages and the `<environment_context>` message whose ids are
  * `msg_<uuid v7>`) is rebuilt with new `msg_<uuid v7>` ids, as 0.169.0 re-injects it; ids derived
  * from content (the base instructions' `msg_<uuid v5>`), other ids and the prompts' ids are kept.
+ * A Responses-Lite `additional_tools` item stays first with a new `at_<uuid v7>` id (0.169.0 with
+ * gpt-6.1-sol: same tools, new id after an automatic compaction).
  * Not done: upstream's cap on the kept user messages' size.
  */
 export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
   const kept = keptHistory(history).map((item) =>
-    isWindowContext(item) ? { ...item, id: newMessageId() } : item,
+    isWindowContext(item)
+      ? { ...item, id: newMessageId() }
+      : (item.type as string) === 'additional_tools'
+        ? { ...item, id: `at_${uuidv7()}` }
+        : item,
   );
   return [...kept, summaryMessage(summary, newMessageId())];
 }
@@ -65,21 +71,25 @@ function isWindowContext(item: ResponseItem): boolean {
 }
 
 /**
- * What survives a compaction of `history`: the developer (and system) messages, then the user
- * messages (environment context, prompts; earlier summaries left out) in their order. Reasoning,
- * tool calls and outputs, assistant messages and earlier `compaction` items are dropped; the
- * compaction's own result (a summary message or a `compaction` item) goes after them.
+ * What survives a compaction of `history`: a Responses-Lite conversation's `additional_tools`
+ * item (its tools travel nowhere else; upstream leads every Lite request with it), the developer
+ * (and system) messages, then the user messages (environment context, prompts; earlier summaries
+ * left out) in their order. Reasoning, tool calls and outputs, assistant messages and earlier
+ * `compaction` items are dropped; the compaction's own result (a summary message or a
+ * `compaction` item) goes after them.
  */
 export function keptHistory(history: readonly ResponseItem[]): ResponseItem[] {
+  const tools: ResponseItem[] = [];
   const developer: ResponseItem[] = [];
   const user: ResponseItem[] = [];
   for (const item of history) {
+    if ((item.type as string) === 'additional_tools') tools.push(item);
     if (item.type !== 'message') continue;
     const role = (item as { role?: string }).role;
     if (role === 'developer' || role === 'system') developer.push(item);
     else if (role === 'user' && !isSummaryMessage(item)) user.push(item);
   }
-  return [...developer, ...user];
+  return [...tools, ...developer, ...user];
 }
 
 /**

@@ -23,6 +23,12 @@ export interface CellHost {
 
 /** Heap limit of a cell's worker, MiB. */
 const CELL_HEAP_MB = 256;
+/**
+ * Most UTF-16 code units of `text` / `image` content a cell holds between two answers (8 Mi,
+ * far beyond any output budget): a script printing in a loop must not grow the host's heap
+ * until the yield time ends. Items past it are dropped and counted (see {@link CodeCell.take}).
+ */
+export const CELL_MAX_HELD_CHARS = 8 * 1024 * 1024;
 
 /** Lines of the wrapper before the model's first line (see `worker-source.ts`). */
 function scriptErrorText(raw: string, sourceLines: number): string {
@@ -34,6 +40,16 @@ function scriptErrorText(raw: string, sourceLines: number): string {
   return [head, ...kept].join('\n');
 }
 
+/** The text of a value the worker threw uncaught (an `Error` as `Name: message`, anything else as its string). */
+function workerErrorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return 'Error: the script failed';
+  }
+}
+
 /**
  * A running cell. Output accumulates until {@link take}; {@link progress} resolves when the
  * script ended, called `yield_control()`, or `deadline` passed, whichever is first.
@@ -43,6 +59,8 @@ export class CodeCell {
   readonly #worker: Worker;
   readonly #sourceLines: number;
   #content: CellContent[] = [];
+  #heldChars = 0;
+  #dropped = 0;
   #end: CellEnd | undefined;
   #yieldRequested = false;
   #wake: (() => void) | undefined;
@@ -68,10 +86,10 @@ export class CodeCell {
     this.#worker.on('message', (message: Record<string, unknown>) => {
       switch (message.kind) {
         case 'text':
-          this.#content.push({ type: 'input_text', text: String(message.text) });
+          this.#hold({ type: 'input_text', text: String(message.text) });
           break;
         case 'image':
-          this.#content.push({ type: 'input_image', image_url: String(message.url) });
+          this.#hold({ type: 'input_image', image_url: String(message.url) });
           break;
         case 'notify':
           if (String(message.text).trim() !== '') host.notify(String(message.text));
@@ -107,8 +125,10 @@ export class CodeCell {
       }
       this.#wake?.();
     });
-    this.#worker.on('error', (error) =>
-      this.#finish({ kind: 'failed', error: `${error.name}: ${error.message}` }),
+    // What reaches here is whatever the worker threw uncaught, possibly not an Error (a
+    // FinalizationRegistry callback of the script throwing `null`): never let it throw here.
+    this.#worker.on('error', (error: unknown) =>
+      this.#finish({ kind: 'failed', error: workerErrorText(error) }),
     );
     this.#worker.on('exit', () => this.#finish({ kind: 'terminated' }));
   }
@@ -118,11 +138,31 @@ export class CodeCell {
     return this.#end;
   }
 
-  /** The content produced since the last call (and forgets it). */
+  /**
+   * The content produced since the last call (and forgets it); when items were dropped over
+   * {@link CELL_MAX_HELD_CHARS}, a last item `[omitted N items over the output limit ...]`.
+   */
   take(): CellContent[] {
     const content = this.#content;
+    if (this.#dropped > 0)
+      content.push({
+        type: 'input_text',
+        text: `[omitted ${this.#dropped} items over the output limit ...]`,
+      });
     this.#content = [];
+    this.#heldChars = 0;
+    this.#dropped = 0;
     return content;
+  }
+
+  #hold(item: CellContent): void {
+    const chars = item.type === 'input_text' ? item.text.length : item.image_url.length;
+    if (this.#heldChars + chars > CELL_MAX_HELD_CHARS) {
+      this.#dropped += 1;
+      return;
+    }
+    this.#heldChars += chars;
+    this.#content.push(item);
   }
 
   /** Resolves when the script ended, asked to yield (`yield_control()`), `deadline` (epoch ms) passed or `signal` fired. */

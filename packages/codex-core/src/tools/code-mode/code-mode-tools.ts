@@ -12,12 +12,12 @@ import {
   toolCallId,
 } from '@codex-ts/protocol';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
-import { approxTokenCount, truncateMiddleTokens } from '../exec/output-format.js';
 import type { Tool, ToolRegistry } from '../registry.js';
 import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
 import { type CellContent, type CellEnd, CodeCell } from './cell.js';
 import { execToolSpec, type NestedToolInfo, nestedToolInfo } from './declarations.js';
 import { nestedResultJson } from './nested-result.js';
+import { truncateCodeModeContent } from './output-truncation.js';
 import { WAIT_SPEC } from './specs.js';
 
 /** Default `yield_time_ms` of `exec`, ms. */
@@ -80,20 +80,6 @@ function header(status: string, startedAt: number): CellContent {
   return { type: 'input_text', text: `${status}\nWall time ${seconds.toFixed(1)} seconds\nOutput:\n` };
 }
 
-/** Keeps text content within `maxTokens` (the whole text cut in the middle when over budget). */
-function truncate(content: CellContent[], maxTokens: number): CellContent[] {
-  const texts = content.filter(
-    (item): item is Extract<CellContent, { type: 'input_text' }> => item.type === 'input_text',
-  );
-  const tokens = texts.reduce((sum, item) => sum + approxTokenCount(item.text), 0);
-  if (tokens <= maxTokens) return content;
-  const images = content.filter((item) => item.type !== 'input_text');
-  return [
-    { type: 'input_text', text: truncateMiddleTokens(texts.map((item) => item.text).join(''), maxTokens) },
-    ...images,
-  ];
-}
-
 function status(cell: CodeCell, end: CellEnd | undefined): string {
   if (end === undefined) return `Script running with cell ID ${cell.id}`;
   if (end.kind === 'terminated') return 'Script terminated';
@@ -111,7 +97,8 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  *   `output` is content items: `Script completed|failed|running with cell ID N\nWall time S.S
  *   seconds\nOutput:\n`, then one `input_text` per `text()` call (`input_image` per `image()`),
  *   then for a failure `Script error:\n<Error: message + frames in exec_main.mjs>` (a syntax error:
- *   `SyntaxError: <message>`), as 0.169.0 answered.
+ *   `SyntaxError: <message>`), as 0.169.0 answered; the items after the header kept within
+ *   `max_output_tokens` (default 10000) as upstream does (`truncateCodeModeContent`).
  * - `wait {cell_id, yield_time_ms?, max_tokens?, terminate?}` (`function_call_output`, `fco_…`):
  *   the cell's output since the last answer, with the same header (`Script terminated` after
  *   `terminate: true`); an unknown cell: `Script failed` and `Script error:\nexec cell <id> not found`.
@@ -129,12 +116,14 @@ function status(cell: CodeCell, end: CellEnd | undefined): string {
  *   their items (`command_execution`, `file_change`) are reported through the call answering for
  *   the cell at that moment (held for the next `wait` while none does), as for direct calls, and
  *   commands run under the session's sandbox. A script ends when its top-level code settled; the
- *   worker is then stopped (unawaited promises and timers are dropped). Turn abort and
- *   {@link CodeModeTools.close} stop running scripts.
+ *   worker is then stopped (unawaited promises and timers are dropped). Turn abort (the `exec` /
+ *   `wait` call's signal: the answer is then `Script terminated`) and {@link CodeModeTools.close}
+ *   stop running scripts.
  */
 export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
   const cells = new Map<string, CodeCell>();
-  const stored: Record<string, string> = {};
+  /** `store()`d JSON texts by key (no prototype: any key is a plain key). */
+  const stored: Record<string, string> = Object.create(null);
   let nextCellId = 1;
   /** The signal and turn of a cell's nested calls: those of the call that last waited on it. */
   const contexts = new Map<string, ToolContext>();
@@ -205,6 +194,8 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
       context.signal.removeEventListener('abort', onAbort);
       active.delete(cell.id);
     }
+    // An aborted call stopped the script: answer once it is gone, not "running".
+    if (context.signal.aborted) await cell.terminate();
     const end = cell.end;
     const content = cell.take();
     if (end?.kind === 'failed') content.push({ type: 'input_text', text: `Script error:\n${end.error}` });
@@ -215,7 +206,7 @@ export function createCodeModeTools(nested: ToolRegistry): CodeModeTools {
     }
     for (const item of notes.get(cell.id) ?? []) context.inject?.(item);
     notes.delete(cell.id);
-    return [header(status(cell, end), startedAt), ...truncate(content, maxTokens)];
+    return [header(status(cell, end), startedAt), ...truncateCodeModeContent(content, maxTokens)];
   }
 
   const exec: Tool = {

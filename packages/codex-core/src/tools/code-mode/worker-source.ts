@@ -15,6 +15,8 @@ export const CELL_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const vm = require('node:vm');
 const post = (message) => parentPort.postMessage(message);
+// A promise of the script rejected with no handler is not an error of the script (0.169.0 went on).
+process.on('unhandledRejection', () => {});
 const timers = new Map();
 let deliver;
 let fireTimer;
@@ -65,11 +67,14 @@ function bootstrapSource(): string {
   'use strict';
   const parse = JSON.parse, stringify = JSON.stringify, then = Promise.prototype.then;
   const PromiseCtor = Promise, ErrorCtor = Error, StringCtor = String, defineProperty = Object.defineProperty;
-  const freeze = Object.freeze, keys = Object.keys;
+  const ObjectCtor = Object, freeze = Object.freeze, keys = Object.keys;
   const pendingCalls = new Map(), timerCallbacks = new Map();
   let nextCall = 1, nextTimer = 1;
   const EXIT = {};
-  const stored = parse(storedJson);
+  // No prototype: load('toString') is undefined and store('__proto__', v) a key like any other.
+  const stored = ObjectCtor.create(null);
+  const storedEntries = parse(storedJson);
+  for (const key of keys(storedEntries)) stored[key] = storedEntries[key];
   const toText = (value) => {
     if (typeof value === 'string') return value;
     try { const json = stringify(value); return json === undefined ? StringCtor(value) : json; } catch { return StringCtor(value); }
@@ -124,10 +129,13 @@ function bootstrapSource(): string {
   for (const name of keys(globals)) defineProperty(globalThis, name, { value: globals[name], writable: true, configurable: true });
   defineProperty(globalThis, 'tools', { value: freeze(tools), writable: true, configurable: true });
   defineProperty(globalThis, 'ALL_TOOLS', { value: freeze(all), writable: true, configurable: true });
+  // The thrown value's getters (and Error[Symbol.hasInstance]) are the script's: they may throw too.
   const errorText = (error) => {
-    if (error instanceof ErrorCtor && typeof error.stack === 'string') return error.stack;
-    if (error && typeof error === 'object' && typeof error.name === 'string' && 'message' in error) return error.name + ': ' + error.message;
-    return toText(error);
+    try {
+      if (error instanceof ErrorCtor && typeof error.stack === 'string') return error.stack;
+      if (error && typeof error === 'object' && typeof error.name === 'string' && 'message' in error) return StringCtor(error.name + ': ' + error.message);
+      return StringCtor(toText(error));
+    } catch { return 'Error: the thrown value could not be read'; }
   };
   return {
     deliver(id, ok, value) {
