@@ -42,7 +42,8 @@ function parseArgs(argv) {
     else if (key === 'baseline') options.baseline = resolve(value);
     else throw new Error(`unknown option --${key}`);
   }
-  for (const c of options.consumers) if (!CONSUMERS.includes(c) && !EXTRA.includes(c)) throw new Error(`unknown consumer "${c}"`);
+  for (const c of options.consumers)
+    if (!CONSUMERS.includes(c) && !EXTRA.includes(c)) throw new Error(`unknown consumer "${c}"`);
   if (options.baseline !== undefined)
     options.consumers = options.consumers.flatMap((c) => (c === 'off' ? [c] : [c, c + BASE_SUFFIX]));
   if (!options.consumers.includes('off')) throw new Error('--consumers must include off (the baseline)');
