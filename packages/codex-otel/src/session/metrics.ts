@@ -14,20 +14,12 @@ import {
 import { INSTRUMENTATION_SCOPE, TelemetryMetricNames } from '../names.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import type { SessionMeta } from './meta.js';
+import { SseMetricBuffer } from './sse-buffer.js';
 import { boundedOriginatorTagValue, sanitizeMetricTagValue } from './tags.js';
 import type { ApiRequestInfo, ContinuationRecord, WebsocketRequestInfo } from './types.js';
 import { durationValue } from './values.js';
 
 const NOOP_METER_CLASS = createNoopMeter().constructor;
-
-/**
- * The observable gauge whose callback flushes buffered `codex.sse_event` points before each
- * collection; it never observes a value, so nothing of that name is exported.
- */
-export const SSE_FLUSH_GAUGE = 'codex.internal.sse_event_flush';
-
-/** Most SSE event durations buffered per tag set before they are handed to the SDK. */
-export const MAX_PENDING_SSE_VALUES = 4096;
 
 /** Most tag sets kept per cache; further keys get a fresh tag set on every record. */
 export const MAX_CACHED_TAG_SETS = 256;
@@ -102,8 +94,8 @@ export class SessionMetrics {
   private wsRequestTags!: [Attributes, Attributes];
   private fallbackTags!: Attributes;
   private continuationTags = new Map<string, Attributes>();
-  // SSE event durations not yet handed to the SDK, by tag set (see sseEvent / flushSseEvents).
-  private ssePending = new Map<Attributes, number[]>();
+  // SSE event durations not yet handed to the SDK (see sseEvent / flushSseEvents).
+  private readonly sseBuffer: SseMetricBuffer;
 
   constructor(provider: MeterProvider, meta: SessionMeta, useMetadataTags: boolean) {
     const meter = provider.getMeter(INSTRUMENTATION_SCOPE, meta.appVersion);
@@ -134,13 +126,8 @@ export class SessionMetrics {
     );
 
     this.lifecycle = new LifecycleMetrics(meter, this.enabled, sessionMetricTags(meta, useMetadataTags));
-    if (this.enabled) {
-      // Buffered SSE events reach the SDK before every collection: the SDK runs observable
-      // callbacks first. The gauge itself never observes a value, so it exports nothing.
-      meter
-        .createObservableGauge(SSE_FLUSH_GAUGE, { description: 'Internal: flushes buffered SSE events' })
-        .addCallback(() => this.flushSseEvents());
-    }
+    this.sseBuffer = new SseMetricBuffer(this.sseEventCounter, this.sseEventDuration, MAX_CACHED_TAG_SETS);
+    if (this.enabled) SseMetricBuffer.flushBeforeCollection(meter, this.sseBuffer, this);
     this.setMeta(meta);
   }
 
@@ -188,38 +175,20 @@ export class SessionMetrics {
   /** `codex.sse_event` + `codex.sse_event.duration_ms`, tags `kind` (sanitised) and `success`. */
   sseEvent(kind: string, success: boolean, durationMs: number): void {
     if (!this.enabled) return;
-    const tags = this.kindTagsFor(this.sseTags, kind, success);
-    // Buffered here and handed to the SDK by flushSseEvents: the SDK hashes the tag set on
-    // every call, which costs far more in the middle of a stream than in one tight loop.
-    const pending = this.ssePending;
-    const values = pending.get(tags);
-    if (values !== undefined) {
-      values.push(durationValue(durationMs));
-      if (values.length >= MAX_PENDING_SSE_VALUES) this.flushSseEvents();
-    } else {
-      if (pending.size >= MAX_CACHED_TAG_SETS) this.flushSseEvents();
-      this.ssePending.set(tags, [durationValue(durationMs)]);
-    }
+    // Buffered (SseMetricBuffer): the SDK hashes the tag set on every call.
+    this.sseBuffer.add(this.kindTagsFor(this.sseTags, kind, success), durationValue(durationMs));
   }
 
   /**
    * Hands the SSE events buffered by {@link sseEvent} to the SDK: per tag set one
    * `codex.sse_event` `add(n)` and one `codex.sse_event.duration_ms` `record` per event, each value
    * as it was measured, in arrival order. Called at the end of every SSE stream (end, abort, read
-   * error, terminal event), on {@link setMeta}, every {@link MAX_PENDING_SSE_VALUES} events of a
-   * tag set, and by the SDK before each collection (observable callback), so every export holds
-   * the same counts and histogram points as recording each event at once would give.
+   * error, terminal event), on {@link setMeta}, every `MAX_PENDING_SSE_VALUES` events of a tag
+   * set, and by the SDK before each collection (observable callback), so every export holds the
+   * same counts and histogram points as recording each event at once would give.
    */
   flushSseEvents(): void {
-    const pending = this.ssePending;
-    if (pending.size === 0) return;
-    this.ssePending = new Map();
-    const counter = this.sseEventCounter;
-    const histogram = this.sseEventDuration;
-    for (const [tags, values] of pending) {
-      counter.add(values.length, tags);
-      for (let i = 0; i < values.length; i++) histogram.record(values[i] as number, tags);
-    }
+    this.sseBuffer.flush();
   }
 
   /** `codex.websocket.request` + `….duration_ms`, tag `success` (no error). */

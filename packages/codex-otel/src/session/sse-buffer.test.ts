@@ -12,8 +12,8 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TelemetryMetricNames } from '../names.js';
 import { type InMemoryOtel, inMemoryOtel } from '../test/index.js';
-import { MAX_PENDING_SSE_VALUES, SSE_FLUSH_GAUGE } from './metrics.js';
 import { SessionTelemetry } from './session-telemetry.js';
+import { MAX_PENDING_SSE_VALUES, SSE_FLUSH_GAUGE } from './sse-buffer.js';
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
