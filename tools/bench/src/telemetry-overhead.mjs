@@ -18,6 +18,10 @@ import { startWorkerRpc } from './worker-rpc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONSUMERS = ['off', 'noop', 'sdk-memory', 'sdk-otlp'];
+// Diagnostic consumers (not run by default): sdk-memory with only its logs or only its metrics.
+const EXTRA = ['sdk-memory-logs', 'sdk-memory-metrics'];
+// With --baseline, each consumer but off also runs as `<name>@base` on that build of @codex-ts/otel.
+const BASE_SUFFIX = '@base';
 
 function parseArgs(argv) {
   const options = {
@@ -27,6 +31,7 @@ function parseArgs(argv) {
     server: 'raw',
     consumers: [...CONSUMERS],
     out: join(here, '..', 'results', 'telemetry-overhead.json'),
+    baseline: undefined,
   };
   for (const [key, value] of argPairs(argv)) {
     if (key === 'n') options.n = argList(value).map((v) => Number(v.replaceAll('_', '')));
@@ -34,9 +39,13 @@ function parseArgs(argv) {
     else if (key === 'server') options.server = value;
     else if (key === 'consumers') options.consumers = argList(value);
     else if (key === 'out') options.out = resolve(value);
+    else if (key === 'baseline') options.baseline = resolve(value);
     else throw new Error(`unknown option --${key}`);
   }
-  for (const c of options.consumers) if (!CONSUMERS.includes(c)) throw new Error(`unknown consumer "${c}"`);
+  for (const c of options.consumers)
+    if (!CONSUMERS.includes(c) && !EXTRA.includes(c)) throw new Error(`unknown consumer "${c}"`);
+  if (options.baseline !== undefined)
+    options.consumers = options.consumers.flatMap((c) => (c === 'off' ? [c] : [c, c + BASE_SUFFIX]));
   if (!options.consumers.includes('off')) throw new Error('--consumers must include off (the baseline)');
   return options;
 }
@@ -77,8 +86,8 @@ function client(url, telemetry) {
   });
 }
 
-function sessionTelemetry(providers = {}) {
-  return new SessionTelemetry({
+function sessionTelemetry(providers = {}, Telemetry = SessionTelemetry) {
+  return new Telemetry({
     conversationId: 'bench-thread',
     model: 'gpt-5.5',
     authMode: 'apikey',
@@ -99,12 +108,14 @@ const settings = (exporter) => ({
 });
 
 /** The consumer `name`: `{ name, run() → { deltas, completed }, close() }`. */
-async function consumer(name, url, receiverEndpoints) {
+async function consumer(label, url, receiverEndpoints, baseline) {
+  const name = label.endsWith(BASE_SUFFIX) ? label.slice(0, -BASE_SUFFIX.length) : label;
+  const Telemetry = name === label ? SessionTelemetry : (await import(baseline)).SessionTelemetry;
   let telemetry;
   let sdk;
   let reset = () => {};
-  if (name === 'noop') telemetry = sessionTelemetry();
-  if (name === 'sdk-memory') {
+  if (name === 'noop') telemetry = sessionTelemetry({}, Telemetry);
+  if (name.startsWith('sdk-memory')) {
     const exporters = {
       logs: new InMemoryLogRecordExporter(),
       traces: new InMemorySpanExporter(),
@@ -130,14 +141,17 @@ async function consumer(name, url, receiverEndpoints) {
     sdk = await startOtelSdk(settings(http), { registerGlobals: false });
   }
   if (sdk)
-    telemetry = sessionTelemetry({
-      meterProvider: sdk.meterProvider,
-      loggerProvider: sdk.loggerProvider,
-      tracerProvider: sdk.tracerProvider,
-    });
+    telemetry = sessionTelemetry(
+      {
+        ...(name === 'sdk-memory-logs' ? {} : { meterProvider: sdk.meterProvider }),
+        ...(name === 'sdk-memory-metrics' ? {} : { loggerProvider: sdk.loggerProvider }),
+        tracerProvider: sdk.tracerProvider,
+      },
+      Telemetry,
+    );
   const c = client(url, telemetry);
   return {
-    name,
+    name: label,
     async run() {
       const stream = await c.stream(body);
       let deltas = 0;
@@ -168,7 +182,8 @@ async function main() {
     for (const n of options.n) {
       await server.prepare(n);
       const consumers = [];
-      for (const name of options.consumers) consumers.push(await consumer(name, server.url, endpoints));
+      for (const name of options.consumers)
+        consumers.push(await consumer(name, server.url, endpoints, options.baseline));
       const runs = new Map(consumers.map((c) => [c.name, []]));
       const once = async (c) => {
         gc();

@@ -72,6 +72,9 @@ export class SessionEvents {
   // Derived from the session metadata, rebuilt by setMeta().
   private logBase!: Readonly<AttrMap>;
   private traceBase!: Readonly<AttrMap>;
+  // The last `event.timestamp` text and its ms (isoTime).
+  private isoTimeMs = Number.NaN;
+  private isoTimeText = '';
 
   constructor(
     provider: LoggerProvider,
@@ -118,13 +121,27 @@ export class SessionEvents {
    * when `failed`, `error.message` (the error's, else `response.failed`). Span event only on failure.
    */
   sseEvent(kind: string | undefined, error: unknown, failed: boolean, durationMs: number): void {
-    const span = failed ? recordingSpan() : undefined;
+    if (!failed) {
+      // The hot path (one call per streamed event): one attributes object in the exported key
+      // order, no intermediate map, the timestamp text reused within the same millisecond.
+      if (!this.logsEnabled) return;
+      const now = Date.now();
+      const name = TelemetryEventNames.sseEvent;
+      const attributes: LogAttributes = { 'event.name': name, 'event.timestamp': this.isoTime(now) };
+      if (kind !== undefined) attributes['event.kind'] = kind;
+      attributes.duration_ms = durationMsText(durationMs);
+      const base = this.logBase;
+      for (const key in base) attributes[key] = base[key];
+      this.emitRecord(name, attributes, now);
+      return;
+    }
+    const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
     const attrs: AttrMap = {};
     if (kind !== undefined) attrs['event.kind'] = kind;
     attrs.duration_ms = durationMsText(durationMs);
     if (error !== undefined && error !== null) attrs['error.message'] = errorMessage(error, this.redactor);
-    else if (failed) attrs['error.message'] = RESPONSE_FAILED;
+    else attrs['error.message'] = RESPONSE_FAILED;
     this.emit(TelemetryEventNames.sseEvent, attrs, span);
   }
 
@@ -388,10 +405,23 @@ export class SessionEvents {
   private emitLog(name: string, attrs: AttrMap, now: number): void {
     const attributes: LogAttributes = {
       'event.name': name,
-      'event.timestamp': new Date(now).toISOString(),
+      'event.timestamp': this.isoTime(now),
       ...attrs,
       ...this.logBase,
     };
+    this.emitRecord(name, attributes, now);
+  }
+
+  /** `event.timestamp` of `now` (ms since the epoch): RFC 3339 in UTC, reused within one ms. */
+  private isoTime(now: number): string {
+    if (now !== this.isoTimeMs) {
+      this.isoTimeMs = now;
+      this.isoTimeText = new Date(now).toISOString();
+    }
+    return this.isoTimeText;
+  }
+
+  private emitRecord(name: string, attributes: LogAttributes, now: number): void {
     this.logger.emit({
       eventName: name,
       timestamp: now,
@@ -405,7 +435,7 @@ export class SessionEvents {
   private emitSpanEvent(span: Span, name: string, attrs: AttrMap, now: number): void {
     span.addEvent(
       name,
-      { 'event.name': name, 'event.timestamp': new Date(now).toISOString(), ...attrs, ...this.traceBase },
+      { 'event.name': name, 'event.timestamp': this.isoTime(now), ...attrs, ...this.traceBase },
       now,
     );
   }

@@ -14,6 +14,7 @@ import {
 import { INSTRUMENTATION_SCOPE, TelemetryMetricNames } from '../names.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import type { SessionMeta } from './meta.js';
+import { SseMetricBuffer } from './sse-buffer.js';
 import { boundedOriginatorTagValue, sanitizeMetricTagValue } from './tags.js';
 import type { ApiRequestInfo, ContinuationRecord, WebsocketRequestInfo } from './types.js';
 import { durationValue } from './values.js';
@@ -93,6 +94,8 @@ export class SessionMetrics {
   private wsRequestTags!: [Attributes, Attributes];
   private fallbackTags!: Attributes;
   private continuationTags = new Map<string, Attributes>();
+  // SSE event durations not yet handed to the SDK (see sseEvent / flushSseEvents).
+  private readonly sseBuffer: SseMetricBuffer;
 
   constructor(provider: MeterProvider, meta: SessionMeta, useMetadataTags: boolean) {
     const meter = provider.getMeter(INSTRUMENTATION_SCOPE, meta.appVersion);
@@ -123,11 +126,14 @@ export class SessionMetrics {
     );
 
     this.lifecycle = new LifecycleMetrics(meter, this.enabled, sessionMetricTags(meta, useMetadataTags));
+    this.sseBuffer = new SseMetricBuffer(this.sseEventCounter, this.sseEventDuration, MAX_CACHED_TAG_SETS);
+    if (this.enabled) SseMetricBuffer.flushBeforeCollection(meter, this.sseBuffer, this);
     this.setMeta(meta);
   }
 
   /** Rebuilds the session tags from `meta` (after a model switch) and drops every cached tag set. */
   setMeta(meta: SessionMeta): void {
+    this.flushSseEvents();
     const sessionTags = sessionMetricTags(meta, this.useMetadataTags);
     this.sessionTags = sessionTags;
     this.lifecycle.setSessionTags(sessionTags);
@@ -169,9 +175,20 @@ export class SessionMetrics {
   /** `codex.sse_event` + `codex.sse_event.duration_ms`, tags `kind` (sanitised) and `success`. */
   sseEvent(kind: string, success: boolean, durationMs: number): void {
     if (!this.enabled) return;
-    const tags = this.kindTagsFor(this.sseTags, kind, success);
-    this.sseEventCounter.add(1, tags);
-    this.sseEventDuration.record(durationValue(durationMs), tags);
+    // Buffered (SseMetricBuffer): the SDK hashes the tag set on every call.
+    this.sseBuffer.add(this.kindTagsFor(this.sseTags, kind, success), durationValue(durationMs));
+  }
+
+  /**
+   * Hands the SSE events buffered by {@link sseEvent} to the SDK: per tag set one
+   * `codex.sse_event` `add(n)` and one `codex.sse_event.duration_ms` `record` per event, each value
+   * as it was measured, in arrival order. Called at the end of every SSE stream (end, abort, read
+   * error, terminal event), on {@link setMeta}, every `MAX_PENDING_SSE_VALUES` events of a tag
+   * set, and by the SDK before each collection (observable callback), so every export holds the
+   * same counts and histogram points as recording each event at once would give.
+   */
+  flushSseEvents(): void {
+    this.sseBuffer.flush();
   }
 
   /** `codex.websocket.request` + `….duration_ms`, tag `success` (no error). */

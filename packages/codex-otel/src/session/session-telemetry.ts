@@ -165,6 +165,8 @@ export class SessionTelemetry {
    * A `response.failed` event counts as a failure (`error.message` is `response.failed`; its data is
    * not recorded). A poll with neither event nor error (clean end of stream) or with an
    * `AbortedError` (the consumer stopped) records nothing. Never throws.
+   * Metric points are buffered per tag set until the stream ends and before every collection
+   * (see `SessionMetrics.flushSseEvents`): exports equal recording each event at once.
    */
   sseTelemetry(): SseTelemetry {
     return this.defaultSseHook;

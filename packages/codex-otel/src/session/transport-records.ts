@@ -9,6 +9,13 @@ import type { SessionMetrics } from './metrics.js';
 import type { WebsocketEventInfo } from './types.js';
 import { RESPONSE_FAILED, sseKind, WEBSOCKET_TIMING_KIND } from './values.js';
 
+/** Responses events after which a stream carries nothing more. */
+const TERMINAL_SSE_KINDS: ReadonlySet<string> = new Set([
+  'response.completed',
+  'response.failed',
+  'response.incomplete',
+]);
+
 /**
  * One SSE poll: `codex.sse_event` metrics and log event (span event on failure only). A clean end
  * of stream or an `aborted` error records nothing; with neither metrics nor logs enabled, only a
@@ -18,8 +25,11 @@ export function recordSsePoll(metrics: SessionMetrics, events: SessionEvents, in
   const event = info.event;
   const error = info.error;
   const hasError = error !== undefined && error !== null;
-  // Clean end of stream, or the consumer aborted: not an SSE event.
-  if ((event === undefined && !hasError) || (hasError && error.code === 'aborted')) return;
+  // Clean end of stream, or the consumer aborted: not an SSE event, but the stream is over.
+  if ((event === undefined && !hasError) || (hasError && error.code === 'aborted')) {
+    metrics.flushSseEvents();
+    return;
+  }
   if (!metrics.enabled && !events.logsEnabled) {
     // Only failures go to the trace side; skip all work when there is nothing to record.
     if (!hasError && (event === undefined || event.event !== RESPONSE_FAILED)) return;
@@ -27,6 +37,8 @@ export function recordSsePoll(metrics: SessionMetrics, events: SessionEvents, in
   const kind = event === undefined ? undefined : sseKind(event);
   const failed = hasError || kind === RESPONSE_FAILED;
   metrics.sseEvent(kind ?? 'unknown', !failed, info.durationMs);
+  // A read error or a terminal event ends the stream: hand the buffered points to the SDK.
+  if (event === undefined || failed || TERMINAL_SSE_KINDS.has(kind as string)) metrics.flushSseEvents();
   events.sseEvent(kind, error, failed, info.durationMs);
 }
 
