@@ -19,7 +19,9 @@ export function telemetryAuthMode(session: SessionAuth): 'chatgpt' | 'apikey' | 
   if (session.kind === 'chatgpt') return 'chatgpt';
   if (session.kind !== 'apikey' || !(session.auth instanceof ApiKeyAuth)) return undefined;
   const source = session.auth.source;
-  return source === 'codex_api_key_env' || source === 'auth_file' || source === 'explicit' ? 'apikey' : undefined;
+  return source === 'codex_api_key_env' || source === 'auth_file' || source === 'explicit'
+    ? 'apikey'
+    : undefined;
 }
 
 /**
