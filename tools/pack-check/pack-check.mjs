@@ -11,7 +11,9 @@
 //   4. `import()`s and `require()`s it (same export names), type-checks a strict consumer
 //      (`skipLibCheck: false`) under `moduleResolution` node16 and bundler, README quick start
 //      included,
-//   5. runs the README quick start against a local Responses server (tools/responses-server).
+//   5. runs the README quick start against a local Responses server (tools/responses-server),
+//   6. for @codex-ts/cli: `codex-ts exec` with `[otel]` exports to a local OTLP receiver and exits
+//      within the flush bound with a stalled or refusing collector (otel-exec.mjs).
 // Usage: node tools/pack-check/pack-check.mjs [--only <name>]... [--keep] [--manifests]
 // (--manifests: pack and print each packed manifest, check it, stop; used by `release:dry`)
 import { spawn } from 'node:child_process';
@@ -21,6 +23,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkManifest, consumerFiles, installEnv, lockfileProblems } from './consumer.mjs';
+import { checkPackedExecTelemetry } from './otel-exec.mjs';
 import { installName, parseQuickStart } from './readme.mjs';
 import { readTarball } from './tarball.mjs';
 
@@ -269,6 +272,17 @@ try {
     const sent = responses.requests.length + responses.wsFrames.length - before;
     const status = problems.length === failures ? 'ok' : 'FAILED';
     console.log(`  ${pkg.manifest.name}: quick start ${status}, ${sent} request(s) to the local server`);
+  }
+  // 6. The packed CLI's telemetry: exported from a plain install, bounded exit with a dead collector.
+  const cli = selected.find((p) => p.manifest.name === '@codex-ts/cli' && p.consumer !== undefined);
+  if (cli !== undefined) {
+    console.log('== codex-ts exec with [otel] from the packed install');
+    const bin = join(cli.consumer, 'node_modules', '@codex-ts/cli', cli.packed.bin['codex-ts']);
+    const { problems: found, times } = await checkPackedExecTelemetry({ root, bin, responses });
+    for (const message of found) fail(cli, message);
+    console.log(
+      `  @codex-ts/cli: otel ${found.length === 0 ? 'ok' : 'FAILED'}, exit ms ${JSON.stringify(times)}`,
+    );
   }
 } finally {
   await responses.close();

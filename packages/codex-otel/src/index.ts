@@ -6,6 +6,8 @@
 
 export {
   INSTRUMENTATION_SCOPE,
+  LOG_SCOPE,
+  METER_SCOPE,
   TelemetryEventNames,
   TelemetryMetricNames,
   TelemetrySpanNames,

@@ -141,5 +141,18 @@ export const TelemetrySpanNames = {
   responsesWebsocketStreamRequest: 'responses_websocket.stream_request',
 } as const;
 
-/** Instrumentation scope name used for the meter, tracer and logger. */
+/**
+ * Historical instrumentation scope name of this package. The exported scopes follow 0.169.0
+ * instead: {@link METER_SCOPE}, {@link LOG_SCOPE}, and the originator (e.g. `codex_exec`) for spans.
+ */
 export const INSTRUMENTATION_SCOPE = '@codex-ts/otel';
+
+/** Scope of every metric, as 0.169.0 exports it (`codex`, no version). */
+export const METER_SCOPE = 'codex';
+
+/**
+ * Scope of every log record, as 0.169.0 exports it (`codex_otel.log_only`, no version: the
+ * tracing target of the log-side events). Spans use the originator (`codex_exec` for exec) as
+ * scope name, also without a version.
+ */
+export const LOG_SCOPE = 'codex_otel.log_only';

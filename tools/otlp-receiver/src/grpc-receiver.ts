@@ -54,7 +54,7 @@ export async function startOtlpGrpcReceiver(options: { tls?: ReceiverTls } = {})
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(call.metadata.getMap())) headers[name] = String(value);
           store.add(
-            { signal, transport: 'grpc', path: SERVICES[signal], headers },
+            { signal, transport: 'grpc', path: SERVICES[signal], headers, body: call.request },
             normalizeExport(signal, protobufToObject(signal, call.request)),
           );
           callback(null, {});

@@ -62,7 +62,7 @@ export async function startOtlpHttpReceiver(options: { tls?: ReceiverTls } = {})
         for (const [name, value] of Object.entries(req.headers))
           if (typeof value === 'string') headers[name] = value;
         store.add(
-          { signal, transport: json ? 'http/json' : 'http/protobuf', path: req.url ?? '', headers },
+          { signal, transport: json ? 'http/json' : 'http/protobuf', path: req.url ?? '', headers, body },
           normalizeExport(signal, object),
         );
         res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });

@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   transport: OtlpTransport;
   path: string;
   headers: Record<string, string>;
+  /** The request body: JSON text or protobuf bytes (inflated when it came gzip-encoded). */
+  body: Buffer;
 }
 
 /** The read side every receiver offers. */

@@ -5,13 +5,18 @@ import {
   closedPortUrl,
   type OtlpCollected,
   type OtlpSignal,
-  startOtlpGrpcReceiver,
-  startOtlpHttpReceiver,
   startStallingCollector,
 } from '@codex-ts/otlp-receiver';
 import { type ResponsesServer, startResponsesServer } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HELLO_TURN_LINES, helloTurn } from '../test-support/hello-turn.js';
+import {
+  EXPORTER_HEADER_SECRET,
+  exportedBytes,
+  type OtlpKind as Kind,
+  otelToml,
+  otlpReceiver as receiver,
+} from '../test-support/otel-exec.js';
 import { runCli, tempHomes } from '../test-support/run-cli.js';
 import { CLI_VERSION } from '../version.js';
 import { OTEL_FLUSH_TIMEOUT_MS } from './exec-telemetry.js';
@@ -25,35 +30,6 @@ afterEach(() => server.close());
 
 const PROMPT = 'Say hello to the secret garden.';
 const KEY = 'sk-local-test';
-
-type Kind = 'http/json' | 'http/protobuf' | 'grpc';
-
-/** `[otel]` sending all three signals to `endpoint(signal)` with the exporter form of `kind`. */
-function otelToml(kind: Kind, endpoint: (signal: OtlpSignal) => string, extra = ''): string {
-  const exporter = (signal: OtlpSignal) =>
-    kind === 'grpc'
-      ? `{ otlp-grpc = { endpoint = "${endpoint(signal)}", headers = { "x-test" = "1" } } }`
-      : `{ otlp-http = { endpoint = "${endpoint(signal)}", protocol = "${kind === 'http/json' ? 'json' : 'binary'}", headers = { "x-test" = "1" } } }`;
-  return [
-    '[otel]',
-    'environment = "staging"',
-    `exporter = ${exporter('logs')}`,
-    `trace_exporter = ${exporter('traces')}`,
-    `metrics_exporter = ${exporter('metrics')}`,
-    extra,
-  ].join('\n');
-}
-
-async function receiver(
-  kind: Kind,
-): Promise<OtlpCollected & { close(): Promise<void>; endpoint(s: OtlpSignal): string }> {
-  if (kind === 'grpc') {
-    const r = await startOtlpGrpcReceiver();
-    return Object.assign(r, { endpoint: () => r.url });
-  }
-  const r = await startOtlpHttpReceiver();
-  return Object.assign(r, { endpoint: (s: OtlpSignal) => r.endpoints[s] });
-}
 
 /** Root span `codex.exec` with the thread id; every log record in its trace; the Codex resource. */
 function expectCommon(got: OtlpCollected, threadId: string, kind: Kind): void {
@@ -70,7 +46,7 @@ function expectCommon(got: OtlpCollected, threadId: string, kind: Kind): void {
 
   const [prompt] = got.logs('codex.user_prompt');
   expect(prompt?.attributes.prompt).toBe('[REDACTED]');
-  expect(prompt?.attributes.prompt_length).toBe(String([...PROMPT].length));
+  expect(prompt?.attributes.prompt_length).toBe(String([...PROMPT].length)); // a string, as 0.169.0
   expect(prompt?.resource).toMatchObject(resource);
   for (const log of got.logs()) expect(log.traceId).toBe(root.traceId);
   for (const metric of got.metrics()) expect(metric.resource).toMatchObject(resource);
@@ -84,6 +60,9 @@ function expectCommon(got: OtlpCollected, threadId: string, kind: Kind): void {
   const everything = JSON.stringify([got.logs(), got.spans(), got.metrics()]);
   expect(everything).not.toContain(KEY);
   expect(everything).not.toContain(PROMPT);
+  // The raw export bodies (JSON text or protobuf bytes): no key, prompt or exporter header value.
+  for (const secret of [KEY, PROMPT, EXPORTER_HEADER_SECRET])
+    expect(exportedBytes(got)).not.toContain(secret);
 }
 
 describe('codex-ts exec --json exports telemetry to an OTLP collector', () => {

@@ -14,7 +14,7 @@ export const OTEL_FLUSH_TIMEOUT_MS = 2000;
 
 /** The exporting telemetry of one `exec` run. */
 export interface ExecTelemetry {
-  /** Runs `fn` inside the root span `codex.exec` (scope `codex_exec`), ending it after. */
+  /** Runs `fn` inside the root span `codex.exec` (scope: the originator, `codex_exec`), ending it after. */
   inRootSpan<T>(fn: (span: Span | undefined) => Promise<T>): Promise<T>;
   /** Flushes every signal and shuts the SDK down within {@link OTEL_FLUSH_TIMEOUT_MS}; never throws. */
   shutdown(): Promise<void>;
@@ -39,8 +39,9 @@ export async function startExecTelemetry(
   }
   try {
     const { startOtelSdk } = await import('@codex-ts/otel-sdk');
+    const serviceName = resolveOriginator(EXEC_ORIGINATOR, deps.env);
     const sdk = await startOtelSdk({
-      serviceName: resolveOriginator(EXEC_ORIGINATOR, deps.env),
+      serviceName,
       serviceVersion: CLI_VERSION,
       environment: otel.environment,
       logs: otel.exporter,
@@ -51,7 +52,8 @@ export async function startExecTelemetry(
     });
     return {
       inRootSpan(fn) {
-        const tracer = sdk.tracerProvider?.getTracer(EXEC_ORIGINATOR, CLI_VERSION);
+        // Scope: the originator, no version (0.169.0's one trace scope, shared with SessionTelemetry).
+        const tracer = sdk.tracerProvider?.getTracer(serviceName);
         if (tracer === undefined) return fn(undefined);
         const parent = sdk.parentContext ?? context.active();
         return tracer.startActiveSpan('codex.exec', { kind: SpanKind.INTERNAL }, parent, async (span) => {

@@ -78,8 +78,8 @@ describe('openExecConversation telemetry', () => {
     }
     expect(await otel.metricPoints(M.apiRequest)).toEqual([
       {
+        // No auth_mode: the provider's env_key supplies the key (0.169.0 tags none then).
         attributes: {
-          auth_mode: 'apikey',
           session_source: 'exec',
           originator: 'codex_exec',
           model: 'gpt-5.5',
@@ -96,8 +96,8 @@ describe('openExecConversation telemetry', () => {
       prompt: '[REDACTED]',
       'conversation.id': opened.conversation.threadId,
       'terminal.type': 'xterm-test',
-      auth_mode: 'apikey',
     });
+    expect(prompt?.attributes).not.toHaveProperty('auth_mode');
     const everything = JSON.stringify(otel.logs('codex.api_request').map((r) => r.attributes));
     expect(everything).not.toContain('sk-local-secret');
   });

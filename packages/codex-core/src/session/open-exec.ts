@@ -30,7 +30,7 @@ import { createExecToolSet, type ExecToolSet, execSandboxPolicy } from './exec-t
 import { type ModelSettings, modelSettingsFor } from './model-choice.js';
 import type { OpenExecOptions, OpenedExecConversation } from './open-exec-options.js';
 import { commandAuthModelsCatalog, providerCommandAuth } from './provider-auth.js';
-import { authEnvInfo, recordSessionStart } from './session-start-telemetry.js';
+import { authEnvInfo, recordSessionStart, telemetryAuthMode } from './session-start-telemetry.js';
 import { systemTimeZone } from './time-zone.js';
 
 /** Base instructions codex-ts sends as the first developer message when the caller gives none. */
@@ -292,7 +292,7 @@ async function build(
     new SessionTelemetry({
       conversationId: threadId,
       model,
-      authMode: session.kind === 'chatgpt' ? 'chatgpt' : 'apikey',
+      authMode: telemetryAuthMode(session),
       originator,
       appVersion: options.version,
       terminalType: env.TERM || 'unknown',

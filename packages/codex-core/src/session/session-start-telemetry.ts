@@ -4,7 +4,25 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ApiKeyAuth } from '@codex-ts/login';
 import type { AuthEnvInfo, SessionTelemetry } from '@codex-ts/otel';
+import type { SessionAuth } from './auth.js';
+
+/**
+ * The `auth_mode` tag of a session's telemetry: the mode of the Codex login, not of the provider's
+ * own key. `chatgpt` for a ChatGPT login; `apikey` for a key from `CODEX_API_KEY` or auth.json;
+ * absent (no tag) when the provider's `env_key`, `experimental_bearer_token` or auth command
+ * supplies the credential or there is none, as 0.169.0 exported for an `env_key` provider
+ * (otel-capture 2026-12-03: no `auth_mode` on any log record or metric).
+ */
+export function telemetryAuthMode(session: SessionAuth): 'chatgpt' | 'apikey' | undefined {
+  if (session.kind === 'chatgpt') return 'chatgpt';
+  if (session.kind !== 'apikey' || !(session.auth instanceof ApiKeyAuth)) return undefined;
+  const source = session.auth.source;
+  return source === 'codex_api_key_env' || source === 'auth_file' || source === 'explicit'
+    ? 'apikey'
+    : undefined;
+}
 
 /**
  * The `auth.env_*` flags of a session: which credential variables `env` sets (never their

@@ -253,7 +253,16 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
           for (const call of calls) {
             let output: ResponseItem | undefined;
             const injected: ResponseItem[] = [];
-            for await (const step of runTool(tools, call, controller, options.turnId, telemetry, injected)) {
+            const inTurn = timing ? <T>(fn: () => T) => timing.inTurn(fn) : undefined;
+            for await (const step of runTool(
+              tools,
+              call,
+              controller,
+              options.turnId,
+              telemetry,
+              injected,
+              inTurn,
+            )) {
               if ('output' in step) output = step.output;
               else yield { type: 'tool.item', ...step.event };
             }
@@ -349,20 +358,23 @@ async function* runTool(
   turnId: string,
   telemetry: SessionTelemetry | undefined,
   injected: ResponseItem[],
+  inTurn: <T>(fn: () => T) => T = (fn) => fn(),
 ): AsyncGenerator<{ event: ToolItemEvent } | { output: ResponseItem }> {
   const startedAt = performance.now();
   let recorded = false;
   const record = (output: ResponseItem, success: boolean): void => {
     if (telemetry === undefined || recorded) return;
     recorded = true;
-    telemetry.recordToolResult({
-      toolName: toolName(call),
-      callId: toolCallId(call) ?? '',
-      arguments: toolArguments(call),
-      durationMs: performance.now() - startedAt,
-      success,
-      output: outputText(output),
-    });
+    inTurn(() =>
+      telemetry.recordToolResult({
+        toolName: toolName(call),
+        callId: toolCallId(call) ?? '',
+        arguments: toolArguments(call),
+        durationMs: performance.now() - startedAt,
+        success,
+        output: outputText(output),
+      }),
+    );
   };
   const pending: ToolItemEvent[] = [];
   let wake: (() => void) | undefined;
@@ -373,7 +385,9 @@ async function* runTool(
   let settled = false;
   let handled: Promise<ResponseItem>;
   try {
-    handled = tools.handle(call, { signal, turnId, emit, inject: (item) => injected.push(item) });
+    handled = inTurn(() =>
+      tools.handle(call, { signal, turnId, emit, inject: (item) => injected.push(item) }),
+    );
   } catch (error) {
     // A handler that throws before returning its promise fails the call, not the sampling request.
     handled = Promise.reject(error);

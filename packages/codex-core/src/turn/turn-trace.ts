@@ -203,6 +203,14 @@ export class TurnTiming {
     else context.with(ctx, fn);
   }
 
+  /**
+   * Runs `fn` with `run_turn` active: a tool call's handler and its `codex.tool_result` belong to
+   * the turn's trace (the turn runs in a generator, where the consumer's context is active).
+   */
+  inTurn<T>(fn: () => T): T {
+    return context.with(this.#trace.runTurn.ctx, fn);
+  }
+
   /** Sees one response event: the first output delta of the turn records ttft; the first assistant message ttfm. */
   observe(event: { type: string; item?: unknown }): void {
     if (OUTPUT_DELTAS.has(event.type)) {

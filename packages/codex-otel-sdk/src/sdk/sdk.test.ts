@@ -63,7 +63,11 @@ function expectDelivered(receiver: OtlpCollected): void {
   const [log] = receiver.logs('codex.test_event');
   expect(log?.body).toBe('hello');
   expect(log?.resource['host.name']).toBeTypeOf('string');
+  expect(root?.resource).not.toHaveProperty('host.name');
+  expect(root?.resource).not.toHaveProperty('os');
   const [metric] = receiver.metrics('codex.test.count');
+  expect(metric?.resource.os).toBeTypeOf('string');
+  expect(metric?.resource).not.toHaveProperty('host.name');
   expect(metric?.points).toEqual([{ attributes: { model: 'm' }, value: 2 }]);
 }
 

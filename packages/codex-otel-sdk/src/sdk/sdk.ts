@@ -72,7 +72,7 @@ export interface OtelSdk {
   readonly meterProvider: ApiMeterProvider | undefined;
   /** Logger provider, when log records are exported. */
   readonly loggerProvider: ApiLoggerProvider | undefined;
-  /** The resource every signal carries. */
+  /** The resource of all signals together (each signal carries its part, see {@link codexResource}). */
   readonly resource: Resource;
   /**
    * The remote parent of the process's root span, from `TRACEPARENT` / `TRACESTATE` (see
@@ -89,21 +89,22 @@ export interface OtelSdk {
 }
 
 /**
- * The resource of every signal: `service.name`, `service.version`, `env` (as 0.169.0 names them),
- * `host.name`, `os` and `os_version` (`os.type()` / `os.release()`), over the SDK's default
- * `telemetry.sdk.*` attributes.
+ * The resource of one signal, as 0.169.0 exports it (otel-capture 2026-12-03): `service.name`,
+ * `service.version`, `env` on every signal, over the SDK's default `telemetry.sdk.*` attributes;
+ * logs add `host.name`, metrics add `os` and `os_version` (`os.type()` / `os.release()`), spans
+ * add nothing. `signal` omitted: all of them (one resource for every signal).
  */
 export function codexResource(
   settings: Pick<OtelSdkSettings, 'serviceName' | 'serviceVersion' | 'environment'>,
+  signal?: 'traces' | 'logs' | 'metrics',
 ): Resource {
   return defaultResource().merge(
     resourceFromAttributes({
       'service.name': settings.serviceName,
       'service.version': settings.serviceVersion,
       env: settings.environment,
-      'host.name': hostname(),
-      os: osType(),
-      os_version: release(),
+      ...(signal === undefined || signal === 'logs' ? { 'host.name': hostname() } : {}),
+      ...(signal === undefined || signal === 'metrics' ? { os: osType(), os_version: release() } : {}),
     }),
   );
 }
@@ -128,7 +129,6 @@ export async function startOtelSdk(
   options: StartOtelSdkOptions = {},
 ): Promise<OtelSdk> {
   const timeout = clampTimerMs(settings.exportTimeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS);
-  const resource = codexResource(settings);
   const custom = options.exporters ?? {};
   const spans =
     custom.traces ??
@@ -141,7 +141,7 @@ export async function startOtelSdk(
 
   const tracerProvider = spans
     ? new BasicTracerProvider({
-        resource,
+        resource: codexResource(settings, 'traces'),
         spanProcessors: [
           new BatchSpanProcessor(spans, { exportTimeoutMillis: timeout, maxQueueSize: BATCH_QUEUE_SIZE }),
         ],
@@ -149,7 +149,7 @@ export async function startOtelSdk(
     : undefined;
   const loggerProvider = records
     ? new LoggerProvider({
-        resource,
+        resource: codexResource(settings, 'logs'),
         processors: [
           new BatchLogRecordProcessor(records, {
             exportTimeoutMillis: timeout,
@@ -160,7 +160,7 @@ export async function startOtelSdk(
     : undefined;
   const meterProvider = points
     ? new MeterProvider({
-        resource,
+        resource: codexResource(settings, 'metrics'),
         readers: [
           new PeriodicExportingMetricReader({
             exporter: points,
@@ -211,7 +211,7 @@ export async function startOtelSdk(
     tracerProvider,
     meterProvider,
     loggerProvider,
-    resource,
+    resource: codexResource(settings),
     parentContext: parentContextFromEnv(settings.env ?? process.env),
     shutdown(shutdownOptions = {}) {
       result ??= shutdown(shutdownOptions.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);

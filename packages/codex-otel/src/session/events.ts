@@ -13,7 +13,7 @@ import {
   ProxyLoggerProvider,
   SeverityNumber,
 } from '@opentelemetry/api-logs';
-import { INSTRUMENTATION_SCOPE, TelemetryEventNames } from '../names.js';
+import { LOG_SCOPE, TelemetryEventNames } from '../names.js';
 import { authEnvAttributes, commonAttributes, putAuth, unsignedAsText } from './event-attributes.js';
 import type {
   ConversationStartsInfo,
@@ -85,7 +85,7 @@ export class SessionEvents {
   ) {
     this.logsEnabled = !isLoggerProviderNoop(provider);
     this.authEnv = authEnvAttributes(authEnv);
-    this.logger = provider.getLogger(INSTRUMENTATION_SCOPE, meta.appVersion);
+    this.logger = provider.getLogger(LOG_SCOPE);
     this.redactor = redactor;
     this.logUserPrompt = logUserPrompt;
     this.setMeta(meta);

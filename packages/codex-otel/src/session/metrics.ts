@@ -11,7 +11,7 @@ import {
   type MeterProvider,
   ValueType,
 } from '@opentelemetry/api';
-import { INSTRUMENTATION_SCOPE, TelemetryMetricNames } from '../names.js';
+import { METER_SCOPE, TelemetryMetricNames } from '../names.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import type { SessionMeta } from './meta.js';
 import { SseMetricBuffer } from './sse-buffer.js';
@@ -59,8 +59,8 @@ export function sessionMetricTags(meta: SessionMeta, useMetadataTags: boolean): 
 type KindTagCache = [Map<string, Attributes>, Map<string, Attributes>];
 
 /**
- * The session's metric instruments, created once from `provider` (scope {@link INSTRUMENTATION_SCOPE},
- * version `appVersion`). Counters are integers; histograms are in ms, fed by {@link durationValue}.
+ * The session's metric instruments, created once from `provider` (scope {@link METER_SCOPE},
+ * no version, as 0.169.0). Counters are integers; histograms are in ms, fed by {@link durationValue}.
  * Every recorder but {@link fallbackToHttp} returns at once when the meter is the API's no-op one.
  * Tag sets are built from the session tags and cached ({@link MAX_CACHED_TAG_SETS} per cache);
  * {@link setMeta} rebuilds them. Throws nothing for well-formed input.
@@ -98,7 +98,7 @@ export class SessionMetrics {
   private readonly sseBuffer: SseMetricBuffer;
 
   constructor(provider: MeterProvider, meta: SessionMeta, useMetadataTags: boolean) {
-    const meter = provider.getMeter(INSTRUMENTATION_SCOPE, meta.appVersion);
+    const meter = provider.getMeter(METER_SCOPE);
     this.enabled = !(meter instanceof NOOP_METER_CLASS);
     this.useMetadataTags = useMetadataTags;
 

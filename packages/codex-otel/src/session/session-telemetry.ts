@@ -22,7 +22,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
-import { INSTRUMENTATION_SCOPE } from '../names.js';
 import { injectTraceHeaders, type W3cTraceContext, w3cTraceContext } from '../trace-context/w3c.js';
 import { SessionEvents } from './events.js';
 import { requestHook, sseHook, websocketHooks } from './hooks.js';
@@ -107,10 +106,7 @@ export class SessionTelemetry {
       options.logUserPrompt ?? false,
       options.authEnv,
     );
-    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(
-      INSTRUMENTATION_SCOPE,
-      options.appVersion,
-    );
+    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(this.meta.originator);
     this.defaultRequestHook = requestHook(this, undefined);
     this.defaultSseHook = sseHook(this);
     this.websocketHooks = websocketHooks(this);
