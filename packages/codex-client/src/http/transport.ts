@@ -182,7 +182,8 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
  *
  * By default it sends with `node:http` / `node:https` on keep-alive agents of its own
  * (connections are reused across requests; Node's native parser, no WebAssembly, no global
- * side effects); with `options.dispatcher` it sends through that undici dispatcher instead, with
+ * side effects); with `options.sender: 'undici'` on an undici `Agent` loaded from undici's own
+ * files (no `index.js`, so no global side effects either); with `options.dispatcher` it sends through that undici dispatcher instead, with
  * undici's `headersTimeout` and `bodyTimeout` set to 0 (off). Either way the caller's deadline
  * (`timeoutMs`), headers timeout (`headersTimeoutMs`) and the SSE idle timeout decide, all on one
  * `IdleClock` implementation with durations clamped to Node's timer range. On the wire: `host`,
