@@ -61,13 +61,15 @@ export {
  * `Dispatcher.request()` (`HttpDispatcherRequest` in: `origin`, `path`, `method`, `headers`,
  * `body`, `signal`, `headersTimeout`/`bodyTimeout` always 0; `HttpDispatcherResponse` out:
  * `statusCode`, lower-cased `headers`, `body` as a Node `Readable`). Any undici `Agent`, `Pool` or
- * `ProxyAgent` fits; the transport itself never imports undici.
+ * `ProxyAgent` fits; the transport imports no undici for it (only `sender: 'undici'` loads undici's
+ * internal files, on its first request).
  */
 export type { HttpDispatcher, HttpDispatcherRequest, HttpDispatcherResponse } from './http/sender.js';
 /**
  * `HttpTransport` (`node:http` / `node:https` keep-alive agents, `request()` / `stream()` /
  * `close()`) and its options (`ca`: extra trusted CA PEMs on top of Node's roots; `dispatcher`: an
- * undici dispatcher to send through instead, e.g. a proxy agent); `withSystemRoots(pem)` → `[...tls.rootCertificates,
+ * undici dispatcher to send through instead, e.g. a proxy agent; `sender`: `'node:http'` (default) or
+ * `'undici'`, undici's `Agent` from its own files, no `index.js`, undici 7.30.2 as optional peer); `withSystemRoots(pem)` → `[...tls.rootCertificates,
  * ...pem]`, the `ca` list that adds a CA without dropping the system roots, and
  * `extraCaSecureContext(pem)`, the same trust as one shared TLS `SecureContext` (built once, not per
  * connection).

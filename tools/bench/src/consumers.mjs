@@ -8,7 +8,15 @@ import { HttpTransport } from '@codex-ts/client';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 
-export const CONSUMERS = ['server-only', 'floor', 'floor-node', 'ours', 'ours-undici', 'openai'];
+export const CONSUMERS = [
+  'server-only',
+  'floor',
+  'floor-node',
+  'ours',
+  'ours-undici',
+  'ours-undici-deep',
+  'openai',
+];
 
 const MODEL = 'gpt-5.5';
 const DELTA_TYPE = 'response.output_text.delta';
@@ -134,12 +142,19 @@ function floorNode(url) {
  * ours: `ResponsesClient` of @codex-ts/api (its default `HttpTransport` from @codex-ts/client, on
  * `node:http`), no retries; `for await` over `stream()` counting `output_text.delta` until
  * `completed`. ours-undici: the same with `HttpTransport({ dispatcher })` on an undici `Agent` (the
- * transport before it moved to `node:http`).
+ * transport before it moved to `node:http`). ours-undici-deep: `HttpTransport({ sender: 'undici' })`,
+ * undici's `Agent` loaded from its own files (no `index.js`), the candidate default.
  */
 function ours(url, name = 'ours') {
   const dispatcher = name === 'ours-undici' ? new Agent({ keepAliveTimeout: 30_000 }) : undefined;
+  const transport =
+    dispatcher !== undefined
+      ? new HttpTransport({ dispatcher })
+      : name === 'ours-undici-deep'
+        ? new HttpTransport({ sender: 'undici', keepAliveTimeoutMs: 30_000 })
+        : undefined;
   const client = new ResponsesClient({
-    ...(dispatcher === undefined ? {} : { transport: new HttpTransport({ dispatcher }) }),
+    ...(transport === undefined ? {} : { transport }),
     provider: {
       name: 'bench',
       baseUrl: url,
@@ -210,6 +225,7 @@ const FACTORIES = {
   'floor-node': floorNode,
   ours,
   'ours-undici': (url) => ours(url, 'ours-undici'),
+  'ours-undici-deep': (url) => ours(url, 'ours-undici-deep'),
   openai,
 };
 

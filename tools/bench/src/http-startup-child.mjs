@@ -81,6 +81,19 @@ switch (variant) {
     await viaTransport(HttpTransport, dispatcher);
     break;
   }
+  case 'ours-sender-undici':
+  case 'ours-sender-undici-liftoff': {
+    // `HttpTransport({ sender: 'undici' })`; the flag set at run time as the CLI's entry would.
+    if (variant.endsWith('-liftoff')) v8.setFlagsFromString('--liftoff-only');
+    const { HttpTransport } = await import('@codex-ts/client');
+    marks.loaded = performance.now();
+    const transport = new HttpTransport({ sender: 'undici' });
+    const response = await transport.stream({ method: 'POST', url, headers, body });
+    marks.headers = performance.now();
+    for await (const _chunk of response.body);
+    await transport.close();
+    break;
+  }
   default:
     throw new Error(`unknown variant "${variant}"`);
 }

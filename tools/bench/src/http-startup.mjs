@@ -4,7 +4,7 @@
 //
 // node src/http-startup.mjs [--rounds=21] [--warmup=2] [--n=4]
 //   [--variants=empty,node-http,ours,ours-undici,ours-undici-deep,ours-undici-deep-notierup,
-//   ours-undici-deep-liftoff]
+//   ours-undici-deep-liftoff,ours-sender-undici,ours-sender-undici-liftoff]
 //   [--out=results/http-startup.json]
 
 import { spawn } from 'node:child_process';
@@ -25,6 +25,8 @@ const VARIANTS = [
   'ours-undici-deep',
   'ours-undici-deep-notierup',
   'ours-undici-deep-liftoff',
+  'ours-sender-undici',
+  'ours-sender-undici-liftoff',
 ];
 const CHILD_DEADLINE_MS = 30_000;
 

@@ -5,12 +5,13 @@
 // node --expose-gc src/sse-throughput.mjs [--n=10000,100000] [--iterations=7] [--warmup=3]
 //   [--servers=raw,prechunked] [--server-thread=worker|main] [--consumers=floor,ours,openai]
 //   [--survey=events,raw,prechunked] [--survey-iterations=5] [--memory-n=100000] [--force-gc=yes|no]
-//   [--out=results/sse-throughput.json]
+//   [--v8-flags=--liftoff-only] [--out=results/sse-throughput.json]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { CONSUMERS, createConsumer } from './consumers.mjs';
 import { argList, argPairs, fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { SERVER_KINDS, SERVER_THREADS, startServer } from './servers.mjs';
@@ -29,6 +30,7 @@ function parseArgs(argv) {
     surveyIterations: 5,
     memoryN: 100_000,
     forceGc: true,
+    v8Flags: '',
     out: join(here, '..', 'results', 'sse-throughput.json'),
   };
   for (const [key, value] of argPairs(argv)) {
@@ -60,6 +62,9 @@ function parseArgs(argv) {
         break;
       case 'out':
         options.out = resolve(value);
+        break;
+      case 'v8-flags':
+        options.v8Flags = value;
         break;
       default:
         throw new Error(`unknown option --${key}`);
@@ -170,6 +175,8 @@ async function measureMemory(consumer, n, expectedBytes) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  // Set at run time, as an application would, before any consumer compiles llhttp (first connection).
+  if (options.v8Flags !== '') v8.setFlagsFromString(options.v8Flags);
   if (!globalThis.gc) console.warn('warning: run with node --expose-gc for forced GCs between runs');
   const meta = {
     ...runMeta(options),
@@ -304,7 +311,11 @@ async function main() {
       const u = get('ours-undici');
       if (u && f) c.oursUndiciTimeVsFloor = round(u.medianMs / f.medianMs, 2);
       if (o && u) c.oursTimeVsOursUndici = round(o.medianMs / u.medianMs, 2);
+      const d = get('ours-undici-deep');
+      if (d && f) c.oursUndiciDeepTimeVsFloor = round(d.medianMs / f.medianMs, 2);
       const fn = get('floor-node');
+      if (d && fn) c.oursUndiciDeepTimeVsFloorNode = round(d.medianMs / fn.medianMs, 2);
+      if (o && fn) c.oursTimeVsFloorNode = round(o.medianMs / fn.medianMs, 2);
       if (fn && f) c.floorNodeTimeVsFloor = round(fn.medianMs / f.medianMs, 2);
       comparisons.push(c);
       const parts = [`N=${fmtInt(n)}:`];

@@ -1,8 +1,8 @@
 /**
- * The default `node:http` sender of HttpTransport at the byte level and at its edges: the request
- * head as the undici transport wrote it, response headers from the raw list, the connect timeout
- * (TLS handshake included), idle keep-alive connections, `close()`, and a caller's undici
- * dispatcher instead.
+ * Both senders of HttpTransport (the default `node:http` one and `sender: 'undici'`) at the byte
+ * level and at their edges, with the same expectations: the request head as the undici transport
+ * wrote it, response headers, the connect timeout (TLS handshake included), idle keep-alive
+ * connections, `close()`; and a caller's undici dispatcher instead.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { Agent } from 'undici';
@@ -11,6 +11,7 @@ import { BuildError, ConnectionError } from '../errors/transport-error.js';
 import { closeAllServers, startServer, until, within } from '../test/index.js';
 import { HttpTransport } from './transport.js';
 
+const SENDERS = ['node:http', 'undici'] as const;
 const transports: HttpTransport[] = [];
 const rawServers: Server[] = [];
 
@@ -51,11 +52,11 @@ afterEach(async () => {
   await within(Promise.all(transports.splice(0).map((t) => t.close())), 5_000, 'transport did not close');
 });
 
-describe('HttpTransport request head (node:http)', () => {
+describe.each(SENDERS)('HttpTransport request head (%s)', (sender) => {
   it('writes host, connection, the headers as given, then content-length; values as Latin-1 bytes', async () => {
     const heads: Buffer[] = [];
     const port = await headServer('HTTP/1.1 204 No Content\r\n\r\n', heads);
-    const transport = newTransport();
+    const transport = newTransport({ sender });
     await transport.request({
       method: 'POST',
       url: `http://127.0.0.1:${port}/v1/responses?x=1`,
@@ -79,14 +80,14 @@ describe('HttpTransport request head (node:http)', () => {
   });
 });
 
-describe('HttpTransport response headers (node:http)', () => {
+describe.each(SENDERS)('HttpTransport response headers (%s)', (sender) => {
   it('keeps every repeated header joined with ", " and gives values as Latin-1 text', async () => {
     const port = await headServer(
       'HTTP/1.1 200 OK\r\nContent-Type: a\r\ncontent-type: b\r\nX-Name: \u00c3\u00a9t\u00c3\u00a9\r\n' +
         'Set-Cookie: c=1\r\nSet-Cookie: d=2\r\nContent-Length: 2\r\n\r\nok',
       [],
     );
-    const response = await newTransport().request({
+    const response = await newTransport({ sender }).request({
       method: 'GET',
       url: `http://127.0.0.1:${port}/`,
       headers: {},
@@ -98,13 +99,13 @@ describe('HttpTransport response headers (node:http)', () => {
   });
 });
 
-describe('HttpTransport connections (node:http)', () => {
+describe.each(SENDERS)('HttpTransport connections (%s)', (sender) => {
   it('fails with ConnectionError when the TLS handshake does not finish within connectTimeoutMs', async () => {
     let accepted = 0;
     const port = await rawServer(() => {
       accepted++; // accepts TCP, never answers the ClientHello
     });
-    const transport = newTransport({ connectTimeoutMs: 150 });
+    const transport = newTransport({ sender, connectTimeoutMs: 150 });
     const error = await within(
       transport.request({ method: 'GET', url: `https://127.0.0.1:${port}/`, headers: {} }).catch((e) => e),
       5_000,
@@ -122,14 +123,14 @@ describe('HttpTransport connections (node:http)', () => {
       socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx'));
       socket.on('close', () => closes++);
     });
-    const transport = newTransport({ keepAliveTimeoutMs: 100 });
+    const transport = newTransport({ sender, keepAliveTimeoutMs: 100 });
     await transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} });
     await until(() => closes === 1, 3_000);
   });
 
   it('follows the server keep-alive hint as undici does: timeout=10 keeps the connection, timeout=1 does not', async () => {
     const long = await startServer((_req, res) => res.end('x')); // sends `Keep-Alive: timeout=10`
-    const transport = newTransport({ keepAliveTimeoutMs: 50 });
+    const transport = newTransport({ sender, keepAliveTimeoutMs: 50 });
     await transport.request({ method: 'GET', url: long.url, headers: {} });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await transport.request({ method: 'GET', url: long.url, headers: {} });
@@ -154,7 +155,7 @@ describe('HttpTransport connections (node:http)', () => {
       res.write('first');
       setTimeout(() => res.end('last'), 100);
     });
-    const transport = newTransport();
+    const transport = newTransport({ sender });
     const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
     let closed = false;
     const closing = transport.close().then(() => {

@@ -60,7 +60,7 @@ export interface HttpDispatcherResponse {
 
 /**
  * The part of an undici `Dispatcher` (`Agent`, `Pool`, `ProxyAgent`, `EnvHttpProxyAgent`, …) that
- * {@link HttpTransport} uses: its promise form of `request()`. The transport never imports undici;
+ * {@link HttpTransport} uses: its promise form of `request()`. The transport imports no undici for it;
  * a caller that wants undici (e.g. for a proxy) passes its own.
  */
 export interface HttpDispatcher {

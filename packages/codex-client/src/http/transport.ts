@@ -22,6 +22,7 @@ import {
   type Sender,
 } from './sender.js';
 import type { HttpRequest, HttpResponse, StreamingResponse } from './types.js';
+import { UndiciSender } from './undici-sender.js';
 
 export { HEADERS_TIMEOUT_MESSAGE } from './request-state.js';
 
@@ -34,6 +35,16 @@ export interface HttpTransportOptions {
    * Default: the transport's own keep-alive `node:http` / `node:https` agents, closed by `close()`.
    */
   dispatcher?: HttpDispatcher;
+  /**
+   * The transport's own sender when no `dispatcher` is given: `'node:http'` (default) sends with
+   * `node:http` / `node:https` (native parser, nothing compiled); `'undici'` with an undici `Agent`
+   * loaded from undici's internal files, not its `index.js` (no global side effects; llhttp is
+   * compiled to WebAssembly at the first connection), which needs `undici` 7.30.2 installed beside
+   * this package (an optional peer dependency; a missing one rejects the first request with a
+   * `NetworkError`). Both honour `connectTimeoutMs`, `keepAliveTimeoutMs` and `ca`, and are closed by
+   * `close()`. See the README's transport decision for what each costs.
+   */
+  sender?: 'node:http' | 'undici';
   /**
    * Connect timeout of a new connection (TCP connect plus TLS handshake), ms (default 10 000;
    * clamped with `clampTimerMs`); exceeding it is a `ConnectionError`. Ignored with `dispatcher`.
@@ -171,7 +182,8 @@ class BodyIterator implements AsyncIterator<Uint8Array> {
  *
  * By default it sends with `node:http` / `node:https` on keep-alive agents of its own
  * (connections are reused across requests; Node's native parser, no WebAssembly, no global
- * side effects); with `options.dispatcher` it sends through that undici dispatcher instead, with
+ * side effects); with `options.sender: 'undici'` on an undici `Agent` loaded from undici's own
+ * files (no `index.js`, so no global side effects either); with `options.dispatcher` it sends through that undici dispatcher instead, with
  * undici's `headersTimeout` and `bodyTimeout` set to 0 (off). Either way the caller's deadline
  * (`timeoutMs`), headers timeout (`headersTimeoutMs`) and the SSE idle timeout decide, all on one
  * `IdleClock` implementation with durations clamped to Node's timer range. On the wire: `host`,
@@ -196,12 +208,14 @@ export class HttpTransport {
       this.sender = new DispatcherSender(options.dispatcher);
     } else {
       const ca = options?.ca;
-      this.sender = new NodeSender({
+      const senderOptions = {
         connectTimeoutMs: options?.connectTimeoutMs,
         keepAliveTimeoutMs: options?.keepAliveTimeoutMs,
         // Built on the first https: connection: a plain-HTTP provider never parses the ~150 roots (~100 ms).
         secureContext: ca === undefined ? undefined : () => extraCaSecureContext(ca),
-      });
+      };
+      this.sender =
+        options?.sender === 'undici' ? new UndiciSender(senderOptions) : new NodeSender(senderOptions);
     }
   }
 
