@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { lazySchema } from '../lazy/lazy-schema.js';
 
 /** The reasoning efforts the original client knows by name. */
 export const KNOWN_REASONING_EFFORTS = [
@@ -33,12 +32,12 @@ export function reasoningEffortForWire(effort: ReasoningEffort): ReasoningEffort
 }
 
 /** `reasoning.summary` on the wire: `auto | concise | detailed | none`. */
-export const ReasoningSummarySchema = lazySchema(() => z.enum(['auto', 'concise', 'detailed', 'none']));
+export const ReasoningSummarySchema = z.enum(['auto', 'concise', 'detailed', 'none']);
 /** See {@link ReasoningSummarySchema}. */
 export type ReasoningSummary = z.infer<typeof ReasoningSummarySchema>;
 
 /** `text.verbosity` on the wire: `low | medium | high`. */
-export const VerbositySchema = lazySchema(() => z.enum(['low', 'medium', 'high']));
+export const VerbositySchema = z.enum(['low', 'medium', 'high']);
 /** See {@link VerbositySchema}. */
 export type Verbosity = z.infer<typeof VerbositySchema>;
 

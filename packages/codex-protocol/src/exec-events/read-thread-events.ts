@@ -13,12 +13,7 @@ export type ThreadEventLine =
   | { kind: 'malformed'; line: string; message: string };
 
 const ITEM_EVENTS = new Set(['item.started', 'item.updated', 'item.completed']);
-let knownItemTypes: Set<string> | undefined;
-/** The item `type`s {@link ThreadItemSchema} knows (built on first use, as the schema). */
-function isKnownItemType(type: string): boolean {
-  knownItemTypes ??= new Set<string>(ThreadItemSchema.options.map((option) => option.shape.type.value));
-  return knownItemTypes.has(type);
-}
+const KNOWN_ITEM_TYPES = new Set<string>(ThreadItemSchema.options.map((option) => option.shape.type.value));
 
 /**
  * Reads one `codex exec --json` stdout line (observed-cli-0.169 §8, exec_events.rs) tolerantly:
@@ -44,7 +39,7 @@ export function readThreadEventLine(line: string): ThreadEventLine {
     typeof item === 'object' &&
     item !== null &&
     typeof item.type === 'string' &&
-    !isKnownItemType(item.type);
+    !KNOWN_ITEM_TYPES.has(item.type);
   const known = ThreadEventSchema.options.some((option) => option.shape.type.value === type);
   if (!known || unknownItem) return { kind: 'unknown', type, value: record };
   const parsed = ThreadEventSchema.safeParse(record);

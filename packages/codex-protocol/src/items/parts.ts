@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { isRecord, type WriteOptions, writeOrdered } from '../internal/ordered.js';
-import { lazySchema, once } from '../lazy/lazy-schema.js';
 import { compileSpecs, specsByType, wireValues } from './wire-rules.js';
 
 /** `detail` of an `input_image` part: `auto | low | high | original`. User images default to `high`. */
-export const ImageDetailSchema = lazySchema(() => z.enum(['auto', 'low', 'high', 'original']));
+export const ImageDetailSchema = z.enum(['auto', 'low', 'high', 'original']);
 /** See {@link ImageDetailSchema}. */
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 
 /** `phase` of an assistant `message` item: interim `commentary` or the turn's `final_answer`. */
-export const MessagePhaseSchema = lazySchema(() => z.enum(['commentary', 'final_answer']));
+export const MessagePhaseSchema = z.enum(['commentary', 'final_answer']);
 /** See {@link MessagePhaseSchema}. */
 export type MessagePhase = z.infer<typeof MessagePhaseSchema>;
 
@@ -18,39 +17,29 @@ export type MessagePhase = z.infer<typeof MessagePhaseSchema>;
  * `{"turn_id":"…","create_time":1787000000.2}` (create_time in unix seconds). Kept verbatim;
  * omitted from the wire when unset.
  */
-export const InternalChatMessageMetadataPassthroughSchema = lazySchema(() =>
-  z.looseObject({
-    turn_id: z.string().optional(),
-  }),
-);
+export const InternalChatMessageMetadataPassthroughSchema = z.looseObject({
+  turn_id: z.string().optional(),
+});
 /** See {@link InternalChatMessageMetadataPassthroughSchema}. */
 export type InternalChatMessageMetadataPassthrough = z.infer<
   typeof InternalChatMessageMetadataPassthroughSchema
 >;
 
 /** `{"type":"input_text","text":…}`: text sent to the model. */
-export const InputTextContentSchema = lazySchema(() =>
-  z.looseObject({ type: z.literal('input_text'), text: z.string() }),
-);
+export const InputTextContentSchema = z.looseObject({ type: z.literal('input_text'), text: z.string() });
 /** `{"type":"input_image","image_url":…,"detail"?:…}`: an image by URL or `data:` URL. */
-export const InputImageContentSchema = lazySchema(() =>
-  z.looseObject({
-    type: z.literal('input_image'),
-    image_url: z.string(),
-    detail: ImageDetailSchema.optional(),
-  }),
-);
+export const InputImageContentSchema = z.looseObject({
+  type: z.literal('input_image'),
+  image_url: z.string(),
+  detail: ImageDetailSchema.optional(),
+});
 /** `{"type":"input_audio","audio_url":…}`: audio by URL or `data:` URL. */
-export const InputAudioContentSchema = lazySchema(() =>
-  z.looseObject({
-    type: z.literal('input_audio'),
-    audio_url: z.string(),
-  }),
-);
+export const InputAudioContentSchema = z.looseObject({
+  type: z.literal('input_audio'),
+  audio_url: z.string(),
+});
 /** `{"type":"output_text","text":…}`: text produced by the model. */
-export const OutputTextContentSchema = lazySchema(() =>
-  z.looseObject({ type: z.literal('output_text'), text: z.string() }),
-);
+export const OutputTextContentSchema = z.looseObject({ type: z.literal('output_text'), text: z.string() });
 
 /** An `input_text` part. */
 export type InputTextContent = z.infer<typeof InputTextContentSchema>;
@@ -125,12 +114,10 @@ export const ContentItemSchema: z.ZodType<ContentItem, unknown> = openUnion(
 ).register(wireValues, { writer: 'part' });
 
 /** `{"type":"encrypted_content","encrypted_content":…}`: an opaque part (tool outputs, agent messages). */
-const EncryptedContentPartSchema = lazySchema(() =>
-  z.looseObject({
-    type: z.literal('encrypted_content'),
-    encrypted_content: z.string(),
-  }),
-);
+const EncryptedContentPartSchema = z.looseObject({
+  type: z.literal('encrypted_content'),
+  encrypted_content: z.string(),
+});
 
 /** One element of an array-valued `function_call_output.output` / `custom_tool_call_output.output`. */
 export const FunctionCallOutputContentItemSchema = z
@@ -179,29 +166,25 @@ export type AgentMessageContent = z.infer<typeof AgentMessageContentSchema>;
 
 /**
  * Internal: the field rules of every part type, derived from the part schemas (shape order is
- * the wire order) on first call; a part schema typed by an enum gives one entry per value.
+ * the wire order); a part schema typed by an enum gives one entry per value.
  */
-export const partSpecs = once(() =>
-  specsByType([
-    InputTextContentSchema,
-    OutputTextContentSchema,
-    ReasoningSummaryPartSchema,
-    ReasoningContentPartSchema,
-    InputImageContentSchema,
-    InputAudioContentSchema,
-    EncryptedContentPartSchema,
-  ]),
-);
+export const PART_SPECS = specsByType([
+  InputTextContentSchema,
+  OutputTextContentSchema,
+  ReasoningSummaryPartSchema,
+  ReasoningContentPartSchema,
+  InputImageContentSchema,
+  InputAudioContentSchema,
+  EncryptedContentPartSchema,
+]);
 
-const partRules = once(
-  () => new Map(Object.entries(partSpecs()).map(([type, specs]) => [type, compileSpecs(specs)])),
-);
+const PART_RULES = new Map(Object.entries(PART_SPECS).map(([type, specs]) => [type, compileSpecs(specs)]));
 
 /** Writes one typed part (`{type, …}`) with its wire key order; unknown types are copied as they are. */
 export function serializePart(part: unknown, options?: WriteOptions): unknown {
   if (!isRecord(part)) return part;
   if (part.type === 'other' && isRecord(part.raw)) return { ...part.raw };
-  const rules = typeof part.type === 'string' ? partRules().get(part.type) : undefined;
+  const rules = typeof part.type === 'string' ? PART_RULES.get(part.type) : undefined;
   return rules === undefined ? { ...part } : writeOrdered(part, rules, options);
 }
 

@@ -1,10 +1,9 @@
 /**
  * Writing `ResponseItem`s in the original client's wire shape. The rules are not
- * written out here: they are derived once, on first use, from the item schemas
+ * written out here: they are derived once, at module load, from the item schemas
  * (`item-schemas.ts`) by `wire-rules.ts`.
  */
 import { type FieldRule, type WriteOptions, writeOrdered } from '../internal/ordered.js';
-import { once } from '../lazy/lazy-schema.js';
 import {
   ITEM_SCHEMAS,
   type KnownResponseItemType,
@@ -15,7 +14,7 @@ import {
   WebSearchOpenPageActionSchema,
   WebSearchSearchActionSchema,
 } from './item-schemas.js';
-import { partSpecs, serializeParts } from './parts.js';
+import { PART_SPECS, serializeParts } from './parts.js';
 import {
   compileSpecs,
   type FieldSpec,
@@ -27,23 +26,21 @@ import {
 
 // ---- rules, derived once ----
 
-// (On first use: the schemas they read are themselves built on first use.)
-const localShellActionSpecs = once(() => fieldSpecs(LocalShellActionSchema));
-const localShellActionRules = once(() => compileSpecs(localShellActionSpecs()));
+const LOCAL_SHELL_ACTION_SPECS = fieldSpecs(LocalShellActionSchema);
+const LOCAL_SHELL_ACTION_RULES = compileSpecs(LOCAL_SHELL_ACTION_SPECS);
 
-const webSearchActionSpecs = once(() =>
-  specsByType([WebSearchSearchActionSchema, WebSearchOpenPageActionSchema, WebSearchFindInPageActionSchema]),
-);
-const webSearchActionRules = once(
-  () => new Map(Object.entries(webSearchActionSpecs()).map(([type, specs]) => [type, compileSpecs(specs)])),
+const WEB_SEARCH_ACTION_SPECS = specsByType([
+  WebSearchSearchActionSchema,
+  WebSearchOpenPageActionSchema,
+  WebSearchFindInPageActionSchema,
+]);
+const WEB_SEARCH_ACTION_RULES = new Map(
+  Object.entries(WEB_SEARCH_ACTION_SPECS).map(([type, specs]) => [type, compileSpecs(specs)]),
 );
 
-const itemSpecs = once(
-  () =>
-    Object.fromEntries(
-      Object.entries(ITEM_SCHEMAS).map(([type, schema]) => [type, fieldSpecs(schema)]),
-    ) as Record<KnownResponseItemType, readonly FieldSpec[]>,
-);
+const ITEM_SPECS = Object.fromEntries(
+  Object.entries(ITEM_SCHEMAS).map(([type, schema]) => [type, fieldSpecs(schema)]),
+) as Record<KnownResponseItemType, readonly FieldSpec[]>;
 
 /**
  * Writes a `web_search_call` item's `action` (models.rs `WebSearchAction`) as a new wire object:
@@ -56,7 +53,7 @@ export function serializeWebSearchAction(
   options?: SerializeResponseItemOptions,
 ): Record<string, unknown> {
   if (action.type === 'other') return { ...action.raw };
-  const rules = webSearchActionRules().get(action.type);
+  const rules = WEB_SEARCH_ACTION_RULES.get(action.type);
   return rules === undefined ? { ...action } : writeOrdered(action, rules, options);
 }
 
@@ -65,18 +62,18 @@ function fieldWriters(options: WriteOptions): FieldWriters {
     parts: (value) => serializeParts(value, options),
     output: (value) => (typeof value === 'string' ? value : serializeParts(value, options)),
     localShellAction: (value) =>
-      writeOrdered(value as Record<string, unknown>, localShellActionRules(), options),
+      writeOrdered(value as Record<string, unknown>, LOCAL_SHELL_ACTION_RULES, options),
     webSearchAction: (value) => serializeWebSearchAction(value as WebSearchAction, options),
   };
 }
 
 function compileItemRules(options: WriteOptions): ReadonlyMap<string, readonly FieldRule[]> {
   const writers = fieldWriters(options);
-  return new Map(Object.entries(itemSpecs()).map(([type, specs]) => [type, compileSpecs(specs, writers)]));
+  return new Map(Object.entries(ITEM_SPECS).map(([type, specs]) => [type, compileSpecs(specs, writers)]));
 }
 
-const defaultRules = once(() => compileItemRules({ knownFieldsOnly: false }));
-const knownOnlyRules = once(() => compileItemRules({ knownFieldsOnly: true }));
+const DEFAULT_RULES = compileItemRules({ knownFieldsOnly: false });
+const KNOWN_ONLY_RULES = compileItemRules({ knownFieldsOnly: true });
 
 // ---- serialisation ----
 
@@ -111,7 +108,7 @@ export function serializeResponseItem(
 ): Record<string, unknown> {
   if (item.type === 'other') return { ...item.raw };
   const knownOnly = options?.knownFieldsOnly === true;
-  const rules = (knownOnly ? knownOnlyRules() : defaultRules()).get(item.type);
+  const rules = (knownOnly ? KNOWN_ONLY_RULES : DEFAULT_RULES).get(item.type);
   if (rules === undefined) return { ...item };
   return writeOrdered(item as Record<string, unknown>, rules, { knownFieldsOnly: knownOnly });
 }
@@ -147,9 +144,9 @@ function describeTable(
  */
 export function describeWireRules(): WireRulesDescription {
   return {
-    items: describeTable(itemSpecs()) as WireRulesDescription['items'],
-    parts: describeTable(partSpecs()),
-    localShellAction: describeSpecs(localShellActionSpecs()),
-    webSearchActions: describeTable(webSearchActionSpecs()),
+    items: describeTable(ITEM_SPECS) as WireRulesDescription['items'],
+    parts: describeTable(PART_SPECS),
+    localShellAction: describeSpecs(LOCAL_SHELL_ACTION_SPECS),
+    webSearchActions: describeTable(WEB_SEARCH_ACTION_SPECS),
   };
 }

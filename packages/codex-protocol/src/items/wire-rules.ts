@@ -15,10 +15,8 @@
  * Rules are derived once, when the modules load; a field whose schema cannot be classified
  * throws there, not while serialising.
  */
-
 import { z } from 'zod';
 import type { FieldRule } from '../internal/ordered.js';
-import { lazySchema } from '../lazy/lazy-schema.js';
 
 /** Annotations for a field whose wire behaviour the schema alone does not say. */
 export interface WireFieldMeta {
@@ -32,7 +30,7 @@ export interface WireFieldMeta {
 }
 
 /** Field-level annotations, keyed by the field's schema instance. */
-export const wireFields = lazySchema(() => z.registry<WireFieldMeta>());
+export const wireFields = z.registry<WireFieldMeta>();
 
 /** How values of a schema are written when they sit inside an item. */
 export interface WireValueMeta {
@@ -46,7 +44,7 @@ export interface WireValueMeta {
 }
 
 /** Value-level annotations, keyed by the value schema instance (e.g. `ContentItemSchema`). */
-export const wireValues = lazySchema(() => z.registry<WireValueMeta>());
+export const wireValues = z.registry<WireValueMeta>();
 
 /** Name of the nested writer a field uses. */
 export type FieldWriterName = 'parts' | 'output' | 'localShellAction' | 'webSearchAction';
