@@ -81,7 +81,7 @@ export default defineConfig([
     tsconfig: 'tsconfig.build.json',
     define,
     clean: false,
-    // CODEX_TS_NO_MINIFY=1 keeps names readable in `--cpu-prof` profiles (README "Profiling").
+    // CODEX_TS_NO_MINIFY=1 (profiling only) keeps function names readable in `node --cpu-prof` output.
     minify: process.env.CODEX_TS_NO_MINIFY !== '1',
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
     noExternal: [/.*/],
