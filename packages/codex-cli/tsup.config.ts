@@ -81,7 +81,8 @@ export default defineConfig([
     tsconfig: 'tsconfig.build.json',
     define,
     clean: false,
-    minify: true,
+    // CODEX_TS_NO_MINIFY=1 (profiling only) keeps function names readable in `node --cpu-prof` output.
+    minify: process.env.CODEX_TS_NO_MINIFY !== '1',
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
     noExternal: [/.*/],
     esbuildPlugins: [noZodLocales, requireNotBundled],

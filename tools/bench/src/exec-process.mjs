@@ -2,7 +2,8 @@
 // local Responses server, paired with a baseline command, and `codex-ts --version` against
 // `node -e 0`. See README "exec-process".
 //
-//   node src/exec-process.mjs [--runs 21] [--warmup 2] [--cases version,short,deltas10k] [--out path]
+//   node src/exec-process.mjs [--runs 21] [--warmup 2] [--cases version,short,deltas10k]
+//                             [--model gpt-5.5|default] [--out path]
 //
 // Commands (each optional except codex-ts):
 //   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.js; a packed
@@ -32,7 +33,13 @@ const repo = join(here, '..', '..', '..');
 const TIME = '/usr/bin/time';
 
 function parseArgs(argv) {
-  const options = { runs: 21, warmup: 2, cases: ['version', 'short', 'deltas10k'], out: undefined };
+  const options = {
+    runs: 21,
+    warmup: 2,
+    cases: ['version', 'short', 'deltas10k'],
+    model: 'gpt-5.5',
+    out: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -43,6 +50,7 @@ function parseArgs(argv) {
     if (arg === '--runs') options.runs = Number(value());
     else if (arg === '--warmup') options.warmup = Number(value());
     else if (arg === '--cases') options.cases = value().split(',');
+    else if (arg === '--model') options.model = value();
     else if (arg === '--out') options.out = value();
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -68,9 +76,10 @@ function resolveCodexBin(bin) {
   return found;
 }
 
-function configToml(baseUrl) {
+/** `model` = `default` leaves the key out: each CLI then runs its own default model. */
+function configToml(baseUrl, model) {
   return [
-    'model = "gpt-5.5"',
+    ...(model === 'default' ? [] : [`model = "${model}"`]),
     'model_provider = "local"',
     '[model_providers.local]',
     'name = "local"',
@@ -82,12 +91,12 @@ function configToml(baseUrl) {
 }
 
 /** The commands to compare: `{ name, file, args(kind), home }`. */
-function commands(baseUrl, scratch) {
+function commands(baseUrl, scratch, model) {
   const list = [];
   const home = (name) => {
     const dir = join(scratch, `home-${name}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.toml'), configToml(baseUrl));
+    writeFileSync(join(dir, 'config.toml'), configToml(baseUrl, model));
     return dir;
   };
   const exec = ['exec', '--json', '--skip-git-repo-check', 'Say hello.'];
@@ -227,7 +236,7 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 console.log(
-  `exec-process: node ${process.version}, runs ${options.runs}, warm-up ${options.warmup}, load ${load()}`,
+  `exec-process: node ${process.version}, model ${options.model}, runs ${options.runs}, warm-up ${options.warmup}, load ${load()}`,
 );
 if (process.env.SSL_CERT_FILE) console.log(`SSL_CERT_FILE is set (${process.env.SSL_CERT_FILE})`);
 
@@ -235,9 +244,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'codex-ts-exec-bench-'));
 const cwd = join(scratch, 'cwd');
 mkdirSync(cwd);
 const server = await startServer('raw');
-const result = { node: process.version, runs: options.runs, loadStart: loadavg(), cases: {} };
+const result = {
+  node: process.version,
+  model: options.model,
+  runs: options.runs,
+  loadStart: loadavg(),
+  cases: {},
+};
 try {
-  const list = commands(server.url, scratch);
+  const list = commands(server.url, scratch, options.model);
   for (const c of list) console.log(`${c.name}: ${c.shown}`);
   const envOf = (c) => {
     const env = { ...process.env, CODEX_HOME: c.home, LOCAL_API_KEY: 'bench' };

@@ -1,7 +1,6 @@
 import { open as openFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ioErrorText } from '@codex-ts/core';
-import { Ajv } from 'ajv';
 import type { OutputSink } from '../output/jsonl-printer.js';
 
 /** A setup step failed; `message` is the whole line to print on stderr (exit 1). */
@@ -82,6 +81,8 @@ export async function loadOutputSchema(path: string): Promise<unknown> {
   } catch (error) {
     throw new ExecSetupError(`Output schema file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  // Ajv is loaded only for --output-schema (evaluating it costs ~10 ms of every start-up).
+  const { Ajv } = await import('ajv');
   const ajv = new Ajv({ strict: false, validateSchema: true });
   if (typeof schema !== 'object' && typeof schema !== 'boolean') {
     throw new ExecSetupError(`Output schema file ${path} is not a valid JSON Schema: expected an object`);

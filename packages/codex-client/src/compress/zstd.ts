@@ -3,7 +3,6 @@
  * (Node ≥ 22.15 / 23.8), else the WebAssembly build of the reference zstd library
  * (`@bokuweb/zstd-wasm`, no binary downloaded at install time).
  */
-import * as zlib from 'node:zlib';
 
 /** The compression level the Codex CLI uses for request bodies (zstd's default level). */
 export const DEFAULT_ZSTD_LEVEL = 3;
@@ -15,7 +14,8 @@ type NodeZstdCompress = (input: Uint8Array, options?: { params?: Record<number, 
 
 /** `node:zlib`'s `zstdCompressSync` and the level parameter id, when this runtime has them. */
 function nodeZstd(): { compress: NodeZstdCompress; levelParam: number } | undefined {
-  const z = zlib as unknown as {
+  // `node:zlib` is loaded here, on the first compressed request, not at start-up.
+  const z = process.getBuiltinModule('node:zlib') as unknown as {
     zstdCompressSync?: NodeZstdCompress;
     constants?: { ZSTD_c_compressionLevel?: number };
   };

@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validate as isUuid, v4 as uuidv4 } from 'uuid';
-import writeFileAtomic from 'write-file-atomic';
 
 /** File name of the installation id inside `$CODEX_HOME`. */
 export const INSTALLATION_ID_FILE_NAME = 'installation_id';
@@ -36,6 +35,8 @@ export async function getOrCreateInstallationId(codexHome: string): Promise<stri
     throw fsError('create the Codex home directory', codexHome, error);
   }
   try {
+    // Loaded only when the id is first written (it pulls in signal-exit at module load).
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(path, id, { mode: 0o644, fsync: true });
   } catch (error) {
     throw fsError('write the installation id file', path, error);

@@ -1,6 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AuthFileError } from '../errors/login-error.js';
 
@@ -163,6 +162,8 @@ export async function writeAuthFile(
   try {
     await mkdir(codexHome, { recursive: true, mode: 0o700 });
     // temp file in the same folder + fsync + rename; mode applied to the temp file before the rename
+    // Loaded on first write only (start-up cost of write-file-atomic and signal-exit).
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(path, text, { mode: 0o600, fsync: true });
   } catch (error) {
     throw new AuthFileError(

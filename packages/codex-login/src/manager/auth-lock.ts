@@ -1,7 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '@codex-ts/api';
-import lockfile from 'proper-lockfile';
 
 /** The lock directory beside auth.json (see {@link withAuthLock}). */
 export const AUTH_LOCK_DIR_NAME = 'auth.json.codex-ts-lock';
@@ -33,6 +32,8 @@ export async function withAuthLock<T>(
   });
   const deadline = Date.now() + timeoutMs;
   let release: (() => Promise<void>) | undefined;
+  // Loaded on first use: proper-lockfile (and signal-exit's `assert`) cost start-up time otherwise.
+  const { default: lockfile } = await import('proper-lockfile');
   for (;;) {
     try {
       release = await lockfile.lock(target, {

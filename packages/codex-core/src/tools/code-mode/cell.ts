@@ -2,7 +2,7 @@
 // `node:vm` context (see `worker-source.ts`), the content items it produced since the last time
 // they were taken, and its end. Nested tool calls go to `callTool` on the main thread.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CELL_WORKER_SOURCE } from './worker-source.js';
 
 /** An item of an `exec` / `wait` answer (`input_text` / `input_image` content). */
@@ -74,7 +74,9 @@ export class CodeCell {
   }) {
     this.id = options.id;
     this.#sourceLines = options.source.split('\n').length;
-    this.#worker = new Worker(CELL_WORKER_SOURCE, {
+    // `node:worker_threads` is loaded on the first cell, not at start-up.
+    const { Worker: WorkerClass } = process.getBuiltinModule('node:worker_threads');
+    this.#worker = new WorkerClass(CELL_WORKER_SOURCE, {
       eval: true,
       workerData: { source: options.source, tools: options.tools, stored: options.stored },
       resourceLimits: { maxOldGenerationSizeMb: CELL_HEAP_MB },
