@@ -8,6 +8,28 @@ import { HttpTransport } from '@codex-ts/client';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 
+/**
+ * The `ResponsesClient` options every benchmark uses: provider `bench` at `url` (no retries, the
+ * given stream idle timeout in ms) with a static bearer token.
+ */
+export function benchClientOptions(url, streamIdleTimeoutMs = 60_000) {
+  return {
+    provider: {
+      name: 'bench',
+      baseUrl: url,
+      headers: {},
+      retry: {
+        maxAttempts: 0,
+        baseDelayMs: 0,
+        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
+      },
+      streamIdleTimeoutMs,
+      websocketConnectTimeoutMs: 10_000,
+    },
+    auth: staticBearerAuth('bench'),
+  };
+}
+
 export const CONSUMERS = [
   'server-only',
   'floor',
@@ -155,19 +177,7 @@ function ours(url, name = 'ours') {
         : undefined;
   const client = new ResponsesClient({
     ...(transport === undefined ? {} : { transport }),
-    provider: {
-      name: 'bench',
-      baseUrl: url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 0,
-        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
-      },
-      streamIdleTimeoutMs: 60_000,
-      websocketConnectTimeoutMs: 10_000,
-    },
-    auth: staticBearerAuth('bench'),
+    ...benchClientOptions(url),
   });
   const body = {
     model: MODEL,

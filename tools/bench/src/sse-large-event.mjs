@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { ResponsesClient, staticBearerAuth } from '@codex-ts/api';
+import { ResponsesClient } from '@codex-ts/api';
 import { HttpTransport, SseDecoder, sseEvents } from '@codex-ts/client';
+import { benchClientOptions } from './consumers.mjs';
 import { largeEventBody } from './large-event-body.mjs';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { startWorkerRpc } from './worker-rpc.mjs';
@@ -181,19 +182,7 @@ async function main() {
   const { url } = await call('start');
   const transport = new HttpTransport();
   const client = new ResponsesClient({
-    provider: {
-      name: 'bench',
-      baseUrl: url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 0,
-        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
-      },
-      streamIdleTimeoutMs: 300_000,
-      websocketConnectTimeoutMs: 10_000,
-    },
-    auth: staticBearerAuth('bench'),
+    ...benchClientOptions(url, 300_000),
   });
   const results = [];
   const stopped = new Set();

@@ -6,12 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ResponsesClient, staticBearerAuth } from '@codex-ts/api';
+import { ResponsesClient } from '@codex-ts/api';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { startOtelSdk } from '@codex-ts/otel-sdk';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, InMemoryMetricExporter } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { benchClientOptions } from './consumers.mjs';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { startServer } from './servers.mjs';
 import { startWorkerRpc } from './worker-rpc.mjs';
@@ -64,19 +65,7 @@ const body = {
 
 function client(url, telemetry) {
   return new ResponsesClient({
-    provider: {
-      name: 'bench',
-      baseUrl: url,
-      headers: {},
-      retry: {
-        maxAttempts: 0,
-        baseDelayMs: 0,
-        retryOn: { retry429: false, retry5xx: false, retryTransport: false },
-      },
-      streamIdleTimeoutMs: 60_000,
-      websocketConnectTimeoutMs: 10_000,
-    },
-    auth: staticBearerAuth('bench'),
+    ...benchClientOptions(url),
     ...(telemetry
       ? {
           requestTelemetry: telemetry.requestTelemetry({ endpoint: '/responses' }),
