@@ -75,7 +75,11 @@ export function checkManifest(pkg, { versions, license, rootManifest }) {
   try {
     const { install } = parseQuickStart(readme);
     const names = install.map(installName);
-    for (const needed of [packed.name, ...Object.keys(packed.peerDependencies ?? {})]) {
+    // Optional peers (peerDependenciesMeta.*.optional, e.g. the client's undici) are not needed to start.
+    const peers = Object.keys(packed.peerDependencies ?? {}).filter(
+      (name) => packed.peerDependenciesMeta?.[name]?.optional !== true,
+    );
+    for (const needed of [packed.name, ...peers]) {
       if (!names.includes(needed)) problems.push(`README quick start: the npm install line lacks ${needed}`);
     }
   } catch (error) {
