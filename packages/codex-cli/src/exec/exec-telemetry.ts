@@ -72,9 +72,8 @@ export async function startExecTelemetry(
       },
     };
   } catch (error) {
-    deps.stderr.write(
-      `Could not create otel exporter: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    deps.stderr.write(`Could not create otel exporter: ${deps.redactor.redact(message)}\n`);
     return undefined;
   }
 }
