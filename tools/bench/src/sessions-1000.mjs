@@ -189,10 +189,20 @@ for (const [name, list] of runs) {
     KEYS.map((k) => [k, list[0][k] === undefined ? undefined : round(median(list.map((r) => r[k])), 1)]),
   );
 }
+// Wall time swings with the machine's load from run to run; two steadier readings: the best run,
+// and the ratio to the `http` run of the same round (rounds rotate the order), median over rounds.
+const httpRuns = runs.get('http');
+for (const [name, list] of runs) {
+  summary[name].wallMsMin = round(Math.min(...list.map((r) => r.wallMs)), 1);
+  if (httpRuns !== undefined) {
+    summary[name].wallVsHttpPaired = round(median(list.map((r, i) => r.wallMs / httpRuns[i].wallMs)), 2);
+  }
+}
 const http = summary.http;
 const rows = Object.entries(summary).map(([name, m]) => [
   name,
   fmtInt(m.wallMs),
+  fmtInt(m.wallMsMin),
   m.prewarmMs === undefined ? '' : fmtInt(m.prewarmMs),
   fmtInt(m.eventsPerSec),
   m.cpuUsPerEvent.toFixed(1),
@@ -202,13 +212,15 @@ const rows = Object.entries(summary).map(([name, m]) => [
   m.rssPeakKbPerSession.toFixed(0),
   m.heapOpenKbPerSession.toFixed(0),
   http ? `${(m.wallMs / http.wallMs).toFixed(2)}x` : '',
+  http ? `${m.wallVsHttpPaired.toFixed(2)}x` : '',
   http ? `${(m.cpuUsPerEvent / http.cpuUsPerEvent).toFixed(2)}x` : '',
 ]);
 console.log(
-  `\nmedians of ${o.rounds} runs (N=${o.n}; KB per session; ratios to http)\n${table(
+  `\nmedians of ${o.rounds} runs (N=${o.n}; KB per session; ratios to http; paired: median of the per-round wall ratios)\n${table(
     [
       'scenario',
       'wall ms',
+      'wall min',
       'prewarm ms',
       'events/s',
       'CPU µs/event',
@@ -218,6 +230,7 @@ console.log(
       'RSS peak',
       'heap open',
       'wall/http',
+      'paired',
       'CPU/http',
     ],
     rows,
