@@ -4,11 +4,11 @@
 // runs in its own process; every run of the client is a fresh process. See ../README.md.
 //
 // node src/sessions-1000.mjs [--n=1000] [--deltas=200] [--rounds=3]
-//   [--scenarios=http,ws,ws-prewarmed,ws-plain,ws-prewarmed-plain]
+//   [--scenarios=http,ws,ws-prewarmed,ws-plain,ws-prewarmed-plain] [--backlog=4096]
 //   [--out=results/sessions-1000.json]
 
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argList, argPairs, fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
@@ -48,11 +48,12 @@ function parseArgs(argv) {
     n: 1000,
     deltas: 200,
     rounds: 3,
+    backlog: 4096,
     scenarios: Object.keys(SCENARIOS),
     out: join(here, '..', 'results', 'sessions-1000.json'),
   };
   for (const [key, value] of argPairs(argv)) {
-    if (key === 'n' || key === 'deltas' || key === 'rounds') {
+    if (key === 'n' || key === 'deltas' || key === 'rounds' || key === 'backlog') {
       const v = Number(value);
       if (!Number.isInteger(v) || v < 1) throw new Error(`--${key} takes a positive integer`);
       o[key] = v;
@@ -74,10 +75,11 @@ function forkFirstMessage(script, args, execArgv = []) {
   return { child, first };
 }
 
-async function startServer(deflate, deltas) {
+async function startServer(deflate, o) {
   const { child, first } = forkFirstMessage('sessions-server.mjs', [
     `--deflate=${deflate}`,
-    `--deltas=${deltas}`,
+    `--deltas=${o.deltas}`,
+    `--backlog=${o.backlog}`,
   ]);
   const { url } = await first;
   return {
@@ -95,14 +97,38 @@ async function startServer(deflate, deltas) {
   };
 }
 
+/**
+ * The kernel's count of connections dropped because a listen socket's accept queue was full
+ * (`TcpExt ListenOverflows`, this network namespace, every process), or undefined when unreadable.
+ * Each drop costs its client a SYN retransmission (1 s, then 3 s, …), so a run with drops has a
+ * wall time set by the kernel's timers, not by the client.
+ */
+function listenOverflows() {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const names = lines[i].split(/\s+/);
+      const values = lines[i + 1].split(/\s+/);
+      const at = names.indexOf('ListenOverflows');
+      if (names[0] === 'TcpExt:' && at > 0) return Number(values[at]);
+    }
+  } catch {
+    // not Linux, or no procfs
+  }
+  return undefined;
+}
+
 async function runOnce(name, server, o) {
   const s = SCENARIOS[name];
   await server.counts(); // clears the server's records
+  const overflows0 = listenOverflows();
   const args = [`--url=${server.url}`, `--n=${o.n}`, `--deltas=${o.deltas}`];
   args.push(`--transport=${s.transport}`, `--prewarm=${s.prewarm}`);
   const { first } = forkFirstMessage('sessions-client.mjs', args, ['--expose-gc']);
   const message = await first;
   if (message.error) throw new Error(`${name}: ${message.error}`);
+  const overflows1 = listenOverflows();
+  const listenDrops = overflows0 === undefined ? undefined : overflows1 - overflows0;
   const counts = await server.counts();
   const ws = s.transport === 'websocket';
   const expectFrames = ws ? o.n * (s.prewarm === 'yes' ? 2 : 1) : 0;
@@ -114,7 +140,9 @@ async function runOnce(name, server, o) {
     throw new Error(`${name}: server saw ${JSON.stringify(counts)}`);
   }
   const negotiated = counts.extensions !== undefined; // the offer was sent
-  return { ...message.result, offered: ws ? negotiated : undefined };
+  // The server's CPU over the whole client run (prewarm and closing included), per turn event.
+  const serverCpuUsPerEvent = counts.cpuUs / message.result.serverEvents;
+  return { ...message.result, serverCpuUsPerEvent, listenDrops, offered: ws ? negotiated : undefined };
 }
 
 const o = parseArgs(process.argv.slice(2));
@@ -125,7 +153,7 @@ console.log(
 const servers = new Map();
 for (const name of o.scenarios) {
   const { deflate } = SCENARIOS[name];
-  if (!servers.has(deflate)) servers.set(deflate, await startServer(deflate, o.deltas));
+  if (!servers.has(deflate)) servers.set(deflate, await startServer(deflate, o));
 }
 const runs = new Map(o.scenarios.map((n) => [n, []]));
 try {
@@ -135,7 +163,7 @@ try {
       const r = await runOnce(name, servers.get(SCENARIOS[name].deflate), o);
       runs.get(name).push(r);
       console.log(
-        `  round ${round + 1} ${name.padEnd(20)} wall ${fmtInt(r.wallMs)} ms, ${r.cpuUsPerEvent.toFixed(1)} µs CPU/event, load ${loadavg()[0]}`,
+        `  round ${round + 1} ${name.padEnd(20)} wall ${fmtInt(r.wallMs)} ms, ${r.cpuUsPerEvent.toFixed(1)} µs CPU/event (server ${r.serverCpuUsPerEvent.toFixed(1)}), ${r.listenDrops ?? '?'} listen drops, load ${loadavg()[0]}`,
       );
     }
   }
@@ -148,6 +176,8 @@ const KEYS = [
   'prewarmMs',
   'eventsPerSec',
   'cpuUsPerEvent',
+  'prewarmCpuUsPerEvent',
+  'serverCpuUsPerEvent',
   'heapPeakKbPerSession',
   'rssPeakKbPerSession',
   'heapOpenKbPerSession',
@@ -159,31 +189,48 @@ for (const [name, list] of runs) {
     KEYS.map((k) => [k, list[0][k] === undefined ? undefined : round(median(list.map((r) => r[k])), 1)]),
   );
 }
+// Wall time swings with the machine's load from run to run; two steadier readings: the best run,
+// and the ratio to the `http` run of the same round (rounds rotate the order), median over rounds.
+const httpRuns = runs.get('http');
+for (const [name, list] of runs) {
+  summary[name].wallMsMin = round(Math.min(...list.map((r) => r.wallMs)), 1);
+  if (httpRuns !== undefined) {
+    summary[name].wallVsHttpPaired = round(median(list.map((r, i) => r.wallMs / httpRuns[i].wallMs)), 2);
+  }
+}
 const http = summary.http;
 const rows = Object.entries(summary).map(([name, m]) => [
   name,
   fmtInt(m.wallMs),
+  fmtInt(m.wallMsMin),
   m.prewarmMs === undefined ? '' : fmtInt(m.prewarmMs),
   fmtInt(m.eventsPerSec),
   m.cpuUsPerEvent.toFixed(1),
+  m.prewarmCpuUsPerEvent === undefined ? '' : m.prewarmCpuUsPerEvent.toFixed(1),
+  m.serverCpuUsPerEvent.toFixed(1),
   m.heapPeakKbPerSession.toFixed(0),
   m.rssPeakKbPerSession.toFixed(0),
   m.heapOpenKbPerSession.toFixed(0),
   http ? `${(m.wallMs / http.wallMs).toFixed(2)}x` : '',
+  http ? `${m.wallVsHttpPaired.toFixed(2)}x` : '',
   http ? `${(m.cpuUsPerEvent / http.cpuUsPerEvent).toFixed(2)}x` : '',
 ]);
 console.log(
-  `\nmedians of ${o.rounds} runs (N=${o.n}; KB per session; ratios to http)\n${table(
+  `\nmedians of ${o.rounds} runs (N=${o.n}; KB per session; ratios to http; paired: median of the per-round wall ratios)\n${table(
     [
       'scenario',
       'wall ms',
+      'wall min',
       'prewarm ms',
       'events/s',
       'CPU µs/event',
+      'prewarm CPU',
+      'server CPU',
       'heap peak',
       'RSS peak',
       'heap open',
       'wall/http',
+      'paired',
       'CPU/http',
     ],
     rows,

@@ -100,10 +100,13 @@ async function run(o) {
   });
   const sampler = memorySampler();
   let prewarmMs;
+  let prewarmCpuUs;
   if (o.prewarm === 'yes') {
+    const prewarmCpu = process.cpuUsage();
     const t = performance.now();
     const outcomes = await Promise.all(sessions.map((s) => s.conversation.prewarm()));
     prewarmMs = performance.now() - t;
+    prewarmCpuUs = cpuMicros(prewarmCpu);
     const bad = outcomes.filter((x) => x !== 'ready');
     if (bad.length > 0) throw new Error(`${bad.length} prewarms failed (${bad[0]})`);
   }
@@ -127,6 +130,8 @@ async function run(o) {
     turnEvents: counts.reduce((a, b) => a + b, 0),
     eventsPerSec: serverEvents / (wallMs / 1000),
     cpuUsPerEvent: cpuUs / serverEvents,
+    // The prewarm's CPU, on the same scale (per event of the turns that follow it).
+    prewarmCpuUsPerEvent: prewarmCpuUs === undefined ? undefined : prewarmCpuUs / serverEvents,
     rssPeakKbPerSession: Number(perSession(peak.rss - base.rss)),
     heapPeakKbPerSession: Number(perSession(peak.heapUsed - base.heapUsed)),
     externalPeakKbPerSession: Number(perSession(peak.external - base.external - base.arrayBuffers)),

@@ -3,9 +3,10 @@
 // (`response.created`, `output_item.added`, N small `output_text.delta`, `output_item.done`,
 // `response.completed`), and every prewarm (`generate: false`) with the automatic empty response.
 //
-// argv: --deltas=N --deflate=on|off (on: permessage-deflate accepted, every message compressed with
+// argv: --deltas=N --backlog=4096 (the accept queue, see sessions-1000.mjs) --deflate=on|off (on: permessage-deflate accepted, every message compressed with
 // context takeover, synchronously (see below); off: the extension declined). IPC in: `{ op: 'counts' }` → `{ requests,
-// handshakes, frames }` since the last `counts` (then cleared), `{ op: 'close' }`. IPC out first:
+// handshakes, frames, cpuUs }` since the last `counts` (then cleared; `cpuUs`: the server process's
+// user + system CPU), `{ op: 'close' }`. IPC out first:
 // `{ ready: true, url }`.
 
 import { pathToFileURL } from 'node:url';
@@ -27,9 +28,9 @@ export function sessionTurn(deltas) {
 const DEFLATE = { on: true, off: false };
 
 async function main() {
-  const options = { deltas: 200, deflate: 'on' };
+  const options = { deltas: 200, deflate: 'on', backlog: 4096 };
   for (const [key, value] of argPairs(process.argv.slice(2))) {
-    if (key === 'deltas') options.deltas = Number(value);
+    if (key === 'deltas' || key === 'backlog') options[key] = Number(value);
     else if (key === 'deflate') options.deflate = value;
     else throw new Error(`unknown option --${key}`);
   }
@@ -40,10 +41,15 @@ async function main() {
     scenario: { steps: [{ kind: 'sse', events }], repeatLast: true },
     wsScenario: { responses: [{ events }], repeatLast: true },
     websocketDeflate: DEFLATE[options.deflate],
+    backlog: options.backlog,
   });
+  let cpuSince = process.cpuUsage();
   process.on('message', async (message) => {
     if (message.op === 'counts') {
+      const cpu = process.cpuUsage(cpuSince);
+      cpuSince = process.cpuUsage();
       const counts = {
+        cpuUs: cpu.user + cpu.system,
         requests: server.requests.length,
         handshakes: server.handshakes.length,
         frames: server.wsFrames.length,

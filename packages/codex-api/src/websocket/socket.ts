@@ -39,14 +39,24 @@ export type DroppableWebSocket = WebSocket & ConnectionSocket;
 /** The constructor of {@link DroppableWebSocket}: `new (url, options)` as `ws`'s `WebSocket`. */
 export type DroppableWebSocketClass = new (url: string, options: ClientOptions) => DroppableWebSocket;
 
-let droppableClass: DroppableWebSocketClass | undefined;
+let droppableClass: Promise<DroppableWebSocketClass> | undefined;
 
 /**
  * Loads `ws` (on the first call only: a process that never opens a WebSocket never loads it) and
- * returns the {@link DroppableWebSocket} class.
+ * returns the {@link DroppableWebSocket} class: one class for the process, also when many sockets
+ * open at once before the first load finished (a class per socket would give every socket its own
+ * object shapes, and `ws`'s code megamorphic property lookups). A failed load is tried again by the
+ * next call.
  */
-export async function loadDroppableWebSocket(): Promise<DroppableWebSocketClass> {
-  if (droppableClass !== undefined) return droppableClass;
+export function loadDroppableWebSocket(): Promise<DroppableWebSocketClass> {
+  droppableClass ??= defineDroppableWebSocket().catch((error: unknown) => {
+    droppableClass = undefined;
+    throw error;
+  });
+  return droppableClass;
+}
+
+async function defineDroppableWebSocket(): Promise<DroppableWebSocketClass> {
   const { WebSocket: WsSocket } = await import('ws');
   class Droppable extends WsSocket implements ConnectionSocket {
     /** Set by the connection once open; called at most once, when the peer closed (or `ws` gave up). */
@@ -74,6 +84,5 @@ export async function loadDroppableWebSocket(): Promise<DroppableWebSocketClass>
       process.nextTick(hook);
     }
   }
-  droppableClass = Droppable;
-  return droppableClass;
+  return Droppable;
 }

@@ -88,6 +88,33 @@ describe('installSyncDeflate', () => {
     expect(calls).toEqual(['cleanup']);
   });
 
+  it('deflates with a window of at most 2^13 bytes, or the negotiated client_max_window_bits', () => {
+    // 20 KB without repeats inside 8 KB, sent twice: with a 32 KB window the second copy would be
+    // a few back-references 20 KB away; an inflater with a 2^bits window must read every frame.
+    let state = 7;
+    const noise = Array.from({ length: 20_000 }, () => {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      return String.fromCharCode(33 + (state % 90));
+    }).join('');
+    // One inflate of the frames back to back (trailers restored), as the server's inflater sees them.
+    const inflateAll = (frames: Buffer[], bits: number) =>
+      zlib
+        .inflateRawSync(Buffer.concat(frames.flatMap((frame) => [frame, TRAILER])), {
+          windowBits: bits,
+          finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        })
+        .toString();
+    for (const [params, bits] of [
+      [{}, 13],
+      [{ client_max_window_bits: 15 }, 13],
+      [{ client_max_window_bits: 10 }, 10],
+    ] as const) {
+      const { deflate } = fakePmd(params);
+      const frames = [deflate(noise) as Buffer, deflate(noise) as Buffer];
+      expect(inflateAll(frames, bits)).toBe(noise + noise);
+    }
+  });
+
   it('resets the contexts after each message when no_context_takeover was negotiated', async () => {
     const frames = await deflateMessages(['hello hello hello', 'hello hello hello']);
     const { inflate } = fakePmd({ server_no_context_takeover: true });

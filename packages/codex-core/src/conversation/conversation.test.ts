@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { echoTools, harness, IDENTITY, THREAD_ID, testConversation } from '../test/index.js';
 import type { ToolHandler } from '../tools/tool-handler.js';
 import type { TurnEvent } from '../turn/events.js';
+import { baseInstructionsMessageId } from './conversation.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,6 +56,16 @@ function types(events: TurnEvent[]): string[] {
     .map((e) => e.type)
     .filter((t) => !t.endsWith('.delta') && t !== 'rate_limits' && t !== 'server_model');
 }
+
+describe('baseInstructionsMessageId', () => {
+  it('is the uuid v5 of the UTF-8 text, the same id as ever (a resumed thread keeps it)', () => {
+    // Values from uuid's v5 of the string itself (what earlier versions computed).
+    expect(baseInstructionsMessageId('You are Codex, a coding agent — “run” the user’s task. 🚀')).toBe(
+      'msg_8a2596d5-9bcf-5ef3-8b7a-f71edb1642d6',
+    );
+    expect(baseInstructionsMessageId('')).toBe('msg_49f7a07b-e00a-5c15-983d-e31dfd90e406');
+  });
+});
 
 describe('Conversation over HTTP SSE', () => {
   it('sends the body fields, order and headers that codex-cli 0.169.0 sends', async () => {

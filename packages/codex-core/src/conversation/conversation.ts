@@ -36,7 +36,9 @@ const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
  * same in every process (a resumed thread's first message keeps its id).
  */
 export function baseInstructionsMessageId(text: string): string {
-  return `msg_${uuidv5(text, BASE_INSTRUCTIONS_NAMESPACE)}`;
+  // The UTF-8 bytes, not the string: uuid hashes a string's UTF-8 too, but converts it byte by byte
+  // in JavaScript (~115 µs for 8 KB of text, paid by every turn's request; ~30 µs this way).
+  return `msg_${uuidv5(Buffer.from(text, 'utf8'), BASE_INSTRUCTIONS_NAMESPACE)}`;
 }
 
 /**
