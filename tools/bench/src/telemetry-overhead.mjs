@@ -3,7 +3,7 @@
 // SDK exporting OTLP/HTTP to a local receiver (worker thread). Side by side in one run; the
 // overhead ratios are medians against `off`. See README "telemetry-overhead".
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ResponsesClient } from '@codex-ts/api';
@@ -33,6 +33,7 @@ function parseArgs(argv) {
     consumers: [...CONSUMERS],
     out: join(here, '..', 'results', 'telemetry-overhead.json'),
     baseline: undefined,
+    baselineSdk: undefined,
   };
   for (const [key, value] of argPairs(argv)) {
     if (key === 'n') options.n = argList(value).map((v) => Number(v.replaceAll('_', '')));
@@ -41,6 +42,7 @@ function parseArgs(argv) {
     else if (key === 'consumers') options.consumers = argList(value);
     else if (key === 'out') options.out = resolve(value);
     else if (key === 'baseline') options.baseline = resolve(value);
+    else if (key === 'baseline-sdk') options.baselineSdk = resolve(value);
     else throw new Error(`unknown option --${key}`);
   }
   for (const c of options.consumers)
@@ -48,10 +50,32 @@ function parseArgs(argv) {
   if (options.baseline !== undefined)
     options.consumers = options.consumers.flatMap((c) => (c === 'off' ? [c] : [c, c + BASE_SUFFIX]));
   if (!options.consumers.includes('off')) throw new Error('--consumers must include off (the baseline)');
+  if (options.baselineSdk !== undefined && options.baseline === undefined)
+    throw new Error('--baseline-sdk needs --baseline');
   return options;
 }
 
 const gc = globalThis.gc ?? (() => {});
+
+/**
+ * CPU time of this thread (the consumers' event loop), ms: Linux's `se.sum_exec_runtime` of
+ * `/proc/thread-self/sched` (ns precision; the server and the receiver run on other threads and
+ * are not counted). Undefined where that file is missing.
+ */
+function threadCpuMs() {
+  try {
+    const m = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(readFileSync('/proc/thread-self/sched', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time of the whole process (every thread: server, receiver, GC helpers), ms. */
+function processCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 const body = {
   model: 'gpt-5.5',
@@ -97,9 +121,11 @@ const settings = (exporter) => ({
 });
 
 /** The consumer `name`: `{ name, run() → { deltas, completed }, close() }`. */
-async function consumer(label, url, receiverEndpoints, baseline) {
+async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
   const name = label.endsWith(BASE_SUFFIX) ? label.slice(0, -BASE_SUFFIX.length) : label;
   const Telemetry = name === label ? SessionTelemetry : (await import(baseline)).SessionTelemetry;
+  const startSdk =
+    name === label || baselineSdk === undefined ? startOtelSdk : (await import(baselineSdk)).startOtelSdk;
   let telemetry;
   let sdk;
   let reset = () => {};
@@ -110,7 +136,7 @@ async function consumer(label, url, receiverEndpoints, baseline) {
       traces: new InMemorySpanExporter(),
       metrics: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     };
-    sdk = await startOtelSdk(
+    sdk = await startSdk(
       settings(() => ({ kind: 'none' })),
       { exporters, registerGlobals: false },
     );
@@ -127,7 +153,7 @@ async function consumer(label, url, receiverEndpoints, baseline) {
       protocol: 'binary',
       headers: {},
     });
-    sdk = await startOtelSdk(settings(http), { registerGlobals: false });
+    sdk = await startSdk(settings(http), { registerGlobals: false });
   }
   if (sdk)
     telemetry = sessionTelemetry(
@@ -149,8 +175,17 @@ async function consumer(label, url, receiverEndpoints, baseline) {
         if (event.type === 'output_text.delta') deltas++;
         else if (event.type === 'completed') completed = true;
       }
-      reset();
       return { deltas, completed };
+    },
+    /** Exports everything the run left in the SDK (every signal's forceFlush), then empties the in-memory exporters. */
+    async flush() {
+      if (sdk)
+        await Promise.all([
+          sdk.loggerProvider?.forceFlush(),
+          sdk.meterProvider?.forceFlush(),
+          sdk.tracerProvider?.forceFlush(),
+        ]);
+      reset();
     },
     async close() {
       await c.close();
@@ -172,15 +207,27 @@ async function main() {
       await server.prepare(n);
       const consumers = [];
       for (const name of options.consumers)
-        consumers.push(await consumer(name, server.url, endpoints, options.baseline));
+        consumers.push(await consumer(name, server.url, endpoints, options.baseline, options.baselineSdk));
       const runs = new Map(consumers.map((c) => [c.name, []]));
+      // One timed run: the stream (wall ms, the throughput window), then the flush of everything the
+      // run left in the SDK (not timed); CPU is taken over both.
       const once = async (c) => {
         gc();
+        const cpu0 = threadCpuMs();
+        const pcpu0 = processCpuMs();
         const t0 = performance.now();
         const seen = await c.run();
         const ms = performance.now() - t0;
         if (seen.deltas !== n || !seen.completed) throw new Error(`${c.name} saw ${seen.deltas}/${n} deltas`);
-        return ms;
+        await c.flush();
+        const flushMs = performance.now() - t0 - ms;
+        const cpu1 = threadCpuMs();
+        return {
+          ms,
+          flushMs,
+          cpuMs: cpu0 === undefined || cpu1 === undefined ? Number.NaN : cpu1 - cpu0,
+          processCpuMs: processCpuMs() - pcpu0,
+        };
       };
       for (let i = 0; i < options.warmup; i++) for (const c of consumers) await once(c);
       for (let i = 0; i < options.iterations; i++) {
@@ -190,11 +237,15 @@ async function main() {
         }
       }
       for (const c of consumers) await c.close();
-      const base = median(runs.get('off'));
+      const pick = (name, key) => runs.get(name).map((r) => r[key]);
+      const base = median(pick('off', 'ms'));
+      const baseCpu = median(pick('off', 'cpuMs'));
       const rows = consumers.map((c) => {
-        const ms = runs.get(c.name);
+        const ms = pick(c.name, 'ms');
+        const cpu = pick(c.name, 'cpuMs');
         const med = median(ms);
-        return {
+        const medCpu = median(cpu);
+        const row = {
           consumer: c.name,
           n,
           medianMs: round(med, 2),
@@ -202,14 +253,39 @@ async function main() {
           eventsPerSec: Math.round(n / (med / 1000)),
           overheadPct: round((med / base - 1) * 100, 1),
           addedUsPerEvent: round(((med - base) / n) * 1000, 2),
+          flushMedianMs: round(median(pick(c.name, 'flushMs')), 2),
+          cpuUsPerEvent: round((medCpu / n) * 1000, 2),
+          cpuOverheadPct: round((medCpu / baseCpu - 1) * 100, 1),
+          processCpuUsPerEvent: round((median(pick(c.name, 'processCpuMs')) / n) * 1000, 2),
           runsMs: ms.map((v) => round(v, 2)),
+          runsCpuMs: cpu.map((v) => round(v, 2)),
         };
+        // Paired with the same consumer on the baseline build: median over rounds of the ratio of
+        // the two runs of one round (neighbours in time), wall and CPU.
+        const other = runs.get(c.name + BASE_SUFFIX);
+        if (other !== undefined) {
+          row.pairedVsBase = round(median(ms.map((v, i) => v / other[i].ms)), 3);
+          row.pairedCpuVsBase = round(median(cpu.map((v, i) => v / other[i].cpuMs)), 3);
+        }
+        return row;
       });
       results.push(...rows);
       console.log(`\nN = ${n} deltas (server ${options.server}, load ${loadavg().join(' ')})`);
       console.log(
         table(
-          ['consumer', 'median ms', 'min ms', 'events/s', 'overhead vs off', 'added µs/event'],
+          [
+            'consumer',
+            'median ms',
+            'min ms',
+            'events/s',
+            'overhead vs off',
+            'added µs/event',
+            'flush ms',
+            'CPU µs/event',
+            'CPU vs off',
+            'process CPU µs/event',
+            'paired vs @base (wall / CPU)',
+          ],
           rows.map((r) => [
             r.consumer,
             r.medianMs,
@@ -217,6 +293,11 @@ async function main() {
             r.eventsPerSec.toLocaleString('en-US'),
             `${r.overheadPct} %`,
             r.addedUsPerEvent,
+            r.flushMedianMs,
+            r.cpuUsPerEvent,
+            `${r.cpuOverheadPct} %`,
+            r.processCpuUsPerEvent,
+            r.pairedVsBase === undefined ? '' : `${r.pairedVsBase} / ${r.pairedCpuVsBase}`,
           ]),
         ),
       );
