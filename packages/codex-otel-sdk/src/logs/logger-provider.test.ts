@@ -129,14 +129,17 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
     for (let i = 0; i < 10; i++) attributes[`k${i}`] = `value-${i}-long`;
     attributes.list = ['abcdefgh', 'ab'];
     attributes.mixed = ['abcdefgh', 3] as unknown as string[]; // invalid: neither kept nor counted
-    const { ours, theirs } = emitBoth([{ attributes }], {
+    const { ours, theirs } = emitBoth([{ attributes, timestamp: 3, observedTimestamp: 4 }], {
       attributeCountLimit: 4,
       attributeValueLengthLimit: 5,
     });
     expect(ours).toEqual(theirs);
     expect(ours[0]?.droppedAttributesCount).toBe(7);
     expect(ours[0]?.attributeKeys).toEqual(['k0', 'k1', 'k2', 'k3']);
-    const both = emitBoth([{ attributes }], { attributeCountLimit: 20, attributeValueLengthLimit: 3 });
+    const both = emitBoth([{ attributes, timestamp: 3, observedTimestamp: 4 }], {
+      attributeCountLimit: 20,
+      attributeValueLengthLimit: 3,
+    });
     expect(both.ours).toEqual(both.theirs);
     expect(both.ours[0]?.attributes.list).toEqual(['abc', 'ab']);
   });
@@ -145,7 +148,7 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
     const hr: HrTime = [1_700_000_000, 5];
     const records: LogRecord[] = [
       { timestamp: new Date(1_700_000_000_000), observedTimestamp: hr, body: 'a' },
-      { timestamp: hr, body: { structured: true } },
+      { timestamp: hr, observedTimestamp: 9, body: { structured: true } },
     ];
     const { ours, theirs } = emitBoth(records, undefined, undefined, [
       'scope',
@@ -178,14 +181,15 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
         return this;
       },
     };
-    context.setGlobalContextManager(manager);
+    context.disable();
+    expect(context.setGlobalContextManager(manager)).toBe(true);
     try {
       const records: LogRecord[] = [
         { body: 'active' },
         { body: 'explicit', context: explicit },
         { context: invalid },
       ];
-      const { ours, theirs } = emitBoth(records.map((r) => ({ ...r, timestamp: 1 })));
+      const { ours, theirs } = emitBoth(records.map((r) => ({ ...r, timestamp: 1, observedTimestamp: 2 })));
       expect(ours).toEqual(theirs);
       expect(ours.map((r) => r.spanContext?.spanId)).toEqual([
         'b7ad6b7169203331',
@@ -210,7 +214,7 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
       shutdown: async () => {},
     });
     const { ours, theirs } = emitBoth(
-      [{ body: 'b', timestamp: 5, attributes: { a: 'first' } }],
+      [{ body: 'b', timestamp: 5, observedTimestamp: 6, attributes: { a: 'first' } }],
       { attributeCountLimit: 2 },
       () => [editor()],
     );

@@ -17,13 +17,10 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { CodexLoggerProvider } from '../logs/logger-provider.js';
+import { CodexMeterProvider, CodexMetricReader } from '../metrics/aggregated-histograms.js';
 import { logExporter, metricExporter, spanExporter } from './exporters.js';
 import type { OtelSdkSettings } from './settings.js';
 
@@ -117,7 +114,8 @@ export function codexResource(
  * after emit — with less work per record, since every streamed SSE event is one
  * `codex.sse_event` record), a `BasicTracerProvider` with a batch span processor and
  * a `MeterProvider` with a periodic reader (60 s interval; the rest is flushed by
- * {@link OtelSdk.shutdown}), each only for a signal whose exporter is not `none`; OTLP/HTTP JSON,
+ * {@link OtelSdk.shutdown}) that also takes `SessionTelemetry`'s SSE duration histogram as
+ * batches (`AggregatedHistogramProvider` of `@codex-ts/otel`; exported as the SDK's own histogram), each only for a signal whose exporter is not `none`; OTLP/HTTP JSON,
  * OTLP/HTTP protobuf or OTLP/gRPC exporters (their packages are imported only when used) with the
  * configured headers, TLS files and `exportTimeoutMs`. Registers them as the global providers
  * (see {@link StartOtelSdkOptions.registerGlobals}) so `SessionTelemetry` records to them.
@@ -163,15 +161,13 @@ export async function startOtelSdk(
       })
     : undefined;
   const meterProvider = points
-    ? new MeterProvider({
+    ? new CodexMeterProvider({
         resource: codexResource(settings, 'metrics'),
-        readers: [
-          new PeriodicExportingMetricReader({
-            exporter: points,
-            exportIntervalMillis: 60_000,
-            exportTimeoutMillis: timeout,
-          }),
-        ],
+        reader: new CodexMetricReader({
+          exporter: points,
+          exportIntervalMillis: 60_000,
+          exportTimeoutMillis: timeout,
+        }),
       })
     : undefined;
 
