@@ -37,7 +37,7 @@ export class CodexLogRecord implements SdkLogRecord {
   readonly spanContext: SpanContext | undefined;
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
-  readonly attributes: LogAttributes = {};
+  attributes: LogAttributes = {};
   /** Attributes set so far, kept or dropped (the SDK's `totalAttributesCount`). */
   totalAttributesCount = 0;
 
@@ -145,6 +145,31 @@ export class CodexLogRecord implements SdkLogRecord {
   // The emitted attributes: their keys are distinct and the record starts empty, so no key can
   // already be present.
   private copyAttributes(source: LogAttributes): void {
+    // The common case (`codex.sse_event`): string / number / boolean values under non-empty keys,
+    // within the count limit, no length limit: the result is a shallow copy, made in one clone.
+    const limits = this.limits;
+    if (limits.attributeValueLengthLimit === Number.POSITIVE_INFINITY) {
+      let count = 0;
+      let plain = true;
+      for (const key in source) {
+        const type = typeof source[key];
+        if (
+          (type !== 'string' && type !== 'number' && type !== 'boolean') ||
+          key.length === 0 ||
+          !hasOwn.call(source, key)
+        ) {
+          plain = false;
+          break;
+        }
+        count++;
+      }
+      if (plain && count <= limits.attributeCountLimit && Object.getOwnPropertySymbols(source).length === 0) {
+        this.attributes = { ...source };
+        this.keptCount = count;
+        this.totalAttributesCount = count;
+        return;
+      }
+    }
     for (const key in source) {
       if (!hasOwn.call(source, key)) continue;
       const value = source[key];

@@ -124,6 +124,19 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
     expect(ours[0]?.attributeKeys).toEqual(['b', 'd', 'e', 'f', 'h', 'i', 'j', 'k']);
   });
 
+  it('ignoring symbol keys and inherited keys of plain attribute sets', () => {
+    const inherited = Object.create({ inherited: 'no' }) as LogAttributes;
+    inherited.own = 'yes';
+    const symbolic = { a: 'x', [Symbol('s')]: 'hidden' } as LogAttributes;
+    const { ours, theirs } = emitBoth([
+      { attributes: inherited, timestamp: 1, observedTimestamp: 1 },
+      { attributes: symbolic, timestamp: 1, observedTimestamp: 1 },
+    ]);
+    expect(ours).toEqual(theirs);
+    expect(ours.map((r) => r.attributeKeys)).toEqual([['own'], ['a']]);
+    expect(Object.getOwnPropertySymbols(ours[1]?.attributes)).toEqual([]);
+  });
+
   it('with the count and value length limits (dropped attributes counted)', () => {
     const attributes: LogAttributes = {};
     for (let i = 0; i < 10; i++) attributes[`k${i}`] = `value-${i}-long`;

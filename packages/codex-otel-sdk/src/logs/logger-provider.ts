@@ -47,9 +47,9 @@ export function resolveLogRecordLimits(limits: LogRecordLimits | undefined): Res
 }
 
 /**
- * The HrTime of a time input, the last one kept: records emitted within the same ms (the
- * timestamp `SessionTelemetry` passes, and the observed time taken here) share one array, which
- * records only read.
+ * The HrTime of a time input, the last one kept: records emitted within the same ms (one cache
+ * for the timestamps `SessionTelemetry` passes, one for the observed times taken here) share one
+ * array, which records only read.
  */
 class HrTimeCache {
   private lastMs = Number.NaN;
@@ -67,6 +67,7 @@ class HrTimeCache {
 
 class CodexLogger implements Logger {
   private readonly times = new HrTimeCache();
+  private readonly observedTimes = new HrTimeCache();
 
   constructor(
     private readonly shared: LogRecordShared,
@@ -78,12 +79,11 @@ class CodexLogger implements Logger {
     const ctx = logRecord.context || context.active();
     const spanContext = trace.getSpanContext(ctx);
     const now = Date.now();
-    const times = this.times;
     const record = new CodexLogRecord(
       this.shared,
       this.scope,
-      times.of(logRecord.timestamp ?? now),
-      times.of(logRecord.observedTimestamp ?? now),
+      this.times.of(logRecord.timestamp ?? now),
+      this.observedTimes.of(logRecord.observedTimestamp ?? now),
       spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined,
       logRecord,
     );
