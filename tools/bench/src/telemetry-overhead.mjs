@@ -5,6 +5,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ResponsesClient } from '@codex-ts/api';
 import { SessionTelemetry } from '@codex-ts/otel';
@@ -70,6 +71,14 @@ function threadCpuMs() {
     return undefined;
   }
 }
+
+/** Total duration of the garbage collections of this thread so far, ms (`gc` performance entries). */
+let gcTotalMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcTotalMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+/** Resolves after the pending `gc` entries were delivered (they arrive on a later macrotask). */
+const settleGcEntries = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 /** CPU time of the whole process (every thread: server, receiver, GC helpers), ms. */
 function processCpuMs() {
@@ -213,6 +222,8 @@ async function main() {
       // run left in the SDK (not timed); CPU is taken over both.
       const once = async (c) => {
         gc();
+        await settleGcEntries();
+        const gc0 = gcTotalMs;
         const cpu0 = threadCpuMs();
         const pcpu0 = processCpuMs();
         const t0 = performance.now();
@@ -222,11 +233,14 @@ async function main() {
         await c.flush();
         const flushMs = performance.now() - t0 - ms;
         const cpu1 = threadCpuMs();
+        const pcpu1 = processCpuMs();
+        await settleGcEntries();
         return {
           ms,
           flushMs,
+          gcMs: gcTotalMs - gc0,
           cpuMs: cpu0 === undefined || cpu1 === undefined ? Number.NaN : cpu1 - cpu0,
-          processCpuMs: processCpuMs() - pcpu0,
+          processCpuMs: pcpu1 - pcpu0,
         };
       };
       for (let i = 0; i < options.warmup; i++) for (const c of consumers) await once(c);
@@ -256,6 +270,7 @@ async function main() {
           flushMedianMs: round(median(pick(c.name, 'flushMs')), 2),
           cpuUsPerEvent: round((medCpu / n) * 1000, 2),
           cpuOverheadPct: round((medCpu / baseCpu - 1) * 100, 1),
+          gcUsPerEvent: round((median(pick(c.name, 'gcMs')) / n) * 1000, 2),
           processCpuUsPerEvent: round((median(pick(c.name, 'processCpuMs')) / n) * 1000, 2),
           runsMs: ms.map((v) => round(v, 2)),
           runsCpuMs: cpu.map((v) => round(v, 2)),
@@ -283,6 +298,7 @@ async function main() {
             'flush ms',
             'CPU µs/event',
             'CPU vs off',
+            'GC µs/event',
             'process CPU µs/event',
             'paired vs @base (wall / CPU)',
           ],
@@ -296,6 +312,7 @@ async function main() {
             r.flushMedianMs,
             r.cpuUsPerEvent,
             `${r.cpuOverheadPct} %`,
+            r.gcUsPerEvent,
             r.processCpuUsPerEvent,
             r.pairedVsBase === undefined ? '' : `${r.pairedVsBase} / ${r.pairedCpuVsBase}`,
           ]),
