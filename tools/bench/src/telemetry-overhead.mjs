@@ -275,6 +275,10 @@ async function main() {
           runsMs: ms.map((v) => round(v, 2)),
           runsCpuMs: cpu.map((v) => round(v, 2)),
         };
+        // Paired with off: median over rounds of this consumer's run ÷ off's run of the same round.
+        const offRuns = runs.get('off');
+        row.pairedVsOff = round(median(ms.map((v, i) => v / offRuns[i].ms)), 3);
+        row.pairedCpuVsOff = round(median(cpu.map((v, i) => v / offRuns[i].cpuMs)), 3);
         // Paired with the same consumer on the baseline build: median over rounds of the ratio of
         // the two runs of one round (neighbours in time), wall and CPU.
         const other = runs.get(c.name + BASE_SUFFIX);
@@ -300,6 +304,7 @@ async function main() {
             'CPU vs off',
             'GC µs/event',
             'process CPU µs/event',
+            'paired vs off (wall / CPU)',
             'paired vs @base (wall / CPU)',
           ],
           rows.map((r) => [
@@ -314,6 +319,7 @@ async function main() {
             `${r.cpuOverheadPct} %`,
             r.gcUsPerEvent,
             r.processCpuUsPerEvent,
+            `${r.pairedVsOff} / ${r.pairedCpuVsOff}`,
             r.pairedVsBase === undefined ? '' : `${r.pairedVsBase} / ${r.pairedCpuVsBase}`,
           ]),
         ),
