@@ -1,7 +1,10 @@
 // SSE throughput of ResponsesClient with the session's telemetry hooks: off (no hooks), on with no
 // OpenTelemetry SDK (the API's no-ops), on with the SDK and in-memory exporters, and on with the
 // SDK exporting OTLP/HTTP to a local receiver (worker thread). Side by side in one run; the
-// overhead ratios are medians against `off`. See README "telemetry-overhead".
+// overhead ratios are medians against `off`. Each run is timed over the stream (throughput) and
+// charged CPU over the stream plus the flush of everything the SDK queued during it (main thread
+// CPU, GC pauses, process CPU), so work moved after the stream still counts. See README
+// "telemetry-overhead".
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
