@@ -12,6 +12,12 @@ export {
   TelemetryMetricNames,
   TelemetrySpanNames,
 } from './names.js';
+export {
+  AGGREGATED_HISTOGRAMS,
+  type AggregatedHistogram,
+  type AggregatedHistogramOptions,
+  type AggregatedHistogramProvider,
+} from './session/aggregated-histograms.js';
 export type {
   ConversationStartsInfo,
   StartupPhaseRecord,

@@ -1,10 +1,14 @@
 // SSE throughput of ResponsesClient with the session's telemetry hooks: off (no hooks), on with no
 // OpenTelemetry SDK (the API's no-ops), on with the SDK and in-memory exporters, and on with the
 // SDK exporting OTLP/HTTP to a local receiver (worker thread). Side by side in one run; the
-// overhead ratios are medians against `off`. See README "telemetry-overhead".
+// overhead ratios are medians against `off`. Each run is timed over the stream (throughput) and
+// charged CPU over the stream plus the flush of everything the SDK queued during it (main thread
+// CPU, GC pauses, process CPU), so work moved after the stream still counts. See README
+// "telemetry-overhead".
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ResponsesClient } from '@codex-ts/api';
 import { SessionTelemetry } from '@codex-ts/otel';
@@ -33,6 +37,7 @@ function parseArgs(argv) {
     consumers: [...CONSUMERS],
     out: join(here, '..', 'results', 'telemetry-overhead.json'),
     baseline: undefined,
+    baselineSdk: undefined,
   };
   for (const [key, value] of argPairs(argv)) {
     if (key === 'n') options.n = argList(value).map((v) => Number(v.replaceAll('_', '')));
@@ -41,6 +46,7 @@ function parseArgs(argv) {
     else if (key === 'consumers') options.consumers = argList(value);
     else if (key === 'out') options.out = resolve(value);
     else if (key === 'baseline') options.baseline = resolve(value);
+    else if (key === 'baseline-sdk') options.baselineSdk = resolve(value);
     else throw new Error(`unknown option --${key}`);
   }
   for (const c of options.consumers)
@@ -48,10 +54,40 @@ function parseArgs(argv) {
   if (options.baseline !== undefined)
     options.consumers = options.consumers.flatMap((c) => (c === 'off' ? [c] : [c, c + BASE_SUFFIX]));
   if (!options.consumers.includes('off')) throw new Error('--consumers must include off (the baseline)');
+  if (options.baselineSdk !== undefined && options.baseline === undefined)
+    throw new Error('--baseline-sdk needs --baseline');
   return options;
 }
 
 const gc = globalThis.gc ?? (() => {});
+
+/**
+ * CPU time of this thread (the consumers' event loop), ms: Linux's `se.sum_exec_runtime` of
+ * `/proc/thread-self/sched` (ns precision; the server and the receiver run on other threads and
+ * are not counted). Undefined where that file is missing.
+ */
+function threadCpuMs() {
+  try {
+    const m = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(readFileSync('/proc/thread-self/sched', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Total duration of the garbage collections of this thread so far, ms (`gc` performance entries). */
+let gcTotalMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcTotalMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+/** Resolves after the pending `gc` entries were delivered (they arrive on a later macrotask). */
+const settleGcEntries = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+/** CPU time of the whole process (every thread: server, receiver, GC helpers), ms. */
+function processCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 const body = {
   model: 'gpt-5.5',
@@ -97,9 +133,11 @@ const settings = (exporter) => ({
 });
 
 /** The consumer `name`: `{ name, run() → { deltas, completed }, close() }`. */
-async function consumer(label, url, receiverEndpoints, baseline) {
+async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
   const name = label.endsWith(BASE_SUFFIX) ? label.slice(0, -BASE_SUFFIX.length) : label;
   const Telemetry = name === label ? SessionTelemetry : (await import(baseline)).SessionTelemetry;
+  const startSdk =
+    name === label || baselineSdk === undefined ? startOtelSdk : (await import(baselineSdk)).startOtelSdk;
   let telemetry;
   let sdk;
   let reset = () => {};
@@ -110,7 +148,7 @@ async function consumer(label, url, receiverEndpoints, baseline) {
       traces: new InMemorySpanExporter(),
       metrics: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     };
-    sdk = await startOtelSdk(
+    sdk = await startSdk(
       settings(() => ({ kind: 'none' })),
       { exporters, registerGlobals: false },
     );
@@ -127,7 +165,7 @@ async function consumer(label, url, receiverEndpoints, baseline) {
       protocol: 'binary',
       headers: {},
     });
-    sdk = await startOtelSdk(settings(http), { registerGlobals: false });
+    sdk = await startSdk(settings(http), { registerGlobals: false });
   }
   if (sdk)
     telemetry = sessionTelemetry(
@@ -149,8 +187,17 @@ async function consumer(label, url, receiverEndpoints, baseline) {
         if (event.type === 'output_text.delta') deltas++;
         else if (event.type === 'completed') completed = true;
       }
-      reset();
       return { deltas, completed };
+    },
+    /** Exports everything the run left in the SDK (every signal's forceFlush), then empties the in-memory exporters. */
+    async flush() {
+      if (sdk)
+        await Promise.all([
+          sdk.loggerProvider?.forceFlush(),
+          sdk.meterProvider?.forceFlush(),
+          sdk.tracerProvider?.forceFlush(),
+        ]);
+      reset();
     },
     async close() {
       await c.close();
@@ -172,15 +219,32 @@ async function main() {
       await server.prepare(n);
       const consumers = [];
       for (const name of options.consumers)
-        consumers.push(await consumer(name, server.url, endpoints, options.baseline));
+        consumers.push(await consumer(name, server.url, endpoints, options.baseline, options.baselineSdk));
       const runs = new Map(consumers.map((c) => [c.name, []]));
+      // One timed run: the stream (wall ms, the throughput window), then the flush of everything the
+      // run left in the SDK (not timed); CPU is taken over both.
       const once = async (c) => {
         gc();
+        await settleGcEntries();
+        const gc0 = gcTotalMs;
+        const cpu0 = threadCpuMs();
+        const pcpu0 = processCpuMs();
         const t0 = performance.now();
         const seen = await c.run();
         const ms = performance.now() - t0;
         if (seen.deltas !== n || !seen.completed) throw new Error(`${c.name} saw ${seen.deltas}/${n} deltas`);
-        return ms;
+        await c.flush();
+        const flushMs = performance.now() - t0 - ms;
+        const cpu1 = threadCpuMs();
+        const pcpu1 = processCpuMs();
+        await settleGcEntries();
+        return {
+          ms,
+          flushMs,
+          gcMs: gcTotalMs - gc0,
+          cpuMs: cpu0 === undefined || cpu1 === undefined ? Number.NaN : cpu1 - cpu0,
+          processCpuMs: pcpu1 - pcpu0,
+        };
       };
       for (let i = 0; i < options.warmup; i++) for (const c of consumers) await once(c);
       for (let i = 0; i < options.iterations; i++) {
@@ -190,11 +254,15 @@ async function main() {
         }
       }
       for (const c of consumers) await c.close();
-      const base = median(runs.get('off'));
+      const pick = (name, key) => runs.get(name).map((r) => r[key]);
+      const base = median(pick('off', 'ms'));
+      const baseCpu = median(pick('off', 'cpuMs'));
       const rows = consumers.map((c) => {
-        const ms = runs.get(c.name);
+        const ms = pick(c.name, 'ms');
+        const cpu = pick(c.name, 'cpuMs');
         const med = median(ms);
-        return {
+        const medCpu = median(cpu);
+        const row = {
           consumer: c.name,
           n,
           medianMs: round(med, 2),
@@ -202,14 +270,46 @@ async function main() {
           eventsPerSec: Math.round(n / (med / 1000)),
           overheadPct: round((med / base - 1) * 100, 1),
           addedUsPerEvent: round(((med - base) / n) * 1000, 2),
+          flushMedianMs: round(median(pick(c.name, 'flushMs')), 2),
+          cpuUsPerEvent: round((medCpu / n) * 1000, 2),
+          cpuOverheadPct: round((medCpu / baseCpu - 1) * 100, 1),
+          gcUsPerEvent: round((median(pick(c.name, 'gcMs')) / n) * 1000, 2),
+          processCpuUsPerEvent: round((median(pick(c.name, 'processCpuMs')) / n) * 1000, 2),
           runsMs: ms.map((v) => round(v, 2)),
+          runsCpuMs: cpu.map((v) => round(v, 2)),
         };
+        // Paired with off: median over rounds of this consumer's run ÷ off's run of the same round.
+        const offRuns = runs.get('off');
+        row.pairedVsOff = round(median(ms.map((v, i) => v / offRuns[i].ms)), 3);
+        row.pairedCpuVsOff = round(median(cpu.map((v, i) => v / offRuns[i].cpuMs)), 3);
+        // Paired with the same consumer on the baseline build: median over rounds of the ratio of
+        // the two runs of one round (neighbours in time), wall and CPU.
+        const other = runs.get(c.name + BASE_SUFFIX);
+        if (other !== undefined) {
+          row.pairedVsBase = round(median(ms.map((v, i) => v / other[i].ms)), 3);
+          row.pairedCpuVsBase = round(median(cpu.map((v, i) => v / other[i].cpuMs)), 3);
+        }
+        return row;
       });
       results.push(...rows);
       console.log(`\nN = ${n} deltas (server ${options.server}, load ${loadavg().join(' ')})`);
       console.log(
         table(
-          ['consumer', 'median ms', 'min ms', 'events/s', 'overhead vs off', 'added µs/event'],
+          [
+            'consumer',
+            'median ms',
+            'min ms',
+            'events/s',
+            'overhead vs off',
+            'added µs/event',
+            'flush ms',
+            'CPU µs/event',
+            'CPU vs off',
+            'GC µs/event',
+            'process CPU µs/event',
+            'paired vs off (wall / CPU)',
+            'paired vs @base (wall / CPU)',
+          ],
           rows.map((r) => [
             r.consumer,
             r.medianMs,
@@ -217,6 +317,13 @@ async function main() {
             r.eventsPerSec.toLocaleString('en-US'),
             `${r.overheadPct} %`,
             r.addedUsPerEvent,
+            r.flushMedianMs,
+            r.cpuUsPerEvent,
+            `${r.cpuOverheadPct} %`,
+            r.gcUsPerEvent,
+            r.processCpuUsPerEvent,
+            `${r.pairedVsOff} / ${r.pairedCpuVsOff}`,
+            r.pairedVsBase === undefined ? '' : `${r.pairedVsBase} / ${r.pairedCpuVsBase}`,
           ]),
         ),
       );

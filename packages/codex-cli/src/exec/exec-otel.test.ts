@@ -82,6 +82,18 @@ describe('codex-ts exec --json exports telemetry to an OTLP collector', () => {
         expect(got.logs('codex.sse_event').length).toBeGreaterThan(0);
         expect(got.metrics('codex.api_request').length).toBeGreaterThan(0);
         expect(got.metrics('codex.sse_event').length).toBeGreaterThan(0);
+        // The SSE duration histogram (aggregated by @codex-ts/otel-sdk): one value per counted event.
+        const [durations] = got.metrics('codex.sse_event.duration_ms');
+        expect(durations).toMatchObject({
+          type: 'histogram',
+          scope: got.metrics('codex.sse_event')[0]?.scope,
+        });
+        const count = (name: string) =>
+          got
+            .metrics(name)
+            .at(-1)
+            ?.points.reduce((n, p) => n + p.value, 0);
+        expect(count('codex.sse_event.duration_ms')).toBe(count('codex.sse_event'));
       } finally {
         await got.close();
       }

@@ -16,13 +16,11 @@ import { type LoggerProvider as ApiLoggerProvider, logs } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
+import { BatchLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { CodexLoggerProvider } from '../logs/logger-provider.js';
+import { CodexMeterProvider, CodexMetricReader } from '../metrics/aggregated-histograms.js';
 import { logExporter, metricExporter, spanExporter } from './exporters.js';
 import type { OtelSdkSettings } from './settings.js';
 
@@ -111,9 +109,13 @@ export function codexResource(
 
 /**
  * Builds the OpenTelemetry SDK of {@link OtelSdkSettings} (codex-rs `otel` provider setup): a
- * `LoggerProvider` with a batch processor, a `BasicTracerProvider` with a batch span processor and
+ * logger provider with the SDK's `BatchLogRecordProcessor` (our own provider: the contract of
+ * `@opentelemetry/sdk-logs`' `LoggerProvider` and its records — limits, trace context, read-only
+ * after emit — with less work per record, since every streamed SSE event is one
+ * `codex.sse_event` record), a `BasicTracerProvider` with a batch span processor and
  * a `MeterProvider` with a periodic reader (60 s interval; the rest is flushed by
- * {@link OtelSdk.shutdown}), each only for a signal whose exporter is not `none`; OTLP/HTTP JSON,
+ * {@link OtelSdk.shutdown}) that also takes `SessionTelemetry`'s SSE duration histogram as
+ * batches (`AggregatedHistogramProvider` of `@codex-ts/otel`; exported as the SDK's own histogram), each only for a signal whose exporter is not `none`; OTLP/HTTP JSON,
  * OTLP/HTTP protobuf or OTLP/gRPC exporters (their packages are imported only when used) with the
  * configured headers, TLS files and `exportTimeoutMs`. Registers them as the global providers
  * (see {@link StartOtelSdkOptions.registerGlobals}) so `SessionTelemetry` records to them.
@@ -148,7 +150,7 @@ export async function startOtelSdk(
       })
     : undefined;
   const loggerProvider = records
-    ? new LoggerProvider({
+    ? new CodexLoggerProvider({
         resource: codexResource(settings, 'logs'),
         processors: [
           new BatchLogRecordProcessor(records, {
@@ -159,15 +161,13 @@ export async function startOtelSdk(
       })
     : undefined;
   const meterProvider = points
-    ? new MeterProvider({
+    ? new CodexMeterProvider({
         resource: codexResource(settings, 'metrics'),
-        readers: [
-          new PeriodicExportingMetricReader({
-            exporter: points,
-            exportIntervalMillis: 60_000,
-            exportTimeoutMillis: timeout,
-          }),
-        ],
+        reader: new CodexMetricReader({
+          exporter: points,
+          exportIntervalMillis: 60_000,
+          exportTimeoutMillis: timeout,
+        }),
       })
     : undefined;
 

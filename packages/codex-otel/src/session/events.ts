@@ -72,6 +72,9 @@ export class SessionEvents {
   // Derived from the session metadata, rebuilt by setMeta().
   private logBase!: Readonly<AttrMap>;
   private traceBase!: Readonly<AttrMap>;
+  // The attributes of a successful `codex.sse_event` in exported key order, the per-event values
+  // empty: each event copies it (one shallow clone) and fills them in.
+  private sseTemplate!: Readonly<LogAttributes>;
   // The last `event.timestamp` text and its ms (isoTime).
   private isoTimeMs = Number.NaN;
   private isoTimeText = '';
@@ -96,6 +99,13 @@ export class SessionEvents {
     const common = commonAttributes(meta);
     this.logBase = common.log;
     this.traceBase = common.trace;
+    this.sseTemplate = {
+      'event.name': TelemetryEventNames.sseEvent,
+      'event.timestamp': '',
+      'event.kind': '',
+      duration_ms: '',
+      ...common.log,
+    };
   }
 
   /**
@@ -127,11 +137,18 @@ export class SessionEvents {
       if (!this.logsEnabled) return;
       const now = Date.now();
       const name = TelemetryEventNames.sseEvent;
-      const attributes: LogAttributes = { 'event.name': name, 'event.timestamp': this.isoTime(now) };
-      if (kind !== undefined) attributes['event.kind'] = kind;
-      attributes.duration_ms = durationMsText(durationMs);
-      const base = this.logBase;
-      for (const key in base) attributes[key] = base[key];
+      let attributes: LogAttributes;
+      if (kind !== undefined) {
+        attributes = { ...this.sseTemplate };
+        attributes['event.timestamp'] = this.isoTime(now);
+        attributes['event.kind'] = kind;
+        attributes.duration_ms = durationMsText(durationMs);
+      } else {
+        attributes = { 'event.name': name, 'event.timestamp': this.isoTime(now) };
+        attributes.duration_ms = durationMsText(durationMs);
+        const base = this.logBase;
+        for (const key in base) attributes[key] = base[key];
+      }
       this.emitRecord(name, attributes, now);
       return;
     }

@@ -12,6 +12,7 @@ import {
   ValueType,
 } from '@opentelemetry/api';
 import { METER_SCOPE, TelemetryMetricNames } from '../names.js';
+import { type AggregatedHistogram, aggregatedHistogram } from './aggregated-histograms.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import type { SessionMeta } from './meta.js';
 import { SseMetricBuffer } from './sse-buffer.js';
@@ -75,7 +76,7 @@ export class SessionMetrics {
   private readonly apiRequestCounter: Counter;
   private readonly apiRequestDuration: Histogram;
   private readonly sseEventCounter: Counter;
-  private readonly sseEventDuration: Histogram;
+  private readonly sseEventDuration: Histogram | AggregatedHistogram;
   private readonly wsRequestCounter: Counter;
   private readonly wsRequestDuration: Histogram;
   private readonly wsEventCounter: Counter;
@@ -110,7 +111,12 @@ export class SessionMetrics {
     this.apiRequestCounter = counter(M.apiRequest, 'HTTP API request attempts');
     this.apiRequestDuration = histogram(M.apiRequestDuration, 'HTTP API request attempt duration');
     this.sseEventCounter = counter(M.sseEvent, 'SSE events read');
-    this.sseEventDuration = histogram(M.sseEventDuration, 'Time waiting for each SSE event');
+    // One value per streamed event: a provider that aggregates batches itself takes them whole.
+    const sseDuration = { description: 'Time waiting for each SSE event', unit: 'ms', after: M.sseEvent };
+    this.sseEventDuration =
+      (this.enabled
+        ? aggregatedHistogram(provider, METER_SCOPE, M.sseEventDuration, sseDuration)
+        : undefined) ?? histogram(M.sseEventDuration, sseDuration.description);
     this.wsRequestCounter = counter(M.websocketRequest, 'WebSocket requests sent');
     this.wsRequestDuration = histogram(M.websocketRequestDuration, 'WebSocket request send duration');
     this.wsEventCounter = counter(M.websocketEvent, 'WebSocket events read');

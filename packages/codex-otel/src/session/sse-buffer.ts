@@ -4,6 +4,7 @@
  */
 
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { AggregatedHistogram } from './aggregated-histograms.js';
 
 /**
  * The observable gauge whose callback flushes buffered `codex.sse_event` points before each
@@ -16,8 +17,10 @@ export const MAX_PENDING_SSE_VALUES = 4096;
 
 /**
  * SSE event durations by tag set, handed to the SDK by {@link flush} as one counter `add(n)` and
- * one histogram `record` per value (each as measured, in arrival order): the SDK hashes the tag
- * set on every call, so the counter costs one call per tag set and stream instead of one per event.
+ * the values of the histogram (each as measured, in arrival order): one `recordAll` of an
+ * {@link AggregatedHistogram} when the meter provider offers one, else one `Histogram.record`
+ * per value. The SDK hashes the tag set on every call, so the counter costs one call per tag set
+ * and stream instead of one per event (and the aggregated histogram one per batch).
  * Flushes itself when a tag set holds {@link MAX_PENDING_SSE_VALUES} values or `maxTagSets` tag
  * sets are pending. Throws nothing for well-formed input.
  */
@@ -26,7 +29,7 @@ export class SseMetricBuffer {
 
   constructor(
     private readonly counter: Counter,
-    private readonly histogram: Histogram,
+    private readonly histogram: Histogram | AggregatedHistogram,
     private readonly maxTagSets: number,
   ) {}
 
@@ -50,7 +53,8 @@ export class SseMetricBuffer {
     const { counter, histogram } = this;
     for (const [tags, values] of pending) {
       counter.add(values.length, tags);
-      for (let i = 0; i < values.length; i++) histogram.record(values[i] as number, tags);
+      if ('recordAll' in histogram) histogram.recordAll(values, tags);
+      else for (let i = 0; i < values.length; i++) histogram.record(values[i] as number, tags);
     }
   }
 
