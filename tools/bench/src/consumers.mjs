@@ -32,6 +32,7 @@ export function benchClientOptions(url, streamIdleTimeoutMs = 60_000) {
 
 export const CONSUMERS = [
   'server-only',
+  'server-only-node',
   'floor',
   'floor-node',
   'ours',
@@ -138,6 +139,24 @@ function serverOnly(url) {
 }
 
 /**
+ * server-only-node: the same over `node:http` (keep-alive `http.Agent`): what the server, the socket
+ * and Node's HTTP parser cost, the part of `floor-node` and `ours` that is not SSE work.
+ */
+function serverOnlyNode(url) {
+  const agent = new NodeAgent({ keepAlive: true, timeout: 30_000 });
+  return {
+    name: 'server-only-node',
+    async run() {
+      const body = await postNode(agent, url);
+      let bytes = 0;
+      for await (const chunk of body) bytes += chunk.length;
+      return { deltas: undefined, completed: undefined, bytes };
+    },
+    close: async () => agent.destroy(),
+  };
+}
+
+/**
  * floor: undici.request + streaming UTF-8 decode + split on "\n\n" + JSON.parse of every `data:`
  * line, counting `response.output_text.delta` payloads. The least work any SSE consumer can do.
  */
@@ -231,6 +250,7 @@ function openai(url) {
 
 const FACTORIES = {
   'server-only': serverOnly,
+  'server-only-node': serverOnlyNode,
   floor,
   'floor-node': floorNode,
   ours,

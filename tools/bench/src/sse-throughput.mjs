@@ -90,9 +90,11 @@ async function runOnce(consumer, n, expectedBytes) {
   const t0 = performance.now();
   const seen = await consumer.run(n);
   const ms = performance.now() - t0;
-  if (consumer.name === 'server-only') {
+  if (consumer.name.startsWith('server-only')) {
     if (seen.bytes < expectedBytes) {
-      throw new Error(`server-only read ${seen.bytes} bytes, expected at least ${expectedBytes} (N=${n})`);
+      throw new Error(
+        `${consumer.name} read ${seen.bytes} bytes, expected at least ${expectedBytes} (N=${n})`,
+      );
     }
   } else {
     if (seen.deltas !== n) {
