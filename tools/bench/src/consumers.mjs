@@ -33,6 +33,7 @@ export function benchClientOptions(url, streamIdleTimeoutMs = 60_000) {
 export const CONSUMERS = [
   'server-only',
   'server-only-node',
+  'ours-transport',
   'floor',
   'floor-node',
   'ours',
@@ -157,6 +158,34 @@ function serverOnlyNode(url) {
 }
 
 /**
+ * ours-transport: `HttpTransport.stream()` of @codex-ts/client (default sender, `node:http`), counting
+ * the body bytes it yields: the transport's share of `ours` (compare with `server-only-node`).
+ */
+function oursTransport(url) {
+  const transport = new HttpTransport();
+  const body = JSON.stringify({ model: MODEL, input: 'hi', stream: true });
+  return {
+    name: 'ours-transport',
+    async run() {
+      const response = await transport.stream({
+        method: 'POST',
+        url: `${url}/responses`,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: 'Bearer bench',
+        },
+        body,
+      });
+      let bytes = 0;
+      for await (const chunk of response.body) bytes += chunk.length;
+      return { deltas: undefined, completed: undefined, bytes };
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
  * floor: undici.request + streaming UTF-8 decode + split on "\n\n" + JSON.parse of every `data:`
  * line, counting `response.output_text.delta` payloads. The least work any SSE consumer can do.
  */
@@ -251,6 +280,7 @@ function openai(url) {
 const FACTORIES = {
   'server-only': serverOnly,
   'server-only-node': serverOnlyNode,
+  'ours-transport': oursTransport,
   floor,
   'floor-node': floorNode,
   ours,

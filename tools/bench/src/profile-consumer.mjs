@@ -11,9 +11,9 @@
 // /proc/self/task/<pid>/schedstat, which is steadier than wall time on a loaded machine.
 // `--json` prints one JSON line `{ consumer, n, wallMs: [...], cpuMs: [...] }` instead.
 
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createConsumer } from './consumers.mjs';
+import { mainThreadCpuMs } from './report.mjs';
 import { startServer } from './servers.mjs';
 
 const args = process.argv.slice(2);
@@ -30,14 +30,6 @@ const thread = opt('server-thread', 'worker');
 const forceGc = opt('gc', 'no') === 'yes';
 const json = args.includes('--json');
 
-/** CPU time of the main thread so far, ms (undefined where /proc is missing). */
-function mainThreadCpuMs() {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return undefined;
-  }
-}
 const med = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 const server = await startServer(kind, thread);
