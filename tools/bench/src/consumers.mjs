@@ -32,6 +32,8 @@ export function benchClientOptions(url, streamIdleTimeoutMs = 60_000) {
 
 export const CONSUMERS = [
   'server-only',
+  'server-only-node',
+  'ours-transport',
   'floor',
   'floor-node',
   'ours',
@@ -138,6 +140,52 @@ function serverOnly(url) {
 }
 
 /**
+ * server-only-node: the same over `node:http` (keep-alive `http.Agent`): what the server, the socket
+ * and Node's HTTP parser cost, the part of `floor-node` and `ours` that is not SSE work.
+ */
+function serverOnlyNode(url) {
+  const agent = new NodeAgent({ keepAlive: true, timeout: 30_000 });
+  return {
+    name: 'server-only-node',
+    async run() {
+      const body = await postNode(agent, url);
+      let bytes = 0;
+      for await (const chunk of body) bytes += chunk.length;
+      return { deltas: undefined, completed: undefined, bytes };
+    },
+    close: async () => agent.destroy(),
+  };
+}
+
+/**
+ * ours-transport: `HttpTransport.stream()` of @codex-ts/client (default sender, `node:http`), counting
+ * the body bytes it yields: the transport's share of `ours` (compare with `server-only-node`).
+ */
+function oursTransport(url) {
+  const transport = new HttpTransport();
+  const body = JSON.stringify({ model: MODEL, input: 'hi', stream: true });
+  return {
+    name: 'ours-transport',
+    async run() {
+      const response = await transport.stream({
+        method: 'POST',
+        url: `${url}/responses`,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          authorization: 'Bearer bench',
+        },
+        body,
+      });
+      let bytes = 0;
+      for await (const chunk of response.body) bytes += chunk.length;
+      return { deltas: undefined, completed: undefined, bytes };
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
  * floor: undici.request + streaming UTF-8 decode + split on "\n\n" + JSON.parse of every `data:`
  * line, counting `response.output_text.delta` payloads. The least work any SSE consumer can do.
  */
@@ -231,6 +279,8 @@ function openai(url) {
 
 const FACTORIES = {
   'server-only': serverOnly,
+  'server-only-node': serverOnlyNode,
+  'ours-transport': oursTransport,
   floor,
   'floor-node': floorNode,
   ours,

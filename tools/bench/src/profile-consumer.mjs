@@ -6,10 +6,14 @@
 //     [--gc=yes (with --expose-gc: a forced GC before every run, as the benchmark does)]
 //   node src/profile-summary.mjs .tmp/prof/<file>.cpuprofile
 //
-// Prints the time of every run (after `--warmup` untimed runs).
+// Prints the median and min wall time of the runs (after `--warmup` untimed runs) and, on Linux, the
+// CPU time of the main thread (the consumer's; the server runs on a worker thread), from
+// /proc/self/task/<pid>/schedstat, which is steadier than wall time on a loaded machine.
+// `--json` prints one JSON line `{ consumer, n, wallMs: [...], cpuMs: [...] }` instead.
 
 import { performance } from 'node:perf_hooks';
 import { createConsumer } from './consumers.mjs';
+import { mainThreadCpuMs } from './report.mjs';
 import { startServer } from './servers.mjs';
 
 const args = process.argv.slice(2);
@@ -24,25 +28,41 @@ const warmup = Number(opt('warmup', '3'));
 const kind = opt('server', 'raw');
 const thread = opt('server-thread', 'worker');
 const forceGc = opt('gc', 'no') === 'yes';
+const json = args.includes('--json');
+
+const med = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 const server = await startServer(kind, thread);
 const consumer = createConsumer(name, server.url);
 try {
   await server.prepare(n);
   const times = [];
+  const cpu = [];
   for (let i = 0; i < warmup + runs; i++) {
     if (forceGc) globalThis.gc?.();
+    const c0 = mainThreadCpuMs();
     const t0 = performance.now();
     const seen = await consumer.run(n);
     const ms = performance.now() - t0;
+    const c1 = mainThreadCpuMs();
     if (seen.deltas !== undefined && seen.deltas !== n)
       throw new Error(`${name} saw ${seen.deltas} deltas, expected ${n}`);
-    if (i >= warmup) times.push(ms);
+    if (i >= warmup) {
+      times.push(ms);
+      if (c0 !== undefined) cpu.push(c1 - c0);
+    }
   }
-  times.sort((a, b) => a - b);
-  console.log(
-    `${name} N=${n} server=${kind}/${thread}: median ${times[times.length >> 1].toFixed(1)} ms, min ${times[0].toFixed(1)} ms over ${runs} runs`,
-  );
+  if (json) {
+    console.log(JSON.stringify({ consumer: name, n, server: kind, wallMs: times, cpuMs: cpu }));
+  } else {
+    const cpuText =
+      cpu.length > 0
+        ? `; main-thread CPU median ${med(cpu).toFixed(1)} ms, min ${Math.min(...cpu).toFixed(1)} ms`
+        : '';
+    console.log(
+      `${name} N=${n} server=${kind}/${thread}: median ${med(times).toFixed(1)} ms, min ${Math.min(...times).toFixed(1)} ms over ${runs} runs${cpuText}`,
+    );
+  }
 } finally {
   await consumer.close();
   await server.close();

@@ -1,5 +1,6 @@
 // Shared by the benchmarks: statistics, load average, console tables and the results-file JSON layout.
 
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { relative } from 'node:path';
 
@@ -80,6 +81,19 @@ export function runMeta(options) {
     loadavgStart: loadavg(),
     options: { ...options, out: relative(process.cwd(), options.out) },
   };
+}
+
+/**
+ * CPU time the main thread has used so far, ms (`/proc/self/task/<pid>/schedstat`, ns resolution),
+ * or undefined where /proc is missing. Steadier than wall time on a loaded machine, and it leaves
+ * out the servers, which run on worker threads.
+ */
+export function mainThreadCpuMs() {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `--name=value` arguments of a bench script as `[name, value]` pairs; anything else throws. */

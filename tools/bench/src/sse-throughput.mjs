@@ -13,7 +13,18 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { CONSUMERS, createConsumer } from './consumers.mjs';
-import { argList, argPairs, fmtInt, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
+import {
+  argList,
+  argPairs,
+  fmtInt,
+  loadavg,
+  mainThreadCpuMs,
+  median,
+  round,
+  runMeta,
+  table,
+  toJson,
+} from './report.mjs';
 import { SERVER_KINDS, SERVER_THREADS, startServer } from './servers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,13 +97,17 @@ function parseArgs(argv) {
 const gc = globalThis.gc ?? (() => {});
 
 /** One run: stream a response and check it held exactly `n` deltas and a completion. */
-async function runOnce(consumer, n, expectedBytes) {
+async function runOnce(consumer, n, expectedBytes, cpu) {
+  const c0 = mainThreadCpuMs();
   const t0 = performance.now();
   const seen = await consumer.run(n);
   const ms = performance.now() - t0;
-  if (consumer.name === 'server-only') {
+  if (cpu !== undefined && c0 !== undefined) cpu.push(mainThreadCpuMs() - c0);
+  if (consumer.name.startsWith('server-only') || consumer.name === 'ours-transport') {
     if (seen.bytes < expectedBytes) {
-      throw new Error(`server-only read ${seen.bytes} bytes, expected at least ${expectedBytes} (N=${n})`);
+      throw new Error(
+        `${consumer.name} read ${seen.bytes} bytes, expected at least ${expectedBytes} (N=${n})`,
+      );
     }
   } else {
     if (seen.deltas !== n) {
@@ -107,21 +122,23 @@ async function runOnce(consumer, n, expectedBytes) {
  * Time `consumers` side by side: `warmup` untimed runs each, then `iterations` rounds in which every
  * consumer runs once (the order rotates every round so none always runs first). Unless `forceGc` is
  * false, a forced GC (untimed) precedes every run so one consumer's garbage is not collected on
- * another's clock, and every run starts like a new turn after the collector ran (see README).
+ * another's clock, and every run starts like a new turn after the collector ran (see README). Resolves
+ * with `{ wall, cpu }`: per consumer, the wall ms and the main-thread CPU ms of every timed run.
  */
 async function timeSideBySide(consumers, n, expectedBytes, { warmup, iterations, forceGc = true }) {
   for (let i = 0; i < warmup; i++) {
     for (const c of consumers) await runOnce(c, n, expectedBytes);
   }
   const runs = new Map(consumers.map((c) => [c.name, []]));
+  const cpu = new Map(consumers.map((c) => [c.name, []]));
   for (let i = 0; i < iterations; i++) {
     for (let j = 0; j < consumers.length; j++) {
       const c = consumers[(i + j) % consumers.length];
       if (forceGc) gc();
-      runs.get(c.name).push(await runOnce(c, n, expectedBytes));
+      runs.get(c.name).push(await runOnce(c, n, expectedBytes, cpu.get(c.name)));
     }
   }
-  return runs;
+  return { wall: runs, cpu };
 }
 
 /**
@@ -201,7 +218,7 @@ async function main() {
           const { bodyBytes } = await server.prepare(n);
           const runs = (
             await timeSideBySide([reader], n, bodyBytes, { warmup: 1, iterations: options.surveyIterations })
-          ).get('server-only');
+          ).wall.get('server-only');
           const med = median(runs);
           survey.push({
             server: kind,
@@ -249,10 +266,13 @@ async function main() {
       );
       for (const n of options.n) {
         const { bodyBytes } = await server.prepare(n);
-        const runs = await timeSideBySide(consumers, n, bodyBytes, options);
+        const { wall: runs, cpu } = await timeSideBySide(consumers, n, bodyBytes, options);
         const floorMedian = runs.has('floor') ? median(runs.get('floor')) : undefined;
+        const cpuMedian = (name) => (cpu.get(name).length > 0 ? median(cpu.get(name)) : undefined);
+        const floorCpu = runs.has('floor') ? cpuMedian('floor') : undefined;
         for (const [name, values] of runs) {
           const med = median(values);
+          const cpuMs = cpuMedian(name);
           results.push({
             server: kind,
             consumer: name,
@@ -262,7 +282,11 @@ async function main() {
             minMs: round(Math.min(...values), 2),
             eventsPerSec: Math.round((n / med) * 1000),
             ratioToFloor: floorMedian === undefined ? undefined : round(med / floorMedian, 2),
+            cpuMedianMs: round(cpuMs, 2),
+            cpuRatioToFloor:
+              cpuMs === undefined || floorCpu === undefined ? undefined : round(cpuMs / floorCpu, 2),
             runsMs: values.map((v) => round(v, 2)),
+            cpuMs: cpu.get(name).map((v) => round(v, 2)),
           });
         }
         console.log(`  N=${fmtInt(n)} done (load ${loadavg().join(' / ')})`);
@@ -285,7 +309,7 @@ async function main() {
     const rows = results.filter((r) => r.server === kind);
     console.log(
       table(
-        ['consumer', 'N', 'median ms', 'min ms', 'events/s', 'ratio to floor'],
+        ['consumer', 'N', 'median ms', 'min ms', 'events/s', 'ratio to floor', 'CPU ms', 'CPU ratio'],
         rows.map((r) => [
           r.consumer,
           fmtInt(r.n),
@@ -293,6 +317,8 @@ async function main() {
           r.minMs.toFixed(1),
           fmtInt(r.eventsPerSec),
           r.ratioToFloor === undefined ? '' : `${r.ratioToFloor.toFixed(2)}x`,
+          r.cpuMedianMs === undefined ? '' : r.cpuMedianMs.toFixed(1),
+          r.cpuRatioToFloor === undefined ? '' : `${r.cpuRatioToFloor.toFixed(2)}x`,
         ]),
       ),
     );
@@ -306,6 +332,7 @@ async function main() {
       if (o && f) {
         c.oursTimeVsFloor = round(o.medianMs / f.medianMs, 2);
         c.oursWithinTarget = o.medianMs / f.medianMs <= 1.3;
+        if (o.cpuRatioToFloor !== undefined) c.oursCpuVsFloor = o.cpuRatioToFloor;
       }
       if (a && f) c.openaiTimeVsFloor = round(a.medianMs / f.medianMs, 2);
       const u = get('ours-undici');
@@ -325,6 +352,7 @@ async function main() {
         parts.push(
           `ours time ${c.oursTimeVsFloor}x floor (target <= 1.3x: ${c.oursWithinTarget ? 'met' : 'MISSED'})`,
         );
+        if (c.oursCpuVsFloor !== undefined) parts.push(`ours CPU ${c.oursCpuVsFloor}x floor`);
       }
       if (c.openaiTimeVsFloor !== undefined)
         parts.push(`openai time ${c.openaiTimeVsFloor}x floor (expected ~5x)`);

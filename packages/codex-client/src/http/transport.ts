@@ -11,6 +11,7 @@ import {
   TransportError,
 } from '../errors/transport-error.js';
 import { reportRequest } from '../telemetry/telemetry.js';
+import { BodyIterator } from './body-iterator.js';
 import { classifyBodyError, classifySendError } from './classify.js';
 import { NodeSender } from './node-sender.js';
 import { RequestState } from './request-state.js';
@@ -141,40 +142,6 @@ async function readAll(body: BodyStream, state: RequestState): Promise<Uint8Arra
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   return Buffer.concat(chunks, total);
-}
-
-/**
- * Iterator over a streamed body: maps read failures to transport errors and, unlike Node's own
- * stream iterator, closes the connection at once on `return()` even while a read is pending.
- */
-class BodyIterator implements AsyncIterator<Uint8Array> {
-  private readonly inner: AsyncIterator<Uint8Array>;
-  private returned = false;
-  private readonly mapError = (error: unknown): IteratorResult<Uint8Array> => {
-    // A read that was pending when return() closed the body just ends.
-    if (this.returned) return { done: true, value: undefined };
-    throw this.state.stopError() ?? classifyBodyError(error);
-  };
-
-  constructor(
-    private readonly readable: BodyStream,
-    private readonly state: RequestState,
-  ) {
-    this.inner = readable[Symbol.asyncIterator]();
-  }
-
-  next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.returned) return Promise.resolve({ done: true, value: undefined });
-    const stop = this.state.cancelled ? this.state.stopError() : undefined;
-    if (stop !== undefined) return Promise.reject(stop);
-    return this.inner.next().then(undefined, this.mapError);
-  }
-
-  return(): Promise<IteratorResult<Uint8Array>> {
-    this.returned = true;
-    if (!this.readable.destroyed) this.readable.destroy();
-    return Promise.resolve({ done: true, value: undefined });
-  }
 }
 
 /**

@@ -62,7 +62,10 @@ export interface StreamingResponse {
   /** Lower-cased names; a repeated header's values joined with `", "`. */
   headers: ResponseHeaders;
   /**
-   * The body as byte chunks; iterate it once. A read failure throws
+   * The body as byte chunks; iterate it once. Each chunk is everything received since the previous
+   * read (e.g. all the HTTP chunks of one socket read), so chunk boundaries follow the network, not
+   * the sender's writes; a consumer that does not read pauses the body after 64 KiB of read-ahead.
+   * A read failure throws
    * `NetworkError("error decoding response body")`; an abort of the request's signal or
    * {@link StreamingResponse.cancel} throws `AbortedError`. The iterator's `return()` (e.g. a
    * `break`) closes the connection at once, even while a read is pending.

@@ -140,6 +140,48 @@ describe('SseDecoder properties', () => {
     );
   });
 
+  it('decodes bytes as one streaming TextDecoder would (invalid and split UTF-8 included), however they are chunked', () => {
+    // The data of each event is byte soup around the UTF-8 edge cases: every lead-byte class
+    // (invalid ones too), continuation bytes at the ends of the ranges that E0, ED, F0 and F4
+    // accept, whole characters, a BOM (never CR or LF, so every byte lands in an event's data).
+    const piece = fc.oneof(
+      fc.constantFrom(
+        ...[
+          0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0,
+          0xf4, 0xf5, 0xff,
+        ].map((byte) => Uint8Array.of(byte)),
+        encoder.encode('é'),
+        encoder.encode('日'),
+        encoder.encode('🎉'),
+        Uint8Array.of(0xef, 0xbb, 0xbf),
+      ),
+      fc
+        .uint8Array({ minLength: 1, maxLength: 4 })
+        .map((bytes) => bytes.map((byte) => (byte === 10 || byte === 13 ? 0x41 : byte))),
+    );
+    const event = fc
+      .array(piece, { maxLength: 24 })
+      .map((pieces) => Buffer.concat([encoder.encode('data: '), ...pieces, encoder.encode('\n\n')]));
+    fc.assert(
+      // Chunks of a fixed size (1–7 bytes: every split of a character occurs) or cut at random.
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 7 }),
+        positions(400),
+        (events, size, at) => {
+          const bytes = new Uint8Array(Buffer.concat([Uint8Array.of(0xef, 0xbb, 0xbf), ...events]));
+          const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+          const cuts =
+            size === 0 ? at : Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size);
+          const decoded = decodeBytes(cutAt(bytes, cuts));
+          expect(decoded).toHaveLength(events.length);
+          expect(decoded).toEqual(decodeText([text]));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('never throws on arbitrary bytes, however they are chunked, and is reusable after reset()', () => {
     const decoder = new SseDecoder();
     fc.assert(

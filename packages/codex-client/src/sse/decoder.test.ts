@@ -169,6 +169,15 @@ describe('SseDecoder', () => {
     expect(decodeBytes([encoder.encode('data: x'), Uint8Array.of(0xf0, 0x9f)])).toEqual([ev('x\uFFFD')]);
   });
 
+  it('decodes only the bytes of a chunk that is a view into a larger buffer', () => {
+    const backing = encoder.encode('XXdata: é\n\nYY');
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 2, backing.length - 4);
+    // Split inside "é" too, with the second part a view as well.
+    const cut = view.indexOf(0xc3) + 1;
+    expect(decodeBytes([view])).toEqual([ev('é')]);
+    expect(decodeBytes([view.subarray(0, cut), view.subarray(cut)])).toEqual([ev('é')]);
+  });
+
   it('handles long lines split over many chunks', () => {
     const payload = 'x'.repeat(100_000);
     const text = `data: ${payload}\n\n`;

@@ -24,7 +24,28 @@ const COLON = 58;
 const SPACE = 32;
 const LOWER_D = 100;
 const BOM = 0xfeff;
-const STREAM_OPTIONS = { stream: true } as const;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Where an unfinished UTF-8 character at the end of `bytes` (from `start` on) begins: the index of
+ * its lead byte when fewer bytes follow it than the lead byte announces, else `bytes.length`. Only
+ * the last 3 bytes can hold one (a character has at most 4). A lead byte that no valid character
+ * has (C0, C1, F5–FF) may be held back too: that changes nothing, since it is decoded with the
+ * bytes that follow it, exactly as in one piece.
+ */
+function unfinishedFrom(bytes: Buffer, start: number): number {
+  const length = bytes.length;
+  const stop = Math.max(start, length - 3);
+  for (let i = length - 1; i >= stop; i--) {
+    const byte = bytes[i] as number;
+    if (byte < 0x80) return length;
+    if (byte >= 0xc0) {
+      const size = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return length - i < size ? i : length;
+    }
+  }
+  return length;
+}
 
 /**
  * Incremental WHATWG event-stream decoder.
@@ -61,7 +82,11 @@ export class SseDecoder {
   private skipLf = false;
   /** The BOM check at the start of the stream is done. */
   private started = false;
-  private decoder: InstanceType<typeof TextDecoder> | undefined = undefined;
+  /**
+   * The bytes of a UTF-8 character that the last chunk ended in the middle of (1–3 bytes, its lead
+   * byte first), completed by the next chunk; empty between characters.
+   */
+  private utf8Tail: Buffer = EMPTY;
 
   /**
    * True while the decoder holds part of an event that is not dispatched yet: an unterminated
@@ -132,11 +157,38 @@ export class SseDecoder {
   /**
    * Decode one chunk of UTF-8 bytes (a character split across chunks is completed by the next
    * chunk) and call `onEvent` for every event it completes.
+   *
+   * Invalid bytes become U+FFFD exactly as a streaming `TextDecoder` (WHATWG, "maximal subpart")
+   * replaces them, for any chunking. The chunk is decoded with `Buffer#toString('utf8')` (V8's
+   * decoder: about 9× the speed of a streaming `TextDecoder` on ASCII text), up to an unfinished
+   * character at its end, whose 1–3 bytes are kept for the next chunk. Cutting there changes
+   * nothing: the next chunk's bytes up to its first byte that is not a continuation byte are
+   * decoded together with them, and a WHATWG decoder starts afresh at any byte that cannot
+   * continue a character.
    */
   feedBytes(chunk: Uint8Array, onEvent: (event: SseEvent) => void): void {
-    // ignoreBOM keeps the BOM in the text so that feed() strips exactly one, as WHATWG requires.
-    this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
-    this.feed(this.decoder.decode(chunk, STREAM_OPTIONS), onEvent);
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const length = bytes.length;
+    let start = 0;
+    if (this.utf8Tail.length > 0) {
+      // Complete the split character with the continuation bytes that open this chunk (at most 3:
+      // a lead byte and 3 more make the longest sequence).
+      while (start < length && start < 3 && (bytes[start] as number) >> 6 === 2) start++;
+      const head = Buffer.concat([this.utf8Tail, bytes.subarray(0, start)]);
+      this.utf8Tail = EMPTY;
+      // Still unfinished only when this chunk held nothing else: keep it for the next one.
+      this.decodeUtf8(head, 0, start === length ? unfinishedFrom(head, 0) : head.length, onEvent);
+      if (start === length) return;
+    }
+    this.decodeUtf8(bytes, start, unfinishedFrom(bytes, start), onEvent);
+  }
+
+  /** Feed `bytes[start, end)` as text and keep `bytes[end, length)` (an unfinished character) for later. */
+  private decodeUtf8(bytes: Buffer, start: number, end: number, onEvent: (event: SseEvent) => void): void {
+    if (end < bytes.length) this.utf8Tail = Buffer.from(bytes.subarray(end));
+    if (end > start) this.feed(bytes.toString('utf8', start, end), onEvent);
   }
 
   /**
@@ -145,9 +197,11 @@ export class SseDecoder {
    * reset (as by {@link SseDecoder.reset}) and can decode a new stream.
    */
   end(onEvent: (event: SseEvent) => void): void {
-    if (this.decoder !== undefined) {
-      const tail = this.decoder.decode();
-      if (tail.length > 0) this.feed(tail, onEvent);
+    if (this.utf8Tail.length > 0) {
+      // An unfinished character at the end of the stream: U+FFFD, as a TextDecoder's flush gives.
+      const tail = this.utf8Tail;
+      this.utf8Tail = EMPTY;
+      this.feed(tail.toString('utf8'), onEvent);
     }
     if (this.pieces.length > 0) {
       const line = this.takePending('', 0, 0);
@@ -164,8 +218,7 @@ export class SseDecoder {
    * streams keeps its hidden class, and the code V8 optimized for it, alive between streams.
    */
   reset(): void {
-    // decode() without `stream` flushes and resets the UTF-8 decoder, which is kept for the next stream.
-    if (this.decoder !== undefined) this.decoder.decode();
+    this.utf8Tail = EMPTY;
     this.pieces.length = 0;
     this.data = '';
     this.hasData = false;
