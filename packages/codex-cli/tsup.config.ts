@@ -1,6 +1,8 @@
 // Three builds (see README "How the binary is built"):
 // 1. the library entry `dist/index.js` (+ .d.ts): ESM, dependencies stay imports, as every package;
-// 2. the launcher `dist/bin.js`: ESM, node built-ins only, answers --version / --help on its own;
+// 2. the launcher, node built-ins only, answers --version / --help on its own: `dist/bin.cjs` (the
+//    package's `bin`: CommonJS, which Node starts without its ES module loader) and `dist/bin.js`
+//    (the same as ESM, for whoever runs that file directly);
 // 3. the binary `dist/cli.cjs`: `src/cli-entry.ts` and every dependency in one minified CommonJS
 //    file, which the launcher compiles with a V8 code cache. Afterwards `dist/help.json` is written
 //    from the bundle (`helpFacts()`), in a child process whose stdout is a pipe (80 columns), and
@@ -65,6 +67,17 @@ export default defineConfig([
   {
     entry: { bin: 'src/bin.ts' },
     format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    define,
+    clean: false,
+    minify: true,
+  },
+  {
+    entry: { bin: 'src/bin-cjs.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
     target: 'node20',
     platform: 'node',
     tsconfig: 'tsconfig.build.json',

@@ -6,9 +6,9 @@
 //                             [--model gpt-5.5|default] [--out path]
 //
 // Commands (each optional except codex-ts):
-//   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.js; a packed
+//   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.cjs; a packed
 //                  install's node_modules/.bin/codex-ts works too), run as `node <bin>`
-//   BASELINE_BIN   another codex-ts bin.js (e.g. a build of main), run as `node <bin>`
+//   BASELINE_BIN   another codex-ts bin (e.g. a build of main), run as `node <bin>`
 //   CODEX_BIN      the released CLI; the npm launcher (`…/.bin/codex`, a node script) is resolved
 //                  to the native binary it would spawn (CODEX_BIN_RAW=1 keeps the launcher)
 
@@ -100,7 +100,7 @@ function commands(baseUrl, scratch, model) {
     return dir;
   };
   const exec = ['exec', '--json', '--skip-git-repo-check', 'Say hello.'];
-  const tsBin = process.env.CODEX_TS_BIN ?? join(repo, 'packages', 'codex-cli', 'dist', 'bin.js');
+  const tsBin = process.env.CODEX_TS_BIN ?? join(repo, 'packages', 'codex-cli', 'dist', 'bin.cjs');
   list.push({ name: 'codex-ts', file: process.execPath, pre: [tsBin], exec, home: home('ts'), shown: tsBin });
   if (process.env.BASELINE_BIN) {
     const bin = process.env.BASELINE_BIN;
