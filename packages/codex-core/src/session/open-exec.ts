@@ -386,6 +386,8 @@ async function build(
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
+      // The rollout's `session_meta` and what follows it wait for git (see `startThread`).
+      await thread.recorder?.writer.settled();
       await lite?.close();
       toolSet?.close();
       await models?.close();
