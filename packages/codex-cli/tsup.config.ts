@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.shared.ts';
+import { SELF_WRAPPED_HEAD, SELF_WRAPPED_TAIL } from './src/launch/code-cache.ts';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const define = { __CODEX_TS_CLI_VERSION__: JSON.stringify(version) };
@@ -98,6 +99,10 @@ export default defineConfig([
     minify: process.env.CODEX_TS_NO_MINIFY !== '1',
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
     noExternal: [/.*/],
+    // The CommonJS module function written into the file (see `SELF_WRAPPED_HEAD`): the launcher
+    // compiles the file's text as it is, `require()` still runs it as a module.
+    banner: { js: SELF_WRAPPED_HEAD },
+    footer: { js: SELF_WRAPPED_TAIL },
     esbuildPlugins: [noZodLocales, requireNotBundled],
     async onSuccess() {
       rmSync('dist/cli.cjs.cache', { force: true });
