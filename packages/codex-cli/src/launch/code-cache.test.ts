@@ -100,4 +100,10 @@ describe('loadBundle', () => {
     expect(text.startsWith(SELF_WRAPPED_HEAD)).toBe(true);
     expect(text.trimEnd().endsWith(SELF_WRAPPED_TAIL.trimEnd())).toBe(true);
   });
+
+  it('reads a bundle with non-ASCII text as UTF-8', () => {
+    const { bundle, env } = scratch();
+    writeFileSync(bundle, `${BUNDLE}exports.text = 'déjà vu ✓';\n`);
+    expect((loadBundle(bundle, env).bundle as unknown as { text: string }).text).toBe('déjà vu ✓');
+  });
 });
