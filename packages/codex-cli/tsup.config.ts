@@ -1,6 +1,8 @@
 // Three builds (see README "How the binary is built"):
 // 1. the library entry `dist/index.js` (+ .d.ts): ESM, dependencies stay imports, as every package;
-// 2. the launcher `dist/bin.js`: ESM, node built-ins only, answers --version / --help on its own;
+// 2. the launcher, node built-ins only, answers --version / --help on its own: `dist/bin.cjs` (the
+//    package's `bin`: CommonJS, which Node starts without its ES module loader) and `dist/bin.js`
+//    (the same as ESM, for whoever runs that file directly);
 // 3. the binary `dist/cli.cjs`: `src/cli-entry.ts` and every dependency in one minified CommonJS
 //    file, which the launcher compiles with a V8 code cache. Afterwards `dist/help.json` is written
 //    from the bundle (`helpFacts()`), in a child process whose stdout is a pipe (80 columns), and
@@ -12,6 +14,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.shared.ts';
+import { SELF_WRAPPED_HEAD, SELF_WRAPPED_TAIL } from './src/launch/code-cache.ts';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const define = { __CODEX_TS_CLI_VERSION__: JSON.stringify(version) };
@@ -73,6 +76,17 @@ export default defineConfig([
     minify: true,
   },
   {
+    entry: { bin: 'src/bin-cjs.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    tsconfig: 'tsconfig.build.json',
+    define,
+    clean: false,
+    minify: true,
+  },
+  {
     entry: { cli: 'src/cli-entry.ts' },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
@@ -85,6 +99,10 @@ export default defineConfig([
     minify: process.env.CODEX_TS_NO_MINIFY !== '1',
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
     noExternal: [/.*/],
+    // The CommonJS module function written into the file (see `SELF_WRAPPED_HEAD`): the launcher
+    // compiles the file's text as it is, `require()` still runs it as a module.
+    banner: { js: SELF_WRAPPED_HEAD },
+    footer: { js: SELF_WRAPPED_TAIL },
     esbuildPlugins: [noZodLocales, requireNotBundled],
     async onSuccess() {
       rmSync('dist/cli.cjs.cache', { force: true });

@@ -1,6 +1,6 @@
 /**
  * The entry of the bundled binary (`dist/cli.cjs`, built by tsup as one minified CommonJS file
- * with every dependency inside). `dist/bin.js` (see `launch/launcher.ts`) compiles it through
+ * with every dependency inside). `dist/bin.cjs` (see `launch/launcher.ts`) compiles it through
  * `vm.Script` with a V8 code cache and calls {@link run}; the build calls {@link helpFacts} to
  * write `dist/help.json`, which lets the launcher answer `--help` without loading the bundle.
  */

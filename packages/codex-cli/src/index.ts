@@ -1,5 +1,5 @@
 /**
- * @codex-ts/cli: the `codex-ts` command. The binary is `dist/bin.js`; this entry exposes
+ * @codex-ts/cli: the `codex-ts` command. The binary is `dist/bin.cjs`; this entry exposes
  * the pieces for embedding and testing.
  */
 export { type ExecOptions, runExec } from './exec/run-exec.js';

@@ -6,9 +6,9 @@
 //                             [--model gpt-5.5|default] [--out path]
 //
 // Commands (each optional except codex-ts):
-//   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.js; a packed
+//   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.cjs; a packed
 //                  install's node_modules/.bin/codex-ts works too), run as `node <bin>`
-//   BASELINE_BIN   another codex-ts bin.js (e.g. a build of main), run as `node <bin>`
+//   BASELINE_BIN   another codex-ts bin (e.g. a build of main), run as `node <bin>`
 //   CODEX_BIN      the released CLI; the npm launcher (`…/.bin/codex`, a node script) is resolved
 //                  to the native binary it would spawn (CODEX_BIN_RAW=1 keeps the launcher)
 
@@ -100,7 +100,7 @@ function commands(baseUrl, scratch, model) {
     return dir;
   };
   const exec = ['exec', '--json', '--skip-git-repo-check', 'Say hello.'];
-  const tsBin = process.env.CODEX_TS_BIN ?? join(repo, 'packages', 'codex-cli', 'dist', 'bin.js');
+  const tsBin = process.env.CODEX_TS_BIN ?? join(repo, 'packages', 'codex-cli', 'dist', 'bin.cjs');
   list.push({ name: 'codex-ts', file: process.execPath, pre: [tsBin], exec, home: home('ts'), shown: tsBin });
   if (process.env.BASELINE_BIN) {
     const bin = process.env.BASELINE_BIN;
@@ -113,11 +113,14 @@ function commands(baseUrl, scratch, model) {
   return list;
 }
 
-/** Runs `file args` once: `{ ms, rssKiB, stdout, code }` (RSS through /usr/bin/time when present). */
+/**
+ * Runs `file args` once: `{ ms, rssKiB, cpuMs, stdout, code }` (peak RSS and user + system CPU
+ * time through /usr/bin/time when present; its CPU times have a 10 ms resolution).
+ */
 function runOnce(file, args, { cwd, env }) {
   const useTime = existsSync(TIME);
   const rssFile = join(cwd, `.rss-${process.pid}`);
-  const [cmd, argv] = useTime ? [TIME, ['-q', '-o', rssFile, '-f', '%M', file, ...args]] : [file, args];
+  const [cmd, argv] = useTime ? [TIME, ['-q', '-o', rssFile, '-f', '%M %U %S', file, ...args]] : [file, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -131,14 +134,17 @@ function runOnce(file, args, { cwd, env }) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       clearTimeout(timer);
       let rssKiB = null;
+      let cpuMs = null;
       if (useTime) {
-        const text = readFileSync(rssFile, 'utf8').trim().split('\n').pop();
-        rssKiB = Number(text);
+        const [maxRss, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ');
+        rssKiB = Number(maxRss);
+        cpuMs = (Number(user) + Number(system)) * 1000;
         rmSync(rssFile, { force: true });
       }
       resolve({
         ms,
         rssKiB,
+        cpuMs,
         code,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
@@ -181,7 +187,7 @@ async function paired(entries, { runs, warmup, cwd, check }) {
     for (let i = 0; i < warmup; i++)
       check(entry.name, await runOnce(entry.file, entry.args, { cwd, env: entry.env }));
   }
-  const samples = new Map(entries.map((e) => [e.name, { ms: [], rssKiB: [] }]));
+  const samples = new Map(entries.map((e) => [e.name, { ms: [], rssKiB: [], cpuMs: [] }]));
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[(round + k) % entries.length];
@@ -189,6 +195,7 @@ async function paired(entries, { runs, warmup, cwd, check }) {
       check(entry.name, result);
       samples.get(entry.name).ms.push(result.ms);
       if (result.rssKiB !== null) samples.get(entry.name).rssKiB.push(result.rssKiB);
+      if (result.cpuMs !== null) samples.get(entry.name).cpuMs.push(result.cpuMs);
     }
   }
   return samples;
@@ -202,6 +209,8 @@ function summarize(samples, reference) {
       p25Ms: quantile(s.ms, 0.25),
       p75Ms: quantile(s.ms, 0.75),
       peakRssMiB: s.rssKiB.length ? median(s.rssKiB) / 1024 : null,
+      // The mean: /usr/bin/time's 10 ms steps average out over the runs, a median would keep them.
+      meanCpuMs: s.cpuMs.length ? s.cpuMs.reduce((a, b) => a + b, 0) / s.cpuMs.length : null,
     };
   }
   const ref = samples.get(reference);
@@ -218,14 +227,17 @@ function summarize(samples, reference) {
 
 function printTable(title, rows) {
   console.log(`\n## ${title}`);
-  console.log('| command | median ms | p25–p75 ms | peak RSS MiB | ratio (medians) | median paired ratio |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    '| command | median ms | p25–p75 ms | peak RSS MiB | mean CPU ms | ratio (medians) | median paired ratio |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, r] of Object.entries(rows)) {
     const ratio = r.ratioTo ? `${r.ratioOfMedians.toFixed(2)}× ${r.ratioTo}` : '';
     const paired = r.ratioTo ? `${r.medianPairedRatio.toFixed(2)}×` : '';
     const rss = r.peakRssMiB === null ? '' : r.peakRssMiB.toFixed(1);
+    const cpu = r.meanCpuMs === null ? '' : r.meanCpuMs.toFixed(0);
     console.log(
-      `| ${name} | ${r.medianMs.toFixed(1)} | ${r.p25Ms.toFixed(1)}–${r.p75Ms.toFixed(1)} | ${rss} | ${ratio} | ${paired} |`,
+      `| ${name} | ${r.medianMs.toFixed(1)} | ${r.p25Ms.toFixed(1)}–${r.p75Ms.toFixed(1)} | ${rss} | ${cpu} | ${ratio} | ${paired} |`,
     );
   }
 }

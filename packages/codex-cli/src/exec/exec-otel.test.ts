@@ -170,7 +170,7 @@ describe('codex-ts exec with a dead collector', () => {
         expect(r.code).toBe(0);
         expect(r.lines.slice(1)).toEqual(HELLO_TURN_LINES);
         expect(r.stderr).not.toMatch(/otel|export|ECONNREFUSED/i);
-        // The bound (flush + the exit grace of dist/bin.js), honoured generously: an unbounded
+        // The bound (flush + the exit grace of dist/bin.cjs), honoured generously: an unbounded
         // flush would wait for the exporters' own timeouts and retries (tens of seconds).
         expect(elapsed).toBeLessThan(OTEL_FLUSH_TIMEOUT_MS + 1000 + 8000);
       }

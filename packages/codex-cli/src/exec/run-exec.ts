@@ -1,6 +1,7 @@
 import { SecretRedactor } from '@codex-ts/client';
 import {
   buildUserTurnInput,
+  type Config,
   ensureOssProviderReady,
   execApprovalPolicy,
   loadConfig,
@@ -170,6 +171,7 @@ async function runSession(
       env: options.env,
       cwd: options.cwd,
       configOverrides: setup.configOverrides,
+      config: setup.config,
       version: CLI_VERSION,
       redactor,
       // The original's tracing line on stderr (observed-cli-0.169-auth §8); the text is redacted.
@@ -255,13 +257,16 @@ interface Setup {
   configOverrides: string[];
   model: string | undefined;
   outputSchema: unknown;
+  /** The config loaded by the checks, for the session (undefined when `--oss` changed the overrides). */
+  config: Config | undefined;
 }
 
 /** The checks before the session (see {@link runExec}); throws the error to print. */
 async function prepare(options: ExecOptions): Promise<Setup> {
   let configOverrides = [...options.configOverrides];
   let model = options.model;
-  // Loaded again by the session; here so that its errors come first, as in 0.169.0.
+  // Loaded before stdin is read, so that its errors come first, as in 0.169.0; the session takes
+  // it over (read once, as the original) unless `--oss` adds an override below.
   const config = await loadConfig({
     codexHome: resolveCodexHome(options.env),
     overrides: configOverrides,
@@ -298,5 +303,12 @@ async function prepare(options: ExecOptions): Promise<Setup> {
   if (!options.skipGitRepoCheck && !options.dangerouslyBypassApprovalsAndSandbox && !inRepo)
     throw new ExecSetupError(NOT_TRUSTED_TEXT);
   if (options.outputLastMessageFile !== undefined) await checkLastMessageFile(options.outputLastMessageFile);
-  return { prompt, configOverrides, model, outputSchema, otel: config.otel };
+  return {
+    prompt,
+    configOverrides,
+    model,
+    outputSchema,
+    otel: config.otel,
+    config: options.oss ? undefined : config,
+  };
 }

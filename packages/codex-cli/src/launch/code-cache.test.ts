@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadBundle } from './code-cache.js';
+import { loadBundle, SELF_WRAPPED_HEAD, SELF_WRAPPED_TAIL } from './code-cache.js';
 
 const BUNDLE = `'use strict';
 const path = require('node:path');
@@ -74,5 +75,35 @@ describe('loadBundle', () => {
     expect(off.cache).toBe('off');
     expect((off.bundle as unknown as Exports).answer).toBe(42);
     expect(off.saveCache()).toBeUndefined();
+  });
+
+  it('compiles a self-wrapped bundle as it is, which require() runs as a module too', () => {
+    const { bundle, env } = scratch();
+    // The same exports through the launcher's loader (the text compiled as it is, its completion
+    // value the module function) and through Node's loader (which applies the function itself).
+    writeFileSync(bundle, `${SELF_WRAPPED_HEAD}${BUNDLE}${SELF_WRAPPED_TAIL}`);
+    const first = loadBundle(bundle, env);
+    expect(first.bundle as unknown as Exports).toMatchObject({ answer: 42, where: 'dist/cli.cjs' });
+    first.saveCache();
+    const second = loadBundle(bundle, env);
+    expect(second.cache).toBe('accepted');
+    expect(second.bundle as unknown as Exports).toMatchObject({ answer: 42, where: 'dist/cli.cjs' });
+    expect(createRequire(import.meta.url)(bundle) as Exports).toMatchObject({
+      answer: 42,
+      where: 'dist/cli.cjs',
+    });
+  });
+
+  it('the built bundle dist/cli.cjs is self-wrapped', () => {
+    const built = join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs');
+    const text = readFileSync(built, 'utf8');
+    expect(text.startsWith(SELF_WRAPPED_HEAD)).toBe(true);
+    expect(text.trimEnd().endsWith(SELF_WRAPPED_TAIL.trimEnd())).toBe(true);
+  });
+
+  it('reads a bundle with non-ASCII text as UTF-8', () => {
+    const { bundle, env } = scratch();
+    writeFileSync(bundle, `${BUNDLE}exports.text = 'déjà vu ✓';\n`);
+    expect((loadBundle(bundle, env).bundle as unknown as { text: string }).text).toBe('déjà vu ✓');
   });
 });

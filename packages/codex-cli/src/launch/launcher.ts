@@ -1,5 +1,5 @@
 /**
- * The `codex-ts` launcher (`dist/bin.js`): answers `--version` and `--help` from what the build
+ * The `codex-ts` launcher (`dist/bin.cjs`, and `dist/bin.js` as an ES module): answers `--version` and `--help` from what the build
  * wrote down, without loading anything; otherwise loads the bundled CLI (`dist/cli.cjs`) with its
  * code cache (see `code-cache.ts`) and runs it. Imports node built-ins only.
  */

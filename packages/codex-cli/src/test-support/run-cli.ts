@@ -1,11 +1,14 @@
-// Runs the built `codex-ts` binary (dist/bin.js) as a subprocess against a temp CODEX_HOME.
+// Runs the built `codex-ts` binary (dist/bin.cjs, the package's `bin`) as a subprocess against a temp CODEX_HOME.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 
-export const BIN = new URL('../../dist/bin.js', import.meta.url).pathname;
+/** The package's `bin`: the CommonJS launcher. */
+export const BIN = new URL('../../dist/bin.cjs', import.meta.url).pathname;
+/** The same launcher as an ES module (`dist/bin.js`), kept for whoever runs that file. */
+export const ESM_BIN = new URL('../../dist/bin.js', import.meta.url).pathname;
 
 export interface CliResult {
   code: number | null;
@@ -53,10 +56,18 @@ export function providerConfig(baseUrl: string, extra = ''): string {
 
 export function runCli(
   args: string[],
-  options: { home: string; env?: Record<string, string>; stdin?: string; timeoutMs?: number; cwd?: string },
+  options: {
+    home: string;
+    env?: Record<string, string>;
+    stdin?: string;
+    timeoutMs?: number;
+    cwd?: string;
+    /** The launcher to run (default {@link BIN}). */
+    bin?: string;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '',

@@ -73,6 +73,8 @@ describe.skipIf(!hasGit)('git info of the working tree', () => {
       settings: () => ({ cwd: work, model: 'gpt-5.5', approvalPolicy: 'never', sandboxMode: 'read-only' }),
     });
     thread.recorder?.turnStarted({ turnId: 't1', history: [], contextItems: [], userItems: [] });
+    // The records wait for git (started by startThread, not awaited by it).
+    await thread.recorder?.writer.settled();
     const meta = JSON.parse(readFileSync(thread.rolloutPath as string, 'utf8').split('\n')[0] as string) as {
       payload: Record<string, unknown>;
     };

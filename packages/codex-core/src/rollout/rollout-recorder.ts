@@ -38,8 +38,12 @@ export interface RolloutSessionMeta {
   baseInstructions: string;
   /** `thread_source` (`--thread-source`; default `user`). */
   threadSource?: string | undefined;
-  /** The working tree's git state (`git`; omitted outside a git repository). */
-  git?: RolloutGitInfo | undefined;
+  /**
+   * The working tree's git state (`git`; omitted outside a git repository). A promise (the `git`
+   * commands still running) holds the record back, and every record after it, until it resolves
+   * (see `RolloutWriter.appendLater`): the first request need not wait for `git`.
+   */
+  git?: RolloutGitInfo | Promise<RolloutGitInfo | undefined> | undefined;
   /** The first context window's id (`context_window: {window_id}`, written last, as 0.169.0). */
   contextWindowId?: string | undefined;
 }
@@ -158,7 +162,7 @@ export class RolloutRecorder implements ConversationRecorder {
     if (this.#metaWritten || !this.#meta) return;
     this.#metaWritten = true;
     const m = this.#meta;
-    this.writer.append('session_meta', {
+    const payload = (git: RolloutGitInfo | undefined) => ({
       session_id: m.threadId,
       id: m.threadId,
       timestamp: m.startedAt.toISOString(),
@@ -169,9 +173,11 @@ export class RolloutRecorder implements ConversationRecorder {
       thread_source: m.threadSource ?? 'user',
       model_provider: m.modelProvider,
       base_instructions: { text: m.baseInstructions },
-      ...(m.git ? { git: m.git } : {}),
+      ...(git ? { git } : {}),
       ...(m.contextWindowId ? { context_window: { window_id: m.contextWindowId } } : {}),
     });
+    if (m.git instanceof Promise) this.writer.appendLater('session_meta', m.git.then(payload));
+    else this.writer.append('session_meta', payload(m.git));
   }
 
   /**

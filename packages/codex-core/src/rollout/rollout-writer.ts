@@ -40,6 +40,14 @@ function endsWithNewline(path: string): boolean {
   }
 }
 
+/** A record held back by {@link RolloutWriter.appendLater}; `waitFor` until its payload is known. */
+interface HeldRecord {
+  at: Date;
+  type: string;
+  payload: unknown;
+  waitFor?: Promise<unknown> | undefined;
+}
+
 /**
  * Appends rollout lines to one file, one `write` per record so that a crash leaves every
  * completed line readable (at most the line being written is cut short): `{"timestamp":
@@ -48,6 +56,11 @@ function endsWithNewline(path: string): boolean {
  * as the original: 0644 under the usual 022). A write that fails (disk full, permissions) is kept
  * in {@link RolloutWriter.failure} and stops further writes; it never throws to the caller, so a
  * turn is never failed by its recording.
+ *
+ * A record whose payload is still being worked out ({@link RolloutWriter.appendLater}: the
+ * `session_meta` of a new thread waits for `git`) holds back itself and every record appended
+ * after it, in memory and in order, until its payload is known; {@link RolloutWriter.settled}
+ * resolves once nothing is held back (await it before the process ends or the file is read).
  */
 export class RolloutWriter {
   readonly path: string;
@@ -55,6 +68,9 @@ export class RolloutWriter {
   #failure: Error | undefined;
   #dirReady = false;
   readonly #clock: () => Date;
+  /** Records waiting behind a payload not known yet, oldest first (undefined: none waits). */
+  #held: HeldRecord[] | undefined;
+  #draining: Promise<void> = Promise.resolve();
 
   constructor(path: string, options: { nextOrdinal?: number; clock?: () => Date } = {}) {
     this.path = path;
@@ -67,11 +83,59 @@ export class RolloutWriter {
     return this.#failure;
   }
 
-  /** Appends one record line; the payload is written with `JSON.stringify` (key order kept). */
+  /**
+   * Appends one record line; the payload is written with `JSON.stringify` (key order kept). The
+   * line's timestamp is taken now, also when it waits behind an {@link RolloutWriter.appendLater}.
+   */
   append(type: string, payload: unknown): void {
+    if (this.#held !== undefined) this.#held.push({ at: this.#clock(), type, payload });
+    else this.#write(this.#clock(), type, payload);
+  }
+
+  /**
+   * Appends a record whose payload is not known yet (timestamp taken now): it and every record
+   * appended after it are written, in order, once `payload` resolves. A rejected `payload` counts
+   * as a failed write (see {@link RolloutWriter.failure}): nothing more is written.
+   */
+  appendLater(type: string, payload: Promise<unknown>): void {
+    const entry: HeldRecord = { at: this.#clock(), type, payload: undefined, waitFor: payload };
+    if (this.#held !== undefined) {
+      this.#held.push(entry);
+      return;
+    }
+    this.#held = [entry];
+    this.#draining = this.#drain();
+  }
+
+  /** Resolves once every record appended so far has been written (or given up on after a failure). */
+  settled(): Promise<void> {
+    return this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    const held = this.#held;
+    if (held === undefined) return;
+    while (held.length > 0) {
+      const entry = held[0] as HeldRecord;
+      if (entry.waitFor !== undefined) {
+        try {
+          entry.payload = await entry.waitFor;
+        } catch (error) {
+          this.#failure ??= error instanceof Error ? error : new Error(String(error));
+        }
+        entry.waitFor = undefined;
+        continue;
+      }
+      held.shift();
+      this.#write(entry.at, entry.type, entry.payload);
+    }
+    this.#held = undefined;
+  }
+
+  #write(at: Date, type: string, payload: unknown): void {
     if (this.#failure) return;
     const line = JSON.stringify({
-      timestamp: this.#clock().toISOString(),
+      timestamp: at.toISOString(),
       ordinal: this.#ordinal,
       type,
       payload,

@@ -36,7 +36,9 @@ export interface ThreadStart {
  * ({@link loadResumeTarget}; its id, history, base instructions and usage, `cold_resume`, the
  * recorder appending to its rollout file), else a new thread (UUID v7, `new`, a new rollout
  * file `rolloutPathFor(codexHome, id)` with a `session_meta` first, holding the git state of
- * `cwd`, `collectGitInfo`). `ephemeral` records nothing
+ * `cwd`, `collectGitInfo`, started here and not awaited: the recorder's writer holds the records
+ * back until it resolves, so `recorder.writer.settled()` must be awaited before the process ends).
+ * `ephemeral` records nothing
  * (a resume still reads the file).
  * @throws what {@link loadResumeTarget} throws.
  */
@@ -110,7 +112,9 @@ export async function startThread(options: {
             modelProvider: options.modelProvider,
             baseInstructions: options.baseInstructions,
             threadSource: options.threadSource,
-            git: await collectGitInfo(options.cwd),
+            // Not awaited: `session_meta` (and what follows it) is written once git has answered,
+            // while the first request is already on its way (see `RolloutWriter.appendLater`).
+            git: collectGitInfo(options.cwd),
             contextWindowId: options.contextWindowId,
           },
           settings: options.settings,

@@ -32,6 +32,13 @@ export interface OpenExecOptions {
   /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
   ignoreUserConfig?: boolean | undefined;
   /**
+   * The config `loadConfig` already returned for these same options (`CODEX_HOME` of `env`,
+   * `configOverrides`, `cwd`, `profile`, `strictConfig`, `ignoreUserConfig`): the session uses it
+   * instead of reading config.toml again (`exec` loads it first, before stdin, and 0.169.0 reads
+   * it once per run). Default: loaded by the session.
+   */
+  config?: Config | undefined;
+  /**
    * `--thread-source <SOURCE>`: the turn metadata's and the rollout's `thread_source` (default
    * `user`) of a new thread; a resumed thread keeps its recorded one, as 0.169.0.
    */

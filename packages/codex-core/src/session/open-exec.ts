@@ -96,15 +96,17 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
-  const loaded = await loadConfig({
-    codexHome,
-    overrides: options.configOverrides,
-    env,
-    cwd,
-    profile: options.profile,
-    strictConfig: options.strictConfig,
-    ignoreUserConfig: options.ignoreUserConfig,
-  });
+  const loaded =
+    options.config ??
+    (await loadConfig({
+      codexHome,
+      overrides: options.configOverrides,
+      env,
+      cwd,
+      profile: options.profile,
+      strictConfig: options.strictConfig,
+      ignoreUserConfig: options.ignoreUserConfig,
+    }));
   // `exec` cannot ask for approval: `never` (`untrusted` is the original's load error).
   const approvalPolicy = execApprovalPolicy(options.approvalPolicy ?? loaded.approvalPolicy);
   let provider = resolveModelProvider(loaded, { version: options.version, env });
@@ -386,6 +388,8 @@ async function build(
     ...(session.kind === 'chatgpt' ? { authManager: session.auth } : {}),
     ...(backend ? { modelsCatalog: backend.catalog } : models ? { modelsCatalog: models.catalog } : {}),
     close: async () => {
+      // The rollout's `session_meta` and what follows it wait for git (see `startThread`).
+      await thread.recorder?.writer.settled();
       await lite?.close();
       toolSet?.close();
       await models?.close();
