@@ -26,16 +26,31 @@ case "$*" in
 esac
 `;
 
+/** A CODEX_HOME for `baseUrl` with FAKE_GIT first on the PATH of `env`, released by creating `release`. */
+function fakeGitHome(baseUrl: string): { home: string; release: string; env: Record<string, string> } {
+  const home = newHome(baseUrl);
+  const bin = join(home, 'fake-bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'git'), FAKE_GIT);
+  chmodSync(join(bin, 'git'), 0o755);
+  const release = join(home, 'release-git');
+  return { home, release, env: { PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_GIT_RELEASE: release } };
+}
+
+/** The one rollout file under `<home>/sessions`. */
+function rolloutFile(home: string): string {
+  const files = readdirSync(join(home, 'sessions'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.jsonl'));
+  expect(files).toHaveLength(1);
+  return join(home, 'sessions', files[0] as string);
+}
+
 describe('codex-ts exec: session_meta git state', () => {
   it('sends the first request while git is still running; session_meta stays first with its git state', async () => {
     const server = await startResponsesServer();
     try {
-      const home = newHome(server.url);
-      const bin = join(home, 'fake-bin');
-      mkdirSync(bin);
-      writeFileSync(join(bin, 'git'), FAKE_GIT);
-      chmodSync(join(bin, 'git'), 0o755);
-      const release = join(home, 'release-git');
+      const { home, release, env } = fakeGitHome(server.url);
       const work = join(home, 'work');
       mkdirSync(join(work, '.git'), { recursive: true }); // what the fake git is asked about
       server.pushSteps({ kind: 'sse', events: helloTurn('Hello there!') });
@@ -43,7 +58,7 @@ describe('codex-ts exec: session_meta git state', () => {
       const run = runCli(['exec', '--json', '--skip-git-repo-check', 'Say hello.'], {
         home,
         cwd: work,
-        env: { PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_GIT_RELEASE: release },
+        env,
       }).finally(() => {
         finished = true;
       });
@@ -54,10 +69,7 @@ describe('codex-ts exec: session_meta git state', () => {
       const r = await run;
       expect(r.code).toBe(0);
       expect(r.lines.at(-1)).toContain('"type":"turn.completed"');
-      const [file] = readdirSync(join(home, 'sessions'), { recursive: true })
-        .map(String)
-        .filter((f) => f.endsWith('.jsonl'));
-      const records = readFileSync(join(home, 'sessions', file as string), 'utf8')
+      const records = readFileSync(rolloutFile(home), 'utf8')
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as { ordinal: number; type: string; payload: Record<string, unknown> });
@@ -77,12 +89,7 @@ describe('codex-ts exec: session_meta git state', () => {
   it('runs no git outside a git work tree (no .git in the working folder or above it)', async () => {
     const server = await startResponsesServer();
     try {
-      const home = newHome(server.url);
-      const bin = join(home, 'fake-bin');
-      mkdirSync(bin);
-      writeFileSync(join(bin, 'git'), FAKE_GIT);
-      chmodSync(join(bin, 'git'), 0o755);
-      const release = join(home, 'release-git');
+      const { home, release, env } = fakeGitHome(server.url);
       writeFileSync(release, '');
       const work = join(home, 'plain');
       mkdirSync(work);
@@ -90,16 +97,14 @@ describe('codex-ts exec: session_meta git state', () => {
       const r = await runCli(['exec', '--json', '--skip-git-repo-check', 'Say hello.'], {
         home,
         cwd: work,
-        env: { PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_GIT_RELEASE: release },
+        env,
       });
       expect(r.code).toBe(0);
       expect(existsSync(`${release}.calls`)).toBe(false);
-      const [file] = readdirSync(join(home, 'sessions'), { recursive: true })
-        .map(String)
-        .filter((f) => f.endsWith('.jsonl'));
-      const first = JSON.parse(
-        readFileSync(join(home, 'sessions', file as string), 'utf8').split('\n')[0] as string,
-      ) as { type: string; payload: Record<string, unknown> };
+      const first = JSON.parse(readFileSync(rolloutFile(home), 'utf8').split('\n')[0] as string) as {
+        type: string;
+        payload: Record<string, unknown>;
+      };
       expect(first.type).toBe('session_meta');
       expect(first.payload).not.toHaveProperty('git');
     } finally {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localProviderToml } from '@codex-ts/core/test';
 // `codex-ts exec --json` turn signals as codex-cli 0.169.0 printed them (observed-cli-0.169-auth
 // §9, §11–§13): the built binary against the responses server on 127.0.0.1, over HTTP and WebSocket.
 import {
@@ -28,19 +29,9 @@ afterEach(async () => {
 /** A CODEX_HOME for the local provider; `top` goes before the tables (e.g. `service_tier`). */
 function home(options: { websocket?: boolean; top?: string } = {}): string {
   const h = tempHome(
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      options.top ?? '',
-      '',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      options.websocket ? 'supports_websockets = true' : '',
-      '',
-    ].join('\n'),
+    localProviderToml(server.url, [options.websocket ? 'supports_websockets = true' : ''], {
+      topLines: [options.top ?? ''],
+    }),
   );
   homes.push(h);
   return h.home;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localProviderToml } from '@codex-ts/core/test';
 import { afterEach } from 'vitest';
 
 /** The package's `bin`: the CommonJS launcher. */
@@ -39,19 +40,9 @@ export function tempHomes(): (baseUrl: string, extra?: string) => string {
   };
 }
 
+/** The core tests' local provider config (`localProviderToml`), `extra` appended to its table. */
 export function providerConfig(baseUrl: string, extra = ''): string {
-  return [
-    'model = "gpt-5.5"',
-    'model_provider = "local"',
-    '',
-    '[model_providers.local]',
-    'name = "local"',
-    `base_url = "${baseUrl}"`,
-    'env_key = "LOCAL_API_KEY"',
-    'wire_api = "responses"',
-    extra,
-    '',
-  ].join('\n');
+  return localProviderToml(baseUrl, [extra]);
 }
 
 export function runCli(

@@ -17,7 +17,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openExecConversation } from '../session/open-exec.js';
-import { echoTools, useConfigHome } from '../test/index.js';
+import { echoTools, localProviderToml, useConfigHome } from '../test/index.js';
 
 let server: ResponsesServer;
 let home: string;
@@ -49,21 +49,7 @@ afterEach(async () => {
 });
 
 async function runWith(top: string, name = 'local'): Promise<string[]> {
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      top,
-      '',
-      '[model_providers.local]',
-      `name = "${name}"`,
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(home, 'config.toml'), localProviderToml(server.url, [], { topLines: [top], name }));
   const opened = await openExecConversation({
     version: '0.1.0-test',
     env: { CODEX_HOME: home, LOCAL_API_KEY: 'sk-local-secret', TERM: 'xterm-test', SHELL: '/bin/bash' },

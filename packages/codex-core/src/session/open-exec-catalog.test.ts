@@ -13,6 +13,7 @@ import {
   textTurn,
 } from '@codex-ts/responses-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localProviderToml } from '../test/index.js';
 import { openExecConversation } from './open-exec.js';
 
 let server: ResponsesServer | undefined;
@@ -54,16 +55,7 @@ describe('API key, custom provider: the bundled catalog', () => {
     home = mkdtempSync(join(tmpdir(), 'codex-ts-catalog-'));
     writeFileSync(
       join(home, 'config.toml'),
-      [
-        ...config,
-        'model_provider = "local"',
-        '[model_providers.local]',
-        'name = "local"',
-        `base_url = "${server.url}"`,
-        'env_key = "LOCAL_API_KEY"',
-        'wire_api = "responses"',
-        '',
-      ].join('\n'),
+      localProviderToml(server.url, [], { model: null, topLines: config }),
     );
     const opened = await runTurn({ LOCAL_API_KEY: 'sk-local' });
     return { opened, body: bodies()[0]! };

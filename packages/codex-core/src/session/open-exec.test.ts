@@ -15,6 +15,7 @@ import {
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localProviderToml } from '../test/index.js';
 import { openExecConversation } from './open-exec.js';
 
 let server: ResponsesServer;
@@ -39,22 +40,7 @@ afterEach(async () => {
 });
 
 function writeConfig(extra = ''): void {
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model = "gpt-5.5"',
-      'model_provider = "local"',
-      '',
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      '',
-      extra,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(home, 'config.toml'), localProviderToml(server.url, ['', extra]));
 }
 
 async function open() {

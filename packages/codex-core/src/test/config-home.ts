@@ -44,18 +44,34 @@ export async function useConfigHome(): Promise<ConfigHome> {
   return { home, file, load, loadError };
 }
 
+/** Options of {@link localProviderToml}. */
+export interface LocalProviderTomlOptions {
+  /** The top-level `model` (default `"gpt-5.5"`); `null` leaves the key out (the default model). */
+  model?: string | null;
+  /** Top-level lines written after `model_provider`, before the provider table. */
+  topLines?: readonly string[];
+  /** The provider's display `name` (default `local`). */
+  name?: string;
+}
+
 /**
- * The `config.toml` text of the core tests' custom provider: `model = "gpt-5.5"`, provider `local`
- * at `baseUrl` (requests go to `{baseUrl}/responses`) with `env_key = "LOCAL_API_KEY"` and
- * `wire_api = "responses"`, then `extraLines` (keys of the provider table, e.g.
- * `supports_websockets = true`), newline-terminated.
+ * The `config.toml` text of the core tests' custom provider: `model = "gpt-5.5"` (see
+ * `options.model`), provider `local` at `baseUrl` (requests go to `{baseUrl}/responses`) with
+ * `env_key = "LOCAL_API_KEY"` and `wire_api = "responses"`, then `extraLines` (keys of the
+ * provider table, e.g. `supports_websockets = true`, or tables after it), newline-terminated.
  */
-export function localProviderToml(baseUrl: string, extraLines: readonly string[] = []): string {
+export function localProviderToml(
+  baseUrl: string,
+  extraLines: readonly string[] = [],
+  options: LocalProviderTomlOptions = {},
+): string {
+  const model = options.model === undefined ? 'gpt-5.5' : options.model;
   return [
-    'model = "gpt-5.5"',
+    ...(model === null ? [] : [`model = "${model}"`]),
     'model_provider = "local"',
+    ...(options.topLines ?? []),
     '[model_providers.local]',
-    'name = "local"',
+    `name = "${options.name ?? 'local'}"`,
     `base_url = "${baseUrl}"`,
     'env_key = "LOCAL_API_KEY"',
     'wire_api = "responses"',

@@ -3,7 +3,12 @@
  * tsup.shared.ts): a ModelClient and Conversation on a local responses server, the shared session
  * identity, a test SessionTelemetry and the skip reason of the bubblewrap tests.
  */
-export { type ConfigHome, localProviderToml, useConfigHome } from './config-home.js';
+export {
+  type ConfigHome,
+  type LocalProviderTomlOptions,
+  localProviderToml,
+  useConfigHome,
+} from './config-home.js';
 export {
   echoTools,
   type Harness,

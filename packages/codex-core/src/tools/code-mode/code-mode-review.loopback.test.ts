@@ -17,6 +17,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openExecConversation } from '../../session/open-exec.js';
+import { localProviderToml } from '../../test/index.js';
 
 let server: ResponsesServer;
 let home: string;
@@ -38,20 +39,8 @@ const kindOf = (body: Body) =>
 const posts = () =>
   server.requests.filter((q) => q.route === 'responses' && q.method === 'POST').map((q) => q.json as Body);
 
-function writeConfig(extra: string[] = []): void {
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model_provider = "local"',
-      ...extra,
-      '[model_providers.local]',
-      'name = "local"',
-      `base_url = "${server.url}"`,
-      'env_key = "LOCAL_API_KEY"',
-      'wire_api = "responses"',
-      '',
-    ].join('\n'),
-  );
+function writeConfig(topLines: string[] = []): void {
+  writeFileSync(join(home, 'config.toml'), localProviderToml(server.url, [], { model: null, topLines }));
 }
 
 async function runPrompt(prompt: string): Promise<void> {

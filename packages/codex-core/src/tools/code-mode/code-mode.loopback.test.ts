@@ -16,6 +16,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openExecConversation } from '../../session/open-exec.js';
+import { localProviderToml } from '../../test/index.js';
 import { applyPatchToolSpec } from '../apply-patch/spec.js';
 import { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from '../exec/specs.js';
 import { execToolSpec, type NestedToolInfo, nestedToolInfo } from './declarations.js';
@@ -52,14 +53,7 @@ afterEach(async () => {
 function writeConfig(kind: 'custom' | 'openai'): void {
   const lines =
     kind === 'custom'
-      ? [
-          'model_provider = "local"',
-          '[model_providers.local]',
-          'name = "local"',
-          `base_url = "${server.url}"`,
-          'env_key = "LOCAL_API_KEY"',
-          'wire_api = "responses"',
-        ]
+      ? [localProviderToml(server.url, [], { model: null }).trimEnd()]
       : ['model_provider = "openai"', `openai_base_url = "${server.url}"`, 'forced_login_method = "api"'];
   writeFileSync(join(home, 'config.toml'), `${lines.join('\n')}\n`);
   if (kind === 'openai')
