@@ -100,10 +100,8 @@ describe('request (§3.1, observed §3)', () => {
     const [recorded] = server.requests;
     expect(recorded?.method).toBe('POST');
     expect(recorded?.url).toBe('/v1/responses?api-version=2025-04-01');
-    const names = recorded?.headers
-      .map(([name]) => name.toLowerCase())
-      .filter((n) => n !== 'host' && n !== 'content-length' && n !== 'connection');
-    expect(names).toEqual([
+    // observed-cli-0.169.md §3: ours in order, then host and content-length, no connection
+    expect(recorded?.headers.map(([name]) => name.toLowerCase())).toEqual([
       'version',
       'x-codex-turn-state',
       'session-id',
@@ -112,6 +110,8 @@ describe('request (§3.1, observed §3)', () => {
       'authorization',
       'originator',
       'user-agent',
+      'host',
+      'content-length',
     ]);
     expect(recorded?.headerMap).toMatchObject({
       version: '0.169.0',

@@ -1,7 +1,7 @@
 /**
  * Both senders of HttpTransport (the default `node:http` one and `sender: 'undici'`) at the byte
- * level and at their edges, with the same expectations: the request head as the undici transport
- * wrote it, response headers, the connect timeout (TLS handshake included), idle keep-alive
+ * level and at their edges: the request head (0.169.0's for node:http, undici's own for undici),
+ * response headers, the connect timeout (TLS handshake included), idle keep-alive
  * connections, `close()`; and a caller's undici dispatcher instead.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -53,7 +53,14 @@ afterEach(async () => {
 });
 
 describe.each(SENDERS)('HttpTransport request head (%s)', (sender) => {
-  it('writes host, connection, the headers as given, then content-length; values as Latin-1 bytes', async () => {
+  // node:http (the default) writes 0.169.0's head (observed-cli-0.169.md §3): the headers as given,
+  // then host and content-length, no connection; undici writes host and connection first.
+  const head = (port: number, first: string, headers: string, last = ''): string =>
+    sender === 'undici'
+      ? `${first}\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\n${headers}${last}\r\n`
+      : `${first}\r\n${headers}host: 127.0.0.1:${port}\r\n${last}\r\n`;
+
+  it('writes the headers as given, host and content-length; values as Latin-1 bytes', async () => {
     const heads: Buffer[] = [];
     const port = await headServer('HTTP/1.1 204 No Content\r\n\r\n', heads);
     const transport = newTransport({ sender });
@@ -66,17 +73,57 @@ describe.each(SENDERS)('HttpTransport request head (%s)', (sender) => {
     await transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/models`, headers: {} });
     await transport.request({ method: 'POST', url: `http://127.0.0.1:${port}/empty`, headers: {} });
     expect(heads[0]?.toString('latin1')).toBe(
-      `POST /v1/responses?x=1 HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\n` +
-        'X-Zeta: \u00e4\r\nauthorization: Bearer k\r\nAccept: text/event-stream\r\ncontent-length: 2\r\n\r\n',
+      head(
+        port,
+        'POST /v1/responses?x=1 HTTP/1.1',
+        'X-Zeta: \u00e4\r\nauthorization: Bearer k\r\nAccept: text/event-stream\r\n',
+        'content-length: 2\r\n',
+      ),
     );
     expect(
       heads[0]?.includes(Buffer.from([0x0a, 0x58, 0x2d, 0x5a, 0x65, 0x74, 0x61, 0x3a, 0x20, 0xe4])),
     ).toBe(true);
-    expect(heads[1]?.toString('latin1')).toBe(
-      `GET /models HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: keep-alive\r\n\r\n`,
-    );
+    expect(heads[1]?.toString('latin1')).toBe(head(port, 'GET /models HTTP/1.1', ''));
     expect(heads[2]?.toString('latin1')).toContain('\r\ncontent-length: 0\r\n\r\n');
     expect(heads).toHaveLength(3);
+  });
+
+  it.runIf(sender === 'node:http')(
+    'keeps the connection alive without a connection header; a caller-given host or connection is kept',
+    async () => {
+      const heads: Buffer[] = [];
+      let connections = 0;
+      const port = await rawServer((socket) => {
+        connections++;
+        socket.on('data', (data) => {
+          heads.push(data);
+          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+        });
+      });
+      const transport = newTransport({ sender });
+      const url = `http://127.0.0.1:${port}/`;
+      await transport.request({ method: 'GET', url, headers: {} });
+      await transport.request({ method: 'GET', url, headers: { Host: 'example.test', a: '1' } });
+      await transport.request({ method: 'GET', url, headers: { connection: 'close' } });
+      expect(connections).toBe(1);
+      expect(heads.map((h) => h.toString('latin1'))).toEqual([
+        `GET / HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`,
+        'GET / HTTP/1.1\r\na: 1\r\nHost: example.test\r\n\r\n',
+        `GET / HTTP/1.1\r\nconnection: close\r\nhost: 127.0.0.1:${port}\r\n\r\n`,
+      ]);
+    },
+  );
+
+  it('rejects a header value with a line break, writing nothing', async () => {
+    const heads: Buffer[] = [];
+    const port = await headServer('HTTP/1.1 204 No Content\r\n\r\n', heads);
+    const transport = newTransport({ sender });
+    await expect(
+      transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: { a: 'x\r\nb: y' } }),
+    ).rejects.toThrow();
+    await transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} });
+    expect(heads).toHaveLength(1);
+    expect(heads[0]?.toString('latin1')).not.toContain('b: y');
   });
 });
 

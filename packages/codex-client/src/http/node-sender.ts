@@ -3,9 +3,11 @@
  * `Agent` per scheme. Node's HTTP parser is native, so nothing is compiled at start-up (no
  * WebAssembly, no library code), and nothing global is touched.
  *
- * The wire matches what the transport sent on undici before: `host`, `connection: keep-alive`,
- * the caller's headers in insertion order with their names as given (values as Latin-1 bytes),
- * then `content-length` (for any body, and 0 for a body-less POST / PUT / PATCH).
+ * The request head is what codex-cli 0.169.0 (reqwest / hyper) writes (observed-cli-0.169.md §3,
+ * observed-cli-0.169-login-flows.md §2.1): the caller's headers in insertion order with their names
+ * as given (values as Latin-1 bytes), then `host`, then `content-length` (for any body, and 0 for a
+ * body-less POST / PUT / PATCH), and no `connection` header (HTTP/1.1 connections persist by
+ * default; the connection is still kept alive) unless the caller gives one.
  */
 import {
   type ClientRequest,
@@ -60,32 +62,36 @@ export function headersFromRaw(raw: readonly string[]): ResponseHeaders {
   return Object.fromEntries(merged);
 }
 
-/** The request head as a raw `[name, value, …]` list, in wire order. */
+/**
+ * The request head's headers as `[name, value]` pairs in wire order (see the module comment), and
+ * whether the caller gave a `connection` header.
+ */
 function wireHeaders(
   url: URL,
   method: string,
   headers: Readonly<Record<string, string>>,
   bodyLength: number | undefined,
-): string[] {
-  let host = url.host;
-  let connection = 'keep-alive';
+): { pairs: [string, string][]; connection: boolean } {
+  let host: [string, string] = ['host', url.host];
+  let connection = false;
   let hasLength = false;
-  const rest: string[] = [];
+  const pairs: [string, string][] = [];
   for (const name in headers) {
     const value = headers[name] as string;
     const lower = name.toLowerCase();
-    if (lower === 'host') host = value;
-    else if (lower === 'connection') connection = value;
-    else {
-      if (lower === 'content-length') hasLength = true;
-      rest.push(name, value);
+    if (lower === 'host') {
+      host = [name, value];
+      continue;
     }
+    if (lower === 'connection') connection = true;
+    else if (lower === 'content-length') hasLength = true;
+    pairs.push([name, value]);
   }
-  const out = ['host', host, 'connection', connection, ...rest];
+  pairs.push(host);
   if (!hasLength && (bodyLength !== undefined || WITH_BODY.has(method))) {
-    out.push('content-length', String(bodyLength ?? 0));
+    pairs.push(['content-length', String(bodyLength ?? 0)]);
   }
-  return out;
+  return { pairs, connection };
 }
 
 /** What Node's Agent hands to `keepSocketAlive`: the socket of the request that just finished. */
@@ -148,21 +154,31 @@ export class NodeSender implements Sender {
     const secure = url.protocol === 'https:';
     const body = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
     return new Promise<Exchange>((resolve, reject) => {
-      let request: ClientRequest;
+      let request: ClientRequest | undefined;
       const options = {
         hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
         port: url.port,
         path: url.pathname + url.search,
         method: req.method,
-        // A raw list keeps the order and the names as given (an object would be re-cased and re-ordered).
-        headers: wireHeaders(url, req.method, req.headers, body?.byteLength),
+        // `host` is set below, in its place after the caller's headers.
+        setHost: false,
         signal,
       };
       try {
         request = secure
           ? httpsRequest({ ...options, agent: this.agentFor(true) as HttpsAgent })
           : httpRequest({ ...options, agent: this.agentFor(false) });
+        // Headers set one by one keep their order and names as given, and are written when the body
+        // is (a raw list would be written at once, before `connection` could be left out).
+        const head = wireHeaders(url, req.method, req.headers, body?.byteLength);
+        for (const [name, value] of head.pairs) request.appendHeader(name, value);
+        // Node writes `Connection: keep-alive` unless the header was removed; without it the
+        // connection is still reused (persistent is HTTP/1.1's default).
+        if (!head.connection) request.removeHeader('connection');
       } catch (error) {
+        // An invalid header name or value: nothing was written; the request goes no further (its
+        // own 'error' from being destroyed is not the caller's).
+        request?.on('error', () => {}).destroy();
         reject(error);
         return;
       }

@@ -114,14 +114,13 @@ describe('AuthManager: proactive refresh (observed §8)', () => {
     const [request, ...more] = tokenRequests();
     expect(more).toHaveLength(0);
     expect(request?.method).toBe('POST');
-    // ours in the observed order; undici puts host + connection first (the transport's, as everywhere)
+    // the observed wire order (observed-cli-0.169-auth.md §8)
     expect(request?.headers.map(([name]) => name.toLowerCase())).toEqual([
-      'host',
-      'connection',
       'content-type',
       'originator',
       'user-agent',
       'accept',
+      'host',
       'content-length',
     ]);
     expect(request?.headerMap).toMatchObject({

@@ -9,7 +9,6 @@ import {
   type ResponsesServerOptions,
   startResponsesServer,
 } from '@codex-ts/responses-server';
-import { Agent } from 'undici';
 import { afterEach } from 'vitest';
 import { AuthManager, type AuthManagerOptions } from '../manager/auth-manager.js';
 import { idToken } from '../test/index.js';
@@ -83,10 +82,10 @@ export interface Backend {
 
 export async function httpsBackend(options: Omit<ResponsesServerOptions, 'tls'> = {}): Promise<Backend> {
   const server = await startResponsesServer({ ...options, tls: true });
-  const dispatcher = new Agent({ connect: { ca: server.caCert } });
-  const transport = new HttpTransport({ dispatcher });
+  // The default sender, trusting the server's CA, as the CLI's own transports trust CODEX_CA_CERTIFICATE.
+  const transport = new HttpTransport({ ca: server.caCert });
   const close = async () => {
-    await dispatcher.close();
+    await transport.close();
     await server.close();
   };
   made.push(close);

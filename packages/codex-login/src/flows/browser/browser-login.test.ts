@@ -81,13 +81,7 @@ describe('startBrowserLogin', () => {
 
     // the two token requests, as observed (§1.3, §1.4)
     const [exchange, apiKey] = fx.issuer.requestsTo('/oauth/token');
-    expect(exchange?.headers.map(([n]) => n)).toEqual([
-      'host',
-      'connection',
-      'content-type',
-      'accept',
-      'content-length',
-    ]);
+    expect(exchange?.headers.map(([n]) => n)).toEqual(['content-type', 'accept', 'host', 'content-length']);
     expect(exchange?.headers.find(([n]) => n === 'content-type')?.[1]).toBe(
       'application/x-www-form-urlencoded',
     );

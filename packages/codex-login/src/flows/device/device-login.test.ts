@@ -44,13 +44,7 @@ describe('loginWithDeviceCode', () => {
     expect(prompts).toEqual([{ verificationUrl: `${fx.issuer.url}/codex/device`, userCode: 'FAKE-12345' }]);
     const [usercode] = fx.issuer.requestsTo('/api/accounts/deviceauth/usercode');
     expect(usercode?.body).toBe('{"client_id":"app_EMoamEEZ73f0CkXaXp7hrann"}');
-    expect(usercode?.headers.map(([n]) => n)).toEqual([
-      'host',
-      'connection',
-      'content-type',
-      'accept',
-      'content-length',
-    ]);
+    expect(usercode?.headers.map(([n]) => n)).toEqual(['content-type', 'accept', 'host', 'content-length']);
     const polls = fx.issuer.requestsTo('/api/accounts/deviceauth/token');
     expect(polls).toHaveLength(3);
     expect(polls[0]?.body).toBe('{"device_auth_id":"deviceauth-fake-0001","user_code":"FAKE-12345"}');
