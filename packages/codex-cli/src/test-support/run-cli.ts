@@ -40,9 +40,12 @@ export function tempHomes(): (baseUrl: string, extra?: string) => string {
   };
 }
 
-/** The core tests' local provider config (`localProviderToml`), `extra` appended to its table. */
+/**
+ * The core tests' local provider config (`localProviderToml`) with a blank line before the
+ * provider table and `extra` appended to it (line 9 is the first line of `extra`).
+ */
 export function providerConfig(baseUrl: string, extra = ''): string {
-  return localProviderToml(baseUrl, [extra]);
+  return localProviderToml(baseUrl, [extra], { topLines: [''] });
 }
 
 export function runCli(
