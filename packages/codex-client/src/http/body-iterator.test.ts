@@ -4,6 +4,8 @@
  * that stops in the middle of a batch closes the connection at once.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sseEvents } from '../sse/events.js';
 import { closeServersAndTransport, startServer, within } from '../test/index.js';
@@ -139,5 +141,35 @@ describe('HttpTransport.stream body iterator', () => {
     // The transport is still usable.
     const again = await startServer((_req, res) => res.end('ok'));
     expect((await transport.request({ method: 'GET', url: again.url, headers: {} })).text()).toBe('ok');
+  });
+
+  it('keeps one small chunk of the last body alive after a full GC, and only the latest', async () => {
+    // Why: the chunks Node's HTTP parser makes have a hidden class of their own; when the last of
+    // them dies, V8 throws away the code optimized for it and the next stream starts cold.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async (): Promise<void> => {
+      // WeakRef targets stay alive until the current job ends: let it end before collecting.
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+      }
+    };
+    // One event per response, written at once: one socket read, one chunk, handed over as is.
+    const server = await oneWriteServer(chunkedSse([event(1)], true));
+    const readChunks = async (): Promise<WeakRef<Uint8Array>[]> => {
+      const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
+      const refs: WeakRef<Uint8Array>[] = [];
+      for await (const piece of response.body) refs.push(new WeakRef(piece));
+      return refs;
+    };
+    const first = await readChunks();
+    expect(first).toHaveLength(1);
+    await collect();
+    expect(first[0]?.deref()).toBeDefined();
+    const second = await readChunks();
+    await collect();
+    expect(second[0]?.deref()).toBeDefined();
+    expect(first[0]?.deref()).toBeUndefined();
   });
 });

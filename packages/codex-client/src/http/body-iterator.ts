@@ -16,6 +16,23 @@ export const MAX_READ_AHEAD_BYTES = 64 * 1024;
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
 
+/** The largest chunk {@link warmChunk} keeps (a chunk of a busy stream is ~100–300 bytes). */
+const WARM_CHUNK_MAX_BYTES = 16 * 1024;
+
+/**
+ * One chunk of a recent body (the first of the last read that began with a chunk of at most
+ * {@link WARM_CHUNK_MAX_BYTES}), kept only for V8. The Buffers Node's HTTP parser hands over are
+ * made in C++ (a `Uint8Array` whose prototype is then set to `Buffer.prototype`), which gives them
+ * a hidden class of their own that lives only while one of them does. Once a stream's chunks died
+ * in a full GC (e.g. between two turns), that hidden class died with them, and every function
+ * optimized for it was thrown away ("weak objects" deopts): Node's `parserOnBody`,
+ * `Readable.push`, `addChunk`, our `onData`, `Buffer.concat`. The next stream then ran its first
+ * few thousand chunks through them unoptimized (about 12 % of the CPU time of a 10 000-event
+ * stream, `tools/bench` `sse-throughput`). One small chunk alive keeps the hidden class, and the
+ * code, for the next stream. Holds at most one chunk of at most 16 KiB; never a stream or socket.
+ */
+const warmChunk: { chunk: Buffer | undefined } = { chunk: undefined };
+
 function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
@@ -127,7 +144,9 @@ export class BodyIterator implements AsyncIterator<Uint8Array> {
     }
     const chunks = this.chunks;
     if (chunks.length > 0) {
-      const value = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.bytes);
+      const first = chunks[0] as Buffer;
+      if (first.length <= WARM_CHUNK_MAX_BYTES) warmChunk.chunk = first;
+      const value = chunks.length === 1 ? first : Buffer.concat(chunks, this.bytes);
       this.chunks = [];
       this.bytes = 0;
       if (this.paused) {
