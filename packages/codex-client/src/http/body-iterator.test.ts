@@ -146,30 +146,48 @@ describe('HttpTransport.stream body iterator', () => {
   it('keeps one small chunk of the last body alive after a full GC, and only the latest', async () => {
     // Why: the chunks Node's HTTP parser makes have a hidden class of their own; when the last of
     // them dies, V8 throws away the code optimized for it and the next stream starts cold.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const collect = async (): Promise<void> => {
-      // WeakRef targets stay alive until the current job ends: let it end before collecting.
-      for (let i = 0; i < 3; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        gc();
-      }
-    };
-    // One event per response, written at once: one socket read, one chunk, handed over as is.
     const server = await oneWriteServer(chunkedSse([event(1)], true));
-    const readChunks = async (): Promise<WeakRef<Uint8Array>[]> => {
-      const response = await transport.stream({ method: 'GET', url: server.url, headers: {} });
-      const refs: WeakRef<Uint8Array>[] = [];
-      for await (const piece of response.body) refs.push(new WeakRef(piece));
-      return refs;
-    };
-    const first = await readChunks();
+    const first = await readChunks(transport, server.url);
     expect(first).toHaveLength(1);
-    await collect();
+    await collectGarbage();
     expect(first[0]?.deref()).toBeDefined();
-    const second = await readChunks();
-    await collect();
+    const second = await readChunks(transport, server.url);
+    await collectGarbage();
     expect(second[0]?.deref()).toBeDefined();
     expect(first[0]?.deref()).toBeUndefined();
   });
+
+  it("keeps the node:http chunk while another sender's bodies stream in the same process", async () => {
+    const server = await oneWriteServer(chunkedSse([event(1)], true));
+    const kept = await readChunks(transport, server.url);
+    const other = new HttpTransport({ sender: 'undici' });
+    try {
+      expect(await readChunks(other, server.url)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+    await collectGarbage();
+    expect(kept[0]?.deref()).toBeDefined();
+  });
 });
+
+/** A full GC after the current job ended (WeakRef targets stay alive until then), three times. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+}
+
+/**
+ * Streams one body from `url` to its end and returns weak references to the pieces it yielded
+ * (a one-chunk response is handed over as the very chunk the sender produced).
+ */
+async function readChunks(via: HttpTransport, url: string): Promise<WeakRef<Uint8Array>[]> {
+  const response = await via.stream({ method: 'GET', url, headers: {} });
+  const refs: WeakRef<Uint8Array>[] = [];
+  for await (const piece of response.body) refs.push(new WeakRef(piece));
+  return refs;
+}
