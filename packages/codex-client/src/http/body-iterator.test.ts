@@ -4,6 +4,8 @@
  * that stops in the middle of a batch closes the connection at once.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sseEvents } from '../sse/events.js';
 import { closeServersAndTransport, startServer, within } from '../test/index.js';
@@ -140,4 +142,52 @@ describe('HttpTransport.stream body iterator', () => {
     const again = await startServer((_req, res) => res.end('ok'));
     expect((await transport.request({ method: 'GET', url: again.url, headers: {} })).text()).toBe('ok');
   });
+
+  it('keeps one small chunk of the last body alive after a full GC, and only the latest', async () => {
+    // Why: the chunks Node's HTTP parser makes have a hidden class of their own; when the last of
+    // them dies, V8 throws away the code optimized for it and the next stream starts cold.
+    const server = await oneWriteServer(chunkedSse([event(1)], true));
+    const first = await readChunks(transport, server.url);
+    expect(first).toHaveLength(1);
+    await collectGarbage();
+    expect(first[0]?.deref()).toBeDefined();
+    const second = await readChunks(transport, server.url);
+    await collectGarbage();
+    expect(second[0]?.deref()).toBeDefined();
+    expect(first[0]?.deref()).toBeUndefined();
+  });
+
+  it("keeps the node:http chunk while another sender's bodies stream in the same process", async () => {
+    const server = await oneWriteServer(chunkedSse([event(1)], true));
+    const kept = await readChunks(transport, server.url);
+    const other = new HttpTransport({ sender: 'undici' });
+    try {
+      expect(await readChunks(other, server.url)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+    await collectGarbage();
+    expect(kept[0]?.deref()).toBeDefined();
+  });
 });
+
+/** A full GC after the current job ended (WeakRef targets stay alive until then), three times. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+}
+
+/**
+ * Streams one body from `url` to its end and returns weak references to the pieces it yielded
+ * (a one-chunk response is handed over as the very chunk the sender produced).
+ */
+async function readChunks(via: HttpTransport, url: string): Promise<WeakRef<Uint8Array>[]> {
+  const response = await via.stream({ method: 'GET', url, headers: {} });
+  const refs: WeakRef<Uint8Array>[] = [];
+  for await (const piece of response.body) refs.push(new WeakRef(piece));
+  return refs;
+}

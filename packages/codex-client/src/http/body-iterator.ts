@@ -16,6 +16,33 @@ export const MAX_READ_AHEAD_BYTES = 64 * 1024;
 
 const DONE: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
 
+/** The largest chunk {@link warmChunks} keeps (a chunk of a busy SSE stream is ~100–300 bytes). */
+const WARM_CHUNK_MAX_BYTES = 16 * 1024;
+/** The most body classes {@link warmChunks} keeps a chunk for (one per sender in practice). */
+const WARM_CHUNK_CLASSES = 4;
+
+/**
+ * One chunk of a recent body per body class (`IncomingMessage` of `node:http`, undici's body, …),
+ * kept only for V8. The Buffers Node's HTTP parser hands over are made in C++ (a `Uint8Array` whose
+ * prototype is then set to `Buffer.prototype`), which gives them a hidden class of their own that
+ * lives only while one of them does. Once a stream's chunks died in a full GC (e.g. between two
+ * turns), that hidden class died with them, and every function optimized for it was thrown away
+ * ("weak objects" deopts): Node's `parserOnBody`, `Readable.push`, `addChunk`, our `onData`,
+ * `Buffer.concat`. The next stream then ran its first few thousand chunks through them unoptimized
+ * (about 12 % of the main-thread CPU of a 10 000-event stream, `tools/bench` `sse-throughput`).
+ * One small chunk alive keeps the hidden class, and the code, for the next stream. Per class, so
+ * that streams of another sender in the same process do not evict it. Holds at most
+ * {@link WARM_CHUNK_CLASSES} chunks of at most {@link WARM_CHUNK_MAX_BYTES} each (the first small
+ * chunk of the latest stream of each class); never a stream or a socket.
+ */
+const warmChunks = new Map<unknown, Buffer>();
+
+function keepWarm(readable: BodyStream, chunk: Buffer): void {
+  const kind = readable.constructor;
+  if (warmChunks.size >= WARM_CHUNK_CLASSES && !warmChunks.has(kind)) warmChunks.clear();
+  warmChunks.set(kind, chunk);
+}
+
 function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
@@ -44,6 +71,8 @@ export class BodyIterator implements AsyncIterator<Uint8Array> {
   private failed = false;
   private error: unknown = undefined;
   private returned = false;
+  /** A chunk of this body is kept in {@link warmChunks}. */
+  private warmed = false;
   /** Resolves the promise of a `next()` that waits for data. */
   private wake: (() => void) | undefined = undefined;
 
@@ -127,7 +156,12 @@ export class BodyIterator implements AsyncIterator<Uint8Array> {
     }
     const chunks = this.chunks;
     if (chunks.length > 0) {
-      const value = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.bytes);
+      const first = chunks[0] as Buffer;
+      if (!this.warmed && first.length <= WARM_CHUNK_MAX_BYTES) {
+        this.warmed = true;
+        keepWarm(this.readable, first);
+      }
+      const value = chunks.length === 1 ? first : Buffer.concat(chunks, this.bytes);
       this.chunks = [];
       this.bytes = 0;
       if (this.paused) {
