@@ -96,9 +96,14 @@ function runProbe(
   if (mountProc) args.push('--proc', '/proc');
   args.push('--', '/bin/true');
   return new Promise((resolve) => {
-    childProcess().execFile(bwrapPath, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      resolve(error ? { ok: false, stderr: stderr.trim(), error: error.message } : { ok: true, stderr });
-    });
+    childProcess().execFile(
+      bwrapPath,
+      args,
+      { timeout: timeoutMs, encoding: 'utf8' },
+      (error, _stdout, stderr) => {
+        resolve(error ? { ok: false, stderr: stderr.trim(), error: error.message } : { ok: true, stderr });
+      },
+    );
   });
 }
 
