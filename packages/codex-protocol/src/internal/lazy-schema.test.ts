@@ -14,6 +14,7 @@ describe('lazySchema', () => {
     expect(Point.safeParse({ x: 'a' }).success).toBe(false);
     expect(Object.keys(Point.shape)).toEqual(['x', 'y']);
     expect(Point instanceof z.ZodObject).toBe(true);
+    expect(Point.constructor).toBe(z.ZodObject);
     expect(Point.parse).toBe(Point.parse);
     expect(builds).toBe(1);
   });

@@ -27,7 +27,7 @@ const handler: ProxyHandler<LazyTarget<object>> = {
   get(target, key) {
     const value = built(target);
     const member = Reflect.get(value, key, value);
-    if (typeof member !== 'function') return member;
+    if (typeof member !== 'function' || key === 'constructor') return member;
     let bound = target.bound.get(key);
     if (bound === undefined || (bound as { original?: unknown }).original !== member) {
       const fn = (member as (...args: unknown[]) => unknown).bind(value);
@@ -52,11 +52,12 @@ const handler: ProxyHandler<LazyTarget<object>> = {
 
 /**
  * A value (a zod schema) built by `build` the first time any property of it is read, then the
- * same value for ever: `parse`, `safeParse`, `shape`, `_zod`, `instanceof` and
+ * same value for ever: `parse`, `safeParse`, `shape`, `_zod`, `constructor`, `instanceof` and
  * `Object.keys` all behave as on the built schema; methods are bound to it (so `.optional()`
  * wraps the built schema, not the stand-in). The stand-in itself is a `Proxy`, so it is not
  * `===` the built schema: never use it as a key of a zod registry or `WeakMap` (register inside
- * `build`). `build` runs at most once; if it throws, the error reaches the reader.
+ * `build`). `build` runs once when it succeeds; if it throws, the error reaches the reader and the
+ * next read tries again.
  */
 export function lazySchema<T extends object>(build: () => T): T {
   const target: LazyTarget<T> = { build, bound: new Map() };
