@@ -8,10 +8,32 @@
 // effects, so this import is kept through its export).
 export { ZOD_JITLESS } from './zod-jitless.js';
 
+import { fstatSync, readFileSync, statSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { CREDENTIAL_ENV_VARS } from '@codex-ts/core';
 import { main } from './main.js';
 
+/**
+ * Stdin read at once when it is a regular file or `/dev/null` (`< file`, a script's `</dev/null`):
+ * the same bytes `process.stdin` would give, without creating that stream (~1–2 ms of start-up).
+ * Undefined for anything else (a pipe, a socket, a terminal, another device): those are read
+ * through `process.stdin`, whose reads wait on the event loop (signals still arrive).
+ */
+function readStdinAtOnce(): Buffer | undefined {
+  try {
+    const stat = fstatSync(0);
+    if (stat.isFile() || (stat.isCharacterDevice() && stat.rdev === statSync('/dev/null').rdev)) {
+      return readFileSync(0);
+    }
+  } catch {
+    // Not a file descriptor we can stat or read at once: read through process.stdin.
+  }
+  return undefined;
+}
+
 async function readStdinBytes(): Promise<Uint8Array> {
+  const atOnce = readStdinAtOnce();
+  if (atOnce !== undefined) return atOnce;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -32,7 +54,8 @@ export async function run(argv: string[]): Promise<void> {
     stderr: { write: (s) => process.stderr.write(s) },
     readStdin,
     readStdinBytes,
-    stdinIsTty: Boolean(process.stdin.isTTY),
+    // isatty, not process.stdin.isTTY: creating the stdin stream is left to whoever reads it.
+    stdinIsTty: isatty(0),
     signal: controller.signal,
   });
   process.exitCode = code;

@@ -78,6 +78,13 @@ export {
   type WebSearchThreadItem,
   WebSearchThreadItemSchema,
 } from './exec-events/thread-events.js';
+/**
+ * `lazySchema(build)`: a stand-in (a `Proxy`) for the zod schema `build()` returns, built the first
+ * time any property of it is read and the same schema from then on (methods bound to it), so a
+ * package's schemas cost nothing at start-up until used. Not `===` the built schema: never a key of
+ * a zod registry or `WeakMap` (register inside `build`).
+ */
+export { lazySchema } from './internal/lazy-schema.js';
 export {
   assistantMessage,
   customToolCallOutput,

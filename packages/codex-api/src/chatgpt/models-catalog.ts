@@ -4,6 +4,7 @@
  * `ModelsResponse`). Never compressed, no `If-None-Match`.
  */
 import { HttpStatusError, type HttpTransport, SecretRedactor, TransportError } from '@codex-ts/client';
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
@@ -24,41 +25,43 @@ const effort = z.string();
  * `effective_context_window_percent` (%), `experimental_supported_tools`, `input_modalities`);
  * unknown fields kept, so a cache can write an entry back unchanged.
  */
-export const ModelInfoSchema = z.looseObject({
-  slug: z.string(),
-  display_name: z.string().optional(),
-  description: z.string().nullable().optional(),
-  default_reasoning_level: effort.nullable().optional(),
-  supported_reasoning_levels: z
-    .array(z.looseObject({ effort, description: z.string().optional() }))
-    .optional(),
-  shell_type: z.string().optional(),
-  visibility: z.string().optional(),
-  supported_in_api: z.boolean().optional(),
-  priority: z.number().optional(),
-  upgrade: z
-    .looseObject({ model: z.string(), migration_markdown: z.string().optional() })
-    .nullable()
-    .optional(),
-  base_instructions: z.string().optional(),
-  model_messages: z.looseObject({}).nullable().optional(),
-  supports_reasoning_summaries: z.boolean().optional(),
-  support_verbosity: z.boolean().optional(),
-  default_verbosity: z.string().nullable().optional(),
-  apply_patch_tool_type: z.string().nullable().optional(),
-  truncation_policy: z.looseObject({ mode: z.string(), limit: z.number() }).optional(),
-  supports_parallel_tool_calls: z.boolean().optional(),
-  context_window: z.number().nullable().optional(),
-  auto_compact_token_limit: z.number().nullable().optional(),
-  effective_context_window_percent: z.number().optional(),
-  experimental_supported_tools: z.array(z.string()).optional(),
-  input_modalities: z.array(z.string()).optional(),
-});
+export const ModelInfoSchema = lazySchema(() =>
+  z.looseObject({
+    slug: z.string(),
+    display_name: z.string().optional(),
+    description: z.string().nullable().optional(),
+    default_reasoning_level: effort.nullable().optional(),
+    supported_reasoning_levels: z
+      .array(z.looseObject({ effort, description: z.string().optional() }))
+      .optional(),
+    shell_type: z.string().optional(),
+    visibility: z.string().optional(),
+    supported_in_api: z.boolean().optional(),
+    priority: z.number().optional(),
+    upgrade: z
+      .looseObject({ model: z.string(), migration_markdown: z.string().optional() })
+      .nullable()
+      .optional(),
+    base_instructions: z.string().optional(),
+    model_messages: z.looseObject({}).nullable().optional(),
+    supports_reasoning_summaries: z.boolean().optional(),
+    support_verbosity: z.boolean().optional(),
+    default_verbosity: z.string().nullable().optional(),
+    apply_patch_tool_type: z.string().nullable().optional(),
+    truncation_policy: z.looseObject({ mode: z.string(), limit: z.number() }).optional(),
+    supports_parallel_tool_calls: z.boolean().optional(),
+    context_window: z.number().nullable().optional(),
+    auto_compact_token_limit: z.number().nullable().optional(),
+    effective_context_window_percent: z.number().optional(),
+    experimental_supported_tools: z.array(z.string()).optional(),
+    input_modalities: z.array(z.string()).optional(),
+  }),
+);
 /** A parsed catalog entry (see {@link ModelInfoSchema}). */
 export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 
 /** The `/models` answer: `{ models: ModelInfo[] }` (unknown top-level fields kept). */
-export const ModelsResponseSchema = z.looseObject({ models: z.array(ModelInfoSchema) });
+export const ModelsResponseSchema = lazySchema(() => z.looseObject({ models: z.array(ModelInfoSchema) }));
 
 /** What {@link ModelsCatalogClient.fetch} resolves with. */
 export interface ModelsCatalog {

@@ -5,6 +5,7 @@
  * `parse_backend_url`): which condition gives which text, the 15 s bound, the 401 recovery loop.
  */
 import { HttpStatusError, type HttpTransport, SecretRedactor, TimeoutError } from '@codex-ts/client';
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import type { AuthProvider, UnauthorizedRecovery } from '../auth/auth-provider.js';
 import { checkAuthHeaders } from '../auth/check-auth-headers.js';
@@ -87,29 +88,33 @@ const nullableString = z.string().nullable().optional();
  * One entry of `accounts` in the `accounts/check` answer. Known fields typed (all but `id`
  * optional); unknown fields kept.
  */
-export const AccountsCheckEntrySchema = z.looseObject({
-  id: z.string(),
-  name: nullableString,
-  profile_picture_url: nullableString,
-  structure: nullableString,
-  plan_type: nullableString,
-  role: nullableString,
-  is_deactivated: z.boolean().nullable().optional(),
-  is_fedramp_compliant_workspace: z.boolean().nullable().optional(),
-  can_access_with_session: z.boolean().nullable().optional(),
-  sso_connection_name: nullableString,
-  workspace_backend_origin: nullableString,
-  account_routing_override: nullableString,
-});
+export const AccountsCheckEntrySchema = lazySchema(() =>
+  z.looseObject({
+    id: z.string(),
+    name: nullableString,
+    profile_picture_url: nullableString,
+    structure: nullableString,
+    plan_type: nullableString,
+    role: nullableString,
+    is_deactivated: z.boolean().nullable().optional(),
+    is_fedramp_compliant_workspace: z.boolean().nullable().optional(),
+    can_access_with_session: z.boolean().nullable().optional(),
+    sso_connection_name: nullableString,
+    workspace_backend_origin: nullableString,
+    account_routing_override: nullableString,
+  }),
+);
 /** An `accounts/check` entry (`structure` e.g. `personal` / `workspace`, `plan_type` e.g. `pro`). */
 export type AccountsCheckEntry = z.infer<typeof AccountsCheckEntrySchema>;
 
 /** The `accounts/check` answer: `accounts`, `account_ordering` (ids), `default_account_id`. */
-export const AccountsCheckResponseSchema = z.looseObject({
-  accounts: z.array(AccountsCheckEntrySchema),
-  account_ordering: z.array(z.string()).nullable().optional(),
-  default_account_id: nullableString,
-});
+export const AccountsCheckResponseSchema = lazySchema(() =>
+  z.looseObject({
+    accounts: z.array(AccountsCheckEntrySchema),
+    account_ordering: z.array(z.string()).nullable().optional(),
+    default_account_id: nullableString,
+  }),
+);
 /** The parsed `accounts/check` answer. */
 export type AccountsCheckResponse = z.infer<typeof AccountsCheckResponseSchema>;
 

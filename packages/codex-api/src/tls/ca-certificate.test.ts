@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpTransport } from '@codex-ts/client';
 import { type ResponsesServer, startResponsesServer, textTurn } from '@codex-ts/responses-server';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticBearerAuth } from '../auth/auth-provider.js';
 import { ApiError } from '../errors/api-error.js';
@@ -62,6 +63,46 @@ describe('readCaCertificateFromEnv', () => {
     expect(bundle?.count).toBe(2);
     expect(bundle?.pem).not.toContain('CRL');
     expect(bundle?.pem).not.toContain('TRUSTED');
+  });
+
+  it('writes every block as its base64 in lines of 64, whatever the line layout of the file', () => {
+    const base64 = fc.stringMatching(/^[A-Za-z0-9+/=]{1,300}$/);
+    // A layout: where the body is cut into lines, and what separates them.
+    const anyLayout = fc.record({
+      widths: fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 8 }),
+      separators: fc.array(fc.constantFrom('\n', '\r\n', ' \n', '\n\t', '\n\n'), { minLength: 1 }),
+      last: fc.constantFrom('\n', '\r\n', '\n\n', ' \n'),
+    });
+    // The layout of system bundles (64 columns, `\n`), which is used as it is.
+    const layout = fc.oneof(anyLayout, fc.constant({ widths: [64], separators: ['\n'], last: '\n' }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(base64, layout), { minLength: 1, maxLength: 4 }), (certs) => {
+        const bodies = certs.map(([data, { widths, separators, last }]) => {
+          const lines: string[] = [];
+          for (let at = 0, i = 0; at < data.length; i++) {
+            const width = widths[i % widths.length] as number;
+            lines.push(data.slice(at, at + width));
+            at += width;
+          }
+          return lines
+            .map((line, i) => line + (i === lines.length - 1 ? last : separators[i % separators.length]))
+            .join('');
+        });
+        const path = write(
+          'layout.pem',
+          bodies.map((b) => `-----BEGIN CERTIFICATE-----\n${b}-----END CERTIFICATE-----\n`).join(''),
+        );
+        const expected = certs.map(([data]) =>
+          [
+            '-----BEGIN CERTIFICATE-----',
+            ...(data.match(/.{1,64}/g) ?? []),
+            '-----END CERTIFICATE-----',
+          ].join('\n'),
+        );
+        expect(readCaCertificateFromEnv({ SSL_CERT_FILE: path })?.pem).toBe(`${expected.join('\n')}\n`);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it.each([

@@ -75,6 +75,29 @@ describe('codex-ts exec: prompt and stdin', () => {
     ]);
   });
 
+  it('reads stdin from a file or /dev/null as from a pipe', async () => {
+    const file = join(scratch, 'stdin.txt');
+    writeFileSync(file, 'line 1\nline 2');
+    const appended = await runCli(['exec', '--json', 'Summarize.'], { home: home.home, stdinFile: file });
+    expect(appended.code).toBe(0);
+    expect(appended.stderr).toBe('Reading additional input from stdin...\n');
+    expect(promptParts()).toEqual([
+      { type: 'input_text', text: 'Summarize.\n\n<stdin>\nline 1\nline 2\n</stdin>' },
+    ]);
+    writeFileSync(file, 'from a file\n');
+    const dash = await runCli(['exec', '--json', '-'], { home: home.home, stdinFile: file });
+    expect(dash.code).toBe(0);
+    expect(JSON.stringify(server.requests[1]?.json)).toContain('"text":"from a file\\n"');
+    const devNull = await runCli(['exec', '--json', 'hi'], { home: home.home, stdinFile: '/dev/null' });
+    expect([devNull.code, devNull.stderr]).toEqual([0, 'Reading additional input from stdin...\n']);
+    expect(JSON.stringify(server.requests[2]?.json)).toContain('"text":"hi"');
+    const empty = await runCli(['exec'], { home: home.home, stdinFile: '/dev/null' });
+    expect(empty).toMatchObject({
+      code: 1,
+      stderr: 'Reading prompt from stdin...\nNo prompt provided via stdin.\n',
+    });
+  });
+
   it('fails with the original texts when stdin holds no prompt', async () => {
     const none = await runCli(['exec'], { home: home.home, stdin: '  \n' });
     expect(none).toMatchObject({

@@ -1,4 +1,9 @@
-import { spawn } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
+
+/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
+function childProcess(): typeof ChildProcessModule {
+  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
+}
 
 /**
  * Asks the system browser to open `url` (best effort, errors ignored, never waits): the program
@@ -14,7 +19,7 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
   else if (process.platform === 'win32') [command, args] = ['cmd', ['/c', 'start', '""', url]];
   else [command, args] = ['xdg-open', [url]];
   try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true, env });
+    const child = childProcess().spawn(command, args, { stdio: 'ignore', detached: true, env });
     child.on('error', () => undefined);
     child.unref();
   } catch {

@@ -1,8 +1,9 @@
 // Runs the built `codex-ts` binary (dist/bin.cjs, the package's `bin`) as a subprocess against a temp CODEX_HOME.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { localProviderToml } from '@codex-ts/core/test';
 import { afterEach } from 'vitest';
 
@@ -54,6 +55,8 @@ export function runCli(
     home: string;
     env?: Record<string, string>;
     stdin?: string;
+    /** A file given as stdin (as `< file`), instead of a pipe holding {@link stdin}. */
+    stdinFile?: string;
     timeoutMs?: number;
     cwd?: string;
     /** The launcher to run (default {@link BIN}). */
@@ -61,6 +64,7 @@ export function runCli(
   },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
+    const stdinFd = options.stdinFile === undefined ? undefined : openSync(options.stdinFile, 'r');
     const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd,
       env: {
@@ -70,14 +74,17 @@ export function runCli(
         LOCAL_API_KEY: 'sk-local-test',
         ...options.env,
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
     });
+    if (stdinFd !== undefined) closeSync(stdinFd);
+    // Piped (stdio 1 and 2 are always 'pipe').
+    const out = child as unknown as { stdout: Readable; stderr: Readable };
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    out.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
     });
     const timer = setTimeout(() => {
@@ -93,7 +100,7 @@ export function runCli(
       clearTimeout(timer);
       resolve({ code, stdout, stderr, lines: stdout.split('\n').filter((l) => l.length > 0) });
     });
-    if (options.stdin !== undefined) child.stdin.end(options.stdin);
-    else child.stdin.end();
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+    else child.stdin?.end();
   });
 }

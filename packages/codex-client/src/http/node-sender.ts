@@ -15,13 +15,21 @@ import {
   request as httpRequest,
   type IncomingMessage,
 } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import { ConnectionError, type ResponseHeaders } from '../errors/transport-error.js';
 import { clampTimerMs, IdleClock } from '../timers/idle-clock.js';
 import type { BodyStream, Exchange, Sender } from './sender.js';
 import type { HttpRequest } from './types.js';
+
+/**
+ * `node:https` (and with it `node:tls`), loaded on the first https: request: a plain-HTTP
+ * provider (a local server, a proxy on loopback) never pays the ~1 ms of loading them.
+ */
+function https(): typeof Https {
+  return process.getBuiltinModule('node:https') as typeof Https;
+}
 
 /** Options of {@link NodeSender}, ms clamped with `clampTimerMs`. */
 export interface NodeSenderOptions {
@@ -140,7 +148,7 @@ export class NodeSender implements Sender {
   private readonly keepAliveTimeoutMs: number;
   private readonly secureContext: SecureContext | (() => SecureContext) | undefined;
   private httpAgent: HttpAgent | undefined;
-  private httpsAgent: HttpsAgent | undefined;
+  private httpsAgent: Https.Agent | undefined;
   private inFlight = 0;
   private drained: (() => void) | undefined;
 
@@ -166,7 +174,7 @@ export class NodeSender implements Sender {
       };
       try {
         request = secure
-          ? httpsRequest({ ...options, agent: this.agentFor(true) as HttpsAgent })
+          ? https().request({ ...options, agent: this.agentFor(true) as Https.Agent })
           : httpRequest({ ...options, agent: this.agentFor(false) });
         // Headers set one by one keep their order and names as given, and are written when the body
         // is (a raw list would be written at once, before `connection` could be left out).
@@ -217,7 +225,7 @@ export class NodeSender implements Sender {
       const trust = this.secureContext;
       const secureContext = typeof trust === 'function' ? trust() : trust;
       const options = secureContext === undefined ? {} : { secureContext };
-      this.httpsAgent = keepAliveAgent(HttpsAgent, options, this.keepAliveTimeoutMs);
+      this.httpsAgent = keepAliveAgent(https().Agent, options, this.keepAliveTimeoutMs);
     }
     return this.httpsAgent;
   }

@@ -2,7 +2,8 @@
  * `HttpTransport`: unary and streaming HTTP requests on `node:http` / `node:https` (or a caller's
  * undici dispatcher).
  */
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type * as Tls from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import {
   AbortedError,
   BuildError,
@@ -68,13 +69,18 @@ export interface HttpTransportOptions {
   ca?: string | readonly string[];
 }
 
+/** `node:tls`, loaded when trust is first set up, not at start-up (a plain-HTTP run never needs it). */
+function tls(): typeof Tls {
+  return process.getBuiltinModule('node:tls') as typeof Tls;
+}
+
 /**
  * Node's bundled root certificates followed by `extra` (PEM text): the `ca` list of a TLS
  * connection that trusts an extra CA without dropping the usual roots (setting `ca` alone replaces
  * them).
  */
 export function withSystemRoots(extra: string | readonly string[]): string[] {
-  return [...rootCertificates, ...(typeof extra === 'string' ? [extra] : extra)];
+  return [...tls().rootCertificates, ...(typeof extra === 'string' ? [extra] : extra)];
 }
 
 /** Secure contexts built by {@link extraCaSecureContext}, by their PEM list (a handful at most). */
@@ -92,10 +98,10 @@ const MAX_SECURE_CONTEXTS = 16;
  */
 export function extraCaSecureContext(extra: string | readonly string[]): SecureContext {
   const list = withSystemRoots(extra);
-  const key = list.slice(rootCertificates.length).join('\n');
+  const key = list.slice(tls().rootCertificates.length).join('\n');
   let context = secureContexts.get(key);
   if (context === undefined) {
-    context = createSecureContext({ ca: list });
+    context = tls().createSecureContext({ ca: list });
     if (secureContexts.size >= MAX_SECURE_CONTEXTS) secureContexts.clear();
     secureContexts.set(key, context);
   }

@@ -11,7 +11,6 @@
  * own location (in a CommonJS bundle, from the bundle's), so a bundler leaves undici out of its
  * output; install it beside the bundle.
  */
-import { createRequire } from 'node:module';
 import type { SecureContext } from 'node:tls';
 import { clampTimerMs } from '../timers/idle-clock.js';
 import {
@@ -58,6 +57,8 @@ let undici: Undici | undefined;
 function loadUndici(): Undici {
   if (undici === undefined) {
     // In a CommonJS bundle (the CLI's `dist/cli.cjs`) `import.meta.url` is empty: resolve from the bundle.
+    // `node:module` itself is loaded here too, not at start-up.
+    const { createRequire } = process.getBuiltinModule('node:module');
     const require = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
     undici = {
       Agent: require('undici/lib/dispatcher/agent.js') as AgentClass,

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import { ConfigError, formatKeyPath } from './config-error.js';
 
@@ -16,31 +17,35 @@ export const DEFAULT_OTEL_ENVIRONMENT = 'dev';
 const EXPECT_EXPORTER = `expected one of ${OTEL_EXPORTER_NAMES.map((n) => `"${n}"`).join(', ')} (\`otlp-http\` and \`otlp-grpc\` as a table: { otlp-http = { endpoint = "…", protocol = "json" } })`;
 const EXPECT_ENDPOINT = 'expected an http:// or https:// URL';
 
+// The exporter tables are only read when `[otel]` names an exporter: built then, not at start-up.
 const str = z.string({ error: EXPECT_STRING });
-const endpoint = z
-  .string({ error: EXPECT_ENDPOINT })
-  .refine((value) => isHttpUrl(value), { error: EXPECT_ENDPOINT });
-const headers = z.record(z.string(), str, { error: 'expected a table of strings' });
-const tls = z.strictObject(
-  {
-    'ca-certificate': str.optional(),
-    'client-certificate': str.optional(),
-    'client-private-key': str.optional(),
-  },
-  { error: EXPECT_TABLE },
+const endpoint = lazySchema(() =>
+  z.string({ error: EXPECT_ENDPOINT }).refine((value) => isHttpUrl(value), { error: EXPECT_ENDPOINT }),
 );
-const otlpHttp = z.strictObject(
-  {
-    endpoint,
-    headers: headers.optional(),
-    protocol: z.enum(['binary', 'json'], { error: 'expected "binary" or "json"' }),
-    tls: tls.optional(),
-  },
-  { error: EXPECT_TABLE },
+const headers = lazySchema(() => z.record(z.string(), str, { error: 'expected a table of strings' }));
+const tls = lazySchema(() =>
+  z.strictObject(
+    {
+      'ca-certificate': str.optional(),
+      'client-certificate': str.optional(),
+      'client-private-key': str.optional(),
+    },
+    { error: EXPECT_TABLE },
+  ),
 );
-const otlpGrpc = z.strictObject(
-  { endpoint, headers: headers.optional(), tls: tls.optional() },
-  { error: EXPECT_TABLE },
+const otlpHttp = lazySchema(() =>
+  z.strictObject(
+    {
+      endpoint,
+      headers: headers.optional(),
+      protocol: z.enum(['binary', 'json'], { error: 'expected "binary" or "json"' }),
+      tls: tls.optional(),
+    },
+    { error: EXPECT_TABLE },
+  ),
+);
+const otlpGrpc = lazySchema(() =>
+  z.strictObject({ endpoint, headers: headers.optional(), tls: tls.optional() }, { error: EXPECT_TABLE }),
 );
 
 type ExporterToml =

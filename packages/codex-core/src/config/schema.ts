@@ -340,11 +340,12 @@ export const IGNORED_TOP_LEVEL_KEYS = [
   'zsh_path',
 ] as const;
 
+// One schema for every ignored key: a zod schema holds no per-field state, and ~130 keys with a
+// schema pair each were a quarter of the schemas built when the package loads.
+const ignoredValue = z.unknown().optional();
+
 function ignoredShape<const K extends string>(keys: readonly K[]): Record<K, z.ZodOptional<z.ZodUnknown>> {
-  return Object.fromEntries(keys.map((key) => [key, z.unknown().optional()])) as Record<
-    K,
-    z.ZodOptional<z.ZodUnknown>
-  >;
+  return Object.fromEntries(keys.map((key) => [key, ignoredValue])) as Record<K, z.ZodOptional<z.ZodUnknown>>;
 }
 
 const sharedSettings = {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 
 /** File name of the cache inside `$CODEX_HOME`. */
@@ -35,16 +36,18 @@ export interface ModelInfo {
   [field: string]: unknown;
 }
 
-const ModelInfoSchema = z.looseObject({
-  slug: z.string(),
-  display_name: z.string().optional(),
-  description: z.string().nullable().optional(),
-  visibility: z.string().optional(),
-  priority: z.number().optional(),
-  context_window: z.number().optional(),
-  default_reasoning_level: z.string().optional(),
-  supports_parallel_tool_calls: z.boolean().optional(),
-});
+const ModelInfoSchema = lazySchema(() =>
+  z.looseObject({
+    slug: z.string(),
+    display_name: z.string().optional(),
+    description: z.string().nullable().optional(),
+    visibility: z.string().optional(),
+    priority: z.number().optional(),
+    context_window: z.number().optional(),
+    default_reasoning_level: z.string().optional(),
+    supports_parallel_tool_calls: z.boolean().optional(),
+  }),
+);
 
 /**
  * Validates a catalog's entries: each must be an object with a string `slug` and the typed fields
@@ -95,13 +98,15 @@ export function rfc3339Nanos(unixMs: number): string {
   return `${base}.${String(nanos).padStart(9, '0')}Z`;
 }
 
-const CacheFileSchema = z.looseObject({
-  fetched_at: z.string(),
-  etag: z.string().optional(),
-  client_version: z.string().optional(),
-  identity: z.string().optional(),
-  models: z.array(z.unknown()),
-});
+const CacheFileSchema = lazySchema(() =>
+  z.looseObject({
+    fetched_at: z.string(),
+    etag: z.string().optional(),
+    client_version: z.string().optional(),
+    identity: z.string().optional(),
+    models: z.array(z.unknown()),
+  }),
+);
 
 /**
  * Reads `path`; undefined when it is missing, unreadable, not JSON or not a cache file (a bad

@@ -1,7 +1,12 @@
-import { execFile } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { clampTimerMs } from '@codex-ts/client';
+
+/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
+function childProcess(): typeof ChildProcessModule {
+  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
+}
 
 /** How long each `git` command may take, in ms (then that field is left out). */
 export const GIT_COMMAND_TIMEOUT_MS = 5_000;
@@ -15,7 +20,7 @@ export interface RolloutGitInfo {
 
 function git(cwd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(
+    childProcess().execFile(
       'git',
       args,
       { cwd, timeout: clampTimerMs(GIT_COMMAND_TIMEOUT_MS), windowsHide: true },

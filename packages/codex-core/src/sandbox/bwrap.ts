@@ -1,8 +1,13 @@
-import { execFile } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
 import { accessSync, constants, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, sep } from 'node:path';
 import type { SandboxPolicy } from './sandbox.js';
 import { isWithin, type WritableRoot } from './writable-roots.js';
+
+/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
+function childProcess(): typeof ChildProcessModule {
+  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
+}
 
 /**
  * Where the bubblewrap binary comes from: `CODEX_TS_BWRAP` (an explicit path; no fallback when it
@@ -91,9 +96,14 @@ function runProbe(
   if (mountProc) args.push('--proc', '/proc');
   args.push('--', '/bin/true');
   return new Promise((resolve) => {
-    execFile(bwrapPath, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      resolve(error ? { ok: false, stderr: stderr.trim(), error: error.message } : { ok: true, stderr });
-    });
+    childProcess().execFile(
+      bwrapPath,
+      args,
+      { timeout: timeoutMs, encoding: 'utf8' },
+      (error, _stdout, stderr) => {
+        resolve(error ? { ok: false, stderr: stderr.trim(), error: error.message } : { ok: true, stderr });
+      },
+    );
   });
 }
 

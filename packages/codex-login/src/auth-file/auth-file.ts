@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import { AuthFileError } from '../errors/login-error.js';
 
@@ -26,16 +27,18 @@ export const KNOWN_AUTH_MODES = [
  * Managed ChatGPT OAuth tokens as stored under `tokens` in `auth.json` (login.md §2).
  * `id_token` is the raw JWT string; unknown keys are kept.
  */
-export const TokenDataSchema = z.looseObject({
-  /** Raw ID-token JWT (claims: email, plan type, account id). */
-  id_token: z.string(),
-  /** Access-token JWT sent as the bearer. */
-  access_token: z.string(),
-  /** Opaque refresh token. */
-  refresh_token: z.string(),
-  /** Workspace/account id (`ChatGPT-Account-ID`), when known. */
-  account_id: z.string().nullish(),
-});
+export const TokenDataSchema = lazySchema(() =>
+  z.looseObject({
+    /** Raw ID-token JWT (claims: email, plan type, account id). */
+    id_token: z.string(),
+    /** Access-token JWT sent as the bearer. */
+    access_token: z.string(),
+    /** Opaque refresh token. */
+    refresh_token: z.string(),
+    /** Workspace/account id (`ChatGPT-Account-ID`), when known. */
+    account_id: z.string().nullish(),
+  }),
+);
 
 /** The `tokens` object of `auth.json`; see {@link TokenDataSchema}. */
 export type TokenData = z.infer<typeof TokenDataSchema>;
@@ -57,14 +60,16 @@ const rfc3339 = z.string().refine((value) => RFC3339.test(value) && !Number.isNa
  * - `last_refresh`: RFC 3339 time of the last token refresh.
  * - `agent_identity`, `personal_access_token`: newer credential kinds (stored, unused).
  */
-export const AuthDotJsonSchema = z.looseObject({
-  auth_mode: z.string().nullish(),
-  OPENAI_API_KEY: z.string().nullish(),
-  tokens: TokenDataSchema.nullish(),
-  last_refresh: rfc3339.nullish(),
-  agent_identity: z.string().nullish(),
-  personal_access_token: z.string().nullish(),
-});
+export const AuthDotJsonSchema = lazySchema(() =>
+  z.looseObject({
+    auth_mode: z.string().nullish(),
+    OPENAI_API_KEY: z.string().nullish(),
+    tokens: TokenDataSchema.nullish(),
+    last_refresh: rfc3339.nullish(),
+    agent_identity: z.string().nullish(),
+    personal_access_token: z.string().nullish(),
+  }),
+);
 
 /** The parsed contents of `auth.json`; see {@link AuthDotJsonSchema}. */
 export type AuthDotJson = z.infer<typeof AuthDotJsonSchema>;

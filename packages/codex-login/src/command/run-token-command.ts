@@ -4,11 +4,16 @@
 // token is stdout trimmed. Every failure is an `ApiError` `auth_transient` whose message names the
 // command with the original's texts.
 
-import { spawn } from 'node:child_process';
+import type * as ChildProcessModule from 'node:child_process';
 import { constants } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ApiError } from '@codex-ts/api';
 import { clampTimerMs } from '@codex-ts/client';
+
+/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
+function childProcess(): typeof ChildProcessModule {
+  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
+}
 
 /** @internal What one run needs (see `CommandTokenAuthOptions`). */
 export interface TokenCommandSpec {
@@ -58,9 +63,9 @@ export function runTokenCommand(spec: TokenCommandSpec): Promise<string> {
     };
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof ChildProcessModule.spawn>;
     try {
-      child = spawn(resolveTokenProgram(spec.command, spec.cwd), [...spec.args], {
+      child = childProcess().spawn(resolveTokenProgram(spec.command, spec.cwd), [...spec.args], {
         cwd: spec.cwd,
         env: spec.env as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],

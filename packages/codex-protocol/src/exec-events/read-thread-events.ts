@@ -13,7 +13,12 @@ export type ThreadEventLine =
   | { kind: 'malformed'; line: string; message: string };
 
 const ITEM_EVENTS = new Set(['item.started', 'item.updated', 'item.completed']);
-const KNOWN_ITEM_TYPES = new Set<string>(ThreadItemSchema.options.map((option) => option.shape.type.value));
+let knownItemTypes: ReadonlySet<string> | undefined;
+/** The item `type`s of {@link ThreadItemSchema}, read from it on first use (not when the module loads). */
+function isKnownItemType(type: string): boolean {
+  knownItemTypes ??= new Set<string>(ThreadItemSchema.options.map((option) => option.shape.type.value));
+  return knownItemTypes.has(type);
+}
 
 /**
  * Reads one `codex exec --json` stdout line (observed-cli-0.169 §8, exec_events.rs) tolerantly:
@@ -39,7 +44,7 @@ export function readThreadEventLine(line: string): ThreadEventLine {
     typeof item === 'object' &&
     item !== null &&
     typeof item.type === 'string' &&
-    !KNOWN_ITEM_TYPES.has(item.type);
+    !isKnownItemType(item.type);
   const known = ThreadEventSchema.options.some((option) => option.shape.type.value === type);
   if (!known || unknownItem) return { kind: 'unknown', type, value: record };
   const parsed = ThreadEventSchema.safeParse(record);

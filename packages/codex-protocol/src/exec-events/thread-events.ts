@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../internal/lazy-schema.js';
 import { type FieldRule, writeOrdered } from '../internal/ordered.js';
 import type { TokenUsage } from '../usage/token-usage.js';
 
@@ -6,13 +7,15 @@ import type { TokenUsage } from '../usage/token-usage.js';
  * `turn.completed.usage` of `codex exec --json` (observed-cli §8), in tokens, summed over the
  * turn's responses; no total. Keys in this order on stdout.
  */
-export const UsageSchema = z.object({
-  input_tokens: z.number(),
-  cached_input_tokens: z.number(),
-  cache_write_input_tokens: z.number(),
-  output_tokens: z.number(),
-  reasoning_output_tokens: z.number(),
-});
+export const UsageSchema = lazySchema(() =>
+  z.object({
+    input_tokens: z.number(),
+    cached_input_tokens: z.number(),
+    cache_write_input_tokens: z.number(),
+    output_tokens: z.number(),
+    reasoning_output_tokens: z.number(),
+  }),
+);
 /** See {@link UsageSchema}. */
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -28,22 +31,30 @@ export function usageFromTokenUsage(usage: TokenUsage): Usage {
 }
 
 /** `{"id":…,"type":"agent_message","text":…}`: the assistant's answer (or JSON when an output schema is used). */
-export const AgentMessageThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('agent_message'),
-  text: z.string(),
-});
+export const AgentMessageThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('agent_message'),
+    text: z.string(),
+  }),
+);
 /** `{"id":…,"type":"reasoning","text":…}`: the reasoning summary text. */
-export const ReasoningThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('reasoning'),
-  text: z.string(),
-});
+export const ReasoningThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('reasoning'),
+    text: z.string(),
+  }),
+);
 /** `{"id":…,"type":"plan","text":…}`: a proposed plan (plan mode). */
-export const PlanThreadItemSchema = z.object({ id: z.string(), type: z.literal('plan'), text: z.string() });
+export const PlanThreadItemSchema = lazySchema(() =>
+  z.object({ id: z.string(), type: z.literal('plan'), text: z.string() }),
+);
 
 /** Status of a `command_execution` item. */
-export const CommandExecutionStatusSchema = z.enum(['in_progress', 'completed', 'failed', 'declined']);
+export const CommandExecutionStatusSchema = lazySchema(() =>
+  z.enum(['in_progress', 'completed', 'failed', 'declined']),
+);
 /** See {@link CommandExecutionStatusSchema}. */
 export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatusSchema>;
 
@@ -51,71 +62,85 @@ export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatusSchema
  * `{"id","type":"command_execution","command","aggregated_output","exit_code","status"}`: a command
  * run by the agent; `exit_code` is `null` while running.
  */
-export const CommandExecutionThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('command_execution'),
-  command: z.string(),
-  aggregated_output: z.string(),
-  exit_code: z.number().int().nullable(),
-  status: CommandExecutionStatusSchema,
-});
+export const CommandExecutionThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('command_execution'),
+    command: z.string(),
+    aggregated_output: z.string(),
+    exit_code: z.number().int().nullable(),
+    status: CommandExecutionStatusSchema,
+  }),
+);
 
 /** One file of a `file_change` item: `{path, kind: add|delete|update}`. */
-export const FileUpdateChangeSchema = z.object({
-  path: z.string(),
-  kind: z.enum(['add', 'delete', 'update']),
-});
+export const FileUpdateChangeSchema = lazySchema(() =>
+  z.object({
+    path: z.string(),
+    kind: z.enum(['add', 'delete', 'update']),
+  }),
+);
 /** Status of a `file_change` item. */
-export const PatchApplyStatusSchema = z.enum(['in_progress', 'completed', 'failed']);
+export const PatchApplyStatusSchema = lazySchema(() => z.enum(['in_progress', 'completed', 'failed']));
 /** `{"id","type":"file_change","changes":[…],"status"}`: files changed by the agent. */
-export const FileChangeThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('file_change'),
-  changes: z.array(FileUpdateChangeSchema),
-  status: PatchApplyStatusSchema,
-});
+export const FileChangeThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('file_change'),
+    changes: z.array(FileUpdateChangeSchema),
+    status: PatchApplyStatusSchema,
+  }),
+);
 
 /** Status of an `mcp_tool_call` item. */
-export const McpToolCallStatusSchema = z.enum(['in_progress', 'completed', 'failed']);
+export const McpToolCallStatusSchema = lazySchema(() => z.enum(['in_progress', 'completed', 'failed']));
 /**
  * `{"id","type":"mcp_tool_call","server","tool","arguments","result","error","status"}`;
  * `result` is `{content:[…], structured_content}` or null, `error` is `{message}` or null.
  */
-export const McpToolCallThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('mcp_tool_call'),
-  server: z.string(),
-  tool: z.string(),
-  arguments: z.unknown(),
-  result: z.object({ content: z.array(z.unknown()), structured_content: z.unknown() }).nullable(),
-  error: z.object({ message: z.string() }).nullable(),
-  status: McpToolCallStatusSchema,
-});
+export const McpToolCallThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('mcp_tool_call'),
+    server: z.string(),
+    tool: z.string(),
+    arguments: z.unknown(),
+    result: z.object({ content: z.array(z.unknown()), structured_content: z.unknown() }).nullable(),
+    error: z.object({ message: z.string() }).nullable(),
+    status: McpToolCallStatusSchema,
+  }),
+);
 
 /**
  * `{"id","type":"web_search","query","action"}`: a web search. (The original also writes the search
  * call's own id as a second `id` key; that duplicate key is not reproduced.)
  */
-export const WebSearchThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('web_search'),
-  query: z.string(),
-  action: z.looseObject({ type: z.string() }),
-});
+export const WebSearchThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('web_search'),
+    query: z.string(),
+    action: z.looseObject({ type: z.string() }),
+  }),
+);
 
 /** `{"id","type":"todo_list","items":[{text, completed}]}`: the agent's to-do list. */
-export const TodoListThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('todo_list'),
-  items: z.array(z.object({ text: z.string(), completed: z.boolean() })),
-});
+export const TodoListThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('todo_list'),
+    items: z.array(z.object({ text: z.string(), completed: z.boolean() })),
+  }),
+);
 
 /** `{"id","type":"error","message"}`: a non-fatal error shown as an item (e.g. the WS→HTTPS fallback notice). */
-export const ErrorThreadItemSchema = z.object({
-  id: z.string(),
-  type: z.literal('error'),
-  message: z.string(),
-});
+export const ErrorThreadItemSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    type: z.literal('error'),
+    message: z.string(),
+  }),
+);
 
 /** `agent_message` thread item. */
 export type AgentMessageThreadItem = z.infer<typeof AgentMessageThreadItemSchema>;
@@ -140,17 +165,19 @@ export type ErrorThreadItem = z.infer<typeof ErrorThreadItemSchema>;
  * An item of a `codex exec --json` thread (exec_events.rs `ThreadItem`): `id` (`item_N`, counted
  * per process) first, then `type`, then the kind's fields.
  */
-export const ThreadItemSchema = z.discriminatedUnion('type', [
-  AgentMessageThreadItemSchema,
-  ReasoningThreadItemSchema,
-  PlanThreadItemSchema,
-  CommandExecutionThreadItemSchema,
-  FileChangeThreadItemSchema,
-  McpToolCallThreadItemSchema,
-  WebSearchThreadItemSchema,
-  TodoListThreadItemSchema,
-  ErrorThreadItemSchema,
-]);
+export const ThreadItemSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    AgentMessageThreadItemSchema,
+    ReasoningThreadItemSchema,
+    PlanThreadItemSchema,
+    CommandExecutionThreadItemSchema,
+    FileChangeThreadItemSchema,
+    McpToolCallThreadItemSchema,
+    WebSearchThreadItemSchema,
+    TodoListThreadItemSchema,
+    ErrorThreadItemSchema,
+  ]),
+);
 /** See {@link ThreadItemSchema}. */
 export type ThreadItem = z.infer<typeof ThreadItemSchema>;
 
@@ -159,16 +186,18 @@ export type ThreadItem = z.infer<typeof ThreadItemSchema>;
  * `thread.started{thread_id}`, `turn.started{}`, `turn.completed{usage}`, `turn.failed{error:{message}}`,
  * `item.started|item.updated|item.completed{item}`, `error{message}` (retry notices and the final error).
  */
-export const ThreadEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('thread.started'), thread_id: z.string() }),
-  z.object({ type: z.literal('turn.started') }),
-  z.object({ type: z.literal('turn.completed'), usage: UsageSchema }),
-  z.object({ type: z.literal('turn.failed'), error: z.object({ message: z.string() }) }),
-  z.object({ type: z.literal('item.started'), item: ThreadItemSchema }),
-  z.object({ type: z.literal('item.updated'), item: ThreadItemSchema }),
-  z.object({ type: z.literal('item.completed'), item: ThreadItemSchema }),
-  z.object({ type: z.literal('error'), message: z.string() }),
-]);
+export const ThreadEventSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('thread.started'), thread_id: z.string() }),
+    z.object({ type: z.literal('turn.started') }),
+    z.object({ type: z.literal('turn.completed'), usage: UsageSchema }),
+    z.object({ type: z.literal('turn.failed'), error: z.object({ message: z.string() }) }),
+    z.object({ type: z.literal('item.started'), item: ThreadItemSchema }),
+    z.object({ type: z.literal('item.updated'), item: ThreadItemSchema }),
+    z.object({ type: z.literal('item.completed'), item: ThreadItemSchema }),
+    z.object({ type: z.literal('error'), message: z.string() }),
+  ]),
+);
 /** See {@link ThreadEventSchema}. */
 export type ThreadEvent = z.infer<typeof ThreadEventSchema>;
 

@@ -4,6 +4,7 @@
  * the few fields whose wire behaviour the schema cannot express carry a `wireFields` annotation.
  */
 import { z } from 'zod';
+import { lazySchema } from '../internal/lazy-schema.js';
 import {
   AgentMessageContentSchema,
   ContentItemSchema,
@@ -96,173 +97,205 @@ function hasNoReasoningText(content: unknown): boolean {
 }
 
 /** `additional_tools`: tools offered to a Responses-Lite model inside `input` (observed-cli §5.3). */
-export const AdditionalToolsItemSchema = z.looseObject({
-  type: z.literal('additional_tools'),
-  id: idField,
-  role: z.string(),
-  tools: z.array(z.unknown()),
-});
+export const AdditionalToolsItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('additional_tools'),
+    id: idField,
+    role: z.string(),
+    tools: z.array(z.unknown()),
+  }),
+);
 
 /**
  * `message`: a chat message. `role` is `user | assistant | developer | system`; `content` holds
  * {@link ContentItem}s; `phase` marks assistant commentary vs final answer.
  */
-export const MessageItemSchema = z.looseObject({
-  type: z.literal('message'),
-  id: idField,
-  role: z.string(),
-  content: z.array(ContentItemSchema),
-  phase: MessagePhaseSchema.nullish(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const MessageItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('message'),
+    id: idField,
+    role: z.string(),
+    content: z.array(ContentItemSchema),
+    phase: MessagePhaseSchema.nullish(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `agent_message`: a message between agents (`author` → `recipient`). */
-export const AgentMessageItemSchema = z.looseObject({
-  type: z.literal('agent_message'),
-  id: idField,
-  author: z.string(),
-  recipient: z.string(),
-  content: z.array(AgentMessageContentSchema),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const AgentMessageItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('agent_message'),
+    id: idField,
+    author: z.string(),
+    recipient: z.string(),
+    content: z.array(AgentMessageContentSchema),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /**
  * `reasoning`: the model's reasoning. `summary` holds `summary_text` parts; `content` the raw
  * reasoning text parts or `null`; `encrypted_content` the opaque blob the client replays
  * (requested with `include: ["reasoning.encrypted_content"]`) or `null`.
  */
-export const ReasoningItemSchema = z.looseObject({
-  type: z.literal('reasoning'),
-  id: idField,
-  summary: z.array(ReasoningSummaryPartSchema),
-  // written as null when unset, but omitted when no part is `reasoning_text` (an empty
-  // array or only `text` parts), as the original's serde `skip_serializing_if` does.
-  content: z
-    .array(ReasoningContentPartSchema)
-    .nullable()
-    .default(null)
-    .register(wireFields, { omitIf: hasNoReasoningText }),
-  encrypted_content: z.string().nullable().default(null),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const ReasoningItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('reasoning'),
+    id: idField,
+    summary: z.array(ReasoningSummaryPartSchema),
+    // written as null when unset, but omitted when no part is `reasoning_text` (an empty
+    // array or only `text` parts), as the original's serde `skip_serializing_if` does.
+    content: z
+      .array(ReasoningContentPartSchema)
+      .nullable()
+      .default(null)
+      .register(wireFields, { omitIf: hasNoReasoningText }),
+    encrypted_content: z.string().nullable().default(null),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `local_shell_call`: the built-in local shell tool. `call_id` is always written (nullable). */
-export const LocalShellCallItemSchema = z.looseObject({
-  type: z.literal('local_shell_call'),
-  id: idField,
-  call_id: z.string().nullable().default(null),
-  status: LocalShellStatusSchema,
-  action: LocalShellActionSchema,
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const LocalShellCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('local_shell_call'),
+    id: idField,
+    call_id: z.string().nullable().default(null),
+    status: LocalShellStatusSchema,
+    action: LocalShellActionSchema,
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /**
  * `function_call`: the model calls a function tool. `arguments` is the raw JSON text the model
  * produced (not parsed). `status` (e.g. `"completed"`) is replayed as received, right after `type`.
  */
-export const FunctionCallItemSchema = z.looseObject({
-  type: z.literal('function_call'),
-  status: z.string().nullish(),
-  id: idField,
-  name: z.string(),
-  namespace: z.string().nullish(),
-  arguments: z.string(),
-  call_id: z.string(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const FunctionCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('function_call'),
+    status: z.string().nullish(),
+    id: idField,
+    name: z.string(),
+    namespace: z.string().nullish(),
+    arguments: z.string(),
+    call_id: z.string(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `tool_search_call`: the model searches the tool catalogue; `arguments` is any JSON value. */
-export const ToolSearchCallItemSchema = z.looseObject({
-  type: z.literal('tool_search_call'),
-  id: idField,
-  call_id: z.string().nullable().default(null),
-  status: z.string().nullish(),
-  execution: z.string(),
-  // Any JSON value (serde_json::Value): an absent value is written as null, and it is read
-  // as it came (no default, so a parsed item keeps what the wire had).
-  arguments: z.unknown().register(wireFields, { always: true }),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const ToolSearchCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('tool_search_call'),
+    id: idField,
+    call_id: z.string().nullable().default(null),
+    status: z.string().nullish(),
+    execution: z.string(),
+    // Any JSON value (serde_json::Value): an absent value is written as null, and it is read
+    // as it came (no default, so a parsed item keeps what the wire had).
+    arguments: z.unknown().register(wireFields, { always: true }),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `function_call_output`: the client's result for a `function_call` with the same `call_id`. */
-export const FunctionCallOutputItemSchema = z.looseObject({
-  type: z.literal('function_call_output'),
-  id: idField,
-  call_id: z.string(),
-  output: FunctionCallOutputPayloadSchema,
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const FunctionCallOutputItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('function_call_output'),
+    id: idField,
+    call_id: z.string(),
+    output: FunctionCallOutputPayloadSchema,
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `custom_tool_call`: the model calls a freeform (custom) tool; `input` is free text. */
-export const CustomToolCallItemSchema = z.looseObject({
-  type: z.literal('custom_tool_call'),
-  id: idField,
-  status: z.string().nullish(),
-  call_id: z.string(),
-  name: z.string(),
-  namespace: z.string().nullish(),
-  input: z.string(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const CustomToolCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('custom_tool_call'),
+    id: idField,
+    status: z.string().nullish(),
+    call_id: z.string(),
+    name: z.string(),
+    namespace: z.string().nullish(),
+    input: z.string(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `custom_tool_call_output`: the client's result for a `custom_tool_call`. */
-export const CustomToolCallOutputItemSchema = z.looseObject({
-  type: z.literal('custom_tool_call_output'),
-  id: idField,
-  call_id: z.string(),
-  name: z.string().nullish(),
-  output: FunctionCallOutputPayloadSchema,
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const CustomToolCallOutputItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('custom_tool_call_output'),
+    id: idField,
+    call_id: z.string(),
+    name: z.string().nullish(),
+    output: FunctionCallOutputPayloadSchema,
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `tool_search_output`: tools found by a `tool_search_call`. `call_id` is always written (nullable). */
-export const ToolSearchOutputItemSchema = z.looseObject({
-  type: z.literal('tool_search_output'),
-  id: idField,
-  call_id: z.string().nullable().default(null),
-  status: z.string(),
-  execution: z.string(),
-  tools: z.array(z.unknown()),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const ToolSearchOutputItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('tool_search_output'),
+    id: idField,
+    call_id: z.string().nullable().default(null),
+    status: z.string(),
+    execution: z.string(),
+    tools: z.array(z.unknown()),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `web_search_call`: a server-side web search (`action` describes what was searched or opened). */
-export const WebSearchCallItemSchema = z.looseObject({
-  type: z.literal('web_search_call'),
-  id: idField,
-  status: z.string().nullish(),
-  action: WebSearchActionSchema.nullish(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const WebSearchCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('web_search_call'),
+    id: idField,
+    status: z.string().nullish(),
+    action: WebSearchActionSchema.nullish(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `image_generation_call`: a server-side image generation; `result` is the image (base64). */
-export const ImageGenerationCallItemSchema = z.looseObject({
-  type: z.literal('image_generation_call'),
-  id: idField,
-  status: z.string(),
-  revised_prompt: z.string().nullish(),
-  result: z.string(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const ImageGenerationCallItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('image_generation_call'),
+    id: idField,
+    status: z.string(),
+    revised_prompt: z.string().nullish(),
+    result: z.string(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `compaction` (read alias `compaction_summary`): an opaque summary of compacted history. */
-export const CompactionItemSchema = z.looseObject({
-  type: z.literal('compaction'),
-  id: idField,
-  encrypted_content: z.string(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const CompactionItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('compaction'),
+    id: idField,
+    encrypted_content: z.string(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** `compaction_trigger`: a request control asking the server to compact; no fields. */
-export const CompactionTriggerItemSchema = z.looseObject({ type: z.literal('compaction_trigger') });
+export const CompactionTriggerItemSchema = lazySchema(() =>
+  z.looseObject({ type: z.literal('compaction_trigger') }),
+);
 
 /** `context_compaction`: a context-compaction marker, optionally with an opaque blob. */
-export const ContextCompactionItemSchema = z.looseObject({
-  type: z.literal('context_compaction'),
-  id: idField,
-  encrypted_content: z.string().nullish(),
-  internal_chat_message_metadata_passthrough: passthroughField,
-});
+export const ContextCompactionItemSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('context_compaction'),
+    id: idField,
+    encrypted_content: z.string().nullish(),
+    internal_chat_message_metadata_passthrough: passthroughField,
+  }),
+);
 
 /** An `additional_tools` item. */
 export type AdditionalToolsItem = z.infer<typeof AdditionalToolsItemSchema>;

@@ -1,11 +1,12 @@
 /**
  * Writing `ResponseItem`s in the original client's wire shape. The rules are not
- * written out here: they are derived once, at module load, from the item schemas
- * (`item-schemas.ts`) by `wire-rules.ts`.
+ * written out here: they are derived from the item schemas (`item-schemas.ts`) by
+ * `wire-rules.ts`, the nested ones when the module loads, each item type's on first use.
  */
 import { type FieldRule, type WriteOptions, writeOrdered } from '../internal/ordered.js';
 import {
   ITEM_SCHEMAS,
+  isKnownResponseItemType,
   type KnownResponseItemType,
   LocalShellActionSchema,
   type ResponseItem,
@@ -38,9 +39,18 @@ const WEB_SEARCH_ACTION_RULES = new Map(
   Object.entries(WEB_SEARCH_ACTION_SPECS).map(([type, specs]) => [type, compileSpecs(specs)]),
 );
 
-const ITEM_SPECS = Object.fromEntries(
-  Object.entries(ITEM_SCHEMAS).map(([type, schema]) => [type, fieldSpecs(schema)]),
-) as Record<KnownResponseItemType, readonly FieldSpec[]>;
+// Item rules are derived per item type on first use: deriving them builds the type's schema, and a
+// run meets a few of the 16 types.
+const ITEM_SPECS = new Map<KnownResponseItemType, readonly FieldSpec[]>();
+
+function itemSpecs(type: KnownResponseItemType): readonly FieldSpec[] {
+  let specs = ITEM_SPECS.get(type);
+  if (specs === undefined) {
+    specs = fieldSpecs(ITEM_SCHEMAS[type]);
+    ITEM_SPECS.set(type, specs);
+  }
+  return specs;
+}
 
 /**
  * Writes a `web_search_call` item's `action` (models.rs `WebSearchAction`) as a new wire object:
@@ -67,13 +77,28 @@ function fieldWriters(options: WriteOptions): FieldWriters {
   };
 }
 
-function compileItemRules(options: WriteOptions): ReadonlyMap<string, readonly FieldRule[]> {
-  const writers = fieldWriters(options);
-  return new Map(Object.entries(ITEM_SPECS).map(([type, specs]) => [type, compileSpecs(specs, writers)]));
+/** The write rules of each item type for one set of write options, compiled on first use. */
+class ItemRules {
+  readonly #writers: FieldWriters;
+  readonly #rules = new Map<string, readonly FieldRule[]>();
+
+  constructor(options: WriteOptions) {
+    this.#writers = fieldWriters(options);
+  }
+
+  get(type: string): readonly FieldRule[] | undefined {
+    let rules = this.#rules.get(type);
+    if (rules === undefined) {
+      if (!isKnownResponseItemType(type)) return undefined;
+      rules = compileSpecs(itemSpecs(type), this.#writers);
+      this.#rules.set(type, rules);
+    }
+    return rules;
+  }
 }
 
-const DEFAULT_RULES = compileItemRules({ knownFieldsOnly: false });
-const KNOWN_ONLY_RULES = compileItemRules({ knownFieldsOnly: true });
+const DEFAULT_RULES = new ItemRules({ knownFieldsOnly: false });
+const KNOWN_ONLY_RULES = new ItemRules({ knownFieldsOnly: true });
 
 // ---- serialisation ----
 
@@ -144,7 +169,11 @@ function describeTable(
  */
 export function describeWireRules(): WireRulesDescription {
   return {
-    items: describeTable(ITEM_SPECS) as WireRulesDescription['items'],
+    items: describeTable(
+      Object.fromEntries(
+        Object.keys(ITEM_SCHEMAS).map((type) => [type, itemSpecs(type as KnownResponseItemType)]),
+      ),
+    ) as WireRulesDescription['items'],
     parts: describeTable(PART_SPECS),
     localShellAction: describeSpecs(LOCAL_SHELL_ACTION_SPECS),
     webSearchActions: describeTable(WEB_SEARCH_ACTION_SPECS),

@@ -12,8 +12,9 @@
  * - The cases the schema cannot express carry a {@link WireFieldMeta} annotation on the field
  *   schema itself (`wireFields` registry).
  *
- * Rules are derived once, when the modules load; a field whose schema cannot be classified
- * throws there, not while serialising.
+ * Rules are derived once per schema (the nested ones when the modules load, each item type's
+ * when the first item of that type is written); a field whose schema cannot be classified throws
+ * there. `describeWireRules()` derives every table, so the package's tests meet such a field.
  */
 import { z } from 'zod';
 import type { FieldRule } from '../internal/ordered.js';

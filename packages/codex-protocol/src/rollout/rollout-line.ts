@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../internal/lazy-schema.js';
 import type { ResponseItem } from '../items/item-schemas.js';
 import { safeParseResponseItem } from '../items/parse.js';
 import type { TokenUsage } from '../usage/token-usage.js';
@@ -9,12 +10,14 @@ import type { TokenUsage } from '../usage/token-usage.js';
  * RFC 3339 UTC with milliseconds; `ordinal` (0, 1, 2, … per file, written by 0.169.0, absent in
  * older files) and any other key are optional.
  */
-export const RolloutLineSchema = z.looseObject({
-  timestamp: z.string(),
-  ordinal: z.number().int().optional(),
-  type: z.string(),
-  payload: z.unknown(),
-});
+export const RolloutLineSchema = lazySchema(() =>
+  z.looseObject({
+    timestamp: z.string(),
+    ordinal: z.number().int().optional(),
+    type: z.string(),
+    payload: z.unknown(),
+  }),
+);
 /** See {@link RolloutLineSchema}. */
 export type RolloutLine = z.infer<typeof RolloutLineSchema>;
 
@@ -25,16 +28,18 @@ export type RolloutLine = z.infer<typeof RolloutLineSchema>;
  * (`"exec"`), `model_provider` (the provider id) and `base_instructions.text` (the first
  * developer message of every request).
  */
-export const SessionMetaSchema = z.looseObject({
-  id: z.string(),
-  timestamp: z.string(),
-  cwd: z.string(),
-  originator: z.string(),
-  cli_version: z.string(),
-  source: z.unknown().optional(),
-  model_provider: z.string().nullish(),
-  base_instructions: z.looseObject({ text: z.string() }).nullish(),
-});
+export const SessionMetaSchema = lazySchema(() =>
+  z.looseObject({
+    id: z.string(),
+    timestamp: z.string(),
+    cwd: z.string(),
+    originator: z.string(),
+    cli_version: z.string(),
+    source: z.unknown().optional(),
+    model_provider: z.string().nullish(),
+    base_instructions: z.looseObject({ text: z.string() }).nullish(),
+  }),
+);
 /** See {@link SessionMetaSchema}. */
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 
@@ -43,20 +48,22 @@ export type SessionMeta = z.infer<typeof SessionMetaSchema>;
  * required; `turn_id`, `approval_policy`, `sandbox_policy` (`{"type":"read-only"}`…), `effort`,
  * `summary` and the rest are optional / unknown keys.
  */
-export const TurnContextSchema = z.looseObject({
-  turn_id: z.string().optional(),
-  cwd: z.string(),
-  model: z.string(),
-  approval_policy: z.unknown().optional(),
-  sandbox_policy: z.unknown().optional(),
-  effort: z.string().nullish(),
-  summary: z.unknown().optional(),
-});
+export const TurnContextSchema = lazySchema(() =>
+  z.looseObject({
+    turn_id: z.string().optional(),
+    cwd: z.string(),
+    model: z.string(),
+    approval_policy: z.unknown().optional(),
+    sandbox_policy: z.unknown().optional(),
+    effort: z.string().nullish(),
+    summary: z.unknown().optional(),
+  }),
+);
 /** See {@link TurnContextSchema}. */
 export type TurnContext = z.infer<typeof TurnContextSchema>;
 
 /** `event_msg` payload: an event with a string `type` (`task_started`, `token_count`, …) and any fields. */
-export const EventMsgSchema = z.looseObject({ type: z.string() });
+export const EventMsgSchema = lazySchema(() => z.looseObject({ type: z.string() }));
 /** See {@link EventMsgSchema}. */
 export type EventMsg = z.infer<typeof EventMsgSchema>;
 
@@ -65,14 +72,16 @@ export type EventMsg = z.infer<typeof EventMsgSchema>;
  * tokens: `input_tokens, cached_input_tokens, cache_write_input_tokens, output_tokens,
  * reasoning_output_tokens, total_tokens` (missing counts read as 0).
  */
-export const RolloutTokenUsageSchema = z.looseObject({
-  input_tokens: z.number().default(0),
-  cached_input_tokens: z.number().default(0),
-  cache_write_input_tokens: z.number().default(0),
-  output_tokens: z.number().default(0),
-  reasoning_output_tokens: z.number().default(0),
-  total_tokens: z.number().default(0),
-});
+export const RolloutTokenUsageSchema = lazySchema(() =>
+  z.looseObject({
+    input_tokens: z.number().default(0),
+    cached_input_tokens: z.number().default(0),
+    cache_write_input_tokens: z.number().default(0),
+    output_tokens: z.number().default(0),
+    reasoning_output_tokens: z.number().default(0),
+    total_tokens: z.number().default(0),
+  }),
+);
 /** See {@link RolloutTokenUsageSchema}. */
 export type RolloutTokenUsage = z.infer<typeof RolloutTokenUsageSchema>;
 
@@ -81,25 +90,29 @@ export type RolloutTokenUsage = z.infer<typeof RolloutTokenUsageSchema>;
  * `total_token_usage` (across processes of a resumed thread), the `last_token_usage` of the last
  * response and `model_context_window` (tokens, nullable); `rate_limits` is kept as is.
  */
-export const TokenCountEventSchema = z.looseObject({
-  type: z.literal('token_count'),
-  info: z
-    .looseObject({
-      total_token_usage: RolloutTokenUsageSchema,
-      last_token_usage: RolloutTokenUsageSchema,
-      model_context_window: z.number().nullish(),
-    })
-    .nullish(),
-  rate_limits: z.unknown().optional(),
-});
+export const TokenCountEventSchema = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('token_count'),
+    info: z
+      .looseObject({
+        total_token_usage: RolloutTokenUsageSchema,
+        last_token_usage: RolloutTokenUsageSchema,
+        model_context_window: z.number().nullish(),
+      })
+      .nullish(),
+    rate_limits: z.unknown().optional(),
+  }),
+);
 /** See {@link TokenCountEventSchema}. */
 export type TokenCountEvent = z.infer<typeof TokenCountEventSchema>;
 
 /** `compacted` payload (`CompactedItem`): the summary `message` and the history that replaced the old one. */
-export const CompactedSchema = z.looseObject({
-  message: z.string(),
-  replacement_history: z.array(z.unknown()).nullish(),
-});
+export const CompactedSchema = lazySchema(() =>
+  z.looseObject({
+    message: z.string(),
+    replacement_history: z.array(z.unknown()).nullish(),
+  }),
+);
 /** See {@link CompactedSchema}. */
 export type Compacted = z.infer<typeof CompactedSchema>;
 

@@ -1,23 +1,26 @@
 import { z } from 'zod';
+import { lazySchema } from '../internal/lazy-schema.js';
 
 /**
  * `response.completed.response.usage` as the server sends it. Counts are tokens.
  * `input_tokens`, `output_tokens`, `total_tokens` are required; a details object may be `null` or
  * absent, but when present must carry `cached_tokens` / `reasoning_tokens`. Extra fields are allowed.
  */
-export const ResponseUsageWireSchema = z.looseObject({
-  input_tokens: z.number(),
-  input_tokens_details: z
-    .looseObject({
-      cached_tokens: z.number(),
-      cache_write_tokens: z.number().nullish(),
-    })
-    .nullish(),
-  output_tokens: z.number(),
-  output_tokens_details: z.looseObject({ reasoning_tokens: z.number() }).nullish(),
-  total_tokens: z.number(),
-  codex_rollout_budget_units: z.number().nullish(),
-});
+export const ResponseUsageWireSchema = lazySchema(() =>
+  z.looseObject({
+    input_tokens: z.number(),
+    input_tokens_details: z
+      .looseObject({
+        cached_tokens: z.number(),
+        cache_write_tokens: z.number().nullish(),
+      })
+      .nullish(),
+    output_tokens: z.number(),
+    output_tokens_details: z.looseObject({ reasoning_tokens: z.number() }).nullish(),
+    total_tokens: z.number(),
+    codex_rollout_budget_units: z.number().nullish(),
+  }),
+);
 /** See {@link ResponseUsageWireSchema}. */
 export type ResponseUsageWire = z.infer<typeof ResponseUsageWireSchema>;
 
@@ -42,15 +45,18 @@ export interface TokenUsage {
 }
 
 /** Zod schema for the camelCase {@link TokenUsage} domain type. */
-export const TokenUsageSchema = z.object({
-  inputTokens: z.number(),
-  cachedInputTokens: z.number(),
-  cacheWriteInputTokens: z.number(),
-  outputTokens: z.number(),
-  reasoningOutputTokens: z.number(),
-  totalTokens: z.number(),
-  codexRolloutBudgetUnits: z.number().optional(),
-}) satisfies z.ZodType<TokenUsage>;
+export const TokenUsageSchema = lazySchema(
+  () =>
+    z.object({
+      inputTokens: z.number(),
+      cachedInputTokens: z.number(),
+      cacheWriteInputTokens: z.number(),
+      outputTokens: z.number(),
+      reasoningOutputTokens: z.number(),
+      totalTokens: z.number(),
+      codexRolloutBudgetUnits: z.number().optional(),
+    }) satisfies z.ZodType<TokenUsage>,
+);
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
