@@ -2,6 +2,7 @@
 // exporters, resource) with CodexLogRecord: the emit path of `@opentelemetry/sdk-logs` 0.205 with
 // less work per record. `codex.sse_event` emits one record per streamed event.
 
+import { EMIT_OWNED_ATTRIBUTES, type OwnedAttributesLogger } from '@codex-ts/otel';
 import { context, diag, type HrTime, isSpanContextValid, trace } from '@opentelemetry/api';
 import {
   type LoggerProvider as ApiLoggerProvider,
@@ -18,7 +19,12 @@ import {
 } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordLimits, LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { CodexLogRecord, type LogRecordShared, type ResolvedLogRecordLimits } from './log-record.js';
+import {
+  CodexLogRecord,
+  type LoggerShared,
+  type LogRecordShared,
+  type ResolvedLogRecordLimits,
+} from './log-record.js';
 
 /** Options of {@link CodexLoggerProvider} (those of the SDK's `LoggerProvider` it honours). */
 export interface CodexLoggerProviderOptions {
@@ -65,27 +71,39 @@ class HrTimeCache {
   }
 }
 
-class CodexLogger implements Logger {
+class CodexLogger implements Logger, OwnedAttributesLogger {
   private readonly times = new HrTimeCache();
   private readonly observedTimes = new HrTimeCache();
+  private readonly shared: LoggerShared;
 
   constructor(
-    private readonly shared: LogRecordShared,
-    private readonly scope: InstrumentationScope,
+    shared: LogRecordShared,
+    scope: InstrumentationScope,
     private readonly processors: readonly LogRecordProcessor[],
-  ) {}
+  ) {
+    this.shared = { resource: shared.resource, limits: shared.limits, scope };
+  }
 
   emit(logRecord: LogRecord): void {
+    this.emitRecord(logRecord, false);
+  }
+
+  /** `emit`, keeping `logRecord.attributes` itself when a copy would equal it (see `OwnedAttributesLogger`). */
+  [EMIT_OWNED_ATTRIBUTES](logRecord: LogRecord): void {
+    this.emitRecord(logRecord, true);
+  }
+
+  private emitRecord(logRecord: LogRecord, ownsAttributes: boolean): void {
     const ctx = logRecord.context || context.active();
     const spanContext = trace.getSpanContext(ctx);
     const now = Date.now();
     const record = new CodexLogRecord(
       this.shared,
-      this.scope,
       this.times.of(logRecord.timestamp ?? now),
       this.observedTimes.of(logRecord.observedTimestamp ?? now),
       spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined,
       logRecord,
+      ownsAttributes,
     );
     const processors = this.processors;
     for (let i = 0; i < processors.length; i++) (processors[i] as LogRecordProcessor).onEmit(record, ctx);
