@@ -253,6 +253,12 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
         { body: 'active' },
         { body: 'explicit', context: explicit },
         { context: invalid },
+        // The same contexts again, repeated and interleaved (each span context is checked once).
+        { context: invalid },
+        { body: 'active' },
+        { body: 'active' },
+        { context: invalid },
+        { body: 'explicit', context: explicit },
       ];
       const { ours, theirs } = emitBoth(records.map((r) => ({ ...r, timestamp: 1, observedTimestamp: 2 })));
       expect(ours).toEqual(theirs);
@@ -260,6 +266,11 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
         'b7ad6b7169203331',
         '1111111111111111',
         undefined,
+        undefined,
+        'b7ad6b7169203331',
+        'b7ad6b7169203331',
+        undefined,
+        '1111111111111111',
       ]);
     } finally {
       context.disable();

@@ -3,7 +3,7 @@
 // less work per record. `codex.sse_event` emits one record per streamed event.
 
 import { EMIT_OWNED_ATTRIBUTES, type OwnedAttributesLogger } from '@codex-ts/otel';
-import { context, diag, type HrTime, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, diag, type HrTime, isSpanContextValid, type SpanContext, trace } from '@opentelemetry/api';
 import {
   type LoggerProvider as ApiLoggerProvider,
   type Logger,
@@ -75,6 +75,12 @@ class CodexLogger implements Logger, OwnedAttributesLogger {
   private readonly times = new HrTimeCache();
   private readonly observedTimes = new HrTimeCache();
   private readonly shared: LoggerShared;
+  // The last span context seen and whether it is valid: the records of one stream share the
+  // active span's, and span contexts do not change (the SDK's spans and the API's
+  // `wrapSpanContext` never alter theirs), so it is checked once, not per record (two regular
+  // expressions).
+  private lastSpanContext: SpanContext | undefined;
+  private lastSpanContextValid = false;
 
   constructor(
     shared: LogRecordShared,
@@ -101,13 +107,23 @@ class CodexLogger implements Logger, OwnedAttributesLogger {
       this.shared,
       this.times.of(logRecord.timestamp ?? now),
       this.observedTimes.of(logRecord.observedTimestamp ?? now),
-      spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined,
+      this.validSpanContext(spanContext),
       logRecord,
       ownsAttributes,
     );
     const processors = this.processors;
     for (let i = 0; i < processors.length; i++) (processors[i] as LogRecordProcessor).onEmit(record, ctx);
     record.makeReadonly();
+  }
+
+  /** `spanContext` when it is valid (`isSpanContextValid`), else undefined. */
+  private validSpanContext(spanContext: SpanContext | undefined): SpanContext | undefined {
+    if (spanContext === undefined) return undefined;
+    if (spanContext !== this.lastSpanContext) {
+      this.lastSpanContext = spanContext;
+      this.lastSpanContextValid = isSpanContextValid(spanContext);
+    }
+    return this.lastSpanContextValid ? spanContext : undefined;
   }
 }
 
