@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { startOtelSdk } from '@codex-ts/otel-sdk';
+import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter } from '@opentelemetry/sdk-metrics';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 
@@ -24,6 +25,8 @@ for (const [key, value] of argPairs(process.argv.slice(2))) {
   if (key === 'n') options.n = argList(value).map((v) => Number(v.replaceAll('_', '')));
   else if (key === 'rounds') options.rounds = Number(value);
   else if (key === 'out') options.out = resolve(value);
+  else if (key === 'baseline') options.baseline = resolve(value);
+  else if (key === 'baseline-sdk') options.baselineSdk = resolve(value);
   else throw new Error(`unknown option --${key}`);
 }
 const gc = globalThis.gc ?? (() => {});
@@ -40,6 +43,9 @@ const fromProto = createRequire(fromSdk.resolve('@opentelemetry/exporter-logs-ot
 const transformer = fromProto('@opentelemetry/otlp-transformer');
 const transformerDir = dirname(fromProto.resolve('@opentelemetry/otlp-transformer/package.json'));
 const { createExportLogsServiceRequest } = fromProto(join(transformerDir, 'build/src/logs/internal.js'));
+// Every case runs with the context manager `codex-ts exec` registers (AsyncLocalStorage).
+const { AsyncLocalStorageContextManager } = fromSdk('@opentelemetry/context-async-hooks');
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 /** SSE events as the decoder hands them over: the kind cut from chunk text of ~600 events. */
 function sseEvents(n) {
@@ -62,7 +68,7 @@ function sseEvents(n) {
 const completed = { event: 'response.completed', data: '{}', id: undefined };
 
 /** A session on startOtelSdk with in-memory exporters; `signals`: which providers it gets. */
-async function hookCase(signals) {
+async function hookCase(signals, Telemetry = SessionTelemetry, startSdk = startOtelSdk) {
   const records = [];
   const logs = {
     export(batch, done) {
@@ -73,7 +79,7 @@ async function hookCase(signals) {
   };
   const metrics = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const none = { kind: 'none' };
-  const sdk = await startOtelSdk(
+  const sdk = await startSdk(
     {
       serviceName: 'codex_exec',
       serviceVersion: '0.0.0',
@@ -84,7 +90,12 @@ async function hookCase(signals) {
     },
     { exporters: { logs, metrics }, registerGlobals: false },
   );
-  const telemetry = new SessionTelemetry({
+  const span = trace.wrapSpanContext({
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.SAMPLED,
+  });
+  const telemetry = new Telemetry({
     conversationId: 'bench-thread',
     model: 'gpt-5.5',
     authMode: 'apikey',
@@ -98,9 +109,13 @@ async function hookCase(signals) {
     records,
     /** One stream: every event, the terminal event, then the flush of both signals. */
     async stream(events) {
-      for (let i = 0; i < events.length; i++)
-        telemetry.recordSsePoll({ event: events[i], error: undefined, durationMs: 0.05 });
-      telemetry.recordSsePoll({ event: completed, error: undefined, durationMs: 0.05 });
+      const read = () => {
+        for (let i = 0; i < events.length; i++)
+          telemetry.recordSsePoll({ event: events[i], error: undefined, durationMs: 0.05 });
+        telemetry.recordSsePoll({ event: completed, error: undefined, durationMs: 0.05 });
+      };
+      if (signals.includes('span')) context.with(trace.setSpan(context.active(), span), read);
+      else read();
       await Promise.all([sdk.loggerProvider?.forceFlush(), sdk.meterProvider?.forceFlush()]);
       records.length = 0;
       metrics.reset();
@@ -162,10 +177,22 @@ async function main() {
   );
   const cases = {
     'hook (logs + metrics)': await hookCase(['logs', 'metrics']),
+    'hook (logs + metrics, in a span)': await hookCase(['logs', 'metrics', 'span']),
     'hook (logs)': await hookCase(['logs']),
     'hook (metrics)': await hookCase(['metrics']),
     'bare record': bare,
   };
+  if (options.baseline !== undefined && options.baselineSdk !== undefined) {
+    // The same hook cases on other builds of @codex-ts/otel and @codex-ts/otel-sdk (e.g. main's).
+    const Telemetry = (await import(options.baseline)).SessionTelemetry;
+    const startSdk = (await import(options.baselineSdk)).startOtelSdk;
+    cases['hook (logs + metrics)@base'] = await hookCase(['logs', 'metrics'], Telemetry, startSdk);
+    cases['hook (logs + metrics, in a span)@base'] = await hookCase(
+      ['logs', 'metrics', 'span'],
+      Telemetry,
+      startSdk,
+    );
+  }
   const results = [];
   for (const n of options.n) {
     const streams = Math.max(1, Math.round(WINDOW_EVENTS / n));
@@ -188,6 +215,10 @@ async function main() {
         n,
         streams,
         cpuUsPerEvent: round(median(samples[name]), 3),
+        // This case's run ÷ its @base run of the same round, median over rounds.
+        pairedVsBase: samples[`${name}@base`]
+          ? round(median(samples[name].map((v, i) => v / samples[`${name}@base`][i])), 3)
+          : undefined,
         runsUs: samples[name].map((v) => round(v, 3)),
       });
     console.log(
@@ -195,8 +226,8 @@ async function main() {
     );
     console.log(
       table(
-        ['case', 'CPU µs/event'],
-        results.filter((r) => r.n === n).map((r) => [r.case, r.cpuUsPerEvent]),
+        ['case', 'CPU µs/event', 'paired vs @base'],
+        results.filter((r) => r.n === n).map((r) => [r.case, r.cpuUsPerEvent, r.pairedVsBase]),
       ),
     );
   }
