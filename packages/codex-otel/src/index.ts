@@ -27,6 +27,10 @@ export type {
   TurnProfileRecord,
   TurnTokenUsageRecord,
 } from './session/lifecycle-types.js';
+export {
+  EMIT_OWNED_ATTRIBUTES,
+  type OwnedAttributesLogger,
+} from './session/owned-emit.js';
 export { SessionTelemetry } from './session/session-telemetry.js';
 export {
   boundedOriginatorTagValue,

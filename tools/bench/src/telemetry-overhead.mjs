@@ -23,8 +23,9 @@ import { startWorkerRpc } from './worker-rpc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONSUMERS = ['off', 'noop', 'sdk-memory', 'sdk-otlp'];
-// Diagnostic consumers (not run by default): sdk-memory with only its logs or only its metrics.
-const EXTRA = ['sdk-memory-logs', 'sdk-memory-metrics'];
+// Diagnostic consumers (not run by default): sdk-memory with only its logs or only its metrics;
+// sdk-otlp with the OTLP/HTTP JSON encoding instead of protobuf.
+const EXTRA = ['sdk-memory-logs', 'sdk-memory-metrics', 'sdk-otlp-json'];
 // With --baseline, each consumer but off also runs as `<name>@base` on that build of @codex-ts/otel.
 const BASE_SUFFIX = '@base';
 
@@ -158,11 +159,11 @@ async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
       exporters.metrics.reset();
     };
   }
-  if (name === 'sdk-otlp') {
+  if (name === 'sdk-otlp' || name === 'sdk-otlp-json') {
     const http = (signal) => ({
       kind: 'otlp-http',
       endpoint: receiverEndpoints[signal],
-      protocol: 'binary',
+      protocol: name === 'sdk-otlp' ? 'binary' : 'json',
       headers: {},
     });
     sdk = await startSdk(settings(http), { registerGlobals: false });

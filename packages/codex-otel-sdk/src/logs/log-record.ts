@@ -22,6 +22,11 @@ export interface LogRecordShared {
   readonly limits: ResolvedLogRecordLimits;
 }
 
+/** What every record of one logger shares: its provider's resource and limits, the logger's scope. */
+export interface LoggerShared extends LogRecordShared {
+  readonly scope: InstrumentationScope;
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
@@ -29,20 +34,21 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * emitted record (own enumerable keys; `null` values skipped, empty keys and invalid values
  * skipped with a diag warning, the count limit honoured with `droppedAttributesCount`, strings cut to
  * the value length limit), writable through the setters while processors run `onEmit`, read-only
- * (writes ignored with a diag warning) afterwards.
+ * (writes ignored with a diag warning) afterwards. With `ownsAttributes`, the emitted attributes
+ * object itself becomes the record's when a copy would equal it (the caller handed it over, see
+ * `OwnedAttributesLogger` of `@codex-ts/otel`). `resource` and `instrumentationScope` are read
+ * from the logger's shared part (one field per record instead of three).
  */
 export class CodexLogRecord implements SdkLogRecord {
   readonly hrTime: HrTime;
   readonly hrTimeObserved: HrTime;
   readonly spanContext: SpanContext | undefined;
-  readonly resource: Resource;
-  readonly instrumentationScope: InstrumentationScope;
   attributes: LogAttributes = {};
   /** Attributes set so far, kept or dropped (the SDK's `totalAttributesCount`). */
   totalAttributesCount = 0;
 
   private keptCount = 0;
-  private readonly limits: ResolvedLogRecordLimits;
+  private readonly shared: LoggerShared;
   private readonlyState = false;
   private severityTextValue: string | undefined;
   private severityNumberValue: SeverityNumber | undefined;
@@ -50,8 +56,7 @@ export class CodexLogRecord implements SdkLogRecord {
   private eventNameValue: string | undefined;
 
   constructor(
-    shared: LogRecordShared,
-    scope: InstrumentationScope,
+    shared: LoggerShared,
     hrTime: HrTime,
     hrTimeObserved: HrTime,
     spanContext: SpanContext | undefined,
@@ -62,19 +67,25 @@ export class CodexLogRecord implements SdkLogRecord {
       eventName?: string | undefined;
       attributes?: LogAttributes | undefined;
     },
+    ownsAttributes = false,
   ) {
     this.hrTime = hrTime;
     this.hrTimeObserved = hrTimeObserved;
     this.spanContext = spanContext;
-    this.resource = shared.resource;
-    this.instrumentationScope = scope;
-    this.limits = shared.limits;
+    this.shared = shared;
     this.severityTextValue = record.severityText;
     this.severityNumberValue = record.severityNumber;
     this.bodyValue = record.body;
     this.eventNameValue = record.eventName;
     const source = record.attributes;
-    if (source !== undefined) this.copyAttributes(source);
+    if (source !== undefined) this.copyAttributes(source, ownsAttributes);
+  }
+
+  get resource(): Resource {
+    return this.shared.resource;
+  }
+  get instrumentationScope(): InstrumentationScope {
+    return this.shared.scope;
   }
 
   get severityText(): string | undefined {
@@ -144,10 +155,11 @@ export class CodexLogRecord implements SdkLogRecord {
 
   // The emitted attributes: their keys are distinct and the record starts empty, so no key can
   // already be present.
-  private copyAttributes(source: LogAttributes): void {
+  private copyAttributes(source: LogAttributes, owned: boolean): void {
     // The common case (`codex.sse_event`): string / number / boolean values under non-empty keys,
-    // within the count limit, no length limit: the result is a shallow copy, made in one clone.
-    const limits = this.limits;
+    // within the count limit, no length limit: the result is a shallow copy, made in one clone
+    // (or, when the caller handed the object over, that object itself).
+    const limits = this.shared.limits;
     if (limits.attributeValueLengthLimit === Number.POSITIVE_INFINITY) {
       let count = 0;
       let plain = true;
@@ -164,7 +176,7 @@ export class CodexLogRecord implements SdkLogRecord {
         count++;
       }
       if (plain && count <= limits.attributeCountLimit && Object.getOwnPropertySymbols(source).length === 0) {
-        this.attributes = { ...source };
+        this.attributes = owned ? source : { ...source };
         this.keptCount = count;
         this.totalAttributesCount = count;
         return;
@@ -194,13 +206,13 @@ export class CodexLogRecord implements SdkLogRecord {
     }
     this.totalAttributesCount += 1;
     if (!present) {
-      if (this.keptCount >= this.limits.attributeCountLimit) {
+      if (this.keptCount >= this.shared.limits.attributeCountLimit) {
         if (this.droppedAttributesCount === 1) diag.warn('Dropping extra attributes.');
         return;
       }
       this.keptCount += 1;
     }
-    const limit = this.limits.attributeValueLengthLimit;
+    const limit = this.shared.limits.attributeValueLengthLimit;
     if (primitive) {
       this.attributes[key] = limit === Number.POSITIVE_INFINITY ? value : truncated(value, limit);
     } else if (isAttributeValue(value)) {

@@ -2,6 +2,8 @@
 // same emitted records, through the same processor and exporter, must export the same
 // ReadableLogRecords (attributes, limits, dropped counts, times, trace context, scope, resource),
 // and the provider behaves as the SDK's (logger cache, flush, shutdown, read-only after emit).
+
+import { EMIT_OWNED_ATTRIBUTES, type OwnedAttributesLogger } from '@codex-ts/otel';
 import { context, type HrTime, ROOT_CONTEXT, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { type LogAttributes, type LogRecord, NOOP_LOGGER, SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -43,6 +45,7 @@ function emitBoth(
   limits?: LogRecordLimits,
   extra: () => LogRecordProcessor[] = () => [],
   scope: [string, string?, { schemaUrl: string }?] = ['codex_otel'],
+  owned = false,
 ) {
   const ours = new InMemoryLogRecordExporter();
   const theirs = new InMemoryLogRecordExporter();
@@ -57,10 +60,19 @@ function emitBoth(
     ...(limits ? { logRecordLimits: limits } : {}),
   });
   for (const record of records) {
-    codex.getLogger(...scope).emit(record);
+    const logger = codex.getLogger(...scope);
+    // Handed over: a fresh copy (same prototype, own keys and symbols) the caller never touches again.
+    if (owned) (logger as unknown as OwnedAttributesLogger)[EMIT_OWNED_ATTRIBUTES](handedOver(record));
+    else logger.emit(record);
     sdk.getLogger(...scope).emit(record);
   }
   return { ours: ours.getFinishedLogRecords().map(plain), theirs: theirs.getFinishedLogRecords().map(plain) };
+}
+
+function handedOver(record: LogRecord): LogRecord {
+  const a = record.attributes;
+  if (a === undefined) return { ...record };
+  return { ...record, attributes: Object.assign(Object.create(Object.getPrototypeOf(a)), a) };
 }
 
 const spanContext: SpanContext = {
@@ -100,6 +112,46 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
     expect(ours).toHaveLength(2);
     expect(ours).toEqual(theirs);
     expect(ours[0]?.attributeKeys).toEqual(Object.keys(attributes));
+  });
+
+  it('through EMIT_OWNED_ATTRIBUTES: the same exports, the handed-over object kept only when plain', () => {
+    const sse: LogAttributes = { 'event.name': 'codex.sse_event', 'event.kind': 'x', duration_ms: '0' };
+    const odd = { a: null, b: [1, 2], c: 'text' } as unknown as LogAttributes;
+    const records: LogRecord[] = [
+      { attributes: sse, timestamp: 1, observedTimestamp: 1 },
+      { attributes: odd, timestamp: 1, observedTimestamp: 1 },
+    ];
+    const both = emitBoth(records, undefined, undefined, undefined, true);
+    expect(both.ours).toEqual(both.theirs);
+    const limited = emitBoth(
+      records,
+      { attributeCountLimit: 2, attributeValueLengthLimit: 3 },
+      undefined,
+      undefined,
+      true,
+    );
+    expect(limited.ours).toEqual(limited.theirs);
+
+    const exporter = new InMemoryLogRecordExporter();
+    const stamp: LogRecordProcessor = {
+      onEmit: (record: SdkLogRecord) => void record.setAttribute('stamped', true),
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    const provider = new CodexLoggerProvider({
+      resource,
+      processors: [stamp, new SimpleLogRecordProcessor(exporter)],
+    });
+    const logger = provider.getLogger('codex_otel') as unknown as OwnedAttributesLogger;
+    const plainSet: LogAttributes = { a: 'x', b: 1 };
+    const oddSet = { a: null, b: 'y' } as unknown as LogAttributes;
+    logger[EMIT_OWNED_ATTRIBUTES]({ attributes: plainSet });
+    logger[EMIT_OWNED_ATTRIBUTES]({ attributes: oddSet });
+    const [first, second] = exporter.getFinishedLogRecords();
+    expect(first?.attributes).toBe(plainSet);
+    expect(plainSet).toEqual({ a: 'x', b: 1, stamped: true });
+    expect(second?.attributes).not.toBe(oddSet);
+    expect(second?.attributes).toEqual({ b: 'y', stamped: true });
   });
 
   it('for null, undefined, empty-key, invalid, array and map values', () => {
@@ -201,6 +253,12 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
         { body: 'active' },
         { body: 'explicit', context: explicit },
         { context: invalid },
+        // The same contexts again, repeated and interleaved (each span context is checked once).
+        { context: invalid },
+        { body: 'active' },
+        { body: 'active' },
+        { context: invalid },
+        { body: 'explicit', context: explicit },
       ];
       const { ours, theirs } = emitBoth(records.map((r) => ({ ...r, timestamp: 1, observedTimestamp: 2 })));
       expect(ours).toEqual(theirs);
@@ -208,6 +266,11 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
         'b7ad6b7169203331',
         '1111111111111111',
         undefined,
+        undefined,
+        'b7ad6b7169203331',
+        'b7ad6b7169203331',
+        undefined,
+        '1111111111111111',
       ]);
     } finally {
       context.disable();
@@ -269,11 +332,16 @@ describe('CodexLoggerProvider exports what the SDK LoggerProvider exports', () =
             count === undefined && length === undefined
               ? undefined
               : { attributeCountLimit: count, attributeValueLengthLimit: length };
-          const { ours, theirs } = emitBoth(
-            [{ attributes: attributes as LogAttributes, timestamp: 7, observedTimestamp: 8 }],
-            limits,
-          );
-          expect(ours).toEqual(theirs);
+          for (const owned of [false, true]) {
+            const { ours, theirs } = emitBoth(
+              [{ attributes: attributes as LogAttributes, timestamp: 7, observedTimestamp: 8 }],
+              limits,
+              undefined,
+              undefined,
+              owned,
+            );
+            expect(ours).toEqual(theirs);
+          }
         },
       ),
       { numRuns: 300 },

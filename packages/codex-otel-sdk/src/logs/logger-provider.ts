@@ -2,7 +2,8 @@
 // exporters, resource) with CodexLogRecord: the emit path of `@opentelemetry/sdk-logs` 0.205 with
 // less work per record. `codex.sse_event` emits one record per streamed event.
 
-import { context, diag, type HrTime, isSpanContextValid, trace } from '@opentelemetry/api';
+import { EMIT_OWNED_ATTRIBUTES, type OwnedAttributesLogger } from '@codex-ts/otel';
+import { context, diag, type HrTime, isSpanContextValid, type SpanContext, trace } from '@opentelemetry/api';
 import {
   type LoggerProvider as ApiLoggerProvider,
   type Logger,
@@ -18,7 +19,12 @@ import {
 } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordLimits, LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { CodexLogRecord, type LogRecordShared, type ResolvedLogRecordLimits } from './log-record.js';
+import {
+  CodexLogRecord,
+  type LoggerShared,
+  type LogRecordShared,
+  type ResolvedLogRecordLimits,
+} from './log-record.js';
 
 /** Options of {@link CodexLoggerProvider} (those of the SDK's `LoggerProvider` it honours). */
 export interface CodexLoggerProviderOptions {
@@ -65,31 +71,59 @@ class HrTimeCache {
   }
 }
 
-class CodexLogger implements Logger {
+class CodexLogger implements Logger, OwnedAttributesLogger {
   private readonly times = new HrTimeCache();
   private readonly observedTimes = new HrTimeCache();
+  private readonly shared: LoggerShared;
+  // The last span context seen and whether it is valid: the records of one stream share the
+  // active span's, and span contexts do not change (the SDK's spans and the API's
+  // `wrapSpanContext` never alter theirs), so it is checked once, not per record (two regular
+  // expressions).
+  private lastSpanContext: SpanContext | undefined;
+  private lastSpanContextValid = false;
 
   constructor(
-    private readonly shared: LogRecordShared,
-    private readonly scope: InstrumentationScope,
+    shared: LogRecordShared,
+    scope: InstrumentationScope,
     private readonly processors: readonly LogRecordProcessor[],
-  ) {}
+  ) {
+    this.shared = { resource: shared.resource, limits: shared.limits, scope };
+  }
 
   emit(logRecord: LogRecord): void {
+    this.emitRecord(logRecord, false);
+  }
+
+  /** `emit`, keeping `logRecord.attributes` itself when a copy would equal it (see `OwnedAttributesLogger`). */
+  [EMIT_OWNED_ATTRIBUTES](logRecord: LogRecord): void {
+    this.emitRecord(logRecord, true);
+  }
+
+  private emitRecord(logRecord: LogRecord, ownsAttributes: boolean): void {
     const ctx = logRecord.context || context.active();
     const spanContext = trace.getSpanContext(ctx);
     const now = Date.now();
     const record = new CodexLogRecord(
       this.shared,
-      this.scope,
       this.times.of(logRecord.timestamp ?? now),
       this.observedTimes.of(logRecord.observedTimestamp ?? now),
-      spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined,
+      this.validSpanContext(spanContext),
       logRecord,
+      ownsAttributes,
     );
     const processors = this.processors;
     for (let i = 0; i < processors.length; i++) (processors[i] as LogRecordProcessor).onEmit(record, ctx);
     record.makeReadonly();
+  }
+
+  /** `spanContext` when it is valid (`isSpanContextValid`), else undefined. */
+  private validSpanContext(spanContext: SpanContext | undefined): SpanContext | undefined {
+    if (spanContext === undefined) return undefined;
+    if (spanContext !== this.lastSpanContext) {
+      this.lastSpanContext = spanContext;
+      this.lastSpanContextValid = isSpanContextValid(spanContext);
+    }
+    return this.lastSpanContextValid ? spanContext : undefined;
   }
 }
 

@@ -16,9 +16,10 @@ import { type LoggerProvider as ApiLoggerProvider, logs } from '@opentelemetry/a
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { EagerBatchLogRecordProcessor } from '../logs/batch-processor.js';
 import { CodexLoggerProvider } from '../logs/logger-provider.js';
 import { CodexMeterProvider, CodexMetricReader } from '../metrics/aggregated-histograms.js';
 import { logExporter, metricExporter, spanExporter } from './exporters.js';
@@ -109,7 +110,9 @@ export function codexResource(
 
 /**
  * Builds the OpenTelemetry SDK of {@link OtelSdkSettings} (codex-rs `otel` provider setup): a
- * logger provider with the SDK's `BatchLogRecordProcessor` (our own provider: the contract of
+ * logger provider with the SDK's `BatchLogRecordProcessor`, which also exports as soon as a batch
+ * (512 records) is full instead of only every 5 s, so a fast stream does not fill its queue of
+ * {@link BATCH_QUEUE_SIZE} records and drop the rest (our own provider: the contract of
  * `@opentelemetry/sdk-logs`' `LoggerProvider` and its records — limits, trace context, read-only
  * after emit — with less work per record, since every streamed SSE event is one
  * `codex.sse_event` record), a `BasicTracerProvider` with a batch span processor and
@@ -153,7 +156,7 @@ export async function startOtelSdk(
     ? new CodexLoggerProvider({
         resource: codexResource(settings, 'logs'),
         processors: [
-          new BatchLogRecordProcessor(records, {
+          new EagerBatchLogRecordProcessor(records, {
             exportTimeoutMillis: timeout,
             maxQueueSize: BATCH_QUEUE_SIZE,
           }),

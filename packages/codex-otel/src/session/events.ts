@@ -23,6 +23,7 @@ import type {
   TurnProfileRecord,
 } from './lifecycle-types.js';
 import type { SessionMeta } from './meta.js';
+import { ownedAttributesEmit } from './owned-emit.js';
 import { recordingSpan } from './spans.js';
 import type {
   ApiRequestInfo,
@@ -65,7 +66,8 @@ export class SessionEvents {
   /** False when the logger provider exports nothing ({@link isLoggerProviderNoop}). */
   readonly logsEnabled: boolean;
 
-  private readonly logger: Logger;
+  // The logger's emit, handing each record's attributes over (every record builds its own).
+  private readonly emitOwned: Logger['emit'];
   private readonly redactor: SecretRedactor;
   private readonly logUserPrompt: boolean;
   private readonly authEnv: Readonly<AttrMap>;
@@ -88,7 +90,7 @@ export class SessionEvents {
   ) {
     this.logsEnabled = !isLoggerProviderNoop(provider);
     this.authEnv = authEnvAttributes(authEnv);
-    this.logger = provider.getLogger(LOG_SCOPE);
+    this.emitOwned = ownedAttributesEmit(provider.getLogger(LOG_SCOPE));
     this.redactor = redactor;
     this.logUserPrompt = logUserPrompt;
     this.setMeta(meta);
@@ -438,8 +440,9 @@ export class SessionEvents {
     return this.isoTimeText;
   }
 
+  // `attributes` is always an object built for this record alone: it is handed over.
   private emitRecord(name: string, attributes: LogAttributes, now: number): void {
-    this.logger.emit({
+    this.emitOwned({
       eventName: name,
       timestamp: now,
       severityNumber: SeverityNumber.INFO,

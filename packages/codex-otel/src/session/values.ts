@@ -65,21 +65,55 @@ export function countCodePoints(text: string): number {
   return count;
 }
 
+/** Most distinct event kinds {@link internKind} keeps; further kinds are copied on every call. */
+export const MAX_INTERNED_KINDS = 256;
+
+// Kind → its own flat copy (see internKind), and the last copy returned (a stream repeats one kind).
+const internedKinds = new Map<string, string>();
+let lastKind = '';
+
+/**
+ * `kind` as a string of its own: the same flat copy for every equal kind (the first
+ * {@link MAX_INTERNED_KINDS} kinds seen by the process), a fresh flat copy beyond. An event kind
+ * is cut from the decoder's chunk text (`slice`), and V8 makes a slice of 13 or more characters
+ * a view that keeps the whole chunk alive: a `codex.sse_event` record that held it would keep
+ * every decoded chunk of the stream in the heap until the record is exported.
+ */
+export function internKind(kind: string): string {
+  // Comparing the text is cheaper than hashing it for the map.
+  if (kind === lastKind) return lastKind;
+  let own = internedKinds.get(kind);
+  if (own === undefined) {
+    // A string built from character codes has its own storage (no view into `kind`'s parent).
+    own = kind.length === 0 ? '' : String.fromCharCode.apply(null, kindCodes(kind));
+    if (internedKinds.size < MAX_INTERNED_KINDS) internedKinds.set(own, own);
+  }
+  lastKind = own;
+  return own;
+}
+
+function kindCodes(kind: string): number[] {
+  const codes = new Array<number>(kind.length);
+  for (let i = 0; i < kind.length; i++) codes[i] = kind.charCodeAt(i);
+  return codes;
+}
+
 /**
  * The event kind of an SSE event without parsing its JSON: the SSE `event:` field (the Responses
  * API sets it to the event type), cut to {@link MAX_KIND_LENGTH}; for an unnamed event (`message`
  * or empty), the value of a leading `{"type":"…"` in `data` when it is at most that long (and
- * not empty); otherwise `message`.
+ * not empty); otherwise `message`. Always a string of its own ({@link internKind}), never a view
+ * into the event's text.
  */
 export function sseKind(event: { readonly event: string; readonly data: string }): string {
   const name = event.event;
   if (name !== 'message' && name !== '') {
-    return name.length > MAX_KIND_LENGTH ? name.slice(0, MAX_KIND_LENGTH) : name;
+    return internKind(name.length > MAX_KIND_LENGTH ? name.slice(0, MAX_KIND_LENGTH) : name);
   }
   const data = event.data;
   if (data.startsWith('{"type":"')) {
     const end = data.indexOf('"', 9);
-    if (end > 9 && end - 9 <= MAX_KIND_LENGTH) return data.slice(9, end);
+    if (end > 9 && end - 9 <= MAX_KIND_LENGTH) return internKind(data.slice(9, end));
   }
   return 'message';
 }
