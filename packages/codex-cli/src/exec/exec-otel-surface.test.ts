@@ -72,6 +72,8 @@ function expectShared(got: OtlpCollected, threadId: string): ReceivedSpan {
       'codex_otel.log_only',
       root.traceId,
     ]);
+    // As 0.169.0's records: no body, severity INFO.
+    expect(log.body).toBeNull();
     expect(log.resource).toMatchObject({ ...base, 'host.name': expect.any(String) });
     expect(log.resource).not.toHaveProperty('os');
     // Session metadata on every record; no auth_mode: the provider's env_key supplies the key.

@@ -447,7 +447,7 @@ export class SessionEvents {
       timestamp: now,
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
-      body: name,
+      // No body: the name is `eventName` and the `event.name` attribute (0.169.0's records have none).
       attributes,
     });
   }
