@@ -105,38 +105,24 @@ function zstdWasmPath(): string {
   return join(dirname(createRequire(client).resolve('@bokuweb/zstd-wasm')), 'zstd.wasm');
 }
 
+/** What the launchers and the bundle share: one Node 20 file each, into the library's dist/. */
+const standalone = {
+  target: 'node20',
+  platform: 'node',
+  tsconfig: 'tsconfig.build.json',
+  define,
+  clean: false,
+} satisfies Options;
+const cjs = { format: ['cjs'], outExtension: () => ({ js: '.cjs' }) } satisfies Options;
+
 export default defineConfig([
   { ...library, define, clean: false },
+  { ...standalone, entry: { bin: 'src/bin.ts' }, format: ['esm'], minify: true },
+  { ...standalone, ...cjs, entry: { bin: 'src/bin-cjs.ts' }, minify: true },
   {
-    entry: { bin: 'src/bin.ts' },
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    tsconfig: 'tsconfig.build.json',
-    define,
-    clean: false,
-    minify: true,
-  },
-  {
-    entry: { bin: 'src/bin-cjs.ts' },
-    format: ['cjs'],
-    outExtension: () => ({ js: '.cjs' }),
-    target: 'node20',
-    platform: 'node',
-    tsconfig: 'tsconfig.build.json',
-    define,
-    clean: false,
-    minify: true,
-  },
-  {
+    ...standalone,
+    ...cjs,
     entry: { cli: 'src/cli-entry.ts' },
-    format: ['cjs'],
-    outExtension: () => ({ js: '.cjs' }),
-    target: 'node20',
-    platform: 'node',
-    tsconfig: 'tsconfig.build.json',
-    define,
-    clean: false,
     // CODEX_TS_NO_MINIFY=1 (profiling only) keeps function names readable in `node --cpu-prof` output.
     minify: process.env.CODEX_TS_NO_MINIFY !== '1',
     // Everything in the file, except what only an `[otel]` exporter needs (loaded on demand).
