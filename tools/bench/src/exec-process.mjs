@@ -3,7 +3,11 @@
 // `node -e 0`. See README "exec-process".
 //
 //   node src/exec-process.mjs [--runs 21] [--warmup 2] [--cases version,short,deltas10k]
-//                             [--model gpt-5.5|default] [--out path]
+//                             [--model gpt-5.5|default] [--unset NAME[,NAME…]] [--out path]
+//
+// Every command runs with this process's environment (minus the provider keys), except the
+// variables `--unset` names, which no command gets (e.g. `--unset NODE_EXTRA_CA_CERTS`: Node 20
+// reads and parses that file when it starts, before any JavaScript; see README "exec-process").
 //
 // Commands (each optional except codex-ts):
 //   CODEX_TS_BIN   the codex-ts bin to measure (default: packages/codex-cli/dist/bin.cjs; a packed
@@ -38,6 +42,7 @@ function parseArgs(argv) {
     warmup: 2,
     cases: ['version', 'short', 'deltas10k'],
     model: 'gpt-5.5',
+    unset: [],
     out: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -51,6 +56,7 @@ function parseArgs(argv) {
     else if (arg === '--warmup') options.warmup = Number(value());
     else if (arg === '--cases') options.cases = value().split(',');
     else if (arg === '--model') options.model = value();
+    else if (arg === '--unset') options.unset = value().split(',').filter(Boolean);
     else if (arg === '--out') options.out = value();
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -250,7 +256,13 @@ const load = () =>
 console.log(
   `exec-process: node ${process.version}, model ${options.model}, runs ${options.runs}, warm-up ${options.warmup}, load ${load()}`,
 );
+for (const name of options.unset) delete process.env[name];
+if (options.unset.length > 0) console.log(`unset for every command: ${options.unset.join(', ')}`);
 if (process.env.SSL_CERT_FILE) console.log(`SSL_CERT_FILE is set (${process.env.SSL_CERT_FILE})`);
+if (process.env.NODE_EXTRA_CA_CERTS)
+  console.log(
+    `NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every node process parses it at start-up`,
+  );
 
 const scratch = mkdtempSync(join(tmpdir(), 'codex-ts-exec-bench-'));
 const cwd = join(scratch, 'cwd');
@@ -260,6 +272,9 @@ const result = {
   node: process.version,
   model: options.model,
   runs: options.runs,
+  unset: options.unset,
+  sslCertFile: process.env.SSL_CERT_FILE ?? null,
+  nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ?? null,
   loadStart: loadavg(),
   cases: {},
 };
