@@ -5,8 +5,9 @@ import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import { MetricReader, MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { METER_SCOPE, TelemetryMetricNames } from '../names.js';
+import { testSession } from '../test/index.js';
 import { AGGREGATED_HISTOGRAMS, type AggregatedHistogramOptions } from './aggregated-histograms.js';
-import { SessionTelemetry } from './session-telemetry.js';
+import type { SessionTelemetry } from './session-telemetry.js';
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -23,14 +24,7 @@ function providerWith(offer: Offer | undefined) {
 }
 
 function session(meterProvider: MeterProvider) {
-  return new SessionTelemetry({
-    conversationId: 'c1',
-    model: 'm',
-    originator: 'codex_exec',
-    appVersion: '1.0.0',
-    sessionSource: 'exec',
-    meterProvider,
-  });
+  return testSession({ meterProvider });
 }
 
 function stream(telemetry: SessionTelemetry, durations: number[]) {

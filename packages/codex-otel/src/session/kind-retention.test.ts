@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { LogRecord as ApiLogRecord, Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { describe, expect, it } from 'vitest';
-import { SessionTelemetry } from './session-telemetry.js';
+import { testSession } from '../test/index.js';
 import { internKind } from './values.js';
 
 setFlagsFromString('--expose-gc');
@@ -40,14 +40,7 @@ function heapUsed(): number {
 describe('codex.sse_event kinds', () => {
   it('are strings of their own: held records do not keep the chunks they were cut from', () => {
     const { provider, held } = holdingProvider();
-    const telemetry = new SessionTelemetry({
-      conversationId: 'c1',
-      model: 'm',
-      originator: 'codex_exec',
-      appVersion: '1.0.0',
-      sessionSource: 'exec',
-      loggerProvider: provider,
-    });
+    const telemetry = testSession({ loggerProvider: provider });
     const before = heapUsed();
     for (let i = 0; i < CHUNKS; i++) {
       const text = chunk(i);

@@ -2,19 +2,13 @@
 // EMIT_OWNED_ATTRIBUTES (a fresh object per record), and uses `emit` on any other logger.
 import type { Logger, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
 import { describe, expect, it } from 'vitest';
+import { testSession } from '../test/index.js';
 import { EMIT_OWNED_ATTRIBUTES } from './owned-emit.js';
-import { SessionTelemetry } from './session-telemetry.js';
+import type { SessionTelemetry } from './session-telemetry.js';
 
 function session(logger: Logger) {
   const provider: LoggerProvider = { getLogger: () => logger };
-  return new SessionTelemetry({
-    conversationId: 'c1',
-    model: 'm',
-    originator: 'codex_exec',
-    appVersion: '1.0.0',
-    sessionSource: 'exec',
-    loggerProvider: provider,
-  });
+  return testSession({ loggerProvider: provider });
 }
 
 function poll(telemetry: SessionTelemetry) {
