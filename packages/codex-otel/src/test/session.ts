@@ -1,7 +1,5 @@
 // A SessionTelemetry with the fewest options, for tests that only care about the providers.
-
-import { SessionTelemetry } from '../session/session-telemetry.js';
-import type { SessionTelemetryOptions } from '../session/types.js';
+import { SessionTelemetry, type SessionTelemetryOptions } from '@codex-ts/otel';
 
 /**
  * A `SessionTelemetry` of conversation `c1`, model `m`, originator `codex_exec`, version `1.0.0`,
