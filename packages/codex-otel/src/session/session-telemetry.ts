@@ -403,11 +403,21 @@ export class SessionTelemetry {
 
   /**
    * One finished tool call: counter `codex.tool.call` and histogram `codex.tool.call.duration_ms`
-   * (tags `tool`, `success`), log / span event `codex.tool_result` (see {@link ToolResultRecord}).
+   * (tags: the sandbox tags of {@link setToolSandbox}, `tool`, `success`, `record.metricTags`),
+   * log / span event `codex.tool_result` (see {@link ToolResultRecord}).
    */
   recordToolResult(record: ToolResultRecord): void {
-    this.metrics.lifecycle.toolCall(record.toolName, record.success, record.durationMs);
+    this.metrics.lifecycle.toolCall(record.toolName, record.success, record.durationMs, record.metricTags);
     this.events.toolResult(record);
+  }
+
+  /**
+   * The session's command sandbox, tagged on every later `codex.tool.call` point as 0.169.0 does:
+   * `sandbox` (`seccomp` on Linux under `read-only` / `workspace-write`, `none` under
+   * `danger-full-access`) and `sandbox_policy` (the mode, e.g. `read-only`). Unset: no such tags.
+   */
+  setToolSandbox(info: { sandbox: string; sandboxPolicy: string }): void {
+    this.metrics.lifecycle.setToolCallTags({ sandbox: info.sandbox, sandbox_policy: info.sandboxPolicy });
   }
 
   // ---------------------------------------------------------------- tracing
