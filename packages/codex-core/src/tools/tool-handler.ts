@@ -60,8 +60,11 @@ export interface ToolContext {
  * None throws.
  */
 export interface ToolCallTelemetry {
+  /** `codex.tool_decision` of this call now, e.g. `('approved', 'Config')`. */
   decision(decision: string, source: string): void;
+  /** Extra tags for this call's `codex.tool.call` points (merged, last value wins). */
   metricTags(tags: Readonly<Record<string, string>>): void;
+  /** This call answers the model with an error text: `success = "false"`. */
   failed(): void;
 }
 
