@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sandboxSkipReason } from '@codex-ts/core/test';
 import type { OtlpCollected } from '@codex-ts/otlp-receiver';
 import {
   completed,
@@ -27,6 +28,10 @@ import {
   otlpReceiver,
 } from '../test-support/otel-exec.js';
 import { runCli, tempHomes } from '../test-support/run-cli.js';
+
+const skipReason = await sandboxSkipReason();
+if (skipReason !== undefined)
+  console.warn(`exec-otel-tools.test.ts: sandbox denial test SKIPPED: ${skipReason}`);
 
 let server: ResponsesServer;
 let cwd: string;
@@ -261,4 +266,44 @@ describe('codex-ts exec: tool-call telemetry as 0.169.0', () => {
     expect(tagsOf('apply_patch')?.command_category).toBeUndefined();
     expect(tagsOf('no_such_tool')).toMatchObject({ success: 'false', sandbox_policy: 'read-only' });
   });
+
+  it.skipIf(skipReason !== undefined)(
+    'a command the sandbox denies: codex.sandbox_outcome denied between the decision and the result',
+    async () => {
+      const got = await toolTurn(
+        [functionCall('call_1', 'exec_command', { cmd: 'touch denied.txt' }, 'fc_1')],
+        ['-s', 'read-only'],
+      );
+      const toolLogs = got
+        .logs()
+        .map((l) => l.eventName ?? '')
+        .filter((n) => /^codex\.(tool_decision|sandbox_outcome|tool_result)$/.test(n));
+      expect(toolLogs).toEqual(['codex.tool_decision', 'codex.sandbox_outcome', 'codex.tool_result']);
+      const [outcome] = got.logs('codex.sandbox_outcome');
+      const keys = ['tool_name', 'call_id', 'outcome', 'initial_duration_ms'];
+      expect(keysOf(outcome!.attributes, keys)).toEqual(keys);
+      expect(outcome?.attributes).toMatchObject({
+        tool_name: 'exec_command',
+        call_id: 'call_1',
+        outcome: 'denied',
+      });
+      expect(attributeTypes(outcome!.attributes, ['initial_duration_ms'])).toEqual({
+        initial_duration_ms: 'number',
+      });
+      // Also on the turn's span, with the same attributes.
+      const event = got
+        .spans()
+        .flatMap((s) => s.events)
+        .find((e) => e.name === 'codex.sandbox_outcome');
+      expect(event?.attributes).toMatchObject({
+        tool_name: 'exec_command',
+        call_id: 'call_1',
+        outcome: 'denied',
+      });
+      expect(attributeTypes(event!.attributes, ['initial_duration_ms'])).toEqual({
+        initial_duration_ms: 'number',
+      });
+      expect(got.logs('codex.tool_result')[0]?.attributes).toMatchObject({ success: 'true' });
+    },
+  );
 });

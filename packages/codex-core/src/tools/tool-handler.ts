@@ -56,7 +56,8 @@ export interface ToolContext {
  * `codex.tool.call` / `codex.tool.call.duration_ms` points (recorded when the call ends; later
  * calls overwrite a key); `failed` marks a call whose output is an error text for the model
  * (0.169.0's `RespondToModel`: unparsable arguments, a refused escalation or patch, an unknown
- * tool), recorded with `success = "false"`; a command that ran and exited non-zero did not fail.
+ * tool), recorded with `success = "false"`; a command that ran and exited non-zero did not fail;
+ * `sandboxOutcome` emits `codex.sandbox_outcome` (0.169.0: only for a command the sandbox denied).
  * None throws.
  */
 export interface ToolCallTelemetry {
@@ -66,6 +67,11 @@ export interface ToolCallTelemetry {
   metricTags(tags: Readonly<Record<string, string>>): void;
   /** This call answers the model with an error text: `success = "false"`. */
   failed(): void;
+  /**
+   * `codex.sandbox_outcome` of this call now: the sandbox stopped its command (`outcome =
+   * denied`) after `initialDurationMs` (ms).
+   */
+  sandboxOutcome(outcome: string, initialDurationMs: number): void;
 }
 
 /**

@@ -38,6 +38,10 @@ export function toolCallRecorder(
       failed: () => {
         failed = true;
       },
+      sandboxOutcome: (outcome, initialDurationMs) =>
+        inTurn(() =>
+          telemetry.recordSandboxOutcome({ toolName: toolName(call), callId, outcome, initialDurationMs }),
+        ),
     },
     finish(output, success) {
       if (recorded) return;

@@ -17,6 +17,7 @@ import { LOG_SCOPE, TelemetryEventNames } from '../names.js';
 import { authEnvAttributes, commonAttributes, putAuth, unsignedAsText } from './event-attributes.js';
 import type {
   ConversationStartsInfo,
+  SandboxOutcomeRecord,
   StartupPhaseRecord,
   ToolDecisionRecord,
   ToolResultRecord,
@@ -25,7 +26,12 @@ import type {
 import type { SessionMeta } from './meta.js';
 import { ownedAttributesEmit } from './owned-emit.js';
 import { recordingSpan } from './spans.js';
-import { toolDecisionAttributes, toolResultLogAttributes, toolResultSpanAttributes } from './tool-events.js';
+import {
+  sandboxOutcomeAttributes,
+  toolDecisionAttributes,
+  toolResultLogAttributes,
+  toolResultSpanAttributes,
+} from './tool-events.js';
 import type {
   ApiRequestInfo,
   AuthEnvInfo,
@@ -336,6 +342,13 @@ export class SessionEvents {
   toolDecision(record: ToolDecisionRecord): void {
     if (!this.logsEnabled) return;
     this.emitLog(TelemetryEventNames.toolDecision, toolDecisionAttributes(record), Date.now());
+  }
+
+  /** `codex.sandbox_outcome` (log and span event; see {@link sandboxOutcomeAttributes}). */
+  sandboxOutcome(record: SandboxOutcomeRecord): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    this.emit(TelemetryEventNames.sandboxOutcome, sandboxOutcomeAttributes(record), span);
   }
 
   /**

@@ -63,6 +63,21 @@ export interface ToolDecisionRecord {
   source: string;
 }
 
+/**
+ * What the sandbox did to a tool's command (`codex.sandbox_outcome`, log and span event with the
+ * same attributes). 0.169.0 emitted it only when the sandbox denied the command (`outcome =
+ * denied`), between the call's `codex.tool_decision` and its `codex.tool_result`; a command the
+ * sandbox let run has none.
+ */
+export interface SandboxOutcomeRecord {
+  toolName: string;
+  callId: string;
+  /** e.g. `denied`. */
+  outcome: string;
+  /** Wall time of the sandboxed attempt (ms; `initial_duration_ms`, an integer). */
+  initialDurationMs: number;
+}
+
 /** One finished tool call (`codex.tool_result`, `codex.tool.call`, `codex.tool.call.duration_ms`). */
 export interface ToolResultRecord {
   toolName: string;

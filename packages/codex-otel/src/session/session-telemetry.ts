@@ -27,6 +27,7 @@ import { SessionEvents } from './events.js';
 import { requestHook, sseHook, websocketHooks } from './hooks.js';
 import type {
   ConversationStartsInfo,
+  SandboxOutcomeRecord,
   StartupPhaseRecord,
   StartupPrewarmAgeStatus,
   ToolDecisionRecord,
@@ -394,6 +395,11 @@ export class SessionTelemetry {
   /** Counter `codex.model_warning`: a model warning (reroute) was shown. */
   recordModelWarning(): void {
     this.metrics.lifecycle.modelWarning();
+  }
+
+  /** Log / span event `codex.sandbox_outcome` (see {@link SandboxOutcomeRecord}). */
+  recordSandboxOutcome(record: SandboxOutcomeRecord): void {
+    this.events.sandboxOutcome(record);
   }
 
   /** Log event `codex.tool_decision` (see {@link ToolDecisionRecord}). */

@@ -5,8 +5,8 @@
  */
 
 import type { SecretRedactor } from '@codex-ts/client';
-import type { ToolDecisionRecord, ToolResultRecord } from './lifecycle-types.js';
-import { type AttrMap, durationMsText } from './values.js';
+import type { SandboxOutcomeRecord, ToolDecisionRecord, ToolResultRecord } from './lifecycle-types.js';
+import { type AttrMap, durationMsText, truncMs } from './values.js';
 
 /** `tool_namespace` of a built-in tool. */
 const DEFAULT_TOOL_NAMESPACE = 'functions';
@@ -74,5 +74,15 @@ export function toolResultSpanAttributes(record: ToolResultRecord, seq: number):
     output_line_count: output === '' ? 0 : output.split(/\r?\n/).length - (output.endsWith('\n') ? 1 : 0),
     tool_origin: mcpServer === '' ? 'builtin' : 'mcp',
     mcp_tool: mcpServer !== '',
+  };
+}
+
+/** `codex.sandbox_outcome`: `tool_name`, `call_id`, `outcome`, `initial_duration_ms` (an integer). */
+export function sandboxOutcomeAttributes(record: SandboxOutcomeRecord): AttrMap {
+  return {
+    tool_name: record.toolName,
+    call_id: record.callId,
+    outcome: record.outcome,
+    initial_duration_ms: truncMs(record.initialDurationMs),
   };
 }

@@ -204,7 +204,8 @@ const EXEC_COMMAND_METRIC_TAGS = { command_category: 'unknown', shell_snapshot_m
  *   approval and apply_patch checks, before the sandbox) reports `approved` / `Config`
  *   (`codex.tool_decision`), as 0.169.0's orchestrator; a refused escalation reports none. Error
  *   answers (unparsable arguments, a refused escalation, a process that could not start, an
- *   unknown `write_stdin` session) report `failed()`; a command exiting non-zero does not.
+ *   unknown `write_stdin` session) report `failed()`; a command exiting non-zero does not. A
+ *   command the sandbox denied reports `sandboxOutcome('denied', <ms since the launch>)`.
  */
 export function createExecTools(options: ExecToolsOptions): ExecTools {
   const store = options.store ?? new ExecSessionStore();
@@ -300,6 +301,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       ) {
         const output = child.pending.take();
         const wallTimeSeconds = (Date.now() - started) / 1000;
+        context.telemetry?.sandboxOutcome('denied', Date.now() - started);
         return answerItem(
           call,
           formatExecAnswer({ wallTimeSeconds, exitCode: code, output, maxOutputTokens }),
