@@ -271,7 +271,7 @@ describe('codex-ts exec: tool-call telemetry as 0.169.0', () => {
     'a command the sandbox denies: codex.sandbox_outcome denied between the decision and the result',
     async () => {
       const got = await toolTurn(
-        [functionCall('call_1', 'exec_command', { cmd: 'touch denied.txt' }, 'fc_1')],
+        [functionCall('call_1', 'exec_command', { cmd: 'touch denied.txt', login: false }, 'fc_1')],
         ['-s', 'read-only'],
       );
       const toolLogs = got
