@@ -292,7 +292,13 @@ export {
 export { type ExecSession, ExecSessionStore, MAX_LIVE_EXEC_PROCESSES } from './tools/exec/session-store.js';
 export { EXEC_COMMAND_SPEC, WRITE_STDIN_SPEC } from './tools/exec/specs.js';
 export { type Tool, ToolRegistry, toolCallName } from './tools/registry.js';
-export type { ToolContext, ToolHandler, ToolItemEvent, ToolThreadItem } from './tools/tool-handler.js';
+export type {
+  ToolCallTelemetry,
+  ToolContext,
+  ToolHandler,
+  ToolItemEvent,
+  ToolThreadItem,
+} from './tools/tool-handler.js';
 export {
   PLAN_UPDATED,
   type PlanStepStatus,

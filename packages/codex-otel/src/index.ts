@@ -20,6 +20,7 @@ export {
 } from './session/aggregated-histograms.js';
 export type {
   ConversationStartsInfo,
+  SandboxOutcomeRecord,
   StartupPhaseRecord,
   StartupPrewarmAgeStatus,
   ToolDecisionRecord,

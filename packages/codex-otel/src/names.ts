@@ -29,6 +29,8 @@ export const TelemetryEventNames = {
   toolDecision: 'codex.tool_decision',
   /** One finished tool call. */
   toolResult: 'codex.tool_result',
+  /** The sandbox stopped a tool's command (log and span event). */
+  sandboxOutcome: 'codex.sandbox_outcome',
   /** Span event on `session_task.turn` when the turn ends (trace only). */
   turnProfile: 'codex.turn_profile',
 } as const;

@@ -359,6 +359,8 @@ async function build(
     turnTrigger: 'exec',
     stampUserPrompt: provider.id === 'openai',
   });
+  // 0.169.0 tags each `codex.tool.call` point with the session's sandbox.
+  telemetry.setToolSandbox({ sandbox: sandbox.tag, sandboxPolicy: sandboxPolicy.mode });
   recordSessionStart(telemetry, {
     providerName: provider.id,
     reasoningEffort: modelSettings.reasoningEffort,

@@ -73,6 +73,7 @@ export class ToolRegistry implements ToolHandler {
     if (tool) return tool.handle(call, context);
     const callId = toolCallId(call) ?? '';
     const text = `unsupported call: ${name}`;
+    context.telemetry?.failed();
     return Promise.resolve(
       call.type === 'custom_tool_call'
         ? customToolCallOutput(callId, text)

@@ -41,6 +41,37 @@ export interface ToolContext {
    * e.g. the code-mode `notify()` output. Optional: hosts that run tools themselves may leave it out.
    */
   inject?(item: ResponseItem): void;
+  /**
+   * The call's telemetry (given by the turn loop when the session has telemetry): the tool reports
+   * its approval decision and extra metric tags through it. Optional: tools must work without it.
+   */
+  telemetry?: ToolCallTelemetry | undefined;
+}
+
+/**
+ * What a tool reports about one call besides its output, as 0.169.0's tool orchestrator does:
+ * `decision` emits the log event `codex.tool_decision` (`tool_name`, `tool_namespace`, `call_id`
+ * of the call; `codex exec` calls it with `approved` / `Config` right before a command starts or a
+ * patch is written, never for a call refused before that); `metricTags` adds tags to the call's
+ * `codex.tool.call` / `codex.tool.call.duration_ms` points (recorded when the call ends; later
+ * calls overwrite a key); `failed` marks a call whose output is an error text for the model
+ * (0.169.0's `RespondToModel`: unparsable arguments, a refused escalation or patch, an unknown
+ * tool), recorded with `success = "false"`; a command that ran and exited non-zero did not fail;
+ * `sandboxOutcome` emits `codex.sandbox_outcome` (0.169.0: only for a command the sandbox denied).
+ * None throws.
+ */
+export interface ToolCallTelemetry {
+  /** `codex.tool_decision` of this call now, e.g. `('approved', 'Config')`. */
+  decision(decision: string, source: string): void;
+  /** Extra tags for this call's `codex.tool.call` points (merged, last value wins). */
+  metricTags(tags: Readonly<Record<string, string>>): void;
+  /** This call answers the model with an error text: `success = "false"`. */
+  failed(): void;
+  /**
+   * `codex.sandbox_outcome` of this call now: the sandbox stopped its command (`outcome =
+   * denied`) after `initialDurationMs` (ms).
+   */
+  sandboxOutcome(outcome: string, initialDurationMs: number): void;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ToolHandler, ToolItemEvent } from '../tools/tool-handler.js';
 import { missingCallOutputs } from './call-outputs.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
+import { toolCallRecorder } from './tool-telemetry.js';
 import { TurnTiming, type TurnTrace } from './turn-trace.js';
 
 /** Base delay of the turn-level retry backoff, in ms. */
@@ -360,22 +361,7 @@ async function* runTool(
   injected: ResponseItem[],
   inTurn: <T>(fn: () => T) => T = (fn) => fn(),
 ): AsyncGenerator<{ event: ToolItemEvent } | { output: ResponseItem }> {
-  const startedAt = performance.now();
-  let recorded = false;
-  const record = (output: ResponseItem, success: boolean): void => {
-    if (telemetry === undefined || recorded) return;
-    recorded = true;
-    inTurn(() =>
-      telemetry.recordToolResult({
-        toolName: toolName(call),
-        callId: toolCallId(call) ?? '',
-        arguments: toolArguments(call),
-        durationMs: performance.now() - startedAt,
-        success,
-        output: outputText(output),
-      }),
-    );
-  };
+  const recorder = toolCallRecorder(call, telemetry, inTurn);
   const pending: ToolItemEvent[] = [];
   let wake: (() => void) | undefined;
   const emit = (event: ToolItemEvent): void => {
@@ -386,7 +372,13 @@ async function* runTool(
   let handled: Promise<ResponseItem>;
   try {
     handled = inTurn(() =>
-      tools.handle(call, { signal, turnId, emit, inject: (item) => injected.push(item) }),
+      tools.handle(call, {
+        signal,
+        turnId,
+        emit,
+        inject: (item) => injected.push(item),
+        telemetry: recorder.context,
+      }),
     );
   } catch (error) {
     // A handler that throws before returning its promise fails the call, not the sampling request.
@@ -411,7 +403,7 @@ async function* runTool(
   const outcome = await result;
   while (pending.length > 0) yield { event: pending.shift() as ToolItemEvent };
   if ('output' in outcome) {
-    record(outcome.output, true);
+    recorder.finish(outcome.output, true);
     yield { output: outcome.output };
     return;
   }
@@ -420,29 +412,8 @@ async function* runTool(
   const text = `tool call failed: ${errorText(outcome.error)}`;
   const output =
     call.type === 'custom_tool_call' ? customToolCallOutput(callId, text) : functionCallOutput(callId, text);
-  record(output, false);
+  recorder.finish(output, false);
   yield { output };
-}
-
-/** The tool's name (`name` of a function / custom call, else the item type). */
-function toolName(call: ToolCallItem): string {
-  const name = (call as { name?: unknown }).name;
-  return typeof name === 'string' ? name : call.type;
-}
-
-/** The call's arguments as the model sent them (`arguments` / `input`), else `''`. */
-function toolArguments(call: ToolCallItem): string {
-  const c = call as { arguments?: unknown; input?: unknown };
-  if (typeof c.arguments === 'string') return c.arguments;
-  if (typeof c.input === 'string') return c.input;
-  return '';
-}
-
-/** The text of a call output item (a string `output`, or the JSON of a structured one). */
-function outputText(item: ResponseItem): string {
-  const output = (item as { output?: unknown }).output;
-  if (typeof output === 'string') return output;
-  return output === undefined ? '' : JSON.stringify(output);
 }
 
 function errorText(error: unknown): string {

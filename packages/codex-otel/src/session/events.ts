@@ -17,6 +17,7 @@ import { LOG_SCOPE, TelemetryEventNames } from '../names.js';
 import { authEnvAttributes, commonAttributes, putAuth, unsignedAsText } from './event-attributes.js';
 import type {
   ConversationStartsInfo,
+  SandboxOutcomeRecord,
   StartupPhaseRecord,
   ToolDecisionRecord,
   ToolResultRecord,
@@ -25,6 +26,12 @@ import type {
 import type { SessionMeta } from './meta.js';
 import { ownedAttributesEmit } from './owned-emit.js';
 import { recordingSpan } from './spans.js';
+import {
+  sandboxOutcomeAttributes,
+  toolDecisionAttributes,
+  toolResultLogAttributes,
+  toolResultSpanAttributes,
+} from './tool-events.js';
 import type {
   ApiRequestInfo,
   AuthEnvInfo,
@@ -77,6 +84,8 @@ export class SessionEvents {
   // The attributes of a successful `codex.sse_event` in exported key order, the per-event values
   // empty: each event copies it (one shallow clone) and fills them in.
   private sseTemplate!: Readonly<LogAttributes>;
+  // `tool_result_seq` of the last `codex.tool_result`.
+  private toolResultSeq = 0;
   // The last `event.timestamp` text and its ms (isoTime).
   private isoTimeMs = Number.NaN;
   private isoTimeText = '';
@@ -329,72 +338,33 @@ export class SessionEvents {
     this.emit(TelemetryEventNames.turnTtft, { duration_ms: durationMsText(durationMs) }, span);
   }
 
-  /** `codex.tool_decision` (log only): `tool_name`, `call_id`, `decision`, `source`. */
+  /** `codex.tool_decision` (log only; see {@link toolDecisionAttributes}). */
   toolDecision(record: ToolDecisionRecord): void {
     if (!this.logsEnabled) return;
-    this.emitLog(
-      TelemetryEventNames.toolDecision,
-      {
-        tool_name: record.toolName,
-        call_id: record.callId,
-        decision: record.decision,
-        source: record.source,
-      },
-      Date.now(),
-    );
+    this.emitLog(TelemetryEventNames.toolDecision, toolDecisionAttributes(record), Date.now());
+  }
+
+  /** `codex.sandbox_outcome` (log and span event; see {@link sandboxOutcomeAttributes}). */
+  sandboxOutcome(record: SandboxOutcomeRecord): void {
+    const span = recordingSpan();
+    if (!this.logsEnabled && span === undefined) return;
+    this.emit(TelemetryEventNames.sandboxOutcome, sandboxOutcomeAttributes(record), span);
   }
 
   /**
-   * `codex.tool_result`: the log has `tool_name`, `call_id`, `arguments`, `duration_ms`, `success`,
-   * `output` (both redacted), `mcp_server`, `mcp_server_origin`; the span event never the
-   * arguments or output, only `arguments_length`, `output_length`, `output_line_count`,
-   * `tool_origin` (`builtin` | `mcp`) and `mcp_tool`.
+   * `codex.tool_result`, numbered per session from 1 (`tool_result_seq`, counted even when nothing
+   * exports): the log has the redacted `arguments` and `output` ({@link toolResultLogAttributes}),
+   * the span event only their sizes ({@link toolResultSpanAttributes}).
    */
   toolResult(record: ToolResultRecord): void {
+    const seq = ++this.toolResultSeq;
     const span = recordingSpan();
     if (!this.logsEnabled && span === undefined) return;
     const now = Date.now();
-    const mcpServer = record.mcpServer ?? '';
-    const common: AttrMap = {
-      tool_name: record.toolName,
-      call_id: record.callId,
-    };
-    const durationMs = durationMsText(record.durationMs);
-    const success = record.success ? 'true' : 'false';
-    if (this.logsEnabled) {
-      this.emitLog(
-        TelemetryEventNames.toolResult,
-        {
-          ...common,
-          arguments: this.redactor.redact(record.arguments),
-          duration_ms: durationMs,
-          success,
-          output: this.redactor.redact(record.output),
-          mcp_server: mcpServer,
-          mcp_server_origin: record.mcpServerOrigin ?? '',
-        },
-        now,
-      );
-    }
-    if (span !== undefined) {
-      const output = record.output;
-      this.emitSpanEvent(
-        span,
-        TelemetryEventNames.toolResult,
-        {
-          ...common,
-          duration_ms: durationMs,
-          success,
-          arguments_length: record.arguments.length,
-          output_length: output.length,
-          output_line_count:
-            output === '' ? 0 : output.split(/\r?\n/).length - (output.endsWith('\n') ? 1 : 0),
-          tool_origin: mcpServer === '' ? 'builtin' : 'mcp',
-          mcp_tool: mcpServer !== '',
-        },
-        now,
-      );
-    }
+    if (this.logsEnabled)
+      this.emitLog(TelemetryEventNames.toolResult, toolResultLogAttributes(record, seq, this.redactor), now);
+    if (span !== undefined)
+      this.emitSpanEvent(span, TelemetryEventNames.toolResult, toolResultSpanAttributes(record, seq), now);
   }
 
   /**

@@ -27,6 +27,7 @@ const TOKEN_TYPES: ReadonlyArray<readonly [tokenType: string, field: keyof TurnT
 export class LifecycleMetrics {
   private readonly enabled: boolean;
   private sessionTags: Readonly<Attributes>;
+  private toolCallTags: Readonly<Record<string, string>> = {};
   private readonly processStartCounter: Counter;
   private readonly threadStartedCounter: Counter;
   private readonly startupPhaseHistogram: Histogram;
@@ -159,12 +160,25 @@ export class LifecycleMetrics {
       this.turnToolCallHistogram.record(Math.max(0, count), this.tags({ tmp_mem_enabled: 'false' }));
   }
 
-  /** `codex.tool.call` + `codex.tool.call.duration_ms`, tags `tool`, `success`. */
-  toolCall(tool: string, success: boolean, durationMs: number): void {
+  /**
+   * `codex.tool.call` + `codex.tool.call.duration_ms`: the session tags, the sandbox tags
+   * ({@link setToolCallTags}), `tool`, `success`, then `extra` (e.g. `command_category`).
+   */
+  toolCall(
+    tool: string,
+    success: boolean,
+    durationMs: number,
+    extra?: Readonly<Record<string, string>>,
+  ): void {
     if (!this.enabled) return;
-    const tags = this.tags({ tool, success: String(success) });
+    const tags = this.tags({ ...this.toolCallTags, tool, success: String(success), ...extra });
     this.toolCallCounter.add(1, tags);
     this.toolCallDuration.record(durationValue(durationMs), tags);
+  }
+
+  /** Tags every later `codex.tool.call` point carries (0.169.0: `sandbox`, `sandbox_policy`). */
+  setToolCallTags(tags: Readonly<Record<string, string>>): void {
+    this.toolCallTags = { ...tags };
   }
 
   /** `codex.conversation.turn.count` (session tags). */

@@ -45,19 +45,44 @@ export interface TurnTokenUsageRecord {
   totalTokens: number;
 }
 
-/** A tool call's approval decision (`codex.tool_decision`, log only). */
+/**
+ * A tool call's approval decision (`codex.tool_decision`, log only; 0.169.0 mirrors it on no span).
+ * 0.169.0 records one for each call its tool orchestrator lets run (`exec_command` about to start
+ * a command, `apply_patch` about to write): `decision = approved`, `source = Config` in
+ * `codex exec` (approval `never`, no one to ask); a call refused before that (an escalation under
+ * `never`, a patch outside the sandbox) has none.
+ */
 export interface ToolDecisionRecord {
   toolName: string;
+  /** `tool_namespace`; default `functions` (every built-in tool). */
+  toolNamespace?: string | undefined;
   callId: string;
   /** e.g. `approved`, `denied`, `abort`. */
   decision: string;
-  /** Who decided: `config` or `user`. */
+  /** Who decided, as 0.169.0 spells it: `Config` or `User`. */
   source: string;
+}
+
+/**
+ * What the sandbox did to a tool's command (`codex.sandbox_outcome`, log and span event with the
+ * same attributes). 0.169.0 emitted it only when the sandbox denied the command (`outcome =
+ * denied`), between the call's `codex.tool_decision` and its `codex.tool_result`; a command the
+ * sandbox let run has none.
+ */
+export interface SandboxOutcomeRecord {
+  toolName: string;
+  callId: string;
+  /** e.g. `denied`. */
+  outcome: string;
+  /** Wall time of the sandboxed attempt (ms; `initial_duration_ms`, an integer). */
+  initialDurationMs: number;
 }
 
 /** One finished tool call (`codex.tool_result`, `codex.tool.call`, `codex.tool.call.duration_ms`). */
 export interface ToolResultRecord {
   toolName: string;
+  /** `tool_namespace`; default `functions` (every built-in tool). */
+  toolNamespace?: string | undefined;
   callId: string;
   /** The call's arguments as sent by the model (log only, redacted; the span event gets its length). */
   arguments: string;
@@ -66,10 +91,17 @@ export interface ToolResultRecord {
   success: boolean;
   /** The output given to the model (log only, redacted; the span event gets its length and line count). */
   output: string;
+  /** `output_truncated` (a boolean); default false. */
+  outputTruncated?: boolean | undefined;
   /** MCP server of the call; empty or absent for a built-in tool (`tool_origin = builtin`). */
   mcpServer?: string;
   /** `mcp_server_origin` (log only). */
   mcpServerOrigin?: string;
+  /**
+   * Extra tags of this call's `codex.tool.call` / `codex.tool.call.duration_ms` points (0.169.0:
+   * `exec_command` adds `command_category`, `shell_snapshot_mode`), after the session's sandbox tags.
+   */
+  metricTags?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The per-turn summary span event `codex.turn_profile` (trace only). */

@@ -27,6 +27,7 @@ import { SessionEvents } from './events.js';
 import { requestHook, sseHook, websocketHooks } from './hooks.js';
 import type {
   ConversationStartsInfo,
+  SandboxOutcomeRecord,
   StartupPhaseRecord,
   StartupPrewarmAgeStatus,
   ToolDecisionRecord,
@@ -396,6 +397,11 @@ export class SessionTelemetry {
     this.metrics.lifecycle.modelWarning();
   }
 
+  /** Log / span event `codex.sandbox_outcome` (see {@link SandboxOutcomeRecord}). */
+  recordSandboxOutcome(record: SandboxOutcomeRecord): void {
+    this.events.sandboxOutcome(record);
+  }
+
   /** Log event `codex.tool_decision` (see {@link ToolDecisionRecord}). */
   recordToolDecision(record: ToolDecisionRecord): void {
     this.events.toolDecision(record);
@@ -403,11 +409,21 @@ export class SessionTelemetry {
 
   /**
    * One finished tool call: counter `codex.tool.call` and histogram `codex.tool.call.duration_ms`
-   * (tags `tool`, `success`), log / span event `codex.tool_result` (see {@link ToolResultRecord}).
+   * (tags: the sandbox tags of {@link setToolSandbox}, `tool`, `success`, `record.metricTags`),
+   * log / span event `codex.tool_result` (see {@link ToolResultRecord}).
    */
   recordToolResult(record: ToolResultRecord): void {
-    this.metrics.lifecycle.toolCall(record.toolName, record.success, record.durationMs);
+    this.metrics.lifecycle.toolCall(record.toolName, record.success, record.durationMs, record.metricTags);
     this.events.toolResult(record);
+  }
+
+  /**
+   * The session's command sandbox, tagged on every later `codex.tool.call` point as 0.169.0 does:
+   * `sandbox` (`seccomp` on Linux under `read-only` / `workspace-write`, `none` under
+   * `danger-full-access`) and `sandbox_policy` (the mode, e.g. `read-only`). Unset: no such tags.
+   */
+  setToolSandbox(info: { sandbox: string; sandboxPolicy: string }): void {
+    this.metrics.lifecycle.setToolCallTags({ sandbox: info.sandbox, sandbox_policy: info.sandboxPolicy });
   }
 
   // ---------------------------------------------------------------- tracing

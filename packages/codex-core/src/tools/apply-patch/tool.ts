@@ -66,6 +66,8 @@ export function formatApplyPatchOutput(exitCode: number, elapsedMs: number, outp
  * in_progress` and `changes` `[{path (absolute; a move's source), kind: add|delete|update}]` sorted
  * by path, then `completed` with `status` `completed` or `failed` (the item key is the `call_id`).
  * A `function_call` named `apply_patch` gets `function_call_output` `aborted`, as 0.169.0.
+ * A patch about to be written reports `approved` / `Config` to `ctx.telemetry`
+ * (`codex.tool_decision`); a refused or unverifiable one reports no decision and `failed()`.
  */
 export function applyPatchTool(options: ApplyPatchToolOptions): Tool {
   const now = options.now ?? (() => performance.now());
@@ -136,6 +138,7 @@ async function runApplyPatch(
     changes = await verifyHunks(hunks, cwd);
   } catch (error) {
     if (error instanceof PatchParseError || error instanceof PatchVerificationError) {
+      run.context.telemetry?.failed();
       return `${VERIFICATION_FAILED}${error.message}`;
     }
     throw error;
@@ -144,8 +147,13 @@ async function runApplyPatch(
     change.movePath === undefined ? [change.path] : [change.path, change.movePath],
   );
   const rejection = await patchRejection(written, policy, sessionCwd, run.env);
-  if (rejection !== undefined) return rejection;
+  if (rejection !== undefined) {
+    run.context.telemetry?.failed();
+    return rejection;
+  }
   if (run.context.signal.aborted) throw run.context.signal.reason ?? new Error('aborted');
+  // 0.169.0's orchestrator: the patch is written without asking, decided by config.
+  run.context.telemetry?.decision('approved', 'Config');
 
   const item = (status: 'in_progress' | 'completed' | 'failed') => ({
     type: 'file_change' as const,

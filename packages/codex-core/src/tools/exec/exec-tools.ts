@@ -157,6 +157,12 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
+ * Tags 0.169.0 put on every `exec_command` `codex.tool.call` point (even a refused call):
+ * `command_category` (`unknown` for the commands seen) and `shell_snapshot_mode` (`v1`).
+ */
+const EXEC_COMMAND_METRIC_TAGS = { command_category: 'unknown', shell_snapshot_mode: 'v1' } as const;
+
+/**
  * `exec_command` and `write_stdin` (codex-cli 0.169.0 unified exec, observed-cli-0.169-auth §14):
  *
  * - `exec_command {cmd, workdir?, shell?, login?, tty?, yield_time_ms?, max_output_tokens?}` runs
@@ -193,12 +199,20 @@ function abortError(signal: AbortSignal): unknown {
  *   `failed to parse function arguments: unknown variant \`x\`, expected one of … at line L column C`.
  * - A turn abort (`context.signal`) kills the process group of every command started in that
  *   turn; the call then rejects with the abort reason.
+ * - Telemetry (`context.telemetry`): every `exec_command` call tags its `codex.tool.call` points
+ *   `command_category = unknown`, `shell_snapshot_mode = v1`; a command about to start (after the
+ *   approval and apply_patch checks, before the sandbox) reports `approved` / `Config`
+ *   (`codex.tool_decision`), as 0.169.0's orchestrator; a refused escalation reports none. Error
+ *   answers (unparsable arguments, a refused escalation, a process that could not start, an
+ *   unknown `write_stdin` session) report `failed()`; a command exiting non-zero does not. A
+ *   command the sandbox denied reports `sandboxOutcome('denied', <ms since the launch>)`.
  */
 export function createExecTools(options: ExecToolsOptions): ExecTools {
   const store = options.store ?? new ExecSessionStore();
   const env = options.env ?? process.env;
 
   const execCommand = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
+    context.telemetry?.metricTags(EXEC_COMMAND_METRIC_TAGS);
     let args: Record<string, unknown>;
     let sandboxPermissions: SandboxPermissions;
     try {
@@ -206,13 +220,17 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       if (typeof args.cmd !== 'string') throw new Error('missing field `cmd`');
       sandboxPermissions = sandboxPermissionsOf(call, args.sandbox_permissions);
     } catch (error) {
+      context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
     const decision = decideCommandLaunch({
       approvalPolicy: options.approvalPolicy ?? 'never',
       sandboxPermissions,
     });
-    if (decision.kind === 'reject') return answerItem(call, decision.message);
+    if (decision.kind === 'reject') {
+      context.telemetry?.failed();
+      return answerItem(call, decision.message);
+    }
     const callId = toolCallId(call) ?? '';
     const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
     const argv = shellArgv(shell, args.cmd as string, args.login !== false);
@@ -234,6 +252,8 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     );
     if (patched !== undefined) return answerItem(call, patched);
     const childEnv = execEnvironment(env, { threadId: options.threadId, callId });
+    // 0.169.0's orchestrator: the command runs without asking (approval `never`), decided by config.
+    context.telemetry?.decision('approved', 'Config');
 
     const started = Date.now();
     const prepared = await options.sandbox.prepare(argv, { cwd, env: childEnv });
@@ -261,6 +281,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       const reason = `Failed to create unified exec process: ${osErrorText(child.spawnError)}`;
       context.emit({ phase: 'started', key: callId, item: commandItem(command, null, ''), cwd });
       context.emit({ phase: 'completed', key: callId, item: commandItem(command, -1, reason) });
+      context.telemetry?.failed();
       return answerItem(
         call,
         `exec_command failed: CreateProcess { message: ${JSON.stringify(`Rejected(${JSON.stringify(reason)})`)} }`,
@@ -280,6 +301,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       ) {
         const output = child.pending.take();
         const wallTimeSeconds = (Date.now() - started) / 1000;
+        context.telemetry?.sandboxOutcome('denied', Date.now() - started);
         return answerItem(
           call,
           formatExecAnswer({ wallTimeSeconds, exitCode: code, output, maxOutputTokens }),
@@ -320,11 +342,15 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
       args = parseArguments(call);
       if (typeof args.session_id !== 'number') throw new Error('missing field `session_id`');
     } catch (error) {
+      context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
     const id = args.session_id as number;
     const session = store.get(id);
-    if (!session) return answerItem(call, `write_stdin failed: Unknown process id ${id}`);
+    if (!session) {
+      context.telemetry?.failed();
+      return answerItem(call, `write_stdin failed: Unknown process id ${id}`);
+    }
     const chars = typeof args.chars === 'string' ? args.chars : '';
     const child = session.process;
     if (chars.length > 0) {
