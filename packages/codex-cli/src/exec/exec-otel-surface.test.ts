@@ -89,6 +89,14 @@ function expectShared(got: OtlpCollected, threadId: string): ReceivedSpan {
     });
     expect(metric.resource).not.toHaveProperty('host.name');
     for (const point of metric.points) expect(point.attributes).not.toHaveProperty('auth_mode');
+    // As 0.169.0: every duration histogram holds whole ms.
+    if (
+      metric.type === 'histogram' &&
+      /duration_ms$/.test(metric.name) &&
+      !metric.name.startsWith('codex.responses_api_')
+    )
+      for (const point of metric.points)
+        expect([metric.name, Number.isInteger(point.sum)]).toEqual([metric.name, true]);
   }
   const tags = {
     'app.version': CLI_VERSION,

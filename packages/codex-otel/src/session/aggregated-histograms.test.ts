@@ -70,7 +70,7 @@ describe('SessionTelemetry with an AggregatedHistogramProvider', () => {
       },
     ]);
     expect(batches.map((b) => [b.values, b.attributes.kind, b.attributes.success])).toEqual([
-      [[1.5, 0, 3], 'delta', 'true'],
+      [[1, 0, 3], 'delta', 'true'],
       [[9], 'response.completed', 'true'],
     ]);
     expect(batches[0]?.attributes).toMatchObject({

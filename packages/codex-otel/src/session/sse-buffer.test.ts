@@ -143,7 +143,7 @@ describe('buffered codex.sse_event metrics', () => {
       const tags = { ...tagsBase, kind: poll.event?.event ?? 'unknown', success: String(!failed) };
       counter.add(1, tags);
       const ms = poll.durationMs;
-      histogram.record(ms > 0 && Number.isFinite(ms) ? ms : 0, tags);
+      histogram.record(ms > 0 && Number.isFinite(ms) ? Math.trunc(ms) : 0, tags);
     }
 
     const expected = await ssePoints(refReader);
@@ -164,7 +164,7 @@ describe('buffered codex.sse_event metrics', () => {
       ['response.created', 1],
       ['response.output_text.delta', 2],
     ]);
-    expect(handed(TelemetryMetricNames.sseEventDuration).map((c) => c.value)).toEqual([5, 1.5, 2.5]);
+    expect(handed(TelemetryMetricNames.sseEventDuration).map((c) => c.value)).toEqual([5, 1, 2]);
     // One tag-set object per kind, shared by the counter and the histogram.
     const [created, deltas] = handed(TelemetryMetricNames.sseEvent);
     expect(handed(TelemetryMetricNames.sseEventDuration)[1]?.attributes).toBe(deltas?.attributes);

@@ -35,14 +35,17 @@ export function errorMessage(error: unknown, redactor: SecretRedactor): string {
   return message.length > MAX_ERROR_MESSAGE_LENGTH ? message.slice(0, MAX_ERROR_MESSAGE_LENGTH) : message;
 }
 
-/** A duration (ms) fit for a histogram: negative, NaN and infinite values become 0. */
+/**
+ * A duration (ms) fit for a histogram: whole ms, truncated, as 0.169.0 records every
+ * `*duration_ms` histogram (a sub-ms SSE event is 0); negative, NaN and infinite values become 0.
+ */
 export function durationValue(ms: number): number {
-  return ms > 0 && Number.isFinite(ms) ? ms : 0;
+  return ms > 0 && Number.isFinite(ms) ? Math.trunc(ms) : 0;
 }
 
-/** Whole ms of a duration ({@link durationValue}, truncated): integer attributes such as `ttft_ms`. */
+/** Whole ms of a duration ({@link durationValue}): integer attributes such as `ttft_ms`. */
 export function truncMs(ms: number): number {
-  return Math.trunc(durationValue(ms));
+  return durationValue(ms);
 }
 
 /** `duration_ms` of an event: whole ms as a decimal string, as 0.169.0 exported it. */
