@@ -35,9 +35,7 @@ describe('errorMessage (error.message of every event and span status)', () => {
 describe('durationValue (histogram values, ms)', () => {
   it('truncates positive finite durations to whole ms and turns the rest into 0', () => {
     // Whole ms, truncated (0.169.0's histograms hold whole ms only).
-    expect([12.5, 0, -3, Number.NaN, Number.POSITIVE_INFINITY].map(durationValue)).toEqual([
-      12, 0, 0, 0, 0,
-    ]);
+    expect([12.5, 0, -3, Number.NaN, Number.POSITIVE_INFINITY].map(durationValue)).toEqual([12, 0, 0, 0, 0]);
   });
 });
 
