@@ -8,13 +8,19 @@
 //    from the bundle (`helpFacts()`), in a child process whose stdout is a pipe (80 columns), and
 //    zstd's WebAssembly file is copied beside the bundle.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tsup.shared.ts';
-import { SELF_WRAPPED_HEAD, SELF_WRAPPED_TAIL } from './src/launch/code-cache.ts';
+import {
+  BUILD_ID_LENGTH,
+  BUILD_ID_MARK,
+  SELF_WRAPPED_HEAD,
+  SELF_WRAPPED_TAIL,
+} from './src/launch/code-cache.ts';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const define = { __CODEX_TS_CLI_VERSION__: JSON.stringify(version) };
@@ -99,6 +105,19 @@ const requireNotBundled: Plugin = {
 
 const library = packageBuild(['src/index.ts']);
 
+/**
+ * Replaces the zeros of the bundle's build id with the first hex digits of the SHA-256 of the file
+ * as built (with the zeros): the launcher's code cache is kept per id (see `BUILD_ID_MARK`).
+ */
+function writeBuildId(file: string): void {
+  const text = readFileSync(file, 'latin1');
+  const at = SELF_WRAPPED_HEAD.length + BUILD_ID_MARK.length;
+  if (!text.startsWith(`${BUILD_ID_MARK}${'0'.repeat(BUILD_ID_LENGTH)}*/`, SELF_WRAPPED_HEAD.length))
+    throw new Error(`${file}: no build id placeholder after the module head`);
+  const id = createHash('sha256').update(text, 'latin1').digest('hex').slice(0, BUILD_ID_LENGTH);
+  writeFileSync(file, `${text.slice(0, at)}${id}${text.slice(at + BUILD_ID_LENGTH)}`, 'latin1');
+}
+
 /** zstd's WebAssembly file, which `@bokuweb/zstd-wasm` reads from `__dirname` (dist/ in the bundle). */
 function zstdWasmPath(): string {
   const client = createRequire(import.meta.url).resolve('@codex-ts/client/package.json');
@@ -129,10 +148,12 @@ export default defineConfig([
     noExternal: [/.*/],
     // The CommonJS module function written into the file (see `SELF_WRAPPED_HEAD`): the launcher
     // compiles the file's text as it is, `require()` still runs it as a module.
-    banner: { js: SELF_WRAPPED_HEAD },
+    // Then the build id (zeros here, the content hash after the build, see `BUILD_ID_MARK`).
+    banner: { js: `${SELF_WRAPPED_HEAD}${BUILD_ID_MARK}${'0'.repeat(BUILD_ID_LENGTH)}*/` },
     footer: { js: SELF_WRAPPED_TAIL },
     esbuildPlugins: [noZodLocales, requireNotBundled, zodNamespaceImports, lazyCommanderChildProcess],
     async onSuccess() {
+      writeBuildId('dist/cli.cjs');
       rmSync('dist/cli.cjs.cache', { force: true });
       copyFileSync(zstdWasmPath(), 'dist/zstd.wasm');
       const facts = execFileSync(

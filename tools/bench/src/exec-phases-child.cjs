@@ -23,7 +23,9 @@ const [dist, ...argv] = process.argv.slice(2);
 const bundlePath = join(dist, 'cli.cjs');
 const bytes = readFileSync(bundlePath);
 const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-const cachedData = readFileSync(`${bundlePath}.cache`);
+// The launcher's cache file: `codex-ts-code-cache <bundle id>\n`, then V8's data.
+const cacheFile = readFileSync(`${bundlePath}.cache`);
+const cachedData = cacheFile.subarray(cacheFile.indexOf(10) + 1);
 mark('read bundle + code cache');
 const script = new Script(source, { filename: bundlePath, cachedData });
 if (script.cachedDataRejected) throw new Error('code cache rejected: run the codex-ts bin once first');

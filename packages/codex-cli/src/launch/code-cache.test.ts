@@ -1,9 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadBundle, SELF_WRAPPED_HEAD, SELF_WRAPPED_TAIL } from './code-cache.js';
+import {
+  BUILD_ID_LENGTH,
+  BUILD_ID_MARK,
+  loadBundle,
+  SELF_WRAPPED_HEAD,
+  SELF_WRAPPED_TAIL,
+} from './code-cache.js';
 
 const BUNDLE = `'use strict';
 const path = require('node:path');
@@ -99,6 +106,42 @@ describe('loadBundle', () => {
     const text = readFileSync(built, 'utf8');
     expect(text.startsWith(SELF_WRAPPED_HEAD)).toBe(true);
     expect(text.trimEnd().endsWith(SELF_WRAPPED_TAIL.trimEnd())).toBe(true);
+  });
+
+  // V8 takes a code cache made from any source of the same length and runs the cached code: a
+  // cache of another build must never reach it.
+  it('never runs the cached code of another build of the same length (build ids)', () => {
+    const { bundle, env } = scratch();
+    const built = (id: string, answer: number) =>
+      `${SELF_WRAPPED_HEAD}${BUILD_ID_MARK}${id}*/\nexports.run = async () => undefined;\nexports.answer = (() => ${answer})();${SELF_WRAPPED_TAIL}`;
+    writeFileSync(bundle, built('1'.repeat(BUILD_ID_LENGTH), 1111));
+    const first = loadBundle(bundle, env);
+    expect(first.saveCache()).toBe(`${bundle}.cache`);
+    expect(loadBundle(bundle, env).cache).toBe('accepted');
+    writeFileSync(bundle, built('2'.repeat(BUILD_ID_LENGTH), 2222));
+    const other = loadBundle(bundle, env);
+    expect([other.cache, (other.bundle as unknown as Exports).answer]).toEqual(['missing', 2222]);
+  });
+
+  it('never runs the cached code of another bundle of the same length (size and mtime)', () => {
+    const { bundle, env } = scratch();
+    writeFileSync(bundle, `${BUNDLE}exports.answer = 1111;\n`);
+    utimesSync(bundle, 1_700_000_000, 1_700_000_000);
+    loadBundle(bundle, env).saveCache();
+    expect(loadBundle(bundle, env).cache).toBe('accepted');
+    writeFileSync(bundle, `${BUNDLE}exports.answer = 2222;\n`);
+    utimesSync(bundle, 1_700_000_100, 1_700_000_100);
+    const other = loadBundle(bundle, env);
+    expect([other.cache, (other.bundle as unknown as Exports).answer]).toEqual(['missing', 2222]);
+  });
+
+  it('the built bundle carries its build id: the hash of its own text', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs'), 'latin1');
+    const at = SELF_WRAPPED_HEAD.length + BUILD_ID_MARK.length;
+    expect(text.slice(SELF_WRAPPED_HEAD.length, at)).toBe(BUILD_ID_MARK);
+    const id = text.slice(at, at + BUILD_ID_LENGTH);
+    const zeroed = `${text.slice(0, at)}${'0'.repeat(BUILD_ID_LENGTH)}${text.slice(at + BUILD_ID_LENGTH)}`;
+    expect(id).toBe(createHash('sha256').update(zeroed, 'latin1').digest('hex').slice(0, BUILD_ID_LENGTH));
   });
 
   it('reads a bundle with non-ASCII text as UTF-8', () => {

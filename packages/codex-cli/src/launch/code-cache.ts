@@ -3,9 +3,13 @@
  * no `module.enableCompileCache`). Imports node built-ins only: this file is part of the launcher.
  *
  * Where the cache lives: `<bundle>.cache` next to the bundle, written by the first run that had
- * none (or whose cache V8 rejected: another Node version, other V8 flags, another bundle); when the
- * bundle's folder is not writable (a global install), `$XDG_CACHE_HOME/codex-ts/` (default
- * `~/.cache/codex-ts/`) under a name made of the Node version, the bundle's size and mtime. The
+ * none (or whose cache V8 rejected: another Node version, other V8 flags); when the bundle's folder
+ * is not writable (a global install), `$XDG_CACHE_HOME/codex-ts/` (default `~/.cache/codex-ts/`)
+ * under a name made of the Node version and the bundle's id. A cache file starts with the id of
+ * the bundle it was made from, and a cache of another bundle is never handed to V8: V8 checks
+ * only the source's length, and runs the cached code of another source of the same length. The
+ * id is the build's content hash written into the bundle (see {@link BUILD_ID_MARK}), else the
+ * file's size and mtime. The
  * cache is written at process exit (`createCachedData` then holds every function the run
  * compiled), to a temporary file renamed into place, so concurrent runs never see half a file.
  * Any failure to read or write a cache only costs speed: the bundle is then compiled from source.
@@ -32,6 +36,27 @@ export const SELF_WRAPPED_HEAD =
 /** The last characters of a bundle that begins with {@link SELF_WRAPPED_HEAD}. */
 export const SELF_WRAPPED_TAIL = '\n});\n';
 
+/**
+ * Written right after {@link SELF_WRAPPED_HEAD} by the build: `/*codex-ts-build:` and
+ * {@link BUILD_ID_LENGTH} hex digits of the SHA-256 of the file as written with zeros in their
+ * place (so the id names this very content), then `*\/`.
+ */
+export const BUILD_ID_MARK = '/*codex-ts-build:';
+
+/** Hex digits of a bundle's build id. */
+export const BUILD_ID_LENGTH = 16;
+
+/** First bytes of a cache file, before the id of its bundle and a newline. */
+const CACHE_MAGIC = 'codex-ts-code-cache ';
+
+/** The build id written into `source` (see {@link BUILD_ID_MARK}), else undefined. */
+function buildIdOf(source: string): string | undefined {
+  const at = SELF_WRAPPED_HEAD.length;
+  if (!source.startsWith(BUILD_ID_MARK, at)) return undefined;
+  const id = source.slice(at + BUILD_ID_MARK.length, at + BUILD_ID_MARK.length + BUILD_ID_LENGTH);
+  return /^[0-9a-f]+$/.test(id) && id.length === BUILD_ID_LENGTH ? id : undefined;
+}
+
 /** What a bundle built from `cli-entry.ts` exports. */
 export interface CliBundle {
   run(argv: string[]): Promise<void>;
@@ -57,32 +82,42 @@ export interface LoadedBundle {
   saveCache(): string | undefined;
 }
 
-function userCacheFile(bundlePath: string, env: NodeJS.ProcessEnv): string | undefined {
-  let stat: { size: number; mtimeMs: number };
+/** The bundle's id: its build id, else `<size>-<mtime ms>`; undefined when it cannot be read. */
+function bundleId(source: string, bundlePath: string): string | undefined {
+  const built = buildIdOf(source);
+  if (built !== undefined) return built;
   try {
-    stat = statSync(bundlePath);
+    const stat = statSync(bundlePath);
+    return `${stat.size}-${Math.trunc(stat.mtimeMs)}`;
   } catch {
     return undefined;
   }
+}
+
+function userCacheFile(bundlePath: string, id: string, env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const name = `${basename(bundlePath)}-${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
-  return join(base, 'codex-ts', name);
+  return join(base, 'codex-ts', `${basename(bundlePath)}-${process.version}-${process.arch}-${id}.cache`);
 }
 
-function readOrUndefined(path: string | undefined): Buffer | undefined {
+/** The V8 data of the cache file at `path` when it was made from the bundle `id`, else undefined. */
+function readCache(path: string | undefined, id: string): Buffer | undefined {
   if (path === undefined) return undefined;
+  let data: Buffer;
   try {
-    return readFileSync(path);
+    data = readFileSync(path);
   } catch {
     return undefined;
   }
+  const header = `${CACHE_MAGIC}${id}\n`;
+  if (data.length <= header.length || data.toString('latin1', 0, header.length) !== header) return undefined;
+  return data.subarray(header.length);
 }
 
-function writeAtomically(path: string, data: Buffer): boolean {
+function writeAtomically(path: string, header: string, data: Buffer): boolean {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, Buffer.concat([Buffer.from(header, 'latin1'), data]));
     renameSync(temporary, path);
     return true;
   } catch {
@@ -112,12 +147,13 @@ export function loadBundle(bundlePath: string, env: NodeJS.ProcessEnv = process.
   const wrapped = source.startsWith(SELF_WRAPPED_HEAD)
     ? source
     : `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
-  const enabled = env.CODEX_TS_CODE_CACHE !== '0';
-  const candidates = enabled ? [`${bundlePath}.cache`, userCacheFile(bundlePath, env)] : [];
+  const id = env.CODEX_TS_CODE_CACHE !== '0' ? bundleId(source, bundlePath) : undefined;
+  const enabled = id !== undefined;
+  const candidates = enabled ? [`${bundlePath}.cache`, userCacheFile(bundlePath, id, env)] : [];
   let script: Script | undefined;
   let cacheFile: string | undefined;
   for (const file of candidates) {
-    const data = readOrUndefined(file);
+    const data = readCache(file, id as string);
     if (data === undefined) continue;
     // A rejected cache still leaves a script compiled from source: kept in case none is taken.
     script = compile(wrapped, bundlePath, data);
@@ -132,7 +168,8 @@ export function loadBundle(bundlePath: string, env: NodeJS.ProcessEnv = process.
   const saveCache = (): string | undefined => {
     if (cache !== 'missing') return undefined;
     const data = compiled.createCachedData();
-    return candidates.find((path) => path !== undefined && writeAtomically(path, data));
+    const header = `${CACHE_MAGIC}${id}\n`;
+    return candidates.find((path) => writeAtomically(path, header, data));
   };
   const module = { exports: {} as CliBundle };
   const factory = script.runInThisContext() as (
