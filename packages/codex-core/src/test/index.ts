@@ -9,6 +9,7 @@ export {
   localProviderToml,
   useConfigHome,
 } from './config-home.js';
+export { type ExecToolKit, FULL_ACCESS_SANDBOX, useExecToolKit } from './exec-kit.js';
 export {
   echoTools,
   type Harness,

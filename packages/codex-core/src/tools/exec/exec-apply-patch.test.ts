@@ -1,26 +1,15 @@
 // exec_command given an `apply_patch` script: applied in-process, never run by the shell (texts and
 // items as codex-cli 0.169.0 printed them for the same calls).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ToolCallItem } from '@codex-ts/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CommandSandbox, createCommandSandbox, type SandboxPolicy } from '../../sandbox/sandbox.js';
+import { useExecToolKit } from '../../test/exec-kit.js';
 import type { ToolItemEvent } from '../tool-handler.js';
-import { createExecTools, type ExecTools } from './exec-tools.js';
+import { createExecTools } from './exec-tools.js';
 
-const dirs: string[] = [];
-const toolSets: ExecTools[] = [];
-afterEach(() => {
-  for (const t of toolSets.splice(0)) t.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'codex-exec-patch-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, track } = useExecToolKit('codex-exec-patch-');
 
 /** A sandbox of `policy` that refuses to launch anything: an intercepted patch must not reach it. */
 function noLaunch(policy: SandboxPolicy): CommandSandbox {
@@ -37,7 +26,7 @@ async function execCommand(sandbox: CommandSandbox, cwd: string, args: Record<st
     env: { ...process.env, HOME: tempDir() },
     defaultShell: '/bin/bash',
   });
-  toolSets.push(set);
+  track(set);
   const events: ToolItemEvent[] = [];
   const call = {
     type: 'function_call',

@@ -1,40 +1,16 @@
-// What exec_command reports to `ToolContext.telemetry` (the turn loop turns it into
-// `codex.tool_decision`, `codex.sandbox_outcome` and the `codex.tool.call` tags / success), as the
-// 0.169.0 tool-call captures of 2026-12-04 showed: a decision only for a command that starts, no
-// decision and a failure for a refused escalation or unparsable arguments, a sandbox outcome only
-// for a denied command.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ToolCallItem } from '@codex-ts/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type CommandSandbox, createCommandSandbox } from '../../sandbox/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { CommandSandbox } from '../../sandbox/sandbox.js';
+import { FULL_ACCESS_SANDBOX, useExecToolKit } from '../../test/exec-kit.js';
 import type { ToolCallTelemetry, ToolContext } from '../tool-handler.js';
 import { createExecTools, type ExecTools } from './exec-tools.js';
 
-const FULL_ACCESS = createCommandSandbox({
-  mode: 'danger-full-access',
-  writableRoots: [],
-  networkAccess: false,
-});
-const dirs: string[] = [];
-const toolSets: ExecTools[] = [];
-afterEach(() => {
-  for (const t of toolSets.splice(0)) t.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'codex-exec-telemetry-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, track } = useExecToolKit('codex-exec-telemetry-');
 
 function tools(sandbox: CommandSandbox): ExecTools {
   const env = { ...process.env, HOME: tempDir() };
   const set = createExecTools({ sandbox, cwd: tempDir(), env, defaultShell: '/bin/bash', threadId: 't-1' });
-  toolSets.push(set);
-  return set;
+  return track(set);
 }
 
 function call(args: Record<string, unknown> | string): ToolCallItem {
@@ -64,12 +40,12 @@ const TAGS = 'tags {"command_category":"unknown","shell_snapshot_mode":"v1"}';
 describe('exec_command telemetry', () => {
   it('a command that starts: its tags, then approved / Config; nothing else, even for a non-zero exit', async () => {
     const ctx = context();
-    await tools(FULL_ACCESS).execCommand.handle(call({ cmd: 'exit 3', login: false }), ctx);
+    await tools(FULL_ACCESS_SANDBOX).execCommand.handle(call({ cmd: 'exit 3', login: false }), ctx);
     expect(ctx.reports).toEqual([TAGS, 'decision approved Config']);
   });
 
   it('a refused escalation or unparsable arguments: failed, no decision', async () => {
-    const t = tools(FULL_ACCESS);
+    const t = tools(FULL_ACCESS_SANDBOX);
     const refused = context();
     await t.execCommand.handle(call({ cmd: 'echo hi', sandbox_permissions: 'require_escalated' }), refused);
     expect(refused.reports).toEqual([TAGS, 'failed']);

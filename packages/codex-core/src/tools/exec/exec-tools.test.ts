@@ -1,41 +1,24 @@
 // exec_command / write_stdin against real processes (observed-cli-0.169-auth §14; the texts were
 // captured from codex-cli 0.169.0 runs of the same commands).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResponseItem, ToolCallItem } from '@codex-ts/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CommandSandbox, createCommandSandbox } from '../../sandbox/sandbox.js';
+import { FULL_ACCESS_SANDBOX, useExecToolKit } from '../../test/exec-kit.js';
 import { processGone } from '../../test/processes.js';
 import { sandboxSkipReason } from '../../test/sandbox-skip.js';
 import type { ToolContext, ToolItemEvent } from '../tool-handler.js';
 import { createExecTools, type ExecTools } from './exec-tools.js';
 
-const FULL_ACCESS = createCommandSandbox({
-  mode: 'danger-full-access',
-  writableRoots: [],
-  networkAccess: false,
-});
-const dirs: string[] = [];
-const toolSets: ExecTools[] = [];
-afterEach(() => {
-  for (const t of toolSets.splice(0)) t.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'codex-exec-tool-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, track } = useExecToolKit('codex-exec-tool-');
 
 // HOME is a fresh folder so that the login shell (`bash -l`) reads no user profile: fast, and no
 // profile hook (such as a `pyenv rehash` lock) can stall or be cut off by a kill.
-function tools(sandbox: CommandSandbox = FULL_ACCESS, cwd = tempDir()): ExecTools {
+function tools(sandbox: CommandSandbox = FULL_ACCESS_SANDBOX, cwd = tempDir()): ExecTools {
   const env = { ...process.env, HOME: tempDir() };
   const set = createExecTools({ sandbox, cwd, env, defaultShell: '/bin/bash', threadId: 'thread-1' });
-  toolSets.push(set);
-  return set;
+  return track(set);
 }
 
 let callNumber = 0;
@@ -68,7 +51,7 @@ const HEADER = /^Chunk ID: [0-9a-f]{6}\nWall time: \d+\.\d{4} seconds\n/;
 describe('exec_command', () => {
   it('runs /bin/bash -lc <cmd>, answers in the original format and reports started/completed items', async () => {
     const cwd = tempDir();
-    const t = tools(FULL_ACCESS, cwd);
+    const t = tools(FULL_ACCESS_SANDBOX, cwd);
     const ctx = context();
     const c = call('exec_command', { cmd: 'echo hi' });
     const text = outputText(await t.execCommand.handle(c, ctx));
@@ -129,7 +112,7 @@ describe('exec_command', () => {
       login: false,
       shell: '/bin/bash',
     });
-    const text = outputText(await tools(FULL_ACCESS, cwd).execCommand.handle(c, ctx));
+    const text = outputText(await tools(FULL_ACCESS_SANDBOX, cwd).execCommand.handle(c, ctx));
     expect(text).toContain(`Output:\n${cwd}\ndumb 1 cat thread-1 ${c.call_id}\n`);
     expect(text).toContain('-> /dev/null');
     expect(ctx.events[0]?.item).toMatchObject({ command: expect.stringMatching(/^\/bin\/bash -c '/) });
@@ -292,7 +275,7 @@ describe('exec_command', () => {
       const dir = tempDir();
       const ctx = context();
       const text = outputText(
-        await tools(FULL_ACCESS, dir).execCommand.handle(
+        await tools(FULL_ACCESS_SANDBOX, dir).execCommand.handle(
           call('exec_command', {
             cmd: `touch ${dir}/ran`,
             sandbox_permissions: permissions,
@@ -311,7 +294,7 @@ describe('exec_command', () => {
 
   it('an unknown sandbox_permissions value fails the argument parsing with the original text; use_default runs', async () => {
     const dir = tempDir();
-    const t = tools(FULL_ACCESS, dir);
+    const t = tools(FULL_ACCESS_SANDBOX, dir);
     // Captured from codex-cli 0.169.0 for the same arguments.
     const bogus = {
       ...call('exec_command', {}),
