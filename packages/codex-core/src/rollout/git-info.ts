@@ -1,12 +1,7 @@
-import type * as ChildProcessModule from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { clampTimerMs } from '@codex-ts/client';
-
-/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
-function childProcess(): typeof ChildProcessModule {
-  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
-}
+import { childProcess } from '../internal/child-process.js';
 
 /** How long each `git` command may take, in ms (then that field is left out). */
 export const GIT_COMMAND_TIMEOUT_MS = 5_000;

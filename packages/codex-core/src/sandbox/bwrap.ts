@@ -1,13 +1,8 @@
-import type * as ChildProcessModule from 'node:child_process';
 import { accessSync, constants, lstatSync, rmdirSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, sep } from 'node:path';
+import { childProcess } from '../internal/child-process.js';
 import type { SandboxPolicy } from './sandbox.js';
 import { isWithin, type WritableRoot } from './writable-roots.js';
-
-/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
-function childProcess(): typeof ChildProcessModule {
-  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
-}
 
 /**
  * Where the bubblewrap binary comes from: `CODEX_TS_BWRAP` (an explicit path; no fallback when it

@@ -1,11 +1,6 @@
-import type * as ChildProcessModule from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-
-/** `node:child_process`, loaded when a process is first started, not at start-up (a short turn outside a git work tree starts none). */
-function childProcess(): typeof ChildProcessModule {
-  return process.getBuiltinModule('node:child_process') as typeof ChildProcessModule;
-}
+import { childProcess } from '../../internal/child-process.js';
 
 /** Most bytes of output kept per buffer (first and last halves kept, the middle dropped). */
 export const OUTPUT_BUFFER_MAX_BYTES = 1024 * 1024;
