@@ -24,6 +24,18 @@ export function toolDecisionAttributes(record: ToolDecisionRecord): AttrMap {
   };
 }
 
+/** What both sides of `codex.tool_result` carry after `tool_result_seq`, in export order. */
+function resultCommon(record: ToolResultRecord): AttrMap {
+  return {
+    tool_name: record.toolName,
+    tool_namespace: record.toolNamespace ?? DEFAULT_TOOL_NAMESPACE,
+    call_id: record.callId,
+    duration_ms: durationMsText(record.durationMs),
+    success: record.success ? 'true' : 'false',
+    output_truncated: record.outputTruncated ?? false,
+  };
+}
+
 /**
  * The log record of `codex.tool_result` number `seq` (1-based, per session): `tool_result_seq`
  * (an integer), `tool_name`, `tool_namespace`, `call_id`, `duration_ms` (string of whole ms),
@@ -37,12 +49,7 @@ export function toolResultLogAttributes(
 ): AttrMap {
   return {
     tool_result_seq: seq,
-    tool_name: record.toolName,
-    tool_namespace: record.toolNamespace ?? DEFAULT_TOOL_NAMESPACE,
-    call_id: record.callId,
-    duration_ms: durationMsText(record.durationMs),
-    success: record.success ? 'true' : 'false',
-    output_truncated: record.outputTruncated ?? false,
+    ...resultCommon(record),
     agent_name: ROOT_AGENT_NAME,
     arguments: redactor.redact(record.arguments),
     output: redactor.redact(record.output),
@@ -63,12 +70,7 @@ export function toolResultSpanAttributes(record: ToolResultRecord, seq: number):
   const mcpServer = record.mcpServer ?? '';
   return {
     tool_result_seq: String(seq),
-    tool_name: record.toolName,
-    tool_namespace: record.toolNamespace ?? DEFAULT_TOOL_NAMESPACE,
-    call_id: record.callId,
-    duration_ms: durationMsText(record.durationMs),
-    success: record.success ? 'true' : 'false',
-    output_truncated: record.outputTruncated ?? false,
+    ...resultCommon(record),
     arguments_length: record.arguments.length,
     output_length: output.length,
     output_line_count: output === '' ? 0 : output.split(/\r?\n/).length - (output.endsWith('\n') ? 1 : 0),
