@@ -19,6 +19,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { benchClientOptions } from './consumers.mjs';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
 import { startServer } from './servers.mjs';
+import { benchSdkSettings, benchSessionTelemetry } from './telemetry-setup.mjs';
 import { startWorkerRpc } from './worker-rpc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -112,27 +113,6 @@ function client(url, telemetry) {
   });
 }
 
-function sessionTelemetry(providers = {}, Telemetry = SessionTelemetry) {
-  return new Telemetry({
-    conversationId: 'bench-thread',
-    model: 'gpt-5.5',
-    authMode: 'apikey',
-    originator: 'codex_exec',
-    appVersion: '0.0.0',
-    sessionSource: 'exec',
-    ...providers,
-  });
-}
-
-const settings = (exporter) => ({
-  serviceName: 'codex_exec',
-  serviceVersion: '0.0.0',
-  environment: 'bench',
-  logs: exporter('logs'),
-  traces: exporter('traces'),
-  metrics: exporter('metrics'),
-});
-
 /** The consumer `name`: `{ name, run() → { deltas, completed }, close() }`. */
 async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
   const name = label.endsWith(BASE_SUFFIX) ? label.slice(0, -BASE_SUFFIX.length) : label;
@@ -142,7 +122,7 @@ async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
   let telemetry;
   let sdk;
   let reset = () => {};
-  if (name === 'noop') telemetry = sessionTelemetry({}, Telemetry);
+  if (name === 'noop') telemetry = benchSessionTelemetry({}, Telemetry);
   if (name.startsWith('sdk-memory')) {
     const exporters = {
       logs: new InMemoryLogRecordExporter(),
@@ -150,7 +130,7 @@ async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
       metrics: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
     };
     sdk = await startSdk(
-      settings(() => ({ kind: 'none' })),
+      benchSdkSettings(() => ({ kind: 'none' })),
       { exporters, registerGlobals: false },
     );
     reset = () => {
@@ -166,10 +146,10 @@ async function consumer(label, url, receiverEndpoints, baseline, baselineSdk) {
       protocol: name === 'sdk-otlp' ? 'binary' : 'json',
       headers: {},
     });
-    sdk = await startSdk(settings(http), { registerGlobals: false });
+    sdk = await startSdk(benchSdkSettings(http), { registerGlobals: false });
   }
   if (sdk)
-    telemetry = sessionTelemetry(
+    telemetry = benchSessionTelemetry(
       {
         ...(name === 'sdk-memory-logs' ? {} : { meterProvider: sdk.meterProvider }),
         ...(name === 'sdk-memory-metrics' ? {} : { loggerProvider: sdk.loggerProvider }),

@@ -14,6 +14,7 @@ import { startOtelSdk } from '@codex-ts/otel-sdk';
 import { context, TraceFlags, trace } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter } from '@opentelemetry/sdk-metrics';
 import { argList, argPairs, loadavg, median, round, runMeta, table, toJson } from './report.mjs';
+import { benchSdkSettings, benchSessionTelemetry } from './telemetry-setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const options = {
@@ -78,33 +79,25 @@ async function hookCase(signals, Telemetry = SessionTelemetry, startSdk = startO
     shutdown: async () => {},
   };
   const metrics = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const none = { kind: 'none' };
   const sdk = await startSdk(
+    benchSdkSettings(() => ({ kind: 'none' })),
     {
-      serviceName: 'codex_exec',
-      serviceVersion: '0.0.0',
-      environment: 'bench',
-      logs: none,
-      traces: none,
-      metrics: none,
+      exporters: { logs, metrics },
+      registerGlobals: false,
     },
-    { exporters: { logs, metrics }, registerGlobals: false },
   );
   const span = trace.wrapSpanContext({
     traceId: '0af7651916cd43dd8448eb211c80319c',
     spanId: 'b7ad6b7169203331',
     traceFlags: TraceFlags.SAMPLED,
   });
-  const telemetry = new Telemetry({
-    conversationId: 'bench-thread',
-    model: 'gpt-5.5',
-    authMode: 'apikey',
-    originator: 'codex_exec',
-    appVersion: '0.0.0',
-    sessionSource: 'exec',
-    ...(signals.includes('metrics') ? { meterProvider: sdk.meterProvider } : {}),
-    ...(signals.includes('logs') ? { loggerProvider: sdk.loggerProvider } : {}),
-  });
+  const telemetry = benchSessionTelemetry(
+    {
+      ...(signals.includes('metrics') ? { meterProvider: sdk.meterProvider } : {}),
+      ...(signals.includes('logs') ? { loggerProvider: sdk.loggerProvider } : {}),
+    },
+    Telemetry,
+  );
   return {
     records,
     /** One stream: every event, the terminal event, then the flush of both signals. */
@@ -244,27 +237,14 @@ async function main() {
       },
       shutdown: async () => {},
     };
-    const none = { kind: 'none' };
     const sdk = await startOtelSdk(
+      benchSdkSettings(() => ({ kind: 'none' })),
       {
-        serviceName: 'codex_exec',
-        serviceVersion: '0.0.0',
-        environment: 'bench',
-        logs: none,
-        traces: none,
-        metrics: none,
+        exporters: { logs: exporter },
+        registerGlobals: false,
       },
-      { exporters: { logs: exporter }, registerGlobals: false },
     );
-    const t = new SessionTelemetry({
-      conversationId: 'bench-thread',
-      model: 'gpt-5.5',
-      authMode: 'apikey',
-      originator: 'codex_exec',
-      appVersion: '0.0.0',
-      sessionSource: 'exec',
-      loggerProvider: sdk.loggerProvider,
-    });
+    const t = benchSessionTelemetry({ loggerProvider: sdk.loggerProvider });
     for (const event of events) t.recordSsePoll({ event, error: undefined, durationMs: 0.05 });
     await sdk.loggerProvider.forceFlush();
     await sdk.shutdown({ timeoutMs: 5000 });
