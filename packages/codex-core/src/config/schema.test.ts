@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useConfigHome } from '../test/index.js';
-import { ConfigTomlSchema, IGNORED_TOP_LEVEL_KEYS, safeParseConfigToml } from './schema.js';
+import { IGNORED_TOP_LEVEL_KEYS } from './ignored-keys.js';
+import { ConfigTomlSchema, safeParseConfigToml } from './schema.js';
 
 const { file, loadError } = await useConfigHome();
 
