@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
+import { access } from '../internal/fs-async.js';
 import { once } from '../internal/once.js';
 import { ConfigError, formatKeyPath } from './config-error.js';
 
