@@ -65,6 +65,59 @@ const { value } = fc.letrec((tie) => ({
   table: fc.dictionary(fc.constantFrom(...INNER_KEYS), tie('value'), { maxKeys: 4 }),
 }));
 const configTable = fc.dictionary(fc.constantFrom(...TOP_KEYS), value, { maxKeys: 6 });
+// Mostly valid values per provider key (so the combination rules, which run on valid tables only,
+// are reached), sometimes any value.
+const str = fc.constantFrom('x', 'http://127.0.0.1:1/v1', '');
+const table = fc.constantFrom({ A: 'b' }, { A: 1 });
+const uint = fc.oneof(fc.constantFrom(0, 5, 2n ** 70n), fc.integer({ min: -1, max: 10 }));
+const bool = fc.boolean();
+const or = <T>(valid: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: value });
+const providerFields = {
+  name: or(str),
+  base_url: or(str),
+  env_key: or(str),
+  env_key_instructions: or(str),
+  experimental_bearer_token: or(str),
+  auth: or(
+    fc.constantFrom(
+      { command: 'tok' },
+      { command: ' ', timeout_ms: 0 },
+      { command: 'tok', args: ['a'], cwd: 'x' },
+    ),
+  ),
+  aws: or(fc.constantFrom({ profile: 'p' }, {}, { profile: 1 })),
+  wire_api: or(fc.constantFrom('responses', 'chat')),
+  query_params: or(table),
+  http_headers: or(table),
+  env_http_headers: or(table),
+  request_max_retries: or(uint),
+  stream_max_retries: or(uint),
+  stream_idle_timeout_ms: or(uint),
+  websocket_connect_timeout_ms: or(uint),
+  requires_openai_auth: or(bool),
+  supports_websockets: or(bool),
+  extra: value,
+};
+// Each key present with even odds (fc.record alone leaves most optional keys out).
+const providerTable = fc
+  .tuple(
+    fc.record(providerFields),
+    fc.array(fc.boolean(), {
+      minLength: Object.keys(providerFields).length,
+      maxLength: Object.keys(providerFields).length,
+    }),
+  )
+  .map(([fields, keep]) => Object.fromEntries(Object.entries(fields).filter((_, i) => keep[i])));
+const providersTable = fc.record({
+  model_providers: fc.oneof(
+    { weight: 1, arbitrary: value },
+    {
+      weight: 6,
+      arbitrary: fc.dictionary(fc.constantFrom('local', 'p', 'openai'), providerTable, { maxKeys: 2 }),
+    },
+  ),
+});
 
 describe('safeParseConfigToml', () => {
   it('gives what ConfigTomlSchema.safeParse gives: success, data and every issue in order', () => {
@@ -75,6 +128,22 @@ describe('safeParseConfigToml', () => {
         expect(partial.success).toBe(full.success);
         expect(partial.data).toStrictEqual(full.data);
         expect(Object.keys(partial.data ?? {})).toEqual(Object.keys(full.data ?? {}));
+        expect(partial.error?.issues).toStrictEqual(full.error?.issues);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives the same for [model_providers] tables, whose keys are checked only when set too', () => {
+    fc.assert(
+      fc.property(providersTable, (table) => {
+        const full = ConfigTomlSchema.safeParse(structuredClone(table));
+        const partial = safeParseConfigToml(structuredClone(table));
+        expect(partial.success).toBe(full.success);
+        expect(partial.data).toStrictEqual(full.data);
+        expect(JSON.stringify(partial.data, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).toBe(
+          JSON.stringify(full.data, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+        );
         expect(partial.error?.issues).toStrictEqual(full.error?.issues);
       }),
       { numRuns: 400 },

@@ -178,56 +178,78 @@ function rejectCombination(
  */
 export const ModelProviderTomlSchema = lazySchema(() => modelProviderToml());
 
-const modelProviderToml = once(() =>
-  z
-    .strictObject(
-      {
-        name: optionalStr(),
-        base_url: optionalStr(),
-        env_key: optionalStr(),
-        env_key_instructions: optionalStr(),
-        experimental_bearer_token: optionalStr(),
-        auth: providerAuthToml().optional(),
-        aws: z.strictObject({ profile: optionalStr() }, { error: EXPECT_TABLE }).optional(),
-        wire_api: wireApi().optional(),
-        query_params: optionalStringTable(),
-        http_headers: optionalStringTable(),
-        env_http_headers: optionalStringTable(),
-        request_max_retries: optionalCount(),
-        stream_max_retries: optionalCount(),
-        stream_idle_timeout_ms: optionalDurationMs[0](),
-        websocket_connect_timeout_ms: optionalDurationMs[0](),
-        requires_openai_auth: optionalBool(),
-        supports_websockets: optionalBool(),
-      },
-      { error: EXPECT_TABLE },
-    )
-    .superRefine((provider, ctx) => {
-      if (provider.aws !== undefined) {
-        rejectCombination(ctx, provider, 'aws', [
-          'supports_websockets',
-          'env_key',
-          'experimental_bearer_token',
-          'auth',
-          'requires_openai_auth',
-        ]);
-      }
-      if (provider.auth !== undefined) {
-        if (provider.auth.command.trim() === '') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['auth', 'command'],
-            message: 'provider auth.command must not be empty',
-          });
-        }
-        rejectCombination(ctx, provider, 'auth', [
-          'env_key',
-          'experimental_bearer_token',
-          'requires_openai_auth',
-        ]);
-      }
-    }),
+const modelProviderSections = memoized({
+  name: optionalStr,
+  base_url: optionalStr,
+  env_key: optionalStr,
+  env_key_instructions: optionalStr,
+  experimental_bearer_token: optionalStr,
+  auth: () => providerAuthToml().optional(),
+  aws: () => z.strictObject({ profile: optionalStr() }, { error: EXPECT_TABLE }).optional(),
+  wire_api: () => wireApi().optional(),
+  query_params: optionalStringTable,
+  http_headers: optionalStringTable,
+  env_http_headers: optionalStringTable,
+  request_max_retries: optionalCount,
+  stream_max_retries: optionalCount,
+  stream_idle_timeout_ms: optionalDurationMs[0],
+  websocket_connect_timeout_ms: optionalDurationMs[0],
+  requires_openai_auth: optionalBool,
+  supports_websockets: optionalBool,
+});
+
+/** The provider table schema with the keys `keys` (default: all of them) and the combination rules. */
+function providerTable(keys?: ReadonlySet<string>) {
+  return z
+    .strictObject(shapeOf(modelProviderSections, keys), { error: EXPECT_TABLE })
+    .superRefine(checkProviderCombinations);
+}
+
+const modelProviderToml = once(() => providerTable());
+
+/**
+ * A `[model_providers.<id>]` value checked against the schemas of only the keys it sets, as
+ * {@link safeParseConfigToml} does for the top level: every key of a provider table is optional.
+ * The same data and issues as {@link ModelProviderTomlSchema}.
+ */
+const modelProviderEntry = once(() =>
+  z.unknown().transform((value, ctx) => {
+    const keys = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    const result = providerTable(new Set(keys)).safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  }),
 );
+
+function checkProviderCombinations(
+  provider: { aws?: unknown; auth?: { command: string } } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): void {
+  if (provider.aws !== undefined) {
+    rejectCombination(ctx, provider, 'aws', [
+      'supports_websockets',
+      'env_key',
+      'experimental_bearer_token',
+      'auth',
+      'requires_openai_auth',
+    ]);
+  }
+  if (provider.auth !== undefined) {
+    if (provider.auth.command.trim() === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'command'],
+        message: 'provider auth.command must not be empty',
+      });
+    }
+    rejectCombination(ctx, provider, 'auth', [
+      'env_key',
+      'experimental_bearer_token',
+      'requires_openai_auth',
+    ]);
+  }
+}
 
 /** A `[model_providers.<id>]` table as written; see {@link ModelProviderTomlSchema}. */
 export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
@@ -316,6 +338,12 @@ const configTomlSections = {
   ...ignoredSections(IGNORED_TOP_LEVEL_KEYS),
 };
 
+/** {@link safeParseConfigToml}'s sections: a provider table's keys are checked only when set, too. */
+const checkedConfigTomlSections = {
+  ...configTomlSections,
+  model_providers: once(() => z.record(z.string(), modelProviderEntry(), { error: EXPECT_TABLE }).optional()),
+};
+
 /**
  * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
  * `model_provider`, `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`,
@@ -339,12 +367,13 @@ export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
  * `ConfigTomlSchema.safeParse(table)`, the same result (data, issues and their order), with the
  * schemas of only the top-level keys `table` sets: every top-level key is optional, so an absent
  * key adds nothing to the result, and a key the schema does not know is reported as
- * `unrecognized_keys` by either object. A short turn's config.toml sets a handful of the ~150
- * keys; building and checking every key's schema was most of loading the configuration.
+ * `unrecognized_keys` by either object; a `[model_providers.<id>]` table is checked the same way.
+ * A short turn's config.toml sets a handful of the ~150 keys (and of a provider's 17): building
+ * and checking every key's schema was most of loading the configuration.
  */
 export function safeParseConfigToml(table: Record<string, unknown>): z.ZodSafeParseResult<ConfigToml> {
   const present = new Set(Object.keys(table));
   return z
-    .strictObject(shapeOf(configTomlSections, present), { error: EXPECT_TABLE })
+    .strictObject(shapeOf(checkedConfigTomlSections, present), { error: EXPECT_TABLE })
     .safeParse(table) as z.ZodSafeParseResult<ConfigToml>;
 }
