@@ -92,7 +92,7 @@ try {
     }
   };
   const bareScript =
-    'process.once("exit",()=>{const c=process.cpuUsage();process.stderr.write(JSON.stringify([performance.now(),(c.user+c.system)/1000]))})';
+    'process.once("exit",()=>{const c=process.cpuUsage();process.stderr.write(JSON.stringify([process.uptime()*1000,(c.user+c.system)/1000]))})';
   for (let i = 0; i < runs; i++) {
     // Each round runs every command once, in an order that alternates from round to round.
     if (baseline && i % 2 === 1) await child(baseline, basePhases);

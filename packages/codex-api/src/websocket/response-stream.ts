@@ -5,6 +5,7 @@ import { IdleClock, type SecretRedactor } from '@codex-ts/client';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport } from '../errors/map-errors.js';
 import { ErrorTexts } from '../errors/messages.js';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import { ResponsesEventMapper } from '../responses/event-mapper.js';
 import type { ResponseEvent } from '../responses/events.js';
 import { headerEvents } from '../responses/header-events.js';
@@ -79,7 +80,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
   private sentReject!: (error: ApiError) => void;
   /** The idle timeout: started at the send, touched by every frame, held while paused. */
   private readonly clock: IdleClock;
-  /** performance.now() of the last frame (or of the send), for telemetry. */
+  /** monotonicMs() of the last frame (or of the send), for telemetry. */
   private lastFrameAt = 0;
   private paused = false;
   private pauses = 0;
@@ -111,7 +112,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
 
   /** Writes the frame; arms the idle timer and the abort listener. */
   send(text: string): void {
-    const start = performance.now();
+    const start = monotonicMs();
     this.sendStart = start;
     this.lastFrameAt = start;
     this.clock.start();
@@ -127,7 +128,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
           return;
         }
         this.sending = false;
-        const now = performance.now();
+        const now = monotonicMs();
         this.lastFrameAt = now;
         this.clock.touch();
         if (this.telemetry) this.report('request', undefined, now - start);
@@ -187,7 +188,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
   /** One text frame of this response. */
   text(text: string): void {
     if (this.finished) return;
-    const now = performance.now();
+    const now = monotonicMs();
     const waited = now - this.lastFrameAt;
     this.lastFrameAt = now;
     this.clock.touch();
@@ -258,13 +259,13 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
     if (this.sending) {
       // Not sent yet: `stream()` rejects with the error; nothing was iterated.
       this.sending = false;
-      if (this.telemetry) this.report('request', error, performance.now() - this.sendStart);
+      if (this.telemetry) this.report('request', error, monotonicMs() - this.sendStart);
       this.end(true);
       this.sentReject(error);
       return;
     }
     if (kind !== undefined && this.telemetry) {
-      this.report(kind, error, waited ?? performance.now() - this.lastFrameAt);
+      this.report(kind, error, waited ?? monotonicMs() - this.lastFrameAt);
     }
     if (discard) {
       this.queue.length = 0;
@@ -314,7 +315,7 @@ export class WsResponseStream implements ResponseStream, AsyncIterator<ResponseE
 
   private resume(): void {
     this.paused = false;
-    this.lastFrameAt = performance.now();
+    this.lastFrameAt = monotonicMs();
     this.clock.start();
     if (this.socket.readyState === this.socket.OPEN) this.socket.resume();
   }

@@ -1,9 +1,9 @@
-import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SecretRedactor } from '@codex-ts/client';
 import { featureFlagOverrides, ioErrorText } from '@codex-ts/core';
 import { type Command, Option } from 'commander';
 import { configOption } from '../config-option.js';
+import { realpath } from '../internal/fs-async.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
 import { choiceOption, clapError, imageOption, listOption, profileOption, USAGE } from './exec-flags.js';
 import { ExecExit } from './exec-setup.js';

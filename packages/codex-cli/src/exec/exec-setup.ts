@@ -1,6 +1,6 @@
-import { open as openFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ioErrorText } from '@codex-ts/core';
+import { open as openFile, readFile, stat, writeFile } from '../internal/fs-async.js';
 import type { OutputSink } from '../output/jsonl-printer.js';
 
 /** A setup step failed; `message` is the whole line to print on stderr (exit 1). */

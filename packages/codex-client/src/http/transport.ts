@@ -12,6 +12,7 @@ import {
   TransportError,
 } from '../errors/transport-error.js';
 import { reportRequest } from '../telemetry/telemetry.js';
+import { monotonicMs } from '../timers/monotonic-clock.js';
 import { BodyIterator } from './body-iterator.js';
 import { classifyBodyError, classifySendError } from './classify.js';
 import { NodeSender } from './node-sender.js';
@@ -199,7 +200,7 @@ export class HttpTransport {
    * `req.headersTimeoutMs` the wait for the response headers. Calls `req.telemetry.onRequest` once (an exception it throws is ignored).
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const started = performance.now();
+    const started = monotonicMs();
     let status: number | undefined;
     let failure: TransportError | undefined;
     const state = new RequestState(req.signal, req.timeoutMs, req.headersTimeoutMs);
@@ -222,7 +223,7 @@ export class HttpTransport {
         attempt: req.attempt ?? 0,
         status,
         error: failure,
-        durationMs: performance.now() - started,
+        durationMs: monotonicMs() - started,
       });
     }
   }
@@ -238,7 +239,7 @@ export class HttpTransport {
    * stays busy.
    */
   async stream(req: HttpRequest): Promise<StreamingResponse> {
-    const started = performance.now();
+    const started = monotonicMs();
     let status: number | undefined;
     let failure: TransportError | undefined;
     const state = new RequestState(req.signal, req.timeoutMs, req.headersTimeoutMs);
@@ -294,7 +295,7 @@ export class HttpTransport {
         attempt: req.attempt ?? 0,
         status,
         error: failure,
-        durationMs: performance.now() - started,
+        durationMs: monotonicMs() - started,
       });
     }
   }

@@ -6,6 +6,7 @@ import { AbortedError, StreamError, TransportError } from '../errors/transport-e
 import { classifyBodyError } from '../http/classify.js';
 import { reportSseEvent, type SseTelemetry } from '../telemetry/telemetry.js';
 import { IdleClock } from '../timers/idle-clock.js';
+import { monotonicMs } from '../timers/monotonic-clock.js';
 import { SseDecoder, type SseEvent } from './decoder.js';
 
 /** Options of {@link sseEvents}. */
@@ -99,20 +100,20 @@ export async function* sseEvents(
     }
     return;
   }
-  let pollStart = performance.now();
+  let pollStart = monotonicMs();
   try {
     for await (const batch of readBatches(body, options.idleTimeoutMs, signal, undefined)) {
       for (let i = 0; i < batch.length; i++) {
         if (signal?.aborted) throw new AbortedError(signal.reason);
         const event = batch[i] as SseEvent;
-        reportSseEvent(telemetry, { event, error: undefined, durationMs: performance.now() - pollStart });
+        reportSseEvent(telemetry, { event, error: undefined, durationMs: monotonicMs() - pollStart });
         yield event;
-        pollStart = performance.now();
+        pollStart = monotonicMs();
       }
     }
   } catch (error) {
     if (TransportError.isInstance(error)) {
-      reportSseEvent(telemetry, { event: undefined, error, durationMs: performance.now() - pollStart });
+      reportSseEvent(telemetry, { event: undefined, error, durationMs: monotonicMs() - pollStart });
     }
     throw error;
   }
@@ -143,7 +144,7 @@ async function* readBatches(
   signal: AbortSignal | undefined,
   telemetry: SseTelemetry | undefined,
 ): AsyncGenerator<SseEvent[], void, undefined> {
-  let pollStart = telemetry ? performance.now() : 0;
+  let pollStart = telemetry ? monotonicMs() : 0;
 
   if (signal?.aborted) {
     const error = new AbortedError(signal.reason);
@@ -214,11 +215,11 @@ async function* readBatches(
         if (failure !== undefined) throw failure;
         state.events = [];
         if (telemetry) {
-          const durationMs = performance.now() - pollStart;
+          const durationMs = monotonicMs() - pollStart;
           for (const event of batch) reportSseEvent(telemetry, { event, error: undefined, durationMs });
         }
         yield batch;
-        if (telemetry) pollStart = performance.now();
+        if (telemetry) pollStart = monotonicMs();
         clock.start();
       } else if (decoder.hasPartialEvent) {
         clock.touch();
@@ -227,7 +228,7 @@ async function* readBatches(
     }
   } catch (error) {
     if (telemetry && TransportError.isInstance(error)) {
-      reportSseEvent(telemetry, { event: undefined, error, durationMs: performance.now() - pollStart });
+      reportSseEvent(telemetry, { event: undefined, error, durationMs: monotonicMs() - pollStart });
     }
     throw error;
   } finally {

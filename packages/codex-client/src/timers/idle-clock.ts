@@ -3,6 +3,7 @@
  * `setTimeout`, and {@link IdleClock} for idle timeouts and deadlines (SSE body, time to response
  * headers, request deadline, WebSocket handshake and frames).
  */
+import { monotonicMs } from './monotonic-clock.js';
 
 /** The longest delay Node's timers accept, ms (2^31 − 1, about 24.8 days). */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -26,7 +27,7 @@ export function clampTimerMs(ms: number): number {
  * {@link clampTimerMs}; 0 expires on the next timer tick, as a zero timeout does in codex-rs). It
  * expires at most once; after that, or after {@link IdleClock.stop}, nothing it does has an effect.
  *
- * Cost per activity: `touch()` only records `performance.now()`; no timer is created or cleared.
+ * Cost per activity: `touch()` only records `monotonicMs()`; no timer is created or cleared.
  * When the timer fires early (there was activity since it was armed), it re-arms for the rest.
  * {@link IdleClock.hold} pauses the clock (e.g. while the consumer, not the peer, is behind)
  * without clearing the timer: a firing while held is ignored and `start()` re-arms.
@@ -54,14 +55,14 @@ export class IdleClock {
   /** Starts (or restarts) counting from now and arms the timer if needed. */
   start(): void {
     if (this.done) return;
-    this.since = performance.now();
+    this.since = monotonicMs();
     this.running = true;
     if (this.timer === undefined) this.timer = setTimeout(this.fire, this.timeoutMs);
   }
 
   /** Activity: the idle period restarts from now (no timer work). */
   touch(): void {
-    this.since = performance.now();
+    this.since = monotonicMs();
   }
 
   /** Stops counting until the next {@link IdleClock.start}; the armed timer is left to fire harmlessly. */
@@ -82,7 +83,7 @@ export class IdleClock {
   private readonly fire = (): void => {
     this.timer = undefined;
     if (this.done || !this.running) return;
-    const elapsed = performance.now() - this.since;
+    const elapsed = monotonicMs() - this.since;
     if (elapsed >= this.timeoutMs) {
       this.done = true;
       this.running = false;

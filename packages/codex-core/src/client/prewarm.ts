@@ -5,6 +5,7 @@
 import { ApiError } from '@codex-ts/api';
 import { clampTimerMs } from '@codex-ts/client';
 import { type StartupPrewarmAgeStatus, TelemetrySpanNames } from '@codex-ts/otel';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { ModelClientSession } from './model-client-session.js';
 import type { SamplingRequest } from './request-builder.js';
 
@@ -39,7 +40,7 @@ export class StartupPrewarm {
     const controller = new AbortController();
     const telemetry = session.telemetry;
     const run = async (): Promise<PrewarmOutcome> => {
-      const started = performance.now();
+      const started = monotonicMs();
       let outcome: PrewarmOutcome;
       try {
         outcome = await session.prewarmWebsocket(request, { signal: controller.signal });
@@ -49,7 +50,7 @@ export class StartupPrewarm {
         session.end({ discard: controller.signal.aborted });
       }
       if (telemetry !== undefined) {
-        const durationMs = performance.now() - started;
+        const durationMs = monotonicMs() - started;
         const status = outcome === 'ready' ? 'ready' : outcome;
         telemetry.recordStartupPhase({ phase: 'startup_prewarm_websocket_warmup', durationMs });
         telemetry.recordStartupPhase({ phase: 'startup_prewarm_total', status, durationMs });
@@ -89,7 +90,7 @@ export class StartupPrewarm {
       this.#recordAge('cancelled');
       return;
     }
-    const waitStarted = performance.now();
+    const waitStarted = monotonicMs();
     const remainingMs = connectTimeoutMs - (Date.now() - this.#startedAt);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -111,7 +112,7 @@ export class StartupPrewarm {
     this.#telemetry?.recordStartupPhase({
       phase: 'startup_prewarm_resolve',
       status: outcome === 'consumed' ? 'ready' : outcome,
-      durationMs: performance.now() - waitStarted,
+      durationMs: monotonicMs() - waitStarted,
     });
     this.#recordAge(outcome);
   }

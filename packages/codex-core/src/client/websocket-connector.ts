@@ -16,6 +16,7 @@ import {
 } from '@codex-ts/api';
 import type { SecretRedactor } from '@codex-ts/client';
 import { type SessionTelemetry, TelemetrySpanNames } from '@codex-ts/otel';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import { inSpan, WEBSOCKET_SPAN_ATTRIBUTES } from './request-trace.js';
 import { WebsocketSession } from './websocket-session.js';
 
@@ -91,7 +92,7 @@ export class WebsocketConnector {
     // one is 'connection_closed'.
     ws.reset(ws.connection !== undefined && !ws.connection.isClosed ? 'other' : 'connection_closed');
     const telemetry = this.#options.telemetry;
-    const started = performance.now();
+    const started = monotonicMs();
     let connection: ResponsesWebsocketConnection;
     try {
       // The handshake in `responses_websocket.connect`; the connect event lands on the caller's span.
@@ -103,7 +104,7 @@ export class WebsocketConnector {
       );
     } catch (error) {
       telemetry?.recordWebsocketConnect({
-        durationMs: performance.now() - started,
+        durationMs: monotonicMs() - started,
         status: ApiError.isInstance(error) ? error.status : undefined,
         error,
         endpoint: RESPONSES_ENDPOINT,
@@ -114,7 +115,7 @@ export class WebsocketConnector {
       throw error;
     }
     telemetry?.recordWebsocketConnect({
-      durationMs: performance.now() - started,
+      durationMs: monotonicMs() - started,
       status: 101,
       endpoint: RESPONSES_ENDPOINT,
       connectionReused: false,

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { readFile } from '../internal/fs-async.js';
 import { ConfigError } from './config-error.js';
 import { TOML_PARSE_OPTIONS } from './overrides.js';
 import { decodeUtf8Strict } from './utf8.js';

@@ -24,12 +24,12 @@ import { DEFAULT_REQUIREMENTS_FILE, loadRequirements } from './requirements.js';
 import {
   type CLI_AUTH_CREDENTIALS_STORES,
   type ConfigToml,
-  ConfigTomlSchema,
   type FORCED_LOGIN_METHODS,
   type REASONING_EFFORTS,
   type REASONING_SUMMARIES,
   type SANDBOX_MODES,
   type SERVICE_TIERS,
+  safeParseConfigToml,
   type VERBOSITIES,
 } from './schema.js';
 import {
@@ -232,7 +232,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   const requirements = await loadRequirements(
     options.requirementsFile ?? (env.CODEX_TS_REQUIREMENTS_FILE?.trim() || DEFAULT_REQUIREMENTS_FILE),
   );
-  const { result, unknown } = stripUnknownKeys(table, (value) => ConfigTomlSchema.safeParse(value));
+  const { result, unknown } = stripUnknownKeys(table, (value) =>
+    safeParseConfigToml(value as Record<string, unknown>),
+  );
   const sourceOf = (path: readonly string[]): SettingSource => {
     if (describeSource(path, configFile, overrides).details.override !== undefined)
       return { kind: 'session-flags' };

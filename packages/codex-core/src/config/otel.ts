@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
+import { access } from '../internal/fs-async.js';
+import { once } from '../internal/once.js';
 import { ConfigError, formatKeyPath } from './config-error.js';
 
 const EXPECT_STRING = 'expected a string';
@@ -17,18 +18,18 @@ export const DEFAULT_OTEL_ENVIRONMENT = 'dev';
 const EXPECT_EXPORTER = `expected one of ${OTEL_EXPORTER_NAMES.map((n) => `"${n}"`).join(', ')} (\`otlp-http\` and \`otlp-grpc\` as a table: { otlp-http = { endpoint = "…", protocol = "json" } })`;
 const EXPECT_ENDPOINT = 'expected an http:// or https:// URL';
 
-// The exporter tables are only read when `[otel]` names an exporter: built then, not at start-up.
-const str = z.string({ error: EXPECT_STRING });
+// Built when `[otel]` is present (the exporter tables: when it names an exporter), not at start-up.
+const str = once(() => z.string({ error: EXPECT_STRING }));
 const endpoint = lazySchema(() =>
   z.string({ error: EXPECT_ENDPOINT }).refine((value) => isHttpUrl(value), { error: EXPECT_ENDPOINT }),
 );
-const headers = lazySchema(() => z.record(z.string(), str, { error: 'expected a table of strings' }));
+const headers = lazySchema(() => z.record(z.string(), str(), { error: 'expected a table of strings' }));
 const tls = lazySchema(() =>
   z.strictObject(
     {
-      'ca-certificate': str.optional(),
-      'client-certificate': str.optional(),
-      'client-private-key': str.optional(),
+      'ca-certificate': str().optional(),
+      'client-certificate': str().optional(),
+      'client-private-key': str().optional(),
     },
     { error: EXPECT_TABLE },
   ),
@@ -59,7 +60,9 @@ type ExporterToml =
  * or `{ otlp-grpc = { endpoint, headers, tls } }` (codex-rs `OtelExporterKind`). A problem inside
  * the table is reported at its own key path (e.g. `otel.exporter.otlp-http.protocol`).
  */
-const exporter = z.unknown().transform((input, ctx): ExporterToml => {
+const exporter = once(() => z.unknown().transform(exporterSetting));
+
+function exporterSetting(input: unknown, ctx: z.RefinementCtx): ExporterToml {
   if (input === 'none' || input === 'statsig') return input;
   const variant =
     typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
@@ -81,7 +84,7 @@ const exporter = z.unknown().transform((input, ctx): ExporterToml => {
     return z.NEVER;
   }
   return { [name]: parsed.data } as ExporterToml;
-});
+}
 
 /**
  * `[otel]` of config.toml (codex-rs `OtelConfigToml`): `log_user_prompt`, `environment`,
@@ -89,17 +92,22 @@ const exporter = z.unknown().transform((input, ctx): ExporterToml => {
  * the newer `span_attributes` / `tracestate` tables (accepted, not used by codex-ts). Unknown keys
  * in `[otel]` itself are unrecognized settings (a warning, or an error with `--strict-config`).
  */
-export const OtelTomlSchema = z.strictObject(
-  {
-    log_user_prompt: z.boolean({ error: EXPECT_BOOL }).optional(),
-    environment: str.optional(),
-    exporter: exporter.optional(),
-    trace_exporter: exporter.optional(),
-    metrics_exporter: exporter.optional(),
-    span_attributes: z.record(z.string(), z.unknown(), { error: EXPECT_TABLE }).optional(),
-    tracestate: z.record(z.string(), z.unknown(), { error: EXPECT_TABLE }).optional(),
-  },
-  { error: EXPECT_TABLE },
+export const OtelTomlSchema = lazySchema(() => otelTomlSchema());
+
+/** The schema behind {@link OtelTomlSchema} (itself, not a stand-in), built on the first call. */
+export const otelTomlSchema = once(() =>
+  z.strictObject(
+    {
+      log_user_prompt: z.boolean({ error: EXPECT_BOOL }).optional(),
+      environment: str().optional(),
+      exporter: exporter().optional(),
+      trace_exporter: exporter().optional(),
+      metrics_exporter: exporter().optional(),
+      span_attributes: z.record(z.string(), z.unknown(), { error: EXPECT_TABLE }).optional(),
+      tracestate: z.record(z.string(), z.unknown(), { error: EXPECT_TABLE }).optional(),
+    },
+    { error: EXPECT_TABLE },
+  ),
 );
 
 /** `[otel]` as written; see {@link OtelTomlSchema}. */

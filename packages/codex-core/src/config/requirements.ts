@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { readFile } from '../internal/fs-async.js';
 import { ConfigError } from './config-error.js';
 import { isKnownFeature } from './features.js';
 import { TOML_PARSE_OPTIONS } from './overrides.js';

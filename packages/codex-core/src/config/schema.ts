@@ -1,5 +1,8 @@
+import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
-import { OtelTomlSchema } from './otel.js';
+import { once } from '../internal/once.js';
+import { IGNORED_PROFILE_KEYS, IGNORED_TOP_LEVEL_KEYS } from './ignored-keys.js';
+import { otelTomlSchema } from './otel.js';
 
 // Every leaf carries its own message: ConfigError shows it after the key path.
 const EXPECT_UINT = 'expected a non-negative integer';
@@ -19,24 +22,39 @@ function oneOf(values: readonly string[]): string {
  */
 export const MAX_DURATION_MS = 2_147_483_647;
 
-const str = z.string({ error: EXPECT_STRING });
-const bool = z.boolean({ error: EXPECT_BOOL });
-const uint = z.number({ error: EXPECT_UINT }).int({ error: EXPECT_UINT }).min(0, { error: EXPECT_UINT });
+// Every schema below is built on first use (see `once`): a run builds those of the keys its
+// config.toml sets (see `safeParseConfigToml`), not all of them.
+const str = once(() => z.string({ error: EXPECT_STRING }));
+const bool = once(() => z.boolean({ error: EXPECT_BOOL }));
+const uint = once(() =>
+  z.number({ error: EXPECT_UINT }).int({ error: EXPECT_UINT }).min(0, { error: EXPECT_UINT }),
+);
 /**
  * A count the original stores as u64 and caps later: any non-negative integer, including one
  * beyond 2^53 (the TOML parser hands those over as a bigint), which becomes
  * `Number.MAX_SAFE_INTEGER` (the cap applies after).
  */
-const count = z
-  .union([uint, z.bigint({ error: EXPECT_UINT }).min(0n, { error: EXPECT_UINT })], { error: EXPECT_UINT })
-  .transform((value) => (typeof value === 'bigint' ? Number.MAX_SAFE_INTEGER : value));
+const count = once(() =>
+  z
+    .union([uint(), z.bigint({ error: EXPECT_UINT }).min(0n, { error: EXPECT_UINT })], { error: EXPECT_UINT })
+    .transform((value) => (typeof value === 'bigint' ? Number.MAX_SAFE_INTEGER : value)),
+);
 
 /** A duration in ms from `min` to {@link MAX_DURATION_MS}; one message for every failure. */
 function durationMs(min: 0 | 1) {
   const error = `expected an integer from ${min} to ${MAX_DURATION_MS} (milliseconds, about 24.8 days at most)`;
   return z.number({ error }).int({ error }).min(min, { error }).max(MAX_DURATION_MS, { error });
 }
-const stringTable = z.record(z.string(), str, { error: 'expected a table of strings' });
+const stringTable = once(() => z.record(z.string(), str(), { error: 'expected a table of strings' }));
+// A zod schema holds no per-use state: keys of the same type share one optional schema.
+const optionalStr = once(() => str().optional());
+const optionalBool = once(() => bool().optional());
+const optionalCount = once(() => count().optional());
+const optionalStringTable = once(() => stringTable().optional());
+const optionalDurationMs = [
+  once(() => durationMs(0).optional()),
+  once(() => durationMs(1).optional()),
+] as const;
 
 function stringEnum<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: oneOf(values) });
@@ -76,24 +94,29 @@ export const CLI_AUTH_CREDENTIALS_STORES = ['file', 'keyring', 'auto', 'ephemera
  * Blank entries are rejected.
  */
 const EXPECT_WORKSPACE_IDS = 'expected a non-empty workspace id or a non-empty array of them';
-const workspaceId = z
-  .string({ error: EXPECT_WORKSPACE_IDS })
-  .refine((v) => v.trim() !== '', { error: EXPECT_WORKSPACE_IDS });
-const forcedWorkspaceIds = z.union(
-  [
-    workspaceId,
-    z.array(workspaceId, { error: EXPECT_WORKSPACE_IDS }).min(1, { error: EXPECT_WORKSPACE_IDS }),
-  ],
-  { error: EXPECT_WORKSPACE_IDS },
-);
-
-const wireApi = z.enum(['responses'], {
-  error: (issue) => (issue.input === 'chat' ? CHAT_WIRE_API_REMOVED_MESSAGE : oneOf(['responses'])),
+const forcedWorkspaceIds = once(() => {
+  const workspaceId = z
+    .string({ error: EXPECT_WORKSPACE_IDS })
+    .refine((v) => v.trim() !== '', { error: EXPECT_WORKSPACE_IDS });
+  return z.union(
+    [
+      workspaceId,
+      z.array(workspaceId, { error: EXPECT_WORKSPACE_IDS }).min(1, { error: EXPECT_WORKSPACE_IDS }),
+    ],
+    { error: EXPECT_WORKSPACE_IDS },
+  );
 });
 
-const approvalPolicy = z.union(
-  [z.enum(APPROVAL_POLICIES), z.strictObject({ granular: z.record(z.string(), z.unknown()) })],
-  { error: `${oneOf(APPROVAL_POLICIES)}, or a { granular = { … } } table` },
+const wireApi = once(() =>
+  z.enum(['responses'], {
+    error: (issue) => (issue.input === 'chat' ? CHAT_WIRE_API_REMOVED_MESSAGE : oneOf(['responses'])),
+  }),
+);
+
+const approvalPolicy = once(() =>
+  z.union([z.enum(APPROVAL_POLICIES), z.strictObject({ granular: z.record(z.string(), z.unknown()) })], {
+    error: `${oneOf(APPROVAL_POLICIES)}, or a { granular = { … } } table`,
+  }),
 );
 
 /**
@@ -102,15 +125,19 @@ const approvalPolicy = z.union(
  * resolved against the config directory). Unknown keys are rejected; see `ProviderCommandAuth`
  * for the defaults and `CommandTokenAuth` of `@codex-ts/login` for how it runs.
  */
-export const ProviderAuthTomlSchema = z.strictObject(
-  {
-    command: str,
-    args: z.array(str, { error: 'expected an array of strings' }).optional(),
-    timeout_ms: durationMs(1).optional(),
-    refresh_interval_ms: durationMs(0).optional(),
-    cwd: str.optional(),
-  },
-  { error: EXPECT_TABLE },
+export const ProviderAuthTomlSchema = lazySchema(() => providerAuthToml());
+
+const providerAuthToml = once(() =>
+  z.strictObject(
+    {
+      command: str(),
+      args: z.array(str(), { error: 'expected an array of strings' }).optional(),
+      timeout_ms: optionalDurationMs[1](),
+      refresh_interval_ms: optionalDurationMs[0](),
+      cwd: optionalStr(),
+    },
+    { error: EXPECT_TABLE },
+  ),
 );
 
 /**
@@ -149,229 +176,173 @@ function rejectCombination(
  * {@link MAX_DURATION_MS}; a larger value is rejected because it would overflow Node's timers.
  * `0` is accepted where the original accepts it: an idle or connect timeout of 0 expires at once.
  */
-export const ModelProviderTomlSchema = z
-  .strictObject(
-    {
-      name: str.optional(),
-      base_url: str.optional(),
-      env_key: str.optional(),
-      env_key_instructions: str.optional(),
-      experimental_bearer_token: str.optional(),
-      auth: ProviderAuthTomlSchema.optional(),
-      aws: z.strictObject({ profile: str.optional() }, { error: EXPECT_TABLE }).optional(),
-      wire_api: wireApi.optional(),
-      query_params: stringTable.optional(),
-      http_headers: stringTable.optional(),
-      env_http_headers: stringTable.optional(),
-      request_max_retries: count.optional(),
-      stream_max_retries: count.optional(),
-      stream_idle_timeout_ms: durationMs(0).optional(),
-      websocket_connect_timeout_ms: durationMs(0).optional(),
-      requires_openai_auth: bool.optional(),
-      supports_websockets: bool.optional(),
-    },
-    { error: EXPECT_TABLE },
-  )
-  .superRefine((provider, ctx) => {
-    if (provider.aws !== undefined) {
-      rejectCombination(ctx, provider, 'aws', [
-        'supports_websockets',
-        'env_key',
-        'experimental_bearer_token',
-        'auth',
-        'requires_openai_auth',
-      ]);
+export const ModelProviderTomlSchema = lazySchema(() => modelProviderToml());
+
+const modelProviderSections = memoized({
+  name: optionalStr,
+  base_url: optionalStr,
+  env_key: optionalStr,
+  env_key_instructions: optionalStr,
+  experimental_bearer_token: optionalStr,
+  auth: () => providerAuthToml().optional(),
+  aws: () => z.strictObject({ profile: optionalStr() }, { error: EXPECT_TABLE }).optional(),
+  wire_api: () => wireApi().optional(),
+  query_params: optionalStringTable,
+  http_headers: optionalStringTable,
+  env_http_headers: optionalStringTable,
+  request_max_retries: optionalCount,
+  stream_max_retries: optionalCount,
+  stream_idle_timeout_ms: optionalDurationMs[0],
+  websocket_connect_timeout_ms: optionalDurationMs[0],
+  requires_openai_auth: optionalBool,
+  supports_websockets: optionalBool,
+});
+
+/** The provider table schema with the keys `keys` (default: all of them) and the combination rules. */
+function providerTable(keys?: ReadonlySet<string>) {
+  return z
+    .strictObject(shapeOf(modelProviderSections, keys), { error: EXPECT_TABLE })
+    .superRefine(checkProviderCombinations);
+}
+
+const modelProviderToml = once(() => providerTable());
+
+/**
+ * A `[model_providers.<id>]` value checked against the schemas of only the keys it sets, as
+ * {@link safeParseConfigToml} does for the top level: every key of a provider table is optional.
+ * The same data and issues as {@link ModelProviderTomlSchema}.
+ */
+const modelProviderEntry = once(() =>
+  z.unknown().transform((value, ctx) => {
+    const keys = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    const result = providerTable(new Set(keys)).safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  }),
+);
+
+function checkProviderCombinations(
+  provider: { aws?: unknown; auth?: { command: string } } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): void {
+  if (provider.aws !== undefined) {
+    rejectCombination(ctx, provider, 'aws', [
+      'supports_websockets',
+      'env_key',
+      'experimental_bearer_token',
+      'auth',
+      'requires_openai_auth',
+    ]);
+  }
+  if (provider.auth !== undefined) {
+    if (provider.auth.command.trim() === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'command'],
+        message: 'provider auth.command must not be empty',
+      });
     }
-    if (provider.auth !== undefined) {
-      if (provider.auth.command.trim() === '') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['auth', 'command'],
-          message: 'provider auth.command must not be empty',
-        });
-      }
-      rejectCombination(ctx, provider, 'auth', [
-        'env_key',
-        'experimental_bearer_token',
-        'requires_openai_auth',
-      ]);
-    }
-  });
+    rejectCombination(ctx, provider, 'auth', [
+      'env_key',
+      'experimental_bearer_token',
+      'requires_openai_auth',
+    ]);
+  }
+}
 
 /** A `[model_providers.<id>]` table as written; see {@link ModelProviderTomlSchema}. */
 export type ModelProviderToml = z.infer<typeof ModelProviderTomlSchema>;
 
-/**
- * Keys of a `[profiles.<name>]` table in the original CLI that codex-ts accepts but does
- * not use (their values are not checked).
- */
-export const IGNORED_PROFILE_KEYS = [
-  'analytics',
-  'approvals_reviewer',
-  'disable_response_storage',
-  'experimental_compact_prompt_file',
-  'experimental_instructions_file',
-  'experimental_use_exec_command_tool',
-  'experimental_use_freeform_apply_patch',
-  'experimental_use_rmcp_client',
-  'experimental_use_unified_exec_tool',
-  'features',
-  'include_apply_patch_tool',
-  'include_apps_instructions',
-  'include_collaboration_mode_instructions',
-  'include_environment_context',
-  'include_permissions_instructions',
-  'include_plan_tool',
-  'include_view_image_tool',
-  'model_catalog_json',
-  'model_instructions_file',
-  'oss_provider',
-  'personality',
-  'plan_mode_reasoning_effort',
-  'tools',
-  'tools_view_image',
-  'tools_web_search',
-  'tui',
-  'web_search',
-  'windows',
-] as const;
-
-/**
- * Keys of the original CLI's top-level `ConfigToml` (current and recent releases) that
- * codex-ts accepts but does not use yet, so that a real `~/.codex/config.toml` loads.
- * Their values are not checked. Any top-level key outside this list and the supported
- * keys is rejected as unknown.
- */
-export const IGNORED_TOP_LEVEL_KEYS = [
-  'agents',
-  'allow_login_shell',
-  'analytics',
-  'approvals_reviewer',
-  'apps',
-  'apps_mcp_product_sku',
-  'audio',
-  'auto_review',
-  'background_terminal_max_timeout',
-  'check_for_update_on_startup',
-  'compact_prompt',
-  'debug',
-  'default_permissions',
-  'desktop',
-  'developer_instructions',
-  'disable_paste_burst',
-  'disable_response_storage',
-  'experimental_compact_prompt_file',
-  'experimental_instructions_file',
-  'experimental_realtime_start_instructions',
-  'experimental_realtime_ws_backend_prompt',
-  'experimental_realtime_ws_base_url',
-  'experimental_realtime_ws_model',
-  'experimental_realtime_ws_startup_context',
-  'experimental_resume',
-  'experimental_thread_config_endpoint',
-  'experimental_thread_store',
-  'experimental_use_exec_command_tool',
-  'experimental_use_freeform_apply_patch',
-  'experimental_use_rmcp_client',
-  'experimental_use_unified_exec_tool',
-  'feedback',
-  'file_opener',
-  'ghost_snapshot',
-  'hide_agent_reasoning',
-  'history',
-  'hooks',
-  'include_apply_patch_tool',
-  'include_apps_instructions',
-  'include_collaboration_mode_instructions',
-  'include_environment_context',
-  'include_permissions_instructions',
-  'include_plan_tool',
-  'include_view_image_tool',
-  'instructions',
-  'js_repl_node_module_dirs',
-  'js_repl_node_path',
-  'log_dir',
-  'marketplaces',
-  'mcp_oauth_callback_port',
-  'mcp_oauth_callback_url',
-  'mcp_oauth_credentials_store',
-  'mcp_servers',
-  'memories',
-  'model_auto_compact_token_limit_scope',
-  'model_catalog_json',
-  'model_context_window',
-  'model_family',
-  'model_instructions_file',
-  'model_max_output_tokens',
-  'model_reasoning_summary_format',
-  'model_supports_reasoning_summaries',
-  'notice',
-  'notify',
-  'permissions',
-  'personality',
-  'plan_mode_reasoning_effort',
-  'plugins',
-  'preferred_auth_method',
-  'project_doc_fallback_filenames',
-  'project_doc_max_bytes',
-  'project_root_markers',
-  'projects',
-  'realtime',
-  'responses_originator_header_internal_override',
-  'review_model',
-  'sandbox_workspace_write',
-  'shell_environment_policy',
-  'show_raw_agent_reasoning',
-  'skills',
-  'sqlite_home',
-  'suppress_unstable_features_warning',
-  'tool_output_token_limit',
-  'tool_suggest',
-  'tools',
-  'tools_view_image',
-  'tools_web_search',
-  'tui',
-  'use_experimental_reasoning_summary',
-  'use_experimental_streamable_shell_tool',
-  'use_experimental_unified_exec_tool',
-  'web_search',
-  'windows',
-  'windows_wsl_setup_acknowledged',
-  'zsh_path',
-] as const;
-
 // One schema for every ignored key: a zod schema holds no per-field state, and ~130 keys with a
 // schema pair each were a quarter of the schemas built when the package loads.
-const ignoredValue = z.unknown().optional();
+const ignoredValue = once(() => z.unknown().optional());
 
-function ignoredShape<const K extends string>(keys: readonly K[]): Record<K, z.ZodOptional<z.ZodUnknown>> {
-  return Object.fromEntries(keys.map((key) => [key, ignoredValue])) as Record<K, z.ZodOptional<z.ZodUnknown>>;
+/** Table keys and, per key, its schema built on first use (see `once`). */
+type Sections = Record<string, () => z.ZodType>;
+
+/** The zod object shape of `sections`: each key's built schema. */
+type ShapeOf<S extends Sections> = { [K in keyof S]: ReturnType<S[K]> };
+
+function ignoredSections<const K extends string>(
+  keys: readonly K[],
+): Record<K, () => z.ZodOptional<z.ZodUnknown>> {
+  return Object.fromEntries(keys.map((key) => [key, ignoredValue])) as Record<
+    K,
+    () => z.ZodOptional<z.ZodUnknown>
+  >;
 }
 
-const sharedSettings = {
-  model: str.optional(),
-  model_provider: str.optional(),
-  model_reasoning_effort: stringEnum(REASONING_EFFORTS).optional(),
-  model_reasoning_summary: stringEnum(REASONING_SUMMARIES).optional(),
-  model_verbosity: stringEnum(VERBOSITIES).optional(),
-  service_tier: stringEnum(SERVICE_TIERS).optional(),
-  approval_policy: approvalPolicy.optional(),
-  sandbox_mode: stringEnum(SANDBOX_MODES).optional(),
-  chatgpt_base_url: str.optional(),
-};
+/** `sections` with each builder wrapped in `once`. */
+function memoized<const S extends Sections>(sections: S): S {
+  return Object.fromEntries(Object.entries(sections).map(([key, build]) => [key, once(build)])) as S;
+}
+
+/** The shape of `sections` for `keys` (default: every key), in `sections`' key order. */
+function shapeOf<S extends Sections>(sections: S, keys?: ReadonlySet<string>): ShapeOf<S> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of Object.keys(sections))
+    if (keys === undefined || keys.has(key)) shape[key] = (sections[key] as () => z.ZodType)();
+  return shape as ShapeOf<S>;
+}
+
+const sharedSettings = memoized({
+  model: optionalStr,
+  model_provider: optionalStr,
+  model_reasoning_effort: () => stringEnum(REASONING_EFFORTS).optional(),
+  model_reasoning_summary: () => stringEnum(REASONING_SUMMARIES).optional(),
+  model_verbosity: () => stringEnum(VERBOSITIES).optional(),
+  service_tier: () => stringEnum(SERVICE_TIERS).optional(),
+  approval_policy: () => approvalPolicy().optional(),
+  sandbox_mode: () => stringEnum(SANDBOX_MODES).optional(),
+  chatgpt_base_url: optionalStr,
+});
 
 /**
  * A `[profiles.<name>]` table: the settings it may override (`model`, `model_provider`,
  * `model_reasoning_effort`, `model_reasoning_summary`, `model_verbosity`, `service_tier`,
  * `approval_policy`, `sandbox_mode`, `chatgpt_base_url`) plus {@link IGNORED_PROFILE_KEYS}. Other keys are rejected.
  */
-export const ProfileTomlSchema = z.strictObject(
-  { ...sharedSettings, ...ignoredShape(IGNORED_PROFILE_KEYS) },
-  { error: EXPECT_TABLE },
+export const ProfileTomlSchema = lazySchema(() => profileToml());
+
+const profileToml = once(() =>
+  z.strictObject(shapeOf({ ...sharedSettings, ...ignoredSections(IGNORED_PROFILE_KEYS) }), {
+    error: EXPECT_TABLE,
+  }),
 );
 
 /** A `[profiles.<name>]` table as written; see {@link ProfileTomlSchema}. */
 export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
+
+/** The top-level keys of config.toml and their schemas, in the order zod checks them. */
+const configTomlSections = {
+  ...sharedSettings,
+  ...memoized({
+    openai_base_url: optionalStr,
+    forced_login_method: () => stringEnum(FORCED_LOGIN_METHODS).optional(),
+    forced_chatgpt_workspace_id: () => forcedWorkspaceIds().optional(),
+    cli_auth_credentials_store: () => stringEnum(CLI_AUTH_CREDENTIALS_STORES).optional(),
+    model_auto_compact_token_limit: optionalCount,
+    profile: optionalStr,
+    profiles: () => z.record(z.string(), profileToml(), { error: EXPECT_TABLE }).optional(),
+    model_providers: () => z.record(z.string(), modelProviderToml(), { error: EXPECT_TABLE }).optional(),
+    features: () =>
+      z
+        .record(z.string(), z.union([bool(), z.record(z.string(), z.unknown())], { error: EXPECT_BOOL }), {
+          error: EXPECT_TABLE,
+        })
+        .optional(),
+    oss_provider: () => stringEnum(['lmstudio', 'ollama']).optional(),
+    otel: () => otelTomlSchema().optional(),
+  }),
+  ...ignoredSections(IGNORED_TOP_LEVEL_KEYS),
+};
+
+/** {@link safeParseConfigToml}'s sections: a provider table's keys are checked only when set, too. */
+const checkedConfigTomlSections = {
+  ...configTomlSections,
+  model_providers: once(() => z.record(z.string(), modelProviderEntry(), { error: EXPECT_TABLE }).optional()),
+};
 
 /**
  * `$CODEX_HOME/config.toml` as written (snake_case): the supported keys — `model`,
@@ -383,29 +354,26 @@ export type ProfileToml = z.infer<typeof ProfileTomlSchema>;
  * `features` (a boolean, or a table for the few features taking options, per feature name),
  * `oss_provider` (`lmstudio` or `ollama`), `otel` (see `OtelTomlSchema`) — plus {@link IGNORED_TOP_LEVEL_KEYS}. Any other key is
  * an unrecognized setting: `loadConfig` drops it with a warning, or fails with `strictConfig`.
+ * Built on first use; `loadConfig` validates through {@link safeParseConfigToml}.
  */
-export const ConfigTomlSchema = z.strictObject(
-  {
-    ...sharedSettings,
-    openai_base_url: str.optional(),
-    forced_login_method: stringEnum(FORCED_LOGIN_METHODS).optional(),
-    forced_chatgpt_workspace_id: forcedWorkspaceIds.optional(),
-    cli_auth_credentials_store: stringEnum(CLI_AUTH_CREDENTIALS_STORES).optional(),
-    model_auto_compact_token_limit: count.optional(),
-    profile: str.optional(),
-    profiles: z.record(z.string(), ProfileTomlSchema, { error: EXPECT_TABLE }).optional(),
-    model_providers: z.record(z.string(), ModelProviderTomlSchema, { error: EXPECT_TABLE }).optional(),
-    features: z
-      .record(z.string(), z.union([bool, z.record(z.string(), z.unknown())], { error: EXPECT_BOOL }), {
-        error: EXPECT_TABLE,
-      })
-      .optional(),
-    oss_provider: stringEnum(['lmstudio', 'ollama']).optional(),
-    otel: OtelTomlSchema.optional(),
-    ...ignoredShape(IGNORED_TOP_LEVEL_KEYS),
-  },
-  { error: EXPECT_TABLE },
+export const ConfigTomlSchema = lazySchema(() =>
+  z.strictObject(shapeOf(configTomlSections), { error: EXPECT_TABLE }),
 );
 
 /** `config.toml` as written and validated; see {@link ConfigTomlSchema}. */
 export type ConfigToml = z.infer<typeof ConfigTomlSchema>;
+
+/**
+ * `ConfigTomlSchema.safeParse(table)`, the same result (data, issues and their order), with the
+ * schemas of only the top-level keys `table` sets: every top-level key is optional, so an absent
+ * key adds nothing to the result, and a key the schema does not know is reported as
+ * `unrecognized_keys` by either object; a `[model_providers.<id>]` table is checked the same way.
+ * A short turn's config.toml sets a handful of the ~150 keys (and of a provider's 17): building
+ * and checking every key's schema was most of loading the configuration.
+ */
+export function safeParseConfigToml(table: Record<string, unknown>): z.ZodSafeParseResult<ConfigToml> {
+  const present = new Set(Object.keys(table));
+  return z
+    .strictObject(shapeOf(checkedConfigTomlSections, present), { error: EXPECT_TABLE })
+    .safeParse(table) as z.ZodSafeParseResult<ConfigToml>;
+}

@@ -28,8 +28,15 @@ import {
   withPassthrough,
 } from './message-metadata.js';
 
-/** Namespace for the name-based (v5) id of the base-instructions message. */
-const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
+/**
+ * Namespace for the name-based (v5) id of the base-instructions message,
+ * `6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10`, as its 16 bytes: uuid parses (and validates) a string
+ * namespace on every call.
+ */
+const BASE_INSTRUCTIONS_NAMESPACE = Buffer.from('6f1c7a529a434b0c8d431f5d3c2e8b10', 'hex');
+
+/** The last text {@link baseInstructionsMessageId} hashed and its id (a thread asks twice). */
+let lastBaseInstructions: { text: string; id: string } | undefined;
 
 /**
  * The id of the base-instructions developer message for `text`: `msg_<uuid v5 of the text>`, the
@@ -38,7 +45,10 @@ const BASE_INSTRUCTIONS_NAMESPACE = '6f1c7a52-9a43-4b0c-8d43-1f5d3c2e8b10';
 export function baseInstructionsMessageId(text: string): string {
   // The UTF-8 bytes, not the string: uuid hashes a string's UTF-8 too, but converts it byte by byte
   // in JavaScript (~115 µs for 8 KB of text, paid by every turn's request; ~30 µs this way).
-  return `msg_${uuidv5(Buffer.from(text, 'utf8'), BASE_INSTRUCTIONS_NAMESPACE)}`;
+  if (lastBaseInstructions?.text === text) return lastBaseInstructions.id;
+  const id = `msg_${uuidv5(Buffer.from(text, 'utf8'), BASE_INSTRUCTIONS_NAMESPACE)}`;
+  lastBaseInstructions = { text, id };
+  return id;
 }
 
 /**

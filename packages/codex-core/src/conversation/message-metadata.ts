@@ -5,6 +5,7 @@
 // values.
 
 import type { ResponseItem } from '@codex-ts/protocol';
+import { wallClockMs } from '../internal/monotonic-clock.js';
 
 /** `content_item_kinds` of the base-instructions developer message. */
 export const BASE_INSTRUCTIONS_KIND = 'model.base_instructions';
@@ -29,7 +30,7 @@ export type MessagePassthrough =
  * clock: e.g. `1788214171.128268`.
  */
 export function unixSecondsNow(): number {
-  return (performance.timeOrigin + performance.now()) / 1000;
+  return wallClockMs() / 1000;
 }
 
 /** `item` with `internal_chat_message_metadata_passthrough` set to `passthrough` (a copy). */

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ResponseItem } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
+import { readFile } from '../internal/fs-async.js';
 
 /** What one user turn says: the prompt text and local images attached to it (`exec -i`). */
 export interface UserTurnInput {

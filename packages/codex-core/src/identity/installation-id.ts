@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validate as isUuid, v4 as uuidv4 } from 'uuid';
+import { mkdir } from '../internal/fs-async.js';
 
 /** File name of the installation id inside `$CODEX_HOME`. */
 export const INSTALLATION_ID_FILE_NAME = 'installation_id';

@@ -3,10 +3,10 @@
 // models}`, 2-space JSON without a trailing newline, replaced atomically (temp file + rename).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
+import { mkdir, readFile, rename, rm, writeFile } from '../internal/fs-async.js';
 
 /** File name of the cache inside `$CODEX_HOME`. */
 export const MODELS_CACHE_FILE = 'models_cache.json';
@@ -89,7 +89,7 @@ export function modelsCacheIdentity(accountId: string): string {
 
 /**
  * `unixMs` (a wall-clock time in ms with a sub-ms fraction, e.g. from
- * `performance.timeOrigin + performance.now()`) as RFC 3339 UTC with 9 fraction digits.
+ * the package's `wallClockMs()`) as RFC 3339 UTC with 9 fraction digits.
  */
 export function rfc3339Nanos(unixMs: number): string {
   const wholeMs = Math.floor(unixMs);

@@ -4,6 +4,7 @@
 // response announces another `x-models-etag`.
 
 import { join } from 'node:path';
+import { wallClockMs } from '../internal/monotonic-clock.js';
 import {
   MODELS_CACHE_FILE,
   type ModelInfo,
@@ -40,7 +41,7 @@ export interface ModelsCatalogOptions {
   fetch: (signal?: AbortSignal) => Promise<ModelsFetchResult>;
   /** How long a cache file is reused at session start, ms; default {@link DEFAULT_MODELS_CACHE_TTL_MS}. 0 never reuses. */
   ttlMs?: number | undefined;
-  /** Wall clock in ms with a sub-ms fraction; default `performance.timeOrigin + performance.now()`. */
+  /** Wall clock in ms with a sub-ms fraction; default: the system clock (`Date.now()` with a sub-ms fraction). */
   now?: (() => number) | undefined;
   /** Told about fetch, validation and write failures (never thrown); default: ignored. */
   onError?: ((error: unknown) => void) | undefined;
@@ -179,6 +180,6 @@ export class ModelsCatalog {
   }
 
   #now(): number {
-    return this.#options.now?.() ?? performance.timeOrigin + performance.now();
+    return this.#options.now?.() ?? wallClockMs();
   }
 }

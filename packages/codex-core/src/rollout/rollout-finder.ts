@@ -1,6 +1,6 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseRolloutLine } from '@codex-ts/protocol';
+import { open, readdir, readFile, stat } from '../internal/fs-async.js';
 import { SESSIONS_DIR } from './rollout-writer.js';
 
 /** At most this many rollout files are looked at by {@link findLatestRollout} (newest first). */

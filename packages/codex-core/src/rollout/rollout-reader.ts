@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   parseRolloutText,
   type ResponseItem,
@@ -11,6 +10,7 @@ import {
   type TurnContext,
   tokenUsageFromRollout,
 } from '@codex-ts/protocol';
+import { readFile } from '../internal/fs-async.js';
 
 /** A rollout file read with {@link readRolloutFile}. */
 export interface RolloutFile {

@@ -15,6 +15,7 @@ import {
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
 import { startThread } from '../rollout/thread-recording.js';
@@ -92,7 +93,7 @@ export async function openExecConversation(options: OpenExecOptions): Promise<Op
 }
 
 async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Promise<OpenedExecConversation> {
-  const openStartedAt = performance.now();
+  const openStartedAt = monotonicMs();
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexHome = resolveCodexHome(env);
@@ -187,7 +188,7 @@ interface SessionBasics {
   userAgent: string;
   bareUserAgent: string;
   approvalPolicy: 'never';
-  /** `performance.now()` when the open started (`thread_start_total`). */
+  /** `monotonicMs()` when the open started (`thread_start_total`). */
   openStartedAt: number;
 }
 
@@ -288,7 +289,7 @@ async function build(
     remote: backend?.catalog.models,
     chatgpt: session.kind === 'chatgpt',
   });
-  const createThreadStartedAt = performance.now();
+  const createThreadStartedAt = monotonicMs();
   const telemetry =
     options.telemetry ??
     new SessionTelemetry({
@@ -371,8 +372,8 @@ async function build(
     sandboxPolicy: sandboxPolicy.mode,
     mcpServers: mcpServerNames(config),
     cwd,
-    createThreadMs: performance.now() - createThreadStartedAt,
-    totalMs: performance.now() - openStartedAt,
+    createThreadMs: monotonicMs() - createThreadStartedAt,
+    totalMs: monotonicMs() - openStartedAt,
   });
   if (options.prewarm !== false) void conversation.prewarm();
   return {

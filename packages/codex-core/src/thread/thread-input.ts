@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { ContentItem, ResponseItem } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
+import { readFile } from '../internal/fs-async.js';
 import { ThreadError } from './thread-error.js';
 
 /** One part of a thread input: text, or an image file on disk (as `codex exec -i <path>`). */

@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ThreadEvent, ThreadItem, Usage } from '@codex-ts/protocol';
+import { stat } from '../internal/fs-async.js';
 import { openExecConversation } from '../session/open-exec.js';
 import type { OpenExecOptions, OpenedExecConversation } from '../session/open-exec-options.js';
 import type { TurnEvent } from '../turn/events.js';

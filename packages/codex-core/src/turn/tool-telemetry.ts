@@ -1,5 +1,6 @@
 import type { SessionTelemetry } from '@codex-ts/otel';
 import { type ResponseItem, type ToolCallItem, toolCallId } from '@codex-ts/protocol';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { ToolCallTelemetry } from '../tools/tool-handler.js';
 
 /** The telemetry of one tool call, made by the turn loop for each call it runs. */
@@ -22,7 +23,7 @@ export function toolCallRecorder(
   telemetry: SessionTelemetry | undefined,
   inTurn: <T>(fn: () => T) => T,
 ): ToolCallRecorder {
-  const startedAt = performance.now();
+  const startedAt = monotonicMs();
   if (telemetry === undefined) return { context: undefined, finish: () => {} };
   const callId = toolCallId(call) ?? '';
   let metricTags: Record<string, string> | undefined;
@@ -51,7 +52,7 @@ export function toolCallRecorder(
           toolName: toolName(call),
           callId,
           arguments: toolArguments(call),
-          durationMs: performance.now() - startedAt,
+          durationMs: monotonicMs() - startedAt,
           success: success && !failed,
           output: outputText(output),
           metricTags,

@@ -6,6 +6,7 @@
 
 import { type SessionTelemetry, TelemetrySpanNames } from '@codex-ts/otel';
 import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 
 /** A started span and the context that has it active. */
 export interface SpanScope {
@@ -140,7 +141,7 @@ const OUTPUT_DELTAS: ReadonlySet<string> = new Set([
 export class TurnTiming {
   readonly #trace: TurnTrace;
   readonly #telemetry: SessionTelemetry;
-  readonly #startedAt = performance.now();
+  readonly #startedAt = monotonicMs();
   #sampling: SpanScope | undefined;
   #attempt: SpanScope | undefined;
   #receiving: SpanScope | undefined;
@@ -184,7 +185,7 @@ export class TurnTiming {
   async streamRequest<T>(send: () => Promise<T>): Promise<T> {
     const parent = this.#attempt?.ctx ?? this.#trace.runTurn.ctx;
     const scope = childSpan(this.#telemetry, TelemetrySpanNames.streamRequest, {}, parent);
-    this.#requestStartedAt = performance.now();
+    this.#requestStartedAt = monotonicMs();
     try {
       const result = await context.with(scope.ctx, send);
       endSpan(this.#telemetry, scope);
@@ -214,10 +215,10 @@ export class TurnTiming {
   /** Sees one response event: the first output delta of the turn records ttft; the first assistant message ttfm. */
   observe(event: { type: string; item?: unknown }): void {
     if (OUTPUT_DELTAS.has(event.type)) {
-      this.#firstOutputAt ??= performance.now();
+      this.#firstOutputAt ??= monotonicMs();
       if (!this.#ttftRecorded) {
         this.#ttftRecorded = true;
-        const ms = performance.now() - this.#startedAt;
+        const ms = monotonicMs() - this.#startedAt;
         const ctx = this.#attempt?.ctx;
         if (ctx === undefined) this.#telemetry.recordTurnTtft(ms);
         else context.with(ctx, () => this.#telemetry.recordTurnTtft(ms));
@@ -226,7 +227,7 @@ export class TurnTiming {
       const item = event.item as { type?: string; role?: string } | undefined;
       if (item?.type === 'message' && item.role === 'assistant') {
         this.#ttfmRecorded = true;
-        this.#telemetry.recordTurnTtfm(performance.now() - this.#startedAt);
+        this.#telemetry.recordTurnTtfm(monotonicMs() - this.#startedAt);
       }
     }
   }
@@ -268,7 +269,7 @@ export class TurnTiming {
     endSpan(this.#telemetry, this.#sampling, error);
     this.#sampling = undefined;
     this.#telemetry.recordTurnCompleted({
-      durationMs: performance.now() - this.#startedAt,
+      durationMs: monotonicMs() - this.#startedAt,
       usage,
       toolCalls: this.#toolCalls,
     });

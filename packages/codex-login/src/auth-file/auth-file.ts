@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import { AuthFileError } from '../errors/login-error.js';
+import { mkdir, readFile } from '../internal/fs-async.js';
 
 /** File name of the credential file inside `$CODEX_HOME`. */
 export const AUTH_FILE_NAME = 'auth.json';

@@ -1,6 +1,7 @@
 import type { AuthProvider, UnauthorizedRecovery, UnauthorizedRecoveryStep } from '@codex-ts/api';
 import { ApiError } from '@codex-ts/api';
 import { SecretRedactor } from '@codex-ts/client';
+import { monotonicMs } from '../internal/monotonic-clock.js';
 import { untilAborted } from '../manager/auth-lock.js';
 import { runTokenCommand } from './run-token-command.js';
 
@@ -47,7 +48,7 @@ export interface CommandTokenAuthOptions {
    * `ERROR codex_login::auth::manager: …` on stderr). Never a secret.
    */
   log?: ((level: 'error' | 'warn' | 'info', message: string) => void) | undefined;
-  /** Monotonic clock in ms (tests). Default `performance.now()`. */
+  /** Monotonic clock in ms (tests). Default `monotonicMs()`. */
   now?: (() => number) | undefined;
 }
 
@@ -107,7 +108,7 @@ export class CommandTokenAuth implements AuthProvider {
     this.#refreshIntervalMs = interval;
     this.#redactor = options.redactor ?? new SecretRedactor();
     this.#log = options.log;
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? monotonicMs;
   }
 
   /** The configured command (as written; for messages). */

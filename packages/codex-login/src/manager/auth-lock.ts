@@ -1,6 +1,6 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '@codex-ts/api';
+import { mkdir, rm } from '../internal/fs-async.js';
 
 /** The lock directory beside auth.json (see {@link withAuthLock}). */
 export const AUTH_LOCK_DIR_NAME = 'auth.json.codex-ts-lock';

@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import { type AuthDotJson, authFilePath, readAuthFile } from '../auth-file/auth-file.js';
 import { LoginError } from '../errors/login-error.js';
+import { rm } from '../internal/fs-async.js';
 import { type AuthMode, type CodexAuth, makeAuth, type WorkspaceAccountEntry } from './codex-auth.js';
 
 /** `forced_login_method` of config.toml. */

@@ -4,8 +4,9 @@
  * `apply-patch/src/eol.rs`). Error texts are the original's, with Rust's I/O error wording
  * (`No such file or directory (os error 2)`).
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+
 import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, rm, stat, writeFile } from '../../internal/fs-async.js';
 import type { PatchHunk, UpdateFileChunk } from './parser.js';
 import { seekSequence } from './seek-sequence.js';
 import { decodeUtf8, type Replacement, SourceFile } from './text-file.js';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { monotonicMs } from '../../internal/monotonic-clock.js';
 import type { ToolContext } from '../tool-handler.js';
 import { parsePatch } from './parser.js';
 import { type ApplyPatchToolOptions, executePatch } from './tool.js';
@@ -70,7 +71,7 @@ export async function runApplyPatchCommand(
   const command = parseApplyPatchCommand(script);
   if (command === undefined) return undefined;
   if (command.kind === 'implicit') return IMPLICIT_APPLY_PATCH_OUTPUT;
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const policy =
     typeof options.sandboxPolicy === 'function' ? options.sandboxPolicy() : options.sandboxPolicy;
   const cwd = resolve(options.cwd, workdir ?? '.', command.workdir ?? '.');

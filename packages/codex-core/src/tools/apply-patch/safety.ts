@@ -8,8 +8,9 @@
  * {@link writeGuard} resolves symbolic links as the original's sandbox would, so a link inside the
  * workspace cannot lead a write outside.
  */
-import { realpath } from 'node:fs/promises';
+
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { realpath } from '../../internal/fs-async.js';
 import type { SandboxPolicy } from '../../sandbox/sandbox.js';
 import { PROTECTED_SUBPATH_NAMES } from '../../sandbox/writable-roots.js';
 

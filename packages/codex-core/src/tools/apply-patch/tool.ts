@@ -6,6 +6,7 @@ import {
   toolCallId,
 } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
+import { monotonicMs } from '../../internal/monotonic-clock.js';
 import type { SandboxPolicy } from '../../sandbox/sandbox.js';
 import type { Tool } from '../registry.js';
 import type { ToolContext } from '../tool-handler.js';
@@ -22,7 +23,7 @@ export interface ApplyPatchToolOptions {
   sandboxPolicy: SandboxPolicy | (() => SandboxPolicy);
   /** Environment for `$TMPDIR` as a writable root. Default `process.env`. */
   env?: NodeJS.ProcessEnv | undefined;
-  /** Clock for the `Wall time:` line (ms). Default `performance.now`. */
+  /** Clock for the `Wall time:` line (ms). Default `monotonicMs`. */
   now?: (() => number) | undefined;
 }
 
@@ -70,7 +71,7 @@ export function formatApplyPatchOutput(exitCode: number, elapsedMs: number, outp
  * (`codex.tool_decision`); a refused or unverifiable one reports no decision and `failed()`.
  */
 export function applyPatchTool(options: ApplyPatchToolOptions): Tool {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? monotonicMs;
   const policy = (): SandboxPolicy =>
     typeof options.sandboxPolicy === 'function' ? options.sandboxPolicy() : options.sandboxPolicy;
   return {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthDotJson, formatLastRefresh, writeAuthFile } from '../../auth-file/auth-file.js';
+import { wallClockMs } from '../../internal/monotonic-clock.js';
 import { withAuthLock } from '../../manager/auth-lock.js';
 import { parseIdTokenClaims } from '../../token/id-token.js';
 import { LoginFlowError } from './flow-error.js';
@@ -46,7 +47,7 @@ export async function persistChatgptLogin(
   tokens: ExchangedTokens,
   apiKey: string | undefined,
   endpoints: OAuthEndpoints,
-  now: number = performance.timeOrigin + performance.now(),
+  now: number = wallClockMs(),
 ): Promise<string> {
   let accountId: string | null = null;
   try {

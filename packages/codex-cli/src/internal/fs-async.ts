@@ -1,0 +1,24 @@
+// The `node:fs/promises` functions the CLI uses, without loading that module at start-up (it
+// brings node's readline and fs-watcher modules, ~1 ms of a short `codex-ts exec` turn): the
+// callback functions of `node:fs` made promises (`util.promisify`: the same results and the same
+// errors); `open`, whose `FileHandle` only `node:fs/promises` gives, loads that module on its
+// first call. Internal to the package.
+import {
+  readFile as readFileCallback,
+  realpath as realpathCallback,
+  stat as statCallback,
+  writeFile as writeFileCallback,
+} from 'node:fs';
+import type * as FsPromises from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+export const readFile = promisify(readFileCallback);
+/** The native realpath(3), as `node:fs/promises` `realpath` (not the JavaScript walk of `fs.realpath`). */
+export const realpath = promisify(realpathCallback.native);
+export const stat = promisify(statCallback);
+export const writeFile = promisify(writeFileCallback);
+
+/** `node:fs/promises` `open` (a `FileHandle`), loading that module on the first call. */
+export function open(...args: Parameters<typeof FsPromises.open>): ReturnType<typeof FsPromises.open> {
+  return (process.getBuiltinModule('node:fs/promises') as typeof FsPromises).open(...args);
+}
