@@ -4,6 +4,8 @@ import { serializeThreadEvent, type ThreadEvent } from '@codex-ts/protocol';
 /** Where printers write: stdout/stderr-like sinks (tests pass buffers). */
 export interface OutputSink {
   write(text: string): void;
+  /** True when the sink is a terminal (`--color auto` colors the human output on a terminal stderr). */
+  isTTY?: boolean | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Both printers take the text of a completed item from the same protocol helpers
 // (`reasoningText`, `messageText`), so human and --json output show the same text.
 import type { TurnEvent } from '@codex-ts/core';
+import { emptyTokenUsage } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
 import { HumanPrinter } from './human-printer.js';
 import { JsonlPrinter } from './jsonl-printer.js';
@@ -65,9 +66,12 @@ describe('printers', () => {
     };
     const out = sink();
     const err = sink();
-    new HumanPrinter(out, err).handle(completed(message));
+    const human = new HumanPrinter(out, err);
+    human.handle(completed(message));
+    expect(err.text).toBe('codex\nab\n');
+    expect(out.text).toBe('');
+    human.handle({ type: 'turn.completed', usage: emptyTokenUsage() });
     expect(out.text).toBe('ab\n');
-    expect(err.text).toBe('');
 
     const jsonOut = sink();
     new JsonlPrinter(jsonOut).handle(completed(message));
