@@ -187,6 +187,29 @@ describe('codex-ts exec (human output)', () => {
   });
 });
 
+describe('codex-ts exec unknown model', () => {
+  it('fails at once with the API message on a 404 model_not_found (one request, as 0.169.0)', async () => {
+    server.setScenario({
+      steps: [
+        {
+          kind: 'error',
+          status: 404,
+          body: openAiError('invalid_request_error', 'model_not_found', 'The model does not exist.'),
+        },
+      ],
+      repeatLast: true,
+    });
+    const r = await runCli(['exec', '--json', 'hi'], { home: home.home, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.lines.slice(1)).toEqual([
+      '{"type":"turn.started"}',
+      '{"type":"error","message":"The model does not exist."}',
+      '{"type":"turn.failed","error":{"message":"The model does not exist."}}',
+    ]);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('codex-ts exec start-up errors', () => {
   it('names the bad key and the file for an unknown config key under --strict-config', async () => {
     const bad = tempHome(providerConfig(server.url, 'base_urll = "x"'));
