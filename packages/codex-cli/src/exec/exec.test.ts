@@ -232,6 +232,20 @@ describe('codex-ts exec start-up errors', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('fails the turn of a started thread on a missing env_key variable, as 0.169.0 (--json)', async () => {
+    const r = await runCli(['exec', '--json', 'hi'], { home: home.home, env: { LOCAL_API_KEY: '' } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.lines[0]!).type).toBe('thread.started');
+    const text = 'Missing environment variable: `LOCAL_API_KEY`.';
+    expect(r.lines.slice(1)).toEqual([
+      '{"type":"turn.started"}',
+      JSON.stringify({ type: 'error', message: text }),
+      JSON.stringify({ type: 'turn.failed', error: { message: text } }),
+    ]);
+    expect(r.stderr).toBe('Reading additional input from stdin...\n');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses an API key that cannot be sent in a header at once, naming the variable, not the key', async () => {
     const r = await runCli(['exec', '--json', 'hi'], {
       home: home.home,
