@@ -5,6 +5,7 @@ import {
   completed,
   incomplete,
   type ResponsesServer,
+  reasoningItem,
   responseCreated,
   startResponsesServer,
   usage,
@@ -112,6 +113,26 @@ describe('codex-ts exec human output (as 0.169.0)', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.replace(UUID, '<id>')).toBe(
       `${header()}codex\nHi\n${'ERROR: Incomplete response returned, reason: max_output_tokens\n'.repeat(2)}`,
+    );
+  });
+
+  it('joins summary parts with one newline and ends each text with a newline of its own, as 0.169.0', async () => {
+    const events = [
+      responseCreated('resp_1'),
+      reasoningItem('rs_1', ['**One**\n\nfirst part', '**Two**\n\nsecond part']),
+      assistantMessage('msg_1', 'Line 1\nLine 2\n'),
+      completed('resp_1', usage({ input: 10, cached: 0, output: 5 })),
+    ];
+    server.pushSteps({ kind: 'sse', events }, { kind: 'sse', events });
+    const r = await run([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Line 1\nLine 2\n\n');
+    expect(r.stderr.replace(UUID, '<id>')).toBe(
+      `${header()}**One**\n\nfirst part\n**Two**\n\nsecond part\ncodex\nLine 1\nLine 2\n\ntokens used\n15\n`,
+    );
+    const json = await run(['--json']);
+    expect(json.lines[2]).toBe(
+      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**One**\\n\\nfirst part\\n**Two**\\n\\nsecond part"}}',
     );
   });
 });

@@ -15,7 +15,8 @@ import type { OutputSink } from './jsonl-printer.js';
  * Human output of `codex-ts exec`, as codex-cli 0.169.0 prints it. On stderr: the session header
  * ({@link HumanPrinter.header}: `OpenAI Codex v…`, the summary between `--------` rules, `user`
  * and the prompt), then each `warning: …`, each reasoning summary, each assistant message as
- * `codex` and its text (when its response completed: `item.completed`), each retry notice as
+ * `codex` and its text (when its response completed: `item.completed`; each text is followed by
+ * a newline, also when it ends with one, as 0.169.0's `println`), each retry notice as
  * `ERROR: Reconnecting... n/max` (the reason is only in `--json`'s `error` line), a failed turn's
  * message as `ERROR: <message>` twice (the error and the turn failure, as 0.169.0), and, at the
  * end ({@link HumanPrinter.finish}), `tokens used` and the thread's blended total (non-cached
@@ -102,12 +103,12 @@ export class HumanPrinter {
         const { item } = event;
         if (item.type === 'reasoning') {
           const text = reasoningText(item);
-          if (text) this.#err.write(`${styles.dim(text.replace(/\n$/, ''))}\n`);
+          if (text) this.#err.write(`${styles.dim(text)}\n`);
         } else if (isAssistantMessage(item)) {
           const text = messageText(item);
           if (text) {
             this.#lastMessage = text;
-            this.#err.write(`${styles.label('codex')}\n${withNewline(text)}`);
+            this.#err.write(`${styles.label('codex')}\n${text}\n`);
           }
         }
         return;
@@ -125,7 +126,7 @@ export class HumanPrinter {
         this.#err.write(`${styles.warning('warning:')} ${modelRerouteText(event)}\n`);
         return;
       case 'turn.completed':
-        if (this.#lastMessage !== undefined) this.#out.write(withNewline(this.#lastMessage));
+        if (this.#lastMessage !== undefined) this.#out.write(`${this.#lastMessage}\n`);
         return;
       case 'turn.failed': {
         const line = `${styles.error('ERROR:')} ${event.message}\n`;
@@ -149,8 +150,4 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(millis / 60_000);
   const seconds = Math.floor((millis % 60_000) / 1000);
   return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
 }

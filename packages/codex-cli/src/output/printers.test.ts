@@ -28,17 +28,17 @@ const reasoning = {
 };
 
 describe('printers', () => {
-  it('show the same reasoning text (no stray blank lines)', () => {
+  it('show the same reasoning text: the parts joined by newlines, empty ones kept (as 0.169.0)', () => {
     const out = sink();
     const err = sink();
     new HumanPrinter(out, err).handle(completed(reasoning));
-    expect(err.text).toBe('thinking\n');
+    expect(err.text).toBe('\nthinking\n\n');
     expect(out.text).toBe('');
 
     const jsonOut = sink();
     new JsonlPrinter(jsonOut).handle(completed(reasoning));
     expect(jsonOut.text).toBe(
-      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"thinking"}}\n',
+      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"\\nthinking\\n"}}\n',
     );
   });
 
