@@ -244,8 +244,9 @@ async function runSession(
       if (event.type === 'turn.started') span?.setAttribute('turn.id', event.turnId);
       json?.handle(shown);
       human?.handle(shown);
+      // A message without text (only a refusal) is no agent message for `-o` (0.169.0).
       if (event.type === 'item.completed' && isAssistantMessage(event.item))
-        lastMessage = messageText(event.item);
+        lastMessage = messageText(event.item) || lastMessage;
       if (event.type === 'turn.completed') {
         exitCode = 0;
         if (options.outputLastMessageFile !== undefined) {
