@@ -1,4 +1,4 @@
-import { modelRerouteText, type TurnEvent } from '@codex-ts/core';
+import type { TurnEvent } from '@codex-ts/core';
 import {
   addTokenUsage,
   blendedTotal,
@@ -14,7 +14,7 @@ import type { OutputSink } from './jsonl-printer.js';
 /**
  * Human output of `codex-ts exec`, as codex-cli 0.169.0 prints it. On stderr: the session header
  * ({@link HumanPrinter.header}: `OpenAI Codex v…`, the summary between `--------` rules, `user`
- * and the prompt), then each `warning: …`, each reasoning summary, each assistant message as
+ * and the prompt), then each `warning: …` (a reroute as `model rerouted: <from> -> <to>`), each reasoning summary, each assistant message as
  * `codex` and its text (when its response completed: `item.completed`; each text is followed by
  * a newline, also when it ends with one, as 0.169.0's `println`), each retry notice as
  * `ERROR: Reconnecting... n/max` (the reason is only in `--json`'s `error` line), a failed turn's
@@ -123,7 +123,8 @@ export class HumanPrinter {
         this.#err.write(`${styles.warning('warning:')} ${event.message}\n`);
         return;
       case 'model_reroute':
-        this.#err.write(`${styles.warning('warning:')} ${modelRerouteText(event)}\n`);
+        // 0.169.0: no reason here (the --json `error` item has it: `modelRerouteText`).
+        this.#err.write(`${styles.warning('model rerouted:')} ${event.fromModel} -> ${event.toModel}\n`);
         return;
       case 'turn.completed':
         if (this.#lastMessage !== undefined) this.#out.write(`${this.#lastMessage}\n`);
