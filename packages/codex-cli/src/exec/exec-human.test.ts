@@ -1,5 +1,7 @@
 // `codex-ts exec` human output end to end, byte for byte as codex exec 0.169.0 printed the same
 // scripted turns (header, `codex` block, `tokens used`, retry notices, failures, --color always).
+
+import { spawn } from 'node:child_process';
 import {
   assistantMessage,
   completed,
@@ -12,7 +14,7 @@ import {
 } from '@codex-ts/responses-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { helloTurn } from '../test-support/hello-turn.js';
-import { providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
+import { BIN, providerConfig, runCli, tempHome } from '../test-support/run-cli.js';
 import { CLI_VERSION } from '../version.js';
 
 let server: ResponsesServer;
@@ -134,5 +136,41 @@ describe('codex-ts exec human output (as 0.169.0)', () => {
     expect(json.lines[2]).toBe(
       '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**One**\\n\\nfirst part\\n**Two**\\n\\nsecond part"}}',
     );
+  });
+
+  it('on SIGINT prints `turn interrupted` (human) and nothing after `turn.started` (--json), exit 1, as 0.169.0', async () => {
+    const interrupt = async (json: boolean) => {
+      server.setScenario({ steps: [{ kind: 'sse', events: [responseCreated('resp_1')], stallAfter: 1 }] });
+      const args = ['exec', '--skip-git-repo-check', ...(json ? ['--json'] : []), 'Say hello.'];
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TERM: 'xterm',
+          CODEX_HOME: home.home,
+          LOCAL_API_KEY: 'sk-local-test',
+        },
+      });
+      child.stdin.end();
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await server.waitForRequests(server.requests.length + 1, 10_000);
+      child.kill('SIGINT');
+      return { code: await closed, stdout, stderr };
+    };
+    const human = await interrupt(false);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toBe('');
+    expect(human.stderr.replace(UUID, '<id>')).toBe(`${header()}turn interrupted\n`);
+    const json = await interrupt(true);
+    expect(json.code).toBe(1);
+    expect(json.stdout.split('\n').slice(1)).toEqual(['{"type":"turn.started"}', '']);
   });
 });

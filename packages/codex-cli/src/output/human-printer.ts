@@ -135,7 +135,7 @@ export class HumanPrinter {
         return;
       }
       case 'turn.aborted':
-        this.#err.write('turn aborted\n');
+        this.#err.write('turn interrupted\n');
         return;
       default:
         return;
