@@ -86,3 +86,53 @@ export function profileOption(stderr: OutputSink): Option {
     return value;
   });
 }
+
+/**
+ * clap's error for an unknown option of `codex exec` (exit 2): "error: unexpected argument
+ * '<flag>' found", a tip — "a similar argument exists: '--<name>'" for the long option most
+ * similar to a `--` flag (Jaro similarity above 0.7, as clap's suggestion), else "to pass
+ * '<flag>' as a value, use '-- <flag>'" — then {@link USAGE} and "For more information, try
+ * '--help'.".
+ */
+export function unexpectedArgument(stderr: OutputSink, flag: string, longFlags: readonly string[]): never {
+  let best: { name: string; score: number } | undefined;
+  if (flag.startsWith('--')) {
+    for (const long of longFlags) {
+      const score = jaro(flag.slice(2), long.replace(/^--/, ''));
+      if (score > 0.7 && (best === undefined || score > best.score)) best = { name: long, score };
+    }
+  }
+  const tip = best
+    ? `a similar argument exists: '${best.name}'`
+    : `to pass '${flag}' as a value, use '-- ${flag}'`;
+  return clapError(stderr, `unexpected argument '${flag}' found\n\n  tip: ${tip}${USAGE}`);
+}
+
+/** Jaro similarity of two strings (0…1), by UTF-16 code unit. */
+function jaro(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aMatched = new Array<boolean>(a.length).fill(false);
+  const bMatched = new Array<boolean>(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = Math.max(0, i - window); j < Math.min(b.length, i + window + 1); j++) {
+      if (bMatched[j] || a[i] !== b[j]) continue;
+      aMatched[i] = true;
+      bMatched[j] = true;
+      matches++;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!aMatched[i]) continue;
+    while (!bMatched[j]) j++;
+    if (a[i] !== b[j]) transpositions++;
+    j++;
+  }
+  return (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
+}

@@ -261,9 +261,27 @@ describe('codex-ts exec start-up errors', () => {
     expect(server.handshakes).toHaveLength(0);
   });
 
-  it('exits 2 on a usage error', async () => {
+  it("exits 2 on an unknown option with clap's text and tip, as 0.169.0", async () => {
+    const usage =
+      "\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]\n\nFor more information, try '--help'.\n";
     const r = await runCli(['exec', '--no-such-flag', 'hi'], { home: home.home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option');
+    expect(r.stderr).toBe(
+      `error: unexpected argument '--no-such-flag' found\n\n  tip: to pass '--no-such-flag' as a value, use '-- --no-such-flag'${usage}`,
+    );
+    for (const [flag, similar] of [
+      ['--jsn', '--json'],
+      ['--colr', '--color'],
+    ]) {
+      const typo = await runCli(['exec', flag!, 'hi'], { home: home.home });
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toBe(
+        `error: unexpected argument '${flag}' found\n\n  tip: a similar argument exists: '${similar}'${usage}`,
+      );
+    }
+    const short = await runCli(['exec', '-x', 'hi'], { home: home.home });
+    expect(short.stderr).toBe(
+      `error: unexpected argument '-x' found\n\n  tip: to pass '-x' as a value, use '-- -x'${usage}`,
+    );
   });
 });
