@@ -16,7 +16,8 @@ export function clapError(stderr: OutputSink, message: string): never {
 
 /**
  * An option taking one of `choices`; any other value is refused with clap's text:
- * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]".
+ * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]",
+ * then "\n\n  tip: a similar value exists: '<choice>'" when a choice is similar (Jaro above 0.7).
  * Given twice: "the argument '<display>' cannot be used multiple times" and `usage` (default
  * `exec`'s {@link USAGE}).
  */
@@ -33,8 +34,10 @@ export function choiceOption(
       clapError(stderr, `the argument '${display}' cannot be used multiple times${usage}`);
     }
     if (!choices.includes(value)) {
+      const similar = mostSimilar(value, choices);
+      const tip = similar === undefined ? '' : `\n\n  tip: a similar value exists: '${similar}'`;
       stderr.write(
-        `error: invalid value '${value}' for '${display}'\n  [possible values: ${choices.join(', ')}]\n\nFor more information, try '--help'.\n`,
+        `error: invalid value '${value}' for '${display}'\n  [possible values: ${choices.join(', ')}]${tip}\n\nFor more information, try '--help'.\n`,
       );
       throw new CommanderError(2, 'codex-ts.usage', `invalid value for ${display}`);
     }
@@ -95,17 +98,22 @@ export function profileOption(stderr: OutputSink): Option {
  * '--help'.".
  */
 export function unexpectedArgument(stderr: OutputSink, flag: string, longFlags: readonly string[]): never {
-  let best: { name: string; score: number } | undefined;
-  if (flag.startsWith('--')) {
-    for (const long of longFlags) {
-      const score = jaro(flag.slice(2), long.replace(/^--/, ''));
-      if (score > 0.7 && (best === undefined || score > best.score)) best = { name: long, score };
-    }
-  }
-  const tip = best
-    ? `a similar argument exists: '${best.name}'`
+  const names = longFlags.map((long) => long.replace(/^--/, ''));
+  const similar = flag.startsWith('--') ? mostSimilar(flag.slice(2), names) : undefined;
+  const tip = similar
+    ? `a similar argument exists: '--${similar}'`
     : `to pass '${flag}' as a value, use '-- ${flag}'`;
   return clapError(stderr, `unexpected argument '${flag}' found\n\n  tip: ${tip}${USAGE}`);
+}
+
+/** The candidate most similar to `value` with a Jaro similarity above 0.7 (clap's suggestion), if any. */
+function mostSimilar(value: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; score: number } | undefined;
+  for (const name of candidates) {
+    const score = jaro(value, name);
+    if (score > 0.7 && (best === undefined || score > best.score)) best = { name, score };
+  }
+  return best?.name;
 }
 
 /** Jaro similarity of two strings (0…1), by UTF-16 code unit. */
