@@ -155,6 +155,21 @@ describe('codex-ts exec --json', () => {
       reasoning: { effort: 'high', summary: 'auto' },
     });
   });
+
+  it("accepts the catalog's `max` and `ultra` efforts (0.169.0 accepted both; `max` is sent as is)", async () => {
+    server.pushSteps(textStep(), textStep());
+    const max = await runCli(['exec', '--json', '-c', 'model_reasoning_effort="max"', 'hi'], {
+      home: home.home,
+    });
+    expect(max.code).toBe(0);
+    expect(server.requests[0]?.json).toMatchObject({ reasoning: { effort: 'max' } });
+    // (0.169.0 sent `ultra` as gpt-5.5's highest level, `xhigh`; codex-ts sends it as `max`.)
+    const ultra = await runCli(['exec', '--json', '-c', 'model_reasoning_effort="ultra"', 'hi'], {
+      home: home.home,
+    });
+    expect(ultra.code).toBe(0);
+    expect(server.requests).toHaveLength(2);
+  });
 });
 
 describe('codex-ts exec (human output)', () => {
