@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     stdout: { write: (s) => process.stdout.write(s) },
-    stderr: { write: (s) => process.stderr.write(s) },
+    stderr: { write: (s) => process.stderr.write(s), isTTY: isatty(2) },
     readStdin,
     readStdinBytes,
     // isatty, not process.stdin.isTTY: creating the stdin stream is left to whoever reads it.

@@ -14,7 +14,7 @@ const MARKER = Symbol.for('@codex-ts/api.ApiError');
  * | `usage_not_included` | code/type `usage_not_included` | no |
  * | `usage_limit_reached` | HTTP 429 body `error.type = usage_limit_reached` (also inside a WebSocket error frame), `response.failed` code/type `usage_limit_reached` | no |
  * | `server_overloaded` | code `server_is_overloaded` / `slow_down` (event or HTTP 503) | no |
- * | `invalid_request` | HTTP 400; `response.failed` code `invalid_prompt` / `bio_policy` | no |
+ * | `invalid_request` | HTTP 400; HTTP 404 `error.code` `model_not_found`; `response.failed` code `invalid_prompt` / `bio_policy` | no |
  * | `invalid_image_request` | HTTP 400 about image data | no |
  * | `cyber_policy` | code `cyber_policy` | no |
  * | `misalignment_policy_violation` | code `misalignment_policy_violation` | no |

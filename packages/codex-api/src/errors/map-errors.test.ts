@@ -136,6 +136,26 @@ describe('apiErrorFromHttpStatus', () => {
     expect(error.requestId).toBe('req_1');
   });
 
+  it('stops at once on model_not_found (400 or 404) with the API message, as 0.169.0', () => {
+    const body = (code: string, message?: string) =>
+      JSON.stringify({ error: { type: 'invalid_request_error', code, message } });
+    for (const status of [400, 404]) {
+      const error = apiErrorFromHttpStatus(
+        http(status, body('model_not_found', 'The model does not exist.')),
+      );
+      expect([error.code, error.message, error.retryable]).toEqual([
+        'invalid_request',
+        'The model does not exist.',
+        false,
+      ]);
+    }
+    // Another 404 code, or model_not_found without a message: the generic (retried) unexpected status.
+    expect(apiErrorFromHttpStatus(http(404, body('not_found', 'Nothing here.'))).code).toBe(
+      'unexpected_status',
+    );
+    expect(apiErrorFromHttpStatus(http(404, body('model_not_found'))).code).toBe('unexpected_status');
+  });
+
   it('truncates long bodies at a UTF-8 character boundary', () => {
     const error = apiErrorFromHttpStatus(http(502, `${'a'.repeat(999)}éé`));
     expect(error.message).toBe(`unexpected status 502 Bad Gateway: ${'a'.repeat(999)}..., url: ${url}`);

@@ -124,6 +124,7 @@ function unexpectedStatus(err: HttpStatusError, body: string): ApiError {
  * | 400/403, `error.code` `misalignment_policy_violation` | `misalignment_policy_violation` | `error.message` or the default |
  * | 400, `error.code` `cyber_policy` | `cyber_policy` | `error.message` or the default |
  * | 400 about image data | `invalid_image_request` | "Image poisoning" |
+ * | 400/404, `error.code` `model_not_found` with an `error.message` (0.169.0) | `invalid_request` (not retried) | `error.message` |
  * | other 400 | `invalid_request` | the body text |
  * | 500 | `internal_server_error` | "We’re currently experiencing high demand, which may cause temporary errors." |
  * | 429 `error.type` `usage_limit_reached` | `usage_limit_reached` | per plan ({@link usageLimitMessage}) |
@@ -166,6 +167,11 @@ export function apiErrorFromHttpStatus(err: HttpStatusError): ApiError {
       ? (error?.message as string)
       : ErrorTexts.misalignmentFallback;
     return new ApiError('misalignment_policy_violation', message, base);
+  }
+  // 0.169.0 stopped at once on an unknown model, printing the API's own message.
+  const modelNotFound = code === 'model_not_found' ? str(error?.message)?.trim() : undefined;
+  if ((status === 400 || status === 404) && modelNotFound) {
+    return new ApiError('invalid_request', error?.message as string, base);
   }
   if (status === 400) {
     if (code === 'cyber_policy') {

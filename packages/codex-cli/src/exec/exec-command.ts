@@ -2,6 +2,7 @@ import type { SecretRedactor } from '@codex-ts/client';
 import type { Command } from 'commander';
 import type { OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
+import { unexpectedArgument } from './exec-flags.js';
 import { addExecOptions, buildExecOptions, checkExecConflicts, type ExecFlags } from './exec-options.js';
 import { PromptInputError, resolvePrompt } from './prompt-input.js';
 import { runExec } from './run-exec.js';
@@ -45,6 +46,14 @@ export function registerExecCommand(program: Command, deps: ExecCommandDeps): Co
       deps.setExitCode(await runExecAction(promptArg, flags, deps));
     });
   addExecOptions(exec, stderr);
+  // clap's text for an unknown option (commander's own for the subcommands).
+  Object.assign(exec, {
+    unknownOption: (flag: string) =>
+      unexpectedArgument(stderr, flag, [
+        ...exec.options.flatMap((option) => (option.long && !option.hidden ? [option.long] : [])),
+        '--help',
+      ]),
+  });
   registerExecSubcommands(exec, {
     stderr,
     setExitCode: deps.setExitCode,

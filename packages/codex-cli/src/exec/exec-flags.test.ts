@@ -198,6 +198,12 @@ describe('codex-ts exec: flags that shape the session', () => {
         `error: invalid value '${value}' for '${display}'\n  [possible values: ${values}]\n\nFor more information, try '--help'.\n`,
       );
     }
+    // A similar value gets clap's tip (0.169.0 printed it for `--sandbox full`).
+    const similar = await runCli(['exec', '--sandbox', 'full', 'hi'], { home: home.home });
+    expect(similar.code).toBe(2);
+    expect(similar.stderr).toBe(
+      "error: invalid value 'full' for '--sandbox <SANDBOX_MODE>'\n  [possible values: read-only, workspace-write, danger-full-access]\n\n  tip: a similar value exists: 'danger-full-access'\n\nFor more information, try '--help'.\n",
+    );
     const usage = '\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]';
     for (const [flags, other] of [
       [['--yolo'], '--dangerously-bypass-approvals-and-sandbox'],

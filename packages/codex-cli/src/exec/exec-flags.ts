@@ -16,7 +16,8 @@ export function clapError(stderr: OutputSink, message: string): never {
 
 /**
  * An option taking one of `choices`; any other value is refused with clap's text:
- * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]".
+ * "error: invalid value 'x' for '--color <COLOR>'\n  [possible values: always, never, auto]",
+ * then "\n\n  tip: a similar value exists: '<choice>'" when a choice is similar (Jaro above 0.7).
  * Given twice: "the argument '<display>' cannot be used multiple times" and `usage` (default
  * `exec`'s {@link USAGE}).
  */
@@ -33,8 +34,10 @@ export function choiceOption(
       clapError(stderr, `the argument '${display}' cannot be used multiple times${usage}`);
     }
     if (!choices.includes(value)) {
+      const similar = mostSimilar(value, choices);
+      const tip = similar === undefined ? '' : `\n\n  tip: a similar value exists: '${similar}'`;
       stderr.write(
-        `error: invalid value '${value}' for '${display}'\n  [possible values: ${choices.join(', ')}]\n\nFor more information, try '--help'.\n`,
+        `error: invalid value '${value}' for '${display}'\n  [possible values: ${choices.join(', ')}]${tip}\n\nFor more information, try '--help'.\n`,
       );
       throw new CommanderError(2, 'codex-ts.usage', `invalid value for ${display}`);
     }
@@ -85,4 +88,59 @@ export function profileOption(stderr: OutputSink): Option {
     }
     return value;
   });
+}
+
+/**
+ * clap's error for an unknown option of `codex exec` (exit 2): "error: unexpected argument
+ * '<flag>' found", a tip — "a similar argument exists: '--<name>'" for the long option most
+ * similar to a `--` flag (Jaro similarity above 0.7, as clap's suggestion), else "to pass
+ * '<flag>' as a value, use '-- <flag>'" — then {@link USAGE} and "For more information, try
+ * '--help'.".
+ */
+export function unexpectedArgument(stderr: OutputSink, flag: string, longFlags: readonly string[]): never {
+  const names = longFlags.map((long) => long.replace(/^--/, ''));
+  const similar = flag.startsWith('--') ? mostSimilar(flag.slice(2), names) : undefined;
+  const tip = similar
+    ? `a similar argument exists: '--${similar}'`
+    : `to pass '${flag}' as a value, use '-- ${flag}'`;
+  return clapError(stderr, `unexpected argument '${flag}' found\n\n  tip: ${tip}${USAGE}`);
+}
+
+/** The candidate most similar to `value` with a Jaro similarity above 0.7 (clap's suggestion), if any. */
+function mostSimilar(value: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; score: number } | undefined;
+  for (const name of candidates) {
+    const score = jaro(value, name);
+    if (score > 0.7 && (best === undefined || score > best.score)) best = { name, score };
+  }
+  return best?.name;
+}
+
+/** Jaro similarity of two strings (0…1), by UTF-16 code unit. */
+function jaro(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
+  const aMatched = new Array<boolean>(a.length).fill(false);
+  const bMatched = new Array<boolean>(b.length).fill(false);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = Math.max(0, i - window); j < Math.min(b.length, i + window + 1); j++) {
+      if (bMatched[j] || a[i] !== b[j]) continue;
+      aMatched[i] = true;
+      bMatched[j] = true;
+      matches++;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!aMatched[i]) continue;
+    while (!bMatched[j]) j++;
+    if (a[i] !== b[j]) transpositions++;
+    j++;
+  }
+  return (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
 }

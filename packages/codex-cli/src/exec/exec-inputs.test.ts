@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import {
   assistantMessage,
   completed,
+  outputItemDone,
   type ResponsesServer,
   reasoningItem,
   responseCreated,
@@ -210,6 +211,24 @@ describe('codex-ts exec -o', () => {
     const failed = await runCli(['exec', '--json', '-o', out, 'hi'], { home: home.home });
     expect(failed.code).toBe(1);
     expect(readFileSync(out, 'utf8')).toBe('OLD\n');
+  });
+
+  it('counts a refusal-only answer as no agent message (empty file and the warning, as 0.169.0)', async () => {
+    const refusal = {
+      type: 'message',
+      id: 'm1',
+      role: 'assistant',
+      content: [{ type: 'refusal', refusal: 'No.' }],
+    };
+    server.setScenario({
+      steps: [{ kind: 'sse', events: [responseCreated('r1'), outputItemDone(refusal), completed('r1')] }],
+    });
+    const out = join(scratch, 'last.txt');
+    const r = await runCli(['exec', '-o', out, 'hi'], { home: home.home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`Warning: no last agent message; wrote empty content to ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toBe('');
   });
 
   it.skipIf(!existsSync('/dev/full'))(

@@ -65,7 +65,8 @@ describe('codex-ts exec --json: server-model reroute', () => {
     const r = await runCli(['exec', 'hi'], { home: home() });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Hi\n');
-    expect(r.stderr).toContain('warning: model rerouted: gpt-5.5 -> gpt-5.4 (HighRiskCyberActivity)\n');
+    // As 0.169.0 printed it: no `warning:` prefix and no reason (--json's error item has the reason).
+    expect(r.stderr).toContain('\nmodel rerouted: gpt-5.5 -> gpt-5.4\nwarning: Your account was flagged');
     expect(r.stderr).toContain('warning: Your account was flagged for potentially high-risk cyber activity');
   });
 

@@ -155,6 +155,21 @@ describe('codex-ts exec --json', () => {
       reasoning: { effort: 'high', summary: 'auto' },
     });
   });
+
+  it("accepts the catalog's `max` and `ultra` efforts (0.169.0 accepted both; `max` is sent as is)", async () => {
+    server.pushSteps(textStep(), textStep());
+    const max = await runCli(['exec', '--json', '-c', 'model_reasoning_effort="max"', 'hi'], {
+      home: home.home,
+    });
+    expect(max.code).toBe(0);
+    expect(server.requests[0]?.json).toMatchObject({ reasoning: { effort: 'max' } });
+    // (0.169.0 sent `ultra` as gpt-5.5's highest level, `xhigh`; codex-ts sends it as `max`.)
+    const ultra = await runCli(['exec', '--json', '-c', 'model_reasoning_effort="ultra"', 'hi'], {
+      home: home.home,
+    });
+    expect(ultra.code).toBe(0);
+    expect(server.requests).toHaveLength(2);
+  });
 });
 
 describe('codex-ts exec (human output)', () => {
@@ -187,6 +202,29 @@ describe('codex-ts exec (human output)', () => {
   });
 });
 
+describe('codex-ts exec unknown model', () => {
+  it('fails at once with the API message on a 404 model_not_found (one request, as 0.169.0)', async () => {
+    server.setScenario({
+      steps: [
+        {
+          kind: 'error',
+          status: 404,
+          body: openAiError('invalid_request_error', 'model_not_found', 'The model does not exist.'),
+        },
+      ],
+      repeatLast: true,
+    });
+    const r = await runCli(['exec', '--json', 'hi'], { home: home.home, timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(r.lines.slice(1)).toEqual([
+      '{"type":"turn.started"}',
+      '{"type":"error","message":"The model does not exist."}',
+      '{"type":"turn.failed","error":{"message":"The model does not exist."}}',
+    ]);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('codex-ts exec start-up errors', () => {
   it('names the bad key and the file for an unknown config key under --strict-config', async () => {
     const bad = tempHome(providerConfig(server.url, 'base_urll = "x"'));
@@ -209,6 +247,20 @@ describe('codex-ts exec start-up errors', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('fails the turn of a started thread on a missing env_key variable, as 0.169.0 (--json)', async () => {
+    const r = await runCli(['exec', '--json', 'hi'], { home: home.home, env: { LOCAL_API_KEY: '' } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.lines[0]!).type).toBe('thread.started');
+    const text = 'Missing environment variable: `LOCAL_API_KEY`.';
+    expect(r.lines.slice(1)).toEqual([
+      '{"type":"turn.started"}',
+      JSON.stringify({ type: 'error', message: text }),
+      JSON.stringify({ type: 'turn.failed', error: { message: text } }),
+    ]);
+    expect(r.stderr).toBe('Reading additional input from stdin...\n');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses an API key that cannot be sent in a header at once, naming the variable, not the key', async () => {
     const r = await runCli(['exec', '--json', 'hi'], {
       home: home.home,
@@ -224,9 +276,27 @@ describe('codex-ts exec start-up errors', () => {
     expect(server.handshakes).toHaveLength(0);
   });
 
-  it('exits 2 on a usage error', async () => {
+  it("exits 2 on an unknown option with clap's text and tip, as 0.169.0", async () => {
+    const usage =
+      "\n\nUsage: codex exec [OPTIONS] [PROMPT]\n       codex exec [OPTIONS] <COMMAND> [ARGS]\n\nFor more information, try '--help'.\n";
     const r = await runCli(['exec', '--no-such-flag', 'hi'], { home: home.home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option');
+    expect(r.stderr).toBe(
+      `error: unexpected argument '--no-such-flag' found\n\n  tip: to pass '--no-such-flag' as a value, use '-- --no-such-flag'${usage}`,
+    );
+    for (const [flag, similar] of [
+      ['--jsn', '--json'],
+      ['--colr', '--color'],
+    ]) {
+      const typo = await runCli(['exec', flag!, 'hi'], { home: home.home });
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toBe(
+        `error: unexpected argument '${flag}' found\n\n  tip: a similar argument exists: '${similar}'${usage}`,
+      );
+    }
+    const short = await runCli(['exec', '-x', 'hi'], { home: home.home });
+    expect(short.stderr).toBe(
+      `error: unexpected argument '-x' found\n\n  tip: to pass '-x' as a value, use '-- -x'${usage}`,
+    );
   });
 });

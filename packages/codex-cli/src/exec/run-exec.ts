@@ -15,6 +15,7 @@ import { resolveCodexHome } from '@codex-ts/login';
 import { addTokenUsage, isAssistantMessage, messageText } from '@codex-ts/protocol';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { HumanPrinter } from '../output/human-printer.js';
+import { sandboxSummary } from '../output/human-summary.js';
 import { JsonlPrinter, type OutputSink } from '../output/jsonl-printer.js';
 import { CLI_VERSION } from '../version.js';
 import {
@@ -86,7 +87,7 @@ export interface ExecOptions {
   trust?: boolean | undefined;
   /** `--worktree`: refused (codex-ts does not create managed worktrees). */
   worktree?: boolean | undefined;
-  /** `--color` (`auto` by default); the output is not colored by codex-ts. */
+  /** `--color` (`auto` by default): ANSI styles in the human output (see `HumanPrinter`). */
   color?: 'always' | 'never' | 'auto' | undefined;
   /** `exec resume`: the thread to continue (see `OpenExecOptions.resume`). */
   resume?: ResumeTarget | undefined;
@@ -196,8 +197,28 @@ async function runSession(
   const { conversation } = opened;
   span?.setAttribute('thread.id', conversation.threadId);
   const json = options.json ? new JsonlPrinter(stdout) : undefined;
-  const human = options.json ? undefined : new HumanPrinter(stdout, stderr, { cwd: options.cwd });
+  const human = options.json
+    ? undefined
+    : new HumanPrinter(stdout, stderr, {
+        cwd: options.cwd,
+        color: colorEnabled(options),
+        priorUsage: opened.resumedUsage,
+      });
   json?.threadStarted(conversation.threadId);
+  human?.header(
+    {
+      version: CLI_VERSION,
+      cwd: options.cwd,
+      model: opened.model,
+      provider: opened.provider.id,
+      approval: 'never',
+      sandbox: sandboxSummary(opened.sandboxPolicy),
+      reasoningEffort: opened.config.modelReasoningEffort,
+      reasoningSummary: opened.config.modelReasoningSummary,
+      sessionId: conversation.threadId,
+    },
+    setup.prompt,
+  );
   let exitCode = 1;
   let lastMessage: string | undefined;
   try {
@@ -223,8 +244,9 @@ async function runSession(
       if (event.type === 'turn.started') span?.setAttribute('turn.id', event.turnId);
       json?.handle(shown);
       human?.handle(shown);
+      // A message without text (only a refusal) is no agent message for `-o` (0.169.0).
       if (event.type === 'item.completed' && isAssistantMessage(event.item))
-        lastMessage = messageText(event.item);
+        lastMessage = messageText(event.item) || lastMessage;
       if (event.type === 'turn.completed') {
         exitCode = 0;
         if (options.outputLastMessageFile !== undefined) {
@@ -238,10 +260,22 @@ async function runSession(
         }
       }
     }
+    human?.finish();
   } finally {
     await opened.close();
   }
   return exitCode;
+}
+
+/**
+ * Whether the human output is colored: `--color always`, or `auto` (the default) when stderr is
+ * a terminal and `NO_COLOR` is not set; never with `--color never`.
+ */
+function colorEnabled(options: ExecOptions): boolean {
+  if (options.color === 'always') return true;
+  if (options.color === 'never') return false;
+  if (options.env.NO_COLOR !== undefined && options.env.NO_COLOR !== '') return false;
+  return options.stderr.isTTY === true;
 }
 
 /** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …"). */

@@ -1,51 +1,100 @@
-import { modelRerouteText, type TurnEvent } from '@codex-ts/core';
-import { isAssistantMessage, messageText, reasoningText } from '@codex-ts/protocol';
+import type { TurnEvent } from '@codex-ts/core';
+import {
+  addTokenUsage,
+  blendedTotal,
+  isAssistantMessage,
+  messageText,
+  reasoningText,
+  type TokenUsage,
+} from '@codex-ts/protocol';
+import { formatTokenCount, type HumanStyles, humanStyles } from './human-styles.js';
+import { type HumanSessionSummary, sessionHeaderText } from './human-summary.js';
 import type { OutputSink } from './jsonl-printer.js';
 
 /**
- * Human output of `codex-ts exec`: each assistant message goes to stdout and each reasoning
- * summary to stderr when its response completed (`item.completed`), notices go to stderr, and a
- * failed turn prints `ERROR: <message>` on stderr. A command the agent runs (`command_execution`
- * tool items) is shown on stderr as codex-cli 0.169.0 shows it: `exec`, then `<command> in <cwd>`
- * when it starts (the directory it runs in: the event's `cwd`, else the session's); ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
- * (if any, followed by a newline) when it completes, the duration measured between the two
- * (`269ms`, `1.50s`, `2m 05s`). Deltas are not printed: a retried attempt
- * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
- * has been printed cannot be taken back.
+ * Human output of `codex-ts exec`, as codex-cli 0.169.0 prints it. On stderr: the session header
+ * ({@link HumanPrinter.header}: `OpenAI Codex v…`, the summary between `--------` rules, `user`
+ * and the prompt), then each `warning: …` (a reroute as `model rerouted: <from> -> <to>`), each reasoning summary, each assistant message as
+ * `codex` and its text (when its response completed: `item.completed`; each text is followed by
+ * a newline, also when it ends with one, as 0.169.0's `println`), each retry notice as
+ * `ERROR: Reconnecting... n/max` (the reason is only in `--json`'s `error` line), a failed turn's
+ * message as `ERROR: <message>` twice (the error and the turn failure, as 0.169.0), and, at the
+ * end ({@link HumanPrinter.finish}), `tokens used` and the thread's blended total (non-cached
+ * input + output tokens, `1,234` grouping) when any response reported usage. On stdout: only the
+ * turn's last assistant message, once the turn completed. A command the agent runs
+ * (`command_execution` tool items) is shown on stderr: `exec`, then `<command> in <cwd>` when it
+ * starts (the event's `cwd`, else the session's); ` succeeded in <duration>:` or
+ * ` exited <code> in <duration>:` and its output (if any, followed by a newline) when it
+ * completes, the duration measured between the two (`269ms`, `1.50s`, `2m 05s`). With
+ * `options.color` the labels carry 0.169.0's ANSI styles (bold keys, cyan `user`, magenta italic
+ * `codex` / `exec`, dim reasoning and `tokens used`, bold yellow `warning:`, bold red `ERROR:`).
+ * Deltas are not printed: a retried attempt could otherwise show its text twice (the
+ * replay-safety rule of `TurnEvent`), and output that has been printed cannot be taken back.
  */
 export class HumanPrinter {
   readonly #out: OutputSink;
   readonly #err: OutputSink;
   readonly #cwd: string | undefined;
+  readonly #styles: HumanStyles;
+  readonly #priorUsage: TokenUsage | undefined;
   /** Start times (ms) of the command items shown, by `tool.item` key. */
   readonly #commandStarts = new Map<string, number>();
+  #lastMessage: string | undefined;
+  #turnUsage: TokenUsage | undefined;
 
-  /** `options.cwd`: the directory shown after a command whose event names none (`… in <cwd>`). */
-  constructor(out: OutputSink, err: OutputSink, options: { cwd?: string } = {}) {
+  /**
+   * `options.cwd`: the directory shown after a command whose event names none (`… in <cwd>`);
+   * `options.color`: ANSI styles on stderr (default none); `options.priorUsage`: a resumed
+   * thread's usage before this process, in tokens, added to `tokens used`.
+   */
+  constructor(
+    out: OutputSink,
+    err: OutputSink,
+    options: { cwd?: string; color?: boolean; priorUsage?: TokenUsage | undefined } = {},
+  ) {
     this.#out = out;
     this.#err = err;
     this.#cwd = options.cwd;
+    this.#styles = humanStyles(options.color === true);
+    this.#priorUsage = options.priorUsage;
+  }
+
+  /** Prints the session header and the prompt (stderr), before the turn's events. */
+  header(summary: HumanSessionSummary, prompt: string): void {
+    this.#err.write(sessionHeaderText(summary, prompt, this.#styles));
+  }
+
+  /** Prints `tokens used` and the blended total (stderr) when any response of the turn reported usage. */
+  finish(): void {
+    if (this.#turnUsage === undefined) return;
+    const usage = this.#priorUsage ? addTokenUsage(this.#priorUsage, this.#turnUsage) : this.#turnUsage;
+    this.#err.write(`${this.#styles.dim('tokens used')}\n${formatTokenCount(blendedTotal(usage))}\n`);
   }
 
   #command(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
     const { item } = event;
     if (item.type !== 'command_execution') return;
+    const styles = this.#styles;
     if (event.phase === 'started') {
       this.#commandStarts.set(event.key, Date.now());
       const cwd = event.cwd ?? this.#cwd;
-      this.#err.write(`exec\n${item.command}${cwd ? ` in ${cwd}` : ''}\n`);
+      this.#err.write(`${styles.label('exec')}\n${styles.bold(item.command)}${cwd ? ` in ${cwd}` : ''}\n`);
       return;
     }
     if (event.phase !== 'completed') return;
     const startedAt = this.#commandStarts.get(event.key);
     this.#commandStarts.delete(event.key);
     const duration = formatDuration(startedAt === undefined ? 0 : Date.now() - startedAt);
-    const status = item.exit_code === 0 ? ' succeeded' : ` exited ${item.exit_code ?? -1}`;
-    this.#err.write(`${status} in ${duration}:\n`);
+    this.#err.write(
+      item.exit_code === 0
+        ? `${styles.green(` succeeded in ${duration}:`)}\n`
+        : `${styles.red(` exited ${item.exit_code ?? -1} in ${duration}:`)}\n`,
+    );
     if (item.aggregated_output) this.#err.write(`${item.aggregated_output}\n`);
   }
 
   handle(event: TurnEvent): void {
+    const styles = this.#styles;
     switch (event.type) {
       case 'tool.item':
         this.#command(event);
@@ -54,27 +103,39 @@ export class HumanPrinter {
         const { item } = event;
         if (item.type === 'reasoning') {
           const text = reasoningText(item);
-          if (text) this.#err.write(withNewline(text));
+          if (text) this.#err.write(`${styles.dim(text)}\n`);
         } else if (isAssistantMessage(item)) {
           const text = messageText(item);
-          if (text) this.#out.write(withNewline(text));
+          if (text) {
+            this.#lastMessage = text;
+            this.#err.write(`${styles.label('codex')}\n${text}\n`);
+          }
         }
         return;
       }
+      case 'token_count':
+        this.#turnUsage = event.total;
+        return;
       case 'stream_error':
-        this.#err.write(`${event.message}\n`);
+        this.#err.write(`${styles.error('ERROR:')} Reconnecting... ${event.retry}/${event.maxRetries}\n`);
         return;
       case 'warning':
-        this.#err.write(`warning: ${event.message}\n`);
+        this.#err.write(`${styles.warning('warning:')} ${event.message}\n`);
         return;
       case 'model_reroute':
-        this.#err.write(`warning: ${modelRerouteText(event)}\n`);
+        // 0.169.0: no reason here (the --json `error` item has it: `modelRerouteText`).
+        this.#err.write(`${styles.warning('model rerouted:')} ${event.fromModel} -> ${event.toModel}\n`);
         return;
-      case 'turn.failed':
-        this.#err.write(`ERROR: ${event.message}\n`);
+      case 'turn.completed':
+        if (this.#lastMessage !== undefined) this.#out.write(`${this.#lastMessage}\n`);
         return;
+      case 'turn.failed': {
+        const line = `${styles.error('ERROR:')} ${event.message}\n`;
+        this.#err.write(line + line);
+        return;
+      }
       case 'turn.aborted':
-        this.#err.write('turn aborted\n');
+        this.#err.write('turn interrupted\n');
         return;
       default:
         return;
@@ -90,8 +151,4 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(millis / 60_000);
   const seconds = Math.floor((millis % 60_000) / 1000);
   return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -4,6 +4,8 @@ import { serializeThreadEvent, type ThreadEvent } from '@codex-ts/protocol';
 /** Where printers write: stdout/stderr-like sinks (tests pass buffers). */
 export interface OutputSink {
   write(text: string): void;
+  /** True when the sink is a terminal (`--color auto` colors the human output on a terminal stderr). */
+  isTTY?: boolean | undefined;
 }
 
 /**
@@ -34,8 +36,12 @@ export class JsonlPrinter {
     this.#emit(this.#mapper.warning(message));
   }
 
-  /** Prints the JSONL line(s) `event` maps to; deltas and other events print nothing. */
+  /**
+   * Prints the JSONL line(s) `event` maps to; deltas and other events print nothing, and so does
+   * `turn.aborted` (0.169.0 printed nothing after `turn.started` when interrupted by SIGINT).
+   */
   handle(event: TurnEvent): void {
+    if (event.type === 'turn.aborted') return;
     for (const line of this.#mapper.map(event)) this.#emit(line);
   }
 }

@@ -1,6 +1,7 @@
 // Both printers take the text of a completed item from the same protocol helpers
 // (`reasoningText`, `messageText`), so human and --json output show the same text.
 import type { TurnEvent } from '@codex-ts/core';
+import { emptyTokenUsage } from '@codex-ts/protocol';
 import { describe, expect, it } from 'vitest';
 import { HumanPrinter } from './human-printer.js';
 import { JsonlPrinter } from './jsonl-printer.js';
@@ -27,17 +28,17 @@ const reasoning = {
 };
 
 describe('printers', () => {
-  it('show the same reasoning text (no stray blank lines)', () => {
+  it('show the same reasoning text: the parts joined by newlines, empty ones kept (as 0.169.0)', () => {
     const out = sink();
     const err = sink();
     new HumanPrinter(out, err).handle(completed(reasoning));
-    expect(err.text).toBe('thinking\n');
+    expect(err.text).toBe('\nthinking\n\n');
     expect(out.text).toBe('');
 
     const jsonOut = sink();
     new JsonlPrinter(jsonOut).handle(completed(reasoning));
     expect(jsonOut.text).toBe(
-      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"thinking"}}\n',
+      '{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"\\nthinking\\n"}}\n',
     );
   });
 
@@ -65,9 +66,12 @@ describe('printers', () => {
     };
     const out = sink();
     const err = sink();
-    new HumanPrinter(out, err).handle(completed(message));
+    const human = new HumanPrinter(out, err);
+    human.handle(completed(message));
+    expect(err.text).toBe('codex\nab\n');
+    expect(out.text).toBe('');
+    human.handle({ type: 'turn.completed', usage: emptyTokenUsage() });
     expect(out.text).toBe('ab\n');
-    expect(err.text).toBe('');
 
     const jsonOut = sink();
     new JsonlPrinter(jsonOut).handle(completed(message));

@@ -209,7 +209,7 @@ describe('loadConfig: errors name the key and the file', () => {
     );
     error = await loadError('model_reasoning_effort = "extreme"\n');
     expect(error.message).toBe(
-      `invalid value for \`model_reasoning_effort\` in ${file}: expected one of "none", "minimal", "low", "medium", "high", "xhigh"`,
+      `invalid value for \`model_reasoning_effort\` in ${file}: expected one of "none", "minimal", "low", "medium", "high", "xhigh", "max", "ultra"`,
     );
     error = await loadError('forced_login_method = "sso"\n');
     expect(error.message).toContain('expected one of "chatgpt", "api"');

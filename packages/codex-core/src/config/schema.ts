@@ -65,8 +65,20 @@ export const CHAT_WIRE_API_REMOVED_MESSAGE =
   '`wire_api = "chat"` is no longer supported; set `wire_api = "responses"` in the provider table ' +
   '(see https://github.com/openai/codex/discussions/7782)';
 
-/** `model_reasoning_effort` values (Responses `reasoning.effort`). */
-export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+/**
+ * `model_reasoning_effort` values (Responses `reasoning.effort`): `max` and `ultra` are levels of
+ * 0.169.0's catalog (its Responses-Lite models, `gpt-6.1-sol` among them), which it accepted.
+ */
+export const REASONING_EFFORTS = [
+  'none',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+  'max',
+  'ultra',
+] as const;
 /** `model_reasoning_summary` values (Responses `reasoning.summary`). */
 export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
 /** `model_verbosity` values (Responses `text.verbosity`). */

@@ -3,19 +3,29 @@
 // (login.md §3), where an auth.json in ChatGPT mode becomes an `AuthManager` (tokens, refresh,
 // 401 recovery, login restrictions) and everything else stays the API-key path.
 
-import type { AuthProvider } from '@codex-ts/api';
+import { ApiError, type AuthProvider } from '@codex-ts/api';
 import type { HttpTransport, SecretRedactor } from '@codex-ts/client';
-import { AuthManager, type CommandTokenAuth, readAuthFile, resolveApiKeyAuth } from '@codex-ts/login';
+import {
+  AuthManager,
+  type CommandTokenAuth,
+  LoginError,
+  readAuthFile,
+  resolveApiKeyAuth,
+} from '@codex-ts/login';
 import type { Config } from '../config/load-config.js';
 import type { ModelProviderInfo } from '../config/providers.js';
 
 /**
  * The session's credentials: an API key (or none), a ChatGPT login's `AuthManager`, or a provider
- * `auth` command's `CommandTokenAuth` (chosen before {@link resolveSessionAuth} is asked).
+ * `auth` command's `CommandTokenAuth` (chosen before {@link resolveSessionAuth} is asked);
+ * `missing`: the provider's `env_key` variable is unset or blank, and every request fails with
+ * the non-retried `auth` error "Missing environment variable: `NAME`." (0.169.0 started the
+ * thread and failed its turn with that text).
  */
 export type SessionAuth =
   | { kind: 'apikey'; auth: AuthProvider }
   | { kind: 'none'; auth: AuthProvider }
+  | { kind: 'missing'; auth: AuthProvider }
   | { kind: 'chatgpt'; auth: AuthManager }
   | { kind: 'command'; auth: CommandTokenAuth };
 
@@ -43,7 +53,8 @@ export interface SessionAuthOptions {
  * while it holds tokens (`auth_mode: "chatgpt"`, or tokens without a mode). Everything else
  * is `resolveApiKeyAuth` exactly as before.
  *
- * @throws LoginError / AuthFileError as `resolveApiKeyAuth` and `AuthManager.load` do.
+ * @throws LoginError / AuthFileError as `resolveApiKeyAuth` and `AuthManager.load` do, except
+ *   `missing_env_var`, which becomes the `missing` session (see {@link SessionAuth}).
  */
 export async function resolveSessionAuth(options: SessionAuthOptions): Promise<SessionAuth> {
   const { info, env, config, codexHome } = options;
@@ -69,16 +80,30 @@ export async function resolveSessionAuth(options: SessionAuthOptions): Promise<S
   }
   const needsKey =
     info.requiresOpenaiAuth || info.envKey !== undefined || info.experimentalBearerToken !== undefined;
-  const auth = await resolveApiKeyAuth({
-    codexHome,
-    envKey: info.envKey,
-    envKeyInstructions: info.envKeyInstructions,
-    experimentalBearerToken: info.experimentalBearerToken,
-    env,
-    useCodexApiKeyEnv: true,
-    forcedLoginMethod: config.forcedLoginMethod,
-    allowMissing: !needsKey,
-  });
+  let auth: Awaited<ReturnType<typeof resolveApiKeyAuth>>;
+  try {
+    auth = await resolveApiKeyAuth({
+      codexHome,
+      envKey: info.envKey,
+      envKeyInstructions: info.envKeyInstructions,
+      experimentalBearerToken: info.experimentalBearerToken,
+      env,
+      useCodexApiKeyEnv: true,
+      forcedLoginMethod: config.forcedLoginMethod,
+      allowMissing: !needsKey,
+    });
+  } catch (error) {
+    if (!LoginError.isInstance(error) || error.code !== 'missing_env_var') throw error;
+    const message = error.message;
+    return {
+      kind: 'missing',
+      auth: {
+        authHeaders: async () => {
+          throw new ApiError('auth', message, { cause: error });
+        },
+      },
+    };
+  }
   return auth === undefined
     ? { kind: 'none', auth: { authHeaders: async () => ({}) } }
     : { kind: 'apikey', auth };

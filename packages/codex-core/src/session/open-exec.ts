@@ -75,8 +75,12 @@ export const DEFAULT_BASE_INSTRUCTIONS =
  * `AuthManager` loads or receives. The clients add whatever else they send. Every error this function throws, and every error of the session's
  * requests, is redacted with it (`***`), and so is each of the returned `config.warnings`.
  *
+ * A provider `env_key` variable that is unset or blank does not stop the open: the session
+ * starts (thread id, rollout) and every request fails with the non-retried `auth` ApiError
+ * "Missing environment variable: `NAME`." before anything is sent, as 0.169.0 failed the turn.
+ *
  * @throws ConfigError for a bad config.toml or override; LoginError / AuthFileError when
- *   credentials are missing, `auth.json` is unreadable or a login restriction logged the user
+ *   other credentials are missing, `auth.json` is unreadable or a login restriction logged the user
  *   out (`login_restricted`); CaCertificateError for an unusable `CODEX_CA_CERTIFICATE`; Error
  *   `approval_policy = "untrusted" is no longer supported; remove this setting` (0.169.0's load
  *   error, `UNTRUSTED_APPROVAL_POLICY_ERROR`) for `approval_policy = "untrusted"` in config.toml,
@@ -148,7 +152,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     if (session.kind === 'chatgpt')
       provider = resolveModelProvider(config, { version: options.version, env, chatgptAuth: true });
     // (A command runs on the first request, not here.)
-    else if (session.kind !== 'command')
+    else if (session.kind !== 'command' && session.kind !== 'missing')
       for (const value of Object.values(await session.auth.authHeaders())) redactor.addCredential(value);
     return await build(
       options,

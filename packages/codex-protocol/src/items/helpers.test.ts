@@ -176,14 +176,12 @@ describe('messageText', () => {
 describe('reasoningText', () => {
   const reasoning = (summary: unknown[]) => parseResponseItem({ type: 'reasoning', summary });
 
-  it('joins the non-empty summary texts with a blank line', () => {
-    const item = reasoning([
-      { type: 'summary_text', text: '' },
-      { type: 'summary_text', text: 'one' },
-      { type: 'summary_text', text: '' },
-      { type: 'summary_text', text: 'two' },
-    ]);
-    expect(reasoningText(item)).toBe('one\n\ntwo');
+  it('joins every summary text with one newline, empty parts included (as 0.169.0 printed them)', () => {
+    const text = (...parts: string[]) =>
+      reasoningText(reasoning(parts.map((t) => ({ type: 'summary_text', text: t }))));
+    expect(text('**One**\n\nfirst', '**Two**\n\nsecond')).toBe('**One**\n\nfirst\n**Two**\n\nsecond');
+    expect(text('A', '', 'B')).toBe('A\n\nB');
+    expect(text('', 'A\n', '')).toBe('\nA\n\n');
   });
 
   it("gives '' without summary text, ignores raw content, and for other items", () => {

@@ -98,9 +98,10 @@ function isContentArray(
 }
 
 /**
- * The reasoning summary of a `reasoning` item: the non-empty `text` of its `summary` parts joined
- * by a blank line (`"\n\n"`). `''` when it has no summary text, and for every other item. The raw
- * reasoning `content` is not included.
+ * The reasoning summary of a `reasoning` item: the `text` of each of its `summary` parts, empty
+ * ones included, joined by one newline (codex-cli 0.169.0 printed parts `A`, `B` as `"A\nB"` and
+ * `A`, `''`, `B` as `"A\n\nB"`). `''` when it has no summary part, and for every other item. The
+ * raw reasoning `content` is not included.
  */
 export function reasoningText(item: ResponseItem): string {
   if (item.type !== 'reasoning' || !Array.isArray(item.summary)) return '';
@@ -108,9 +109,9 @@ export function reasoningText(item: ResponseItem): string {
   for (const part of item.summary as readonly unknown[]) {
     if (typeof part !== 'object' || part === null) continue;
     const text = (part as { text?: unknown }).text;
-    if (typeof text === 'string' && text.length > 0) parts.push(text);
+    if (typeof text === 'string') parts.push(text);
   }
-  return parts.join('\n\n');
+  return parts.join('\n');
 }
 
 /**
