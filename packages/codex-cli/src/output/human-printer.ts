@@ -9,7 +9,8 @@ import type { OutputSink } from './jsonl-printer.js';
  * tool items) is shown on stderr as codex-cli 0.169.0 shows it: `exec`, then `<command> in <cwd>`
  * when it starts (the directory it runs in: the event's `cwd`, else the session's); ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
  * (if any, followed by a newline) when it completes, the duration measured between the two
- * (`269ms`, `1.50s`, `2m 05s`). Deltas are not printed: a retried attempt
+ * (`269ms`, `1.50s`, `2m 05s`). An automatic compaction shows `context compacted` on stderr
+ * (mid-turn: after the outputs it follows; pre-turn: before the turn's first output). Deltas are not printed: a retried attempt
  * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
  * has been printed cannot be taken back.
  */
@@ -61,6 +62,9 @@ export class HumanPrinter {
         }
         return;
       }
+      case 'context_compacted':
+        this.#err.write('context compacted\n');
+        return;
       case 'stream_error':
         this.#err.write(`${event.message}\n`);
         return;

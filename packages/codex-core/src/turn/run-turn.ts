@@ -182,6 +182,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
             total = addTokenUsage(total, outcome.usage);
             yield { type: 'token_count', last: outcome.usage, total, compaction: true };
           }
+          yield { type: 'context_compacted', phase };
         }
         const request = options.makeRequest(history.slice());
         const send = () => session.stream(request, signal ? { signal } : {});
