@@ -5,6 +5,7 @@ import {
   type ToolCallItem,
   toolCallId,
 } from '@codex-ts/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import type { ToolContext, ToolHandler } from './tool-handler.js';
 
 /**
@@ -26,8 +27,10 @@ export function toolCallName(call: ToolCallItem): string {
 /**
  * The pluggable tool layer of a conversation: a `ToolHandler` holding tools by name, in
  * registration order (the order of the request's `tools`). A host adds, replaces or removes tools
- * at any time; the next request sends the new set. A call to an unknown tool is answered with
- * `unsupported call: <name>` (as codex-rs `ToolRouter`), so the turn goes on.
+ * at any time; the next request sends the new set. A call to an unknown tool is answered, so the
+ * turn goes on, as 0.169.0 answers it: a `function_call` (or `local_shell_call`) with a
+ * `function_call_output` `unsupported call: <name>` (id `fco_<uuid v7>`), a `custom_tool_call`
+ * with a `custom_tool_call_output` `unsupported custom tool call: <name>` (id `ctco_<uuid v7>`).
  */
 export class ToolRegistry implements ToolHandler {
   readonly #tools = new Map<string, Tool>();
@@ -72,12 +75,11 @@ export class ToolRegistry implements ToolHandler {
     const tool = this.#tools.get(name);
     if (tool) return tool.handle(call, context);
     const callId = toolCallId(call) ?? '';
-    const text = `unsupported call: ${name}`;
     context.telemetry?.failed();
     return Promise.resolve(
       call.type === 'custom_tool_call'
-        ? customToolCallOutput(callId, text)
-        : functionCallOutput(callId, text),
+        ? customToolCallOutput(callId, `unsupported custom tool call: ${name}`, { id: `ctco_${uuidv7()}` })
+        : functionCallOutput(callId, `unsupported call: ${name}`, `fco_${uuidv7()}`),
     );
   }
 }
