@@ -65,4 +65,26 @@ describe('codex-ts exec: tool calls it cannot run', () => {
       },
     ]);
   });
+
+  it("arguments of the wrong type: nothing runs, serde_json's text and position go back", async () => {
+    const outputs = await answersTo([
+      functionCall('call_1', 'exec_command', '{"cmd":"echo hi","yield_time_ms":"x"}', 'fc_1'),
+      functionCall('call_2', 'exec_command', '{not json', 'fc_2'),
+    ]);
+    expect(outputs).toEqual([
+      {
+        type: 'function_call_output',
+        id: expect.stringMatching(FCO_ID),
+        call_id: 'call_1',
+        output:
+          'failed to parse function arguments: invalid type: string "x", expected u64 at line 1 column 36',
+      },
+      {
+        type: 'function_call_output',
+        id: expect.stringMatching(FCO_ID),
+        call_id: 'call_2',
+        output: 'failed to parse function arguments: key must be a string at line 1 column 2',
+      },
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import {
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
 import { runApplyPatchCommand } from '../apply-patch/command.js';
 import type { Tool } from '../registry.js';
+import { deserializeArgs, type SerdeStruct } from '../serde-args.js';
 import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
 import { ExecProcess } from './exec-process.js';
 import { formatExecAnswer } from './output-format.js';
@@ -96,37 +97,62 @@ function answerItem(call: ToolCallItem, text: string): ResponseItem {
   return functionCallOutput(toolCallId(call) ?? '', text, `fco_${uuidv7()}`);
 }
 
-function parseArguments(call: ToolCallItem): Record<string, unknown> {
+/** The arguments text of a call (`""` when absent). */
+function rawArguments(call: ToolCallItem): string {
   const raw = (call as { arguments?: unknown }).arguments;
-  const parsed: unknown = JSON.parse(typeof raw === 'string' && raw.length > 0 ? raw : '{}');
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new Error('expected a JSON object');
-  return parsed as Record<string, unknown>;
+  return typeof raw === 'string' ? raw : '';
 }
 
+/** What 0.169.0 reads every exec call's arguments into first (its `environment_id` is not used here). */
+const TOOL_ENVIRONMENT_ARGS: SerdeStruct = {
+  name: 'ToolEnvironmentArgs',
+  fields: { environment_id: { type: 'string', nullable: true } },
+};
+
+/** `exec_command`'s arguments as 0.169.0 declares them (declaration order: `cmd` first). */
+const EXEC_COMMAND_ARGS: SerdeStruct = {
+  name: 'ExecCommandArgs',
+  fields: {
+    cmd: { type: 'string', required: true },
+    workdir: { type: 'string', nullable: true },
+    shell: { type: 'string', nullable: true },
+    tty: { type: 'bool' },
+    yield_time_ms: { type: 'u64' },
+    max_output_tokens: { type: 'usize', nullable: true },
+    login: { type: 'bool', nullable: true },
+    sandbox_permissions: { type: { variants: SANDBOX_PERMISSIONS }, nullable: true },
+    additional_permissions: { type: { struct: 'AdditionalPermissionProfile' }, nullable: true },
+    justification: { type: 'string', nullable: true },
+    prefix_rule: { type: 'string_seq', nullable: true },
+  },
+};
+
+/** What 0.169.0 reads a `write_stdin` call into before looking its session up. */
+const TERMINAL_SESSION_ARGS: SerdeStruct = {
+  name: 'TerminalSessionArgs',
+  fields: { session_id: { type: 'i32', required: true } },
+};
+
+/** `write_stdin`'s arguments, read once the session exists. */
+const WRITE_STDIN_ARGS: SerdeStruct = {
+  name: 'WriteStdinArgs',
+  fields: {
+    session_id: { type: 'i32', required: true },
+    chars: { type: 'string' },
+    yield_time_ms: { type: 'u64' },
+    max_output_tokens: { type: 'usize', nullable: true },
+  },
+};
+
 /**
- * The call's `sandbox_permissions` (absent or null = `use_default`). An unknown value fails as the
- * original's argument parsing does (serde): `unknown variant \`x\`, expected one of …` with the
- * line and column of the value's closing quote in the raw arguments.
+ * Reads a call's arguments into `shapes` in turn, as the original's serde structs, and returns the
+ * last one's fields. @throws SerdeArgsError with serde_json's text (`missing field \`cmd\` at line 1
+ * column 2`, `invalid type: integer \`5\`, expected a string at line 1 column 8`, …).
  */
-function sandboxPermissionsOf(call: ToolCallItem, value: unknown): SandboxPermissions {
-  if (value === undefined || value === null) return 'use_default';
-  if (typeof value === 'string' && (SANDBOX_PERMISSIONS as readonly string[]).includes(value))
-    return value as SandboxPermissions;
-  const expected = SANDBOX_PERMISSIONS.map((v) => `\`${v}\``).join(', ');
-  if (typeof value !== 'string')
-    throw new Error(`invalid type for \`sandbox_permissions\`, expected one of ${expected}`);
-  const raw = String((call as { arguments?: unknown }).arguments ?? '');
-  const matches = [...raw.matchAll(/"sandbox_permissions"\s*:\s*"(?:[^"\\]|\\.)*"/g)];
-  const last = matches.at(-1);
-  let where = '';
-  if (last?.index !== undefined) {
-    const end = last.index + last[0].length;
-    const before = raw.slice(0, end);
-    const line = before.split('\n').length;
-    where = ` at line ${line} column ${end - (before.lastIndexOf('\n') + 1)}`;
-  }
-  throw new Error(`unknown variant \`${value}\`, expected one of ${expected}${where}`);
+function parseArguments(call: ToolCallItem, ...shapes: SerdeStruct[]): Record<string, unknown> {
+  let args: Record<string, unknown> = {};
+  for (const shape of shapes) args = deserializeArgs(rawArguments(call), shape);
+  return args;
 }
 
 function commandItem(command: string, exitCode: number | null, output: string): ToolThreadItem {
@@ -197,6 +223,11 @@ const EXEC_COMMAND_METRIC_TAGS = { command_category: 'unknown', shell_snapshot_m
  *   answered with its rejection text (`approval policy is Never; reject command — …`), no item,
  *   nothing run. Another value fails the argument parsing as the original's:
  *   `failed to parse function arguments: unknown variant \`x\`, expected one of … at line L column C`.
+ * - Arguments are read as 0.169.0's serde structs read them (`deserializeArgs`: `ToolEnvironmentArgs`
+ *   then `ExecCommandArgs`; `TerminalSessionArgs`, then once the session exists `WriteStdinArgs`):
+ *   malformed JSON, a missing, repeated or wrongly typed field (`"yield_time_ms":"x"`,
+ *   `"tty":null`, `"login":"yes"`) runs nothing and answers `failed to parse function arguments:
+ *   <serde_json text> at line L column C`; unknown fields are ignored.
  * - A turn abort (`context.signal`) kills the process group of every command started in that
  *   turn; the call then rejects with the abort reason.
  * - Telemetry (`context.telemetry`): every `exec_command` call tags its `codex.tool.call` points
@@ -216,9 +247,8 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     let args: Record<string, unknown>;
     let sandboxPermissions: SandboxPermissions;
     try {
-      args = parseArguments(call);
-      if (typeof args.cmd !== 'string') throw new Error('missing field `cmd`');
-      sandboxPermissions = sandboxPermissionsOf(call, args.sandbox_permissions);
+      args = parseArguments(call, TOOL_ENVIRONMENT_ARGS, EXEC_COMMAND_ARGS);
+      sandboxPermissions = (args.sandbox_permissions ?? 'use_default') as SandboxPermissions;
     } catch (error) {
       context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
@@ -339,8 +369,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
   const writeStdin = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
     let args: Record<string, unknown>;
     try {
-      args = parseArguments(call);
-      if (typeof args.session_id !== 'number') throw new Error('missing field `session_id`');
+      args = parseArguments(call, TERMINAL_SESSION_ARGS);
     } catch (error) {
       context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
@@ -350,6 +379,12 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     if (!session) {
       context.telemetry?.failed();
       return answerItem(call, `write_stdin failed: Unknown process id ${id}`);
+    }
+    try {
+      args = parseArguments(call, WRITE_STDIN_ARGS);
+    } catch (error) {
+      context.telemetry?.failed();
+      return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
     const chars = typeof args.chars === 'string' ? args.chars : '';
     const child = session.process;
