@@ -16,6 +16,8 @@ export interface Tool {
   readonly name: string;
   readonly spec: unknown;
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem>;
+  /** True when its calls may run concurrently with the response's other parallel calls (see `ToolHandler.supportsParallel`). */
+  readonly parallel?: boolean;
 }
 
 /** The name a tool call addresses (`function_call` / `custom_tool_call` `name`; `local_shell_call` → `local_shell`). */
@@ -68,6 +70,11 @@ export class ToolRegistry implements ToolHandler {
 
   get specs(): readonly unknown[] {
     return [...this.#tools.values()].map((tool) => tool.spec);
+  }
+
+  /** True for a call of a registered tool marked `parallel`. */
+  supportsParallel(call: ToolCallItem): boolean {
+    return this.#tools.get(toolCallName(call))?.parallel === true;
   }
 
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem> {

@@ -90,4 +90,10 @@ export interface ToolHandler {
    * tool: report the failure in the output text. Must honour `context.signal`.
    */
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem>;
+  /**
+   * True when `call` may run alongside the other such calls of the same response (0.169.0 runs
+   * its `exec_command` calls concurrently; any other call waits for those before it and runs
+   * alone). Absent: every call runs alone, in order.
+   */
+  supportsParallel?(call: ToolCallItem): boolean;
 }

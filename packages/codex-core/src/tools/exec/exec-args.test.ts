@@ -12,7 +12,7 @@ const tools = () =>
     createExecTools({
       sandbox: FULL_ACCESS_SANDBOX,
       cwd: tempDir(),
-      env: process.env,
+      env: { ...process.env, HOME: tempDir() },
       defaultShell: '/bin/bash',
     }),
   );

@@ -435,7 +435,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
   };
 
   return {
-    execCommand: { name: 'exec_command', spec: EXEC_COMMAND_SPEC, handle: execCommand },
+    execCommand: { name: 'exec_command', spec: EXEC_COMMAND_SPEC, handle: execCommand, parallel: true },
     writeStdin: { name: 'write_stdin', spec: WRITE_STDIN_SPEC, handle: writeStdin },
     store,
     close: () => store.closeAll(),
