@@ -9,7 +9,9 @@ import type { OutputSink } from './jsonl-printer.js';
  * tool items) is shown on stderr as codex-cli 0.169.0 shows it: `exec`, then `<command> in <cwd>`
  * when it starts (the directory it runs in: the event's `cwd`, else the session's); ` succeeded in <duration>:` or ` exited <code> in <duration>:` and its output
  * (if any, followed by a newline) when it completes, the duration measured between the two
- * (`269ms`, `1.50s`, `2m 05s`). An automatic compaction shows `context compacted` on stderr
+ * (`269ms`, `1.50s`, `2m 05s`). A patch (`file_change`) shows `apply patch` when it starts, then
+ * `patch: completed` (or `failed`), the files' absolute paths and its git-style diff
+ * (`ToolItemEvent.diff`). An automatic compaction shows `context compacted` on stderr
  * (mid-turn: after the outputs it follows; pre-turn: before the turn's first output). Deltas are not printed: a retried attempt
  * could otherwise show its text twice (the replay-safety rule of `TurnEvent`), and output that
  * has been printed cannot be taken back.
@@ -26,6 +28,19 @@ export class HumanPrinter {
     this.#out = out;
     this.#err = err;
     this.#cwd = options.cwd;
+  }
+
+  #fileChange(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
+    const { item } = event;
+    if (item.type !== 'file_change') return;
+    if (event.phase === 'started') {
+      this.#err.write('apply patch\n');
+      return;
+    }
+    if (event.phase !== 'completed') return;
+    const paths = item.changes.map((change) => `${change.path}\n`).join('');
+    this.#err.write(`patch: ${item.status === 'completed' ? 'completed' : 'failed'}\n${paths}`);
+    if (item.status === 'completed' && event.diff) this.#err.write(`${event.diff}\n`);
   }
 
   #command(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
@@ -50,6 +65,7 @@ export class HumanPrinter {
     switch (event.type) {
       case 'tool.item':
         this.#command(event);
+        this.#fileChange(event);
         return;
       case 'item.completed': {
         const { item } = event;

@@ -27,6 +27,12 @@ export interface ToolItemEvent {
    * item (`exec --json` prints none).
    */
   cwd?: string | undefined;
+  /**
+   * The git-style diff of a `file_change` (`diff --git …` sections in path order, see
+   * `patchDiffText`), on its `completed` event, which the human output of `exec` shows; not part
+   * of the item.
+   */
+  diff?: string | undefined;
 }
 
 /** What the turn loop hands a tool call besides the call itself. */
