@@ -60,6 +60,8 @@ export interface ExecOptions {
   strictConfig?: boolean | undefined;
   /** `--ignore-user-config`. */
   ignoreUserConfig?: boolean | undefined;
+  /** `--ignore-rules`: no exec policy (`$CODEX_HOME/rules`). */
+  ignoreRules?: boolean | undefined;
   /** `--ephemeral`: nothing of the session is persisted. */
   ephemeral?: boolean | undefined;
   /** `--thread-source`: the turn metadata's `thread_source`. */
@@ -181,6 +183,7 @@ async function runSession(
       profile: options.profile,
       strictConfig: options.strictConfig,
       ignoreUserConfig: options.ignoreUserConfig,
+      ignoreRules: options.ignoreRules,
       ephemeral: options.ephemeral,
       threadSource: options.threadSource,
       autoReview: options.approveForMe,
@@ -244,10 +247,12 @@ async function runSession(
   return exitCode;
 }
 
-/** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …"). */
+/** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …", "Error loading rules:\n…"). */
 function startupErrorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`;
+  return message.startsWith('Error loading config.toml') || message.startsWith('Error loading rules:')
+    ? `${message}\n`
+    : `Error: ${message}\n`;
 }
 
 interface Setup {

@@ -13,7 +13,10 @@ export function parallelBatches(calls: readonly ToolCallItem[], tools: ToolHandl
   let open: ToolCallItem[] | undefined;
   for (const call of calls) {
     if (tools.supportsParallel?.(call) === true) {
-      if (open === undefined) batches.push((open = []));
+      if (open === undefined) {
+        open = [];
+        batches.push(open);
+      }
       open.push(call);
     } else {
       open = undefined;

@@ -71,7 +71,7 @@ describe('applyPatchTool', () => {
         key: 'call_1',
         item: { type: 'file_change', changes, status: 'completed' },
         diff: expect.stringMatching(
-          /^diff --git a\/hello\.txt b\/hello\.txt\nnew file mode 100644\n[^]*\n\+hello\n$/,
+          /^diff --git a\/hello\.txt b\/hello\.txt\nnew file mode 100644\n[\s\S]*\n\+hello\n$/,
         ),
       },
     ]);

@@ -8,6 +8,7 @@ import {
   SANDBOX_PERMISSIONS,
   type SandboxPermissions,
 } from '../../sandbox/approval.js';
+import { type ExecPolicy, policyRefusalText } from '../../sandbox/exec-policy.js';
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
 import { runApplyPatchCommand } from '../apply-patch/command.js';
 import type { Tool } from '../registry.js';
@@ -48,6 +49,8 @@ export interface ExecToolsOptions {
    * nothing runs.
    */
   approvalPolicy?: ApprovalPolicy | undefined;
+  /** The exec policy (`$CODEX_HOME/rules`): what it forbids or must prompt for is not run. */
+  execPolicy?: ExecPolicy | undefined;
   /** The live-process store (default: a new one of 64 processes). */
   store?: ExecSessionStore | undefined;
 }
@@ -265,6 +268,11 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
     const argv = shellArgv(shell, args.cmd as string, args.login !== false);
     const command = displayCommand(argv);
+    const refusal = policyRefusalText(options.execPolicy?.check(args.cmd as string, argv), command);
+    if (refusal !== undefined) {
+      context.telemetry?.failed();
+      return answerItem(call, refusal);
+    }
     const cwd = resolve(options.cwd, typeof args.workdir === 'string' ? args.workdir : '.');
     const yieldMs = clamp(args.yield_time_ms, 10_000, 250, 30_000);
     const maxOutputTokens = clamp(
