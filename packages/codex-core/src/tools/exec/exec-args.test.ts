@@ -153,6 +153,17 @@ describe('tool arguments 0.169.0 refuses (serde_json texts and positions)', () =
     }
   });
 
+  it('environment_id: `local` or null run; another id is unknown (0.169.0), before the other fields', async () => {
+    const run = async (args: string) =>
+      text(await tools().execCommand.handle(call('exec_command', args), context));
+    expect(await run('{"cmd":"true","environment_id":"local"}')).toContain('Process exited with code 0');
+    expect(await run('{"cmd":"true","environment_id":null}')).toContain('Process exited with code 0');
+    expect(await run('{"cmd":"true","environment_id":"x"}')).toBe('unknown turn environment id `x`');
+    expect(await run('{"cmd":"true","environment_id":""}')).toBe('unknown turn environment id ``');
+    expect(await run('["echo"]')).toBe('unknown turn environment id `echo`');
+    expect(await run('{"cmd":5,"environment_id":"x"}')).toBe('unknown turn environment id `x`');
+  });
+
   it('write_stdin looks the session up before reading the other fields', async () => {
     const out = await tools().writeStdin.handle(call('write_stdin', '{"session_id":1,"chars":5}'), context);
     expect(text(out)).toBe('write_stdin failed: Unknown process id 1');

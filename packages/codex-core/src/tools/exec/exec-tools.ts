@@ -5,15 +5,20 @@ import {
   type ApprovalPolicy,
   decideCommandLaunch,
   isLikelySandboxDenial,
-  SANDBOX_PERMISSIONS,
   type SandboxPermissions,
 } from '../../sandbox/approval.js';
 import { type ExecPolicy, policyRefusalText } from '../../sandbox/exec-policy.js';
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
 import { runApplyPatchCommand } from '../apply-patch/command.js';
 import type { Tool } from '../registry.js';
-import { deserializeArgs, type SerdeStruct } from '../serde-args.js';
 import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
+import {
+  EXEC_COMMAND_ARGS,
+  parseArguments,
+  TERMINAL_SESSION_ARGS,
+  TOOL_ENVIRONMENT_ARGS,
+  WRITE_STDIN_ARGS,
+} from './exec-args.js';
 import { ExecProcess } from './exec-process.js';
 import { formatExecAnswer } from './output-format.js';
 import { ExecSessionStore } from './session-store.js';
@@ -98,64 +103,6 @@ function clamp(value: unknown, fallback: number, min: number, max: number): numb
 
 function answerItem(call: ToolCallItem, text: string): ResponseItem {
   return functionCallOutput(toolCallId(call) ?? '', text, `fco_${uuidv7()}`);
-}
-
-/** The arguments text of a call (`""` when absent). */
-function rawArguments(call: ToolCallItem): string {
-  const raw = (call as { arguments?: unknown }).arguments;
-  return typeof raw === 'string' ? raw : '';
-}
-
-/** What 0.169.0 reads every exec call's arguments into first (its `environment_id` is not used here). */
-const TOOL_ENVIRONMENT_ARGS: SerdeStruct = {
-  name: 'ToolEnvironmentArgs',
-  fields: { environment_id: { type: 'string', nullable: true } },
-};
-
-/** `exec_command`'s arguments as 0.169.0 declares them (declaration order: `cmd` first). */
-const EXEC_COMMAND_ARGS: SerdeStruct = {
-  name: 'ExecCommandArgs',
-  fields: {
-    cmd: { type: 'string', required: true },
-    workdir: { type: 'string', nullable: true },
-    shell: { type: 'string', nullable: true },
-    tty: { type: 'bool' },
-    yield_time_ms: { type: 'u64' },
-    max_output_tokens: { type: 'usize', nullable: true },
-    login: { type: 'bool', nullable: true },
-    sandbox_permissions: { type: { variants: SANDBOX_PERMISSIONS }, nullable: true },
-    additional_permissions: { type: { struct: 'AdditionalPermissionProfile' }, nullable: true },
-    justification: { type: 'string', nullable: true },
-    prefix_rule: { type: 'string_seq', nullable: true },
-  },
-};
-
-/** What 0.169.0 reads a `write_stdin` call into before looking its session up. */
-const TERMINAL_SESSION_ARGS: SerdeStruct = {
-  name: 'TerminalSessionArgs',
-  fields: { session_id: { type: 'i32', required: true } },
-};
-
-/** `write_stdin`'s arguments, read once the session exists. */
-const WRITE_STDIN_ARGS: SerdeStruct = {
-  name: 'WriteStdinArgs',
-  fields: {
-    session_id: { type: 'i32', required: true },
-    chars: { type: 'string' },
-    yield_time_ms: { type: 'u64' },
-    max_output_tokens: { type: 'usize', nullable: true },
-  },
-};
-
-/**
- * Reads a call's arguments into `shapes` in turn, as the original's serde structs, and returns the
- * last one's fields. @throws SerdeArgsError with serde_json's text (`missing field \`cmd\` at line 1
- * column 2`, `invalid type: integer \`5\`, expected a string at line 1 column 8`, …).
- */
-function parseArguments(call: ToolCallItem, ...shapes: SerdeStruct[]): Record<string, unknown> {
-  let args: Record<string, unknown> = {};
-  for (const shape of shapes) args = deserializeArgs(rawArguments(call), shape);
-  return args;
 }
 
 function commandItem(command: string, exitCode: number | null, output: string): ToolThreadItem {
@@ -250,7 +197,13 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     let args: Record<string, unknown>;
     let sandboxPermissions: SandboxPermissions;
     try {
-      args = parseArguments(call, TOOL_ENVIRONMENT_ARGS, EXEC_COMMAND_ARGS);
+      const environment = parseArguments(call, TOOL_ENVIRONMENT_ARGS).environment_id;
+      // 0.169.0's exec sessions have one environment, `local`.
+      if (typeof environment === 'string' && environment !== 'local') {
+        context.telemetry?.failed();
+        return answerItem(call, `unknown turn environment id \`${environment}\``);
+      }
+      args = parseArguments(call, EXEC_COMMAND_ARGS);
       sandboxPermissions = (args.sandbox_permissions ?? 'use_default') as SandboxPermissions;
     } catch (error) {
       context.telemetry?.failed();
