@@ -394,4 +394,37 @@ describe('codex-ts exec --json: automatic compaction as 0.169.0', () => {
     expect(metas[3]).toMatchObject({ window_number: 1, history_initialization: 'cold_resume' });
     expect(metas[3]!.context_window_id).toBe(metas[2]!.context_window_id);
   });
+
+  it('pre-turn after two turns: the window context goes back just before the last prompt, as 0.169.0', async () => {
+    // 0.169.0 (live, same script): [developer, q1, environment (new id), q2, summary, q3].
+    const home = newHome(false);
+    const answer = (id: string, input: number) =>
+      textTurn({
+        responseId: id,
+        text: 'Done.',
+        usage: usage({ input, cached: 0, output: 10, reasoning: 0 }),
+      });
+    server.pushSteps(
+      { kind: 'sse', events: answer('resp_1', 500) },
+      { kind: 'sse', events: answer('resp_2', 200_000) },
+    );
+    expect((await run(['First question.'], home)).code).toBe(0);
+    const resume = (prompt: string) =>
+      runCli(['exec', 'resume', '--last', '--json', BYPASS, prompt], { home, env: { HOME: userHome } });
+    expect((await resume('Second question.')).code).toBe(0);
+    server.pushSteps({ kind: 'sse', events: summaryTurn() }, { kind: 'sse', events: helloTurn() });
+    expect((await resume('Third question.')).code).toBe(0);
+    const [first, second, compaction, next] = server.requests.map((q) => q.json as Body);
+    expect(metaOf(compaction!).request_kind).toBe('compaction');
+    const [base, env, q1] = first!.input;
+    expect(second!.input.at(-1)).toMatchObject(userText('Second question.'));
+    expect(next!.input).toEqual([
+      base,
+      q1,
+      { ...env, id: expect.stringMatching(MSG_V7) },
+      second!.input.at(-1),
+      userText(`${SUMMARY_PREFIX}\n${SUMMARY}`, expect.stringMatching(MSG_V7)),
+      userText('Third question.', expect.stringMatching(MSG_V7)),
+    ]);
+  });
 });

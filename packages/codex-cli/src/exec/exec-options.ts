@@ -314,6 +314,7 @@ export async function buildExecOptions(
     profile: flags.profile,
     strictConfig: flags.strictConfig === true,
     ignoreUserConfig: flags.ignoreUserConfig === true,
+    ignoreRules: flags.ignoreRules === true,
     ephemeral: flags.ephemeral === true,
     threadSource: flags.threadSource,
     sandboxMode: flags.approveForMe && flags.sandbox === undefined ? 'workspace-write' : flags.sandbox,

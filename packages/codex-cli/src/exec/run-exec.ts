@@ -61,6 +61,8 @@ export interface ExecOptions {
   strictConfig?: boolean | undefined;
   /** `--ignore-user-config`. */
   ignoreUserConfig?: boolean | undefined;
+  /** `--ignore-rules`: no exec policy (`$CODEX_HOME/rules`). */
+  ignoreRules?: boolean | undefined;
   /** `--ephemeral`: nothing of the session is persisted. */
   ephemeral?: boolean | undefined;
   /** `--thread-source`: the turn metadata's `thread_source`. */
@@ -182,6 +184,7 @@ async function runSession(
       profile: options.profile,
       strictConfig: options.strictConfig,
       ignoreUserConfig: options.ignoreUserConfig,
+      ignoreRules: options.ignoreRules,
       ephemeral: options.ephemeral,
       threadSource: options.threadSource,
       autoReview: options.approveForMe,
@@ -278,10 +281,12 @@ function colorEnabled(options: ExecOptions): boolean {
   return options.stderr.isTTY === true;
 }
 
-/** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …"). */
+/** A start-up error line: the original's loader errors as they are ("Error loading config.toml: …", "Error loading rules:\n…"). */
 function startupErrorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.startsWith('Error loading config.toml') ? `${message}\n` : `Error: ${message}\n`;
+  return message.startsWith('Error loading config.toml') || message.startsWith('Error loading rules:')
+    ? `${message}\n`
+    : `Error: ${message}\n`;
 }
 
 interface Setup {

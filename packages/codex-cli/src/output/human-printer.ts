@@ -25,7 +25,11 @@ import type { OutputSink } from './jsonl-printer.js';
  * (`command_execution` tool items) is shown on stderr: `exec`, then `<command> in <cwd>` when it
  * starts (the event's `cwd`, else the session's); ` succeeded in <duration>:` or
  * ` exited <code> in <duration>:` and its output (if any, followed by a newline) when it
- * completes, the duration measured between the two (`269ms`, `1.50s`, `2m 05s`). With
+ * completes, the duration measured between the two (`269ms`, `1.50s`, `2m 05s`). A patch
+ * (`file_change`) shows `apply patch` when it starts, then `patch: completed` (or `failed`), the
+ * files' absolute paths and its git-style diff (`ToolItemEvent.diff`). An automatic compaction
+ * shows `context compacted` (mid-turn: after the outputs it follows; pre-turn: before the turn's
+ * first output). With
  * `options.color` the labels carry 0.169.0's ANSI styles (bold keys, cyan `user`, magenta italic
  * `codex` / `exec`, dim reasoning and `tokens used`, bold yellow `warning:`, bold red `ERROR:`).
  * Deltas are not printed: a retried attempt could otherwise show its text twice (the
@@ -71,6 +75,19 @@ export class HumanPrinter {
     this.#err.write(`${this.#styles.dim('tokens used')}\n${formatTokenCount(blendedTotal(usage))}\n`);
   }
 
+  #fileChange(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
+    const { item } = event;
+    if (item.type !== 'file_change') return;
+    if (event.phase === 'started') {
+      this.#err.write('apply patch\n');
+      return;
+    }
+    if (event.phase !== 'completed') return;
+    const paths = item.changes.map((change) => `${change.path}\n`).join('');
+    this.#err.write(`patch: ${item.status === 'completed' ? 'completed' : 'failed'}\n${paths}`);
+    if (item.status === 'completed' && event.diff) this.#err.write(`${event.diff}\n`);
+  }
+
   #command(event: Extract<TurnEvent, { type: 'tool.item' }>): void {
     const { item } = event;
     if (item.type !== 'command_execution') return;
@@ -98,6 +115,7 @@ export class HumanPrinter {
     switch (event.type) {
       case 'tool.item':
         this.#command(event);
+        this.#fileChange(event);
         return;
       case 'item.completed': {
         const { item } = event;
@@ -115,6 +133,9 @@ export class HumanPrinter {
       }
       case 'token_count':
         this.#turnUsage = event.total;
+        return;
+      case 'context_compacted':
+        this.#err.write('context compacted\n');
         return;
       case 'stream_error':
         this.#err.write(`${styles.error('ERROR:')} Reconnecting... ${event.retry}/${event.maxRetries}\n`);

@@ -79,6 +79,29 @@ describe('compaction history', () => {
     expect(new Set(out.map((i) => (i as { id: string }).id)).size).toBe(5);
   });
 
+  it('puts the window context back just before the last prompt (0.169.0 pre-turn after two turns)', () => {
+    const v5 = developerMessage('base', 'msg_c4628433-1a0c-5af6-9032-cea4d76f2380');
+    const envV7 = userMessage(
+      '<environment_context>x</environment_context>',
+      'msg_01a23d5b-923d-7403-8c20-069beb1ce3e9',
+    );
+    const q1 = userMessage('q1', 'msg_01a23d5b-9247-7ae1-b295-536f5ca5a6e6');
+    const q2 = userMessage('q2', 'msg_01a23d5b-9247-7ae1-b295-536f5ca5a6e7');
+    const out = compactedHistory([v5, envV7, q1, assistant, q2, assistant], 'S');
+    expect(out).toEqual([
+      v5,
+      q1,
+      { ...envV7, id: expect.stringMatching(MSG_V7) },
+      q2,
+      summaryMessage('S', expect.stringMatching(MSG_V7)),
+    ]);
+    expect(compactedHistory([v5, envV7], 'S')).toEqual([
+      v5,
+      { ...envV7, id: expect.stringMatching(MSG_V7) },
+      summaryMessage('S', expect.stringMatching(MSG_V7)),
+    ]);
+  });
+
   it('reads the summary from the last assistant message, "" without one', () => {
     expect(summaryText([assistant])).toBe('part 1, part 2');
     expect(summaryText([functionCallOutput('c1', 'x')])).toBe('');

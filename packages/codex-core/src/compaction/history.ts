@@ -36,24 +36,37 @@ export function isSummaryMessage(item: ResponseItem): boolean {
 
 /**
  * The history the turn continues with after a compaction whose answer was `summary`:
- * {@link keptHistory} followed by {@link summaryMessage} with a new `msg_<uuid v7>` id (0.169.0:
- * `[developer…, user (environment), user (prompt), user (summary)]`). The context the session
- * builds for a window (developer messages and the `<environment_context>` message whose ids are
- * `msg_<uuid v7>`) is rebuilt with new `msg_<uuid v7>` ids, as 0.169.0 re-injects it; ids derived
- * from content (the base instructions' `msg_<uuid v5>`), other ids and the prompts' ids are kept.
- * A Responses-Lite `additional_tools` item stays first with a new `at_<uuid v7>` id (0.169.0 with
- * gpt-6.1-sol: same tools, new id after an automatic compaction).
+ * a Responses-Lite `additional_tools` item first (new `at_<uuid v7>` id; 0.169.0 with
+ * gpt-6.1-sol: same tools, new id), the developer messages that are not the window's context (the
+ * base instructions, whose `msg_<uuid v5>` id derives from their content), the user messages
+ * (prompts; earlier summaries and the window context left out) with the window's context
+ * (the developer messages and the `<environment_context>` message the session built for the
+ * window, `msg_<uuid v7>` ids) rebuilt with new `msg_<uuid v7>` ids **just before the last user
+ * message** (before the summary when there is none), then {@link summaryMessage} with a new id.
+ * This is where 0.169.0 re-injected the context after both a mid-turn compaction
+ * (`[developer, developer, user (environment), user (prompt), user (summary)]`) and a pre-turn one
+ * (`[developer, user (q1), developer, user (environment), user (q2), user (summary), user (q3)]`,
+ * upstream `InitialContextInjection::BeforeLastUserMessage`). Reasoning, tool calls and outputs,
+ * assistant messages and `compaction` items are dropped; the prompts' ids are kept.
  * Not done: upstream's cap on the kept user messages' size.
  */
 export function compactedHistory(history: readonly ResponseItem[], summary: string): ResponseItem[] {
-  const kept = keptHistory(history).map((item) =>
-    isWindowContext(item)
-      ? { ...item, id: newMessageId() }
-      : (item.type as string) === 'additional_tools'
-        ? { ...item, id: `at_${uuidv7()}` }
-        : item,
-  );
-  return [...kept, summaryMessage(summary, newMessageId())];
+  const kept: ResponseItem[] = [];
+  const context: ResponseItem[] = [];
+  const user: ResponseItem[] = [];
+  for (const item of keptHistory(history)) {
+    if ((item.type as string) === 'additional_tools') kept.push(withId(item, `at_${uuidv7()}`));
+    else if (isWindowContext(item)) context.push(withId(item, newMessageId()));
+    else if ((item as { role?: string }).role === 'user') user.push(item);
+    else kept.push(item);
+  }
+  const last = user.length > 0 ? [user.pop() as ResponseItem] : [];
+  return [...kept, ...user, ...context, ...last, summaryMessage(summary, newMessageId())];
+}
+
+/** `item` with `id` replaced. */
+function withId(item: ResponseItem, id: string): ResponseItem {
+  return { ...item, id } as ResponseItem;
 }
 
 /** A `msg_<uuid v7>` id, as the session gives the messages it builds. */

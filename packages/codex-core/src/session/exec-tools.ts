@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/load-config.js';
 import type { ApprovalPolicy } from '../sandbox/approval.js';
+import type { ExecPolicy } from '../sandbox/exec-policy.js';
 import type { CommandSandbox, SandboxMode, SandboxPolicy } from '../sandbox/sandbox.js';
 import { applyPatchTool } from '../tools/apply-patch/tool.js';
 import { createExecTools, type ExecTools } from '../tools/exec/exec-tools.js';
@@ -86,6 +87,8 @@ export function createExecToolSet(options: {
   threadId: string;
   /** See `ExecToolsOptions.approvalPolicy` (default `never`, what `codex exec` always uses). */
   approvalPolicy?: ApprovalPolicy | undefined;
+  /** See `ExecToolsOptions.execPolicy` (`loadExecPolicy` of `$CODEX_HOME`). */
+  execPolicy?: ExecPolicy | undefined;
 }): ExecToolSet {
   const exec: ExecTools = createExecTools(options);
   const registry = new ToolRegistry([

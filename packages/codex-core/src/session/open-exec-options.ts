@@ -32,6 +32,11 @@ export interface OpenExecOptions {
   /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (auth still uses `$CODEX_HOME`). */
   ignoreUserConfig?: boolean | undefined;
   /**
+   * `--ignore-rules`: do not load the exec policy (`$CODEX_HOME/rules/*.rules`, `loadExecPolicy`),
+   * which otherwise decides whether the default tools may run a command (0.169.0).
+   */
+  ignoreRules?: boolean | undefined;
+  /**
    * The config `loadConfig` already returned for these same options (`CODEX_HOME` of `env`,
    * `configOverrides`, `cwd`, `profile`, `strictConfig`, `ignoreUserConfig`): the session uses it
    * instead of reading config.toml again (`exec` loads it first, before stdin, and 0.169.0 reads

@@ -20,6 +20,7 @@ import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
 import { startThread } from '../rollout/thread-recording.js';
 import { execApprovalPolicy } from '../sandbox/approval.js';
+import { type ExecPolicy, loadExecPolicy } from '../sandbox/exec-policy.js';
 import { createCommandSandbox } from '../sandbox/sandbox.js';
 import { createCodeModeTools } from '../tools/code-mode/code-mode-tools.js';
 import { ToolRegistry } from '../tools/registry.js';
@@ -114,6 +115,8 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
     }));
   // `exec` cannot ask for approval: `never` (`untrusted` is the original's load error).
   const approvalPolicy = execApprovalPolicy(options.approvalPolicy ?? loaded.approvalPolicy);
+  // The exec policy is read at start-up: a bad rules file fails before any request (0.169.0).
+  const execPolicy = options.ignoreRules ? undefined : await loadExecPolicy(codexHome);
   let provider = resolveModelProvider(loaded, { version: options.version, env });
   const info = provider.info;
   registerProviderCredentials(redactor, info, env);
@@ -166,6 +169,7 @@ async function openWith(options: OpenExecOptions, redactor: SecretRedactor): Pro
         userAgent,
         bareUserAgent,
         approvalPolicy,
+        execPolicy,
         openStartedAt,
       },
       {
@@ -192,6 +196,8 @@ interface SessionBasics {
   userAgent: string;
   bareUserAgent: string;
   approvalPolicy: 'never';
+  /** The exec policy of `$CODEX_HOME/rules` (none with `ignoreRules` or without rules files). */
+  execPolicy: ExecPolicy | undefined;
   /** `monotonicMs()` when the open started (`thread_start_total`). */
   openStartedAt: number;
 }
@@ -207,8 +213,18 @@ async function build(
     redactor: SecretRedactor;
   },
 ): Promise<OpenedExecConversation> {
-  const { env, cwd, codexHome, config, provider, originator, userAgent, approvalPolicy, openStartedAt } =
-    basics;
+  const {
+    env,
+    cwd,
+    codexHome,
+    config,
+    provider,
+    originator,
+    userAgent,
+    approvalPolicy,
+    execPolicy,
+    openStartedAt,
+  } = basics;
   const { session, transport, ownsTransport, ca, redactor } = wiring;
 
   const backend =
@@ -251,7 +267,7 @@ async function build(
   // The default tools (exec_command, write_stdin, apply_patch) run commands under the session's sandbox.
   const toolSet: ExecToolSet | undefined =
     options.tools === undefined
-      ? createExecToolSet({ sandbox, cwd, env, threadId, approvalPolicy })
+      ? createExecToolSet({ sandbox, cwd, env, threadId, approvalPolicy, execPolicy })
       : undefined;
   const identity: SessionIdentity = {
     installationId,

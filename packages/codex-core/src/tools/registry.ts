@@ -5,6 +5,7 @@ import {
   type ToolCallItem,
   toolCallId,
 } from '@codex-ts/protocol';
+import { v7 as uuidv7 } from 'uuid';
 import type { ToolContext, ToolHandler } from './tool-handler.js';
 
 /**
@@ -15,6 +16,8 @@ export interface Tool {
   readonly name: string;
   readonly spec: unknown;
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem>;
+  /** True when its calls may run concurrently with the response's other parallel calls (see `ToolHandler.supportsParallel`). */
+  readonly parallel?: boolean;
 }
 
 /** The name a tool call addresses (`function_call` / `custom_tool_call` `name`; `local_shell_call` → `local_shell`). */
@@ -26,8 +29,10 @@ export function toolCallName(call: ToolCallItem): string {
 /**
  * The pluggable tool layer of a conversation: a `ToolHandler` holding tools by name, in
  * registration order (the order of the request's `tools`). A host adds, replaces or removes tools
- * at any time; the next request sends the new set. A call to an unknown tool is answered with
- * `unsupported call: <name>` (as codex-rs `ToolRouter`), so the turn goes on.
+ * at any time; the next request sends the new set. A call to an unknown tool is answered, so the
+ * turn goes on, as 0.169.0 answers it: a `function_call` (or `local_shell_call`) with a
+ * `function_call_output` `unsupported call: <name>` (id `fco_<uuid v7>`), a `custom_tool_call`
+ * with a `custom_tool_call_output` `unsupported custom tool call: <name>` (id `ctco_<uuid v7>`).
  */
 export class ToolRegistry implements ToolHandler {
   readonly #tools = new Map<string, Tool>();
@@ -67,17 +72,21 @@ export class ToolRegistry implements ToolHandler {
     return [...this.#tools.values()].map((tool) => tool.spec);
   }
 
+  /** True for a call of a registered tool marked `parallel`. */
+  supportsParallel(call: ToolCallItem): boolean {
+    return this.#tools.get(toolCallName(call))?.parallel === true;
+  }
+
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem> {
     const name = toolCallName(call);
     const tool = this.#tools.get(name);
     if (tool) return tool.handle(call, context);
     const callId = toolCallId(call) ?? '';
-    const text = `unsupported call: ${name}`;
     context.telemetry?.failed();
     return Promise.resolve(
       call.type === 'custom_tool_call'
-        ? customToolCallOutput(callId, text)
-        : functionCallOutput(callId, text),
+        ? customToolCallOutput(callId, `unsupported custom tool call: ${name}`, { id: `ctco_${uuidv7()}` })
+        : functionCallOutput(callId, `unsupported call: ${name}`, `fco_${uuidv7()}`),
     );
   }
 }

@@ -27,6 +27,12 @@ export interface ToolItemEvent {
    * item (`exec --json` prints none).
    */
   cwd?: string | undefined;
+  /**
+   * The git-style diff of a `file_change` (`diff --git …` sections in path order, see
+   * `patchDiffText`), on its `completed` event, which the human output of `exec` shows; not part
+   * of the item.
+   */
+  diff?: string | undefined;
 }
 
 /** What the turn loop hands a tool call besides the call itself. */
@@ -90,4 +96,10 @@ export interface ToolHandler {
    * tool: report the failure in the output text. Must honour `context.signal`.
    */
   handle(call: ToolCallItem, context: ToolContext): Promise<ResponseItem>;
+  /**
+   * True when `call` may run alongside the other such calls of the same response (0.169.0 runs
+   * its `exec_command` calls concurrently; any other call waits for those before it and runs
+   * alone). Absent: every call runs alone, in order.
+   */
+  supportsParallel?(call: ToolCallItem): boolean;
 }

@@ -20,6 +20,7 @@ import type { ModelRerouteReason } from './signals.js';
  * | `rate_limits` | every rate-limit snapshot: one per limit family of the response headers (`codex` first, then named families such as `codex_other` with `limitName`, credits with balance), each WebSocket `codex.rate_limits` frame, and the snapshot of a usage-limit error just before its `turn.failed` |
  * | `server_model` | each model the server reports (`openai-model`) |
  * | `token_count` | after each completed response (an automatic compaction's included, with `compaction: true`, whose items and text are never delivered): that response's usage and the turn total; before a context-window error's `turn.failed`: both with `totalTokens` = the model's context window |
+ * | `context_compacted` | an automatic compaction (`phase` `mid_turn` / `pre_turn`, any implementation) succeeded and the turn goes on with the compacted history; right after its `token_count` (if any). Not a JSONL event of `exec --json`; human output prints `context compacted` (0.169.0) |
  * | `turn.completed` | the model ended the turn; `usage` sums every response of the turn |
  * | `turn.failed` | a non-retryable error, or retries exhausted; `message` is the user-visible text. After `response.incomplete` ("Incomplete response returned, reason: <reason>", not retried) the items that arrived before it are delivered first |
  * | `turn.aborted` | the caller's AbortSignal fired |
@@ -61,6 +62,7 @@ export type TurnEvent =
       /** True for the usage of an automatic compaction request (`last` is not the context's size then). */
       compaction?: boolean | undefined;
     }
+  | { type: 'context_compacted'; phase: 'mid_turn' | 'pre_turn' }
   | { type: 'turn.completed'; usage: TokenUsage }
   | { type: 'turn.failed'; message: string; error: unknown }
   | { type: 'turn.aborted'; reason: unknown };

@@ -19,6 +19,7 @@ import type { ToolHandler, ToolItemEvent } from '../tools/tool-handler.js';
 import { missingCallOutputs } from './call-outputs.js';
 import type { TurnEvent } from './events.js';
 import { contextWindowTokenCount, isReroute, MODEL_REROUTE_WARNING, modelWarningMessage } from './signals.js';
+import { mergeSteps, parallelBatches } from './tool-batches.js';
 import { toolCallRecorder } from './tool-telemetry.js';
 import { TurnTiming, type TurnTrace } from './turn-trace.js';
 
@@ -182,6 +183,7 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
             total = addTokenUsage(total, outcome.usage);
             yield { type: 'token_count', last: outcome.usage, total, compaction: true };
           }
+          yield { type: 'context_compacted', phase };
         }
         const request = options.makeRequest(history.slice());
         const send = () => session.stream(request, signal ? { signal } : {});
@@ -251,26 +253,32 @@ export async function* runTurn(options: RunTurnOptions): AsyncGenerator<TurnEven
         if (calls.length > 0 && tools) {
           const controller = signal ?? new AbortController().signal;
           timing?.countToolCalls(calls.length);
-          for (const call of calls) {
-            let output: ResponseItem | undefined;
-            const injected: ResponseItem[] = [];
-            const inTurn = timing ? <T>(fn: () => T) => timing.inTurn(fn) : undefined;
-            for await (const step of runTool(
-              tools,
-              call,
-              controller,
-              options.turnId,
-              telemetry,
-              injected,
-              inTurn,
-            )) {
-              if ('output' in step) output = step.output;
+          const inTurn = timing ? <T>(fn: () => T) => timing.inTurn(fn) : undefined;
+          for (const batch of parallelBatches(calls, tools)) {
+            const outputs: (ResponseItem | undefined)[] = batch.map(() => undefined);
+            const injected: ResponseItem[][] = batch.map(() => []);
+            const runs = batch.map((call, i) =>
+              runTool(
+                tools,
+                call,
+                controller,
+                options.turnId,
+                telemetry,
+                injected[i] as ResponseItem[],
+                inTurn,
+              ),
+            );
+            for await (const [i, step] of mergeSteps(runs)) {
+              if ('output' in step) outputs[i] = step.output;
               else yield { type: 'tool.item', ...step.event };
             }
-            if (output === undefined) throw new Error('tool produced no output');
-            for (const item of [output, ...injected]) {
-              history.push(item);
-              yield { type: 'item.completed', item };
+            // Outputs go into the history in call order, as 0.169.0 sends them.
+            for (const [i, output] of outputs.entries()) {
+              if (output === undefined) throw new Error('tool produced no output');
+              for (const item of [output, ...(injected[i] as ResponseItem[])]) {
+                history.push(item);
+                yield { type: 'item.completed', item };
+              }
             }
           }
           const limit = options.autoCompact?.limit;

@@ -66,7 +66,14 @@ describe('applyPatchTool', () => {
     const changes = [{ path: join(cwd, 'hello.txt'), kind: 'add' }];
     expect(events).toEqual([
       { phase: 'started', key: 'call_1', item: { type: 'file_change', changes, status: 'in_progress' } },
-      { phase: 'completed', key: 'call_1', item: { type: 'file_change', changes, status: 'completed' } },
+      {
+        phase: 'completed',
+        key: 'call_1',
+        item: { type: 'file_change', changes, status: 'completed' },
+        diff: expect.stringMatching(
+          /^diff --git a\/hello\.txt b\/hello\.txt\nnew file mode 100644\n[\s\S]*\n\+hello\n$/,
+        ),
+      },
     ]);
     expect(await readFile(join(cwd, 'hello.txt'), 'utf8')).toBe('hello\n');
   });

@@ -14,6 +14,7 @@ import { applyHunks, formatSummary, PatchApplyError, PatchVerificationError, ver
 import { PatchParseError, parsePatch } from './parser.js';
 import { patchRejection, writeGuard } from './safety.js';
 import { applyPatchToolSpec } from './spec.js';
+import { patchDiffText } from './unified-diff.js';
 
 /** Options of {@link applyPatchTool}. */
 export interface ApplyPatchToolOptions {
@@ -161,11 +162,12 @@ async function runApplyPatch(
     changes: changes.map(({ path, kind }) => ({ path, kind })),
     status,
   });
+  const diff = await patchDiffText(hunks, changes, cwd);
   run.context.emit({ phase: 'started', key: run.key, item: item('in_progress') });
   const started = run.now();
   try {
     const affected = await applyHunks(hunks, cwd, await writeGuard(policy, sessionCwd, run.env));
-    run.context.emit({ phase: 'completed', key: run.key, item: item('completed') });
+    run.context.emit({ phase: 'completed', key: run.key, item: item('completed'), diff });
     return formatApplyPatchOutput(0, run.now() - started, formatSummary(affected));
   } catch (error) {
     if (!(error instanceof PatchApplyError || error instanceof PatchVerificationError)) throw error;

@@ -67,7 +67,12 @@ describe('exec_command: apply_patch scripts', () => {
     const change = { type: 'file_change', changes: [{ path: join(cwd, 'hello.txt'), kind: 'add' }] };
     expect(events).toEqual([
       { phase: 'started', key: 'call_1', item: { ...change, status: 'in_progress' } },
-      { phase: 'completed', key: 'call_1', item: { ...change, status: 'completed' } },
+      {
+        phase: 'completed',
+        key: 'call_1',
+        item: { ...change, status: 'completed' },
+        diff: expect.stringContaining('diff --git a/hello.txt b/hello.txt\n'),
+      },
     ]);
   });
 

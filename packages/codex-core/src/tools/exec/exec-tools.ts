@@ -5,13 +5,20 @@ import {
   type ApprovalPolicy,
   decideCommandLaunch,
   isLikelySandboxDenial,
-  SANDBOX_PERMISSIONS,
   type SandboxPermissions,
 } from '../../sandbox/approval.js';
+import { type ExecPolicy, policyRefusalText } from '../../sandbox/exec-policy.js';
 import type { CommandSandbox } from '../../sandbox/sandbox.js';
 import { runApplyPatchCommand } from '../apply-patch/command.js';
 import type { Tool } from '../registry.js';
 import type { ToolContext, ToolThreadItem } from '../tool-handler.js';
+import {
+  EXEC_COMMAND_ARGS,
+  parseArguments,
+  TERMINAL_SESSION_ARGS,
+  TOOL_ENVIRONMENT_ARGS,
+  WRITE_STDIN_ARGS,
+} from './exec-args.js';
 import { ExecProcess } from './exec-process.js';
 import { formatExecAnswer } from './output-format.js';
 import { ExecSessionStore } from './session-store.js';
@@ -47,6 +54,8 @@ export interface ExecToolsOptions {
    * nothing runs.
    */
   approvalPolicy?: ApprovalPolicy | undefined;
+  /** The exec policy (`$CODEX_HOME/rules`): what it forbids or must prompt for is not run. */
+  execPolicy?: ExecPolicy | undefined;
   /** The live-process store (default: a new one of 64 processes). */
   store?: ExecSessionStore | undefined;
 }
@@ -94,39 +103,6 @@ function clamp(value: unknown, fallback: number, min: number, max: number): numb
 
 function answerItem(call: ToolCallItem, text: string): ResponseItem {
   return functionCallOutput(toolCallId(call) ?? '', text, `fco_${uuidv7()}`);
-}
-
-function parseArguments(call: ToolCallItem): Record<string, unknown> {
-  const raw = (call as { arguments?: unknown }).arguments;
-  const parsed: unknown = JSON.parse(typeof raw === 'string' && raw.length > 0 ? raw : '{}');
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new Error('expected a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-/**
- * The call's `sandbox_permissions` (absent or null = `use_default`). An unknown value fails as the
- * original's argument parsing does (serde): `unknown variant \`x\`, expected one of …` with the
- * line and column of the value's closing quote in the raw arguments.
- */
-function sandboxPermissionsOf(call: ToolCallItem, value: unknown): SandboxPermissions {
-  if (value === undefined || value === null) return 'use_default';
-  if (typeof value === 'string' && (SANDBOX_PERMISSIONS as readonly string[]).includes(value))
-    return value as SandboxPermissions;
-  const expected = SANDBOX_PERMISSIONS.map((v) => `\`${v}\``).join(', ');
-  if (typeof value !== 'string')
-    throw new Error(`invalid type for \`sandbox_permissions\`, expected one of ${expected}`);
-  const raw = String((call as { arguments?: unknown }).arguments ?? '');
-  const matches = [...raw.matchAll(/"sandbox_permissions"\s*:\s*"(?:[^"\\]|\\.)*"/g)];
-  const last = matches.at(-1);
-  let where = '';
-  if (last?.index !== undefined) {
-    const end = last.index + last[0].length;
-    const before = raw.slice(0, end);
-    const line = before.split('\n').length;
-    where = ` at line ${line} column ${end - (before.lastIndexOf('\n') + 1)}`;
-  }
-  throw new Error(`unknown variant \`${value}\`, expected one of ${expected}${where}`);
 }
 
 function commandItem(command: string, exitCode: number | null, output: string): ToolThreadItem {
@@ -197,6 +173,11 @@ const EXEC_COMMAND_METRIC_TAGS = { command_category: 'unknown', shell_snapshot_m
  *   answered with its rejection text (`approval policy is Never; reject command — …`), no item,
  *   nothing run. Another value fails the argument parsing as the original's:
  *   `failed to parse function arguments: unknown variant \`x\`, expected one of … at line L column C`.
+ * - Arguments are read as 0.169.0's serde structs read them (`deserializeArgs`: `ToolEnvironmentArgs`
+ *   then `ExecCommandArgs`; `TerminalSessionArgs`, then once the session exists `WriteStdinArgs`):
+ *   malformed JSON, a missing, repeated or wrongly typed field (`"yield_time_ms":"x"`,
+ *   `"tty":null`, `"login":"yes"`) runs nothing and answers `failed to parse function arguments:
+ *   <serde_json text> at line L column C`; unknown fields are ignored.
  * - A turn abort (`context.signal`) kills the process group of every command started in that
  *   turn; the call then rejects with the abort reason.
  * - Telemetry (`context.telemetry`): every `exec_command` call tags its `codex.tool.call` points
@@ -216,9 +197,14 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     let args: Record<string, unknown>;
     let sandboxPermissions: SandboxPermissions;
     try {
-      args = parseArguments(call);
-      if (typeof args.cmd !== 'string') throw new Error('missing field `cmd`');
-      sandboxPermissions = sandboxPermissionsOf(call, args.sandbox_permissions);
+      const environment = parseArguments(call, TOOL_ENVIRONMENT_ARGS).environment_id;
+      // 0.169.0's exec sessions have one environment, `local`.
+      if (typeof environment === 'string' && environment !== 'local') {
+        context.telemetry?.failed();
+        return answerItem(call, `unknown turn environment id \`${environment}\``);
+      }
+      args = parseArguments(call, EXEC_COMMAND_ARGS);
+      sandboxPermissions = (args.sandbox_permissions ?? 'use_default') as SandboxPermissions;
     } catch (error) {
       context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
@@ -235,6 +221,11 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     const shell = resolveShell(typeof args.shell === 'string' ? args.shell : options.defaultShell, env);
     const argv = shellArgv(shell, args.cmd as string, args.login !== false);
     const command = displayCommand(argv);
+    const refusal = policyRefusalText(options.execPolicy?.check(args.cmd as string, argv), command);
+    if (refusal !== undefined) {
+      context.telemetry?.failed();
+      return answerItem(call, refusal);
+    }
     const cwd = resolve(options.cwd, typeof args.workdir === 'string' ? args.workdir : '.');
     const yieldMs = clamp(args.yield_time_ms, 10_000, 250, 30_000);
     const maxOutputTokens = clamp(
@@ -339,8 +330,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
   const writeStdin = async (call: ToolCallItem, context: ToolContext): Promise<ResponseItem> => {
     let args: Record<string, unknown>;
     try {
-      args = parseArguments(call);
-      if (typeof args.session_id !== 'number') throw new Error('missing field `session_id`');
+      args = parseArguments(call, TERMINAL_SESSION_ARGS);
     } catch (error) {
       context.telemetry?.failed();
       return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
@@ -350,6 +340,12 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
     if (!session) {
       context.telemetry?.failed();
       return answerItem(call, `write_stdin failed: Unknown process id ${id}`);
+    }
+    try {
+      args = parseArguments(call, WRITE_STDIN_ARGS);
+    } catch (error) {
+      context.telemetry?.failed();
+      return answerItem(call, `failed to parse function arguments: ${(error as Error).message}`);
     }
     const chars = typeof args.chars === 'string' ? args.chars : '';
     const child = session.process;
@@ -400,7 +396,7 @@ export function createExecTools(options: ExecToolsOptions): ExecTools {
   };
 
   return {
-    execCommand: { name: 'exec_command', spec: EXEC_COMMAND_SPEC, handle: execCommand },
+    execCommand: { name: 'exec_command', spec: EXEC_COMMAND_SPEC, handle: execCommand, parallel: true },
     writeStdin: { name: 'write_stdin', spec: WRITE_STDIN_SPEC, handle: writeStdin },
     store,
     close: () => store.closeAll(),
