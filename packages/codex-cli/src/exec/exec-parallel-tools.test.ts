@@ -35,6 +35,14 @@ const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n
 
 type Event = { type: string; item?: { type: string; command?: string; aggregated_output?: string } };
 
+/** `codex-ts exec --json` with full access in `userHome` (the steps pushed before). */
+function runGo() {
+  return runCli(['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', '-C', userHome, 'Go.'], {
+    home: newHome(server.url),
+    env: { HOME: userHome },
+  });
+}
+
 describe('codex-ts exec: parallel tool calls', () => {
   it('exec_command calls of one response run together; outputs go back in call order', async () => {
     server.pushSteps(
@@ -49,13 +57,7 @@ describe('codex-ts exec: parallel tool calls', () => {
       },
       { kind: 'sse', events: helloTurn() },
     );
-    const r = await runCli(
-      ['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', '-C', userHome, 'Go.'],
-      {
-        home: newHome(server.url),
-        env: { HOME: userHome },
-      },
-    );
+    const r = await runGo();
     expect(r.code).toBe(0);
     const events = r.lines
       .map((l) => JSON.parse(l) as Event)
@@ -99,13 +101,7 @@ describe('codex-ts exec: parallel tool calls', () => {
       },
       { kind: 'sse', events: helloTurn() },
     );
-    const r = await runCli(
-      ['exec', '--json', '--dangerously-bypass-approvals-and-sandbox', '-C', userHome, 'Go.'],
-      {
-        home: newHome(server.url),
-        env: { HOME: userHome },
-      },
-    );
+    const r = await runGo();
     expect(r.code).toBe(0);
     const items = r.lines
       .map((l) => JSON.parse(l) as Event)

@@ -25,36 +25,38 @@ afterEach(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** One apply_patch call carrying `patch`, then a text answer; runs `codex-ts exec` in `work`. */
+async function runPatchTurn(patch: string, prompt: string) {
+  server.pushSteps(
+    {
+      kind: 'sse',
+      events: [
+        responseCreated('resp_1'),
+        {
+          type: 'response.output_item.done',
+          item: {
+            type: 'custom_tool_call',
+            id: 'ctc_1',
+            call_id: 'call_1',
+            name: 'apply_patch',
+            input: patch,
+          },
+        },
+        completed('resp_1'),
+      ],
+    },
+    { kind: 'sse', events: helloTurn() },
+  );
+  return runCli(['exec', '--skip-git-repo-check', '-s', 'workspace-write', '-C', work, prompt], {
+    home: newHome(server.url),
+    env: { HOME: work },
+  });
+}
+
 describe('codex-ts exec (human): apply_patch', () => {
   it('prints apply patch, patch: completed, the path and the git diff on stderr', async () => {
     const patch = '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n';
-    server.pushSteps(
-      {
-        kind: 'sse',
-        events: [
-          responseCreated('resp_1'),
-          {
-            type: 'response.output_item.done',
-            item: {
-              type: 'custom_tool_call',
-              id: 'ctc_1',
-              call_id: 'call_1',
-              name: 'apply_patch',
-              input: patch,
-            },
-          },
-          completed('resp_1'),
-        ],
-      },
-      { kind: 'sse', events: helloTurn() },
-    );
-    const r = await runCli(
-      ['exec', '--skip-git-repo-check', '-s', 'workspace-write', '-C', work, 'Add hello.txt.'],
-      {
-        home: newHome(server.url),
-        env: { HOME: work },
-      },
-    );
+    const r = await runPatchTurn(patch, 'Add hello.txt.');
     expect(r.code).toBe(0);
     expect(readFileSync(join(work, 'hello.txt'), 'utf8')).toBe('hello\n');
     expect(r.stdout).toBe('Hello there!\n');
@@ -68,33 +70,7 @@ describe('codex-ts exec (human): apply_patch', () => {
   it('a patch that fails to write: apply patch, patch: failed and the path, no diff', async () => {
     writeFileSync(join(work, 'mod.txt'), 'x\n');
     const patch = '*** Begin Patch\n*** Add File: mod.txt/child.txt\n+x\n*** End Patch\n';
-    server.pushSteps(
-      {
-        kind: 'sse',
-        events: [
-          responseCreated('resp_1'),
-          {
-            type: 'response.output_item.done',
-            item: {
-              type: 'custom_tool_call',
-              id: 'ctc_1',
-              call_id: 'call_1',
-              name: 'apply_patch',
-              input: patch,
-            },
-          },
-          completed('resp_1'),
-        ],
-      },
-      { kind: 'sse', events: helloTurn() },
-    );
-    const r = await runCli(
-      ['exec', '--skip-git-repo-check', '-s', 'workspace-write', '-C', work, 'Add it.'],
-      {
-        home: newHome(server.url),
-        env: { HOME: work },
-      },
-    );
+    const r = await runPatchTurn(patch, 'Add it.');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`apply patch\npatch: failed\n${work}/mod.txt/child.txt\n**Planning a reply**`);
   });
