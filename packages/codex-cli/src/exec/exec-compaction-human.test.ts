@@ -63,7 +63,9 @@ describe('codex-ts exec (human): automatic compaction', () => {
     const r = await run(['Run it.'], newHome());
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Done.\n');
-    expect(r.stderr).toMatch(/ succeeded in \d+ms:\nhi\n\ncontext compacted\nAfter the summary\ncodex\nDone\.\ntokens used\n[\d,]+\n$/);
+    expect(r.stderr).toMatch(
+      / succeeded in \d+ms:\nhi\n\ncontext compacted\nAfter the summary\ncodex\nDone\.\ntokens used\n[\d,]+\n$/,
+    );
     expect(r.stderr).not.toContain('Summar');
   });
 
