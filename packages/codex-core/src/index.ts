@@ -216,6 +216,14 @@ export {
   USER_NAMESPACE_WARNING,
 } from './sandbox/bwrap.js';
 export {
+  ExecPolicy,
+  ExecPolicyError,
+  loadExecPolicy,
+  type PolicyDecision,
+  type PolicyVerdict,
+  type PrefixRule,
+} from './sandbox/exec-policy.js';
+export {
   type CommandSandbox,
   type CommandSandboxOptions,
   createCommandSandbox,
