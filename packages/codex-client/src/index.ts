@@ -8,7 +8,8 @@
  * - `http/`: {@link HttpTransport} on `node:http` / `node:https` (or a caller's undici dispatcher), unary and streaming.
  * - `sse/`: {@link SseDecoder} (WHATWG event-stream decoding) and {@link sseEvents} (decoding with
  *   an idle timeout and abort).
- * - `timers/`: {@link clampTimerMs} and {@link IdleClock}, the one timer implementation.
+ * - `timers/`: {@link clampTimerMs} and {@link IdleClock}, the one timer implementation;
+ *   {@link monotonicMs} / {@link wallClockMs}, the clocks (without `node:perf_hooks`).
  * - `telemetry/`: the {@link RequestTelemetry} and {@link SseTelemetry} hooks.
  * - `redact/`: {@link SecretRedactor}, the one implementation of masking known secrets (`***`) in
  *   text, error objects (with their `cause` chain) and streamed output.
@@ -159,3 +160,4 @@ export type {
  * deadline and headers timeout, the SSE idle timeout and the WebSocket handshake and frame timeouts.
  */
 export { clampTimerMs, IdleClock, MAX_TIMER_MS } from './timers/idle-clock.js';
+export { monotonicMs, wallClockMs } from './timers/monotonic-clock.js';

@@ -1,11 +1,10 @@
 // The events of one response.create on a Responses WebSocket: the per-request stream that
 // ResponsesWebsocketConnection feeds frames into (split out of connection.ts).
 import { AsyncResource } from 'node:async_hooks';
-import { IdleClock, type SecretRedactor } from '@codex-ts/client';
+import { IdleClock, monotonicMs, type SecretRedactor } from '@codex-ts/client';
 import { ApiError } from '../errors/api-error.js';
 import { apiErrorFromTransport } from '../errors/map-errors.js';
 import { ErrorTexts } from '../errors/messages.js';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 import { ResponsesEventMapper } from '../responses/event-mapper.js';
 import type { ResponseEvent } from '../responses/events.js';
 import { headerEvents } from '../responses/header-events.js';

@@ -3,9 +3,8 @@
 // wait for it.
 
 import { ApiError } from '@codex-ts/api';
-import { clampTimerMs } from '@codex-ts/client';
+import { clampTimerMs, monotonicMs } from '@codex-ts/client';
 import { type StartupPrewarmAgeStatus, TelemetrySpanNames } from '@codex-ts/otel';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { ModelClientSession } from './model-client-session.js';
 import type { SamplingRequest } from './request-builder.js';
 

@@ -15,8 +15,8 @@ import {
   websocketUrlForPath,
 } from '@codex-ts/api';
 import type { SecretRedactor } from '@codex-ts/client';
+import { monotonicMs } from '@codex-ts/client';
 import { type SessionTelemetry, TelemetrySpanNames } from '@codex-ts/otel';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 import { inSpan, WEBSOCKET_SPAN_ATTRIBUTES } from './request-trace.js';
 import { WebsocketSession } from './websocket-session.js';
 

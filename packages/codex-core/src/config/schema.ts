@@ -1,4 +1,4 @@
-import { lazySchema } from '@codex-ts/protocol';
+import { KNOWN_REASONING_EFFORTS, lazySchema } from '@codex-ts/protocol';
 import { z } from 'zod';
 import { once } from '../internal/once.js';
 import { IGNORED_PROFILE_KEYS, IGNORED_TOP_LEVEL_KEYS } from './ignored-keys.js';
@@ -66,19 +66,11 @@ export const CHAT_WIRE_API_REMOVED_MESSAGE =
   '(see https://github.com/openai/codex/discussions/7782)';
 
 /**
- * `model_reasoning_effort` values (Responses `reasoning.effort`): `max` and `ultra` are levels of
- * 0.169.0's catalog (its Responses-Lite models, `gpt-6.1-sol` among them), which it accepted.
+ * `model_reasoning_effort` values: the Responses `reasoning.effort` levels the original knows by
+ * name (`KNOWN_REASONING_EFFORTS` of `@codex-ts/protocol`, `none` … `xhigh`, `max`, `ultra`; the last
+ * two are levels of 0.169.0's catalog, `gpt-6.1-sol` among them, which it accepted).
  */
-export const REASONING_EFFORTS = [
-  'none',
-  'minimal',
-  'low',
-  'medium',
-  'high',
-  'xhigh',
-  'max',
-  'ultra',
-] as const;
+export const REASONING_EFFORTS = KNOWN_REASONING_EFFORTS;
 /** `model_reasoning_summary` values (Responses `reasoning.summary`). */
 export const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
 /** `model_verbosity` values (Responses `text.verbosity`). */

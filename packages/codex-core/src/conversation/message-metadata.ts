@@ -4,8 +4,8 @@
 // enters the history, so every resend of it (retry, tool follow-up, next turn) carries the same
 // values.
 
+import { wallClockMs } from '@codex-ts/client';
 import type { ResponseItem } from '@codex-ts/protocol';
-import { wallClockMs } from '../internal/monotonic-clock.js';
 
 /** `content_item_kinds` of the base-instructions developer message. */
 export const BASE_INSTRUCTIONS_KIND = 'model.base_instructions';

@@ -4,7 +4,7 @@
 // response announces another `x-models-etag`.
 
 import { join } from 'node:path';
-import { wallClockMs } from '../internal/monotonic-clock.js';
+import { wallClockMs } from '@codex-ts/client';
 import {
   MODELS_CACHE_FILE,
   type ModelInfo,

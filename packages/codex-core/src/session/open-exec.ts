@@ -1,5 +1,5 @@
 import { readCaCertificateFromEnv } from '@codex-ts/api';
-import { HttpTransport, SecretRedactor } from '@codex-ts/client';
+import { HttpTransport, monotonicMs, SecretRedactor } from '@codex-ts/client';
 import { resolveCodexHome } from '@codex-ts/login';
 import { SessionTelemetry } from '@codex-ts/otel';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,7 +15,6 @@ import {
 import { Conversation } from '../conversation/conversation.js';
 import { getOrCreateInstallationId } from '../identity/installation-id.js';
 import { buildUserAgent, EXEC_ORIGINATOR, resolveOriginator } from '../identity/user-agent.js';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { SessionIdentity } from '../metadata/turn-metadata.js';
 import type { RolloutTurnSettings } from '../rollout/rollout-recorder.js';
 import { startThread } from '../rollout/thread-recording.js';

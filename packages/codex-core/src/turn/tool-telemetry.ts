@@ -1,6 +1,6 @@
+import { monotonicMs } from '@codex-ts/client';
 import type { SessionTelemetry } from '@codex-ts/otel';
 import { type ResponseItem, type ToolCallItem, toolCallId } from '@codex-ts/protocol';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 import type { ToolCallTelemetry } from '../tools/tool-handler.js';
 
 /** The telemetry of one tool call, made by the turn loop for each call it runs. */

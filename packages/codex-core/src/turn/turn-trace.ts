@@ -4,9 +4,9 @@
 // so every span here gets an explicit parent context and calls that must see a span active are
 // wrapped in `context.with`.
 
+import { monotonicMs } from '@codex-ts/client';
 import { type SessionTelemetry, TelemetrySpanNames } from '@codex-ts/otel';
 import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { monotonicMs } from '../internal/monotonic-clock.js';
 
 /** A started span and the context that has it active. */
 export interface SpanScope {

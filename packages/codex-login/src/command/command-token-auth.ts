@@ -1,7 +1,6 @@
 import type { AuthProvider, UnauthorizedRecovery, UnauthorizedRecoveryStep } from '@codex-ts/api';
 import { ApiError } from '@codex-ts/api';
-import { SecretRedactor } from '@codex-ts/client';
-import { monotonicMs } from '../internal/monotonic-clock.js';
+import { monotonicMs, SecretRedactor } from '@codex-ts/client';
 import { untilAborted } from '../manager/auth-lock.js';
 import { runTokenCommand } from './run-token-command.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { monotonicMs } from '../../internal/monotonic-clock.js';
+import { monotonicMs } from '@codex-ts/client';
 import type { ToolContext } from '../tool-handler.js';
 import { parsePatch } from './parser.js';
 import { type ApplyPatchToolOptions, executePatch } from './tool.js';

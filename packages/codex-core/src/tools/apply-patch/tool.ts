@@ -1,3 +1,4 @@
+import { monotonicMs } from '@codex-ts/client';
 import {
   customToolCallOutput,
   functionCallOutput,
@@ -6,7 +7,6 @@ import {
   toolCallId,
 } from '@codex-ts/protocol';
 import { v7 as uuidv7 } from 'uuid';
-import { monotonicMs } from '../../internal/monotonic-clock.js';
 import type { SandboxPolicy } from '../../sandbox/sandbox.js';
 import type { Tool } from '../registry.js';
 import type { ToolContext } from '../tool-handler.js';

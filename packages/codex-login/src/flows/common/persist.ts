@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { wallClockMs } from '@codex-ts/client';
 import { type AuthDotJson, formatLastRefresh, writeAuthFile } from '../../auth-file/auth-file.js';
-import { wallClockMs } from '../../internal/monotonic-clock.js';
 import { withAuthLock } from '../../manager/auth-lock.js';
 import { parseIdTokenClaims } from '../../token/id-token.js';
 import { LoginFlowError } from './flow-error.js';
